@@ -1,0 +1,52 @@
+// The boundary rules must keep firing: each fixture breaks one rule and is linted as if it lived in
+// the layer it names. A config change that silently disables a rule fails here.
+import { ESLint } from 'eslint';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+const fixtures = path.join(root, 'test/fixtures/lint');
+
+const expected: Record<string, string> = {
+  'engine-imports-electron.ts': 'no-restricted-imports',
+  'engine-uses-dom.ts': 'no-restricted-globals',
+  'engine-imports-renderer.ts': 'no-restricted-imports',
+  'common-imports-node.ts': 'no-restricted-imports',
+  'common-imports-engine.ts': 'no-restricted-imports',
+  'renderer-imports-node.ts': 'no-restricted-imports',
+  'renderer-imports-node-prefixed.ts': 'no-restricted-imports',
+  'renderer-imports-electron.ts': 'no-restricted-imports',
+  'renderer-imports-engine.ts': 'no-restricted-imports',
+  'main-uses-ipc.ts': 'no-restricted-imports',
+  'server-imports-app.ts': 'no-restricted-imports',
+  'focused-test.ts': 'no-restricted-syntax',
+  'focused-describe.ts': 'no-restricted-syntax',
+};
+
+describe('lint boundaries', () => {
+  const eslint = new ESLint({ cwd: root });
+
+  it('has an expectation for every fixture', () => {
+    const files = readdirSync(fixtures).filter((f) => f.endsWith('.ts'));
+    expect(files.sort()).toEqual(Object.keys(expected).sort());
+  });
+
+  for (const [file, rule] of Object.entries(expected)) {
+    it(`${file} breaks ${rule}`, async () => {
+      const text = readFileSync(path.join(fixtures, file), 'utf8');
+      const as = /^\/\/ as: (\S+)/.exec(text)?.[1];
+      expect(as, `${file} must start with "// as: <path>"`).toBeTruthy();
+      const [result] = await eslint.lintText(text, { filePath: path.join(root, as!) });
+      const rules = result!.messages.map((m) => m.ruleId);
+      expect(rules).toContain(rule);
+    });
+  }
+
+  it('passes a file that respects its layer', async () => {
+    const text = "import { readFile } from 'node:fs/promises';\nexport const read = readFile;\n";
+    const [result] = await eslint.lintText(text, { filePath: path.join(root, 'electron/engine/ok.ts') });
+    expect(result!.messages).toEqual([]);
+  });
+});
