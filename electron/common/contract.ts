@@ -1,0 +1,189 @@
+// The one RPC contract between the engine and every window (STYLE.md item 2): each command and event
+// is a zod schema, and the TypeScript types are inferred from them. Every transport (Electron IPC, the
+// headless daemon's WebSocket) validates what it receives against these schemas before the engine
+// sees it. Nothing secret ever appears here: no password leaves a command's params, no token or key
+// is ever part of a result or an event.
+import { z } from 'zod';
+
+// ---------- domain ----------
+
+const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'ids are short [A-Za-z0-9_-] strings');
+/** A local path as the user typed or dropped it; the engine checks it against the file system. */
+const localPath = z.string().min(1).max(4096).refine((p) => !p.includes('\0'), 'path contains a NUL byte');
+
+export const transferStates = ['queued', 'uploading', 'paused', 'waiting', 'verifying', 'done', 'failed', 'cancelled'] as const;
+export const TransferState = z.enum(transferStates);
+export type TransferState = z.infer<typeof TransferState>;
+
+export const TransferError = z.object({
+  code: z.string(),
+  message: z.string(),
+  /** Whether retrying can help (network, throttling) or the user must act (access denied, file gone). */
+  retryable: z.boolean(),
+});
+export type TransferError = z.infer<typeof TransferError>;
+
+export const Transfer = z.object({
+  id,
+  name: z.string(),
+  sourcePath: z.string(),
+  /** Object key relative to the user's prefix, e.g. "Photos/2026/a.jpg". */
+  destination: z.string(),
+  size: z.number().int().nonnegative(),
+  bytesDone: z.number().int().nonnegative(),
+  state: TransferState,
+  /** Why a transfer in state "waiting" waits. */
+  waitingFor: z.enum(['network', 'sign-in', 'slot']).optional(),
+  error: TransferError.optional(),
+  /** Bytes per second over the last few seconds; 0 when idle. */
+  rate: z.number().nonnegative(),
+  /** Seconds left at the current rate; absent when unknown. */
+  etaSeconds: z.number().nonnegative().optional(),
+  origin: z.discriminatedUnion('kind', [z.object({ kind: z.literal('drop') }), z.object({ kind: z.literal('folder'), folderId: id })]),
+  createdAt: z.number(),
+  finishedAt: z.number().optional(),
+});
+export type Transfer = z.infer<typeof Transfer>;
+
+export const Totals = z.object({
+  active: z.number().int().nonnegative(),
+  queued: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+  bytesDone: z.number().nonnegative(),
+  bytesTotal: z.number().nonnegative(),
+  rate: z.number().nonnegative(),
+  etaSeconds: z.number().nonnegative().optional(),
+  pausedAll: z.boolean(),
+});
+export type Totals = z.infer<typeof Totals>;
+
+export const FolderState = z.enum(['scanning', 'watching', 'paused', 'unavailable', 'error']);
+export const Folder = z.object({
+  id,
+  path: z.string(),
+  label: z.string(),
+  state: FolderState,
+  filesSeen: z.number().int().nonnegative(),
+  message: z.string().optional(),
+});
+export type Folder = z.infer<typeof Folder>;
+
+export const Session = z.object({
+  state: z.enum(['signed-out', 'signed-in', 'needs-sign-in', 'waiting-network']),
+  username: z.string().optional(),
+  identityId: z.string().optional(),
+  brokerUrl: z.string(),
+  /** True when talking to the built-in local cloud rather than a real backend. */
+  localMode: z.boolean(),
+  /** Where the session is kept: the OS keychain, or memory only when no keychain is available. */
+  keychain: z.enum(['os', 'memory']),
+  /** A plain-language note for the user (e.g. why the keychain is unavailable). */
+  notice: z.string().optional(),
+});
+export type Session = z.infer<typeof Session>;
+
+export const Settings = z.object({
+  filesInParallel: z.number().int().min(1).max(64),
+  partsInParallel: z.number().int().min(1).max(64),
+  /** Bytes per second; null for unlimited. */
+  bandwidthLimit: z.number().int().min(1024).nullable(),
+  stabilityWindowMs: z.number().int().min(0).max(600_000),
+  ignorePatterns: z.array(z.string().min(1).max(512)).max(500),
+  startAtLogin: z.boolean(),
+});
+export type Settings = z.infer<typeof Settings>;
+
+export const TransferFilter = z.enum(['all', 'active', 'done', 'failed']);
+export type TransferFilter = z.infer<typeof TransferFilter>;
+
+// ---------- commands ----------
+
+const none = z.object({}).strict();
+const byId = z.object({ id }).strict();
+const ok = z.object({ ok: z.literal(true) });
+
+/** Every command: its params and its result. Params are strict: unknown fields are refused. */
+export const commands = {
+  'session.get': { params: none, result: Session },
+  'session.signIn': {
+    params: z
+      .object({
+        brokerUrl: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+        username: z.string().min(1).max(256),
+        password: z.string().min(1).max(1024),
+      })
+      .strict(),
+    result: Session,
+  },
+  'session.signOut': { params: none, result: Session },
+
+  'transfers.list': { params: z.object({ filter: TransferFilter.optional() }).strict(), result: z.array(Transfer) },
+  'transfers.totals': { params: none, result: Totals },
+  /** Queue local files and folders (Electron drop, CLI, headless path field). */
+  'transfers.add': {
+    params: z.object({ paths: z.array(localPath).min(1).max(10_000), to: z.string().max(1024).optional() }).strict(),
+    result: z.object({ ids: z.array(id) }),
+  },
+  'transfers.pause': { params: byId, result: ok },
+  'transfers.resume': { params: byId, result: ok },
+  'transfers.cancel': { params: byId, result: ok },
+  'transfers.retry': { params: byId, result: ok },
+  'transfers.pauseAll': { params: none, result: ok },
+  'transfers.resumeAll': { params: none, result: ok },
+  'transfers.clearHistory': { params: none, result: ok },
+
+  'folders.list': { params: none, result: z.array(Folder) },
+  'folders.add': { params: z.object({ path: localPath, label: z.string().min(1).max(255).optional() }).strict(), result: Folder },
+  'folders.pause': { params: byId, result: ok },
+  'folders.resume': { params: byId, result: ok },
+  'folders.remove': { params: byId, result: ok },
+
+  'settings.get': { params: none, result: Settings },
+  'settings.update': { params: Settings.partial().strict(), result: Settings },
+} as const;
+
+export type CommandName = keyof typeof commands;
+export type CommandParams<C extends CommandName> = z.infer<(typeof commands)[C]['params']>;
+export type CommandResult<C extends CommandName> = z.infer<(typeof commands)[C]['result']>;
+
+// ---------- events (pushed by the engine; the UI never polls) ----------
+
+export const events = {
+  /** Transfers that changed since the last event (throttled to at most 10 a second in all). */
+  'transfers.changed': z.object({ transfers: z.array(Transfer) }),
+  /** Transfers that left the list (cancelled and forgotten, or history cleared). */
+  'transfers.removed': z.object({ ids: z.array(id) }),
+  totals: Totals,
+  session: Session,
+  folders: z.object({ folders: z.array(Folder) }),
+} as const;
+
+export type EventName = keyof typeof events;
+export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
+
+// ---------- what the engine offers and what a window holds ----------
+
+/** The engine as the RPC layer sees it: one async function per command. */
+export type EngineApi = { [C in CommandName]: (params: CommandParams<C>) => Promise<CommandResult<C>> };
+
+/** What the renderer holds: commands to call and events to subscribe to, whatever the transport. */
+export interface EngineClient {
+  call<C extends CommandName>(command: C, params: CommandParams<C>): Promise<CommandResult<C>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
+
+// ---------- wire envelope (shared by IPC and WebSocket) ----------
+
+export const RpcRequest = z.object({ id: z.number().int().nonnegative(), command: z.string().max(64), params: z.unknown() }).strict();
+export type RpcRequest = z.infer<typeof RpcRequest>;
+
+export const rpcErrorCodes = ['invalid_request', 'unknown_command', 'invalid_params', 'failed', 'unauthorized'] as const;
+export const RpcError = z.object({ code: z.enum(rpcErrorCodes), message: z.string(), detail: z.string().optional() });
+export type RpcError = z.infer<typeof RpcError>;
+
+export type RpcResponse = { id: number; result: unknown } | { id: number; error: RpcError };
+export type RpcEvent = { event: EventName; payload: unknown };
+
+export function isCommandName(name: string): name is CommandName {
+  return Object.hasOwn(commands, name);
+}
