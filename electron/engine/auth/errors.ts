@@ -1,0 +1,37 @@
+// Errors the auth layer raises. The upload queue recognises them by `name` (it must not depend on
+// this module's classes), so each name is part of the engine's internal contract.
+
+/** Refresh is impossible (refresh token revoked or expired, user disabled): the user must sign in again. */
+export class SignInRequiredError extends Error {
+  override readonly name = 'SignInRequiredError';
+}
+
+/** The broker or Cognito cannot be reached right now; try again later. */
+export class NetworkUnavailableError extends Error {
+  override readonly name = 'NetworkUnavailableError';
+}
+
+/** Username or password refused by the broker. */
+export class InvalidCredentialsError extends Error {
+  override readonly name = 'InvalidCredentialsError';
+  constructor() {
+    super('The username or password is not correct.');
+  }
+}
+
+/** The broker refused for now because of too many attempts. */
+export class RateLimitedError extends Error {
+  override readonly name = 'RateLimitedError';
+  constructor(readonly retryAfterSeconds: number | undefined) {
+    super(
+      retryAfterSeconds
+        ? `Too many sign-in attempts. Try again in ${retryAfterSeconds} seconds.`
+        : 'Too many sign-in attempts. Try again in a minute.',
+    );
+  }
+}
+
+/** The broker answered something this client does not understand. */
+export class BrokerProtocolError extends Error {
+  override readonly name = 'BrokerProtocolError';
+}
