@@ -1,0 +1,168 @@
+// The headless daemon's core: one node:http server on 127.0.0.1 that serves the built renderer, the
+// staging endpoint and a WebSocket speaking the same RPC contract (same dispatcher) as Electron IPC.
+// Every request needs the token and a Host of 127.0.0.1:<port> or localhost:<port>; the WebSocket and
+// POSTs also need our own Origin. Refusals are bare 400/403s. See README "Headless mode security".
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { EngineApi, RpcEvent } from '../common/contract.js';
+import { createDispatcher } from '../rpc/dispatch.js';
+import { fanOutEvents, type EngineEventSource } from '../rpc/events.js';
+import { authorised, hostAllowed, newToken, originAllowed, securityHeaders, tokenCookie } from './security.js';
+import { serveStatic } from './static.js';
+import { StageError, stageUpload } from './stage.js';
+
+export interface DaemonOptions {
+  engine: EngineApi & { events: EngineEventSource };
+  /** 0 picks a free port. */
+  port: number;
+  /** Loopback only; anything else is refused (the UI must never be reachable from the network). */
+  host?: '127.0.0.1';
+  /** The built renderer (renderer/dist). */
+  rendererDir: string;
+  /** Where files dropped into a plain browser are staged before transfers.add. */
+  stagingDir: string;
+  /** Largest WebSocket message accepted; bigger ones close the socket (default 1 MiB). */
+  maxPayload?: number;
+  /** Fixed token (tests); a fresh random 32-byte one by default. */
+  token?: string;
+}
+
+export interface Daemon {
+  /** http://127.0.0.1:<port>/?token=… — open it once; the page then authenticates with a cookie. */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** A client that stops reading would make us buffer events without bound; past this it is dropped. */
+const maxBuffered = 16 * 1024 * 1024;
+
+function refuse(res: ServerResponse, status: 400 | 403 | 404 | 405 | 409 | 500): void {
+  res.writeHead(status, { ...securityHeaders, 'Content-Type': 'text/plain' }).end(status === 403 ? 'Forbidden' : 'Refused');
+}
+
+function refuseUpgrade(socket: Duplex, status: 400 | 403): void {
+  socket.end(`HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : 'Bad Request'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
+  const host = options.host ?? '127.0.0.1';
+  if (host !== '127.0.0.1') throw new Error('The headless daemon binds 127.0.0.1 only.');
+  const token = options.token ?? newToken();
+  const dispatch = createDispatcher(options.engine);
+  const sockets = new Set<WebSocket>();
+  let port = 0;
+
+  /** The URL as the request named it, or undefined (with the response sent) when refused. */
+  function admit(req: IncomingMessage): URL | undefined {
+    if (!hostAllowed(req, port)) return undefined;
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    } catch {
+      return undefined;
+    }
+    return authorised(req, url, port, token) ? url : undefined;
+  }
+
+  async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = admit(req);
+    if (!url) return refuse(res, 403);
+
+    if (url.pathname === '/api/stage') {
+      if (req.method !== 'POST') return refuse(res, 405);
+      // SameSite=Strict already keeps other sites' forms out; the Origin check makes that explicit.
+      if (!originAllowed(req, port)) return refuse(res, 403);
+      try {
+        const staged = await stageUpload(options.stagingDir, url, req);
+        res.writeHead(201, { ...securityHeaders, 'Content-Type': 'application/json' }).end(JSON.stringify(staged));
+      } catch (err) {
+        if (!res.headersSent) refuse(res, err instanceof StageError ? 400 : 500);
+      }
+      return;
+    }
+
+    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405);
+    for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value);
+    if (url.searchParams.has('token')) {
+      // Swap the token in the address bar for a cookie, then drop it from the URL (history, screen).
+      res.writeHead(303, { 'Set-Cookie': tokenCookie(port, token), Location: url.pathname }).end();
+      return;
+    }
+    await serveStatic(options.rendererDir, url.pathname, req, res);
+  }
+
+  const server = createServer((req, res) => {
+    onRequest(req, res).catch(() => {
+      if (!res.headersSent) refuse(res, 500);
+      else res.destroy();
+    });
+  });
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 0; // staging streams may take as long as the disk needs
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? 1024 * 1024 });
+
+  server.on('upgrade', (req, socket, head) => {
+    socket.on('error', () => socket.destroy());
+    const url = admit(req);
+    if (!url) return refuseUpgrade(socket, 403);
+    if (url.pathname !== '/rpc' || !originAllowed(req, port)) return refuseUpgrade(socket, 403);
+    wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws));
+  });
+
+  function serveSocket(ws: WebSocket): void {
+    sockets.add(ws);
+    ws.on('close', () => sockets.delete(ws));
+    ws.on('error', () => ws.terminate());
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) return ws.close(1003, 'text only');
+      let raw: unknown;
+      try {
+        raw = JSON.parse(data.toString());
+      } catch {
+        return send(ws, { id: -1, error: { code: 'invalid_request', message: 'Not JSON.' } });
+      }
+      void dispatch(raw).then((response) => send(ws, response));
+    });
+  }
+
+  function send(ws: WebSocket, message: unknown): void {
+    if (ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount > maxBuffered) return ws.terminate();
+    ws.send(JSON.stringify(message));
+  }
+
+  const stopEvents = fanOutEvents(options.engine.events, (message: RpcEvent) => {
+    if (sockets.size === 0) return;
+    const text = JSON.stringify(message); // once for all clients
+    for (const ws of sockets) {
+      if (ws.readyState !== ws.OPEN) continue;
+      if (ws.bufferedAmount > maxBuffered) ws.terminate();
+      else ws.send(text);
+    }
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://${host}:${port}/?token=${token}`,
+    port,
+    async close() {
+      stopEvents();
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,31 @@
+// Event fan-out: subscribes once to every event the contract names and hands each payload, parsed
+// against its schema (unknown fields stripped), to one sender. Transports pass a sender that reaches
+// their windows or sockets.
+import { events, type EventName, type EventPayload, type RpcEvent } from '../common/contract.js';
+
+/** What the engine offers for pushed events. */
+export interface EngineEventSource {
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
+
+const eventNames = Object.keys(events) as EventName[];
+
+/** Forward every engine event to `send`; returns a function that stops forwarding. */
+export function fanOutEvents(source: EngineEventSource, send: (message: RpcEvent) => void): () => void {
+  const offs = eventNames.map((name) =>
+    source.on(name, (payload) => {
+      const parsed = events[name].safeParse(payload);
+      if (!parsed.success) {
+        console.error(`rpc: engine event ${name} does not match the contract; dropped`);
+        return;
+      }
+      try {
+        send({ event: name, payload: parsed.data });
+      } catch (err) {
+        // One broken sink must not stop the engine's emitter.
+        console.error(`rpc: could not deliver ${name}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }),
+  );
+  return () => offs.forEach((off) => off());
+}

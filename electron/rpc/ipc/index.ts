@@ -1,0 +1,51 @@
+// electron/rpc/ipc: the Electron IPC transport, the only module that may import ipcMain (lint enforces
+// it). One invoke channel carries every command and one send channel carries every event; both are
+// served to our own window's main frame only, and every message goes through the contract's dispatcher.
+// Depends on electron (main process), electron/common and electron/rpc.
+import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
+import type { EngineApi, RpcEvent, RpcResponse } from '../../common/contract.js';
+import { createDispatcher } from '../dispatch.js';
+import { fanOutEvents, type EngineEventSource } from '../events.js';
+import { ipcChannels } from './channels.js';
+import { isTrustedSender } from './trust.js';
+
+export { ipcChannels } from './channels.js';
+export { isTrustedSender } from './trust.js';
+
+export interface IpcTransportOptions {
+  engine: EngineApi & { events: EngineEventSource };
+  /** The window we serve; a getter because it may be created after the transport. */
+  window: () => BrowserWindow | undefined;
+  /** The URL our renderer is loaded from (file://…/index.html); frames elsewhere are refused. */
+  appUrl: string;
+  /** Native folder picker (a shell capability, not an engine command): resolves to a path or null. */
+  pickFolder?: () => Promise<string | null>;
+}
+
+const refused: RpcResponse = { id: -1, error: { code: 'unauthorized', message: 'Not allowed.' } };
+
+/** Registers the handlers; returns a function that removes them and stops forwarding events. */
+export function registerIpcTransport(options: IpcTransportOptions): () => void {
+  const dispatch = createDispatcher(options.engine);
+  const trusted = (event: IpcMainInvokeEvent) => {
+    const win = options.window();
+    return win !== undefined && !win.isDestroyed() && isTrustedSender(event.senderFrame, win.webContents.mainFrame, options.appUrl);
+  };
+
+  ipcMain.handle(ipcChannels.rpc, async (event, raw: unknown) => (trusted(event) ? dispatch(raw) : refused));
+  ipcMain.handle(ipcChannels.pickFolder, async (event) => {
+    if (!trusted(event) || !options.pickFolder) return null;
+    return options.pickFolder();
+  });
+
+  const stopEvents = fanOutEvents(options.engine.events, (message: RpcEvent) => {
+    const win = options.window();
+    if (win && !win.isDestroyed()) win.webContents.send(ipcChannels.event, message);
+  });
+
+  return () => {
+    stopEvents();
+    ipcMain.removeHandler(ipcChannels.rpc);
+    ipcMain.removeHandler(ipcChannels.pickFolder);
+  };
+}
