@@ -1,0 +1,59 @@
+// The broker's only state: users, refresh-token families and recent sign-in failures. Behind this
+// interface so that a store shared by several broker instances can replace SQLite (see README).
+export interface User {
+  /** Stable, random: the developer user id Cognito maps to an identity. Never the username. */
+  id: string;
+  username: string;
+  /** `scrypt$N$r$p$salt$hash` (passwords.ts). */
+  passwordHash: string;
+  disabled: boolean;
+  createdAt: Date;
+}
+
+export interface RefreshTokenRecord {
+  tokenHash: string;
+  familyId: string;
+  userId: string;
+  expiresAt: Date;
+  /** Set once the token has been exchanged: a second use is a replay and revokes the family. */
+  usedAt: Date | null;
+  familyRevokedAt: Date | null;
+}
+
+export class UserExistsError extends Error {
+  constructor(username: string) {
+    super(`A user named ${username} already exists.`);
+  }
+}
+
+export interface UserStore {
+  addUser(username: string, passwordHash: string, now: Date): Promise<User>;
+  findUserByName(username: string): Promise<User | undefined>;
+  findUserById(id: string): Promise<User | undefined>;
+  listUsers(): Promise<User[]>;
+  /** False when there is no such user. */
+  setDisabled(username: string, disabled: boolean): Promise<boolean>;
+  /** Removes the user and every session of theirs. False when there is no such user. */
+  removeUser(username: string): Promise<boolean>;
+
+  /** Starts a new session family with its first refresh token. */
+  createSession(userId: string, tokenHash: string, expiresAt: Date, now: Date): Promise<void>;
+  findRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
+  /**
+   * Atomically marks `oldHash` used and adds `newHash` to its family. False (and nothing written) when the old
+   * token was already used or its family revoked: that is a replay, even when two requests race.
+   */
+  rotateRefreshToken(oldHash: string, newHash: string, expiresAt: Date, now: Date): Promise<boolean>;
+  revokeFamily(familyId: string, now: Date): Promise<void>;
+  /** Revokes every live session family of the user; returns how many. */
+  revokeUserSessions(userId: string, now: Date): Promise<number>;
+
+  recordSignInFailure(keys: string[], now: Date): Promise<void>;
+  /** Times of the failures recorded for `key` since `since`, oldest first. */
+  signInFailuresSince(key: string, since: Date): Promise<Date[]>;
+  clearSignInFailures(key: string): Promise<void>;
+
+  /** Drops expired tokens, old families and old failures. */
+  prune(now: Date): Promise<void>;
+  close(): Promise<void>;
+}
