@@ -57,13 +57,28 @@ export default tseslint.config(
       }),
     },
   },
-  // The sync engine: plain Node, testable without Electron or a window.
+  // The sync engine: plain Node, testable without Electron or a window, and independent of the
+  // servers it talks to (it reaches them over HTTP only).
   {
-    files: ['electron/engine/**', 'electron/daemon/**', 'electron/cli/**'],
+    files: ['electron/engine/**'],
     rules: {
       'no-restricted-imports': restrictImports({
         paths: [noElectron],
-        patterns: [{ group: ['**/renderer/**', 'react', 'react-dom', '**/main/**', '**/preload/**'], message: 'The engine never reaches into the UI or the Electron shell.' }],
+        patterns: [
+          { group: ['**/renderer/**', 'react', 'react-dom', '**/main/**', '**/preload/**'], message: 'The engine never reaches into the UI or the Electron shell.' },
+          { group: ['**/server/**'], message: 'The engine talks to the broker and the cloud over HTTP only; electron/embedded starts the local stack.' },
+        ],
+      }),
+      'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage'],
+    },
+  },
+  // Node-side hosts of the engine: headless daemon, command line, embedded local stack.
+  {
+    files: ['electron/daemon/**', 'electron/cli/**', 'electron/embedded/**'],
+    rules: {
+      'no-restricted-imports': restrictImports({
+        paths: [noElectron],
+        patterns: [{ group: ['**/renderer/**', 'react', 'react-dom', '**/main/**', '**/preload/**'], message: 'Node hosts never reach into the UI or the Electron shell.' }],
       }),
       'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage'],
     },

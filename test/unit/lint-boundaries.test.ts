@@ -13,6 +13,7 @@ const expected: Record<string, string> = {
   'engine-imports-electron.ts': 'no-restricted-imports',
   'engine-uses-dom.ts': 'no-restricted-globals',
   'engine-imports-renderer.ts': 'no-restricted-imports',
+  'engine-imports-server.ts': 'no-restricted-imports',
   'common-imports-node.ts': 'no-restricted-imports',
   'common-imports-engine.ts': 'no-restricted-imports',
   'renderer-imports-node.ts': 'no-restricted-imports',
