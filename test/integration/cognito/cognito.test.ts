@@ -68,7 +68,7 @@ describe('local Cognito Identity', () => {
 
   it('exchanges the token for temporary credentials through fromCognitoIdentity', async () => {
     const { IdentityId, Token } = await developerToken(c, 'user-1');
-    const provider = fromCognitoIdentity({ identityId: IdentityId, logins: { [LOGIN]: Token }, client: unsignedClient(c) });
+    const provider = fromCognitoIdentity({ identityId: IdentityId, logins: { [LOGIN]: Token }, clientConfig: { region: c.settings.region, endpoint: c.endpoint } });
     const creds = await provider();
     expect(creds.identityId).toBe(IdentityId);
     expect(creds.accessKeyId).toMatch(/^ASIA/);
@@ -160,7 +160,7 @@ describe('local Cognito Identity', () => {
 
   it('refuses identity credentials calling GetOpenIdTokenForDeveloperIdentity under the deployed role policy', async () => {
     const { IdentityId, Token } = await developerToken(c, 'user-1');
-    const creds = await fromCognitoIdentity({ identityId: IdentityId, logins: { [LOGIN]: Token }, client: unsignedClient(c) })();
+    const creds = await fromCognitoIdentity({ identityId: IdentityId, logins: { [LOGIN]: Token }, clientConfig: { region: c.settings.region, endpoint: c.endpoint } })();
     const asUser = new CognitoIdentityClient({ region: 'us-east-1', endpoint: c.endpoint, credentials: creds });
     await expect(
       asUser.send(new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: c.settings.identityPoolId, Logins: { 'login.hoist.test': 'user-2' } })),
@@ -181,7 +181,7 @@ describe('local Cognito Identity with the well-known policy mistake', () => {
     try {
       const alice = await developerToken(c, 'alice');
       const bob = await developerToken(c, 'bob');
-      const creds = await fromCognitoIdentity({ identityId: alice.IdentityId, logins: { [LOGIN]: alice.Token }, client: unsignedClient(c) })();
+      const creds = await fromCognitoIdentity({ identityId: alice.IdentityId, logins: { [LOGIN]: alice.Token }, clientConfig: { region: c.settings.region, endpoint: c.endpoint } })();
       const asAlice = new CognitoIdentityClient({ region: 'us-east-1', endpoint: c.endpoint, credentials: creds });
       const stolen = await asAlice.send(
         new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: c.settings.identityPoolId, Logins: { 'login.hoist.test': 'bob' } }),

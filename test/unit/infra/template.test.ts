@@ -10,7 +10,7 @@ interface Resource {
 }
 
 const read = (name: string): Json => JSON.parse(readFileSync(new URL(`../../../server/infra/${name}`, import.meta.url), 'utf8')) as Json;
-const template = read('template.json') as { Parameters: Record<string, Json>; Resources: Record<string, Resource>; Outputs: Record<string, Json> };
+const template = read('template.json') as unknown as { Parameters: Record<string, Json>; Resources: Record<string, Resource>; Outputs: Record<string, Json> };
 const resources = template.Resources;
 const resource = (name: string): Resource => {
   const found = resources[name];
