@@ -1,0 +1,214 @@
+// The transfer journal: every transfer and every finished part, written before it is reported.
+// Only the queue writes here; rows are plain data, the queue decides what they mean.
+import type { Transfer, TransferError } from '../../common/contract.js';
+import type { StateDb } from './db.js';
+
+/** What the journal stores; "waiting" is never stored, it is derived while running. */
+export type JournalState = 'queued' | 'uploading' | 'verifying' | 'paused' | 'done' | 'failed';
+
+export interface FileVersion {
+  size: number;
+  mtimeMs: number;
+  /** Inode as a decimal string (bigint-safe); empty where the OS has none. */
+  ino: string;
+}
+
+export interface TransferRow {
+  seq: number;
+  id: string;
+  sourcePath: string;
+  destination: string;
+  identityId: string | undefined;
+  origin: Transfer['origin'];
+  state: JournalState;
+  /** The version being uploaded (size 0 and mtime undefined before the first stat). */
+  version: FileVersion | undefined;
+  size: number;
+  objectKey: string | undefined;
+  uploadId: string | undefined;
+  partSize: number | undefined;
+  /** Complete was sent: after a crash we cannot tell whether it landed. */
+  completing: boolean;
+  error: TransferError | undefined;
+  createdAt: number;
+  finishedAt: number | undefined;
+}
+
+export interface PartRow {
+  number: number;
+  size: number;
+  etag: string;
+  checksum: string;
+}
+
+export interface AbandonedUpload {
+  uploadId: string;
+  objectKey: string;
+  identityId: string;
+}
+
+export interface NewTransfer {
+  id: string;
+  sourcePath: string;
+  destination: string;
+  identityId: string | undefined;
+  origin: Transfer['origin'];
+  state: JournalState;
+  size: number;
+  error?: TransferError;
+}
+
+interface RawTransfer {
+  seq: number;
+  id: string;
+  source_path: string;
+  destination: string;
+  identity_id: string | null;
+  origin: string;
+  state: JournalState;
+  size: number;
+  mtime_ms: number | null;
+  ino: string | null;
+  object_key: string | null;
+  upload_id: string | null;
+  part_size: number | null;
+  completing: number;
+  error_code: string | null;
+  error_message: string | null;
+  error_retryable: number | null;
+  created_at: number;
+  finished_at: number | null;
+}
+
+export type Journal = ReturnType<typeof createJournal>;
+
+export function createJournal(db: StateDb, now: () => number = Date.now) {
+  const s = db.sqlite;
+  const insert = s.prepare(
+    `INSERT INTO transfers (id, source_path, destination, identity_id, origin, state, size, error_code, error_message, error_retryable, created_at, updated_at, finished_at)
+     VALUES (@id, @sourcePath, @destination, @identityId, @origin, @state, @size, @errorCode, @errorMessage, @errorRetryable, @now, @now, @finishedAt)`,
+  );
+  const all = s.prepare<[], RawTransfer>('SELECT * FROM transfers ORDER BY seq');
+  const one = s.prepare<[string], RawTransfer>('SELECT * FROM transfers WHERE id = ?');
+  const setStateStmt = s.prepare(
+    `UPDATE transfers SET state = @state, error_code = @errorCode, error_message = @errorMessage, error_retryable = @errorRetryable,
+       finished_at = @finishedAt, updated_at = @now WHERE id = @id`,
+  );
+  const setIdentityStmt = s.prepare('UPDATE transfers SET identity_id = ?, updated_at = ? WHERE id = ?');
+  const beginVersion = s.prepare(
+    `UPDATE transfers SET size = @size, mtime_ms = @mtimeMs, ino = @ino, object_key = NULL, upload_id = NULL, part_size = NULL,
+       completing = 0, updated_at = @now WHERE id = @id`,
+  );
+  const setUpload = s.prepare('UPDATE transfers SET object_key = ?, upload_id = ?, part_size = ?, completing = 0, updated_at = ? WHERE id = ?');
+  const clearUpload = s.prepare('UPDATE transfers SET upload_id = NULL, object_key = NULL, part_size = NULL, completing = 0, updated_at = ? WHERE id = ?');
+  const setCompleting = s.prepare('UPDATE transfers SET completing = ?, updated_at = ? WHERE id = ?');
+  const delParts = s.prepare('DELETE FROM parts WHERE transfer_id = ?');
+  const putPart = s.prepare(
+    'INSERT OR REPLACE INTO parts (transfer_id, number, size, etag, checksum) VALUES (@transferId, @number, @size, @etag, @checksum)',
+  );
+  const getParts = s.prepare<[string], PartRow>('SELECT number, size, etag, checksum FROM parts WHERE transfer_id = ? ORDER BY number');
+  const delTransfer = s.prepare('DELETE FROM transfers WHERE id = ?');
+  const delHistory = s.prepare<[], { id: string }>(`DELETE FROM transfers WHERE state = 'done' RETURNING id`);
+  const addAbandoned = s.prepare(
+    'INSERT OR IGNORE INTO abandoned_uploads (upload_id, object_key, identity_id, created_at) VALUES (?, ?, ?, ?)',
+  );
+  const listAbandoned = s.prepare<[string], { upload_id: string; object_key: string; identity_id: string }>(
+    'SELECT upload_id, object_key, identity_id FROM abandoned_uploads WHERE identity_id = ? ORDER BY created_at',
+  );
+  const delAbandoned = s.prepare('DELETE FROM abandoned_uploads WHERE upload_id = ?');
+  const referenced = s.prepare<[string], { n: number }>('SELECT count(*) AS n FROM transfers WHERE upload_id = ?');
+
+  /** Moves the current upload id (if any) to abandoned_uploads, in the caller's transaction. */
+  const abandonCurrent = (row: RawTransfer | undefined): void => {
+    if (row?.upload_id && row.object_key && row.identity_id) addAbandoned.run(row.upload_id, row.object_key, row.identity_id, now());
+  };
+
+  return {
+    insertMany: s.transaction((rows: NewTransfer[]) => {
+      const t = now();
+      for (const r of rows) {
+        insert.run({
+          id: r.id,
+          sourcePath: r.sourcePath,
+          destination: r.destination,
+          identityId: r.identityId ?? null,
+          origin: JSON.stringify(r.origin),
+          state: r.state,
+          size: r.size,
+          errorCode: r.error?.code ?? null,
+          errorMessage: r.error?.message ?? null,
+          errorRetryable: r.error ? Number(r.error.retryable) : null,
+          now: t,
+          finishedAt: r.state === 'failed' ? t : null,
+        });
+      }
+    }),
+    all: (): TransferRow[] => all.all().map(toRow),
+    get: (id: string): TransferRow | undefined => {
+      const r = one.get(id);
+      return r && toRow(r);
+    },
+    setState(id: string, state: JournalState, error?: TransferError): void {
+      const t = now();
+      setStateStmt.run({
+        id,
+        state,
+        errorCode: error?.code ?? null,
+        errorMessage: error?.message ?? null,
+        errorRetryable: error ? Number(error.retryable) : null,
+        finishedAt: state === 'done' || state === 'failed' ? t : null,
+        now: t,
+      });
+    },
+    setIdentity: (id: string, identityId: string) => void setIdentityStmt.run(identityId, now(), id),
+    /** Starts over on a (new) version of the file: the old upload id, if any, is queued for abort. */
+    beginVersion: s.transaction((id: string, v: FileVersion) => {
+      abandonCurrent(one.get(id));
+      delParts.run(id);
+      beginVersion.run({ id, size: v.size, mtimeMs: v.mtimeMs, ino: v.ino, now: now() });
+    }),
+    setUpload: (id: string, objectKey: string, uploadId: string, partSize: number) =>
+      void setUpload.run(objectKey, uploadId, partSize, now(), id),
+    /** Drops the upload id (gone, or for another key) so the next attempt creates a new one; it is queued for abort. */
+    forgetUpload: s.transaction((id: string) => {
+      abandonCurrent(one.get(id));
+      delParts.run(id);
+      clearUpload.run(now(), id);
+    }),
+    setCompleting: (id: string, on: boolean) => void setCompleting.run(Number(on), now(), id),
+    putPart: (transferId: string, p: PartRow) => void putPart.run({ transferId, ...p }),
+    parts: (id: string): PartRow[] => getParts.all(id),
+    /** Forgets a transfer; its upload id (if any) is queued for abort in the same transaction. */
+    remove: s.transaction((id: string) => {
+      abandonCurrent(one.get(id));
+      delTransfer.run(id);
+    }),
+    clearHistory: (): string[] => delHistory.all().map((r) => r.id),
+    abandoned: (identityId: string): AbandonedUpload[] =>
+      listAbandoned.all(identityId).map((r) => ({ uploadId: r.upload_id, objectKey: r.object_key, identityId: r.identity_id })),
+    abandonedDone: (uploadId: string) => void delAbandoned.run(uploadId),
+    /** Whether any transfer still needs this upload id: such an upload must never be aborted. */
+    isReferenced: (uploadId: string): boolean => (referenced.get(uploadId)?.n ?? 0) > 0,
+  };
+}
+
+function toRow(r: RawTransfer): TransferRow {
+  return {
+    seq: r.seq,
+    id: r.id,
+    sourcePath: r.source_path,
+    destination: r.destination,
+    identityId: r.identity_id ?? undefined,
+    origin: JSON.parse(r.origin) as Transfer['origin'],
+    state: r.state,
+    version: r.mtime_ms === null ? undefined : { size: r.size, mtimeMs: r.mtime_ms, ino: r.ino ?? '' },
+    size: r.size,
+    objectKey: r.object_key ?? undefined,
+    uploadId: r.upload_id ?? undefined,
+    partSize: r.part_size ?? undefined,
+    completing: r.completing === 1,
+    error: r.error_code === null ? undefined : { code: r.error_code, message: r.error_message ?? '', retryable: r.error_retryable === 1 },
+    createdAt: r.created_at,
+    finishedAt: r.finished_at ?? undefined,
+  };
+}

@@ -1,0 +1,37 @@
+// One consistent version of a source file: size + mtime + inode, recorded when an upload starts and
+// checked around every part and before Complete (DESIGN.md §3).
+import { stat } from 'node:fs/promises';
+import type { FileVersion } from '../state/journal.js';
+
+export class FileChangedError extends Error {
+  override name = 'FileChangedError';
+}
+export class FileMissingError extends Error {
+  override name = 'FileMissingError';
+}
+export class NotAFileError extends Error {
+  override name = 'NotAFileError';
+}
+
+export async function readVersion(path: string): Promise<FileVersion> {
+  try {
+    const s = await stat(path, { bigint: true });
+    if (!s.isFile()) throw new NotAFileError(`${path} is not a regular file`);
+    return { size: Number(s.size), mtimeMs: Number(s.mtimeNs / 1_000_000n) + Number(s.mtimeNs % 1_000_000n) / 1e6, ino: s.ino.toString() };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') {
+      throw new FileMissingError(`${path} no longer exists`);
+    }
+    throw error;
+  }
+}
+
+export function sameVersion(a: FileVersion, b: FileVersion): boolean {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;
+}
+
+/** Throws FileChangedError / FileMissingError unless the file is still exactly `expected`. */
+export async function assertVersion(path: string, expected: FileVersion): Promise<void> {
+  const now = await readVersion(path);
+  if (!sameVersion(now, expected)) throw new FileChangedError(`${path} changed while it was being uploaded`);
+}

@@ -1,0 +1,150 @@
+// Multipart uploads driven by the engine itself, so that an upload id survives a crash: every
+// finished part is journaled (ETag + CRC32) before it counts, and a restart sends only the rest.
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  ListPartsCommand,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import { partBody } from './body.js';
+import type { UploadContext } from './context.js';
+import { assertVersion, FileChangedError } from './file-version.js';
+import { planParts, type PlannedPart } from './plan.js';
+import { withRetries } from './request.js';
+import { multipartEtag, unquote, VerificationError } from './verify.js';
+
+export async function uploadMultipart(ctx: UploadContext): Promise<void> {
+  const { uploadId, partSize } = await ensureUpload(ctx);
+  const plan = planParts(ctx.version.size, partSize);
+  const finished = new Map(ctx.journal.parts(ctx.id).map((p) => [p.number, p]));
+  // A journaled part that does not match the plan (should never happen) is simply sent again.
+  const todo = plan.filter((p) => finished.get(p.number)?.size !== p.size);
+  await uploadParts(ctx, uploadId, todo);
+  await complete(ctx, uploadId, plan.length);
+}
+
+/** The journaled upload id, checked with ListParts after a restart; or a new one, journaled at once. */
+async function ensureUpload(ctx: UploadContext): Promise<{ uploadId: string; partSize: number }> {
+  const row = ctx.journal.get(ctx.id);
+  if (row?.uploadId && row.partSize && row.objectKey === ctx.key) {
+    const alive = await withRetries(ctx, () =>
+      ctx.s3.send(new ListPartsCommand({ Bucket: ctx.bucketName, Key: ctx.key, UploadId: row.uploadId, MaxParts: 1 }), { abortSignal: ctx.signal }).then(
+        () => true,
+        (error: unknown) => {
+          if ((error as { name?: string }).name === 'NoSuchUpload') return false;
+          throw error;
+        },
+      ),
+    );
+    if (alive) return { uploadId: row.uploadId, partSize: row.partSize };
+    // Gone (expired, aborted, or completed just before a crash): start over on a fresh upload.
+    ctx.journal.forgetUpload(ctx.id);
+  }
+  const created = await withRetries(ctx, () =>
+    ctx.s3.send(new CreateMultipartUploadCommand({ Bucket: ctx.bucketName, Key: ctx.key, ChecksumAlgorithm: 'CRC32' }), { abortSignal: ctx.signal }),
+  );
+  const uploadId = created.UploadId;
+  if (!uploadId) throw new Error('CreateMultipartUpload returned no UploadId');
+  if (ctx.signal.aborted) {
+    // Paused or cancelled while Create was on the wire: this id was never journaled, drop it now.
+    await ctx.s3.send(new AbortMultipartUploadCommand({ Bucket: ctx.bucketName, Key: ctx.key, UploadId: uploadId })).catch(() => undefined);
+    ctx.signal.throwIfAborted();
+  }
+  ctx.journal.setUpload(ctx.id, ctx.key, uploadId, ctx.partSize);
+  return { uploadId, partSize: ctx.partSize };
+}
+
+/** Parts in parallel (read live from settings), each holding one slot of the shared request budget. */
+async function uploadParts(ctx: UploadContext, uploadId: string, todo: PlannedPart[]): Promise<void> {
+  const local = new AbortController();
+  const signal = AbortSignal.any([ctx.signal, local.signal]);
+  const partCtx = { ...ctx, signal };
+  let next = 0;
+  let running = 0;
+  let firstError: unknown;
+  await new Promise<void>((resolve) => {
+    const launch = (): void => {
+      while (firstError === undefined && next < todo.length && running < Math.max(1, ctx.partsInParallel())) {
+        const part = todo[next++] as PlannedPart;
+        running++;
+        void uploadPart(partCtx, uploadId, part)
+          .catch((error: unknown) => {
+            if (firstError === undefined) {
+              firstError = error;
+              local.abort(error); // one part failed for good: stop its siblings
+            }
+          })
+          .finally(() => {
+            running--;
+            if (running === 0 && (firstError !== undefined || next >= todo.length)) resolve();
+            else launch();
+          });
+      }
+      if (running === 0) resolve();
+    };
+    launch();
+  });
+  if (firstError !== undefined) throw ctx.signal.aborted ? ctx.signal.reason : firstError;
+}
+
+async function uploadPart(ctx: UploadContext, uploadId: string, part: PlannedPart): Promise<void> {
+  const release = await ctx.budget.acquire(ctx.signal);
+  try {
+    await withRetries(ctx, async () => {
+      await assertVersion(ctx.sourcePath, ctx.version);
+      const body = partBody(ctx.sourcePath, part.offset, part.size, { bucket: ctx.bandwidth, signal: ctx.signal, onBytes: ctx.onBytes, beforeChunk: ctx.beforeChunk });
+      try {
+        const res = await ctx.s3.send(
+          new UploadPartCommand({
+            Bucket: ctx.bucketName,
+            Key: ctx.key,
+            UploadId: uploadId,
+            PartNumber: part.number,
+            Body: body.stream,
+            ContentLength: part.size,
+            ChecksumAlgorithm: 'CRC32',
+          }),
+          { abortSignal: ctx.signal },
+        );
+        if (body.bytesRead() !== part.size) throw new FileChangedError(`${ctx.sourcePath} changed while it was being uploaded`);
+        const ours = body.checksum();
+        if (res.ChecksumCRC32 !== undefined && res.ChecksumCRC32 !== ours) {
+          throw Object.assign(new VerificationError(`part ${part.number}: S3 stored CRC32 ${res.ChecksumCRC32}, we sent ${ours}`), { Code: 'BadDigest' });
+        }
+        if (!res.ETag) throw new Error(`UploadPart ${part.number} returned no ETag`);
+        // The part is only as good as the version it came from: check again after reading it.
+        await assertVersion(ctx.sourcePath, ctx.version);
+        ctx.journal.putPart(ctx.id, { number: part.number, size: part.size, etag: res.ETag, checksum: ours });
+      } catch (error) {
+        ctx.onBytes(-body.bytesRead());
+        throw error;
+      }
+    });
+  } finally {
+    release();
+  }
+}
+
+async function complete(ctx: UploadContext, uploadId: string, partCount: number): Promise<void> {
+  const parts = ctx.journal.parts(ctx.id);
+  if (parts.length !== partCount) throw new Error(`journal holds ${parts.length} of ${partCount} parts`);
+  await assertVersion(ctx.sourcePath, ctx.version);
+  ctx.onVerifying();
+  ctx.journal.setCompleting(ctx.id, true);
+  const res = await withRetries(ctx, () =>
+    ctx.s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: ctx.bucketName,
+        Key: ctx.key,
+        UploadId: uploadId,
+        MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.number, ETag: p.etag, ChecksumCRC32: p.checksum })) },
+      }),
+      { abortSignal: ctx.signal },
+    ),
+  );
+  const expected = multipartEtag(parts.map((p) => p.etag));
+  if (unquote(res.ETag) !== expected) {
+    throw new VerificationError(`the completed object's ETag ${unquote(res.ETag)} is not the ${expected} of the journaled parts`);
+  }
+}
