@@ -96,6 +96,10 @@ export class SqliteUserStore implements UserStore {
     return (this.db.prepare('SELECT * FROM users ORDER BY username').all() as UserRow[]).map(toUser);
   }
 
+  async setPasswordHash(username: string, passwordHash: string): Promise<boolean> {
+    return this.db.prepare('UPDATE users SET password_hash = ? WHERE username = ?').run(passwordHash, username).changes === 1;
+  }
+
   async setDisabled(username: string, disabled: boolean): Promise<boolean> {
     return this.db.prepare('UPDATE users SET disabled = ? WHERE username = ?').run(disabled ? 1 : 0, username).changes === 1;
   }

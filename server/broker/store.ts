@@ -32,6 +32,8 @@ export interface UserStore {
   findUserById(id: string): Promise<User | undefined>;
   listUsers(): Promise<User[]>;
   /** False when there is no such user. */
+  setPasswordHash(username: string, passwordHash: string): Promise<boolean>;
+  /** False when there is no such user. */
   setDisabled(username: string, disabled: boolean): Promise<boolean>;
   /** Removes the user and every session of theirs. False when there is no such user. */
   removeUser(username: string): Promise<boolean>;
