@@ -8,15 +8,10 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { EngineApi } from '../common/contract.js';
-import type { EngineEventSource } from '../rpc/events.js';
+import { createEngine } from '../engine/index.js';
 import { startDaemon } from './daemon.js';
 
 export { startDaemon, type Daemon, type DaemonOptions } from './daemon.js';
-
-/** What the daemon needs from the lead's createEngine (electron/engine/index.ts). */
-type Engine = EngineApi & { events: EngineEventSource; close(): Promise<void> };
-type CreateEngine = (options: { dataDir: string; brokerUrl?: string }) => Promise<Engine>;
 
 /** Writes JSON so a reader never sees half a file: a temporary name, then rename. */
 export async function writeFileAtomic(file: string, data: unknown): Promise<void> {
@@ -42,12 +37,10 @@ async function main(): Promise<void> {
   const stagingDir = path.join(dataDir, 'staging');
   await mkdir(stagingDir, { recursive: true, mode: 0o700 });
 
-  // The engine's composition root is the lead's (electron/engine/index.ts); imported by name at run time
-  // so the daemon builds and type-checks before it lands. The lead replaces this with a static import
-  // and adds the in-process local stack for runs without --broker.
-  const engineModule = '../engine/index.js';
-  const { createEngine } = (await import(engineModule)) as { createEngine: CreateEngine };
-  const engine = await createEngine({ dataDir, ...(values.broker ? { brokerUrl: values.broker } : {}) });
+  // Without --broker the local stack runs in-process (DESIGN.md section 4); that wiring belongs to
+  // electron/embedded and is added there, so until then --broker is required.
+  if (!values.broker) throw new Error('--broker URL is required until the embedded local stack is wired in');
+  const engine = await createEngine({ dataDir, brokerUrl: values.broker });
 
   const rendererDir = fileURLToPath(new URL('../../renderer/dist', import.meta.url));
   const daemon = await startDaemon({ engine, port, host: '127.0.0.1', rendererDir, stagingDir });

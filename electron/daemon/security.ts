@@ -3,9 +3,12 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-/** Same policy as the meta tag in renderer/index.html; as a header it also covers frame-ancestors. */
-export const contentSecurityPolicy =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self' ws://127.0.0.1:* ws://localhost:*; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+/** The policy of the meta tag in renderer/index.html (an e2e test keeps the two equal). */
+export const pagePolicy =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self' ws://127.0.0.1:* ws://localhost:*; base-uri 'none'; form-action 'none'";
+
+/** As a header the policy also forbids framing (browsers ignore frame-ancestors in a meta tag). */
+export const contentSecurityPolicy = `${pagePolicy}; frame-ancestors 'none'`;
 
 export const securityHeaders: Readonly<Record<string, string>> = {
   'Content-Security-Policy': contentSecurityPolicy,

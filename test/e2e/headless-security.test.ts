@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Browser } from 'playwright-core';
 import { startDaemon, type Daemon } from '../../electron/daemon/daemon.js';
-import { contentSecurityPolicy } from '../../electron/daemon/security.js';
+import { contentSecurityPolicy, pagePolicy } from '../../electron/daemon/security.js';
 import { launchChromium } from '../support/browser.js';
 import { inertEngine } from './helpers/inert-engine.js';
 
@@ -129,7 +129,8 @@ describe('headless daemon security', () => {
     const res = await raw('/', { authorization: `Bearer ${token}` });
     expect(res.headers['content-security-policy']).toBe(contentSecurityPolicy);
     const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(await readFile('renderer/index.html', 'utf8'))?.[1];
-    expect(meta).toBe(contentSecurityPolicy);
+    expect(meta).toBe(pagePolicy);
+    expect(contentSecurityPolicy).toBe(`${pagePolicy}; frame-ancestors 'none'`);
   });
 
   it('refuses the socket to another local page, even though the browser holds our cookie', async () => {

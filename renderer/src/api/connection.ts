@@ -1,0 +1,23 @@
+// What the UI holds: the EngineClient plus the transport's state and what it can do with local files.
+import type { EngineClient } from '../../../electron/common/contract.js';
+
+export type ConnectionStatus = 'connecting' | 'open' | 'reconnecting' | 'lost';
+
+/** How dropped or chosen files become paths the engine can read. */
+export type DropTarget =
+  /** Electron: the File already has a local path. */
+  | { kind: 'path'; pathForFile(file: File): string }
+  /** A plain browser: the bytes are staged on the daemon first (POST /api/stage). */
+  | { kind: 'stage' };
+
+export interface Connection {
+  client: EngineClient;
+  status(): ConnectionStatus;
+  onStatus(listener: (status: ConnectionStatus) => void): () => void;
+  drop: DropTarget;
+  /** The native folder picker, when the shell has one (Electron). */
+  pickFolder?: () => Promise<string | null>;
+  /** True in the desktop app (start-at-login means something there). */
+  desktop: boolean;
+  close(): void;
+}

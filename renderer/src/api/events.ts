@@ -1,0 +1,23 @@
+// A tiny typed listener registry, shared by both transports.
+import type { EventName } from '../../../electron/common/contract.js';
+
+export class Listeners {
+  private readonly byEvent = new Map<EventName, Set<(payload: unknown) => void>>();
+
+  add(event: EventName, listener: (payload: unknown) => void): () => void {
+    let set = this.byEvent.get(event);
+    if (!set) this.byEvent.set(event, (set = new Set()));
+    set.add(listener);
+    return () => void set.delete(listener);
+  }
+
+  emit(event: EventName, payload: unknown): void {
+    for (const listener of this.byEvent.get(event) ?? []) {
+      try {
+        listener(payload);
+      } catch (err) {
+        console.error(`listener for ${event} failed`, err);
+      }
+    }
+  }
+}

@@ -1,0 +1,42 @@
+// Browser drops carry no local path: each file is streamed to the daemon (POST /api/stage, authenticated
+// by the page's cookie) and the staged copies are what transfers.add receives. A dropped folder is
+// staged as a folder, so the engine uploads it with its shape, as it would the original.
+export interface PickedFile {
+  file: File;
+  /** "a.txt" for a loose file, "Photos/2026/a.jpg" for a file inside a dropped folder. */
+  relativePath: string;
+}
+
+interface StageReply {
+  batch: string;
+  path: string;
+  root: string;
+}
+
+async function stageOne(picked: PickedFile, batch: string | undefined): Promise<StageReply> {
+  const query = new URLSearchParams({ name: picked.relativePath });
+  if (batch) query.set('batch', batch);
+  const response = await fetch(`/api/stage?${query.toString()}`, { method: 'POST', body: picked.file, credentials: 'same-origin' });
+  if (!response.ok) throw new Error(`Could not hand “${picked.file.name}” to Hoist (HTTP ${response.status}).`);
+  return (await response.json()) as StageReply;
+}
+
+/** Stages every file (four at a time) and returns the distinct roots to queue, in drop order. */
+export async function stageFiles(files: PickedFile[], onProgress: (done: number) => void): Promise<string[]> {
+  if (files.length === 0) return [];
+  const first = await stageOne(files[0]!, undefined);
+  const roots = new Map<number, string>([[0, first.root]]);
+  let done = 1;
+  onProgress(done);
+  let next = 1;
+  const worker = async () => {
+    while (next < files.length) {
+      const index = next++;
+      const staged = await stageOne(files[index]!, first.batch);
+      roots.set(index, staged.root);
+      onProgress(++done);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(4, files.length - 1) }, worker));
+  return [...new Set([...roots.entries()].sort((a, b) => a[0] - b[0]).map(([, root]) => root))];
+}

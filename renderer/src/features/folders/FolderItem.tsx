@@ -1,0 +1,52 @@
+// One watched folder: label, path, status and its pause / resume / remove actions.
+import type { Folder } from '../../../../electron/common/contract.js';
+import { useClient } from '../../app/hooks.js';
+import { Badge } from '../../components/Badge.js';
+import { Icon } from '../../components/Icon.js';
+import { IconButton } from '../../components/IconButton.js';
+
+function status(folder: Folder): { text: string; tone: 'neutral' | 'accent' | 'success' | 'warn' | 'danger' } {
+  const files = `${folder.filesSeen.toLocaleString()} ${folder.filesSeen === 1 ? 'file' : 'files'}`;
+  switch (folder.state) {
+    case 'scanning':
+      return { text: `Scanning · ${files}`, tone: 'accent' };
+    case 'watching':
+      return { text: `Watching · ${files}`, tone: 'success' };
+    case 'paused':
+      return { text: 'Paused', tone: 'neutral' };
+    case 'unavailable':
+      return { text: 'Unavailable', tone: 'warn' };
+    case 'error':
+      return { text: 'Error', tone: 'danger' };
+  }
+}
+
+export function FolderItem({ folder }: { folder: Folder }) {
+  const client = useClient();
+  const act = (command: 'folders.pause' | 'folders.resume' | 'folders.remove') => () =>
+    void client.call(command, { id: folder.id }).catch((err: unknown) => console.error(command, err));
+  const { text, tone } = status(folder);
+  return (
+    <li className="folder card" aria-label={`${folder.label}, ${text}`}>
+      <span className="folder-icon" aria-hidden="true">
+        <Icon name="folder" size={20} />
+      </span>
+      <div className="folder-text">
+        <span className="name truncate">{folder.label}</span>
+        <span className="mono muted truncate" title={folder.path}>
+          {folder.path}
+        </span>
+        {folder.message && <span className="folder-message">{folder.message}</span>}
+      </div>
+      <Badge tone={tone}>{text}</Badge>
+      <div className="folder-actions">
+        {folder.state === 'paused' ? (
+          <IconButton icon="play" label={`Resume ${folder.label}`} onClick={act('folders.resume')} />
+        ) : (
+          <IconButton icon="pause" label={`Pause ${folder.label}`} onClick={act('folders.pause')} />
+        )}
+        <IconButton icon="trash" label={`Stop watching ${folder.label}`} tone="danger" onClick={act('folders.remove')} />
+      </div>
+    </li>
+  );
+}

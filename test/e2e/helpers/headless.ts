@@ -1,0 +1,38 @@
+// Starts the real engine (createEngine) behind the headless daemon for browser tests, with its state in
+// a temporary folder and its session in memory (tests never touch the user's keychain).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createEngine, type Engine } from '../../../electron/engine/index.js';
+import { MemorySecretStore } from '../../../electron/engine/auth/secret-store.js';
+import { silentLogger } from '../../../electron/engine/log.js';
+import { startDaemon, type Daemon } from '../../../electron/daemon/daemon.js';
+
+export interface Headless {
+  engine: Engine;
+  daemon: Daemon;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+export async function startHeadless(options: { brokerUrl: string; localMode?: boolean }): Promise<Headless> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'hoist-e2e-'));
+  const engine = await createEngine({
+    dataDir,
+    brokerUrl: options.brokerUrl,
+    localMode: options.localMode ?? false,
+    secrets: { store: new MemorySecretStore(), notice: 'No keychain in tests: the session is kept in memory.' },
+    log: silentLogger,
+  });
+  const daemon = await startDaemon({ engine, port: 0, host: '127.0.0.1', rendererDir: path.resolve('renderer/dist'), stagingDir: path.join(dataDir, 'staging') });
+  return {
+    engine,
+    daemon,
+    dataDir,
+    async stop() {
+      await daemon.close();
+      await engine.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
