@@ -1,0 +1,162 @@
+// The local cloud: one HTTP server on 127.0.0.1 that stands in for Cognito Identity (requests carrying
+// `x-amz-target: AWSCognitoIdentityService.*`, handled in ./cognito) and S3 (everything else, ./s3),
+// faithful enough that the AWS SDK v3, awscli and rclone work against it unmodified.
+// Layout: auth/ (credential store, SigV4), iam/ (policy evaluation), s3/ (REST handler, storage), storage/
+// (atomic files, locks). Depends on nothing outside server/local-cloud and server/infra.
+import { mkdirSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import rolePolicyDocument from '../infra/role-policy.json' with { type: 'json' };
+import { openCredentialStore, type FileCredentialStore } from './auth/credential-store.js';
+import type { CloudSettings, CredentialStore, ProtocolHandler } from './auth/types.js';
+import { COGNITO_TARGET_PREFIX, createCognitoHandler } from './cognito/index.js';
+import { createRequestLog, type RequestLog } from './request-log.js';
+import { createS3Handler } from './s3/handler.js';
+import { ObjectStore } from './s3/object-store.js';
+import { isValidBucketName } from './s3/route.js';
+import { UploadStore } from './s3/upload-store.js';
+import { instantiateRolePolicy, loadOrCreateSettings } from './settings.js';
+import { sweepIncompleteUploads } from './sweep.js';
+
+export type { RequestLog, RequestLogEntry } from './request-log.js';
+
+export interface LocalCloudOptions {
+  dataDir: string;
+  /** 0 (default) = any free port. */
+  port?: number;
+  host?: string;
+  region?: string;
+  bucket?: string;
+  credentialLifetimeSeconds?: number;
+  /** Persisted on first start; later starts keep the stored values unless given here. */
+  identityPoolId?: string;
+  developerProviderName?: string;
+  /** The lifecycle rule: incomplete multipart uploads older than this are aborted (default 7 days). */
+  multipartSweepAgeSeconds?: number;
+  /** How often the sweep runs (default hourly). */
+  multipartSweepIntervalSeconds?: number;
+  /** The role policy applied to identity credentials (default server/infra/role-policy.json). */
+  rolePolicy?: unknown;
+  /** Append every request as a JSON line to <dataDir>/requests.jsonl. */
+  logRequestsToFile?: boolean;
+  /** Injectable clock (tests). */
+  now?: () => Date;
+  /** Replaces the Cognito handler (tests of the S3 half alone). */
+  cognitoHandler?: (deps: { settings: CloudSettings; credentials: CredentialStore; dataDir: string; now?: () => Date }) => ProtocolHandler;
+}
+
+export interface LocalCloud {
+  url: string;
+  s3Endpoint: string;
+  cognitoEndpoint: string;
+  region: string;
+  bucket: string;
+  identityPoolId: string;
+  developerProviderName: string;
+  accountId: string;
+  adminCredentials: { accessKeyId: string; secretAccessKey: string };
+  developerCredentials: { accessKeyId: string; secretAccessKey: string };
+  requestLog: RequestLog;
+  settings: CloudSettings;
+  credentials: FileCredentialStore;
+  /** Runs the lifecycle sweep now; returns the aborted upload ids. */
+  sweepIncompleteUploads(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
+  const now = options.now ?? (() => new Date());
+  const region = options.region ?? 'us-east-1';
+  const bucket = options.bucket ?? 'hoist-uploads';
+  if (!isValidBucketName(bucket)) throw new Error(`invalid bucket name: ${bucket}`);
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+
+  const persisted = loadOrCreateSettings(options.dataDir, region, {
+    ...(options.identityPoolId !== undefined ? { identityPoolId: options.identityPoolId } : {}),
+    ...(options.developerProviderName !== undefined ? { developerProviderName: options.developerProviderName } : {}),
+  });
+  const settings: CloudSettings = {
+    region,
+    bucket,
+    ...persisted,
+    credentialLifetimeSeconds: options.credentialLifetimeSeconds ?? 3600,
+    rolePolicy: instantiateRolePolicy(options.rolePolicy ?? rolePolicyDocument, bucket),
+  };
+  const credentials = openCredentialStore(options.dataDir, now);
+  const s3Root = join(options.dataDir, 's3');
+  const store = new ObjectStore(s3Root);
+  const uploads = new UploadStore(s3Root);
+  store.collectGarbage();
+  store.createBucketSync(bucket, now());
+  const requestLog = createRequestLog(options.logRequestsToFile ? { file: join(options.dataDir, 'requests.jsonl') } : {});
+
+  const s3 = createS3Handler({ store, uploads, settings, now, credentials, log: requestLog });
+  const cognitoFactory = options.cognitoHandler ?? createCognitoHandler;
+  const cognito = cognitoFactory({ settings, credentials, dataDir: options.dataDir, now });
+
+  const isCognito = (req: IncomingMessage): boolean => String(req.headers['x-amz-target'] ?? '').startsWith(COGNITO_TARGET_PREFIX);
+  const dispatch = (req: IncomingMessage, res: ServerResponse, awaitingContinue: boolean): void => {
+    try {
+      if (isCognito(req)) {
+        if (awaitingContinue) res.writeContinue();
+        cognito(req, res);
+      } else {
+        s3.handle(req, res, awaitingContinue);
+      }
+    } catch (err) {
+      console.error('local-cloud: handler threw', err);
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    }
+  };
+  const server = createServer({ requestTimeout: 0 }, (req, res) => dispatch(req, res, false));
+  // Answer `Expect: 100-continue` ourselves: S3 sends its final answer (e.g. AccessDenied) without a 100
+  // when it refuses the request, so the client never sends the body (AWS-WIRE §2).
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => dispatch(req, res, true));
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  });
+
+  const sweepAge = options.multipartSweepAgeSeconds ?? 7 * 24 * 3600;
+  const sweep = (): Promise<string[]> => sweepIncompleteUploads(uploads, sweepAge, now());
+  await sweep();
+  const sweepTimer = setInterval(() => void sweep().catch(() => undefined), (options.multipartSweepIntervalSeconds ?? 3600) * 1000);
+  sweepTimer.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+
+  return {
+    url,
+    s3Endpoint: url,
+    cognitoEndpoint: url,
+    region,
+    bucket,
+    identityPoolId: settings.identityPoolId,
+    developerProviderName: settings.developerProviderName,
+    accountId: settings.accountId,
+    adminCredentials: credentials.admin,
+    developerCredentials: credentials.developer,
+    requestLog,
+    settings,
+    credentials,
+    sweepIncompleteUploads: sweep,
+    close: () =>
+      new Promise<void>((resolve) => {
+        clearInterval(sweepTimer);
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
