@@ -1,39 +1,80 @@
-// Electron main process: lifecycle and window only. The engine is plain Node (electron/engine) and is
-// composed here exactly as the headless daemon composes it.
-import { app, BrowserWindow } from 'electron';
+// electron/main: the Electron shell. Lifecycle (single instance, tray, quit), the one window factory
+// with its security guards (window.ts), the app menu, notifications, the start-at-login hook and the
+// native folder picker. The engine is plain Node (electron/engine), composed here exactly as the
+// headless daemon composes it, and reached by the window only through the IPC transport (electron/rpc/ipc).
+// May depend on electron, electron/common, electron/engine, electron/rpc; never on renderer code or ipcMain.
+import { app, dialog, type BrowserWindow } from 'electron';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { secureWebPreferences, lockDownContents } from './window.js';
+import { createEngine } from '../engine/index.js';
+import { registerIpcTransport } from '../rpc/ipc/index.js';
+import { withLoginItem } from './login-item.js';
+import { installAppMenu } from './menu.js';
+import { notifyOnTransfers } from './notifications.js';
+import { createTray } from './tray.js';
+import { createMainWindow } from './main-window.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererIndex = path.resolve(here, '../../../renderer/dist/index.html');
 const preloadPath = path.resolve(here, '../preload/index.cjs');
 
+async function start(): Promise<void> {
+  let window: BrowserWindow | undefined;
+  let quitting = false;
+
+  // The broker: configured, or (wired by electron/embedded) the in-process local stack.
+  const brokerUrl = process.env.HOIST_BROKER_URL;
+  if (!brokerUrl) throw new Error('HOIST_BROKER_URL is not set and the embedded local stack is not wired in yet');
+  const engine = withLoginItem(await createEngine({ dataDir: path.join(app.getPath('userData'), 'data'), brokerUrl }));
+
+  const open = () => {
+    if (!window || window.isDestroyed()) window = createMainWindow({ preloadPath, rendererIndex, shouldQuit: () => quitting });
+    if (window.isMinimized()) window.restore();
+    window.show();
+    window.focus();
+  };
+  const quit = () => {
+    quitting = true;
+    app.quit();
+  };
+
+  const stopIpc = registerIpcTransport({
+    engine,
+    window: () => window,
+    appUrl: new URL(`file://${rendererIndex}`).href,
+    pickFolder: async () => {
+      const options = { title: 'Choose a folder to upload from', properties: ['openDirectory' as const, 'createDirectory' as const] };
+      const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
+  });
+  const stopTray = createTray({ engine, open, quit });
+  const stopNotifications = notifyOnTransfers(engine.events, open);
+  installAppMenu({ open, quit });
+
+  app.on('second-instance', open);
+  app.on('activate', open);
+  // The tray keeps Hoist running with no window; only an explicit Quit ends it.
+  app.on('window-all-closed', () => {});
+  app.on('before-quit', (event) => {
+    quitting = true;
+    // Close the engine (journal, uploads in flight) before the process goes.
+    event.preventDefault();
+    stopNotifications();
+    stopTray();
+    stopIpc();
+    app.removeAllListeners('before-quit');
+    void engine.close().finally(() => app.quit());
+  });
+
+  open();
+}
+
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  let window: BrowserWindow | undefined;
-  app.on('second-instance', () => {
-    if (window) {
-      if (window.isMinimized()) window.restore();
-      window.focus();
-    }
-  });
-  void app.whenReady().then(() => {
-    window = new BrowserWindow({
-      width: 960,
-      height: 680,
-      minWidth: 640,
-      minHeight: 420,
-      title: 'Hoist',
-      show: false,
-      webPreferences: secureWebPreferences(preloadPath),
-    });
-    lockDownContents(window.webContents, new URL(`file://${rendererIndex}`).href);
-    window.once('ready-to-show', () => window?.show());
-    void window.loadFile(rendererIndex);
-  });
-  app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
+  void app.whenReady().then(start).catch((err: unknown) => {
+    dialog.showErrorBox('Hoist could not start', err instanceof Error ? err.message : String(err));
+    app.exit(1);
   });
 }

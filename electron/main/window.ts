@@ -1,5 +1,6 @@
 // The one window factory (STYLE.md item 5): every BrowserWindow Hoist opens comes from here, so the
 // security options cannot be forgotten on one of them.
+// Type-only Electron imports: unit tests load this file without Electron's binary.
 import type { BrowserWindowConstructorOptions, WebContents } from 'electron';
 
 /** webPreferences every Hoist window gets. Exported so a unit test can assert them without Electron. */
@@ -19,10 +20,29 @@ export function secureWebPreferences(preloadPath: string): NonNullable<BrowserWi
   };
 }
 
-/** Deny navigation away from the app, new windows and every permission request. */
-export function lockDownContents(contents: WebContents, appOrigin: string): void {
+/** The parts of WebContents lockDownContents touches (so a unit test can pass a stand-in). */
+export type LockableContents = Pick<WebContents, 'on' | 'setWindowOpenHandler'> & {
+  session: Pick<WebContents['session'], 'setPermissionRequestHandler' | 'setPermissionCheckHandler'>;
+};
+
+/** Same document as the app's page (query and fragment aside): the only place the window may go. */
+export function isAppUrl(url: string, appUrl: string): boolean {
+  try {
+    const a = new URL(url);
+    const b = new URL(appUrl);
+    return a.protocol === b.protocol && a.host === b.host && a.pathname === b.pathname;
+  } catch {
+    return false;
+  }
+}
+
+/** Deny navigation away from the app, redirects, webviews, new windows and every permission request. */
+export function lockDownContents(contents: LockableContents, appUrl: string): void {
   contents.on('will-navigate', (event, url) => {
-    if (!url.startsWith(appOrigin)) event.preventDefault();
+    if (!isAppUrl(url, appUrl)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event, url) => {
+    if (!isAppUrl(url, appUrl)) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));

@@ -1,11 +1,11 @@
 // A labelled number input with an optional unit and hint.
 import { useId } from 'react';
 
-export function NumberField(props: { label: string; value: string; onChange: (value: string) => void; min?: number; max?: number; step?: number; unit?: string; hint?: string; disabled?: boolean }) {
+export function NumberField(props: { label: string; value: string; onChange: (value: string) => void; min?: number; max?: number; step?: number; unit?: string; hint?: string; disabled?: boolean; hideLabel?: boolean }) {
   const hintId = useId();
   return (
     <label className="field field-number">
-      <span>{props.label}</span>
+      <span className={props.hideLabel ? 'visually-hidden' : undefined}>{props.label}</span>
       <span className="number-input">
         <input
           type="number"

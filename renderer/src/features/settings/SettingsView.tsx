@@ -85,14 +85,14 @@ export function SettingsView() {
     <form className="settings card" onSubmit={save}>
       <fieldset>
         <legend>Speed</legend>
-        <NumberField label="Files at a time" hint="1–64" min={1} max={64} value={draft.filesInParallel} onChange={(v) => set({ filesInParallel: v })} />
-        <NumberField label="Parts per file at a time" hint="1–64" min={1} max={64} value={draft.partsInParallel} onChange={(v) => set({ partsInParallel: v })} />
+        <NumberField label="Files uploaded at a time" unit="files" min={1} max={64} value={draft.filesInParallel} onChange={(v) => set({ filesInParallel: v })} />
+        <NumberField label="Parts of each file at a time" unit="parts" min={1} max={64} value={draft.partsInParallel} onChange={(v) => set({ partsInParallel: v })} />
         <div className="setting">
           <label className="check">
             <input type="checkbox" checked={draft.limited} onChange={(e) => set({ limited: e.target.checked })} />
-            <span>Limit upload speed</span>
+            <span>Limit upload speed to</span>
           </label>
-          <NumberField label="Limit" unit="MB/s" min={0.01} step={0.1} value={draft.limitMBps} disabled={!draft.limited} onChange={(v) => set({ limitMBps: v })} />
+          <NumberField label="Speed limit" hideLabel unit="MB/s" min={0.01} step={0.1} value={draft.limitMBps} disabled={!draft.limited} onChange={(v) => set({ limitMBps: v })} />
         </div>
       </fieldset>
       <fieldset>
