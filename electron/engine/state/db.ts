@@ -60,6 +60,28 @@ export const MIGRATIONS: readonly string[] = [
      identity_id TEXT NOT NULL,
      created_at INTEGER NOT NULL
    ) WITHOUT ROWID;`,
+  // Folder sync (electron/engine/folders/store.ts, folderSyncMigration): watched folders, and per file
+  // the version last queued or uploaded, so unchanged files are not sent again after a restart.
+  `CREATE TABLE sync_folders (
+     id TEXT PRIMARY KEY,
+     path TEXT NOT NULL UNIQUE,
+     label TEXT NOT NULL UNIQUE,
+     paused INTEGER NOT NULL DEFAULT 0,
+     created_at INTEGER NOT NULL
+   ) WITHOUT ROWID;
+   CREATE TABLE sync_files (
+     folder_id TEXT NOT NULL REFERENCES sync_folders(id) ON DELETE CASCADE,
+     rel_path TEXT NOT NULL,
+     size INTEGER NOT NULL,
+     mtime_ms REAL NOT NULL,
+     ino TEXT NOT NULL DEFAULT '',
+     hash TEXT,
+     state TEXT NOT NULL,
+     transfer_id TEXT,
+     updated_at INTEGER NOT NULL,
+     PRIMARY KEY (folder_id, rel_path)
+   ) WITHOUT ROWID;
+   CREATE INDEX sync_files_transfer ON sync_files(transfer_id);`,
 ];
 
 export function openStateDb(path: string): StateDb {

@@ -93,7 +93,15 @@ async function uploadPart(ctx: UploadContext, uploadId: string, part: PlannedPar
   try {
     await withRetries(ctx, async () => {
       await assertVersion(ctx.sourcePath, ctx.version);
-      const body = partBody(ctx.sourcePath, part.offset, part.size, { bucket: ctx.bandwidth, signal: ctx.signal, onBytes: ctx.onBytes, beforeChunk: ctx.beforeChunk });
+      const request = new AbortController();
+      const signal = AbortSignal.any([ctx.signal, request.signal]);
+      const body = partBody(ctx.sourcePath, part.offset, part.size, {
+        bucket: ctx.bandwidth,
+        signal,
+        onBytes: ctx.onBytes,
+        onError: (e) => request.abort(e),
+        beforeChunk: ctx.beforeChunk,
+      });
       try {
         const res = await ctx.s3.send(
           new UploadPartCommand({
@@ -105,7 +113,7 @@ async function uploadPart(ctx: UploadContext, uploadId: string, part: PlannedPar
             ContentLength: part.size,
             ChecksumAlgorithm: 'CRC32',
           }),
-          { abortSignal: ctx.signal },
+          { abortSignal: signal },
         );
         if (body.bytesRead() !== part.size) throw new FileChangedError(`${ctx.sourcePath} changed while it was being uploaded`);
         const ours = body.checksum();
@@ -118,7 +126,9 @@ async function uploadPart(ctx: UploadContext, uploadId: string, part: PlannedPar
         ctx.journal.putPart(ctx.id, { number: part.number, size: part.size, etag: res.ETag, checksum: ours });
       } catch (error) {
         ctx.onBytes(-body.bytesRead());
-        throw error;
+        throw body.error() ?? error;
+      } finally {
+        body.dispose();
       }
     });
   } finally {

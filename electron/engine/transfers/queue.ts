@@ -288,7 +288,13 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
           }
           continue; // the next attempt records the new version and starts over on it
         }
-        if (error instanceof FileMissingError) return fail(id, { code: 'file_missing', message: error.message, retryable: false });
+        const errno = (error as NodeJS.ErrnoException).code;
+        if (error instanceof FileMissingError || errno === 'ENOENT') {
+          return fail(id, { code: 'file_missing', message: `${row.sourcePath} no longer exists`, retryable: false });
+        }
+        if (errno === 'EACCES' || errno === 'EPERM' || errno === 'EISDIR') {
+          return fail(id, { code: 'file_unreadable', message: `${row.sourcePath} cannot be read (${errno})`, retryable: true });
+        }
         if (error instanceof NotAFileError) return fail(id, { code: 'not_a_file', message: error.message, retryable: false });
         if (error instanceof VerificationError) return fail(id, { code: 'verification_failed', message: error.message, retryable: true });
         if (error instanceof InvalidDestinationError) return fail(id, { code: 'invalid_destination', message: error.message, retryable: false });

@@ -46,8 +46,15 @@ export class NetworkGate {
 
   async wait(signal?: AbortSignal): Promise<void> {
     while (this.down) {
-      await Promise.race([this.release, abortableSleep(NETWORK_BACKOFF.capMs, signal)]);
       signal?.throwIfAborted();
+      await new Promise<void>((resolve, reject) => {
+        const onAbort = (): void => reject(signal?.reason as Error);
+        signal?.addEventListener('abort', onAbort, { once: true });
+        void this.release.then(() => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        });
+      });
     }
   }
 

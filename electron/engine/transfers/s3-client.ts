@@ -29,6 +29,7 @@ export function createS3Client(options: S3ClientOptions): S3Client {
     // The queue owns retries: request bodies are one-shot file streams the SDK cannot replay, and
     // backoff, SlowDown, credential refresh and "waiting for network" need the queue's knowledge.
     maxAttempts: 1,
+    logger: quietLogger,
     // WHEN_SUPPORTED (the default) makes the SDK send CRC32 on every upload. For stream bodies it
     // goes as an aws-chunked trailer computed in one pass with Node's native zlib.crc32, and the
     // payload is UNSIGNED (no SHA-256 pass): the cheapest verified upload. It needs a known length,
@@ -43,3 +44,18 @@ export function createS3Client(options: S3ClientOptions): S3Client {
     }),
   });
 }
+
+/**
+ * The SDK logs every failed request with its whole input (error) and warns that streaming requests
+ * are not retried: the queue handles and reports both, so only other warnings get through.
+ */
+const quietLogger = {
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (...args: unknown[]) => {
+    if (typeof args[0] === 'string' && args[0].includes('non-retryable streaming request')) return;
+    console.warn(...args);
+  },
+  error: () => undefined,
+};

@@ -13,7 +13,12 @@ export async function uploadSingle(ctx: UploadContext): Promise<void> {
     await withRetries(ctx, async () => {
       await assertVersion(ctx.sourcePath, ctx.version);
       // An empty file has no byte range to stream; an empty Buffer sends Content-Length: 0.
-      const body = size === 0 ? undefined : partBody(ctx.sourcePath, 0, size, { bucket: ctx.bandwidth, signal: ctx.signal, onBytes: ctx.onBytes, beforeChunk: ctx.beforeChunk });
+      const request = new AbortController();
+      const signal = AbortSignal.any([ctx.signal, request.signal]);
+      const body =
+        size === 0
+          ? undefined
+          : partBody(ctx.sourcePath, 0, size, { bucket: ctx.bandwidth, signal, onBytes: ctx.onBytes, onError: (e) => request.abort(e), beforeChunk: ctx.beforeChunk });
       try {
         const res = await ctx.s3.send(
           new PutObjectCommand({
@@ -23,7 +28,7 @@ export async function uploadSingle(ctx: UploadContext): Promise<void> {
             ContentLength: size,
             ChecksumAlgorithm: 'CRC32',
           }),
-          { abortSignal: ctx.signal },
+          { abortSignal: signal },
         );
         const sent = body ? body.bytesRead() : 0;
         // The file shrank or grew under us: what went out is not the version we recorded.
@@ -34,7 +39,9 @@ export async function uploadSingle(ctx: UploadContext): Promise<void> {
         }
       } catch (error) {
         if (body) ctx.onBytes(-body.bytesRead());
-        throw error;
+        throw body?.error() ?? error;
+      } finally {
+        body?.dispose();
       }
     });
   } finally {

@@ -1,0 +1,134 @@
+// Faults between the engine and S3 (through a proxy in front of the real local cloud): injected
+// 500 / 503 SlowDown, connection resets, the network going away and coming back, expired tokens.
+import { join } from 'node:path';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Transfer } from '../../../../electron/common/contract.js';
+import { openStateDb, type StateDb } from '../../../../electron/engine/state/db.js';
+import { createTransferQueue, type TransferQueue, type UploadTarget } from '../../../../electron/engine/transfers/queue.js';
+import { createS3Client } from '../../../../electron/engine/transfers/s3-client.js';
+import { isUploadPart, startFaultProxy, type FaultProxy } from './fault-proxy.js';
+import { adminClient, type Cloud, identityCredentials, incompleteUploads, MiB, newIdentityId, objectSha256, startCloud, tempDir, testSettings, writeRandomFile } from './helpers.js';
+
+let cloudDir: ReturnType<typeof tempDir>;
+let cloud: Cloud;
+let admin: S3Client;
+let proxy: FaultProxy;
+let work: ReturnType<typeof tempDir>;
+let db: StateDb;
+let queue: TransferQueue;
+let target: UploadTarget;
+let changed: Transfer[];
+const settings = testSettings();
+
+beforeAll(async () => {
+  cloudDir = tempDir('hoist-cloud-');
+  cloud = await startCloud(cloudDir.path);
+  admin = adminClient(cloud);
+  proxy = await startFaultProxy(cloud.s3Endpoint);
+});
+afterAll(async () => {
+  await proxy?.close();
+  await cloud?.close();
+  cloudDir?.remove();
+});
+beforeEach(() => {
+  work = tempDir('hoist-faults-');
+  db = openStateDb(join(work.path, 'state.db'));
+  changed = [];
+  queue = createTransferQueue({
+    db,
+    settings: () => settings,
+    partSize: 5 * MiB,
+    emit: (event, payload) => {
+      if (event === 'transfers.changed') changed.push(...(payload as { transfers: Transfer[] }).transfers);
+    },
+  });
+  const identityId = newIdentityId();
+  target = {
+    s3: createS3Client({ endpoint: proxy.url, region: cloud.region, credentials: identityCredentials(cloud, identityId), maxSockets: 8 }),
+    bucket: cloud.bucket,
+    keyPrefix: `uploads/${identityId}/`,
+    identityId,
+  };
+  queue.setTarget(target);
+});
+afterEach(async () => {
+  await queue.stop();
+  db.close();
+  work.remove();
+});
+
+async function uploadOne(size: number, name: string): Promise<{ id: string; sha: string; key: string }> {
+  const path = join(work.path, name.replaceAll('/', '-'));
+  const sha = writeRandomFile(path, size);
+  const [id] = queue.add([{ path, destination: name, origin: { kind: 'drop' } }]);
+  return { id: id!, sha, key: target.keyPrefix + name };
+}
+
+describe('faults', () => {
+  it('retries only the failed requests after 500, 503 SlowDown and connection resets', async () => {
+    proxy.failNext(1, 500, 'InternalError', isUploadPart);
+    proxy.failNext(1, 503, 'SlowDown', isUploadPart);
+    proxy.resetNext(1, isUploadPart);
+    proxy.failNext(1, 503, 'SlowDown', (r) => r.method === 'PUT' && !isUploadPart(r));
+    queue.start();
+    const big = await uploadOne(12 * MiB, 'retry/big.bin');
+    const small = await uploadOne(1000, 'retry/small.bin');
+    await queue.whenIdle();
+    expect(proxy.pending()).toBe(0);
+    for (const f of [big, small]) {
+      expect(queue.list().find((t) => t.id === f.id)).toMatchObject({ state: 'done' });
+      expect((await objectSha256(admin, cloud.bucket, f.key)).sha).toBe(f.sha);
+    }
+  });
+
+  it('waits for the network when it is gone and continues by itself when it is back', async () => {
+    await proxy.down();
+    queue.start();
+    const f = await uploadOne(6 * MiB, 'net/a.bin');
+    // The transfer must say it waits for the network (not fail) while nothing answers.
+    for (let i = 0; i < 1000 && !changed.some((t) => t.id === f.id && t.state === 'waiting' && t.waitingFor === 'network'); i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(changed.some((t) => t.id === f.id && t.state === 'waiting' && t.waitingFor === 'network')).toBe(true);
+    expect(queue.list()[0]!.state).not.toBe('failed');
+    await proxy.up();
+    await queue.whenIdle();
+    expect(queue.list()[0]).toMatchObject({ state: 'done' });
+    expect((await objectSha256(admin, cloud.bucket, f.key)).sha).toBe(f.sha);
+  });
+
+  it('refreshes credentials on ExpiredToken and retries', async () => {
+    let refreshed = 0;
+    queue.setTarget({ ...target, refreshCredentials: async () => void refreshed++ });
+    proxy.failNext(1, 400, 'ExpiredToken', isUploadPart);
+    queue.start();
+    const f = await uploadOne(6 * MiB, 'token/a.bin');
+    await queue.whenIdle();
+    expect(proxy.pending()).toBe(0);
+    expect(refreshed).toBe(1);
+    expect(queue.list()[0]).toMatchObject({ state: 'done' });
+    expect((await objectSha256(admin, cloud.bucket, f.key)).sha).toBe(f.sha);
+  });
+
+  it('a sign-in that cannot be refreshed makes transfers wait, not fail; a new target continues them', async () => {
+    const signedOut = createS3Client({
+      endpoint: proxy.url,
+      region: cloud.region,
+      credentials: async () => {
+        throw Object.assign(new Error('session revoked'), { name: 'SignInRequiredError' });
+      },
+    });
+    queue.setTarget({ ...target, s3: signedOut });
+    queue.start();
+    const f = await uploadOne(2000, 'signin/a.bin');
+    await queue.whenIdle();
+    expect(queue.list()[0]).toMatchObject({ state: 'waiting', waitingFor: 'sign-in' });
+    queue.setTarget(target);
+    await queue.whenIdle();
+    expect(queue.list()[0]).toMatchObject({ state: 'done' });
+    expect((await objectSha256(admin, cloud.bucket, f.key)).sha).toBe(f.sha);
+    expect(await incompleteUploads(admin, cloud.bucket, target.keyPrefix)).toEqual([]);
+  });
+});
