@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 // loopback, so they get generous timeouts; none of them asserts on time.
 export default defineConfig({
   test: {
+    // Hoist supports Node 20.19+ on purpose; the SDK's end-of-support notice is noise in test output.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       {

@@ -1,3 +1,75 @@
-// `hoist <command>` (DESIGN.md section 4). Filled in by the desktop-app issue.
-console.error('hoist: not built yet: the command line arrives with "The desktop app" issue.');
-process.exit(2);
+// `hoist`: the engine without a window (DESIGN.md section 4), for scripts, servers and benchmarks.
+// Depends on the engine, the RPC socket transport and the embedded local stack; never on Electron.
+import { Command, Option } from 'commander';
+import { InstanceLockedError } from '../engine/instance-lock.js';
+import { NotRunningError, statusCommand, transferCommand } from './commands/control.js';
+import { signInCommand, signOutCommand } from './commands/session.js';
+import { syncCommand } from './commands/sync.js';
+import { uploadCommand } from './commands/upload.js';
+import type { GlobalOptions } from './context.js';
+
+// Hoist supports Node 20.19+ deliberately (Electron 45 brings 22); the SDK's notice is not for users.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const program = new Command()
+  .name('hoist')
+  .description('Upload files straight to your S3 storage: resumable, parallel, verified.')
+  .option('--data <dir>', 'state folder (default: the app data folder)')
+  .option('--broker <url>', 'identity broker URL (default: the built-in local cloud)')
+  .option('--verbose', 'log engine events to stderr')
+  .showHelpAfterError();
+
+const globals = (): GlobalOptions => program.opts<GlobalOptions>();
+let exitCode = 0;
+const run = (action: () => Promise<number>) => async () => {
+  exitCode = await action();
+};
+
+program
+  .command('upload')
+  .description('upload files and folders; exits 0 only when every one is verified in the bucket')
+  .argument('<path...>', 'files or folders')
+  .option('--to <subpath>', 'folder under your prefix to upload into')
+  .option('--json', 'print the result as JSON')
+  .action((paths: string[], options: { to?: string; json?: boolean }) => run(() => uploadCommand(paths, options, globals()))());
+
+program
+  .command('sync')
+  .description('watch folders and upload every new or changed file until stopped')
+  .argument('<dir...>', 'folders to watch')
+  .action((dirs: string[]) => run(() => syncCommand(dirs, globals()))());
+
+program
+  .command('status')
+  .description('show the running instance: session, transfers, folders')
+  .option('--json', 'print as JSON')
+  .action((options: { json?: boolean }) => run(() => statusCommand(options, globals()))());
+
+for (const action of ['pause', 'resume', 'cancel'] as const) {
+  program
+    .command(action)
+    .description(`${action} one transfer of the running instance, or all of them`)
+    .argument('[id]', 'transfer id (from `hoist status`)')
+    .addOption(new Option('--all', `${action} every transfer`))
+    .action((id: string | undefined, options: { all?: boolean }) => run(() => transferCommand(action, id, options, globals()))());
+}
+
+program
+  .command('sign-in')
+  .description('sign in and keep the session in the OS keychain')
+  .option('--username <name>', 'user name (default: HOIST_USERNAME or a prompt)')
+  .action((options: { username?: string }) => run(() => signInCommand(options, globals()))());
+
+program
+  .command('sign-out')
+  .description('sign out: revoke the session and remove it from the keychain')
+  .action(() => run(() => signOutCommand(globals()))());
+
+try {
+  await program.parseAsync(process.argv);
+  process.exitCode = exitCode;
+} catch (error) {
+  const known = error instanceof NotRunningError || error instanceof InstanceLockedError;
+  process.stderr.write(`hoist: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = known ? 3 : 1;
+}

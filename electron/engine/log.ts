@@ -30,12 +30,20 @@ export function redact(value: unknown, depth = 0): unknown {
   return out;
 }
 
-export function createLogger(options: { sink?: (line: string) => void; level?: Level } = {}): Logger {
+/** `json`: one JSON object a line (files, services); `text`: "hoist: warning: …" for a terminal. */
+export function createLogger(options: { sink?: (line: string) => void; level?: Level; format?: 'json' | 'text' } = {}): Logger {
   const sink = options.sink ?? ((line: string) => process.stderr.write(`${line}\n`));
   const min = levels[options.level ?? 'info'];
   const write = (level: Level, message: string, fields?: Record<string, unknown>) => {
     if (levels[level] < min) return;
-    sink(JSON.stringify({ time: new Date().toISOString(), level, message: redact(message), ...(fields ? (redact(fields) as object) : {}) }));
+    const safeMessage = redact(message) as string;
+    const safeFields = fields ? (redact(fields) as Record<string, unknown>) : undefined;
+    if (options.format === 'text') {
+      const details = safeFields ? Object.entries(safeFields).map(([k, v]) => ` ${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join('') : '';
+      sink(`hoist: ${level === 'info' ? '' : `${level}: `}${safeMessage}${details}`);
+    } else {
+      sink(JSON.stringify({ time: new Date().toISOString(), level, message: safeMessage, ...safeFields }));
+    }
   };
   return {
     debug: (m, f) => write('debug', m, f),

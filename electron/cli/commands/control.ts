@@ -1,0 +1,72 @@
+// `hoist status|pause|resume|cancel`: steer the Hoist that is running on this data folder (the
+// desktop app, the headless mode, `hoist sync` or another `hoist upload`) over its control socket.
+import type { Transfer } from '../../common/contract.js';
+import { connectControlSocket, type ControlClient } from '../../rpc/socket/client.js';
+import { controlSocketPath } from '../../rpc/socket/path.js';
+import { resolveDataDir, type GlobalOptions } from '../context.js';
+import { formatBytes, formatDuration } from '../format.js';
+
+export class NotRunningError extends Error {
+  override readonly name = 'NotRunningError';
+}
+
+async function connect(global: GlobalOptions): Promise<ControlClient> {
+  const dataDir = resolveDataDir(global);
+  try {
+    return await connectControlSocket(controlSocketPath(dataDir));
+  } catch {
+    throw new NotRunningError(`No Hoist is running on ${dataDir}. Start one with \`hoist sync\`, \`npm start\` or \`npm run headless\`.`);
+  }
+}
+
+export async function statusCommand(options: { json?: boolean }, global: GlobalOptions): Promise<number> {
+  const client = await connect(global);
+  try {
+    const [session, totals, transfers, folders] = await Promise.all([
+      client.call('session.get', {}),
+      client.call('transfers.totals', {}),
+      client.call('transfers.list', { filter: 'all' }),
+      client.call('folders.list', {}),
+    ]);
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify({ session, totals, transfers, folders }, null, 2)}\n`);
+      return 0;
+    }
+    const who = session.username ? `${session.username} (${session.state})` : session.state;
+    process.stdout.write(`session: ${who}${session.localMode ? ', local mode' : ''}\n`);
+    process.stdout.write(
+      `transfers: ${totals.active} active, ${totals.queued} queued, ${totals.failed} failed${totals.pausedAll ? ', all paused' : ''}; ` +
+        `${formatBytes(totals.bytesDone)} of ${formatBytes(totals.bytesTotal)}` +
+        (totals.rate > 0 ? ` at ${formatBytes(totals.rate)}/s` : '') +
+        (totals.etaSeconds !== undefined ? `, ${formatDuration(totals.etaSeconds)} left` : '') +
+        '\n',
+    );
+    for (const t of transfers.filter((x: Transfer) => x.state !== 'done')) {
+      process.stdout.write(`  ${t.id}  ${t.state.padEnd(9)} ${t.destination}  ${formatBytes(t.bytesDone)}/${formatBytes(t.size)}${t.error ? `  ${t.error.message}` : ''}\n`);
+    }
+    for (const f of folders) process.stdout.write(`folder: ${f.path} (${f.state})\n`);
+    return 0;
+  } finally {
+    client.close();
+  }
+}
+
+export async function transferCommand(action: 'pause' | 'resume' | 'cancel', id: string | undefined, options: { all?: boolean }, global: GlobalOptions): Promise<number> {
+  if (!id && !options.all) throw new Error(`Say which transfer to ${action} (an id from \`hoist status\`), or --all.`);
+  const client = await connect(global);
+  try {
+    if (options.all) {
+      if (action === 'pause') await client.call('transfers.pauseAll', {});
+      else if (action === 'resume') await client.call('transfers.resumeAll', {});
+      else {
+        const transfers = await client.call('transfers.list', { filter: 'active' });
+        for (const t of transfers) await client.call('transfers.cancel', { id: t.id });
+      }
+    } else {
+      await client.call(`transfers.${action}`, { id: id! });
+    }
+    return 0;
+  } finally {
+    client.close();
+  }
+}

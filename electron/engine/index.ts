@@ -1,0 +1,152 @@
+// The sync engine's composition root (STYLE.md item 9): plain Node, no Electron, no DOM. The
+// Electron main process, the headless daemon and the command line all call createEngine and serve
+// the same EngineApi. Depends on: common (contract), and its own modules below.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { EngineApi, EventName, EventPayload } from '../common/contract.js';
+import { createCognitoCredentials } from './auth/credentials.js';
+import { openSecretStore, type OpenedSecretStore } from './auth/secret-store.js';
+import { SessionManager, type Identity } from './auth/session.js';
+import { createEventBus } from './events.js';
+import { expandPaths } from './intake.js';
+import { createLogger, type Logger } from './log.js';
+import { openSettings } from './settings.js';
+import { openStateDb } from './state/db.js';
+import { createS3Client } from './transfers/s3-client.js';
+import { createTransferQueue, type UploadTarget } from './transfers/queue.js';
+
+export interface EngineOptions {
+  /** State DB, settings and logs live here. */
+  dataDir: string;
+  /** The identity broker to sign in with. */
+  brokerUrl: string;
+  /** True when brokerUrl is the built-in local stack (shown as "local mode"). */
+  localMode?: boolean;
+  /** Defaults to the OS keychain, or memory when there is none. */
+  secrets?: OpenedSecretStore;
+  log?: Logger;
+}
+
+export interface Engine extends EngineApi {
+  events: { on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void };
+  /** Resolves when no transfer is queued, uploading or verifying. */
+  whenIdle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function createEngine(options: EngineOptions): Promise<Engine> {
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const log = options.log ?? createLogger();
+  const secrets = options.secrets ?? (await openSecretStore());
+  if (secrets.notice) log.warn(secrets.notice);
+  const settings = openSettings(options.dataDir);
+  const db = openStateDb(path.join(options.dataDir, 'state.db'));
+  const bus = createEventBus((error) => log.error('event listener failed', { error: String(error) }));
+
+  const session = new SessionManager({
+    secrets: secrets.store,
+    ...(secrets.notice ? { secretsNotice: secrets.notice } : {}),
+    defaultBrokerUrl: options.brokerUrl,
+    localMode: options.localMode ?? false,
+    log,
+  });
+  const queue = createTransferQueue({ db, settings: settings.get, emit: (event, payload) => bus.emit(event, payload as never) });
+
+  const targetFor = (identity: Identity): UploadTarget => {
+    const credentials = createCognitoCredentials(identity, session);
+    const current = settings.get();
+    return {
+      s3: createS3Client({
+        region: identity.region,
+        ...(identity.endpoints ? { endpoint: identity.endpoints.s3 } : {}),
+        credentials: credentials.provider,
+        maxSockets: current.filesInParallel * current.partsInParallel,
+      }),
+      bucket: identity.bucket,
+      // Built from the identity id alone (DESIGN.md section 3), whatever prefix the broker suggests.
+      keyPrefix: `uploads/${identity.identityId}/`,
+      identityId: identity.identityId,
+      refreshCredentials: credentials.refresh,
+    };
+  };
+
+  session.onChange((view) => bus.emit('session', view));
+  session.onIdentity((identity) => queue.setTarget(identity ? targetFor(identity) : undefined));
+  settings.onChange(() => {
+    // Socket pool size follows the concurrency settings.
+    const identity = session.identity();
+    if (identity) queue.setTarget(targetFor(identity));
+  });
+
+  await session.restore();
+  queue.start();
+
+  const ok = { ok: true } as const;
+  const engine: Engine = {
+    events: { on: (event, listener) => bus.on(event, listener) },
+    whenIdle: () => queue.whenIdle(),
+    async close() {
+      session.close();
+      await queue.stop();
+      db.close();
+    },
+
+    'session.get': async () => session.view(),
+    'session.signIn': async ({ brokerUrl, username, password }) => session.signIn(username, password, brokerUrl),
+    'session.signOut': async () => {
+      const view = await session.signOut();
+      return view;
+    },
+
+    'transfers.list': async ({ filter }) => queue.list(filter),
+    'transfers.totals': async () => queue.totals(),
+    'transfers.add': async ({ paths, to }) => {
+      const known = queue.list('all');
+      const owners = new Map(known.map((t) => [t.destination, t.sourcePath] as const));
+      const { items, problems } = await expandPaths(paths, to, (destination) => owners.get(destination));
+      for (const problem of problems) log.warn('not queued', { path: problem.path, reason: problem.message });
+      if (items.length === 0 && problems.length > 0) throw new Error(problems.map((p) => `${path.basename(p.path)}: ${p.message}`).join('\n'));
+      // The same file to the same place while its transfer is unfinished is that transfer, not a new
+      // one: running `hoist upload` again after a crash continues instead of starting over.
+      const unfinished = new Map(known.filter((t) => !['done', 'cancelled'].includes(t.state)).map((t) => [`${t.sourcePath}\0${t.destination}`, t] as const));
+      const ids: string[] = [];
+      const fresh: typeof items = [];
+      for (const item of items) {
+        const existing = unfinished.get(`${item.path}\0${item.destination}`);
+        if (!existing) fresh.push(item);
+        else {
+          ids.push(existing.id);
+          if (existing.state === 'failed') await queue.retry(existing.id);
+        }
+      }
+      ids.push(...queue.add(fresh.map((item) => ({ ...item, origin: { kind: 'drop' as const } }))));
+      return { ids };
+    },
+    'transfers.pause': async ({ id }) => (await queue.pause(id), ok),
+    'transfers.resume': async ({ id }) => (await queue.resume(id), ok),
+    'transfers.cancel': async ({ id }) => (await queue.cancel(id), ok),
+    'transfers.retry': async ({ id }) => (await queue.retry(id), ok),
+    'transfers.pauseAll': async () => (await queue.pauseAll(), ok),
+    'transfers.resumeAll': async () => (await queue.resumeAll(), ok),
+    'transfers.clearHistory': async () => (await queue.clearHistory(), ok),
+
+    // Folder sync arrives with its own issue; until then the engine says so instead of pretending.
+    'folders.list': async () => [],
+    'folders.add': async () => {
+      throw new Error('Watching folders is not available in this version yet.');
+    },
+    'folders.pause': async () => {
+      throw new Error('No such folder.');
+    },
+    'folders.resume': async () => {
+      throw new Error('No such folder.');
+    },
+    'folders.remove': async () => {
+      throw new Error('No such folder.');
+    },
+
+    'settings.get': async () => settings.get(),
+    'settings.update': async (patch) => settings.update(patch),
+  };
+  return engine;
+}

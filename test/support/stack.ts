@@ -1,0 +1,65 @@
+// A local stack (local cloud + broker) on random ports in a temp folder, and an admin S3 client
+// to check what really landed in the bucket.
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { silentLogger } from '../../server/broker/logger.js';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../server/local-stack/index.js';
+
+export interface TestStack {
+  stack: LocalStack;
+  dir: string;
+  admin: S3Client;
+  /** sha256 hex of an object, or undefined when it does not exist. */
+  objectSha256(key: string): Promise<string | undefined>;
+  listKeys(prefix: string): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export async function startTestStack(options: Partial<LocalStackOptions> = {}): Promise<TestStack> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'hoist-stack-'));
+  const stack = await startLocalStack({ dataDir: dir, port: 0, logger: silentLogger, ...options });
+  const admin = new S3Client({
+    region: stack.region,
+    endpoint: stack.s3Endpoint,
+    forcePathStyle: true,
+    credentials: stack.adminCredentials,
+  });
+  return {
+    stack,
+    dir,
+    admin,
+    async objectSha256(key) {
+      try {
+        const object = await admin.send(new GetObjectCommand({ Bucket: stack.bucket, Key: key }));
+        const hash = createHash('sha256');
+        for await (const chunk of object.Body as AsyncIterable<Uint8Array>) hash.update(chunk);
+        return hash.digest('hex');
+      } catch (error) {
+        if ((error as Error).name === 'NoSuchKey') return undefined;
+        throw error;
+      }
+    },
+    async listKeys(prefix) {
+      const keys: string[] = [];
+      let token: string | undefined;
+      do {
+        const page = await admin.send(new ListObjectsV2Command({ Bucket: stack.bucket, Prefix: prefix, ContinuationToken: token }));
+        keys.push(...(page.Contents ?? []).map((o) => o.Key!));
+        token = page.NextContinuationToken;
+      } while (token);
+      return keys;
+    },
+    async close() {
+      admin.destroy();
+      await stack.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function sha256(data: Buffer | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
