@@ -183,7 +183,7 @@ export async function verifySigV4(input: SigV4Request): Promise<SigV4Result> {
   }
 
   let payloadHash: string;
-  if (p.presigned) payloadHash = 'UNSIGNED-PAYLOAD';
+  if (p.presigned) payloadHash = p.queryForSigning.find(([name]) => name === 'X-Amz-Content-Sha256')?.[1] ?? 'UNSIGNED-PAYLOAD';
   else if (input.payloadHash !== undefined) payloadHash = input.payloadHash;
   else {
     const declared = header('x-amz-content-sha256');

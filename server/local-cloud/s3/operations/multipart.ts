@@ -174,11 +174,13 @@ export async function completeMultipartUpload(ctx: S3Context, deps: S3Deps, buck
 }
 
 function validateParts(upload: UploadRecord, requested: RequestedPart[], recorded: Map<number, PartRecord>): PartRecord[] {
-  const chosen: PartRecord[] = [];
   let previous = 0;
-  for (const [index, want] of requested.entries()) {
+  for (const want of requested) {
     if (want.partNumber <= previous) throw errors.InvalidPartOrder({ UploadId: upload.uploadId });
     previous = want.partNumber;
+  }
+  const chosen: PartRecord[] = [];
+  for (const want of requested) {
     const part = recorded.get(want.partNumber);
     if (!part || part.md5 !== want.etag.toLowerCase()) {
       throw errors.InvalidPart({ UploadId: upload.uploadId, PartNumber: String(want.partNumber), ETag: want.etag });
@@ -193,7 +195,11 @@ function validateParts(upload: UploadRecord, requested: RequestedPart[], recorde
       }
       if (sent !== part.checksum) throw errors.InvalidPart({ UploadId: upload.uploadId, PartNumber: String(want.partNumber), ETag: want.etag });
     }
-    if (index < requested.length - 1 && part.size < MIN_PART_BYTES) {
+    chosen.push(part);
+  }
+  // Sizes only once every named part is known to exist, as S3 reports InvalidPart first.
+  for (const [index, part] of chosen.entries()) {
+    if (index < chosen.length - 1 && part.size < MIN_PART_BYTES) {
       throw errors.EntityTooSmall({
         ProposedSize: String(part.size),
         MinSizeAllowed: String(MIN_PART_BYTES),
@@ -201,7 +207,6 @@ function validateParts(upload: UploadRecord, requested: RequestedPart[], recorde
         ETag: `"${part.md5}"`,
       });
     }
-    chosen.push(part);
   }
   return chosen;
 }
