@@ -1,0 +1,19 @@
+// Time, injectable: the stability window, the aggregator and the periodic rescans all run on this, so
+// unit tests drive them with a fake clock instead of sleeping.
+
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => {
+    const handle = setTimeout(fn, ms);
+    // Folder timers never keep a process alive on their own (the CLI's `upload` must be able to exit).
+    handle.unref();
+    return handle;
+  },
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};

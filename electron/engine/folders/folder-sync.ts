@@ -1,0 +1,259 @@
+// Folder sync as one service: the set of watched folders (add, pause, resume, remove, list), the
+// shared pipeline into the transfer queue, and the `folders` event. createEngine builds one with
+// createFolderSync and calls start()/stop() with the engine.
+import { randomUUID } from 'node:crypto';
+import { realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Folder, Settings, Transfer } from '../../common/contract.js';
+import { describeFsError } from '../intake.js';
+import { silentLogger, type Logger } from '../log.js';
+import type { StateDb } from '../state/db.js';
+import { createJournal } from '../state/journal.js';
+import { systemClock, type Clock } from './clock.js';
+import { WatchedFolder } from './folder.js';
+import { createIgnoreRules, type IgnoreRules } from './ignore-rules.js';
+import { checkLabel, defaultLabel, uniqueLabel } from './labels.js';
+import { createPipeline, type FolderQueue } from './pipeline.js';
+import { isActive } from './reconcile.js';
+import type { ScanProblem } from './scanner.js';
+import { createFolderStore } from './store.js';
+import { createChokidarWatcher, type WatcherFactory } from './watcher.js';
+
+export interface FolderSyncDeps {
+  db: StateDb;
+  /** The transfer queue (only add, cancel and list are used). */
+  queue: FolderQueue;
+  /** Subscribe to `transfers.changed`; returns the unsubscribe function. */
+  onTransferChanged: (listener: (transfers: Transfer[]) => void) => () => void;
+  /** Subscribe to `transfers.removed` (cancelled and forgotten, history cleared). */
+  onTransfersRemoved?: (listener: (ids: string[]) => void) => () => void;
+  settings: () => Settings;
+  emit: (event: 'folders', payload: { folders: Folder[] }) => void;
+  log?: Logger;
+  clock?: Clock;
+  /** Refused as a watched folder (with everything inside it or containing it); defaults to the state DB's folder. */
+  dataDir?: string;
+  watcherFactory?: WatcherFactory;
+  /** Full rescans of every folder; hourly by default. */
+  rescanIntervalMs?: number;
+  /** How often a folder's root is looked at (vanished / back); 10 s by default. */
+  rootPollMs?: number;
+  /** The `folders` event is published at most this often. */
+  emitThrottleMs?: number;
+  /** The version of a finished transfer the queue read; defaults to the journal's record. */
+  uploadedVersion?: (transferId: string) => { size: number; mtimeMs: number } | undefined;
+}
+
+export interface FolderSync {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  add(path: string, label?: string): Promise<Folder>;
+  pause(id: string): Promise<void>;
+  resume(id: string): Promise<void>;
+  /** Stops watching and cancels the folder's unfinished transfers; never deletes anything remote. */
+  remove(id: string): Promise<void>;
+  list(): Folder[];
+  /** Scans every folder now (after wake from sleep, or on demand); resolves when the scans end. */
+  rescanAll(): Promise<void>;
+  /** Call when settings change: new ignore patterns take effect with a rescan. */
+  settingsChanged(): void;
+  /** Every item of a folder that is not uploaded, with the reason (the Folder message names a few). */
+  problems(id: string): ScanProblem[];
+  /** True when no scan runs and no file waits for stability or for the queue. */
+  idle(): boolean;
+}
+
+export function createFolderSync(deps: FolderSyncDeps): FolderSync {
+  const log = deps.log ?? silentLogger;
+  const clock = deps.clock ?? systemClock;
+  const store = createFolderStore(deps.db, () => clock.now());
+  const journal = createJournal(deps.db);
+  const folders = new Map<string, WatchedFolder>();
+  const dataDir = deps.dataDir ?? (deps.db.path === ':memory:' ? undefined : path.dirname(path.resolve(deps.db.path)));
+  let rulesKey = '';
+  let rules: IgnoreRules = createIgnoreRules();
+  let unsubscribe: Array<() => void> = [];
+  let emitTimer: unknown;
+  let started = false;
+
+  const ignoreRules = () => {
+    const patterns = deps.settings().ignorePatterns;
+    const key = JSON.stringify(patterns);
+    if (key !== rulesKey) {
+      rules = createIgnoreRules(patterns);
+      rulesKey = key;
+    }
+    return rules;
+  };
+
+  const emitNow = () => {
+    emitTimer = undefined;
+    deps.emit('folders', { folders: list() });
+  };
+  // Throttled: a scan of 100,000 files updates filesSeen often; the UI needs a few updates a second.
+  const changed = () => {
+    if (emitTimer === undefined && started) emitTimer = clock.setTimeout(emitNow, deps.emitThrottleMs ?? 250);
+  };
+
+  const pipeline = createPipeline({
+    store,
+    queue: deps.queue,
+    clock,
+    log,
+    stabilityWindowMs: () => deps.settings().stabilityWindowMs,
+    uploadedVersion:
+      deps.uploadedVersion ??
+      ((id) => {
+        const version = journal.get(id)?.version;
+        return version && { size: version.size, mtimeMs: version.mtimeMs };
+      }),
+  });
+
+  const context = {
+    pipeline,
+    clock,
+    log,
+    watcherFactory: deps.watcherFactory ?? createChokidarWatcher,
+    ignoreRules,
+    changed,
+    rescanIntervalMs: deps.rescanIntervalMs ?? 60 * 60 * 1000,
+    rootPollMs: deps.rootPollMs ?? 10_000,
+  };
+
+  const list = (): Folder[] => [...folders.values()].map((f) => f.view());
+  const get = (id: string): WatchedFolder => {
+    const folder = folders.get(id);
+    if (!folder) throw new Error('No such folder.');
+    return folder;
+  };
+
+  const onTransfers = (transfers: Transfer[]) => {
+    for (const t of pipeline.transfersChanged(transfers)) {
+      if (t.state !== 'done' || t.origin.kind !== 'folder') continue;
+      // Changed after the queue's last look at it? Then that newer version goes too.
+      const folder = folders.get(t.origin.folderId);
+      const relative = folder && path.relative(folder.root, t.sourcePath).split(path.sep).join('/');
+      if (folder && relative && !relative.startsWith('..')) void recheck(folder, relative, t.sourcePath);
+    }
+  };
+
+  const recheck = async (folder: WatchedFolder, relative: string, absolute: string) => {
+    try {
+      const s = await stat(absolute);
+      if (s.isFile()) await pipeline.consider(folder, { relative, absolute, size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, ino: String(s.ino) }, false);
+    } catch {
+      // gone: nothing to do (deletions are not mirrored)
+    }
+  };
+
+  /** The checks a new folder must pass, with a message the user can act on. */
+  const validate = async (input: string): Promise<string> => {
+    let real: string;
+    try {
+      real = await realpath(path.resolve(input));
+      if (!(await stat(real)).isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const message = code === 'ENOTDIR' ? `${input} is not a folder.` : code === 'ENOENT' ? `${input} does not exist.` : `${input}: ${describeFsError(error)}`;
+      throw new Error(message, { cause: error });
+    }
+    if (dataDir) {
+      const data = await realpath(dataDir).catch(() => path.resolve(dataDir));
+      if (contains(data, real) || contains(real, data)) {
+        throw new Error('That folder holds (or is inside) Hoist’s own data folder, which changes all the time; choose another folder.');
+      }
+    }
+    for (const other of folders.values()) {
+      if (other.root === real) throw new Error(`${input} is already watched (as "${other.label}").`);
+      if (contains(other.root, real)) throw new Error(`${input} is inside the watched folder "${other.label}".`);
+      if (contains(real, other.root)) throw new Error(`${input} contains the watched folder "${other.label}"; remove that one first.`);
+    }
+    return real;
+  };
+
+  const list_ = list;
+  return {
+    async start() {
+      if (started) return;
+      started = true;
+      unsubscribe = [deps.onTransferChanged(onTransfers), ...(deps.onTransfersRemoved ? [deps.onTransfersRemoved((ids) => pipeline.transfersRemoved(ids))] : [])];
+      for (const row of store.folders()) {
+        pipeline.reconcileQueued(row.id);
+        folders.set(row.id, new WatchedFolder(row, context));
+      }
+      await Promise.all([...folders.values()].map((f) => f.start()));
+      changed();
+    },
+    async stop() {
+      if (!started) return;
+      started = false;
+      for (const off of unsubscribe) off();
+      unsubscribe = [];
+      clock.clearTimeout(emitTimer);
+      emitTimer = undefined;
+      await Promise.all([...folders.values()].map((f) => f.stop()));
+      // Files not yet queued have no row: the next start finds them again.
+      pipeline.close();
+    },
+    async add(input, label) {
+      if (!started) throw new Error('Folder sync is not running.');
+      const real = await validate(input);
+      let wanted = label?.normalize('NFC') ?? defaultLabel(real);
+      const problem = checkLabel(wanted);
+      if (problem) throw new Error(problem);
+      wanted = uniqueLabel(wanted, [...folders.values()].map((f) => f.label));
+      const row = store.addFolder({ id: randomUUID(), path: real, label: wanted });
+      const folder = new WatchedFolder(row, context);
+      folders.set(row.id, folder);
+      await folder.start();
+      changed();
+      return folder.view();
+    },
+    async pause(id) {
+      const folder = get(id);
+      store.setPaused(id, true);
+      await folder.pause();
+    },
+    async resume(id) {
+      const folder = get(id);
+      store.setPaused(id, false);
+      await folder.resume();
+    },
+    async remove(id) {
+      const folder = get(id);
+      folders.delete(id);
+      await folder.stop();
+      pipeline.forgetFolder(id);
+      // Unfinished uploads from this folder stop; finished ones stay in the bucket (nothing remote is deleted).
+      for (const t of deps.queue.list('all')) {
+        if (t.origin.kind === 'folder' && t.origin.folderId === id && isActive(t.state)) {
+          try {
+            await deps.queue.cancel(t.id);
+          } catch (error) {
+            log.warn('folder sync: could not cancel a transfer', { id: t.id, error: String(error) });
+          }
+        }
+      }
+      store.removeFolder(id);
+      changed();
+    },
+    list: list_,
+    async rescanAll() {
+      await Promise.all([...folders.values()].map((f) => f.rescan()));
+    },
+    settingsChanged() {
+      const before = rulesKey;
+      ignoreRules();
+      // New ignore rules: files they no longer ignore are found by a rescan (nothing uploaded is undone).
+      if (before !== rulesKey) void Promise.all([...folders.values()].map((f) => f.restartWatching()));
+    },
+    problems: (id) => get(id).problemList(),
+    idle: () => pipeline.idle() && [...folders.values()].every((f) => !f.scanning()),
+  };
+}
+
+/** Whether `inner` is `outer` or lies inside it. */
+function contains(outer: string, inner: string): boolean {
+  const rel = path.relative(outer, inner);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}

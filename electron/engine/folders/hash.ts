@@ -1,0 +1,31 @@
+// Content hashes (sha256, streamed): read in 1 MiB chunks through the thread pool, so a big file
+// never sits in memory and the event loop only runs one short digest update per chunk (STYLE.md
+// item 10: nothing here blocks the loop for long enough to need a worker).
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+
+/** Files larger than this are not hashed when queued: their mtime alone decides (see README). */
+export const maxHashedBytes = 256 * 1024 * 1024;
+
+export async function sha256File(path: string, signal?: AbortSignal): Promise<string> {
+  const hash = createHash('sha256');
+  const stream = createReadStream(path, { highWaterMark: 1024 * 1024, ...(signal ? { signal } : {}) });
+  for await (const chunk of stream) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** At most `limit` jobs at once (hashing many files in parallel would only thrash the disk). */
+export function createLimiter(limit: number) {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return async function run<T>(job: () => Promise<T>): Promise<T> {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await job();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
+}
