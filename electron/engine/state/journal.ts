@@ -160,6 +160,11 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
         now: t,
       });
     },
+    /** Done: the parts are no longer needed (history keeps the transfer row only). */
+    markDone: s.transaction((id: string) => {
+      delParts.run(id);
+      setStateStmt.run({ id, state: 'done', errorCode: null, errorMessage: null, errorRetryable: null, finishedAt: now(), now: now() });
+    }),
     setIdentity: (id: string, identityId: string) => void setIdentityStmt.run(identityId, now(), id),
     /** Starts over on a (new) version of the file: the old upload id, if any, is queued for abort. */
     beginVersion: s.transaction((id: string, v: FileVersion) => {

@@ -58,6 +58,10 @@ export interface TransferQueue {
   clearHistory(): void;
   list(filter?: TransferFilter): Transfer[];
   totals(): Totals;
+  /**
+   * Resolves when nothing can make progress: no transfer running, and none queued that could start
+   * (signed out, paused all, or other identities' transfers count as idle). Before start() it is idle.
+   */
   whenIdle(): Promise<void>;
   /** Settings changed (filesInParallel may have grown): start what now fits. */
   settingsChanged(): void;
@@ -275,7 +279,7 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
       try {
         await attempt(row, t, signal);
         if (signal.aborted) return;
-        journal.setState(id, 'done');
+        journal.markDone(id);
         r.bytesDone = row.size;
         r.fileRestarts = 0;
         refresh(id);

@@ -10,6 +10,8 @@ export interface FaultProxy {
   failNext(count: number, status: number, code: string, match?: (req: IncomingMessage) => boolean): void;
   /** The next `count` matching requests have their connection cut after the headers. */
   resetNext(count: number, match?: (req: IncomingMessage) => boolean): void;
+  /** The next `count` matching requests are swallowed: nothing is read or answered (a stalled socket). */
+  stallNext(count: number, match?: (req: IncomingMessage) => boolean): void;
   /** Faults not yet triggered. */
   pending(): number;
   down(): Promise<void>;
@@ -22,13 +24,17 @@ export const isUploadPart = (req: IncomingMessage): boolean => req.method === 'P
 export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   const target = new URL(upstream);
   const sockets = new Set<Socket>();
-  const faults: Array<{ kind: 'fail' | 'reset'; status?: number; code?: string; match: (req: IncomingMessage) => boolean }> = [];
+  const faults: Array<{ kind: 'fail' | 'reset' | 'stall'; status?: number; code?: string; match: (req: IncomingMessage) => boolean }> = [];
   let port = 0;
   let server: Server;
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const i = faults.findIndex((f) => f.match(req));
     const fault = i >= 0 ? faults.splice(i, 1)[0] : undefined;
+    if (fault?.kind === 'stall') {
+      req.pause();
+      return;
+    }
     if (fault?.kind === 'reset') {
       req.once('data', () => req.socket.destroy());
       return;
@@ -79,6 +85,9 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     },
     resetNext: (count, match = () => true) => {
       for (let n = 0; n < count; n++) faults.push({ kind: 'reset', match });
+    },
+    stallNext: (count, match = () => true) => {
+      for (let n = 0; n < count; n++) faults.push({ kind: 'stall', match });
     },
     pending: () => faults.length,
     down: stop,

@@ -83,6 +83,48 @@ describe('faults', () => {
     }
   });
 
+  it('cuts a stalled socket (no bytes for the stall timeout) and retries the part', async () => {
+    queue.setTarget({
+      ...target,
+      s3: createS3Client({ endpoint: proxy.url, region: cloud.region, credentials: identityCredentials(cloud, target.identityId), stallTimeoutMs: 1000 }),
+    });
+    proxy.stallNext(1, isUploadPart);
+    queue.start();
+    const f = await uploadOne(7 * MiB, 'stall/a.bin');
+    await queue.whenIdle();
+    expect(proxy.pending()).toBe(0);
+    expect(queue.list()[0]).toMatchObject({ state: 'done' });
+    expect((await objectSha256(admin, cloud.bucket, f.key)).sha).toBe(f.sha);
+  });
+
+  it('keeps uploading with credentials that expire every few seconds', async () => {
+    let issued = 0;
+    queue.setTarget({
+      ...target,
+      s3: createS3Client({
+        endpoint: proxy.url,
+        region: cloud.region,
+        // like the real provider: fresh credentials whenever the SDK asks (it asks when < 5 min are left)
+        credentials: async () => {
+          issued++;
+          const c = cloud.credentials.issueTemporary(target.identityId, 3);
+          return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken, expiration: c.expiration };
+        },
+      }),
+    });
+    settings.bandwidthLimit = 3 * MiB;
+    try {
+      queue.start();
+      const f = await uploadOne(11 * MiB, 'short-creds/a.bin');
+      await queue.whenIdle();
+      expect(queue.list()[0]).toMatchObject({ state: 'done' });
+      expect((await objectSha256(admin, cloud.bucket, f.key)).sha).toBe(f.sha);
+      expect(issued).toBeGreaterThan(3);
+    } finally {
+      settings.bandwidthLimit = null;
+    }
+  });
+
   it('waits for the network when it is gone and continues by itself when it is back', async () => {
     await proxy.down();
     queue.start();
