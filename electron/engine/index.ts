@@ -53,14 +53,13 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const queue = createTransferQueue({ db, settings: settings.get, emit: (event, payload) => bus.emit(event, payload as never) });
 
   const targetFor = (identity: Identity): UploadTarget => {
-    const credentials = createCognitoCredentials(identity, session);
-    const current = settings.get();
+    const credentials = createCognitoCredentials(identity, session, log);
     return {
+      // One keep-alive pool sized for the largest concurrency the settings allow.
       s3: createS3Client({
         region: identity.region,
         ...(identity.endpoints ? { endpoint: identity.endpoints.s3 } : {}),
         credentials: credentials.provider,
-        maxSockets: current.filesInParallel * current.partsInParallel,
       }),
       bucket: identity.bucket,
       // Built from the identity id alone (DESIGN.md section 3), whatever prefix the broker suggests.
@@ -72,11 +71,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
 
   session.onChange((view) => bus.emit('session', view));
   session.onIdentity((identity) => queue.setTarget(identity ? targetFor(identity) : undefined));
-  settings.onChange(() => {
-    // Socket pool size follows the concurrency settings.
-    const identity = session.identity();
-    if (identity) queue.setTarget(targetFor(identity));
-  });
+  settings.onChange(() => queue.settingsChanged());
 
   await session.restore();
   queue.start();

@@ -93,8 +93,10 @@ function retryAfter(response: Response): number | undefined {
 }
 
 function describe(error: unknown): string {
-  const cause = (error as { cause?: { code?: string } })?.cause;
-  if (cause?.code) return cause.code;
+  // undici puts the socket error in `cause`, or several of them (one per address tried) in cause.errors.
+  const cause = (error as { cause?: { code?: string; errors?: Array<{ code?: string }> } })?.cause;
+  const code = cause?.code ?? cause?.errors?.find((e) => e.code)?.code;
+  if (code) return code;
   if (error instanceof Error && error.name === 'TimeoutError') return 'timed out';
   return error instanceof Error ? error.message : String(error);
 }

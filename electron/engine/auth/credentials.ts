@@ -6,6 +6,7 @@ import { memoize } from '@smithy/core/config';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { NetworkUnavailableError, SignInRequiredError } from './errors.js';
 import type { Identity, SessionManager } from './session.js';
+import type { Logger } from '../log.js';
 
 export interface CognitoCredentials {
   provider: AwsCredentialIdentityProvider;
@@ -17,7 +18,7 @@ const cognitoLogin = 'cognito-identity.amazonaws.com';
 /** Refresh when less than this is left, or half the lifetime for short-lived credentials. */
 const refreshMarginMs = 5 * 60_000;
 
-export function createCognitoCredentials(identity: Identity, session: SessionManager, now: () => number = Date.now): CognitoCredentials {
+export function createCognitoCredentials(identity: Identity, session: SessionManager, log: Logger, now: () => number = Date.now): CognitoCredentials {
   let forceToken = false;
   const fetchOnce = fromCognitoIdentity({
     identityId: identity.identityId,
@@ -40,6 +41,7 @@ export function createCognitoCredentials(identity: Identity, session: SessionMan
     try {
       const credentials = await fetchOnce();
       issuedAt = now();
+      log.debug('aws credentials fetched', { expiresAt: credentials.expiration?.toISOString() });
       return credentials;
     } catch (error) {
       throw classify(error);

@@ -175,6 +175,7 @@ export class SessionManager {
       if (!refreshToken) throw new SignInRequiredError('Sign in to continue.');
       const session = await this.#client(this.#brokerUrl).refresh(refreshToken);
       await this.#accept(session);
+      this.options.log.debug('session refreshed', { expiresAt: session.tokenExpiresAt.toISOString() });
       return session;
     })().finally(() => {
       this.#refreshing = undefined;
