@@ -139,6 +139,7 @@ export class SessionManager {
     this.#identityId = undefined;
     this.#username = undefined;
     this.#setState('signed-out');
+    this.#emitIdentity(); // the queue stops sending; transfers stay journaled for this identity
     await this.options.secrets.delete(sessionAccount).catch((error: unknown) => this.options.log.warn('keychain delete failed', { error: String(error) }));
     if (refreshToken) {
       // Revoking is best effort: the keychain entry is already gone, so this device is signed out either way.

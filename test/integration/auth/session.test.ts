@@ -168,3 +168,43 @@ describe('restart', () => {
     }
   });
 });
+
+describe('sign-out and another identity', () => {
+  let env: TestStack;
+  const other = { username: 'frank', password: 'another long passphrase' };
+  beforeAll(async () => {
+    env = await startTestStack({ users: [user, other] });
+  });
+  afterAll(async () => env?.close());
+
+  it('stops on sign-out, never continues one identity’s upload as another, and resumes for the same identity', async () => {
+    const t = await startTestEngine({ brokerUrl: env.stack.brokerUrl });
+    try {
+      const first = await t.engine['session.signIn'](user);
+      await t.engine['settings.update']({ bandwidthLimit: 2 * 1024 * 1024 });
+      const src = await file('handover.bin', 12 * 1024 * 1024);
+      const { ids } = await t.engine['transfers.add']({ paths: [src.path] });
+      await waitForTransfer(t.engine, ids[0]!, (x) => x.bytesDone > 0);
+
+      await t.engine['session.signOut']({});
+      await waitForTransfer(t.engine, ids[0]!, (x) => x.state === 'waiting' && x.waitingFor === 'sign-in');
+
+      const second = await t.engine['session.signIn'](other);
+      expect(second.identityId).not.toBe(first.identityId);
+      await t.engine['settings.update']({ bandwidthLimit: null });
+      const mine = await file('theirs.txt', 100);
+      const { ids: otherIds } = await t.engine['transfers.add']({ paths: [mine.path] });
+      await waitForTransfer(t.engine, otherIds[0]!, (x) => x.state === 'done');
+      expect(await env.objectSha256(`uploads/${second.identityId}/theirs.txt`)).toBe(mine.sha);
+      // The first identity's transfer did not move to the second identity's prefix.
+      expect(await env.listKeys(`uploads/${second.identityId}/handover`)).toEqual([]);
+      expect((await t.engine['transfers.list']({})).find((x) => x.id === ids[0])?.state).not.toBe('done');
+
+      await t.engine['session.signIn'](user);
+      await waitForTransfer(t.engine, ids[0]!, (x) => x.state === 'done');
+      expect(await env.objectSha256(`uploads/${first.identityId}/handover.bin`)).toBe(src.sha);
+    } finally {
+      await t.close();
+    }
+  });
+});
