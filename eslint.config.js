@@ -74,7 +74,7 @@ export default tseslint.config(
   },
   // Node-side hosts of the engine: headless daemon, command line, embedded local stack.
   {
-    files: ['electron/daemon/**', 'electron/cli/**', 'electron/embedded/**'],
+    files: ['electron/daemon/**', 'electron/cli/**', 'electron/embedded/**', 'electron/host/**'],
     rules: {
       'no-restricted-imports': restrictImports({
         paths: [noElectron],

@@ -1,0 +1,81 @@
+// electron/host: starts the engine for one process — the desktop app, the headless daemon or the
+// command line — the same way everywhere: take the data folder's lock, open the keychain, use the
+// given broker or start the embedded local stack (with its local account), and serve the control
+// socket that `hoist status|pause|resume|cancel` talk to. Plain Node; may depend on the engine, the
+// RPC layer (not rpc/ipc) and electron/embedded; never on Electron or the renderer.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { MemorySecretStore, openSecretStore, type OpenedSecretStore } from '../engine/auth/secret-store.js';
+import { defaultDataDir } from '../engine/data-dir.js';
+import { createEngine, type Engine } from '../engine/index.js';
+import { acquireInstanceLock } from '../engine/instance-lock.js';
+import { createLogger, type Logger } from '../engine/log.js';
+import { createDispatcher } from '../rpc/dispatch.js';
+import { serveControlSocket } from '../rpc/socket/server.js';
+import { controlSocketPath } from '../rpc/socket/path.js';
+import { startEmbeddedStack, type EmbeddedStack } from '../embedded/local-stack.js';
+
+export interface HostOptions {
+  /** State folder (default: the app data folder). */
+  data?: string;
+  /** Identity broker URL (default: the embedded local stack). */
+  broker?: string;
+  /** Sign in with HOIST_USERNAME / HOIST_PASSWORD for this run only: kept in memory, never written. */
+  signInFromEnv?: boolean;
+  log?: Logger;
+}
+
+export interface Host {
+  dataDir: string;
+  engine: Engine;
+  log: Logger;
+  /** Present when running on the embedded local stack. */
+  embedded?: EmbeddedStack;
+  close(): Promise<void>;
+}
+
+export function resolveDataDir(data: string | undefined): string {
+  return path.resolve(data ?? defaultDataDir());
+}
+
+export async function startHost(options: HostOptions): Promise<Host> {
+  const dataDir = resolveDataDir(options.data);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const lock = acquireInstanceLock(dataDir);
+  const log = options.log ?? createLogger();
+  let stack: EmbeddedStack | undefined;
+  let engine: Engine | undefined;
+  try {
+    const envUser = process.env.HOIST_USERNAME;
+    const envPassword = process.env.HOIST_PASSWORD;
+    const useEnv = Boolean(options.signInFromEnv && envUser && envPassword);
+    const secrets: OpenedSecretStore = useEnv ? { store: new MemorySecretStore() } : await openSecretStore();
+    let brokerUrl = options.broker;
+    if (!brokerUrl) {
+      stack = await startEmbeddedStack(dataDir, secrets.store, log);
+      brokerUrl = stack.brokerUrl;
+    }
+    engine = await createEngine({ dataDir, brokerUrl, localMode: stack !== undefined, secrets, log });
+    if (useEnv) await engine['session.signIn']({ username: envUser!, password: envPassword! });
+    else if (stack && (await engine['session.get']({})).state !== 'signed-in') await engine['session.signIn'](stack.localAccount);
+    const control = await serveControlSocket(controlSocketPath(dataDir), createDispatcher(engine), engine.events);
+    const running = engine;
+    return {
+      dataDir,
+      engine: running,
+      log,
+      ...(stack ? { embedded: stack } : {}),
+      async close() {
+        await control.close();
+        await running.close();
+        await stack?.close();
+        lock.release();
+      },
+    };
+  } catch (error) {
+    await engine?.close();
+    await stack?.close();
+    lock.release();
+    throw error;
+  }
+}
