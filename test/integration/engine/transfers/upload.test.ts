@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Settings, Transfer } from '../../../../electron/common/contract.js';
+import { events as eventSchemas, type Settings, type Transfer } from '../../../../electron/common/contract.js';
 import { openStateDb, type StateDb } from '../../../../electron/engine/state/db.js';
 import { createJournal } from '../../../../electron/engine/state/journal.js';
 import { createTransferQueue, type TransferQueue, type UploadTarget } from '../../../../electron/engine/transfers/queue.js';
@@ -117,6 +117,8 @@ describe('uploads', () => {
     const totals = h.queue.totals();
     expect(totals).toMatchObject({ active: 0, queued: 0, failed: 0 });
     expect(h.events.some((e) => e.event === 'transfers.changed')).toBe(true);
+    // every event the queue emitted is valid under the RPC contract
+    for (const e of h.events) eventSchemas[e.event as 'transfers.changed' | 'transfers.removed' | 'totals'].parse(e.payload);
   });
 
   it('pauses (keeping finished parts), resumes from the first unfinished part, and survives a restart', async () => {
@@ -129,6 +131,7 @@ describe('uploads', () => {
     const journal = createJournal(h.db);
     await h.waitFor(() => journal.parts(id!).length >= 1, 'the first part');
     await h.queue.pause(id!);
+    const pausedAt = Date.now();
     expect(byId(id!).state).toBe('paused');
     const finished = journal.parts(id!).map((p) => p.number);
     const uploadId = journal.get(id!)!.uploadId!;
@@ -141,6 +144,9 @@ describe('uploads', () => {
     h.queue.start();
     expect(byId(id!).state).toBe('paused');
     const logStart = cloud.requestLog.entries().length;
+    // nothing was sent for it between the pause and the resume (requests arriving after the pause)
+    const whilePaused = cloud.requestLog.entries().filter((e) => e.uploadId === uploadId && Date.parse(e.time) > pausedAt);
+    expect(whilePaused).toEqual([]);
     h.settings.bandwidthLimit = null;
     h.queue.resume(id!);
     await h.queue.whenIdle();
