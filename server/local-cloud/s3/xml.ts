@@ -38,6 +38,7 @@ const parser = new XMLParser({
   parseTagValue: false, // keep ETags, part numbers and keys as the exact strings sent
   trimValues: false,
   processEntities: true,
+  htmlEntities: true, // numeric character references (Go's encoder writes &#34; for quotes in ETags)
   ignoreDeclaration: true,
 });
 
