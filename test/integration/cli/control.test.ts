@@ -1,0 +1,75 @@
+// Steering a running `hoist upload` from another `hoist` process over the control socket.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { sha256, startTestStack, type TestStack } from '../../support/stack.js';
+
+const user = { username: 'gina', password: 'control socket passphrase' };
+let env: TestStack;
+let work: string;
+
+beforeAll(async () => {
+  env = await startTestStack({ users: [user] });
+  work = await mkdtemp(path.join(os.tmpdir(), 'hoist-control-'));
+});
+afterAll(async () => {
+  await env?.close();
+  await rm(work, { recursive: true, force: true });
+});
+
+function start(args: string[]): { child: ChildProcess; result: Promise<{ code: number | null; stdout: string; stderr: string }> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/cli/index.ts', ...args], {
+    env: { ...process.env, HOIST_USERNAME: user.username, HOIST_PASSWORD: user.password },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d));
+  const result = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  return { child, result };
+}
+
+interface Status {
+  transfers: Array<{ id: string; state: string; bytesDone: number }>;
+  totals: { pausedAll: boolean };
+}
+
+async function status(data: string): Promise<Status | undefined> {
+  const { result } = start(['--data', data, 'status', '--json']);
+  const r = await result;
+  return r.code === 0 ? (JSON.parse(r.stdout) as Status) : undefined;
+}
+
+it('pauses and resumes a running upload from another process', async () => {
+  const data = path.join(work, 'state');
+  await mkdir(data, { recursive: true });
+  // A bandwidth cap keeps the upload running long enough to steer it.
+  await writeFile(path.join(data, 'settings.json'), JSON.stringify({ bandwidthLimit: 2 * 1024 * 1024 }));
+  const content = randomBytes(10 * 1024 * 1024);
+  const file = path.join(work, 'steered.bin');
+  await writeFile(file, content);
+
+  const upload = start(['--data', data, '--broker', env.stack.brokerUrl, 'upload', file, '--json']);
+  await expect.poll(async () => (await status(data))?.transfers[0]?.bytesDone ?? 0, { timeout: 30_000, interval: 300 }).toBeGreaterThan(0);
+
+  const pause = await start(['--data', data, 'pause', '--all']).result;
+  expect(pause.code, pause.stderr).toBe(0);
+  await expect.poll(async () => (await status(data))?.transfers[0]?.state, { timeout: 15_000, interval: 300 }).toBe('paused');
+  expect((await status(data))?.totals.pausedAll).toBe(true);
+
+  const resume = await start(['--data', data, 'resume', '--all']).result;
+  expect(resume.code, resume.stderr).toBe(0);
+  const finished = await upload.result;
+  expect(finished.code, finished.stderr).toBe(0);
+  const identityPrefix = (await env.listKeys('uploads/'))[0]!.split('/').slice(0, 2).join('/');
+  expect(await env.objectSha256(`${identityPrefix}/steered.bin`)).toBe(sha256(content));
+});
+
+it('says plainly when no Hoist is running', async () => {
+  const r = await start(['--data', path.join(work, 'nothing-here'), 'status']).result;
+  expect(r.code).toBe(3);
+  expect(r.stderr).toMatch(/No Hoist is running on/);
+});
