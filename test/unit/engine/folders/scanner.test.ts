@@ -114,3 +114,32 @@ describe('folder store', () => {
     db.close();
   });
 });
+
+describe('scanner with files vanishing mid-scan', () => {
+  it('skips what vanished between reading a folder and looking at its entries, silently', async () => {
+    mkdirSync(join(root, 'a'));
+    mkdirSync(join(root, 'b'));
+    for (let i = 0; i < 100; i++) writeFileSync(join(root, 'a', `f${i}`), 'x');
+    writeFileSync(join(root, 'b', 'gone-too'), 'x');
+    const files: string[] = [];
+    const problems: ScanProblem[] = [];
+    let deleted = false;
+    const result = await scanFolder(root, {
+      ignore: createIgnoreRules(),
+      statBatch: 4,
+      onProblem: (p) => void problems.push(p),
+      onFile: (f) => {
+        files.push(f.relative);
+        if (deleted) return;
+        deleted = true;
+        // the first file seen removes every other one, and the folder not yet walked
+        for (let i = 0; i < 100; i++) rmSync(join(root, 'a', `f${i}`), { force: true });
+        rmSync(join(root, 'b'), { recursive: true, force: true });
+      },
+    });
+    expect(deleted).toBe(true);
+    expect(result.rootReadable).toBe(true);
+    expect(files.length).toBeLessThanOrEqual(4);
+    expect(problems).toEqual([]);
+  });
+});
