@@ -1,0 +1,143 @@
+// The queue's bookkeeping without S3: what add() journals, pause-all across a restart, history,
+// cancel of a waiting transfer, and event coalescing. Uploads themselves are integration tests.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Settings } from '../../../../electron/common/contract.js';
+import { openStateDb, type StateDb } from '../../../../electron/engine/state/db.js';
+import { createJournal } from '../../../../electron/engine/state/journal.js';
+import type { Timer } from '../../../../electron/engine/transfers/progress.js';
+import { createTransferQueue, type TransferQueue } from '../../../../electron/engine/transfers/queue.js';
+
+const settings: Settings = { filesInParallel: 2, partsInParallel: 2, bandwidthLimit: null, stabilityWindowMs: 0, ignorePatterns: [], startAtLogin: false };
+const drop = { kind: 'drop' } as const;
+
+let dir: string;
+let db: StateDb;
+let events: Array<{ event: string; payload: unknown }>;
+let clock: number;
+let timers: Array<{ at: number; fn: () => void }>;
+const timer: Timer = {
+  setTimeout: (fn, ms) => {
+    const t = { at: clock + ms, fn };
+    timers.push(t);
+    return t;
+  },
+  clearTimeout: (h) => void (timers = timers.filter((t) => t !== h)),
+};
+function advance(ms: number): void {
+  clock += ms;
+  for (const t of timers.filter((x) => x.at <= clock)) {
+    timers = timers.filter((x) => x !== t);
+    t.fn();
+  }
+}
+function open(): TransferQueue {
+  return createTransferQueue({ db, settings: () => settings, emit: (event, payload) => events.push({ event, payload }), now: () => clock, timer });
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'hoist-queue-'));
+  db = openStateDb(join(dir, 'state.db'));
+  events = [];
+  clock = 1_000_000;
+  timers = [];
+});
+afterEach(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('transfer queue (no network)', () => {
+  it('journals what it is given and refuses what it cannot upload, with reasons', () => {
+    writeFileSync(join(dir, 'a.txt'), 'hello');
+    mkdirSync(join(dir, 'folder'));
+    const q = open();
+    const ids = q.add([
+      { path: join(dir, 'a.txt'), destination: 'docs/a.txt', origin: drop },
+      { path: join(dir, 'missing'), destination: 'missing', origin: drop },
+      { path: join(dir, 'folder'), destination: 'folder', origin: drop },
+      { path: join(dir, 'a.txt'), destination: '../../etc/a.txt', origin: { kind: 'folder', folderId: 'f1' } },
+    ]);
+    const byId = new Map(q.list().map((t) => [t.id, t]));
+    expect(byId.get(ids[0]!)).toMatchObject({ state: 'waiting', waitingFor: 'sign-in', size: 5, name: 'a.txt', destination: 'docs/a.txt', bytesDone: 0 });
+    expect(byId.get(ids[1]!)?.error).toMatchObject({ code: 'file_missing', retryable: false });
+    expect(byId.get(ids[2]!)?.error).toMatchObject({ code: 'not_a_file' });
+    expect(byId.get(ids[3]!)?.error).toMatchObject({ code: 'invalid_destination' });
+    expect(byId.get(ids[3]!)?.origin).toEqual({ kind: 'folder', folderId: 'f1' });
+    expect(q.totals()).toMatchObject({ queued: 1, failed: 3, active: 0, bytesTotal: 5, bytesDone: 0, pausedAll: false });
+    expect(q.list('failed')).toHaveLength(3);
+    expect(q.list('active')).toHaveLength(1);
+    // journaled before add() returned: a second queue on the same database sees them
+    expect(open().list().map((t) => t.id)).toEqual(ids);
+  });
+
+  it('is idle when signed out: nothing can make progress', async () => {
+    writeFileSync(join(dir, 'a.txt'), 'hello');
+    const q = open();
+    q.start();
+    q.add([{ path: join(dir, 'a.txt'), destination: 'a.txt', origin: drop }]);
+    await q.whenIdle();
+    await q.stop();
+  });
+
+  it('pause all survives a restart; resume all clears it and resumes paused transfers', async () => {
+    writeFileSync(join(dir, 'a.txt'), 'hello');
+    let q = open();
+    const [id] = q.add([{ path: join(dir, 'a.txt'), destination: 'a.txt', origin: drop }]);
+    await q.pause(id!);
+    await q.pauseAll();
+    q = open();
+    expect(q.totals().pausedAll).toBe(true);
+    expect(q.list()[0]?.state).toBe('paused');
+    q.resumeAll();
+    expect(q.totals().pausedAll).toBe(false);
+    expect(open().totals().pausedAll).toBe(false);
+    expect(q.list()[0]?.state).toBe('waiting'); // queued again, waiting for sign-in
+  });
+
+  it('cancel forgets the transfer and queues its multipart upload for abort', async () => {
+    writeFileSync(join(dir, 'a.txt'), 'hello');
+    const q = open();
+    const [id] = q.add([{ path: join(dir, 'a.txt'), destination: 'a.txt', origin: drop }]);
+    const journal = createJournal(db);
+    journal.setIdentity(id!, 'us-east-1:x');
+    journal.setUpload(id!, 'uploads/us-east-1:x/a.txt', 'U1', 5 << 20);
+    await q.cancel(id!);
+    expect(q.list()).toEqual([]);
+    expect(events).toContainEqual({ event: 'transfers.removed', payload: { ids: [id] } });
+    expect(journal.abandoned('us-east-1:x').map((u) => u.uploadId)).toEqual(['U1']);
+  });
+
+  it('clearHistory forgets finished transfers only', () => {
+    writeFileSync(join(dir, 'a.txt'), 'hello');
+    const q0 = open();
+    const [done, queued] = q0.add([
+      { path: join(dir, 'a.txt'), destination: 'a.txt', origin: drop },
+      { path: join(dir, 'a.txt'), destination: 'b.txt', origin: drop },
+    ]);
+    createJournal(db, () => clock).markDone(done!);
+    const q = open();
+    expect(q.list('done').map((t) => t.id)).toEqual([done]);
+    expect(q.list('done')[0]).toMatchObject({ bytesDone: 5, finishedAt: clock });
+    q.clearHistory();
+    expect(q.list().map((t) => t.id)).toEqual([queued]);
+    expect(events).toContainEqual({ event: 'transfers.removed', payload: { ids: [done] } });
+  });
+
+  it('coalesces changes of any number of transfers into at most one event per 100 ms', () => {
+    writeFileSync(join(dir, 'a.txt'), 'hello');
+    const q = open();
+    const count = () => events.filter((e) => e.event === 'transfers.changed').length;
+    q.add([{ path: join(dir, 'a.txt'), destination: 'first.txt', origin: drop }]);
+    expect(count()).toBe(1); // a lone change goes out at once
+    for (let i = 0; i < 5; i++) q.add(Array.from({ length: 200 }, (_, n) => ({ path: join(dir, 'a.txt'), destination: `d${i}/${n}.txt`, origin: drop })));
+    expect(count()).toBe(1);
+    advance(100);
+    expect(count()).toBe(2);
+    const last = events.filter((e) => e.event === 'transfers.changed').at(-1)!.payload as { transfers: unknown[] };
+    expect(last.transfers).toHaveLength(1000);
+    expect(events.filter((e) => e.event === 'totals')).toHaveLength(2);
+  });
+});
