@@ -46,7 +46,7 @@ export function TotalsHeader({ session }: { session: Session }) {
           </div>
           <div>
             <dt>Speed</dt>
-            <dd>{formatRate(totals?.rate ?? 0)}</dd>
+            <dd>{busy && !totals?.pausedAll ? formatRate(totals?.rate ?? 0) : '—'}</dd>
           </div>
           <div>
             <dt>Time left</dt>
@@ -57,11 +57,11 @@ export function TotalsHeader({ session }: { session: Session }) {
 
       <div className="topbar-actions">
         {totals?.pausedAll ? (
-          <button type="button" className="button button-primary" onClick={() => void client.call('transfers.resumeAll', {})}>
+          <button key="resume" type="button" className="button button-primary" onClick={() => void client.call('transfers.resumeAll', {})}>
             <Icon name="play" /> Resume all
           </button>
         ) : (
-          <button type="button" className="button" onClick={() => void client.call('transfers.pauseAll', {})}>
+          <button key="pause" type="button" className="button" onClick={() => void client.call('transfers.pauseAll', {})}>
             <Icon name="pause" /> Pause all
           </button>
         )}
