@@ -7,6 +7,10 @@ export const MAX_OBJECT_SIZE = MAX_PARTS * MAX_PART_SIZE; // 48.8 TiB
 /** Like awscli's multipart_threshold/chunksize: 8 MiB parts keep per-request overhead small and memory low. */
 export const DEFAULT_PART_SIZE = 8 * MiB;
 
+export class ObjectTooLargeError extends RangeError {
+  override name = 'ObjectTooLargeError';
+}
+
 export interface PlannedPart {
   number: number;
   offset: number;
@@ -28,11 +32,11 @@ export function isSinglePut(size: number, partSize: number): boolean {
 }
 
 export function planParts(size: number, partSize: number): PlannedPart[] {
-  if (size > MAX_OBJECT_SIZE) throw new RangeError(`file of ${size} bytes exceeds S3's object limit`);
+  if (size > MAX_OBJECT_SIZE) throw new ObjectTooLargeError(`a file of ${size} bytes exceeds S3's 48.8 TiB object limit`);
   const parts: PlannedPart[] = [];
   for (let offset = 0, number = 1; offset < size; offset += partSize, number++) {
     parts.push({ number, offset, size: Math.min(partSize, size - offset) });
   }
-  if (parts.length > MAX_PARTS) throw new RangeError(`${parts.length} parts exceed S3's limit of ${MAX_PARTS}`);
+  if (parts.length > MAX_PARTS) throw new ObjectTooLargeError(`${parts.length} parts exceed S3's limit of ${MAX_PARTS}`);
   return parts;
 }

@@ -14,7 +14,7 @@ import { FileChangedError, FileMissingError, NotAFileError, readVersion, sameVer
 import { abortAbandoned, sweepOrphans } from './janitor.js';
 import { objectKeyFor } from './keys.js';
 import { uploadMultipart } from './multipart.js';
-import { DEFAULT_PART_SIZE, isSinglePut, MAX_OBJECT_SIZE, partSizeFor } from './plan.js';
+import { DEFAULT_PART_SIZE, isSinglePut, MAX_OBJECT_SIZE, ObjectTooLargeError, partSizeFor } from './plan.js';
 import { ChangePublisher, RateMeter, realTimer, type Timer } from './progress.js';
 import { NetworkGate } from './request.js';
 import { classify, errorCode } from './retry.js';
@@ -79,12 +79,15 @@ interface Runtime {
   /** Cancel or pause in progress: the scheduler must not restart it. */
   holding: boolean;
   fileRestarts: number;
+  /** New upload ids after NoSuchUpload, bounded so a misbehaving server cannot loop us forever. */
+  uploadRestarts: number;
   run?: { controller: AbortController; done: Promise<void> };
 }
 
 const PAUSED_ALL = 'pausedAll';
 /** A file rewritten this often during its upload is treated as still being written. */
 const MAX_FILE_RESTARTS = 5;
+const MAX_UPLOAD_RESTARTS = 3;
 
 export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
   const now = deps.now ?? Date.now;
@@ -129,7 +132,7 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
   function rt(id: string): Runtime {
     let r = runtimes.get(id);
     if (!r) {
-      r = { bytesDone: 0, meter: new RateMeter(), verifying: false, blocked: false, holding: false, fileRestarts: 0 };
+      r = { bytesDone: 0, meter: new RateMeter(), verifying: false, blocked: false, holding: false, fileRestarts: 0, uploadRestarts: 0 };
       runtimes.set(id, r);
     }
     return r;
@@ -278,10 +281,11 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
       if (!row || signal.aborted) return;
       try {
         await attempt(row, t, signal);
-        if (signal.aborted) return;
+        // Completed, even if a pause raced with the last request: the object is there, say so.
         journal.markDone(id);
         r.bytesDone = row.size;
         r.fileRestarts = 0;
+        r.uploadRestarts = 0;
         refresh(id);
         return;
       } catch (error) {
@@ -302,7 +306,7 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
         if (error instanceof NotAFileError) return fail(id, { code: 'not_a_file', message: error.message, retryable: false });
         if (error instanceof VerificationError) return fail(id, { code: 'verification_failed', message: error.message, retryable: true });
         if (error instanceof InvalidDestinationError) return fail(id, { code: 'invalid_destination', message: error.message, retryable: false });
-        if (error instanceof RangeError) return fail(id, { code: 'too_large', message: error.message, retryable: false });
+        if (error instanceof ObjectTooLargeError) return fail(id, { code: 'too_large', message: error.message, retryable: false });
         const kind = classify(error, signal);
         if (kind === 'sign-in') {
           r.blocked = true;
@@ -310,7 +314,7 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
           publisher.changed(id);
           return;
         }
-        if (kind === 'no-such-upload') {
+        if (kind === 'no-such-upload' && ++r.uploadRestarts <= MAX_UPLOAD_RESTARTS) {
           journal.forgetUpload(id);
           refresh(id);
           continue;
@@ -325,9 +329,10 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
     const keyResult = objectKeyFor(t.keyPrefix, row.destination);
     if (!keyResult.ok) throw new InvalidDestinationError(`${row.destination}: ${keyResult.reason}`);
     const version = await readVersion(row.sourcePath);
-    if (version.size > MAX_OBJECT_SIZE) throw new RangeError(`${row.sourcePath} is larger than S3's 48.8 TiB object limit`);
+    if (version.size > MAX_OBJECT_SIZE) throw new ObjectTooLargeError(`${row.sourcePath} is larger than S3's 48.8 TiB object limit`);
+    signal.throwIfAborted();
     let current = journal.get(row.id);
-    if (!current || signal.aborted) return;
+    if (!current) throw new Error('the transfer left the journal');
     if (!current.version || !sameVersion(current.version, version)) {
       journal.beginVersion(row.id, version); // a new version: the old upload (if any) is queued for abort
       r.bytesDone = 0;
@@ -339,7 +344,7 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
     }
     refresh(row.id);
     current = journal.get(row.id);
-    if (!current) return;
+    if (!current) throw new Error('the transfer left the journal');
     const partSize = current.partSize ?? partSizeFor(version.size, configuredPartSize);
     const ctx: UploadContext = {
       id: row.id,
@@ -493,6 +498,7 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
       if (row?.state !== 'failed') return;
       const r = rt(id);
       r.fileRestarts = 0;
+      r.uploadRestarts = 0;
       r.blocked = false;
       journal.setState(id, 'queued');
       refresh(id);
