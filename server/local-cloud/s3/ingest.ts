@@ -19,7 +19,7 @@ import type { S3Context } from './context.js';
 import { S3Error, errors } from './errors.js';
 
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
-const FLUSH_BYTES = 1024 * 1024;
+const FLUSH_BYTES = 4 * 1024 * 1024;
 
 export class ClientGoneError extends Error {}
 
