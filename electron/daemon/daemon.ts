@@ -12,6 +12,7 @@ import { fanOutEvents, type EngineEventSource } from '../rpc/events.js';
 import { authorised, hostAllowed, newToken, originAllowed, securityHeaders, tokenCookie } from './security.js';
 import { serveStatic } from './static.js';
 import { StageError, stageUpload } from './stage.js';
+import { cleanStagedCopies } from './stage-cleanup.js';
 
 export interface DaemonOptions {
   engine: EngineApi & { events: EngineEventSource };
@@ -145,6 +146,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     }
   });
 
+  const stopCleanup = cleanStagedCopies(options.engine.events, options.stagingDir);
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, host, () => {
@@ -159,6 +162,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     port,
     async close() {
       stopEvents();
+      stopCleanup();
       for (const ws of sockets) ws.terminate();
       wss.close();
       server.closeAllConnections();

@@ -3,7 +3,7 @@
 // them reach "Done" and find them in the bucket, pause / resume / cancel one transfer and all of them,
 // folders and settings. Screenshots of each screen go to test/e2e/artifacts/.
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,6 +83,8 @@ describe('signed-in journeys', () => {
     await expect.poll(() => rowState('plan.txt'), { timeout: 60_000 }).toBe('Done');
     const destination = await row('notes.txt').locator('.destination').getAttribute('title');
     expect(await objectText(destination!)).toBe('dropped notes');
+    // The staged copies the browser sent are deleted once their uploads are verified.
+    await expect.poll(() => readdir(path.join(headless.dataDir, 'staging'))).toEqual([]);
     await shot('journey-transfers-done');
   });
 
