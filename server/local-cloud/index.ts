@@ -110,7 +110,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       else res.destroy();
     }
   };
+  // No limit on a whole request (a 5 GiB part takes long), but a connection idle for 2 minutes mid-request
+  // is cut, so a stalled upload releases its temp file (S3 answers RequestTimeout after ~20 s).
   const server = createServer({ requestTimeout: 0 }, (req, res) => dispatch(req, res, false));
+  server.setTimeout(120_000);
   // Answer `Expect: 100-continue` ourselves: S3 sends its final answer (e.g. AccessDenied) without a 100
   // when it refuses the request, so the client never sends the body (AWS-WIRE §2).
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => dispatch(req, res, true));

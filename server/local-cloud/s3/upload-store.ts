@@ -38,8 +38,17 @@ interface Upload {
   parts: Map<number, PartRecord>;
 }
 
+export interface CompletedUpload {
+  bucket: string;
+  key: string;
+  etag: string;
+  checksum?: { algorithm: ChecksumAlgorithm; value: string; type: 'FULL_OBJECT' | 'COMPOSITE' };
+}
+
 export class UploadStore {
   private readonly uploads = new Map<string, Upload>();
+  /** Recently completed uploads (memory only), so a repeated Complete answers like the first one, as S3 does. */
+  readonly completed = new Map<string, CompletedUpload>();
   readonly lock = new KeyedLock();
   private readonly dir: string;
 
@@ -119,6 +128,11 @@ export class UploadStore {
   async remove(uploadId: string): Promise<void> {
     this.uploads.delete(uploadId);
     await rm(join(this.dir, uploadId), { recursive: true, force: true });
+  }
+
+  rememberCompleted(uploadId: string, result: CompletedUpload): void {
+    this.completed.set(uploadId, result);
+    if (this.completed.size > 10_000) this.completed.delete(this.completed.keys().next().value ?? '');
   }
 
   /** Upload ids initiated before `cutoff` (the lifecycle rule's sweep). */

@@ -18,9 +18,6 @@ export const MIN_PART_BYTES = 5 * 1024 * 1024;
 export const MAX_PART_BYTES = 5 * 1024 ** 3;
 export const MAX_PARTS = 10_000;
 
-/** Recently completed uploads, so a repeated Complete answers like the first one (as S3 does). */
-const completed = new Map<string, { bucket: string; key: string; etag: string; checksum?: ObjectRecord['checksum'] }>();
-
 export async function createMultipartUpload(ctx: S3Context, deps: S3Deps, bucket: string, key: string, initiator: string): Promise<void> {
   const objectHeaders = objectHeadersFrom(ctx);
   const algorithmHeader = ctx.header('x-amz-checksum-algorithm');
@@ -124,7 +121,7 @@ export async function completeMultipartUpload(ctx: S3Context, deps: S3Deps, buck
   const body = await readSmallBody(ctx, 2 * 1024 * 1024);
   const upload = deps.uploads.get(uploadId);
   if (!upload || upload.bucket !== bucket || upload.key !== key) {
-    const done = completed.get(uploadId);
+    const done = deps.uploads.completed.get(uploadId);
     const current = deps.store.get(bucket, key);
     if (done && done.bucket === bucket && done.key === key && current?.etag === done.etag) {
       sendComplete(ctx, deps, bucket, key, done.etag, done.checksum);
@@ -166,8 +163,7 @@ export async function completeMultipartUpload(ctx: S3Context, deps: S3Deps, buck
     };
     await deps.store.put(bucket, object);
     await deps.uploads.remove(uploadId);
-    completed.set(uploadId, { bucket, key, etag, ...(checksum ? { checksum } : {}) });
-    if (completed.size > 10_000) completed.delete(completed.keys().next().value ?? '');
+    deps.uploads.rememberCompleted(uploadId, { bucket, key, etag, ...(checksum ? { checksum } : {}) });
     return object;
   });
   sendComplete(ctx, deps, bucket, key, record.etag, record.checksum);
