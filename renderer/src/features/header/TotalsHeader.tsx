@@ -40,9 +40,7 @@ export function TotalsHeader({ session }: { session: Session }) {
         <dl className="totals-numbers">
           <div>
             <dt>Sent</dt>
-            <dd>
-              {formatBytes(totals?.bytesDone ?? 0)} of {formatBytes(totals?.bytesTotal ?? 0)}
-            </dd>
+            <dd>{totals && totals.bytesTotal > 0 ? `${formatBytes(totals.bytesDone)} of ${formatBytes(totals.bytesTotal)}` : '—'}</dd>
           </div>
           <div>
             <dt>Speed</dt>
