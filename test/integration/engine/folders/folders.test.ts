@@ -126,7 +126,9 @@ describe('folder sync', () => {
     expect(s.folder(folder.id)).toMatchObject({ state: 'watching', message: expect.stringMatching(/2 links were not followed/) });
   });
 
-  it('tolerates files vanishing while the folder is scanned', async () => {
+  // The exact "listed, then gone before lstat" case is deterministic in test/unit/engine/folders/scanner.test.ts;
+  // here deletions race the add and its first scan end to end.
+  it('tolerates files vanishing around the first scan', async () => {
     const s = await started();
     const root = join(s.home, 'Churn');
     for (let d = 0; d < 10; d++) {
@@ -147,7 +149,9 @@ describe('folder sync', () => {
     expect(s.sync.problems(folder.id)).toEqual([]);
   });
 
-  it.skipIf(process.getuid?.() === 0)('reports an unreadable file and uploads it on the next scan once readable', async () => {
+  const isRoot = process.getuid?.() === 0;
+  if (isRoot) console.warn('folder sync: skipping the unreadable-file test: running as root, chmod 000 does not stop root from reading.');
+  it.skipIf(isRoot)('reports an unreadable file and uploads it on the next scan once readable', async () => {
     const s = await started();
     const root = join(s.home, 'Locked');
     mkdirSync(root);
