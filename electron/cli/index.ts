@@ -8,9 +8,6 @@ import { syncCommand } from './commands/sync.js';
 import { uploadCommand } from './commands/upload.js';
 import type { GlobalOptions } from './context.js';
 
-// Hoist supports Node 20.19+ deliberately (Electron 45 brings 22); the SDK's notice is not for users.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 const program = new Command()
   .name('hoist')
   .description('Upload files straight to your S3 storage: resumable, parallel, verified.')

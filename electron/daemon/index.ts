@@ -4,21 +4,15 @@
 //   npm run headless -- --data DIR --port 0 --ready-file FILE [--broker URL]
 // Plain Node: may depend on electron/common, electron/rpc (not rpc/ipc) and electron/engine; never on
 // Electron, React or the renderer.
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createEngine } from '../engine/index.js';
+import { writeFileAtomic } from '../engine/fs/atomic.js';
+import { startHost } from '../host/index.js';
 import { startDaemon } from './daemon.js';
 
 export { startDaemon, type Daemon, type DaemonOptions } from './daemon.js';
-
-/** Writes JSON so a reader never sees half a file: a temporary name, then rename. */
-export async function writeFileAtomic(file: string, data: unknown): Promise<void> {
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, JSON.stringify(data), { mode: 0o600 });
-  await rename(temporary, file);
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -30,26 +24,22 @@ async function main(): Promise<void> {
     },
     strict: true,
   });
-  if (!values.data) throw new Error('--data DIR is required');
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port must be 0..65535');
-  const dataDir = path.resolve(values.data);
+  // No --broker: the local stack runs in-process with its local account (electron/host).
+  const host = await startHost({ ...(values.data ? { data: values.data } : {}), ...(values.broker ? { broker: values.broker } : {}) });
+  const { engine, dataDir } = host;
   const stagingDir = path.join(dataDir, 'staging');
   await mkdir(stagingDir, { recursive: true, mode: 0o700 });
 
-  // Without --broker the local stack runs in-process (DESIGN.md section 4); that wiring belongs to
-  // electron/embedded and is added there, so until then --broker is required.
-  if (!values.broker) throw new Error('--broker URL is required until the embedded local stack is wired in');
-  const engine = await createEngine({ dataDir, brokerUrl: values.broker });
-
   const rendererDir = fileURLToPath(new URL('../../renderer/dist', import.meta.url));
   const daemon = await startDaemon({ engine, port, host: '127.0.0.1', rendererDir, stagingDir });
-  if (values['ready-file']) await writeFileAtomic(values['ready-file'], { url: daemon.url });
-  console.log(`Hoist is running headless. Open: ${daemon.url}`);
+  if (values['ready-file']) writeFileAtomic(values['ready-file'], JSON.stringify({ url: daemon.url }));
+  console.log(`Hoist is running headless${host.embedded ? ' on the built-in local cloud' : ''}. Open: ${daemon.url}`);
 
   const stop = async () => {
     await daemon.close();
-    await engine.close();
+    await host.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());

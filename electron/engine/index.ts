@@ -8,6 +8,7 @@ import { createCognitoCredentials } from './auth/credentials.js';
 import { openSecretStore, type OpenedSecretStore } from './auth/secret-store.js';
 import { SessionManager, type Identity } from './auth/session.js';
 import { createEventBus } from './events.js';
+import { createFolderSync } from './folders/index.js';
 import { expandPaths } from './intake.js';
 import { createLogger, type Logger } from './log.js';
 import { openSettings } from './settings.js';
@@ -31,6 +32,8 @@ export interface Engine extends EngineApi {
   events: { on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void };
   /** Resolves when no transfer is queued, uploading or verifying. */
   whenIdle(): Promise<void>;
+  /** Scan every watched folder again now (after the computer wakes from sleep). */
+  rescanFolders(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -69,19 +72,35 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     };
   };
 
+  const folders = createFolderSync({
+    db,
+    queue,
+    log,
+    onTransferChanged: (listener) => bus.on('transfers.changed', (payload) => listener(payload.transfers)),
+    onTransfersRemoved: (listener) => bus.on('transfers.removed', (payload) => listener(payload.ids)),
+    settings: settings.get,
+    emit: (event, payload) => bus.emit(event, payload),
+  });
+
   session.onChange((view) => bus.emit('session', view));
   session.onIdentity((identity) => queue.setTarget(identity ? targetFor(identity) : undefined));
-  settings.onChange(() => queue.settingsChanged());
+  settings.onChange(() => {
+    queue.settingsChanged();
+    folders.settingsChanged(); // new ignore patterns: rescan
+  });
 
   await session.restore();
   queue.start();
+  await folders.start();
 
   const ok = { ok: true } as const;
   const engine: Engine = {
     events: { on: (event, listener) => bus.on(event, listener) },
     whenIdle: () => queue.whenIdle(),
+    rescanFolders: () => folders.rescanAll(),
     async close() {
       session.close();
+      await folders.stop();
       await queue.stop();
       db.close();
     },
@@ -125,20 +144,11 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     'transfers.resumeAll': async () => (await queue.resumeAll(), ok),
     'transfers.clearHistory': async () => (await queue.clearHistory(), ok),
 
-    // Folder sync arrives with its own issue; until then the engine says so instead of pretending.
-    'folders.list': async () => [],
-    'folders.add': async () => {
-      throw new Error('Watching folders is not available in this version yet.');
-    },
-    'folders.pause': async () => {
-      throw new Error('No such folder.');
-    },
-    'folders.resume': async () => {
-      throw new Error('No such folder.');
-    },
-    'folders.remove': async () => {
-      throw new Error('No such folder.');
-    },
+    'folders.list': async () => folders.list(),
+    'folders.add': async ({ path: folderPath, label }) => folders.add(folderPath, label),
+    'folders.pause': async ({ id }) => (await folders.pause(id), ok),
+    'folders.resume': async ({ id }) => (await folders.resume(id), ok),
+    'folders.remove': async ({ id }) => (await folders.remove(id), ok),
 
     'settings.get': async () => settings.get(),
     'settings.update': async (patch) => settings.update(patch),

@@ -15,6 +15,10 @@ import { serveControlSocket } from '../rpc/socket/server.js';
 import { controlSocketPath } from '../rpc/socket/path.js';
 import { startEmbeddedStack, type EmbeddedStack } from '../embedded/local-stack.js';
 
+// Hoist supports Node 20.19+ on purpose (Electron 45 brings 22): the SDK's end-of-support notice is
+// not something a user can act on.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 export interface HostOptions {
   /** State folder (default: the app data folder). */
   data?: string;

@@ -6,7 +6,7 @@
 import { app, dialog, type BrowserWindow } from 'electron';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { createEngine } from '../engine/index.js';
+import { startHost } from '../host/index.js';
 import { registerIpcTransport } from '../rpc/ipc/index.js';
 import { withLoginItem } from './login-item.js';
 import { installAppMenu } from './menu.js';
@@ -22,10 +22,13 @@ async function start(): Promise<void> {
   let window: BrowserWindow | undefined;
   let quitting = false;
 
-  // The broker: configured, or (wired by electron/embedded) the in-process local stack.
-  const brokerUrl = process.env.HOIST_BROKER_URL;
-  if (!brokerUrl) throw new Error('HOIST_BROKER_URL is not set and the embedded local stack is not wired in yet');
-  const engine = withLoginItem(await createEngine({ dataDir: path.join(app.getPath('userData'), 'data'), brokerUrl }));
+  // The broker: HOIST_BROKER_URL when configured, otherwise the in-process local stack. The data
+  // folder is the one the command line uses by default, so both share one journal and session.
+  const host = await startHost({
+    data: app.getPath('userData'),
+    ...(process.env.HOIST_BROKER_URL ? { broker: process.env.HOIST_BROKER_URL } : {}),
+  });
+  const engine = withLoginItem(host.engine);
 
   const open = () => {
     if (!window || window.isDestroyed()) window = createMainWindow({ preloadPath, rendererIndex, shouldQuit: () => quitting });
@@ -64,7 +67,7 @@ async function start(): Promise<void> {
     stopTray();
     stopIpc();
     app.removeAllListeners('before-quit');
-    void engine.close().finally(() => app.quit());
+    void host.close().finally(() => app.quit());
   });
 
   open();

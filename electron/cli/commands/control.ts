@@ -37,8 +37,8 @@ export async function statusCommand(options: { json?: boolean }, global: GlobalO
     process.stdout.write(
       `transfers: ${totals.active} active, ${totals.queued} queued, ${totals.failed} failed${totals.pausedAll ? ', all paused' : ''}; ` +
         `${formatBytes(totals.bytesDone)} of ${formatBytes(totals.bytesTotal)}` +
-        (totals.rate > 0 ? ` at ${formatBytes(totals.rate)}/s` : '') +
-        (totals.etaSeconds !== undefined ? `, ${formatDuration(totals.etaSeconds)} left` : '') +
+        (totals.active > 0 && totals.rate > 0 ? ` at ${formatBytes(totals.rate)}/s` : '') +
+        (totals.active > 0 && totals.etaSeconds !== undefined ? `, ${formatDuration(totals.etaSeconds)} left` : '') +
         '\n',
     );
     for (const t of transfers.filter((x: Transfer) => x.state !== 'done')) {
