@@ -149,9 +149,7 @@ describe('signed-in journeys', () => {
     expect((await headless.engine['settings.get']({})).filesInParallel).toBe(5);
   });
 
-  // Waits for folder sync in the engine (electron/engine: folders.add currently answers "not available in
-  // this version yet"). Ready to run as is once folders.add watches the folder.
-  it.skip('adds a folder by path and sees its files arrive', async () => {
+  it('adds a folder by path and sees its files arrive', async () => {
     const folder = await mkdtemp(path.join(tmpdir(), 'hoist-folder-'));
     await writeFile(path.join(folder, 'inside.txt'), 'from a folder');
     await page.getByRole('tab', { name: 'Folders' }).click();
