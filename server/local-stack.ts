@@ -1,3 +1,85 @@
-// `npm run local-stack`: the local cloud + broker (DESIGN.md section 4). Filled in by the Backend side issue.
-console.error('local-stack: not built yet: the local cloud and broker arrive with the "Backend side" issue.');
-process.exit(2);
+// `npm run local-stack -- --data DIR --port 0 --ready-file FILE [--user NAME:PASSWORD]… [--credential-lifetime S]
+// [--token-lifetime S] [--advertise-s3-endpoint URL]` (DESIGN.md §4): the local cloud and the broker until
+// SIGTERM/SIGINT. The work is in server/local-stack/; this file only parses options and handles signals.
+import { Command, InvalidArgumentError } from 'commander';
+import { startLocalStack, writeReadyFile } from './local-stack/index.js';
+import { watchLauncher } from './local-stack/launcher-watch.js';
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a whole number of seconds is expected');
+  return n;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port number is expected');
+  return n;
+}
+
+function user(value: string, previous: Array<{ username: string; password: string }>): Array<{ username: string; password: string }> {
+  const colon = value.indexOf(':');
+  if (colon < 1 || colon === value.length - 1) throw new InvalidArgumentError('NAME:PASSWORD is expected');
+  return [...previous, { username: value.slice(0, colon), password: value.slice(colon + 1) }];
+}
+
+function url(value: string): string {
+  try {
+    return new URL(value).toString().replace(/\/$/, '');
+  } catch {
+    throw new InvalidArgumentError('a URL is expected');
+  }
+}
+
+const program = new Command('local-stack')
+  .description('The local cloud (S3 + Cognito Identity stand-in) and the identity broker, on 127.0.0.1')
+  .requiredOption('--data <dir>', 'folder for all data, kept across restarts')
+  .option('--port <port>', "the broker's port (0: any free port)", port, 0)
+  .option('--ready-file <file>', 'written as JSON once everything listens')
+  .option('--user <name:password>', 'a user to create (repeatable)', user, [])
+  .option('--credential-lifetime <seconds>', 'lifetime of temporary AWS credentials', seconds)
+  .option('--token-lifetime <seconds>', "lifetime of the broker's OpenID tokens", seconds)
+  .option('--advertise-s3-endpoint <url>', 'the S3 endpoint the broker tells clients to use', url)
+  .parse();
+
+const opts = program.opts<{
+  data: string;
+  port: number;
+  readyFile?: string;
+  user: Array<{ username: string; password: string }>;
+  credentialLifetime?: number;
+  tokenLifetime?: number;
+  advertiseS3Endpoint?: string;
+}>();
+
+try {
+  const stack = await startLocalStack({
+    dataDir: opts.data,
+    port: opts.port,
+    users: opts.user,
+    ...(opts.credentialLifetime !== undefined ? { credentialLifetimeSeconds: opts.credentialLifetime } : {}),
+    ...(opts.tokenLifetime !== undefined ? { tokenLifetimeSeconds: opts.tokenLifetime } : {}),
+    ...(opts.advertiseS3Endpoint !== undefined ? { advertiseS3Endpoint: opts.advertiseS3Endpoint } : {}),
+  });
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    console.error(`local-stack: ${signal}, stopping`);
+    stack.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`local-stack: stopping failed: ${error instanceof Error ? error.message : String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  watchLauncher(() => stop('launcher exited'));
+  if (opts.readyFile) await writeReadyFile(opts.readyFile, stack.info());
+  console.error(`local-stack: broker ${stack.brokerUrl}, S3 ${stack.s3Endpoint}, Cognito ${stack.cognitoEndpoint}, bucket ${stack.bucket}`);
+} catch (error) {
+  console.error(`local-stack: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}

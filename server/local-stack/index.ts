@@ -1,0 +1,127 @@
+// The local stack: the local cloud (S3 + Cognito Identity stand-in) and the identity broker in front of it,
+// both on 127.0.0.1, data kept in one folder. Used by `npm run local-stack`, by the app when no cloud is
+// configured, and by tests. Depends on server/local-cloud and server/broker only.
+import { mkdirSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { startBroker, type Logger } from '../broker/index.js';
+import { hashPassword, verifyPassword } from '../broker/passwords.js';
+import { SqliteUserStore } from '../broker/sqlite-store.js';
+import type { UserStore } from '../broker/store.js';
+import { usernameSchema } from '../broker/usernames.js';
+import { startLocalCloud } from '../local-cloud/index.js';
+
+export interface LocalStackOptions {
+  /** Everything is kept here: `cloud/` (buckets, identities, keys) and `broker.db` (users, sessions). */
+  dataDir: string;
+  /** The broker's port (default 0: any free port). The local cloud always takes a free port. */
+  port?: number;
+  /** Created if missing; an existing user's password is reset to this one. */
+  users?: Array<{ username: string; password: string }>;
+  /** Lifetime of GetCredentialsForIdentity credentials (default 3600, as Cognito). */
+  credentialLifetimeSeconds?: number;
+  /** Lifetime of the broker's OpenID tokens (default 900, as Cognito). */
+  tokenLifetimeSeconds?: number;
+  /** The S3 endpoint the broker tells clients to use (e.g. a proxy in front of the local cloud). */
+  advertiseS3Endpoint?: string;
+  logger?: Logger;
+}
+
+/** What `--ready-file` holds (DESIGN.md §4). */
+export interface LocalStackInfo {
+  brokerUrl: string;
+  s3Endpoint: string;
+  cognitoEndpoint: string;
+  region: string;
+  bucket: string;
+  identityPoolId: string;
+  developerProviderName: string;
+  adminCredentials: { accessKeyId: string; secretAccessKey: string };
+}
+
+export interface LocalStack extends LocalStackInfo {
+  /** The ready-file content: the info without close(). */
+  info(): LocalStackInfo;
+  close(): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const cloud = await startLocalCloud({
+    dataDir: join(options.dataDir, 'cloud'),
+    port: 0,
+    host: HOST,
+    ...(options.credentialLifetimeSeconds !== undefined ? { credentialLifetimeSeconds: options.credentialLifetimeSeconds } : {}),
+  });
+  let store: UserStore | undefined;
+  try {
+    store = new SqliteUserStore(join(options.dataDir, 'broker.db'));
+    for (const user of options.users ?? []) await ensureUser(store, user.username, user.password);
+    const s3Endpoint = options.advertiseS3Endpoint ?? cloud.s3Endpoint;
+    const broker = await startBroker({
+      host: HOST,
+      port: options.port ?? 0,
+      store,
+      bucket: cloud.bucket,
+      cognito: {
+        region: cloud.region,
+        identityPoolId: cloud.identityPoolId,
+        developerProviderName: cloud.developerProviderName,
+        tokenDurationSeconds: options.tokenLifetimeSeconds ?? 900,
+        endpoint: cloud.cognitoEndpoint,
+        credentials: cloud.developerCredentials,
+      },
+      endpoints: { cognitoIdentity: cloud.cognitoEndpoint, s3: s3Endpoint },
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
+    const info: LocalStackInfo = {
+      brokerUrl: broker.url,
+      s3Endpoint: cloud.s3Endpoint,
+      cognitoEndpoint: cloud.cognitoEndpoint,
+      region: cloud.region,
+      bucket: cloud.bucket,
+      identityPoolId: cloud.identityPoolId,
+      developerProviderName: cloud.developerProviderName,
+      adminCredentials: { accessKeyId: cloud.adminCredentials.accessKeyId, secretAccessKey: cloud.adminCredentials.secretAccessKey },
+    };
+    const openStore = store;
+    let closing: Promise<void> | undefined;
+    return {
+      ...info,
+      info: () => ({ ...info, adminCredentials: { ...info.adminCredentials } }),
+      close() {
+        // Broker first: it calls the cloud while requests drain.
+        closing ??= broker.close().finally(async () => {
+          await openStore.close();
+          await cloud.close();
+        });
+        return closing;
+      },
+    };
+  } catch (error) {
+    await store?.close();
+    await cloud.close();
+    throw error;
+  }
+}
+
+async function ensureUser(store: UserStore, username: string, password: string): Promise<void> {
+  const name = usernameSchema.parse(username);
+  const existing = await store.findUserByName(name);
+  if (!existing) {
+    await store.addUser(name, await hashPassword(password), new Date());
+    return;
+  }
+  if (!(await verifyPassword(password, existing.passwordHash))) await store.setPasswordHash(name, await hashPassword(password));
+  if (existing.disabled) await store.setDisabled(name, false);
+}
+
+/** Writes the ready file so that a reader never sees it half-written (temp file + rename). */
+export async function writeReadyFile(path: string, info: LocalStackInfo): Promise<void> {
+  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  await writeFile(temp, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
+  await rename(temp, path);
+}
