@@ -8,6 +8,7 @@ import { startCognitoOnly, tempDir, type CognitoOnly } from '../cognito/cloud.js
 export interface Harness {
   url: string;
   store: SqliteUserStore;
+  dbPath: string;
   cognito: CognitoOnly;
   logs: string[];
   addUser(username: string, password: string): Promise<void>;
@@ -17,7 +18,8 @@ export interface Harness {
 export async function startHarness(overrides: Partial<BrokerOptions> = {}): Promise<Harness> {
   const dir = tempDir('broker');
   const cognito = await startCognitoOnly();
-  const store = new SqliteUserStore(join(dir, 'broker.db'));
+  const dbPath = join(dir, 'broker.db');
+  const store = new SqliteUserStore(dbPath);
   const logs: string[] = [];
   const record = (level: string) => (event: string, fields?: object) => logs.push(JSON.stringify({ level, event, ...fields }));
   const logger: Logger = { info: record('info'), warn: record('warn'), error: record('error') };
@@ -39,6 +41,7 @@ export async function startHarness(overrides: Partial<BrokerOptions> = {}): Prom
   return {
     url: broker.url,
     store,
+    dbPath,
     cognito,
     logs,
     async addUser(username, password) {
