@@ -150,15 +150,19 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
     },
     setState(id: string, state: JournalState, error?: TransferError): void {
       const t = now();
-      setStateStmt.run({
+      // A pause is the user's decision: it must survive a power cut, not only a crash.
+      const write = state === 'paused' ? db.durably : <T>(fn: () => T): T => fn();
+      write(() =>
+        setStateStmt.run({
         id,
         state,
         errorCode: error?.code ?? null,
         errorMessage: error?.message ?? null,
         errorRetryable: error ? Number(error.retryable) : null,
-        finishedAt: state === 'done' || state === 'failed' ? t : null,
-        now: t,
-      });
+          finishedAt: state === 'done' || state === 'failed' ? t : null,
+          now: t,
+        }),
+      );
     },
     /** Done: the parts are no longer needed (history keeps the transfer row only). */
     markDone: s.transaction((id: string) => {
@@ -183,12 +187,15 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
     setCompleting: (id: string, on: boolean) => void setCompleting.run(Number(on), now(), id),
     putPart: (transferId: string, p: PartRow) => void putPart.run({ transferId, ...p }),
     parts: (id: string): PartRow[] => getParts.all(id),
-    /** Forgets a transfer; its upload id (if any) is queued for abort in the same transaction. */
-    remove: s.transaction((id: string) => {
-      abandonCurrent(one.get(id));
-      delTransfer.run(id);
-    }),
-    clearHistory: (): string[] => delHistory.all().map((r) => r.id),
+    /** Forgets a transfer (cancel: durably); its upload id (if any) is queued for abort in the same transaction. */
+    remove: (id: string): void =>
+      db.durably(() =>
+        s.transaction(() => {
+          abandonCurrent(one.get(id));
+          delTransfer.run(id);
+        })(),
+      ),
+    clearHistory: (): string[] => db.durably(() => delHistory.all().map((r) => r.id)),
     abandoned: (identityId: string): AbandonedUpload[] =>
       listAbandoned.all(identityId).map((r) => ({ uploadId: r.upload_id, objectKey: r.object_key, identityId: r.identity_id })),
     abandonedDone: (uploadId: string) => void delAbandoned.run(uploadId),

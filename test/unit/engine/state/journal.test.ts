@@ -20,9 +20,11 @@ afterEach(() => {
 const origin = { kind: 'drop' } as const;
 
 describe('state db', () => {
-  it('uses WAL, FULL sync and records the schema version', () => {
+  it('uses WAL, NORMAL sync (FULL inside durably) and records the schema version', () => {
     expect(db.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.sqlite.pragma('synchronous', { simple: true })).toBe(2);
+    expect(db.sqlite.pragma('synchronous', { simple: true })).toBe(1);
+    expect(db.durably(() => db.sqlite.pragma('synchronous', { simple: true }))).toBe(2);
+    expect(db.sqlite.pragma('synchronous', { simple: true })).toBe(1);
     expect(db.sqlite.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
   });
 
