@@ -3,6 +3,7 @@
 // references is never aborted.
 import { AbortMultipartUploadCommand, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Journal } from '../state/journal.js';
+import { classify } from './retry.js';
 
 /** An unknown upload younger than this may be another device's, in progress under the same identity. */
 export const FOREIGN_UPLOAD_MIN_AGE_MS = 24 * 60 * 60 * 1000;
@@ -29,8 +30,11 @@ export async function abortAbandoned(journal: Journal, target: JanitorTarget): P
       await target.s3.send(new AbortMultipartUploadCommand({ Bucket: target.bucket, Key: u.objectKey, UploadId: u.uploadId }));
       journal.abandonedDone(u.uploadId);
     } catch (error) {
-      if (isGone(error)) journal.abandonedDone(u.uploadId);
-      // else: network or credentials; the bucket's 7-day lifecycle rule is the backstop
+      // Gone already, or refused for good: the bucket's 7-day lifecycle rule is the backstop, and
+      // retrying a refusal after every transfer would only add requests. Network or credential
+      // trouble: keep it for the next run.
+      const kind = classify(error);
+      if (isGone(error) || kind === 'permanent') journal.abandonedDone(u.uploadId);
     }
   }
 }
