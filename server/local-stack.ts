@@ -11,6 +11,12 @@ function seconds(value: string): number {
   return n;
 }
 
+function tokenSeconds(value: string): number {
+  const n = seconds(value);
+  if (n > 86_400) throw new InvalidArgumentError('Cognito tokens last at most 86400 seconds');
+  return n;
+}
+
 function port(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port number is expected');
@@ -38,7 +44,7 @@ const program = new Command('local-stack')
   .option('--ready-file <file>', 'written as JSON once everything listens')
   .option('--user <name:password>', 'a user to create (repeatable)', user, [])
   .option('--credential-lifetime <seconds>', 'lifetime of temporary AWS credentials', seconds)
-  .option('--token-lifetime <seconds>', "lifetime of the broker's OpenID tokens", seconds)
+  .option('--token-lifetime <seconds>', "lifetime of the broker's OpenID tokens (at most 86400)", tokenSeconds)
   .option('--advertise-s3-endpoint <url>', 'the S3 endpoint the broker tells clients to use', url)
   .parse();
 

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fromCognitoIdentity } from '@aws-sdk/credential-providers';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalStackInfo } from '../../../server/local-stack/index.js';
 import { signIn, type SessionBody } from '../broker/harness.js';
@@ -55,7 +56,18 @@ describe('npm run local-stack', () => {
     const dataDir = tempDir('stack');
     const readyFile = join(tempDir('stack-ready'), 'ready.json');
     const proxy = 'http://127.0.0.1:9/';
-    const first = start(dataDir, readyFile, ['--user', 'alice:pw:with:colons', '--user', 'bob:bob-pw', '--advertise-s3-endpoint', proxy]);
+    const first = start(dataDir, readyFile, [
+      '--user',
+      'alice:pw:with:colons',
+      '--user',
+      'bob:bob-pw',
+      '--advertise-s3-endpoint',
+      proxy,
+      '--token-lifetime',
+      '120',
+      '--credential-lifetime',
+      '600',
+    ]);
     const info = await waitForReady(readyFile, first.child, first.stderr);
     expect(Object.keys(info).sort()).toEqual(
       ['adminCredentials', 'bucket', 'brokerUrl', 'cognitoEndpoint', 'developerProviderName', 'identityPoolId', 'region', 's3Endpoint'].sort(),
@@ -70,6 +82,15 @@ describe('npm run local-stack', () => {
     const session = (await res.json()) as SessionBody;
     expect(session.endpoints).toEqual({ cognitoIdentity: info.cognitoEndpoint, s3: 'http://127.0.0.1:9' });
     expect(session.bucket).toBe(info.bucket);
+    const claims = JSON.parse(Buffer.from(session.token.split('.')[1] ?? '', 'base64url').toString()) as { iat: number; exp: number };
+    expect(claims.exp - claims.iat).toBe(120);
+    const creds = await fromCognitoIdentity({
+      identityId: session.identityId,
+      logins: { 'cognito-identity.amazonaws.com': session.token },
+      clientConfig: { region: info.region, endpoint: info.cognitoEndpoint },
+    })();
+    // 600 s, not Cognito's default hour (an upper bound only: nothing here depends on speed).
+    expect((creds.expiration?.getTime() ?? Infinity) - Date.now()).toBeLessThanOrEqual(600_000);
 
     // SIGTERM to npm itself: Debian's sh (dash) dies of it without passing it on; the stack notices its
     // launcher is gone and stops cleanly all the same, leaving nothing running.
@@ -97,6 +118,9 @@ describe('npm run local-stack', () => {
     const run = start(tempDir('stack'), readyFile, ['--user', 'no-password']);
     expect(await run.exited).not.toBe(0);
     expect(run.stderr()).toMatch(/NAME:PASSWORD/);
+    const tooLong = start(tempDir('stack'), readyFile, ['--token-lifetime', '86401']);
+    expect(await tooLong.exited).not.toBe(0);
+    expect(tooLong.stderr()).toMatch(/86400/);
     expect(existsSync(readyFile)).toBe(false);
   });
 });
