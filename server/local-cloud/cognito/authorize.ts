@@ -4,13 +4,15 @@ import type { CloudSettings, Principal } from '../auth/types.js';
 import { isAllowed } from '../iam/index.js';
 import { CognitoError } from './errors.js';
 
-export function identityPoolArn(settings: CloudSettings): string {
-  return `arn:aws:cognito-identity:${settings.region}:${settings.accountId}:identitypool/${settings.identityPoolId}`;
+export function identityPoolArn(settings: CloudSettings, poolId: string): string {
+  return `arn:aws:cognito-identity:${settings.region}:${settings.accountId}:identitypool/${poolId}`;
 }
 
-export function authorizeCognitoCall(principal: Principal, action: string, settings: CloudSettings): void {
+/** IAM decides on the pool the request names (as AWS does, before the request itself is validated). */
+export function authorizeCognitoCall(principal: Principal, action: string, settings: CloudSettings, body: unknown): void {
   if (principal.kind !== 'identity') return; // admin and developer keys belong to the pool's owner
-  const resource = identityPoolArn(settings);
+  const requested = (body as { IdentityPoolId?: unknown } | null)?.IdentityPoolId;
+  const resource = identityPoolArn(settings, typeof requested === 'string' ? requested : settings.identityPoolId);
   const allowed = isAllowed(settings.rolePolicy, {
     action,
     resource,

@@ -62,11 +62,12 @@ export function createCognitoHandler(deps: CognitoDeps): ProtocolHandler {
       throw new CognitoError('UnknownOperationException', 400, `Unknown operation ${target || '(none)'}.`);
     }
     const body = await readBody(req);
-    if (operation.signed) {
-      const principal: Principal = await authenticate(req, body, { credentials: deps.credentials, region: deps.settings.region, now: now() });
-      authorizeCognitoCall(principal, `cognito-identity:${name}`, deps.settings);
-    }
-    const parsed = operation.schema.safeParse(parseJson(body));
+    const principal: Principal | undefined = operation.signed
+      ? await authenticate(req, body, { credentials: deps.credentials, region: deps.settings.region, now: now() })
+      : undefined;
+    const json = parseJson(body);
+    if (principal) authorizeCognitoCall(principal, `cognito-identity:${name}`, deps.settings, json);
+    const parsed = operation.schema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw invalidParameter(`${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`);

@@ -193,6 +193,39 @@ describe('local Cognito Identity with the well-known policy mistake', () => {
   });
 });
 
+describe('local Cognito Identity applies the policy to the pool named', () => {
+  it('still refuses when the grant is for another pool', async () => {
+    const c = await startCognitoOnly({
+      settings: {
+        rolePolicy: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 'cognito-identity:GetOpenIdTokenForDeveloperIdentity',
+              Resource: 'arn:aws:cognito-identity:us-east-1:123456789012:identitypool/us-east-1:00000000-0000-0000-0000-000000000000',
+            },
+          ],
+        },
+      },
+    });
+    try {
+      const alice = await developerToken(c, 'alice');
+      const creds = await fromCognitoIdentity({
+        identityId: alice.IdentityId,
+        logins: { [LOGIN]: alice.Token },
+        clientConfig: { region: c.settings.region, endpoint: c.endpoint },
+      })();
+      const asAlice = new CognitoIdentityClient({ region: 'us-east-1', endpoint: c.endpoint, credentials: creds });
+      await expect(
+        asAlice.send(new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: c.settings.identityPoolId, Logins: { 'login.hoist.test': 'bob' } })),
+      ).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    } finally {
+      await c.close();
+    }
+  });
+});
+
 describe('local Cognito Identity over time', () => {
   it('keeps identities and token validity across a restart on the same data folder', async () => {
     const dataDir = tempDir('cognito-restart');
