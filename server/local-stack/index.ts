@@ -10,7 +10,7 @@ import { hashPassword, verifyPassword } from '../broker/passwords.js';
 import { SqliteUserStore } from '../broker/sqlite-store.js';
 import type { UserStore } from '../broker/store.js';
 import { usernameSchema } from '../broker/usernames.js';
-import { startLocalCloud } from '../local-cloud/index.js';
+import { startLocalCloud, type LocalCloud } from '../local-cloud/index.js';
 
 export interface LocalStackOptions {
   /** Everything is kept here: `cloud/` (buckets, identities, keys) and `broker.db` (users, sessions). */
@@ -43,6 +43,8 @@ export interface LocalStackInfo {
 export interface LocalStack extends LocalStackInfo {
   /** The ready-file content: the info without close(). */
   info(): LocalStackInfo;
+  /** The local cloud itself (request log, settings, lifecycle sweep) for tests and benchmarks. */
+  cloud: LocalCloud;
   close(): Promise<void>;
 }
 
@@ -91,6 +93,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     let closing: Promise<void> | undefined;
     return {
       ...info,
+      cloud,
       info: () => ({ ...info, adminCredentials: { ...info.adminCredentials } }),
       close() {
         // Broker first: it calls the cloud while requests drain.
