@@ -9,6 +9,18 @@ import { usernameSchema } from './usernames.js';
 const DEFAULT_DB = process.env['HOIST_BROKER_DB'] ?? 'broker.db';
 
 async function readPasswordFromStdin(): Promise<string> {
+  if (process.stdin.isTTY) {
+    // Typed at a terminal: one line. (Pipe it in to keep it off the screen: `… add-user NAME < file`.)
+    const { createInterface } = await import('node:readline/promises');
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    try {
+      const line = await rl.question('Password (visible as you type; pipe it in to avoid that): ');
+      if (!line) throw new Error('no password given');
+      return line;
+    } finally {
+      rl.close();
+    }
+  }
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin as AsyncIterable<Buffer>) chunks.push(chunk);
   // One line: a trailing newline from `echo` or a heredoc is not part of the password.

@@ -2,7 +2,7 @@
 // use it at once; busy_timeout makes writers wait instead of failing).
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UserExistsError, type RefreshTokenRecord, type User, type UserStore } from './store.js';
 
@@ -61,8 +61,11 @@ export class SqliteUserStore implements UserStore {
   private readonly db: Database.Database;
 
   constructor(path: string) {
+    const fresh = path !== ':memory:' && !existsSync(path);
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
+    // Password hashes and token hashes: readable by the broker's user only (SQLite gives its WAL the same mode).
+    if (fresh) chmodSync(path, 0o600);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
