@@ -6,8 +6,11 @@ export const maxKeyBytes = 1024;
 /** Room kept for "uploads/<region>:<uuid>/". */
 const prefixAllowance = 'uploads/us-east-1:00000000-0000-0000-0000-000000000000/'.length + 16;
 
-/** Why a relative key is not acceptable, or undefined when it is. */
-export function checkRelativeKey(relative: string): string | undefined {
+/**
+ * Why a relative key is not acceptable, or undefined when it is. `maxBytes` is what the prefix leaves
+ * of S3's limit; before the prefix is known, room for the longest identity prefix is kept.
+ */
+export function checkRelativeKey(relative: string, maxBytes = maxKeyBytes - prefixAllowance): string | undefined {
   if (relative.length === 0) return 'The name is empty.';
   if (relative.startsWith('/') || relative.includes('\\')) return 'The name is not a relative path.';
   // Control characters make keys that tools and consoles mangle; S3 itself would take them.
@@ -15,7 +18,7 @@ export function checkRelativeKey(relative: string): string | undefined {
   if (/[\u0000-\u001f\u007f]/.test(relative)) return 'The name contains control characters, which cannot be part of a storage key.';
   if (/\uFFFD/.test(relative) || !isWellFormed(relative)) return 'The name is not valid Unicode (UTF-8), so it cannot be a storage key.';
   if (relative.split('/').some((segment) => segment === '' || segment === '.' || segment === '..')) return 'The name contains an empty, "." or ".." path segment.';
-  if (Buffer.byteLength(relative, 'utf8') > maxKeyBytes - prefixAllowance) return `The path is too long for a storage key (over ${maxKeyBytes} bytes).`;
+  if (Buffer.byteLength(relative, 'utf8') > maxBytes) return `The path is too long for a storage key (over ${maxKeyBytes} bytes).`;
   return undefined;
 }
 

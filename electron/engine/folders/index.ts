@@ -9,5 +9,4 @@
 export { createFolderSync, type FolderSync, type FolderSyncDeps } from './folder-sync.js';
 export type { FolderQueue, FolderQueueItem } from './pipeline.js';
 export { defaultIgnorePatterns } from './ignore-rules.js';
-export { folderSyncMigration } from './store.js';
 export type { ScanProblem } from './scanner.js';

@@ -1,30 +1,8 @@
-// The folder tables of the state DB (their schema is one step of MIGRATIONS in state/db.ts): which
+// The folder tables of the state DB (their schema is the folder-sync step of MIGRATIONS in state/db.ts): which
 // folders are watched, and per file the version last handed to the queue or uploaded. This is what
 // makes "already uploaded and unchanged" survive restarts.
 import type { StateDb } from '../state/db.js';
 import type { FileRowState, StoredFile } from './reconcile.js';
-
-/** The migration step that creates these tables (a copy lives in MIGRATIONS; keep them identical). */
-export const folderSyncMigration = `CREATE TABLE sync_folders (
-     id TEXT PRIMARY KEY,
-     path TEXT NOT NULL UNIQUE,
-     label TEXT NOT NULL UNIQUE,
-     paused INTEGER NOT NULL DEFAULT 0,
-     created_at INTEGER NOT NULL
-   ) WITHOUT ROWID;
-   CREATE TABLE sync_files (
-     folder_id TEXT NOT NULL REFERENCES sync_folders(id) ON DELETE CASCADE,
-     rel_path TEXT NOT NULL,
-     size INTEGER NOT NULL,
-     mtime_ms REAL NOT NULL,
-     ino TEXT NOT NULL DEFAULT '',
-     hash TEXT,
-     state TEXT NOT NULL,
-     transfer_id TEXT,
-     updated_at INTEGER NOT NULL,
-     PRIMARY KEY (folder_id, rel_path)
-   ) WITHOUT ROWID;
-   CREATE INDEX sync_files_transfer ON sync_files(transfer_id);`;
 
 export interface FolderRow {
   id: string;

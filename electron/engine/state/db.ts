@@ -66,7 +66,7 @@ export const MIGRATIONS: readonly string[] = [
      identity_id TEXT NOT NULL,
      created_at INTEGER NOT NULL
    ) WITHOUT ROWID;`,
-  // Folder sync (electron/engine/folders/store.ts, folderSyncMigration): watched folders, and per file
+  // Folder sync (electron/engine/folders/store.ts): watched folders, and per file
   // the version last queued or uploaded, so unchanged files are not sent again after a restart.
   `CREATE TABLE sync_folders (
      id TEXT PRIMARY KEY,

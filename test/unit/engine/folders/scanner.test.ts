@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createIgnoreRules } from '../../../../electron/engine/folders/ignore-rules.js';
 import { scanFolder, type ScannedFile, type ScanProblem } from '../../../../electron/engine/folders/scanner.js';
-import { MIGRATIONS, openStateDb } from '../../../../electron/engine/state/db.js';
-import { createFolderStore, folderSyncMigration } from '../../../../electron/engine/folders/store.js';
+import { openStateDb } from '../../../../electron/engine/state/db.js';
+import { createFolderStore } from '../../../../electron/engine/folders/store.js';
 
 let root: string;
 beforeEach(() => {
@@ -92,10 +92,6 @@ describe('scanner', () => {
 });
 
 describe('folder store', () => {
-  it('has its schema in the state DB migrations', () => {
-    expect(MIGRATIONS).toContain(folderSyncMigration);
-  });
-
   it('remembers folders and file versions across reopen, and finishes transfers', () => {
     const path = join(root, 'state.db');
     let db = openStateDb(path);
