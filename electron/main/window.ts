@@ -2,6 +2,7 @@
 // security options cannot be forgotten on one of them.
 // Type-only Electron imports: unit tests load this file without Electron's binary.
 import type { BrowserWindowConstructorOptions, WebContents } from 'electron';
+import { isSameDocument } from '../common/same-document.js';
 
 /** webPreferences every Hoist window gets. Exported so a unit test can assert them without Electron. */
 export function secureWebPreferences(preloadPath: string): NonNullable<BrowserWindowConstructorOptions['webPreferences']> {
@@ -26,15 +27,7 @@ export type LockableContents = Pick<WebContents, 'on' | 'setWindowOpenHandler'> 
 };
 
 /** Same document as the app's page (query and fragment aside): the only place the window may go. */
-export function isAppUrl(url: string, appUrl: string): boolean {
-  try {
-    const a = new URL(url);
-    const b = new URL(appUrl);
-    return a.protocol === b.protocol && a.host === b.host && a.pathname === b.pathname;
-  } catch {
-    return false;
-  }
-}
+export const isAppUrl = isSameDocument;
 
 /** Deny navigation away from the app, redirects, webviews, new windows and every permission request. */
 export function lockDownContents(contents: LockableContents, appUrl: string): void {

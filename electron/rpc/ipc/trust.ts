@@ -1,6 +1,8 @@
 // Who may talk to the engine over IPC: our window's main frame, showing our own page. Kept free of
 // Electron imports (it compares plain objects) so a unit test can exercise it without Electron.
 
+import { isSameDocument } from '../../common/same-document.js';
+
 /** The parts of Electron's WebFrameMain this check reads. */
 export interface FrameLike {
   readonly url: string;
@@ -12,16 +14,5 @@ export interface FrameLike {
  */
 export function isTrustedSender(sender: FrameLike | null | undefined, mainFrame: FrameLike, appUrl: string): boolean {
   if (!sender || sender !== mainFrame) return false;
-  return sameDocument(sender.url, appUrl);
-}
-
-/** Same document, ignoring the query and fragment (the window may use both). */
-function sameDocument(url: string, appUrl: string): boolean {
-  try {
-    const a = new URL(url);
-    const b = new URL(appUrl);
-    return a.protocol === b.protocol && a.host === b.host && a.pathname === b.pathname;
-  } catch {
-    return false;
-  }
+  return isSameDocument(sender.url, appUrl);
 }
