@@ -7,7 +7,7 @@ import type { Transfer } from '../../../../electron/common/contract.js';
 import { openStateDb, type StateDb } from '../../../../electron/engine/state/db.js';
 import { createTransferQueue, type TransferQueue, type UploadTarget } from '../../../../electron/engine/transfers/queue.js';
 import { createS3Client } from '../../../../electron/engine/transfers/s3-client.js';
-import { isUploadPart, startFaultProxy, type FaultProxy } from './fault-proxy.js';
+import { isUploadPart, startFaultProxy, type FaultProxy } from '../../../support/fault-proxy.js';
 import { adminClient, type Cloud, identityCredentials, incompleteUploads, MiB, newIdentityId, objectSha256, startCloud, tempDir, testSettings, writeRandomFile } from './helpers.js';
 
 let cloudDir: ReturnType<typeof tempDir>;
