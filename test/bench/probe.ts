@@ -1,0 +1,92 @@
+// The engine in a process of its own, for the engine-only figures that need its events (which the CLI
+// does not print): time to reconcile a big folder, watched-folder latency, progress events per second.
+// The parent (test/bench/run.ts) reads this process's RSS and CPU from /proc. Configured by the
+// BENCH_PROBE environment variable (JSON, ProbeConfig); reports over IPC (ProbeMessage).
+import { MemorySecretStore } from '../../electron/engine/auth/secret-store.js';
+import type { Settings } from '../../electron/common/contract.js';
+import { createEngine } from '../../electron/engine/index.js';
+import { createLogger } from '../../electron/engine/log.js';
+
+export interface ProbeConfig {
+  mode: 'folder' | 'watch' | 'events';
+  dataDir: string;
+  brokerUrl: string;
+  username: string;
+  password: string;
+  settings: Partial<Settings>;
+  dir: string;
+  /** folder: files expected; events: seconds to count for. */
+  count: number;
+}
+
+export type ProbeMessage =
+  | { type: 'reconciled'; ms: number; transfers: number }
+  | { type: 'watching' }
+  | { type: 'events'; queued: number; seconds: number; events: number; transfersInEvents: number }
+  | { type: 'error'; message: string };
+
+const config = JSON.parse(process.env.BENCH_PROBE ?? '{}') as ProbeConfig;
+const send = (message: ProbeMessage): void => {
+  process.send?.(message);
+};
+
+const engine = await createEngine({
+  dataDir: config.dataDir,
+  brokerUrl: config.brokerUrl,
+  secrets: { store: new MemorySecretStore() },
+  log: createLogger({ level: 'error', sink: (line) => process.stderr.write(`${line}\n`) }),
+});
+process.on('SIGTERM', () => {
+  void engine.close().finally(() => process.exit(0));
+});
+
+try {
+  await engine['settings.update'](config.settings);
+  const session = await engine['session.signIn']({ username: config.username, password: config.password });
+  if (session.state !== 'signed-in') throw new Error(`sign-in ended in state ${session.state}`);
+
+  if (config.mode === 'folder') {
+    // Nothing uploads: the figure is the scan and the queueing of every file, then the idle engine.
+    await engine['transfers.pauseAll']({});
+    const start = performance.now();
+    await engine['folders.add']({ path: config.dir });
+    for (;;) {
+      // The cheap check first: listing every transfer of a big folder is itself real work.
+      const folders = await engine['folders.list']({});
+      if (folders.every((f) => f.state === 'watching' && f.filesSeen >= config.count)) {
+        const transfers = (await engine['transfers.list']({ filter: 'all' })).length;
+        if (transfers >= config.count) {
+          send({ type: 'reconciled', ms: performance.now() - start, transfers });
+          break;
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  } else if (config.mode === 'watch') {
+    await engine['folders.add']({ path: config.dir });
+    for (;;) {
+      const folders = await engine['folders.list']({});
+      if (folders.every((f) => f.state === 'watching')) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    send({ type: 'watching' });
+  } else {
+    let events = 0;
+    let transfersInEvents = 0;
+    let counting = false;
+    engine.events.on('transfers.changed', ({ transfers }) => {
+      if (!counting) return;
+      events++;
+      transfersInEvents += transfers.length;
+    });
+    await engine['transfers.add']({ paths: [config.dir] });
+    const queued = (await engine['transfers.list']({ filter: 'active' })).length;
+    counting = true;
+    const start = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, config.count * 1000));
+    counting = false;
+    send({ type: 'events', queued, seconds: (performance.now() - start) / 1000, events, transfersInEvents });
+  }
+} catch (error) {
+  send({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+}

@@ -1,0 +1,96 @@
+// The benchmark harness in its tiny form (`npm run bench -- --smoke`): every workload, tool and figure
+// is produced and sane. No timing assertions: speed is what the full run reports, not what CI checks.
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+interface Report {
+  workloads: Array<{ id: string; label: string; runs: Array<{ tool: string; wallS: number; cpuS: number; peakRssMiB: number; cloudCpuS: number; bytesReceived: number }>; bytes: number; floor: { catS: number; md5S: number } }>;
+  engine: {
+    startup: { wallS: number };
+    rss: { peakRssMiB: number };
+    kill: { resentBytes: number; fileBytes: number; partsBeforeKill: number };
+    folder: { files: number; reconciledS: number; idleRssMiB: number; idleCpuS: number };
+    latency: { samples: number[]; p50: number; p95: number; stabilityWindowMs: number };
+    events: { queued: number; perSecond: number };
+  };
+  cloud: { cpuSPerGiB: number; completeMs: number };
+  targets: Array<{ target: string; measured: string; met: boolean }>;
+  markdown: string;
+}
+
+let work: string;
+let report: Report;
+let markdown: string;
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(os.tmpdir(), 'hoist-bench-smoke-'));
+  const out = path.join(work, 'report.md');
+  const json = path.join(work, 'report.json');
+  const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/bench/run.ts', '--smoke', '--out', out, '--json', json], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stderr }));
+  });
+  expect(result.code, result.stderr).toBe(0);
+  report = JSON.parse(await readFile(json, 'utf8')) as Report;
+  markdown = await readFile(out, 'utf8');
+}, 300_000);
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+const positive = (n: number) => Number.isFinite(n) && n > 0;
+
+describe('npm run bench -- --smoke', () => {
+  it('runs every workload with every tool, alternating, and every upload received all its bytes', () => {
+    expect(report.workloads.map((w) => w.id)).toEqual(['big', 'medium', 'small']);
+    for (const w of report.workloads) {
+      expect(w.runs.map((r) => r.tool)).toEqual(['hoist', 'rclone', 'awscli']);
+      for (const r of w.runs) {
+        expect(positive(r.wallS), `${w.id} ${r.tool} wall`).toBe(true);
+        expect(positive(r.cpuS), `${w.id} ${r.tool} cpu`).toBe(true);
+        expect(r.peakRssMiB, `${w.id} ${r.tool} rss`).toBeGreaterThan(5);
+        expect(r.peakRssMiB).toBeLessThan(4096);
+        expect(r.cloudCpuS).toBeGreaterThanOrEqual(0);
+        expect(r.bytesReceived, `${w.id} ${r.tool} bytes`).toBeGreaterThanOrEqual(w.bytes);
+      }
+      expect(w.floor.catS).toBeGreaterThan(0);
+      expect(w.floor.md5S).toBeGreaterThan(0);
+    }
+  });
+
+  it('reports the engine-only and local-cloud figures', () => {
+    const e = report.engine;
+    expect(positive(e.startup.wallS)).toBe(true);
+    expect(e.rss.peakRssMiB).toBeGreaterThan(5);
+    expect(e.kill.partsBeforeKill).toBeGreaterThan(0);
+    expect(e.kill.resentBytes).toBeGreaterThanOrEqual(0);
+    expect(e.kill.resentBytes).toBeLessThan(e.kill.fileBytes);
+    expect(e.folder.files).toBeGreaterThan(0);
+    expect(positive(e.folder.reconciledS)).toBe(true);
+    expect(e.folder.idleRssMiB).toBeGreaterThan(5);
+    expect(e.folder.idleCpuS).toBeGreaterThanOrEqual(0);
+    expect(e.latency.samples.length).toBeGreaterThan(0);
+    // The upload cannot start before the file has been stable for the window.
+    expect(e.latency.p50).toBeGreaterThanOrEqual(e.latency.stabilityWindowMs);
+    expect(e.latency.p95).toBeGreaterThanOrEqual(e.latency.p50);
+    expect(e.events.queued).toBeGreaterThan(0);
+    expect(e.events.perSecond).toBeGreaterThan(0);
+    expect(positive(report.cloud.cpuSPerGiB)).toBe(true);
+    expect(positive(report.cloud.completeMs)).toBe(true);
+  });
+
+  it('writes a markdown report with every row and a verdict for every target', () => {
+    for (const heading of ['## Side by side', '## Physical floor', '## Engine only', '## Local cloud', '## Targets', '## Methods']) expect(markdown).toContain(heading);
+    for (const w of report.workloads) for (const figure of ['wall s', 'client CPU s', 'client peak RSS MiB', 'local-cloud CPU s']) expect(markdown).toContain(`| ${w.label} | ${figure} |`);
+    for (const row of ['CLI start-up', 'Peak RSS uploading', 'Re-sent after kill -9', 'time to reconciled', 'idle RSS', 'idle CPU', 'Change-to-upload-started', 'Progress events per second', 'CPU per GiB ingested', 'CompleteMultipartUpload']) expect(markdown).toContain(row);
+    expect(report.targets).toHaveLength(7);
+    for (const t of report.targets) expect(markdown).toMatch(new RegExp(`\\| ${t.measured.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\| (met|\\*\\*missed\\*\\*) \\|`));
+    expect(markdown).toMatch(/Machine: .+ cores, .+ RAM/);
+    expect(markdown).toMatch(/Concurrency: 4 upload requests in flight/);
+  });
+});
