@@ -3,7 +3,8 @@
 // x-amz-checksum-*, SHA-256 for a hex x-amz-content-sha256, Content-MD5) from the same buffers, one pass.
 // Every mismatch is refused with S3's error before the data becomes visible.
 import { createHash, type Hash } from 'node:crypto';
-import { open, unlink, type FileHandle } from 'node:fs/promises';
+import { unlink } from 'node:fs/promises';
+import { openBodyWriter, type BodyWriter } from '../storage/body-writer.js';
 import { AwsChunkedDecoder, ChunkedFormatError, type ChunkEvent } from './aws-chunked.js';
 import {
   CHECKSUM_ALGORITHMS,
@@ -19,7 +20,6 @@ import type { S3Context } from './context.js';
 import { S3Error, errors } from './errors.js';
 
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
-const FLUSH_BYTES = 4 * 1024 * 1024;
 
 export class ClientGoneError extends Error {}
 
@@ -102,18 +102,10 @@ export async function ingestBody(ctx: S3Context, options: IngestOptions): Promis
     if (!digests.has(algorithm)) digests.set(algorithm, createDigest(algorithm));
   }
 
-  let file: FileHandle | undefined = await open(options.tempPath, 'wx', 0o600);
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
+  let file: BodyWriter | undefined = await openBodyWriter(options.tempPath, expected);
   let size = 0;
-  const flush = async (): Promise<void> => {
-    if (pendingBytes === 0 || !file) return;
-    const buffers = pending;
-    pending = [];
-    pendingBytes = 0;
-    await file.writev(buffers);
-  };
-  const accept = (data: Buffer): void => {
+  /** Hashes and stores one piece of the body; a promise = the writer wants us to wait before the next. */
+  const accept = (data: Buffer): Promise<void> | undefined => {
     size += data.length;
     if (size > expected) {
       throw errors.InvalidRequest('The request body is longer than its declared length (x-amz-decoded-content-length).');
@@ -121,8 +113,7 @@ export async function ingestBody(ctx: S3Context, options: IngestOptions): Promis
     md5.update(data);
     sha?.update(data);
     for (const digest of digests.values()) digest.update(data);
-    pending.push(data);
-    pendingBytes += data.length;
+    return file?.write(data);
   };
 
   const trailers = new Map<string, string>();
@@ -133,8 +124,10 @@ export async function ingestBody(ctx: S3Context, options: IngestOptions): Promis
     try {
       for await (const raw of ctx.req as AsyncIterable<Buffer>) {
         ctx.log.bytesReceived += raw.length;
-        if (!decoder) accept(raw);
-        else {
+        if (!decoder) {
+          const wait = accept(raw);
+          if (wait) await wait;
+        } else {
           let events: ChunkEvent[];
           try {
             events = decoder.push(raw);
@@ -143,12 +136,14 @@ export async function ingestBody(ctx: S3Context, options: IngestOptions): Promis
             throw err;
           }
           for (const event of events) {
-            if (event.type === 'data') accept(event.data);
+            if (event.type === 'data') {
+              const wait = accept(event.data);
+              if (wait) await wait;
+            }
             if (event.type === 'trailer') trailers.set(event.name, event.value);
             if (chunkState) await chunkState.onEvent(event, trailers);
           }
         }
-        if (pendingBytes >= FLUSH_BYTES) await flush();
       }
     } catch (err) {
       if (err instanceof S3Error) throw err;
@@ -157,9 +152,9 @@ export async function ingestBody(ctx: S3Context, options: IngestOptions): Promis
     if (!ctx.req.complete) throw new ClientGoneError('request aborted');
     if ((decoder && !decoder.done) || size < expected) throw errors.IncompleteBody();
     if (chunkState && signedTrailer) await chunkState.verifyTrailer(trailers);
-    await flush();
-    await file.close();
+    const finished = file;
     file = undefined;
+    await finished.finish();
 
     const md5Hex = md5.digest('hex');
     if (hexSha) {
@@ -178,7 +173,7 @@ export async function ingestBody(ctx: S3Context, options: IngestOptions): Promis
     }
     return { size, md5Hex, checksums, ...(declared ? { declaredAlgorithm: declared.algorithm } : {}) };
   } catch (err) {
-    await file?.close().catch(() => undefined);
+    await file?.abort().catch(() => undefined);
     await unlink(options.tempPath).catch(() => undefined);
     throw err;
   }

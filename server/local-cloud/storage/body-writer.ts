@@ -1,0 +1,193 @@
+// Writes an incoming object body to its temp file. Large bodies go through O_DIRECT: the bytes are copied
+// once into a page-aligned staging buffer and the disk reads them from there, instead of the kernel copying
+// every byte into freshly allocated page cache. On a VM, page cache for a new 1 GiB file is memory the guest
+// has never touched, and that first touch was the largest single cost of ingest (≈1–2.5 CPU-seconds per
+// GiB of kernel time, more than the MD5 of the ETag). Two staging buffers per body: one fills while the
+// other is being written. Where O_DIRECT is refused (tmpfs, some file systems) or the body is small, plain
+// buffered writes in batches of up to FLUSH_BYTES are used instead.
+import { constants } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+
+/** Below this a body is written buffered: small files gain nothing from direct I/O and would wait on the disk. */
+export const DIRECT_MIN_BYTES = 4 * 1024 * 1024;
+const STAGING_BYTES = 4 * 1024 * 1024;
+const ALIGN = 4096;
+const FLUSH_BYTES = 4 * 1024 * 1024;
+const WASM_PAGE = 64 * 1024;
+const SLAB_BUFFERS = 8;
+
+export interface BodyWriter {
+  /** Takes `data` (the caller may reuse it afterwards); a promise means: wait for it before writing more. */
+  write(data: Buffer): Promise<void> | undefined;
+  /** Writes what is left, sets the exact length and closes the file. */
+  finish(): Promise<void>;
+  /** Closes the file without finishing it (the caller deletes it). */
+  abort(): Promise<void>;
+}
+
+let directSupported = true; // turned off for good after the first refusal (same data folder, same file system)
+
+/** Opens `path` (must not exist) for a body of `expectedBytes`. */
+export async function openBodyWriter(path: string, expectedBytes: number): Promise<BodyWriter> {
+  if (directSupported && expectedBytes >= DIRECT_MIN_BYTES && constants.O_DIRECT !== undefined) {
+    let handle: FileHandle | undefined;
+    try {
+      handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_DIRECT, 0o600);
+      return new DirectWriter(handle);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EINVAL') throw err;
+      directSupported = false; // the file system does not do O_DIRECT
+      await handle?.close().catch(() => undefined);
+    }
+  }
+  return new BufferedWriter(await open(path, 'wx', 0o600));
+}
+
+class BufferedWriter implements BodyWriter {
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+
+  constructor(private readonly handle: FileHandle) {}
+
+  write(data: Buffer): Promise<void> | undefined {
+    this.pending.push(data);
+    this.pendingBytes += data.length;
+    return this.pendingBytes >= FLUSH_BYTES ? this.flush() : undefined;
+  }
+
+  private async flush(): Promise<void> {
+    if (this.pendingBytes === 0) return;
+    const buffers = this.pending;
+    this.pending = [];
+    this.pendingBytes = 0;
+    await this.handle.writev(buffers);
+  }
+
+  async finish(): Promise<void> {
+    await this.flush();
+    await this.handle.close();
+  }
+
+  abort(): Promise<void> {
+    return this.handle.close();
+  }
+}
+
+class DirectWriter implements BodyWriter {
+  private current: Buffer;
+  private spare: Buffer;
+  private used = 0;
+  private position = 0;
+  /** The write of `spare` in flight, if any. */
+  private inFlight: Promise<void> | undefined;
+  private failed: unknown;
+  private released = false;
+
+  constructor(private readonly handle: FileHandle) {
+    this.current = stagingPool.take();
+    this.spare = stagingPool.take();
+  }
+
+  write(data: Buffer): Promise<void> | undefined {
+    if (this.failed !== undefined) return Promise.reject(this.failed);
+    let offset = 0;
+    while (offset < data.length) {
+      const n = data.copy(this.current, this.used, offset);
+      offset += n;
+      this.used += n;
+      if (this.used === this.current.length) {
+        const wait = this.rotate();
+        // The spare buffer is still being written: the caller waits, then hands us the rest.
+        if (wait) return offset === data.length ? wait : wait.then(() => this.write(data.subarray(offset)));
+      }
+    }
+    return undefined;
+  }
+
+  /** Sends the full `current` buffer to the disk and continues in `spare`; a promise while `spare` is busy. */
+  private rotate(): Promise<void> | undefined {
+    const previous = this.inFlight;
+    if (previous) {
+      return previous.then(() => {
+        this.inFlight = undefined;
+        return this.rotate();
+      });
+    }
+    const full = this.current;
+    const length = this.used;
+    const at = this.position;
+    this.position += length;
+    this.current = this.spare;
+    this.spare = full;
+    this.used = 0;
+    this.inFlight = writeAll(this.handle, full, roundUp(length), at).catch((err: unknown) => {
+      this.failed = err;
+      throw err;
+    });
+    this.inFlight.catch(() => undefined); // surfaced by the next write or finish
+    return undefined;
+  }
+
+  async finish(): Promise<void> {
+    try {
+      await this.inFlight;
+      const size = this.position + this.used;
+      if (this.used > 0) {
+        const padded = roundUp(this.used);
+        this.current.fill(0, this.used, padded);
+        await writeAll(this.handle, this.current, padded, this.position);
+      }
+      if (size % ALIGN !== 0) await this.handle.truncate(size); // drop the padding of the last block
+      await this.handle.close();
+    } finally {
+      this.release();
+    }
+  }
+
+  async abort(): Promise<void> {
+    await this.inFlight?.catch(() => undefined);
+    this.release();
+    await this.handle.close();
+  }
+
+  private release(): void {
+    if (this.released) return;
+    this.released = true;
+    stagingPool.give(this.current);
+    stagingPool.give(this.spare);
+  }
+}
+
+async function writeAll(handle: FileHandle, buffer: Buffer, length: number, position: number): Promise<void> {
+  let done = 0;
+  while (done < length) {
+    const { bytesWritten } = await handle.write(buffer, done, length - done, position + done);
+    if (bytesWritten <= 0) throw new Error('short direct write');
+    done += bytesWritten;
+  }
+}
+
+/** WebAssembly.Memory (the node types here are built without the WebAssembly lib). */
+const WasmMemory = (globalThis as unknown as { WebAssembly: { Memory: new (size: { initial: number; maximum: number }) => { buffer: ArrayBuffer } } }).WebAssembly.Memory;
+
+const roundUp = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
+
+/**
+ * Page-aligned staging buffers. WebAssembly memories are mapped page-aligned, which a Buffer's memory is
+ * not, and O_DIRECT needs aligned addresses. Slabs of SLAB_BUFFERS buffers, reused, never freed: the
+ * pool's size follows the peak number of large bodies received at once (8 MiB each).
+ */
+const stagingPool = {
+  free: [] as Buffer[],
+  take(): Buffer {
+    const buffer = this.free.pop();
+    if (buffer) return buffer;
+    const pages = (STAGING_BYTES * SLAB_BUFFERS) / WASM_PAGE;
+    const slab = Buffer.from(new WasmMemory({ initial: pages, maximum: pages }).buffer);
+    for (let i = 1; i < SLAB_BUFFERS; i++) this.free.push(slab.subarray(i * STAGING_BYTES, (i + 1) * STAGING_BYTES));
+    return slab.subarray(0, STAGING_BYTES);
+  },
+  give(buffer: Buffer): void {
+    this.free.push(buffer);
+  },
+};
