@@ -25,7 +25,8 @@ async function start(): Promise<void> {
   // The broker: HOIST_BROKER_URL when configured, otherwise the in-process local stack. The data
   // folder is the one the command line uses by default, so both share one journal and session.
   const host = await startHost({
-    data: app.getPath('userData'),
+    // HOIST_DATA_DIR: a separate state folder (tests, a second profile); the command line honours it too.
+    data: process.env.HOIST_DATA_DIR ?? app.getPath('userData'),
     ...(process.env.HOIST_BROKER_URL ? { broker: process.env.HOIST_BROKER_URL } : {}),
   });
   const engine = withLoginItem(host.engine);

@@ -2,6 +2,9 @@
 // package downloads on first use; machines without outside network (like this project's CI) cannot
 // fetch it, so the test is skipped there and says so.
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createRequire } from 'node:module';
 import { it } from 'vitest';
 import { _electron } from 'playwright-core';
@@ -24,15 +27,27 @@ const skipReason = binary
   : 'Electron binary not installed (it is downloaded on first use and this machine cannot reach the download host)';
 if (skipReason) console.warn(`electron e2e skipped: ${skipReason}`);
 
-it.skipIf(!binary)('opens the Hoist window in Electron', async ({ expect }) => {
-  const app = await _electron.launch({ executablePath: binary!, args: ['out/electron/main/index.js'] });
+it.skipIf(!binary)('opens the Hoist window in Electron and uploads a file on the built-in local cloud', async ({ expect }) => {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'hoist-electron-'));
+  const file = path.join(dataDir, 'from-electron.txt');
+  await writeFile(file, 'uploaded through the Electron shell');
+  const app = await _electron.launch({ executablePath: binary!, args: ['out/electron/main/index.js'], env: { ...process.env, HOIST_DATA_DIR: path.join(dataDir, 'state') } });
   try {
     const window = await app.firstWindow();
     await expect.poll(() => window.title()).toBe('Hoist');
     // The renderer has no Node: no require, no process.
     const nodeInRenderer = await window.evaluate(() => typeof (globalThis as { require?: unknown }).require + typeof (globalThis as { process?: unknown }).process);
     expect(nodeInRenderer).toBe('undefinedundefined');
+    // With nothing configured the app signs in to the built-in local cloud by itself.
+    await window.getByText('Local mode').waitFor({ timeout: 60_000 });
+    // What a drop does in Electron: the preload's client queues the dropped file's path.
+    await window.evaluate(async (p) => {
+      const hoist = (globalThis as unknown as { hoist: { call(command: string, params: unknown): Promise<unknown> } }).hoist;
+      await hoist.call('transfers.add', { paths: [p] });
+    }, file);
+    await window.getByRole('row', { name: /^from-electron\.txt,.*Done/ }).waitFor({ timeout: 60_000 });
   } finally {
     await app.close();
+    await rm(dataDir, { recursive: true, force: true });
   }
 });
