@@ -3,7 +3,6 @@
 // SIGTERM/SIGINT. The work is in server/local-stack/; this file only parses options and handles signals.
 import { Command, InvalidArgumentError } from 'commander';
 import { startLocalStack, writeReadyFile } from './local-stack/index.js';
-import { watchLauncher } from './local-stack/launcher-watch.js';
 
 function seconds(value: string): number {
   const n = Number(value);
@@ -82,7 +81,6 @@ try {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  watchLauncher(() => stop('launcher exited'));
   if (opts.readyFile) await writeReadyFile(opts.readyFile, stack.info());
   console.error(`local-stack: broker ${stack.brokerUrl}, S3 ${stack.s3Endpoint}, Cognito ${stack.cognitoEndpoint}, bucket ${stack.bucket}`);
 } catch (error) {

@@ -92,16 +92,16 @@ describe('npm run local-stack', () => {
     // 600 s, not Cognito's default hour (an upper bound only: nothing here depends on speed).
     expect((creds.expiration?.getTime() ?? Infinity) - Date.now()).toBeLessThanOrEqual(600_000);
 
-    // SIGTERM to npm itself: Debian's sh (dash) dies of it without passing it on; the stack notices its
-    // launcher is gone and stops cleanly all the same, leaving nothing running.
+    // SIGTERM to npm itself: the script execs node, so the stack gets the signal and npm exits with its 0.
     first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
     await first.allGone;
     expect(first.stderr()).toMatch(/stopping/);
     expect(await refused(info.brokerUrl)).toBe(true);
 
-    // With a shell that hands the signal on (bash execs the script), npm exits with the stack's own 0.
+    // Started again on the same data: same pool, same keys, same identity for the same user.
     const readyAgain = join(tempDir('stack-ready'), 'ready.json');
-    const second = start(dataDir, readyAgain, [], { npm_config_script_shell: '/bin/bash' });
+    const second = start(dataDir, readyAgain, []);
     const infoAgain = await waitForReady(readyAgain, second.child, second.stderr);
     expect(infoAgain.identityPoolId).toBe(info.identityPoolId);
     expect(infoAgain.adminCredentials).toEqual(info.adminCredentials);
