@@ -12,6 +12,7 @@ import { openCredentialStore, type FileCredentialStore } from './auth/credential
 import type { CloudSettings, CredentialStore, ProtocolHandler } from './auth/types.js';
 import { COGNITO_TARGET_PREFIX, createCognitoHandler } from './cognito/index.js';
 import { createRequestLog, type RequestLog } from './request-log.js';
+import { newRequestIds } from './s3/context.js';
 import { createS3Handler } from './s3/handler.js';
 import { ObjectStore } from './s3/object-store.js';
 import { isValidBucketName } from './s3/route.js';
@@ -117,10 +118,21 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   // Answer `Expect: 100-continue` ourselves: S3 sends its final answer (e.g. AccessDenied) without a 100
   // when it refuses the request, so the client never sends the body (AWS-WIRE §2).
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => dispatch(req, res, true));
+  // Any other expectation: node would answer a bare 417; S3's answer carries its XML error and request ids.
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => s3.refuseExpectation(req, res));
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy();
-    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
-    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    // Unparseable HTTP: still S3's XML error and request ids, then the connection is closed.
+    const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+    const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    const { requestId, hostId } = newRequestIds();
+    const code = tooLarge ? 'RequestHeaderSectionTooLarge' : 'BadRequest';
+    const message = tooLarge ? 'Your request header section exceeds the maximum allowed size.' : 'An error occurred when parsing the HTTP request.';
+    const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${requestId}</RequestId><HostId>${hostId}</HostId></Error>`;
+    socket.end(
+      `HTTP/1.1 ${status}\r\nx-amz-request-id: ${requestId}\r\nx-amz-id-2: ${hostId}\r\nDate: ${new Date().toUTCString()}\r\n` +
+        `Content-Type: application/xml\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
   });
 
   const sweepAge = options.multipartSweepAgeSeconds ?? 7 * 24 * 3600;

@@ -75,10 +75,10 @@ export function sendError(ctx: S3Context, error: S3Error): void {
   const text =
     `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${escapeXml(error.code)}</Code><Message>${escapeXml(error.message)}</Message>` +
     `${extra}<Resource>${escapeXml(resource)}</Resource><RequestId>${ctx.requestId}</RequestId><HostId>${escapeXml(ctx.hostId)}</HostId></Error>`;
-  const headers: Record<string, string> = { ...commonHeaders(ctx), 'content-type': 'application/xml' };
+  const headers: Record<string, string> = { ...commonHeaders(ctx), 'content-type': 'application/xml', ...error.headers };
   // The client was told to wait for 100-continue and never was: it will not send the body, so the
   // connection cannot be reused (its unread body would be parsed as the next request).
-  if (!ctx.bodyStarted && ctx.req.headers.expect?.toLowerCase() === '100-continue') headers.connection = 'close';
+  if (!ctx.bodyStarted && ctx.req.headers.expect !== undefined) headers.connection = 'close';
   // S3 answers a `..` segment in the URI with a bare 400; HEAD errors never carry a body.
   if (ctx.method === 'HEAD' || error.code === 'BadRequest') {
     ctx.res.writeHead(error.status, headers);

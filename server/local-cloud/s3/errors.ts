@@ -7,6 +7,8 @@ export class S3Error extends Error {
     readonly status: number,
     message: string,
     readonly details: Record<string, string> = {},
+    /** Extra response headers (e.g. Content-Range on a 416). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = code;
@@ -24,6 +26,7 @@ export const errors = {
   ContentMD5Mismatch: e('BadDigest', 400, 'The Content-MD5 you specified did not match what we received.'),
   BucketAlreadyOwnedByYou: e('BucketAlreadyOwnedByYou', 409, 'Your previous request to create the named bucket succeeded and you already own it.'),
   BucketNotEmpty: e('BucketNotEmpty', 409, 'The bucket you tried to delete is not empty'),
+  ExpectationFailed: e('ExpectationFailed', 417, 'The only supported value for the Expect header is 100-continue.'),
   EntityTooLarge: e('EntityTooLarge', 400, 'Your proposed upload exceeds the maximum allowed size'),
   EntityTooSmall: e('EntityTooSmall', 400, 'Your proposed upload is smaller than the minimum allowed size'),
   IncompleteBody: e('IncompleteBody', 400, 'You did not provide the number of bytes specified by the Content-Length HTTP header'),

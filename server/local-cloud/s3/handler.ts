@@ -25,6 +25,8 @@ export interface S3HandlerDeps extends S3Deps {
 export interface S3Handler {
   /** `awaitingContinue`: the client sent `Expect: 100-continue` and no 100 has been sent yet. */
   handle(req: IncomingMessage, res: ServerResponse, awaitingContinue?: boolean): void;
+  /** A request whose Expect header is not `100-continue`: 417 with S3's XML error, body never read. */
+  refuseExpectation(req: IncomingMessage, res: ServerResponse): void;
 }
 
 export function createS3Handler(deps: S3HandlerDeps): S3Handler {
@@ -48,6 +50,11 @@ export function createS3Handler(deps: S3HandlerDeps): S3Handler {
           res.destroy();
         }
       });
+    },
+    refuseExpectation(req, res) {
+      const ctx = newContext(req, res, deps, true);
+      res.on('close', () => deps.log.append(ctx.log));
+      sendError(ctx, errors.ExpectationFailed({ Expect: String(req.headers.expect ?? '') }));
     },
   };
 }

@@ -270,12 +270,16 @@ export function listMultipartUploads(ctx: S3Context, deps: S3Deps, bucket: strin
   const params = listParams(ctx, 'max-uploads');
   const keyMarker = ctx.query.get('key-marker') ?? '';
   const uploadIdMarker = keyMarker === '' ? '' : (ctx.query.get('upload-id-marker') ?? '');
-  const all = deps.uploads.list(bucket).filter((u) => {
+  const listed = deps.uploads.list(bucket);
+  // Uploads of one key are listed in initiation order, so "after the upload-id-marker" means after that
+  // upload in this order (an unknown marker id falls back to comparing ids, as the documentation words it).
+  const markerIndex = uploadIdMarker === '' ? -1 : listed.findIndex((u) => u.key === keyMarker && u.uploadId === uploadIdMarker);
+  const all = listed.filter((u, index) => {
     const order = Buffer.compare(Buffer.from(u.key), Buffer.from(keyMarker));
     if (keyMarker === '') return true;
     if (order > 0) return true;
     if (order < 0 || uploadIdMarker === '') return false;
-    return u.uploadId > uploadIdMarker; // same key: uploads listed after the marker id
+    return markerIndex !== -1 ? index > markerIndex : u.uploadId > uploadIdMarker;
   });
   const page = paginate(
     all.map((u) => ({ key: u.key, item: u })),

@@ -91,7 +91,8 @@ function parseRange(header: string | undefined, size: number): Range | undefined
   if (header === undefined) return undefined;
   const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!match || (match[1] === '' && match[2] === '')) return undefined;
-  const unsatisfiable = (): S3Error => errors.InvalidRange({ RangeRequested: header, ActualObjectSize: String(size) });
+  const unsatisfiable = (): S3Error =>
+    new S3Error('InvalidRange', 416, 'The requested range is not satisfiable', { RangeRequested: header, ActualObjectSize: String(size) }, { 'content-range': `bytes */${size}` });
   if (match[1] === '') {
     const suffix = Number(match[2]);
     if (suffix === 0 || size === 0) throw unsatisfiable();
