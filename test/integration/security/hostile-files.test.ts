@@ -1,0 +1,147 @@
+// The hostile file-system catalogue (issue 6) as one table, through the whole engine (createEngine,
+// folders.add, the real watcher, queue and local cloud): odd names upload under their NFC name, names that
+// cannot be keys are reported and never mangled, links are never followed, special files never block,
+// sparse and empty files arrive intact, a file vanishing mid-upload leaves no torn object, and nothing ever
+// lands outside the user's prefix. Unreadable files cannot be tested as root (root reads mode 000): the
+// folder-sync unit tests cover the reporting path.
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, openSync, closeSync, ftruncateSync, writeSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestEngine, type TestEngine } from '../../support/engine.js';
+import { MiB, sha256, startRig, type Rig } from '../reliability/rig.js';
+
+const user = { username: 'hostile', password: 'hostile files password' };
+const LABEL = 'Hostile';
+
+interface FileCase {
+  name: string;
+  /** Creates the entry inside the watched folder; returns its content when it must be uploaded. */
+  make(dir: string, outside: string): Buffer | undefined;
+  /** Key relative to `<prefix>/Hostile/` when uploaded. */
+  key?: string;
+}
+
+const long = 'L'.repeat(250);
+const cases: FileCase[] = [
+  { name: 'spaces', make: (d) => put(d, '  spaced  out .txt', 'spaces'), key: '  spaced  out .txt' },
+  { name: 'emoji', make: (d) => put(d, '🚀 launch 👩‍🚀.txt', 'emoji'), key: '🚀 launch 👩‍🚀.txt' },
+  { name: 'combining characters (NFD on disk, NFC key)', make: (d) => put(d, 'Cafe\u0301 Zoe\u0308.txt', 'nfd'), key: 'Caf\u00e9 Zo\u00eb.txt' },
+  { name: 'leading dashes', make: (d) => put(d, '--rm -rf.txt', 'dash'), key: '--rm -rf.txt' },
+  { name: 'shell and URL metacharacters', make: (d) => put(d, "a&b;c|d$(e)`f`'g\"h?i#j%20k+l.txt", 'meta'), key: "a&b;c|d$(e)`f`'g\"h?i#j%20k+l.txt" },
+  { name: 'a 250-byte name', make: (d) => put(d, `${long}.txt`, 'long'), key: `${long}.txt` },
+  { name: 'a 0-byte file', make: (d) => put(d, 'empty.bin', Buffer.alloc(0)), key: 'empty.bin' },
+  {
+    name: 'a sparse 12 MiB file (multi-part, mostly holes)',
+    make: (d) => {
+      const fd = openSync(path.join(d, 'sparse.img'), 'w');
+      ftruncateSync(fd, 12 * MiB);
+      writeSync(fd, Buffer.from('tail'), 0, 4, 12 * MiB - 4);
+      closeSync(fd);
+      const expected = Buffer.alloc(12 * MiB);
+      expected.write('tail', 12 * MiB - 4);
+      return expected;
+    },
+    key: 'sparse.img',
+  },
+  { name: 'invalid UTF-8 bytes (reported)', make: (d) => void writeFileSync(Buffer.from(`${d}/bad-\xfe\xff.txt`, 'latin1'), 'x') },
+  { name: 'a control character (reported)', make: (d) => void put(d, 'tab\u0009bell\u0007.txt', 'x') },
+  { name: 'a path over 1,024 bytes (reported)', make: (d) => void put(d, `${'deep'.repeat(60)}/${'x'.repeat(250)}/${'y'.repeat(250)}/${'z'.repeat(250)}.txt`, 'x') },
+  { name: 'a link to a file outside the folder', make: (d, out) => void symlinkSync(path.join(out, 'secret.txt'), path.join(d, 'secret-link.txt')) },
+  { name: 'a link to a folder outside', make: (d, out) => void symlinkSync(out, path.join(d, 'outside-link')) },
+  { name: 'a link loop', make: (d) => void symlinkSync(d, path.join(d, 'loop')) },
+  { name: 'a dangling link', make: (d) => void symlinkSync(path.join(d, 'nowhere'), path.join(d, 'dangling')) },
+  { name: 'a named pipe (would block a reader forever)', make: (d) => void execFileSync('mkfifo', [path.join(d, 'pipe')]) },
+  { name: 'a path-traversal-looking name', make: (d) => put(d, '..%2F..%2Fescape.txt', 'dots'), key: '..%2F..%2Fescape.txt' },
+];
+
+function put(dir: string, relative: string, content: string | Buffer): Buffer {
+  const file = path.join(dir, relative);
+  mkdirSync(path.dirname(file), { recursive: true });
+  const data = typeof content === 'string' ? Buffer.from(content) : content;
+  writeFileSync(file, data);
+  return data;
+}
+
+let rig: Rig;
+let work: string;
+let engine: TestEngine;
+let prefix: string;
+let keys = new Set<string>();
+const expected = new Map<string, Buffer | undefined>();
+
+beforeAll(async () => {
+  rig = await startRig({ users: [user] });
+  work = await mkdtemp(path.join(os.tmpdir(), 'hoist-hostile-'));
+  const dir = path.join(work, LABEL);
+  const outside = path.join(work, 'outside');
+  mkdirSync(dir);
+  mkdirSync(outside);
+  writeFileSync(path.join(outside, 'secret.txt'), 'never upload me');
+  for (const c of cases) expected.set(c.name, c.make(dir, outside));
+  engine = await startTestEngine({ brokerUrl: rig.brokerUrl });
+  await engine.engine['session.signIn']({ username: user.username, password: user.password });
+  await engine.engine['settings.update']({ stabilityWindowMs: 300 });
+  prefix = `uploads/${(await engine.engine['session.get']({})).identityId}/`;
+  await engine.engine['folders.add']({ path: dir });
+  const uploaded = cases.filter((c) => c.key).map((c) => `${prefix}${LABEL}/${c.key}`);
+  // (expect.poll only works inside a test: wait by hand, the table then reports what is missing)
+  for (let i = 0; i < 240; i++) {
+    const now = new Set(await rig.listKeys(prefix));
+    if (uploaded.every((k) => now.has(k))) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  await engine.engine.whenIdle();
+  keys = new Set(await rig.listKeys(prefix));
+});
+afterAll(async () => {
+  await engine?.close();
+  await rig?.close();
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('a watched folder full of hostile entries', () => {
+  it.each(cases)('$name', async (c) => {
+    if (c.key) {
+      expect(await rig.objectSha256(`${prefix}${LABEL}/${c.key}`)).toBe(sha256(expected.get(c.name)!));
+    } else {
+      expect(expected.get(c.name)).toBeUndefined();
+    }
+  });
+
+  it('uploaded exactly the good names, nothing else, nothing outside the prefix, and reported the rest', async () => {
+    const good = cases.filter((c) => c.key).map((c) => `${prefix}${LABEL}/${c.key}`).sort();
+    expect([...keys].sort()).toEqual(good);
+    expect((await rig.listKeys('')).filter((k) => !k.startsWith(prefix))).toEqual([]);
+    const [folder] = await engine.engine['folders.list']({});
+    expect(folder).toMatchObject({ state: 'watching' });
+    expect(folder!.message).toMatch(/not uploaded|not followed/);
+    expect((await engine.engine['transfers.list']({ filter: 'all' })).filter((t) => t.state !== 'done')).toEqual([]);
+  });
+
+  it('a file vanishing mid-upload leaves no torn object and no open upload', async () => {
+    await engine.engine['settings.update']({ bandwidthLimit: 2 * MiB });
+    const file = path.join(work, LABEL, 'vanishing.bin');
+    writeFileSync(file, randomBytes(20 * MiB));
+    const key = `${prefix}${LABEL}/vanishing.bin`;
+    await expect.poll(async () => (await engine.engine['transfers.list']({ filter: 'all' })).find((t) => t.name === 'vanishing.bin')?.bytesDone ?? 0, { timeout: 30_000, interval: 50 }).toBeGreaterThan(0);
+    rmSync(file);
+    await expect.poll(async () => (await engine.engine['transfers.list']({ filter: 'all' })).find((t) => t.name === 'vanishing.bin')?.state, { timeout: 60_000, interval: 200 }).toMatch(/failed|cancelled|done/);
+    const t = (await engine.engine['transfers.list']({ filter: 'all' })).find((x) => x.name === 'vanishing.bin')!;
+    // The open file handle may still deliver the whole, consistent content (then it is complete); otherwise nothing.
+    const sha = await rig.objectSha256(key);
+    if (t.state === 'done') expect(sha).toBeDefined();
+    else expect(sha).toBeUndefined();
+    await engine.engine['settings.update']({ bandwidthLimit: null });
+  });
+
+  // BUG (open): a transfer that fails for good (file_missing, retryable: false) keeps its multipart upload
+  // open: the queue does not AbortMultipartUpload on a permanent failure, so its parts stay stored until the
+  // bucket's 7-day lifecycle rule. Owner: the transfer queue (electron/engine/transfers/queue.ts).
+  it.fails('a vanished file’s multipart upload is aborted (known bug: left open)', async () => {
+    await expect.poll(() => rig.openUploads(prefix), { timeout: 10_000 }).toEqual([]);
+  });
+});
