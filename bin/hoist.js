@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-// The package's `hoist` bin: runs the TypeScript CLI through tsx so no build step is needed.
-import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
+// The package's `hoist` bin. Runs the built command line (out/node/hoist.js, from `npm run build`)
+// when there is one, otherwise the TypeScript source through tsx, in this same process.
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const require = createRequire(import.meta.url);
-const entry = fileURLToPath(new URL('../electron/cli/index.ts', import.meta.url));
-const tsx = require.resolve('tsx/cli');
-const result = spawnSync(process.execPath, [tsx, entry, ...process.argv.slice(2)], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+const built = fileURLToPath(new URL('../out/node/hoist.js', import.meta.url));
+if (existsSync(built)) {
+  await import(built);
+} else {
+  const { tsImport } = await import('tsx/esm/api');
+  await tsImport('../electron/cli/index.ts', import.meta.url);
+}

@@ -1,12 +1,16 @@
 #!/usr/bin/env node
-// Builds the Electron main process (ES module) and the preload (CommonJS: sandboxed preloads cannot
-// be ES modules) into out/. Dependencies stay external so native modules load from node_modules.
+// Builds into out/: the Electron main process (ES module), the preload (CommonJS: sandboxed preloads
+// cannot be ES modules), and the command line and headless daemon as plain JavaScript for Node 20+
+// (no TypeScript loader at run time: the `hoist` bin starts in a fraction of the time).
+// Dependencies stay external so native modules load from node_modules.
 import { build } from 'esbuild';
 
 const common = { bundle: true, platform: 'node', target: 'node22', sourcemap: true, packages: 'external', logLevel: 'warning' };
+const nodeTools = { ...common, target: 'node20', format: 'esm', splitting: true, outdir: 'out/node', entryNames: '[name]', chunkNames: 'chunks/[name]-[hash]' };
 
 await Promise.all([
   build({ ...common, entryPoints: ['electron/main/index.ts'], outfile: 'out/electron/main/index.js', format: 'esm' }),
   build({ ...common, entryPoints: ['electron/preload/index.ts'], outfile: 'out/electron/preload/index.cjs', format: 'cjs', external: ['electron'] }),
+  build({ ...nodeTools, entryPoints: { hoist: 'electron/cli/index.ts', headless: 'electron/daemon/index.ts' } }),
 ]);
-console.log('built out/electron/main/index.js and out/electron/preload/index.cjs');
+console.log('built out/electron/main/index.js, out/electron/preload/index.cjs, out/node/hoist.js and out/node/headless.js');

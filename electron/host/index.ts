@@ -13,7 +13,7 @@ import { createLogger, type Logger } from '../engine/log.js';
 import { createDispatcher } from '../rpc/dispatch.js';
 import { serveControlSocket } from '../rpc/socket/server.js';
 import { controlSocketPath } from '../rpc/socket/path.js';
-import { startEmbeddedStack, type EmbeddedStack } from '../embedded/local-stack.js';
+import type { EmbeddedStack } from '../embedded/local-stack.js';
 
 // Hoist supports Node 20.19+ on purpose (Electron 45 brings 22): the SDK's end-of-support notice is
 // not something a user can act on.
@@ -56,6 +56,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
     const secrets: OpenedSecretStore = useEnv ? { store: new MemorySecretStore() } : await openSecretStore();
     let brokerUrl = options.broker;
     if (!brokerUrl) {
+      // Loaded only when needed: the local cloud and broker are a large part of start-up otherwise.
+      const { startEmbeddedStack } = await import('../embedded/local-stack.js');
       stack = await startEmbeddedStack(dataDir, secrets.store, log);
       brokerUrl = stack.brokerUrl;
     }
