@@ -209,6 +209,13 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
   }
 
   function fail(id: string, error: TransferError): void {
+    // A failure retrying cannot mend (the file is gone, the key is invalid) will never use its
+    // multipart upload again: hand it to the janitor to abort now rather than leave parts stored.
+    // Retryable failures keep it, so a retry continues from the parts already sent.
+    if (!error.retryable && journal.get(id)?.uploadId) {
+      journal.forgetUpload(id);
+      void janitor();
+    }
     journal.setState(id, 'failed', error);
     refresh(id);
   }

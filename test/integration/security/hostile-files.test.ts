@@ -138,10 +138,9 @@ describe('a watched folder full of hostile entries', () => {
     await engine.engine['settings.update']({ bandwidthLimit: null });
   });
 
-  // BUG (open): a transfer that fails for good (file_missing, retryable: false) keeps its multipart upload
-  // open: the queue does not AbortMultipartUpload on a permanent failure, so its parts stay stored until the
-  // bucket's 7-day lifecycle rule. Owner: the transfer queue (electron/engine/transfers/queue.ts).
-  it.fails('a vanished file’s multipart upload is aborted (known bug: left open)', async () => {
+  // A transfer that fails for good (file_missing, not retryable) aborts its multipart upload instead of
+  // leaving its parts stored until the bucket's lifecycle rule.
+  it('a vanished file’s multipart upload is aborted', async () => {
     await expect.poll(() => rig.openUploads(prefix), { timeout: 10_000 }).toEqual([]);
   });
 });
