@@ -332,7 +332,7 @@ async function sideBySide(ctx: Ctx, profile: Profile, dataDir: string, log: (s: 
 interface EngineFigures {
   startup: { wallS: number; cpuS: number; peakRssMiB: number };
   rss: { fileBytes: number; peakRssMiB: number; wallS: number };
-  kill: { fileBytes: number; partsBeforeKill: number; resentBytes: number; inFlightBound: number; uploadIds: number };
+  kill: { fileBytes: number; partsBeforeKill: number; resentBytes: number; resentParts: number; overheadBytes: number; inFlightBound: number; uploadIds: number };
   folder: { files: number; reconciledS: number; peakRssMiB: number; idleRssMiB: number; idleCpuS: number; idleSeconds: number };
   latency: { samples: number[]; p50: number; p95: number; stabilityWindowMs: number };
   events: { queued: number; seconds: number; perSecond: number; transfersPerEvent: number };
@@ -416,9 +416,23 @@ async function engineOnly(ctx: Ctx, profile: Profile, dataDir: string, log: (s: 
   await wait(200);
   killEntries.push(...(await ctx.stack.entries()));
   const partEntries = killEntries.filter((e) => e.operation === 'UploadPart' && e.key?.includes('bench-kill/'));
-  const resentBytes = partEntries.reduce((s, e) => s + e.bytesReceived, 0) - profile.killFile;
-  const kill = { fileBytes: profile.killFile, partsBeforeKill, resentBytes, inFlightBound: CONCURRENCY * PART, uploadIds: new Set(partEntries.map((e) => e.uploadId)).size };
-  log(`  kill -9: ${(resentBytes / MiB).toFixed(1)} MiB re-sent (${partsBeforeKill} parts done at the kill)`);
+  // The attempt that counts for each part: the last stored one of the upload that was completed. Every
+  // other attempt (cut off by the kill, or stored and then sent again) is bytes sent twice.
+  const completed = killEntries.filter((e) => e.operation === 'CompleteMultipartUpload' && e.status === 200 && e.key?.includes('bench-kill/')).pop();
+  const kept = new Map<number, TimedEntry>();
+  for (const e of partEntries) if (e.uploadId === completed?.uploadId && e.status === 200 && e.partNumber !== undefined) kept.set(e.partNumber, e);
+  const keptSet = new Set(kept.values());
+  const resent = partEntries.filter((e) => !keptSet.has(e));
+  const kill = {
+    fileBytes: profile.killFile,
+    partsBeforeKill,
+    resentBytes: resent.reduce((s, e) => s + e.bytesReceived, 0),
+    resentParts: new Set(resent.map((e) => `${e.uploadId}/${e.partNumber}`)).size,
+    overheadBytes: [...keptSet].reduce((s, e) => s + e.bytesReceived, 0) - profile.killFile,
+    inFlightBound: CONCURRENCY * PART,
+    uploadIds: new Set(partEntries.map((e) => e.uploadId)).size,
+  };
+  log(`  kill -9: ${(kill.resentBytes / MiB).toFixed(1)} MiB in ${kill.resentParts} parts re-sent (${partsBeforeKill} parts done at the kill)`);
 
   // A big folder: time until every file is queued (uploads paused), then the idle engine.
   const folderDir = path.join(dataDir, 'folder');
@@ -530,7 +544,7 @@ function buildReport(mode: Mode, profile: Profile, workloads: WorkloadResult[], 
     { target: 'client CPU per GiB ≤ awscli’s', measured: `${f(m.hoist.cpuS / bigGiB)} vs ${f(m.awscli.cpuS / bigGiB)} s/GiB`, met: m.hoist.cpuS <= m.awscli.cpuS },
     { target: `${small.label} wall ≤ 1.0× rclone`, measured: ratio(small.medians.hoist.wallS, small.medians.rclone.wallS), met: small.medians.hoist.wallS <= small.medians.rclone.wallS },
     { target: `peak RSS ≤ 200 MiB for a ${profile.rssFile / GiB >= 1 ? `${profile.rssFile / GiB} GiB` : `${profile.rssFile / MiB} MiB`} upload (target is for 4 GiB)`, measured: `${f(engine.rss.peakRssMiB, 0)} MiB`, met: engine.rss.peakRssMiB <= 200 },
-    { target: `re-sent after kill -9 ≤ parts in flight (${CONCURRENCY} × ${PART / MiB} MiB)`, measured: `${f(engine.kill.resentBytes / MiB, 1)} MiB`, met: engine.kill.resentBytes <= engine.kill.inFlightBound },
+    { target: `re-sent after kill -9 ≤ parts in flight (${CONCURRENCY} parts, ${CONCURRENCY} × ${PART / MiB} MiB)`, measured: `${engine.kill.resentParts} parts, ${f(engine.kill.resentBytes / MiB, 1)} MiB`, met: engine.kill.resentParts <= CONCURRENCY && engine.kill.resentBytes <= engine.kill.inFlightBound },
     { target: `idle RSS ≤ 250 MiB with a ${engine.folder.files.toLocaleString('en-US')}-file folder (target is for 100,000)`, measured: `${f(engine.folder.idleRssMiB, 0)} MiB`, met: engine.folder.idleRssMiB <= 250 },
   ];
   const date = new Date().toISOString().slice(0, 10);
@@ -564,7 +578,7 @@ function buildReport(mode: Mode, profile: Profile, workloads: WorkloadResult[], 
   const e = engine;
   lines.push(`| CLI start-up (\`hoist --help\`) | ${f(e.startup.wallS)} s | ${f(e.startup.cpuS)} s CPU, ${f(e.startup.peakRssMiB, 0)} MiB peak: paid by every \`hoist upload\` above |`);
   lines.push(`| Peak RSS uploading ${f(e.rss.fileBytes / MiB, 0)} MiB | ${f(e.rss.peakRssMiB, 0)} MiB | \`hoist upload\`, GNU time max RSS; took ${f(e.rss.wallS, 1)} s |`);
-  lines.push(`| Re-sent after kill -9 mid-upload | ${f(e.kill.resentBytes / MiB, 1)} MiB | ${f(e.kill.fileBytes / MiB, 0)} MiB file killed after ${e.kill.partsBeforeKill} parts were stored; UploadPart bytes received (all attempts) − file size; ${e.kill.uploadIds} multipart upload id(s); bound ${CONCURRENCY} × ${PART / MiB} MiB |`);
+  lines.push(`| Re-sent after kill -9 mid-upload | ${f(e.kill.resentBytes / MiB, 1)} MiB | ${f(e.kill.fileBytes / MiB, 0)} MiB file killed after ${e.kill.partsBeforeKill} parts were stored; every UploadPart attempt except the one kept per part in the completed upload (${e.kill.resentParts} parts; attempts cut off by the kill count with the bytes that arrived); ${e.kill.uploadIds} multipart upload id(s); body framing on the kept parts ${f(e.kill.overheadBytes / 1024, 0)} KiB, not counted; bound ${CONCURRENCY} × ${PART / MiB} MiB |`);
   lines.push(`| ${e.folder.files.toLocaleString('en-US')}-file folder: time to reconciled | ${f(e.folder.reconciledS, 1)} s | uploads paused, until the folder is watching and every file is a transfer; peak RSS ${f(e.folder.peakRssMiB, 0)} MiB |`);
   lines.push(`| … idle RSS | ${f(e.folder.idleRssMiB, 0)} MiB | 5 s after reconciled |`);
   lines.push(`| … idle CPU | ${f(e.folder.idleCpuS, 2)} s in ${e.folder.idleSeconds} s | /proc/<pid>/stat utime+stime |`);
@@ -583,7 +597,7 @@ function buildReport(mode: Mode, profile: Profile, workloads: WorkloadResult[], 
     '',
     `- Client figures: each command runs under \`${TIME} -f '%e %U %S %M'\` (GNU time: user+sys CPU and max RSS from the child's rusage, which includes waited-for descendants); wall time is measured around the spawn. Hoist runs as \`node --import tsx electron/cli/index.ts upload\`, so its figures include tsx's start-up (TypeScript transpiled on load).`,
     '- Local cloud: its own process (test/bench/stack-child.ts); CPU seconds are utime+stime from /proc/<pid>/stat read before and after each run; request durations from the time each request arrived to the end of its response.',
-    '- Kill -9: SIGKILL to the `hoist upload` process once a third of the parts are stored, then the same command on the same state folder; the figure sums the bytes the local cloud received for every UploadPart of that key, including those cut off by the kill.',
+    '- Kill -9: SIGKILL to the `hoist upload` process once a third of the parts are stored, then the same command on the same state folder; the figure sums the bytes the local cloud received for every UploadPart attempt of that key other than the one kept per part in the completed upload (attempts cut off by the kill count with what arrived).',
     '- Floor: `find … | xargs cat > /dev/null` and `xargs md5sum`, wall time, on the same (cached) files.',
     '- Caveat: a 2-core machine; other engineers may run tests in the same machine during the run, which shows up as spread between runs (see "Every run").',
     '',

@@ -11,7 +11,7 @@ interface Report {
   engine: {
     startup: { wallS: number };
     rss: { peakRssMiB: number };
-    kill: { resentBytes: number; fileBytes: number; partsBeforeKill: number };
+    kill: { resentBytes: number; resentParts: number; fileBytes: number; partsBeforeKill: number };
     folder: { files: number; reconciledS: number; idleRssMiB: number; idleCpuS: number };
     latency: { samples: number[]; p50: number; p95: number; stabilityWindowMs: number };
     events: { queued: number; perSecond: number };
