@@ -2,7 +2,7 @@
 // command line) against rclone and awscli on the same local cloud, then engine-only and local-cloud
 // figures (issue 8). Writes a markdown report (default test/bench/results/<date>[-quick].md).
 // Depends on the CLI, the engine (through test/bench/probe.ts) and the local stack (test/bench/stack-child.ts).
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -250,8 +250,11 @@ async function hoistDataDir(ctx: Ctx, settings: Record<string, unknown> = {}): P
   return data;
 }
 
+/** The built command line (`npm run build:main`): what the installed `hoist` bin runs, no TypeScript loader. */
+const hoistCli = path.join(repo, 'out/node/hoist.js');
+
 function hoistArgs(data: string, brokerUrl: string, source: string, to: string): string[] {
-  return ['--import', 'tsx', path.join(repo, 'electron/cli/index.ts'), '--data', data, '--broker', brokerUrl, 'upload', source, '--to', to, '--json'];
+  return [hoistCli, '--data', data, '--broker', brokerUrl, 'upload', source, '--to', to, '--json'];
 }
 
 const hoistEnv = (): NodeJS.ProcessEnv => ({ ...process.env, HOIST_USERNAME: USER.username, HOIST_PASSWORD: USER.password, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' });
@@ -384,8 +387,8 @@ async function engineOnly(ctx: Ctx, profile: Profile, dataDir: string, log: (s: 
   const { brokerUrl } = ctx.stack.info;
   const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-  // What every `hoist` command pays before any work: node, tsx transpiling the CLI, loading the SDK.
-  const startup = await timed(process.execPath, ['--import', 'tsx', path.join(repo, 'electron/cli/index.ts'), '--help'], { env: hoistEnv(), cwd: repo });
+  // What every `hoist` command pays before any work: node starting, loading the CLI and the SDK.
+  const startup = await timed(process.execPath, [hoistCli, '--help'], { env: hoistEnv(), cwd: repo });
   log(`  start-up: ${startup.wallS.toFixed(2)} s wall, ${startup.cpuS.toFixed(2)} s CPU`);
 
   // Peak RSS while uploading one big file.
@@ -515,7 +518,7 @@ function machine(): Record<string, string> {
     node: process.version,
     rclone: version('/usr/bin/rclone', ['version']),
     awscli: version('/usr/bin/aws', ['--version']),
-    hoist: `${version('git', ['-C', repo, 'rev-parse', '--short', 'HEAD'])} (CLI run through tsx)`,
+    hoist: `${version('git', ['-C', repo, 'rev-parse', '--short', 'HEAD'])} (built CLI, out/node/hoist.js)`,
   };
 }
 
@@ -595,7 +598,7 @@ function buildReport(mode: Mode, profile: Profile, workloads: WorkloadResult[], 
     '',
     '## Methods',
     '',
-    `- Client figures: each command runs under \`${TIME} -f '%e %U %S %M'\` (GNU time: user+sys CPU and max RSS from the child's rusage, which includes waited-for descendants); wall time is measured around the spawn. Hoist runs as \`node --import tsx electron/cli/index.ts upload\`, so its figures include tsx's start-up (TypeScript transpiled on load).`,
+    `- Client figures: each command runs under \`${TIME} -f '%e %U %S %M'\` (GNU time: user+sys CPU and max RSS from the child's rusage, which includes waited-for descendants); wall time is measured around the spawn. Hoist runs as \`node out/node/hoist.js upload\` (the built command line the \`hoist\` bin runs; built at the start of the benchmark), so its figures include node's start-up and loading the SDK.`,
     '- Local cloud: its own process (test/bench/stack-child.ts); CPU seconds are utime+stime from /proc/<pid>/stat read before and after each run; request durations from the time each request arrived to the end of its response.',
     '- Kill -9: SIGKILL to the `hoist upload` process once a third of the parts are stored, then the same command on the same state folder; the figure sums the bytes the local cloud received for every UploadPart attempt of that key other than the one kept per part in the completed upload (attempts cut off by the kill count with what arrived).',
     '- Floor: `find … | xargs cat > /dev/null` and `xargs md5sum`, wall time, on the same (cached) files.',
@@ -612,6 +615,9 @@ async function main(): Promise<void> {
   const profile = profiles[options.mode];
   for (const bin of [TIME, '/usr/bin/rclone', '/usr/bin/aws']) if (!existsSync(bin)) throw new Error(`${bin} is required for the benchmark`);
   const log = (s: string) => process.stderr.write(`${s}\n`);
+  // Measure the command line as it ships: built to plain JavaScript, not transpiled on every start.
+  const build = spawnSync('npm', ['run', '--silent', 'build:main'], { cwd: repo, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('npm run build:main failed');
   const work = await mkdtemp(path.join(os.tmpdir(), 'hoist-bench-'));
   let stack: StackHandle | undefined;
   const started = performance.now();
