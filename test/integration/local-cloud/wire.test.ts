@@ -55,22 +55,23 @@ function expectS3Headers(res: RawResponse): void {
 describe('NoSuchBucket', () => {
   it('answers every operation on a missing bucket with NoSuchBucket (HEAD: 404 without a body)', async () => {
     const Bucket = 'no-such-bucket-here';
-    const calls: Array<[string, Promise<unknown>]> = [
-      ['GetObject', admin.send(new GetObjectCommand({ Bucket, Key: 'k' }))],
-      ['PutObject', admin.send(new PutObjectCommand({ Bucket, Key: 'k', Body: 'x' }))],
-      ['DeleteObject', admin.send(new DeleteObjectCommand({ Bucket, Key: 'k' }))],
-      ['DeleteObjects', admin.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects: [{ Key: 'k' }] } }))],
-      ['ListObjects', admin.send(new ListObjectsCommand({ Bucket }))],
-      ['ListObjectsV2', admin.send(new ListObjectsV2Command({ Bucket }))],
-      ['ListObjectVersions', admin.send(new ListObjectVersionsCommand({ Bucket }))],
-      ['CreateMultipartUpload', admin.send(new CreateMultipartUploadCommand({ Bucket, Key: 'k' }))],
-      ['UploadPart', admin.send(new UploadPartCommand({ Bucket, Key: 'k', UploadId: 'u', PartNumber: 1, Body: 'x' }))],
-      ['ListParts', admin.send(new ListPartsCommand({ Bucket, Key: 'k', UploadId: 'u' }))],
-      ['ListMultipartUploads', admin.send(new ListMultipartUploadsCommand({ Bucket }))],
-      ['DeleteBucket', admin.send(new DeleteBucketCommand({ Bucket }))],
-      ['GetBucketLocation', admin.send(new GetBucketLocationCommand({ Bucket }))],
+    // Each call is made when its turn comes: a rejection created early and awaited later is unhandled meanwhile.
+    const calls: Array<[string, () => Promise<unknown>]> = [
+      ['GetObject', () => admin.send(new GetObjectCommand({ Bucket, Key: 'k' }))],
+      ['PutObject', () => admin.send(new PutObjectCommand({ Bucket, Key: 'k', Body: 'x' }))],
+      ['DeleteObject', () => admin.send(new DeleteObjectCommand({ Bucket, Key: 'k' }))],
+      ['DeleteObjects', () => admin.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects: [{ Key: 'k' }] } }))],
+      ['ListObjects', () => admin.send(new ListObjectsCommand({ Bucket }))],
+      ['ListObjectsV2', () => admin.send(new ListObjectsV2Command({ Bucket }))],
+      ['ListObjectVersions', () => admin.send(new ListObjectVersionsCommand({ Bucket }))],
+      ['CreateMultipartUpload', () => admin.send(new CreateMultipartUploadCommand({ Bucket, Key: 'k' }))],
+      ['UploadPart', () => admin.send(new UploadPartCommand({ Bucket, Key: 'k', UploadId: 'u', PartNumber: 1, Body: 'x' }))],
+      ['ListParts', () => admin.send(new ListPartsCommand({ Bucket, Key: 'k', UploadId: 'u' }))],
+      ['ListMultipartUploads', () => admin.send(new ListMultipartUploadsCommand({ Bucket }))],
+      ['DeleteBucket', () => admin.send(new DeleteBucketCommand({ Bucket }))],
+      ['GetBucketLocation', () => admin.send(new GetBucketLocationCommand({ Bucket }))],
     ];
-    for (const [operation, call] of calls) expect([operation, await errorOf(call)]).toMatchObject([operation, { name: 'NoSuchBucket', status: 404 }]);
+    for (const [operation, call] of calls) expect([operation, await errorOf(call())]).toMatchObject([operation, { name: 'NoSuchBucket', status: 404 }]);
     expect(await errorOf(admin.send(new HeadBucketCommand({ Bucket })))).toMatchObject({ name: 'NotFound', status: 404 });
     expect(await errorOf(admin.send(new HeadObjectCommand({ Bucket, Key: 'k' })))).toMatchObject({ name: 'NotFound', status: 404 });
     const raw = await signed('GET', `/${Bucket}/k`);
