@@ -1,6 +1,7 @@
 // Small HTTP helpers: bounded JSON bodies and JSON replies. Every error the broker sends is
 // `{"error": "<code>"}`: no messages from exceptions, never a stack trace.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBounded } from '../shared/read-bounded.js';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
@@ -25,36 +26,6 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   } catch {
     throw new HttpError(400, 'invalid_json');
   }
-}
-
-/**
- * Buffers at most `limit` bytes. Past it, the rest is read and dropped rather than the stream destroyed,
- * so the client still gets the error reply (sent with `connection: close`).
- */
-export function readBounded(req: IncomingMessage, limit: number, tooLarge: () => Error): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    req.on('data', (chunk: Buffer) => {
-      if (settled) return;
-      size += chunk.length;
-      if (size > limit) {
-        settled = true;
-        reject(tooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (!settled) resolve(Buffer.concat(chunks));
-      settled = true;
-    });
-    req.on('error', (error) => {
-      if (!settled) reject(error);
-      settled = true;
-    });
-  });
 }
 
 export function sendJson(res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {

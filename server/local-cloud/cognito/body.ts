@@ -1,36 +1,14 @@
 // Reads a bounded JSON request body. Cognito requests are tiny; anything large is refused
 // before it is buffered, and malformed JSON becomes an error the client can read.
 import type { IncomingMessage } from 'node:http';
+import { readBounded } from '../../shared/read-bounded.js';
 import { CognitoError } from './errors.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
 export function readBody(req: IncomingMessage): Promise<Buffer> {
   if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return Promise.reject(tooLarge());
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    // Past the limit the rest is read and dropped, not the socket destroyed, so the error reply arrives.
-    req.on('data', (chunk: Buffer) => {
-      if (settled) return;
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        settled = true;
-        reject(tooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (!settled) resolve(Buffer.concat(chunks));
-      settled = true;
-    });
-    req.on('error', (error) => {
-      if (!settled) reject(error);
-      settled = true;
-    });
-  });
+  return readBounded(req, MAX_BODY_BYTES, tooLarge);
 }
 
 export function parseJson(body: Buffer): unknown {
