@@ -90,9 +90,16 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
   );
   const all = s.prepare<[], RawTransfer>('SELECT * FROM transfers ORDER BY seq');
   const one = s.prepare<[string], RawTransfer>('SELECT * FROM transfers WHERE id = ?');
-  const setStateStmt = s.prepare(
+  const setStateStmt = s.prepare<[Record<string, unknown>], RawTransfer>(
     `UPDATE transfers SET state = @state, error_code = @errorCode, error_message = @errorMessage, error_retryable = @errorRetryable,
-       finished_at = @finishedAt, updated_at = @now WHERE id = @id`,
+       finished_at = @finishedAt, updated_at = @now WHERE id = @id RETURNING *`,
+  );
+  // Done on a version never journaled before (a small file sent in one PUT): the version and the
+  // outcome go in the same write.
+  const doneVersionStmt = s.prepare<[Record<string, unknown>], RawTransfer>(
+    `UPDATE transfers SET state = 'done', size = @size, mtime_ms = @mtimeMs, ino = @ino, object_key = NULL, upload_id = NULL,
+       part_size = NULL, completing = 0, error_code = NULL, error_message = NULL, error_retryable = NULL,
+       finished_at = @now, updated_at = @now WHERE id = @id RETURNING *`,
   );
   const setIdentityStmt = s.prepare('UPDATE transfers SET identity_id = ?, updated_at = ? WHERE id = ?');
   const beginVersion = s.prepare(
@@ -117,6 +124,25 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
   );
   const delAbandoned = s.prepare('DELETE FROM abandoned_uploads WHERE upload_id = ?');
   const referenced = s.prepare<[string], { n: number }>('SELECT count(*) AS n FROM transfers WHERE upload_id = ?');
+
+  // Every row of a folder shares its origin and every row of a user its identity id: one copy each,
+  // not one per row (100,000 queued transfers stay in memory).
+  const intern = new Map<string, string>();
+  const origins = new Map<string, Transfer['origin']>();
+  const rowOf = (r: RawTransfer): TransferRow => {
+    let origin = origins.get(r.origin);
+    if (!origin) {
+      origin = Object.freeze(JSON.parse(r.origin) as Transfer['origin']);
+      if (origins.size < 10_000) origins.set(r.origin, origin);
+    }
+    let identityId = r.identity_id ?? undefined;
+    if (identityId !== undefined) {
+      const known = intern.get(identityId);
+      if (known !== undefined) identityId = known;
+      else if (intern.size < 1_000) intern.set(identityId, identityId);
+    }
+    return toRow(r, origin, identityId);
+  };
 
   /** Moves the current upload id (if any) to abandoned_uploads, in the caller's transaction. */
   const abandonCurrent = (row: RawTransfer | undefined): void => {
@@ -143,17 +169,18 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
         });
       }
     }),
-    all: (): TransferRow[] => all.all().map(toRow),
+    all: (): TransferRow[] => all.all().map(rowOf),
     get: (id: string): TransferRow | undefined => {
       const r = one.get(id);
-      return r && toRow(r);
+      return r && rowOf(r);
     },
-    setState(id: string, state: JournalState, error?: TransferError): void {
+    /** Returns the row as written (undefined if the transfer is gone). */
+    setState(id: string, state: JournalState, error?: TransferError): TransferRow | undefined {
       const t = now();
       // A pause is the user's decision: it must survive a power cut, not only a crash.
       const write = state === 'paused' ? db.durably : <T>(fn: () => T): T => fn();
-      write(() =>
-        setStateStmt.run({
+      const raw = write(() =>
+        setStateStmt.get({
         id,
         state,
         errorCode: error?.code ?? null,
@@ -163,11 +190,25 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
           now: t,
         }),
       );
+      return raw && rowOf(raw);
     },
-    /** Done: the parts are no longer needed (history keeps the transfer row only). */
-    markDone: s.transaction((id: string) => {
-      delParts.run(id);
-      setStateStmt.run({ id, state: 'done', errorCode: null, errorMessage: null, errorRetryable: null, finishedAt: now(), now: now() });
+    /**
+     * Done: the parts are no longer needed (history keeps the transfer row only). With `version`, the
+     * transfer was sent whole from a version not journaled before: it is recorded here, and an upload
+     * id the row still had (none is expected) is queued for abort. Returns the row as written.
+     */
+    markDone: s.transaction((id: string, version?: FileVersion): TransferRow | undefined => {
+      const t = now();
+      let raw: RawTransfer | undefined;
+      if (version) {
+        abandonCurrent(one.get(id));
+        delParts.run(id);
+        raw = doneVersionStmt.get({ id, size: version.size, mtimeMs: version.mtimeMs, ino: version.ino, now: t });
+      } else {
+        delParts.run(id);
+        raw = setStateStmt.get({ id, state: 'done', errorCode: null, errorMessage: null, errorRetryable: null, finishedAt: t, now: t });
+      }
+      return raw && rowOf(raw);
     }),
     setIdentity: (id: string, identityId: string) => void setIdentityStmt.run(identityId, now(), id),
     /** Starts over on a (new) version of the file: the old upload id, if any, is queued for abort. */
@@ -204,14 +245,14 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
   };
 }
 
-function toRow(r: RawTransfer): TransferRow {
+function toRow(r: RawTransfer, origin: Transfer['origin'], identityId: string | undefined): TransferRow {
   return {
     seq: r.seq,
     id: r.id,
     sourcePath: r.source_path,
     destination: r.destination,
-    identityId: r.identity_id ?? undefined,
-    origin: JSON.parse(r.origin) as Transfer['origin'],
+    identityId,
+    origin,
     state: r.state,
     version: r.mtime_ms === null ? undefined : { size: r.size, mtimeMs: r.mtime_ms, ino: r.ino ?? '' },
     size: r.size,

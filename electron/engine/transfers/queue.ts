@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { EventPayload, Settings, Totals, Transfer, TransferError, TransferFilter } from '../../common/contract.js';
 import type { StateDb } from '../state/db.js';
-import { createJournal, type NewTransfer, type TransferRow } from '../state/journal.js';
+import { createJournal, type FileVersion, type NewTransfer, type TransferRow } from '../state/journal.js';
 import { RequestBudget } from './budget.js';
 import type { UploadContext } from './context.js';
 import { FileChangedError, FileMissingError, NotAFileError, readVersion, sameVersion } from './file-version.js';
@@ -69,9 +69,14 @@ export interface TransferQueue {
   stop(): Promise<void>;
 }
 
+/**
+ * What only a running (or once-run) transfer needs. Created when a transfer first starts or has
+ * journaled parts, dropped once it is done: a queued transfer costs its row and nothing else.
+ */
 interface Runtime {
   bytesDone: number;
-  meter: RateMeter;
+  /** Only while running. */
+  meter?: RateMeter;
   waitingFor?: 'network' | 'sign-in';
   verifying: boolean;
   /** Needs sign-in: not restarted until the next setTarget. */
@@ -95,6 +100,13 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
   const configuredPartSize = deps.partSize ?? DEFAULT_PART_SIZE;
   const rows = new Map<string, TransferRow>();
   const runtimes = new Map<string, Runtime>();
+  // Indexes kept in step with `rows` (setRow/dropRow), so scheduling and idle checks never walk
+  // finished transfers: `pending` holds the journal-active ones (queued/uploading/verifying) in
+  // queue order, `paused` the paused ones, `active` the ones running now.
+  const pending = new Set<string>();
+  const paused = new Set<string>();
+  const active = new Set<string>();
+  let failedCount = 0;
   const budget = new RequestBudget(() => {
     const s = deps.settings();
     return Math.max(s.filesInParallel, s.partsInParallel);
@@ -110,10 +122,12 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
   const swept = new Set<string>();
   let idleWaiters: Array<() => void> = [];
 
-  for (const row of journal.all()) rows.set(row.id, row);
+  for (const row of journal.all()) setRow(row);
   const partBytes = deps.db.sqlite.prepare<[], { id: string; bytes: number }>('SELECT transfer_id AS id, sum(size) AS bytes FROM parts GROUP BY transfer_id').all();
-  const journaledBytes = new Map(partBytes.map((r) => [r.id, r.bytes]));
-  for (const row of rows.values()) rt(row.id).bytesDone = row.state === 'done' ? row.size : (journaledBytes.get(row.id) ?? 0);
+  for (const { id, bytes } of partBytes) {
+    const row = rows.get(id);
+    if (row && row.state !== 'done') rt(id).bytesDone = bytes;
+  }
 
   const publisher = new ChangePublisher(
     (ids) => {
@@ -132,16 +146,47 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
   function rt(id: string): Runtime {
     let r = runtimes.get(id);
     if (!r) {
-      r = { bytesDone: 0, meter: new RateMeter(), verifying: false, blocked: false, holding: false, fileRestarts: 0, uploadRestarts: 0 };
+      r = { bytesDone: 0, verifying: false, blocked: false, holding: false, fileRestarts: 0, uploadRestarts: 0 };
       runtimes.set(id, r);
     }
     return r;
   }
 
-  function refresh(id: string): void {
-    const row = journal.get(id);
-    if (row) rows.set(id, row);
-    else rows.delete(id);
+  type Bucket = 'pending' | 'paused' | 'failed' | 'done';
+  function bucketOf(state: TransferRow['state']): Bucket {
+    return state === 'queued' || state === 'uploading' || state === 'verifying' ? 'pending' : state;
+  }
+
+  function setRow(row: TransferRow): void {
+    const prev = rows.get(row.id);
+    rows.set(row.id, row);
+    const to = bucketOf(row.state);
+    const from = prev && bucketOf(prev.state);
+    if (from === to) return; // same bucket: keep its place in the queue
+    if (from) unindex(row.id, from);
+    if (to === 'pending') pending.add(row.id);
+    else if (to === 'paused') paused.add(row.id);
+    else if (to === 'failed') failedCount++;
+  }
+
+  function unindex(id: string, from: Bucket): void {
+    if (from === 'pending') pending.delete(id);
+    else if (from === 'paused') paused.delete(id);
+    else if (from === 'failed') failedCount--;
+  }
+
+  function dropRow(id: string): void {
+    const prev = rows.get(id);
+    if (prev) unindex(id, bucketOf(prev.state));
+    rows.delete(id);
+    runtimes.delete(id);
+  }
+
+  /** Takes the journal's row (re-read unless the write returned it) and publishes the change. */
+  function refresh(id: string, written?: TransferRow): void {
+    const row = written ?? journal.get(id);
+    if (row) setRow(row);
+    else dropRow(id);
     publisher.changed(id);
   }
 
@@ -150,23 +195,27 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
     return target !== undefined && (row.identityId === undefined || row.identityId === target.identityId);
   }
 
+  /** The state a transfer shows: the journal's, refined by what its run is doing. */
+  function liveState(row: TransferRow, r: Runtime | undefined): Transfer['state'] {
+    if (row.state !== 'queued' && row.state !== 'uploading' && row.state !== 'verifying') return row.state;
+    if (r?.run) return r.waitingFor ? 'waiting' : r.verifying ? 'verifying' : 'uploading';
+    if (pausedAll) return 'paused';
+    if (!eligible(row) || r?.blocked) return 'waiting';
+    return 'queued';
+  }
+
+  function bytesDoneOf(row: TransferRow, r: Runtime | undefined): number {
+    if (row.state === 'done') return row.size;
+    return Math.min(row.size, Math.max(0, r?.bytesDone ?? 0));
+  }
+
   function view(row: TransferRow): Transfer {
-    const r = rt(row.id);
-    const t = now();
-    let state: Transfer['state'] = row.state;
+    const r = runtimes.get(row.id);
+    const state = liveState(row, r);
     let waitingFor: Transfer['waitingFor'];
-    if (row.state === 'queued' || row.state === 'uploading' || row.state === 'verifying') {
-      if (r.run) {
-        state = r.waitingFor ? 'waiting' : r.verifying ? 'verifying' : 'uploading';
-        waitingFor = r.waitingFor;
-      } else if (pausedAll) state = 'paused';
-      else if (!eligible(row) || r.blocked) {
-        state = 'waiting';
-        waitingFor = 'sign-in';
-      } else state = 'queued';
-    }
-    const rate = r.run ? r.meter.rate(t) : 0;
-    const bytesDone = Math.min(row.size, Math.max(0, r.bytesDone));
+    if (state === 'waiting') waitingFor = r?.run ? r.waitingFor : 'sign-in';
+    const rate = r?.run && r.meter ? r.meter.rate(now()) : 0;
+    const bytesDone = bytesDoneOf(row, r);
     const out: Transfer = {
       id: row.id,
       name: basename(row.sourcePath),
@@ -186,24 +235,26 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
     return out;
   }
 
+  /** Walks the unfinished transfers only: done and failed ones are counted by the indexes. */
   function totals(): Totals {
-    let active = 0;
+    let activeCount = 0;
     let queued = 0;
-    let failed = 0;
     let bytesDone = 0;
     let bytesTotal = 0;
-    for (const row of rows.values()) {
-      const v = view(row);
-      if (v.state === 'failed') failed++;
-      else if (v.state === 'uploading' || v.state === 'verifying') active++;
-      else if (v.state === 'queued' || v.state === 'waiting') queued++;
-      if (v.state !== 'done' && v.state !== 'failed') {
-        bytesDone += v.bytesDone;
-        bytesTotal += v.size;
-      }
-    }
+    const add = (id: string): void => {
+      const row = rows.get(id);
+      if (!row) return;
+      const r = runtimes.get(id);
+      const state = liveState(row, r);
+      if (state === 'uploading' || state === 'verifying') activeCount++;
+      else if (state === 'queued' || state === 'waiting') queued++;
+      bytesDone += bytesDoneOf(row, r);
+      bytesTotal += row.size;
+    };
+    for (const id of pending) add(id);
+    for (const id of paused) add(id);
     const rate = totalMeter.rate(now());
-    const out: Totals = { active, queued, failed, bytesDone, bytesTotal, rate, pausedAll };
+    const out: Totals = { active: activeCount, queued, failed: failedCount, bytesDone, bytesTotal, rate, pausedAll };
     if (rate > 0) out.etaSeconds = (bytesTotal - bytesDone) / rate;
     return out;
   }
@@ -216,42 +267,42 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
       journal.forgetUpload(id);
       void janitor();
     }
-    journal.setState(id, 'failed', error);
-    refresh(id);
+    refresh(id, journal.setState(id, 'failed', error));
   }
 
-  function running(): number {
-    let n = 0;
-    for (const r of runtimes.values()) if (r.run) n++;
-    return n;
-  }
-
+  /** O(running + skipped): walks the journal-active transfers in queue order, never finished ones. */
   function pump(): void {
     if (started && !stopped && target && !pausedAll && !sweeping) {
       const limit = deps.settings().filesInParallel;
-      let active = running();
-      for (const row of rows.values()) {
-        if (active >= limit) break;
-        if (row.state !== 'queued' && row.state !== 'uploading' && row.state !== 'verifying') continue;
-        const r = rt(row.id);
-        if (r.run || r.blocked || r.holding || !eligible(row)) continue;
-        if (row.identityId === undefined) {
-          journal.setIdentity(row.id, target.identityId);
-          refresh(row.id);
+      let running = active.size;
+      if (running < limit) {
+        const starts: string[] = [];
+        for (const id of pending) {
+          if (running >= limit) break;
+          const row = rows.get(id);
+          const r = runtimes.get(id);
+          if (!row || r?.run || r?.blocked || r?.holding || !eligible(row)) continue;
+          starts.push(id);
+          running++;
         }
-        startRun(row.id, target);
-        active++;
+        for (const id of starts) {
+          if (rows.get(id)?.identityId === undefined) {
+            journal.setIdentity(id, target.identityId);
+            refresh(id);
+          }
+          startRun(id, target);
+        }
       }
     }
     checkIdle();
   }
 
   function isIdle(): boolean {
-    if (sweeping) return false;
-    for (const r of runtimes.values()) if (r.run) return false;
+    if (sweeping || active.size > 0) return false;
     if (!started || stopped || !target || pausedAll) return true;
-    for (const row of rows.values()) {
-      if ((row.state === 'queued' || row.state === 'uploading' || row.state === 'verifying') && eligible(row) && !rt(row.id).blocked) return false;
+    for (const id of pending) {
+      const row = rows.get(id);
+      if (row && eligible(row) && !runtimes.get(id)?.blocked) return false;
     }
     return true;
   }
@@ -268,12 +319,17 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
     const controller = new AbortController();
     r.verifying = false;
     r.waitingFor = undefined;
+    r.meter = new RateMeter();
     r.run = { controller, done: Promise.resolve() };
+    active.add(id);
     r.run.done = runLoop(id, t, controller.signal).finally(() => {
+      active.delete(id);
       r.run = undefined;
       r.verifying = false;
-      r.meter.reset();
+      r.meter = undefined;
       if (r.waitingFor === 'network') r.waitingFor = undefined;
+      // A finished transfer needs no runtime: its row says everything.
+      if (rows.get(id)?.state === 'done' && runtimes.get(id) === r) runtimes.delete(id);
       publisher.changed(id);
       void janitor();
       pump();
@@ -287,13 +343,13 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
       const row = rows.get(id);
       if (!row || signal.aborted) return;
       try {
-        await attempt(row, t, signal);
+        const sentWhole = await attempt(row, t, signal);
         // Completed, even if a pause raced with the last request: the object is there, say so.
-        journal.markDone(id);
-        r.bytesDone = row.size;
+        // Journaled before it is reported (refresh publishes it).
+        const written = journal.markDone(id, sentWhole);
         r.fileRestarts = 0;
         r.uploadRestarts = 0;
-        refresh(id);
+        refresh(id, written);
         return;
       } catch (error) {
         if (signal.aborted) return;
@@ -331,7 +387,11 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
     }
   }
 
-  async function attempt(row: TransferRow, t: UploadTarget, signal: AbortSignal): Promise<void> {
+  /**
+   * One upload attempt of the file's current version. Returns that version when it was sent whole
+   * in one PUT without being journaled first (markDone records it with the outcome), else undefined.
+   */
+  async function attempt(row: TransferRow, t: UploadTarget, signal: AbortSignal): Promise<FileVersion | undefined> {
     const r = rt(row.id);
     const keyResult = objectKeyFor(t.keyPrefix, row.destination);
     if (!keyResult.ok) throw new InvalidDestinationError(`${row.destination}: ${keyResult.reason}`);
@@ -340,17 +400,33 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
     signal.throwIfAborted();
     let current = journal.get(row.id);
     if (!current) throw new Error('the transfer left the journal');
+    let unjournaled: FileVersion | undefined;
     if (!current.version || !sameVersion(current.version, version)) {
-      journal.beginVersion(row.id, version); // a new version: the old upload (if any) is queued for abort
+      if (!current.uploadId && isSinglePut(version.size, partSizeFor(version.size, configuredPartSize))) {
+        // A new version sent in one PUT: nothing to resume after a crash (the PUT is simply sent
+        // again), so the version is journaled with the outcome, in one write instead of two.
+        unjournaled = version;
+        current = { ...current, version, size: version.size, objectKey: undefined, partSize: undefined, completing: false };
+        setRow(current);
+        publisher.changed(row.id);
+      } else {
+        journal.beginVersion(row.id, version); // a new version: the old upload (if any) is queued for abort
+        current = undefined;
+      }
       r.bytesDone = 0;
     } else if (current.uploadId && current.objectKey !== keyResult.key) {
       journal.forgetUpload(row.id); // journaled for another key (the prefix changed): start over
+      current = undefined;
       r.bytesDone = 0;
     } else {
-      r.bytesDone = journal.parts(row.id).reduce((sum, p) => sum + p.size, 0);
+      r.bytesDone = current.uploadId ? journal.parts(row.id).reduce((sum, p) => sum + p.size, 0) : 0;
+      setRow(current);
+      publisher.changed(row.id);
     }
-    refresh(row.id);
-    current = journal.get(row.id);
+    if (!current) {
+      refresh(row.id);
+      current = rows.get(row.id);
+    }
     if (!current) throw new Error('the transfer left the journal');
     const partSize = current.partSize ?? partSizeFor(version.size, configuredPartSize);
     const ctx: UploadContext = {
@@ -373,7 +449,7 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
         r.bytesDone += n;
         if (n > 0) {
           const at = now();
-          r.meter.add(n, at);
+          r.meter?.add(n, at);
           totalMeter.add(n, at);
         }
         publisher.changed(row.id);
@@ -388,8 +464,13 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
       },
       beforeChunk: () => bandwidth.setRate(deps.settings().bandwidthLimit),
     };
-    if (isSinglePut(version.size, partSize) && !current.uploadId) await uploadSingle(ctx);
-    else await uploadMultipart(ctx);
+    if (isSinglePut(version.size, partSize) && !current.uploadId) {
+      await uploadSingle(ctx);
+      return unjournaled;
+    }
+    if (unjournaled) throw new Error('a multipart upload must journal its version first');
+    await uploadMultipart(ctx);
+    return undefined;
   }
 
   let janitorRunning: Promise<void> | undefined;
@@ -421,7 +502,7 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
 
   async function halt(ids: Iterable<string>, reason: string): Promise<void> {
     const waits: Promise<void>[] = [];
-    for (const id of ids) {
+    for (const id of [...ids]) {
       const run = runtimes.get(id)?.run;
       if (run) {
         run.controller.abort(new StoppedError(reason));
@@ -445,7 +526,7 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
         if (r.waitingFor === 'sign-in') r.waitingFor = undefined;
       }
       const same = prev && next && prev.identityId === next.identityId && prev.s3 === next.s3 && prev.bucket === next.bucket && prev.keyPrefix === next.keyPrefix;
-      if (!same) void halt([...runtimes.keys()], 'target changed'); // each run restarts (resuming from the journal) with the new target
+      if (!same) void halt(active, 'target changed'); // each run restarts (resuming from the journal) with the new target
       if (next && started) sweep(next);
       changedAll();
       pump();
@@ -473,16 +554,14 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
     async pause(id) {
       const row = rows.get(id);
       if (!row || (row.state !== 'queued' && row.state !== 'uploading' && row.state !== 'verifying')) return;
-      journal.setState(id, 'paused');
-      refresh(id);
+      refresh(id, journal.setState(id, 'paused'));
       await halt([id], 'paused');
     },
 
     resume(id) {
       const row = rows.get(id);
       if (row?.state !== 'paused') return;
-      journal.setState(id, 'queued');
-      refresh(id);
+      refresh(id, journal.setState(id, 'queued'));
       pump();
     },
 
@@ -492,8 +571,7 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
       r.holding = true;
       await halt([id], 'cancelled');
       journal.remove(id); // its upload id moves to abandoned_uploads in the same transaction
-      rows.delete(id);
-      runtimes.delete(id);
+      dropRow(id);
       deps.emit('transfers.removed', { ids: [id] });
       publisher.changed('');
       await janitor();
@@ -507,8 +585,7 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
       r.fileRestarts = 0;
       r.uploadRestarts = 0;
       r.blocked = false;
-      journal.setState(id, 'queued');
-      refresh(id);
+      refresh(id, journal.setState(id, 'queued'));
       pump();
     },
 
@@ -516,29 +593,21 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
       pausedAll = true;
       deps.db.setMeta(PAUSED_ALL, '1');
       changedAll();
-      await halt([...runtimes.keys()], 'paused all');
+      await halt(active, 'paused all');
       checkIdle();
     },
 
     resumeAll() {
       pausedAll = false;
       deps.db.setMeta(PAUSED_ALL, undefined);
-      for (const row of rows.values()) {
-        if (row.state === 'paused') {
-          journal.setState(row.id, 'queued');
-          refresh(row.id);
-        }
-      }
+      for (const id of [...paused]) refresh(id, journal.setState(id, 'queued'));
       changedAll();
       pump();
     },
 
     clearHistory() {
       const ids = journal.clearHistory();
-      for (const id of ids) {
-        rows.delete(id);
-        runtimes.delete(id);
-      }
+      for (const id of ids) dropRow(id);
       if (ids.length > 0) deps.emit('transfers.removed', { ids });
       publisher.changed('');
     },
@@ -577,7 +646,7 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
 
     async stop() {
       stopped = true;
-      await halt([...runtimes.keys()], 'stopped');
+      await halt(active, 'stopped');
       await janitorRunning;
       publisher.drain();
       publisher.dispose();

@@ -1,4 +1,8 @@
-// Files that fit in one part: one streamed PutObject with a CRC32 trailer the server verifies.
+// Files that fit in one part: one PutObject with a CRC32 the server verifies. Small files are read
+// whole into one Buffer (one read, the version checked after it) and sent with a Content-Length and
+// an x-amz-checksum-crc32 header; bigger ones are streamed with a CRC32 trailer (aws-chunked).
+import { readFile } from 'node:fs';
+import { crc32 } from 'node:zlib';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { partBody, crc32Base64 } from './body.js';
 import type { UploadContext } from './context.js';
@@ -6,42 +10,44 @@ import { assertVersion, FileChangedError } from './file-version.js';
 import { withRetries } from './request.js';
 import { VerificationError } from './verify.js';
 
+/** Up to this size a file is read into memory and sent from there (at most one such Buffer per request slot). */
+export const BUFFERED_PUT_MAX = 1024 * 1024;
+
 export async function uploadSingle(ctx: UploadContext): Promise<void> {
+  if (ctx.version.size <= BUFFERED_PUT_MAX) return uploadBuffered(ctx);
   const size = ctx.version.size;
   const release = await ctx.budget.acquire(ctx.signal);
   try {
+    let tries = 0;
     await withRetries(ctx, async () => {
-      await assertVersion(ctx.sourcePath, ctx.version);
-      // An empty file has no byte range to stream; an empty Buffer sends Content-Length: 0.
+      // The queue stat'ed the file just before the first try; a retry comes later, look again.
+      if (tries++ > 0) await assertVersion(ctx.sourcePath, ctx.version);
       const request = new AbortController();
       const signal = AbortSignal.any([ctx.signal, request.signal]);
-      const body =
-        size === 0
-          ? undefined
-          : partBody(ctx.sourcePath, 0, size, { bucket: ctx.bandwidth, signal, onBytes: ctx.onBytes, onError: (e) => request.abort(e), beforeChunk: ctx.beforeChunk });
+      const body = partBody(ctx.sourcePath, 0, size, { bucket: ctx.bandwidth, signal, onBytes: ctx.onBytes, onError: (e) => request.abort(e), beforeChunk: ctx.beforeChunk });
       try {
         const res = await ctx.s3.send(
           new PutObjectCommand({
             Bucket: ctx.bucketName,
             Key: ctx.key,
-            Body: body?.stream ?? Buffer.alloc(0),
+            Body: body.stream,
             ContentLength: size,
             ChecksumAlgorithm: 'CRC32',
           }),
           { abortSignal: signal },
         );
-        const sent = body ? body.bytesRead() : 0;
+        const sent = body.bytesRead();
         // The file shrank or grew under us: what went out is not the version we recorded.
         if (sent !== size) throw new FileChangedError(`${ctx.sourcePath} changed while it was being uploaded`);
-        const ours = body ? body.checksum() : crc32Base64(0);
+        const ours = body.checksum();
         if (res.ChecksumCRC32 !== undefined && res.ChecksumCRC32 !== ours) {
           throw Object.assign(new VerificationError(`S3 stored CRC32 ${res.ChecksumCRC32}, we sent ${ours}`), { Code: 'BadDigest' });
         }
       } catch (error) {
-        if (body) ctx.onBytes(-body.bytesRead());
-        throw body?.error() ?? error;
+        ctx.onBytes(-body.bytesRead());
+        throw body.error() ?? error;
       } finally {
-        body?.dispose();
+        body.dispose();
       }
     });
   } finally {
@@ -51,4 +57,44 @@ export async function uploadSingle(ctx: UploadContext): Promise<void> {
   // A PUT becomes visible at once: if the file changed while we read it, the queue uploads the new
   // version over it straight away.
   await assertVersion(ctx.sourcePath, ctx.version);
+}
+
+/**
+ * A small file: read once, then checked against the recorded version (the queue stat'ed it just
+ * before), so the Buffer is exactly that version and every try sends the same bytes. The server
+ * verifies the CRC32 header; a stored checksum that differs fails the attempt.
+ */
+async function uploadBuffered(ctx: UploadContext): Promise<void> {
+  const size = ctx.version.size;
+  const release = await ctx.budget.acquire(ctx.signal);
+  try {
+    const data = size === 0 ? Buffer.alloc(0) : await readWhole(ctx.sourcePath, ctx.signal);
+    ctx.signal.throwIfAborted();
+    if (data.length !== size) throw new FileChangedError(`${ctx.sourcePath} changed while it was being uploaded`);
+    await assertVersion(ctx.sourcePath, ctx.version);
+    const checksum = crc32Base64(crc32(data));
+    await withRetries(ctx, async () => {
+      if (size > 0) {
+        ctx.beforeChunk();
+        await ctx.bandwidth.take(size, ctx.signal);
+      }
+      const res = await ctx.s3.send(
+        new PutObjectCommand({ Bucket: ctx.bucketName, Key: ctx.key, Body: data, ContentLength: size, ChecksumCRC32: checksum }),
+        { abortSignal: ctx.signal },
+      );
+      if (res.ChecksumCRC32 !== undefined && res.ChecksumCRC32 !== checksum) {
+        throw Object.assign(new VerificationError(`S3 stored CRC32 ${res.ChecksumCRC32}, we sent ${checksum}`), { Code: 'BadDigest' });
+      }
+    });
+    ctx.onBytes(size);
+  } finally {
+    release();
+  }
+  ctx.onVerifying();
+}
+
+function readWhole(path: string, signal: AbortSignal): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    readFile(path, { signal }, (error, data) => (error ? reject(error) : resolve(data)));
+  });
 }
