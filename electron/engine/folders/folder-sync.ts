@@ -17,7 +17,7 @@ import { createPipeline, type FolderQueue } from './pipeline.js';
 import { isActive } from './reconcile.js';
 import type { ScanProblem } from './scanner.js';
 import { createFolderStore } from './store.js';
-import { createChokidarWatcher, type WatcherFactory } from './watcher.js';
+import { defaultWatcherFactory, type WatcherFactory } from './watcher.js';
 
 export interface FolderSyncDeps {
   db: StateDb;
@@ -113,7 +113,7 @@ export function createFolderSync(deps: FolderSyncDeps): FolderSync {
     pipeline,
     clock,
     log,
-    watcherFactory: deps.watcherFactory ?? createChokidarWatcher,
+    watcherFactory: deps.watcherFactory ?? defaultWatcherFactory(),
     ignoreRules,
     changed,
     rescanIntervalMs: deps.rescanIntervalMs ?? 60 * 60 * 1000,

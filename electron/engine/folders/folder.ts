@@ -158,12 +158,22 @@ export class WatchedFolder implements FolderHandle {
           if (generation !== this.generation) return;
           this.onWatcherError(error);
         },
+        overflow: () => {
+          if (generation !== this.generation) return;
+          this.ctx.log.warn('folder sync: the watcher lost events; scanning the folder again', { folder: this.id });
+          this.aggregator?.push('dir', '');
+        },
       },
     );
     this.watcher = watcher;
     // Watch first, then scan: a change during the scan is caught either way.
     try {
       await watcher.start();
+      this.ctx.log.info('folder sync: watching', {
+        folder: this.id,
+        watcher: watcher.backend,
+        ...(watcher.fallbackReason ? { fallbackReason: watcher.fallbackReason } : {}),
+      });
     } catch (error) {
       this.onWatcherError(error as NodeJS.ErrnoException);
     }
@@ -214,6 +224,7 @@ export class WatchedFolder implements FolderHandle {
             this.filesSeen++;
             if (this.filesSeen % 1000 === 0) this.ctx.changed();
             await this.ctx.pipeline.consider(this, file, false);
+            await this.ctx.pipeline.room();
           },
         });
         if (generation !== this.generation) return;
@@ -271,7 +282,10 @@ export class WatchedFolder implements FolderHandle {
         under: dir,
         ignore: rules,
         onProblem: (problem) => this.report(problem),
-        onFile: (file) => this.ctx.pipeline.consider(this, file, true),
+        onFile: async (file) => {
+          await this.ctx.pipeline.consider(this, file, true);
+          await this.ctx.pipeline.room();
+        },
       }).catch((error: unknown) => this.ctx.log.warn('folder sync: scanning a new folder failed', { error: String(error) }));
     }
   }

@@ -23,12 +23,27 @@ export interface IgnoreRules {
   ignores(relative: string, isDirectory: boolean): boolean;
 }
 
+/**
+ * The `ignore` package remembers the answer for every path it was ever asked about (and each of its
+ * parent folders), for as long as the matcher lives: 100,000 files would stay in memory for good. So
+ * the matcher is made afresh every `cacheLimit` look-ups, which bounds that cache and keeps the part
+ * that pays (the parent folders of the files being scanned right now).
+ */
+const cacheLimit = 4096;
+
 export function createIgnoreRules(userPatterns: readonly string[] = []): IgnoreRules {
-  const matcher = ignore({ allowRelativePaths: true }).add([...defaultIgnorePatterns, ...userPatterns]);
+  const patterns = [...defaultIgnorePatterns, ...userPatterns];
+  const fresh = () => ignore({ allowRelativePaths: true }).add(patterns);
+  let matcher = fresh();
+  let lookups = 0;
   return {
     ignores(relative, isDirectory) {
       if (relative === '') return false;
-      // The package caches per path; a dir-only pattern ("build/") only matches the form with a slash.
+      if (++lookups > cacheLimit) {
+        matcher = fresh();
+        lookups = 0;
+      }
+      // A dir-only pattern ("build/") only matches the form with a slash.
       return matcher.ignores(isDirectory ? `${relative}/` : relative);
     },
   };

@@ -12,7 +12,7 @@ import { describeFsError } from '../intake.js';
 import type { Logger } from '../log.js';
 import type { Clock } from './clock.js';
 import { folderDestination, keyPath } from './folder-keys.js';
-import { createLimiter, maxHashedBytes, sha256File } from './hash.js';
+import { createLimiter, maxHashedBytes, sha256File, sha256SmallFile, smallFileBytes } from './hash.js';
 import { decide } from './reconcile.js';
 import type { ScannedFile, ScanProblem } from './scanner.js';
 import { isGone } from './scanner.js';
@@ -62,6 +62,8 @@ export interface PipelineOptions {
   uploadedVersion: (transferId: string) => { size: number; mtimeMs: number } | undefined;
   enqueueBatch?: number;
   enqueueDelayMs?: number;
+  /** Files between "stable" and "queued" at most before a scan waits (bounds a big scan's memory). */
+  maxInflight?: number;
 }
 
 export type Pipeline = ReturnType<typeof createPipeline>;
@@ -70,7 +72,20 @@ export function createPipeline(options: PipelineOptions) {
   const { store, queue, clock, log } = options;
   const transferStates = new Map<string, TransferState>();
   const inflight = new Set<string>();
+  // Small files are read whole (one read each, several at once); big ones are streamed, two at a time.
   const hashLimit = createLimiter(2);
+  const smallHashLimit = createLimiter(8);
+  const maxInflight = options.maxInflight ?? 2048;
+  let roomWaiters: Array<() => void> = [];
+  /** Done with `key` (queued, dropped or failed): wakes a scan waiting for room. */
+  const release = (key: string) => {
+    inflight.delete(key);
+    if (roomWaiters.length > 0 && inflight.size < maxInflight / 2) {
+      const waiters = roomWaiters;
+      roomWaiters = [];
+      for (const wake of waiters) wake();
+    }
+  };
   let batch: Array<Item & { version: Observation; hash: string | null }> = [];
   let batchTimer: unknown;
   let closed = false;
@@ -84,7 +99,7 @@ export function createPipeline(options: PipelineOptions) {
     if (batchTimer !== undefined) clock.clearTimeout(batchTimer);
     batchTimer = undefined;
     const items = batch.filter((i) => i.folder.active());
-    for (const i of batch) inflight.delete(i.key);
+    for (const i of batch) release(i.key);
     batch = [];
     if (items.length === 0 || closed) return;
     let ids: string[];
@@ -125,24 +140,24 @@ export function createPipeline(options: PipelineOptions) {
     // In flight from now until queued (or dropped): a second look meanwhile must not queue it twice.
     inflight.add(item.key);
     const { folder, file } = item;
-    if (!folder.active() || closed) return void inflight.delete(item.key);
+    if (!folder.active() || closed) return void release(item.key);
     try {
       let hash: string | null = null;
       const decision = decide(item.stored, observation, item.stored?.transferId ? transferStates.get(item.stored.transferId) : undefined);
       if (decision === 'compare-hash' || observation.size <= maxHashedBytes) {
-        hash = await hashLimit(() => sha256File(file.absolute));
+        hash = observation.size <= smallFileBytes ? await smallHashLimit(() => sha256SmallFile(file.absolute)) : await hashLimit(() => sha256File(file.absolute));
         // Changed while we read it: the window starts over.
         const after = await stat(file.absolute);
-        if (!after) return void inflight.delete(item.key);
+        if (!after) return void release(item.key);
         if (!sameObservation(after, observation)) {
-          inflight.delete(item.key);
+          release(item.key);
           return consider(folder, { ...file, ...after }, true);
         }
         if (decision === 'compare-hash' && hash === item.stored?.hash) {
           // Same content, new mtime (touched, restored): remember the mtime, send nothing.
           store.touchFile(folder.id, keyPath(file.relative), observation.mtimeMs, file.ino);
           folder.clearProblem(file.relative);
-          return void inflight.delete(item.key);
+          return void release(item.key);
         }
       } else {
         // Not hashed (big file): at least make sure it can be read before queueing it.
@@ -151,7 +166,7 @@ export function createPipeline(options: PipelineOptions) {
       folder.clearProblem(file.relative);
       enqueue(item, observation, hash);
     } catch (error) {
-      inflight.delete(item.key);
+      release(item.key);
       if (isGone(error)) return;
       // Reported on the folder and retried on the next scan.
       folder.report({ relative: file.relative, kind: 'unreadable', message: describeFsError(error) });
@@ -235,7 +250,14 @@ export function createPipeline(options: PipelineOptions) {
     transferState: (id: string) => transferStates.get(id),
     forgetFolder(folderId: string): void {
       tracker.forgetPrefix(`${folderId}\0`);
-      for (const key of inflight) if (key.startsWith(`${folderId}\0`)) inflight.delete(key);
+      for (const key of inflight) if (key.startsWith(`${folderId}\0`)) release(key);
+    },
+    /**
+     * Resolves once fewer files are on their way to the queue than the bound: a scan awaits it after
+     * every file, so that 100,000 found files never wait in memory all at once.
+     */
+    async room(): Promise<void> {
+      while (inflight.size >= maxInflight && !closed) await new Promise<void>((resolve) => roomWaiters.push(resolve));
     },
     /** Nothing waiting for stability, being hashed or waiting to be queued. */
     idle: () => tracker.pending() === 0 && inflight.size === 0 && batch.length === 0,
@@ -246,6 +268,7 @@ export function createPipeline(options: PipelineOptions) {
       if (batchTimer !== undefined) clock.clearTimeout(batchTimer);
       batch = [];
       inflight.clear();
+      for (const wake of roomWaiters.splice(0)) wake();
     },
   };
 }

@@ -48,4 +48,17 @@ describe('ignore rules', () => {
   it('lists every default the issue asks for', () => {
     expect([...defaultIgnorePatterns].sort()).toEqual(['*.crdownload', '*.part', '*.tmp', '.DS_Store', '.~lock.*', 'Thumbs.db', 'desktop.ini', '~$*'].sort());
   });
+
+  it('answers the same after many look-ups (the matcher is renewed to bound its per-path cache)', () => {
+    const user = createIgnoreRules(['build/', '!keep.tmp']);
+    for (let n = 0; n < 10_000; n++) {
+      expect(user.ignores(`dir-${n}/file-${n}.txt`, false)).toBe(false);
+      if (n % 997 === 0) {
+        expect(user.ignores(`dir-${n}/x.tmp`, false)).toBe(true);
+        expect(user.ignores(`dir-${n}/keep.tmp`, false)).toBe(false);
+        expect(user.ignores(`dir-${n}/build`, true)).toBe(true);
+        expect(user.ignores(`dir-${n}/build/out.js`, false)).toBe(true);
+      }
+    }
+  });
 });
