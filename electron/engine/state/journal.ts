@@ -84,9 +84,10 @@ export type Journal = ReturnType<typeof createJournal>;
 
 export function createJournal(db: StateDb, now: () => number = Date.now) {
   const s = db.sqlite;
-  const insert = s.prepare(
+  const insert = s.prepare<[Record<string, unknown>], RawTransfer>(
     `INSERT INTO transfers (id, source_path, destination, identity_id, origin, state, size, error_code, error_message, error_retryable, created_at, updated_at, finished_at)
-     VALUES (@id, @sourcePath, @destination, @identityId, @origin, @state, @size, @errorCode, @errorMessage, @errorRetryable, @now, @now, @finishedAt)`,
+     VALUES (@id, @sourcePath, @destination, @identityId, @origin, @state, @size, @errorCode, @errorMessage, @errorRetryable, @now, @now, @finishedAt)
+     RETURNING *`,
   );
   const all = s.prepare<[], RawTransfer>('SELECT * FROM transfers ORDER BY seq');
   const one = s.prepare<[string], RawTransfer>('SELECT * FROM transfers WHERE id = ?');
@@ -150,10 +151,12 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
   };
 
   return {
-    insertMany: s.transaction((rows: NewTransfer[]) => {
+    /** Returns the rows as written, in order. */
+    insertMany: s.transaction((rows: NewTransfer[]): TransferRow[] => {
       const t = now();
+      const out: TransferRow[] = [];
       for (const r of rows) {
-        insert.run({
+        const raw = insert.get({
           id: r.id,
           sourcePath: r.sourcePath,
           destination: r.destination,
@@ -167,7 +170,9 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
           now: t,
           finishedAt: r.state === 'failed' ? t : null,
         });
+        if (raw) out.push(rowOf(raw));
       }
+      return out;
     }),
     all: (): TransferRow[] => all.all().map(rowOf),
     get: (id: string): TransferRow | undefined => {

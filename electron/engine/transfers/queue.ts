@@ -545,8 +545,7 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
         if (!st.isFile()) return { ...base, state: 'failed', error: { code: 'not_a_file', message: `${item.path} is not a regular file`, retryable: false } };
         return { ...base, size: st.size };
       });
-      journal.insertMany(fresh);
-      for (const id of ids) refresh(id);
+      for (const row of journal.insertMany(fresh)) refresh(row.id, row);
       pump();
       return ids;
     },

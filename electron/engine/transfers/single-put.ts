@@ -1,7 +1,7 @@
 // Files that fit in one part: one PutObject with a CRC32 the server verifies. Small files are read
 // whole into one Buffer (one read, the version checked after it) and sent with a Content-Length and
 // an x-amz-checksum-crc32 header; bigger ones are streamed with a CRC32 trailer (aws-chunked).
-import { readFile } from 'node:fs';
+import { close, open, read } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { partBody, crc32Base64 } from './body.js';
@@ -68,8 +68,9 @@ async function uploadBuffered(ctx: UploadContext): Promise<void> {
   const size = ctx.version.size;
   const release = await ctx.budget.acquire(ctx.signal);
   try {
-    const data = size === 0 ? Buffer.alloc(0) : await readWhole(ctx.sourcePath, ctx.signal);
+    const data = await readWhole(ctx.sourcePath, size);
     ctx.signal.throwIfAborted();
+    // Shorter or longer than the recorded version: it is being rewritten.
     if (data.length !== size) throw new FileChangedError(`${ctx.sourcePath} changed while it was being uploaded`);
     await assertVersion(ctx.sourcePath, ctx.version);
     const checksum = crc32Base64(crc32(data));
@@ -93,8 +94,22 @@ async function uploadBuffered(ctx: UploadContext): Promise<void> {
   ctx.onVerifying();
 }
 
-function readWhole(path: string, signal: AbortSignal): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    readFile(path, { signal }, (error, data) => (error ? reject(error) : resolve(data)));
-  });
+/**
+ * The file's bytes, reading at most `size + 1` (one byte more tells that it grew). open/read/close
+ * directly: readFile would add an fstat, and each call is a trip through the thread pool.
+ */
+async function readWhole(path: string, size: number): Promise<Buffer> {
+  const fd = await new Promise<number>((resolve, reject) => open(path, 'r', (e, fd) => (e ? reject(e) : resolve(fd))));
+  try {
+    const buf = Buffer.allocUnsafe(size + 1);
+    let got = 0;
+    for (;;) {
+      const n = await new Promise<number>((resolve, reject) => read(fd, buf, got, buf.length - got, got, (e, n) => (e ? reject(e) : resolve(n))));
+      got += n;
+      if (n === 0 || got === buf.length) break;
+    }
+    return buf.subarray(0, got);
+  } finally {
+    close(fd, () => undefined);
+  }
 }

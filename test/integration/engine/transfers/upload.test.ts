@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { events as eventSchemas, type Settings, type Transfer } from '../../../../electron/common/contract.js';
 import { openStateDb, type StateDb } from '../../../../electron/engine/state/db.js';
 import { createJournal } from '../../../../electron/engine/state/journal.js';
+import { readVersion } from '../../../../electron/engine/transfers/file-version.js';
 import { createTransferQueue, type TransferQueue, type UploadTarget } from '../../../../electron/engine/transfers/queue.js';
 import {
   adminClient,
@@ -94,7 +95,8 @@ const byId = (id: string): Transfer => h.queue.list().find((t) => t.id === id)!;
 
 describe('uploads', () => {
   it('stores byte-identical objects for edge sizes, single PUT up to one part and multipart above', async () => {
-    const sizes = [0, 1, 5 * MiB - 1, 5 * MiB, 5 * MiB + 1, 10 * MiB + 12345];
+    // 0…1 MiB go from one Buffer, above that one streamed PUT up to a part, multipart above.
+    const sizes = [0, 1, 4096, MiB, MiB + 1, 5 * MiB - 1, 5 * MiB, 5 * MiB + 1, 10 * MiB + 12345];
     const files = sizes.map((size) => {
       const path = join(h.dir, `f-${size}.bin`);
       return { path, size, sha: writeRandomFile(path, size), destination: `edge/f-${size}.bin` };
@@ -111,6 +113,13 @@ describe('uploads', () => {
     const log = cloud.requestLog.entries().filter((e) => e.key?.startsWith(h.target.keyPrefix));
     const ops = (size: number) => log.filter((e) => e.key === `${h.target.keyPrefix}edge/f-${size}.bin` && e.operation !== 'GetObject').map((e) => e.operation);
     expect(ops(5 * MiB)).toEqual(['PutObject']);
+    expect(ops(4096)).toEqual(['PutObject']);
+    expect(ops(MiB + 1)).toEqual(['PutObject']);
+    // The journal holds the version each transfer uploaded (folder sync reads it back).
+    const journal = createJournal(h.db);
+    for (const [i, f] of files.entries()) {
+      expect(journal.get(ids[i]!)?.version, f.destination).toEqual(await readVersion(f.path));
+    }
     expect(ops(5 * MiB + 1).filter((o) => o === 'UploadPart')).toHaveLength(2);
     expect(ops(10 * MiB + 12345).filter((o) => o === 'UploadPart')).toHaveLength(3);
     expect(await incompleteUploads(admin, cloud.bucket, h.target.keyPrefix)).toEqual([]);

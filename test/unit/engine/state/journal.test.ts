@@ -93,6 +93,39 @@ describe('journal', () => {
     expect(j.isReferenced('U1')).toBe(false);
   });
 
+  it('markDone with a version records it with the outcome in one write, and returns the row as written', () => {
+    let t = 1000;
+    const j = createJournal(db, () => t);
+    const [inserted] = j.insertMany([{ id: 'a', sourcePath: '/a', destination: 'a', identityId: 'id1', origin, state: 'queued', size: 1 }]);
+    expect(inserted).toMatchObject({ id: 'a', state: 'queued', size: 1, version: undefined });
+    t = 2000;
+    const done = j.markDone('a', { size: 4096, mtimeMs: 77.25, ino: '42' });
+    expect(done).toMatchObject({ state: 'done', size: 4096, version: { size: 4096, mtimeMs: 77.25, ino: '42' }, finishedAt: 2000 });
+    expect(j.get('a')).toEqual(done);
+    expect(j.abandoned('id1')).toEqual([]);
+    // An upload id the row still had is queued for abort, never left behind.
+    j.insertMany([{ id: 'b', sourcePath: '/b', destination: 'b', identityId: 'id1', origin, state: 'queued', size: 1 }]);
+    j.setUpload('b', 'kb', 'UB', 5);
+    j.putPart('b', { number: 1, size: 5, etag: 'e', checksum: 'c' });
+    expect(j.markDone('b', { size: 1, mtimeMs: 1, ino: '1' })).toMatchObject({ state: 'done', uploadId: undefined });
+    expect(j.parts('b')).toEqual([]);
+    expect(j.abandoned('id1')).toEqual([{ uploadId: 'UB', objectKey: 'kb', identityId: 'id1' }]);
+    expect(j.setState('missing', 'queued')).toBeUndefined();
+  });
+
+  it('shares one origin object between rows of the same origin', () => {
+    const j = createJournal(db);
+    const folder = { kind: 'folder', folderId: 'f1' } as const;
+    j.insertMany([
+      { id: 'a', sourcePath: '/a', destination: 'a', identityId: 'id1', origin: folder, state: 'queued', size: 1 },
+      { id: 'b', sourcePath: '/b', destination: 'b', identityId: 'id1', origin: folder, state: 'queued', size: 1 },
+    ]);
+    const [a, b] = j.all();
+    expect(a?.origin).toEqual(folder);
+    expect(a?.origin).toBe(b?.origin);
+    expect(Object.isFrozen(a?.origin)).toBe(true);
+  });
+
   it('remove forgets the transfer and its parts and abandons its upload', () => {
     const j = createJournal(db);
     j.insertMany([{ id: 'a', sourcePath: '/a', destination: 'a', identityId: 'id1', origin, state: 'queued', size: 1 }]);
