@@ -13,6 +13,7 @@ import { expandPaths } from './intake.js';
 import { createLogger, type Logger } from './log.js';
 import { openSettings } from './settings.js';
 import { openStateDb } from './state/db.js';
+import { onWakeFromSleep } from './wake.js';
 import { createS3Client } from './transfers/s3-client.js';
 import { createTransferQueue, type UploadTarget } from './transfers/queue.js';
 
@@ -92,6 +93,12 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   await session.restore();
   queue.start();
   await folders.start();
+  // After sleep, files may have changed while no watcher ran: scan again (and the queue's sockets were
+  // cut by the stall timeout already).
+  const stopWakeWatch = onWakeFromSleep(() => {
+    log.info('woke from sleep: rescanning watched folders');
+    void folders.rescanAll().catch((error: unknown) => log.warn('rescan after wake failed', { error: String(error) }));
+  });
 
   const ok = { ok: true } as const;
   const engine: Engine = {
@@ -100,6 +107,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     rescanFolders: () => folders.rescanAll(),
     async close() {
       session.close();
+      stopWakeWatch();
       await folders.stop();
       await queue.stop();
       db.close();

@@ -3,7 +3,7 @@
 // native folder picker. The engine is plain Node (electron/engine), composed here exactly as the
 // headless daemon composes it, and reached by the window only through the IPC transport (electron/rpc/ipc).
 // May depend on electron, electron/common, electron/engine, electron/rpc; never on renderer code or ipcMain.
-import { app, dialog, powerMonitor, type BrowserWindow } from 'electron';
+import { app, dialog, type BrowserWindow } from 'electron';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { startHost } from '../host/index.js';
@@ -55,11 +55,6 @@ async function start(): Promise<void> {
   const stopTray = createTray({ engine, open, quit });
   const stopNotifications = notifyOnTransfers(engine.events, open);
   installAppMenu({ open, quit });
-
-  // After sleep, files may have changed with no watcher event seen: scan the watched folders again.
-  powerMonitor.on('resume', () => {
-    void host.engine.rescanFolders().catch((error: unknown) => host.log.warn('rescan after wake failed', { error: String(error) }));
-  });
 
   app.on('second-instance', open);
   app.on('activate', open);

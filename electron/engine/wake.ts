@@ -1,0 +1,16 @@
+// Notices that the computer slept: a timer that fires much later than asked means the process was
+// frozen. Works the same in the desktop app, the headless mode and the command line (Electron's
+// powerMonitor exists only in the first).
+export function onWakeFromSleep(listener: () => void, options: { intervalMs?: number; now?: () => number } = {}): () => void {
+  const intervalMs = options.intervalMs ?? 30_000;
+  const now = options.now ?? Date.now;
+  let last = now();
+  const timer = setInterval(() => {
+    const at = now();
+    // Timers run late under load by a little, after sleep by at least the time asleep.
+    if (at - last > intervalMs * 3) listener();
+    last = at;
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
