@@ -102,6 +102,12 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
        part_size = NULL, completing = 0, error_code = NULL, error_message = NULL, error_retryable = NULL,
        finished_at = @now, updated_at = @now WHERE id = @id RETURNING *`,
   );
+  // Its common case in one statement: no upload id to abandon, no parts to delete.
+  const doneVersionBareStmt = s.prepare<[Record<string, unknown>], RawTransfer>(
+    `UPDATE transfers SET state = 'done', size = @size, mtime_ms = @mtimeMs, ino = @ino, object_key = NULL, part_size = NULL,
+       completing = 0, error_code = NULL, error_message = NULL, error_retryable = NULL, finished_at = @now, updated_at = @now
+     WHERE id = @id AND upload_id IS NULL AND NOT EXISTS (SELECT 1 FROM parts WHERE transfer_id = @id) RETURNING *`,
+  );
   const setIdentityStmt = s.prepare('UPDATE transfers SET identity_id = ?, updated_at = ? WHERE id = ?');
   const beginVersion = s.prepare(
     `UPDATE transfers SET size = @size, mtime_ms = @mtimeMs, ino = @ino, object_key = NULL, upload_id = NULL, part_size = NULL,
@@ -146,9 +152,27 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
   };
 
   /** Moves the current upload id (if any) to abandoned_uploads, in the caller's transaction. */
+  let abandons = 0;
   const abandonCurrent = (row: RawTransfer | undefined): void => {
-    if (row?.upload_id && row.object_key && row.identity_id) addAbandoned.run(row.upload_id, row.object_key, row.identity_id, now());
+    if (row?.upload_id && row.object_key && row.identity_id) {
+      addAbandoned.run(row.upload_id, row.object_key, row.identity_id, now());
+      abandons++;
+    }
   };
+
+  const markDoneTx = s.transaction((id: string, version?: FileVersion): TransferRow | undefined => {
+    const t = now();
+    let raw: RawTransfer | undefined;
+    if (version) {
+      abandonCurrent(one.get(id));
+      delParts.run(id);
+      raw = doneVersionStmt.get({ id, size: version.size, mtimeMs: version.mtimeMs, ino: version.ino, now: t });
+    } else {
+      delParts.run(id);
+      raw = setStateStmt.get({ id, state: 'done', errorCode: null, errorMessage: null, errorRetryable: null, finishedAt: t, now: t });
+    }
+    return raw && rowOf(raw);
+  });
 
   return {
     /** Returns the rows as written, in order. */
@@ -202,19 +226,13 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
      * transfer was sent whole from a version not journaled before: it is recorded here, and an upload
      * id the row still had (none is expected) is queued for abort. Returns the row as written.
      */
-    markDone: s.transaction((id: string, version?: FileVersion): TransferRow | undefined => {
-      const t = now();
-      let raw: RawTransfer | undefined;
+    markDone: (id: string, version?: FileVersion): TransferRow | undefined => {
       if (version) {
-        abandonCurrent(one.get(id));
-        delParts.run(id);
-        raw = doneVersionStmt.get({ id, size: version.size, mtimeMs: version.mtimeMs, ino: version.ino, now: t });
-      } else {
-        delParts.run(id);
-        raw = setStateStmt.get({ id, state: 'done', errorCode: null, errorMessage: null, errorRetryable: null, finishedAt: t, now: t });
+        const raw = doneVersionBareStmt.get({ id, size: version.size, mtimeMs: version.mtimeMs, ino: version.ino, now: now() });
+        if (raw) return rowOf(raw);
       }
-      return raw && rowOf(raw);
-    }),
+      return markDoneTx(id, version);
+    },
     setIdentity: (id: string, identityId: string) => void setIdentityStmt.run(identityId, now(), id),
     /** Starts over on a (new) version of the file: the old upload id, if any, is queued for abort. */
     beginVersion: s.transaction((id: string, v: FileVersion) => {
@@ -245,6 +263,8 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
     abandoned: (identityId: string): AbandonedUpload[] =>
       listAbandoned.all(identityId).map((r) => ({ uploadId: r.upload_id, objectKey: r.object_key, identityId: r.identity_id })),
     abandonedDone: (uploadId: string) => void delAbandoned.run(uploadId),
+    /** How many uploads this journal object has abandoned so far (the janitor skips a pass when nothing changed). */
+    abandonCount: (): number => abandons,
     /** Whether any transfer still needs this upload id: such an upload must never be aborted. */
     isReferenced: (uploadId: string): boolean => (referenced.get(uploadId)?.n ?? 0) > 0,
   };

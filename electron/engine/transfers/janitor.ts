@@ -19,8 +19,9 @@ function isGone(error: unknown): boolean {
   return (error as { name?: string }).name === 'NoSuchUpload';
 }
 
-/** Aborts every abandoned upload of this identity; failures stay queued for the next run. */
-export async function abortAbandoned(journal: Journal, target: JanitorTarget): Promise<void> {
+/** Aborts every abandoned upload of this identity; failures stay queued for the next run. Resolves true when none is left. */
+export async function abortAbandoned(journal: Journal, target: JanitorTarget): Promise<boolean> {
+  let clean = true;
   for (const u of journal.abandoned(target.identityId)) {
     if (journal.isReferenced(u.uploadId)) {
       journal.abandonedDone(u.uploadId);
@@ -35,8 +36,10 @@ export async function abortAbandoned(journal: Journal, target: JanitorTarget): P
       // trouble: keep it for the next run.
       const kind = classify(error);
       if (isGone(error) || kind === 'permanent') journal.abandonedDone(u.uploadId);
+      else clean = false;
     }
   }
+  return clean;
 }
 
 /**

@@ -474,10 +474,20 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
   }
 
   let janitorRunning: Promise<void> | undefined;
+  /** journal.abandonCount() when the last pass for the current target left nothing behind. */
+  let janitorCleanAt: number | undefined;
   function janitor(): Promise<void> {
     const t = target;
     if (!t || stopped) return Promise.resolve();
-    janitorRunning ??= abortAbandoned(journal, t).finally(() => (janitorRunning = undefined));
+    if (janitorRunning) return janitorRunning;
+    // Nothing abandoned since a pass that left nothing: no query after every finished transfer.
+    const mark = journal.abandonCount();
+    if (janitorCleanAt === mark) return Promise.resolve();
+    janitorRunning = abortAbandoned(journal, t)
+      .then((clean) => {
+        if (clean && target === t) janitorCleanAt = mark;
+      })
+      .finally(() => (janitorRunning = undefined));
     return janitorRunning;
   }
 
@@ -521,6 +531,7 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
     setTarget(next) {
       const prev = target;
       target = next;
+      janitorCleanAt = undefined;
       for (const r of runtimes.values()) {
         r.blocked = false;
         if (r.waitingFor === 'sign-in') r.waitingFor = undefined;
