@@ -22,41 +22,53 @@ export async function uploadCommand(paths: string[], options: UploadOptions, glo
       throw new Error('Not signed in: run `hoist sign-in`, or set HOIST_USERNAME and HOIST_PASSWORD for this run.');
     }
     const { ids } = await engine['transfers.add']({ paths, ...(options.to ? { to: options.to } : {}) });
+    // Our transfers' latest views, kept up to date from the pushed events alone: no re-listing of
+    // every transfer on each event.
     const mine = new Set(ids);
+    const ours = new Map<string, Transfer>();
+    for (const t of await engine['transfers.list']({ filter: 'all' })) if (mine.has(t.id)) ours.set(t.id, t);
     const outcome = await new Promise<{ transfers: Transfer[]; signInNeeded: boolean }>((resolve) => {
-      const check = (changed: Transfer[]) => {
-        const relevant = changed.filter((t) => mine.has(t.id));
-        if (relevant.length > 0) progress?.update(relevant);
-        void engine['transfers.list']({ filter: 'all' }).then((all) => {
-          const ours = all.filter((t) => mine.has(t.id));
-          if (ours.length === mine.size && ours.every((t) => finished.has(t.state))) done(ours, false);
-        });
-      };
-      const done = (transfers: Transfer[], signInNeeded: boolean) => {
+      const allFinished = () => ids.every((id) => {
+        const t = ours.get(id);
+        return t === undefined || finished.has(t.state); // gone from the list: cancelled elsewhere
+      });
+      const done = (signInNeeded: boolean) => {
         stopTransfers();
+        stopRemoved();
         stopSession();
-        resolve({ transfers, signInNeeded });
+        resolve({ transfers: ids.map((id) => ours.get(id)).filter((t): t is Transfer => t !== undefined), signInNeeded });
       };
-      const stopTransfers = engine.events.on('transfers.changed', ({ transfers }) => check(transfers));
+      const stopTransfers = engine.events.on('transfers.changed', ({ transfers }) => {
+        const relevant = transfers.filter((t) => mine.has(t.id));
+        if (relevant.length === 0) return;
+        for (const t of relevant) ours.set(t.id, t);
+        progress?.update(relevant);
+        if (allFinished()) done(false);
+      });
+      const stopRemoved = engine.events.on('transfers.removed', ({ ids: removed }) => {
+        for (const id of removed) ours.delete(id);
+        if (allFinished()) done(false);
+      });
       const stopSession = engine.events.on('session', (view) => {
         // Without a window there is no one to sign in: stop, keeping everything journaled.
-        if (view.state === 'needs-sign-in' || view.state === 'signed-out') {
-          void engine['transfers.list']({ filter: 'all' }).then((all) => done(all.filter((t) => mine.has(t.id)), true));
-        }
+        if (view.state === 'needs-sign-in' || view.state === 'signed-out') done(true);
       });
-      void engine['transfers.list']({ filter: 'all' }).then((all) => check(all));
+      progress?.update([...ours.values()]);
+      if (allFinished()) done(false);
     });
     progress?.stop();
     const failed = outcome.transfers.filter((t) => t.state !== 'done');
+    const cancelled = ids.length - outcome.transfers.length;
     if (options.json) {
       const report = outcome.transfers.map((t) => ({ id: t.id, source: t.sourcePath, destination: t.destination, size: t.size, state: t.state, ...(t.error ? { error: t.error } : {}) }));
-      process.stdout.write(`${JSON.stringify({ ok: failed.length === 0 && !outcome.signInNeeded, transfers: report }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ ok: failed.length === 0 && cancelled === 0 && !outcome.signInNeeded, transfers: report, ...(cancelled > 0 ? { cancelled } : {}) }, null, 2)}\n`);
     } else {
       for (const t of failed) process.stderr.write(`not uploaded: ${t.sourcePath}: ${t.error?.message ?? t.state}\n`);
       if (outcome.signInNeeded) process.stderr.write('Your session has ended: run `hoist sign-in`, then `hoist upload` again to continue.\n');
-      process.stderr.write(`${outcome.transfers.length - failed.length} of ${outcome.transfers.length} uploaded and verified.\n`);
+      if (cancelled > 0) process.stderr.write(`${cancelled} cancelled.\n`);
+      process.stderr.write(`${outcome.transfers.length - failed.length} of ${ids.length} uploaded and verified.\n`);
     }
-    return failed.length === 0 && !outcome.signInNeeded ? 0 : 1;
+    return failed.length === 0 && cancelled === 0 && !outcome.signInNeeded ? 0 : 1;
   } finally {
     progress?.stop();
     await context.close();

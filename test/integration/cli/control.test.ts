@@ -68,6 +68,23 @@ it('pauses and resumes a running upload from another process', async () => {
   expect(await env.objectSha256(`${identityPrefix}/steered.bin`)).toBe(sha256(content));
 });
 
+it('cancels a running upload from another process, and the upload says so and exits non-zero', async () => {
+  const data = path.join(work, 'state-cancel');
+  await mkdir(data, { recursive: true });
+  await writeFile(path.join(data, 'settings.json'), JSON.stringify({ bandwidthLimit: 1024 * 1024 }));
+  const file = path.join(work, 'cancelled.bin');
+  await writeFile(file, randomBytes(12 * 1024 * 1024));
+
+  const upload = start(['--data', data, '--broker', env.stack.brokerUrl, 'upload', file]);
+  await expect.poll(async () => (await status(data))?.transfers[0]?.bytesDone ?? 0, { timeout: 30_000, interval: 300 }).toBeGreaterThan(0);
+  const cancel = await start(['--data', data, 'cancel', '--all']).result;
+  expect(cancel.code, cancel.stderr).toBe(0);
+  const finished = await upload.result;
+  expect(finished.code).not.toBe(0);
+  expect(finished.stderr).toMatch(/1 cancelled/);
+  expect(await env.listKeys('uploads/')).not.toContainEqual(expect.stringContaining('cancelled.bin'));
+});
+
 it('says plainly when no Hoist is running', async () => {
   const r = await start(['--data', path.join(work, 'nothing-here'), 'status']).result;
   expect(r.code).toBe(3);
