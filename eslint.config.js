@@ -96,7 +96,6 @@ export default tseslint.config(
   // The window: browser only.
   {
     files: ['renderer/**'],
-    ignores: ['renderer/vite.config.ts'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
       'no-restricted-imports': restrictImports({
