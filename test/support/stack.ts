@@ -1,10 +1,11 @@
 // A local stack (local cloud + broker) on random ports in a temp folder, and an admin S3 client
 // to check what really landed in the bucket.
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { listKeys, objectSha256 } from './bucket.js';
 import { silentLogger } from '../../server/broker/logger.js';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../server/local-stack/index.js';
 
@@ -31,27 +32,8 @@ export async function startTestStack(options: Partial<LocalStackOptions> = {}): 
     stack,
     dir,
     admin,
-    async objectSha256(key) {
-      try {
-        const object = await admin.send(new GetObjectCommand({ Bucket: stack.bucket, Key: key }));
-        const hash = createHash('sha256');
-        for await (const chunk of object.Body as AsyncIterable<Uint8Array>) hash.update(chunk);
-        return hash.digest('hex');
-      } catch (error) {
-        if ((error as Error).name === 'NoSuchKey') return undefined;
-        throw error;
-      }
-    },
-    async listKeys(prefix) {
-      const keys: string[] = [];
-      let token: string | undefined;
-      do {
-        const page = await admin.send(new ListObjectsV2Command({ Bucket: stack.bucket, Prefix: prefix, ContinuationToken: token }));
-        keys.push(...(page.Contents ?? []).map((o) => o.Key!));
-        token = page.NextContinuationToken;
-      } while (token);
-      return keys;
-    },
+    objectSha256: (key) => objectSha256(admin, stack.bucket, key),
+    listKeys: (prefix) => listKeys(admin, stack.bucket, prefix),
     async close() {
       admin.destroy();
       await stack.close();

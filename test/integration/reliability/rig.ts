@@ -2,19 +2,19 @@
 // than startLocalStack) so that each can be restarted on the same port and data folder, the role policy
 // can be swapped, and clients reach S3 through the fault proxy (the broker advertises the proxy).
 // Cognito calls go to the cloud directly: its port is fixed, so they survive a cloud restart.
-import { ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { createS3Client } from '../../../electron/engine/transfers/s3-client.js';
 import { startBroker, type RunningBroker } from '../../../server/broker/index.js';
 import { silentLogger } from '../../../server/broker/logger.js';
 import { hashPassword } from '../../../server/broker/passwords.js';
 import { SqliteUserStore } from '../../../server/broker/sqlite-store.js';
 import { startLocalCloud, type LocalCloud } from '../../../server/local-cloud/index.js';
+import { listKeys, objectSha256, openUploads } from '../../support/bucket.js';
 import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy.js';
 
 export const MiB = 1024 * 1024;
@@ -112,31 +112,9 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
       if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
       broker = await startOurBroker();
     },
-    async objectSha256(key) {
-      try {
-        const object = await admin.send(new GetObjectCommand({ Bucket: cloud.bucket, Key: key }));
-        const hash = createHash('sha256');
-        for await (const chunk of object.Body as AsyncIterable<Uint8Array>) hash.update(chunk);
-        return hash.digest('hex');
-      } catch (error) {
-        if ((error as Error).name === 'NoSuchKey') return undefined;
-        throw error;
-      }
-    },
-    async listKeys(prefix) {
-      const keys: string[] = [];
-      let token: string | undefined;
-      do {
-        const page = await admin.send(new ListObjectsV2Command({ Bucket: cloud.bucket, Prefix: prefix, ContinuationToken: token }));
-        keys.push(...(page.Contents ?? []).map((o) => o.Key!));
-        token = page.NextContinuationToken;
-      } while (token);
-      return keys.sort();
-    },
-    async openUploads(prefix) {
-      const res = await admin.send(new ListMultipartUploadsCommand({ Bucket: cloud.bucket, Prefix: prefix }));
-      return (res.Uploads ?? []).map((u) => `${u.Key}#${u.UploadId}`);
-    },
+    objectSha256: (key) => objectSha256(admin, cloud.bucket, key),
+    listKeys: (prefix) => listKeys(admin, cloud.bucket, prefix),
+    openUploads: (prefix) => openUploads(admin, cloud.bucket, prefix),
     async close() {
       admin.destroy();
       await broker.close();

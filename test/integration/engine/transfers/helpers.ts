@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Settings } from '../../../../electron/common/contract.js';
 import { createS3Client } from '../../../../electron/engine/transfers/s3-client.js';
 import { startLocalCloud } from '../../../../server/local-cloud/index.js';
@@ -55,10 +55,7 @@ export async function objectSha256(s3: S3Client, bucket: string, key: string): P
   return { sha: sha256(bytes), size: bytes.length };
 }
 
-export async function incompleteUploads(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
-  const res = await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix }));
-  return (res.Uploads ?? []).map((u) => `${u.Key}#${u.UploadId}`);
-}
+export { openUploads as incompleteUploads } from '../../../support/bucket.js';
 
 export function testSettings(overrides: Partial<Settings> = {}): Settings {
   return { filesInParallel: 3, partsInParallel: 3, bandwidthLimit: null, stabilityWindowMs: 0, ignorePatterns: [], startAtLogin: false, ...overrides };

@@ -1,0 +1,35 @@
+// What really landed in a bucket, read with admin credentials: object digests, key listings and
+// multipart uploads still open. Shared by every suite that checks results in the local cloud.
+import { GetObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
+
+/** sha256 hex of an object (streamed), or undefined when it does not exist. */
+export async function objectSha256(s3: S3Client, bucket: string, key: string): Promise<string | undefined> {
+  try {
+    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const hash = createHash('sha256');
+    for await (const chunk of object.Body as AsyncIterable<Uint8Array>) hash.update(chunk);
+    return hash.digest('hex');
+  } catch (error) {
+    if ((error as Error).name === 'NoSuchKey') return undefined;
+    throw error;
+  }
+}
+
+/** Every key under a prefix, all pages, sorted. */
+export async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+    keys.push(...(page.Contents ?? []).map((o) => o.Key!));
+    token = page.NextContinuationToken;
+  } while (token);
+  return keys.sort();
+}
+
+/** Multipart uploads still open under a prefix, as "key#uploadId". */
+export async function openUploads(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
+  const res = await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix }));
+  return (res.Uploads ?? []).map((u) => `${u.Key}#${u.UploadId}`);
+}
