@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { startBroker, type Logger } from '../broker/index.js';
+import { startBroker, type BrokerOptions, type Logger } from '../broker/index.js';
 import { hashPassword, verifyPassword } from '../broker/passwords.js';
 import { SqliteUserStore } from '../broker/sqlite-store.js';
 import type { UserStore } from '../broker/store.js';
@@ -50,6 +50,18 @@ export interface LocalStack extends LocalStackInfo {
 
 const HOST = '127.0.0.1';
 
+/** How a broker reaches this local cloud's Cognito: its pool, provider, endpoint and developer keys. */
+export function brokerCognitoFor(cloud: LocalCloud, tokenLifetimeSeconds = 900): BrokerOptions['cognito'] {
+  return {
+    region: cloud.region,
+    identityPoolId: cloud.identityPoolId,
+    developerProviderName: cloud.developerProviderName,
+    tokenDurationSeconds: tokenLifetimeSeconds,
+    endpoint: cloud.cognitoEndpoint,
+    credentials: cloud.developerCredentials,
+  };
+}
+
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const cloud = await startLocalCloud({
@@ -68,14 +80,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       port: options.port ?? 0,
       store,
       bucket: cloud.bucket,
-      cognito: {
-        region: cloud.region,
-        identityPoolId: cloud.identityPoolId,
-        developerProviderName: cloud.developerProviderName,
-        tokenDurationSeconds: options.tokenLifetimeSeconds ?? 900,
-        endpoint: cloud.cognitoEndpoint,
-        credentials: cloud.developerCredentials,
-      },
+      cognito: brokerCognitoFor(cloud, options.tokenLifetimeSeconds),
       endpoints: { cognitoIdentity: cloud.cognitoEndpoint, s3: s3Endpoint },
       ...(options.logger ? { logger: options.logger } : {}),
     });

@@ -14,6 +14,7 @@ import { silentLogger } from '../../../server/broker/logger.js';
 import { hashPassword } from '../../../server/broker/passwords.js';
 import { SqliteUserStore } from '../../../server/broker/sqlite-store.js';
 import { startLocalCloud, type LocalCloud } from '../../../server/local-cloud/index.js';
+import { brokerCognitoFor } from '../../../server/local-stack/index.js';
 import { listKeys, objectSha256, openUploads } from '../../support/bucket.js';
 import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy.js';
 
@@ -80,14 +81,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
       port: brokerPort,
       dbPath: brokerDb,
       bucket: cloud.bucket,
-      cognito: {
-        region: cloud.region,
-        identityPoolId: cloud.identityPoolId,
-        developerProviderName: cloud.developerProviderName,
-        tokenDurationSeconds: options.tokenLifetimeSeconds ?? 900,
-        endpoint: cloud.cognitoEndpoint,
-        credentials: cloud.developerCredentials,
-      },
+      cognito: brokerCognitoFor(cloud, options.tokenLifetimeSeconds),
       endpoints: { cognitoIdentity: cloud.cognitoEndpoint, s3: proxy.url },
       logger: silentLogger,
     });
