@@ -12,7 +12,7 @@ import type { UploadContext } from './context.js';
 import { assertVersion, FileChangedError } from './file-version.js';
 import { planParts, type PlannedPart } from './plan.js';
 import { withRetries } from './request.js';
-import { multipartEtag, unquote, VerificationError } from './verify.js';
+import { assertStoredCrc32, multipartEtag, unquote, VerificationError } from './verify.js';
 
 export async function uploadMultipart(ctx: UploadContext): Promise<void> {
   const { uploadId, partSize } = await ensureUpload(ctx);
@@ -117,9 +117,7 @@ async function uploadPart(ctx: UploadContext, uploadId: string, part: PlannedPar
         );
         if (body.bytesRead() !== part.size) throw new FileChangedError(`${ctx.sourcePath} changed while it was being uploaded`);
         const ours = body.checksum();
-        if (res.ChecksumCRC32 !== undefined && res.ChecksumCRC32 !== ours) {
-          throw Object.assign(new VerificationError(`part ${part.number}: S3 stored CRC32 ${res.ChecksumCRC32}, we sent ${ours}`), { Code: 'BadDigest' });
-        }
+        assertStoredCrc32(res.ChecksumCRC32, ours, `part ${part.number}`);
         if (!res.ETag) throw new Error(`UploadPart ${part.number} returned no ETag`);
         // The part is only as good as the version it came from: check again after reading it.
         await assertVersion(ctx.sourcePath, ctx.version);

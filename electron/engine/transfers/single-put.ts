@@ -8,7 +8,7 @@ import { partBody, crc32Base64 } from './body.js';
 import type { UploadContext } from './context.js';
 import { assertVersion, FileChangedError } from './file-version.js';
 import { withRetries } from './request.js';
-import { VerificationError } from './verify.js';
+import { assertStoredCrc32 } from './verify.js';
 
 /** Up to this size a file is read into memory and sent from there (at most one such Buffer per request slot). */
 export const BUFFERED_PUT_MAX = 1024 * 1024;
@@ -40,9 +40,7 @@ export async function uploadSingle(ctx: UploadContext): Promise<void> {
         // The file shrank or grew under us: what went out is not the version we recorded.
         if (sent !== size) throw new FileChangedError(`${ctx.sourcePath} changed while it was being uploaded`);
         const ours = body.checksum();
-        if (res.ChecksumCRC32 !== undefined && res.ChecksumCRC32 !== ours) {
-          throw Object.assign(new VerificationError(`S3 stored CRC32 ${res.ChecksumCRC32}, we sent ${ours}`), { Code: 'BadDigest' });
-        }
+        assertStoredCrc32(res.ChecksumCRC32, ours, ctx.sourcePath);
       } catch (error) {
         ctx.onBytes(-body.bytesRead());
         throw body.error() ?? error;
@@ -83,9 +81,7 @@ async function uploadBuffered(ctx: UploadContext): Promise<void> {
         new PutObjectCommand({ Bucket: ctx.bucketName, Key: ctx.key, Body: data, ContentLength: size, ChecksumCRC32: checksum }),
         { abortSignal: ctx.signal },
       );
-      if (res.ChecksumCRC32 !== undefined && res.ChecksumCRC32 !== checksum) {
-        throw Object.assign(new VerificationError(`S3 stored CRC32 ${res.ChecksumCRC32}, we sent ${checksum}`), { Code: 'BadDigest' });
-      }
+      assertStoredCrc32(res.ChecksumCRC32, checksum, ctx.sourcePath);
     });
     ctx.onBytes(size);
   } finally {
