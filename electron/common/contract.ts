@@ -46,9 +46,14 @@ export const Transfer = z.object({
 export type Transfer = z.infer<typeof Transfer>;
 
 export const Totals = z.object({
+  /** Uploading or verifying now. */
   active: z.number().int().nonnegative(),
+  /** Waiting for a slot, the network or sign-in. */
   queued: z.number().int().nonnegative(),
   failed: z.number().int().nonnegative(),
+  done: z.number().int().nonnegative(),
+  /** Every transfer in the list, whatever its state (a window shows pages of them, not all). */
+  all: z.number().int().nonnegative(),
   bytesDone: z.number().nonnegative(),
   bytesTotal: z.number().nonnegative(),
   rate: z.number().nonnegative(),
@@ -117,7 +122,16 @@ export const commands = {
   },
   'session.signOut': { params: none, result: Session },
 
-  'transfers.list': { params: z.object({ filter: TransferFilter.optional() }).strict(), result: z.array(Transfer) },
+  /**
+   * Newest first (createdAt, then id, descending). With `limit`, one page of it: windows read the rows
+   * they show, never all of a 100,000-file folder. Without, every matching transfer (scripts, the CLI).
+   */
+  'transfers.list': {
+    params: z
+      .object({ filter: TransferFilter.optional(), offset: z.number().int().nonnegative().optional(), limit: z.number().int().min(1).max(5_000).optional() })
+      .strict(),
+    result: z.array(Transfer),
+  },
   'transfers.totals': { params: none, result: Totals },
   /** Queue local files and folders (Electron drop, CLI, headless path field). */
   'transfers.add': {
@@ -153,6 +167,11 @@ export const events = {
   'transfers.changed': z.object({ transfers: z.array(Transfer) }),
   /** Transfers that left the list (cancelled and forgotten, or history cleared). */
   'transfers.removed': z.object({ ids: z.array(id) }),
+  /**
+   * Many transfers changed at once (pause all, resume all, sign-in, sign-out): instead of sending each,
+   * the engine asks windows to read again the page they show. \`totals\` follows.
+   */
+  'transfers.invalidated': z.object({}).strict(),
   totals: Totals,
   session: Session,
   folders: z.object({ folders: z.array(Folder) }),

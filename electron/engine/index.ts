@@ -120,7 +120,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       return view;
     },
 
-    'transfers.list': async ({ filter }) => queue.list(filter),
+    'transfers.list': async ({ filter, offset, limit }) => queue.list(filter, { offset, limit }),
     'transfers.totals': async () => queue.totals(),
     'transfers.add': async ({ paths, to }) => {
       const known = queue.list('all');

@@ -32,7 +32,7 @@ export interface UploadTarget {
   refreshCredentials?: () => Promise<void>;
 }
 
-export type QueueEventName = 'transfers.changed' | 'transfers.removed' | 'totals';
+export type QueueEventName = 'transfers.changed' | 'transfers.removed' | 'transfers.invalidated' | 'totals';
 export type QueueEmit = <E extends QueueEventName>(event: E, payload: EventPayload<E>) => void;
 
 export interface TransferQueueDeps {
@@ -56,7 +56,8 @@ export interface TransferQueue {
   pauseAll(): Promise<void>;
   resumeAll(): void;
   clearHistory(): void;
-  list(filter?: TransferFilter): Transfer[];
+  /** Newest first; `page` cuts one window of it. */
+  list(filter?: TransferFilter, page?: { offset?: number; limit?: number }): Transfer[];
   totals(): Totals;
   /**
    * Resolves when nothing can make progress: no transfer running, and none queued that could start
@@ -107,6 +108,7 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
   const paused = new Set<string>();
   const active = new Set<string>();
   let failedCount = 0;
+  let doneCount = 0;
   const budget = new RequestBudget(() => {
     const s = deps.settings();
     return Math.max(s.filesInParallel, s.partsInParallel);
@@ -167,12 +169,14 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
     if (to === 'pending') pending.add(row.id);
     else if (to === 'paused') paused.add(row.id);
     else if (to === 'failed') failedCount++;
+    else doneCount++;
   }
 
   function unindex(id: string, from: Bucket): void {
     if (from === 'pending') pending.delete(id);
     else if (from === 'paused') paused.delete(id);
     else if (from === 'failed') failedCount--;
+    else doneCount--;
   }
 
   function dropRow(id: string): void {
@@ -254,7 +258,7 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
     for (const id of pending) add(id);
     for (const id of paused) add(id);
     const rate = totalMeter.rate(now());
-    const out: Totals = { active: activeCount, queued, failed: failedCount, bytesDone, bytesTotal, rate, pausedAll };
+    const out: Totals = { active: activeCount, queued, failed: failedCount, done: doneCount, all: rows.size, bytesDone, bytesTotal, rate, pausedAll };
     if (rate > 0) out.etaSeconds = (bytesTotal - bytesDone) / rate;
     return out;
   }
@@ -622,13 +626,16 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
       publisher.changed('');
     },
 
-    list(filter = 'all') {
-      const out: Transfer[] = [];
+    list(filter = 'all', page = {}) {
+      let out: Transfer[] = [];
       for (const row of rows.values()) {
         const v = view(row);
         if (filter === 'all' || (filter === 'done' && v.state === 'done') || (filter === 'failed' && v.state === 'failed')) out.push(v);
         else if (filter === 'active' && v.state !== 'done' && v.state !== 'failed') out.push(v);
       }
+      out.reverse().sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+      const offset = page.offset ?? 0;
+      if (offset > 0 || page.limit !== undefined) out = out.slice(offset, page.limit === undefined ? undefined : offset + page.limit);
       return out;
     },
 
