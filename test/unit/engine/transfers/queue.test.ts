@@ -70,7 +70,7 @@ describe('transfer queue (no network)', () => {
     expect(q.list('failed')).toHaveLength(3);
     expect(q.list('active')).toHaveLength(1);
     // journaled before add() returned: a second queue on the same database sees them
-    expect(open().list().map((t) => t.id)).toEqual(ids);
+    expect(open().list().map((t) => t.id).sort()).toEqual([...ids].sort());
   });
 
   it('is idle when signed out: nothing can make progress', async () => {
