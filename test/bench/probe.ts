@@ -8,7 +8,8 @@ import { createEngine } from '../../electron/engine/index.js';
 import { createLogger } from '../../electron/engine/log.js';
 
 export interface ProbeConfig {
-  mode: 'folder' | 'watch' | 'events';
+  /** idle: a bare engine, signed in with uploads paused and no folder (the baseline for the folder's RSS). */
+  mode: 'idle' | 'folder' | 'watch' | 'events';
   dataDir: string;
   brokerUrl: string;
   username: string;
@@ -21,6 +22,7 @@ export interface ProbeConfig {
 
 export type ProbeMessage =
   | { type: 'reconciled'; ms: number; transfers: number }
+  | { type: 'ready' }
   | { type: 'watching' }
   | { type: 'events'; queued: number; seconds: number; events: number; transfersInEvents: number }
   | { type: 'error'; message: string };
@@ -39,13 +41,20 @@ const engine = await createEngine({
 process.on('SIGTERM', () => {
   void engine.close().finally(() => process.exit(0));
 });
+// Live until the parent stops it (as the app lives until quit), even when nothing else is pending: a bare
+// engine with uploads paused has no timer or watcher of its own.
+setInterval(() => {}, 1 << 30);
 
 try {
   await engine['settings.update'](config.settings);
   const session = await engine['session.signIn']({ username: config.username, password: config.password });
   if (session.state !== 'signed-in') throw new Error(`sign-in ended in state ${session.state}`);
 
-  if (config.mode === 'folder') {
+  if (config.mode === 'idle') {
+    // Everything the folder probe does before it adds the folder, and nothing more.
+    await engine['transfers.pauseAll']({});
+    send({ type: 'ready' });
+  } else if (config.mode === 'folder') {
     // Nothing uploads: the figure is the scan and the queueing of every file, then the idle engine.
     await engine['transfers.pauseAll']({});
     const start = performance.now();

@@ -1,6 +1,9 @@
-// `npm run bench [-- --quick | --smoke] [--out FILE] [--json FILE] [--keep]`: Hoist (the `hoist upload`
-// command line) against rclone and awscli on the same local cloud, then engine-only and local-cloud
-// figures (issue 8). Writes a markdown report (default test/bench/results/<date>[-quick].md).
+// `npm run bench [-- --quick | --smoke] [--only folder] [--out FILE] [--json FILE] [--keep]`: Hoist (the
+// `hoist upload` command line) against rclone and awscli on the same local cloud, then engine-only and
+// local-cloud figures (issue 8). Writes a markdown report (default test/bench/results/<date>[-quick].md).
+// `--only folder` runs only the watched-folder figures (the bare engine's idle RSS, then time to
+// reconciled and idle RSS/CPU with the profile's folder: 100,000 files in the full profile, 10,000 with
+// --quick, 100 with --smoke) and prints them; it writes a file only when given --out / --json.
 // Depends on the CLI, the engine (through test/bench/probe.ts) and the local stack (test/bench/stack-child.ts).
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -87,8 +90,12 @@ const profiles: Record<Mode, Profile> = {
 
 // ---------- options ----------
 
-function parseArgs(argv: string[]): { mode: Mode; out?: string; json?: string; keep: boolean } {
+type Part = 'folder';
+const parts: Part[] = ['folder'];
+
+function parseArgs(argv: string[]): { mode: Mode; only?: Part; out?: string; json?: string; keep: boolean } {
   let mode: Mode = 'full';
+  let only: Part | undefined;
   let out: string | undefined;
   let json: string | undefined;
   let keep = false;
@@ -96,13 +103,17 @@ function parseArgs(argv: string[]): { mode: Mode; out?: string; json?: string; k
     const a = argv[i];
     if (a === '--quick') mode = 'quick';
     else if (a === '--smoke') mode = 'smoke';
-    else if (a === '--out') out = argv[++i];
+    else if (a === '--only') {
+      const part = argv[++i];
+      if (!parts.includes(part as Part)) throw new Error(`--only: expected one of ${parts.join(', ')}, not ${part ?? 'nothing'}`);
+      only = part as Part;
+    } else if (a === '--out') out = argv[++i];
     else if (a === '--json') json = argv[++i];
     else if (a === '--keep') keep = true;
-    else throw new Error(`unknown option ${a} (expected --quick, --smoke, --out FILE, --json FILE, --keep)`);
+    else throw new Error(`unknown option ${a} (expected --quick, --smoke, --only folder, --out FILE, --json FILE, --keep)`);
   }
-  if (!out && mode !== 'smoke') out = path.join(repo, 'test/bench/results', `${new Date().toISOString().slice(0, 10)}${mode === 'quick' ? '-quick' : ''}.md`);
-  return { mode, keep, ...(out ? { out } : {}), ...(json ? { json } : {}) };
+  if (!out && mode !== 'smoke' && !only) out = path.join(repo, 'test/bench/results', `${new Date().toISOString().slice(0, 10)}${mode === 'quick' ? '-quick' : ''}.md`);
+  return { mode, keep, ...(only ? { only } : {}), ...(out ? { out } : {}), ...(json ? { json } : {}) };
 }
 
 // ---------- data ----------
@@ -336,7 +347,8 @@ interface EngineFigures {
   startup: { wallS: number; cpuS: number; peakRssMiB: number };
   rss: { fileBytes: number; peakRssMiB: number; wallS: number };
   kill: { fileBytes: number; partsBeforeKill: number; resentBytes: number; resentParts: number; overheadBytes: number; inFlightBound: number; uploadIds: number };
-  folder: { files: number; reconciledS: number; peakRssMiB: number; idleRssMiB: number; idleCpuS: number; idleSeconds: number };
+  /** baselineRssMiB: a bare engine (signed in, uploads paused, no folder), read as long after it is ready as idleRssMiB after reconciled. */
+  folder: { files: number; reconciledS: number; peakRssMiB: number; idleRssMiB: number; idleCpuS: number; idleSeconds: number; baselineRssMiB: number };
   latency: { samples: number[]; p50: number; p95: number; stabilityWindowMs: number };
   events: { queued: number; seconds: number; perSecond: number; transfersPerEvent: number };
 }
@@ -381,6 +393,54 @@ async function stopProbe(child: ChildProcess): Promise<void> {
   child.kill('SIGTERM');
   await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
   if (child.exitCode === null) child.kill('SIGKILL');
+}
+
+/** How long after reconciled (and after the bare engine is ready) its resident set is read. */
+const SETTLE_MS = 5000;
+
+/**
+ * The watched-folder figures: first a bare engine (signed in, uploads paused, no folder) for a baseline,
+ * then a big folder: time until every file is queued (uploads paused), then the idle engine.
+ */
+async function folderFigures(ctx: Ctx, profile: Profile, dataDir: string, log: (s: string) => void): Promise<EngineFigures['folder']> {
+  const { brokerUrl } = ctx.stack.info;
+  const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  const bareProbe = startProbe({ mode: 'idle', dataDir: await hoistDataDir(ctx), brokerUrl, ...USER, settings: {}, dir: '', count: 0 });
+  let baselineRssMiB: number;
+  try {
+    await bareProbe.next('ready', 120_000);
+    await wait(SETTLE_MS);
+    baselineRssMiB = processRss(bareProbe.child.pid!).rssMiB;
+  } finally {
+    await stopProbe(bareProbe.child);
+  }
+  log(`  bare engine: idle ${baselineRssMiB.toFixed(0)} MiB`);
+
+  const folderDir = path.join(dataDir, 'folder');
+  const folderProbe = startProbe({ mode: 'folder', dataDir: await hoistDataDir(ctx), brokerUrl, ...USER, settings: {}, dir: folderDir, count: profile.folderFiles });
+  let folder: EngineFigures['folder'];
+  try {
+    const reconciled = await folderProbe.next('reconciled', 60 * 60_000);
+    const peakRssMiB = processRss(folderProbe.child.pid!).peakMiB;
+    await wait(SETTLE_MS);
+    const cpu0 = processCpuSeconds(folderProbe.child.pid!);
+    await wait(profile.idleSeconds * 1000);
+    const idleCpuS = processCpuSeconds(folderProbe.child.pid!) - cpu0;
+    folder = {
+      files: profile.folderFiles,
+      reconciledS: reconciled.ms / 1000,
+      peakRssMiB,
+      idleRssMiB: processRss(folderProbe.child.pid!).rssMiB,
+      idleCpuS,
+      idleSeconds: profile.idleSeconds,
+      baselineRssMiB,
+    };
+  } finally {
+    await stopProbe(folderProbe.child);
+  }
+  log(`  folder: ${folder.files} files reconciled in ${folder.reconciledS.toFixed(1)} s, peak ${folder.peakRssMiB.toFixed(0)} MiB, idle ${folder.idleRssMiB.toFixed(0)} MiB (bare engine ${folder.baselineRssMiB.toFixed(0)} MiB), ${folder.idleCpuS.toFixed(2)} s CPU in ${folder.idleSeconds} s`);
+  return folder;
 }
 
 async function engineOnly(ctx: Ctx, profile: Profile, dataDir: string, log: (s: string) => void): Promise<EngineFigures> {
@@ -437,22 +497,7 @@ async function engineOnly(ctx: Ctx, profile: Profile, dataDir: string, log: (s: 
   };
   log(`  kill -9: ${(kill.resentBytes / MiB).toFixed(1)} MiB in ${kill.resentParts} parts re-sent (${partsBeforeKill} parts done at the kill)`);
 
-  // A big folder: time until every file is queued (uploads paused), then the idle engine.
-  const folderDir = path.join(dataDir, 'folder');
-  const folderProbe = startProbe({ mode: 'folder', dataDir: await hoistDataDir(ctx), brokerUrl, ...USER, settings: {}, dir: folderDir, count: profile.folderFiles });
-  let folder: EngineFigures['folder'];
-  try {
-    const reconciled = await folderProbe.next('reconciled', 60 * 60_000);
-    const peakRssMiB = processRss(folderProbe.child.pid!).peakMiB;
-    await wait(5000);
-    const cpu0 = processCpuSeconds(folderProbe.child.pid!);
-    await wait(profile.idleSeconds * 1000);
-    const idleCpuS = processCpuSeconds(folderProbe.child.pid!) - cpu0;
-    folder = { files: profile.folderFiles, reconciledS: reconciled.ms / 1000, peakRssMiB, idleRssMiB: processRss(folderProbe.child.pid!).rssMiB, idleCpuS, idleSeconds: profile.idleSeconds };
-  } finally {
-    await stopProbe(folderProbe.child);
-  }
-  log(`  folder: ${folder.files} files reconciled in ${folder.reconciledS.toFixed(1)} s, idle ${folder.idleRssMiB.toFixed(0)} MiB, ${folder.idleCpuS.toFixed(2)} s CPU in ${folder.idleSeconds} s`);
+  const folder = await folderFigures(ctx, profile, dataDir, log);
 
   // Change-to-upload-started: a new file in a watched folder until its PUT reaches the local cloud.
   const watchDir = path.join(ctx.work, 'watched');
@@ -583,7 +628,7 @@ function buildReport(mode: Mode, profile: Profile, workloads: WorkloadResult[], 
   lines.push(`| Peak RSS uploading ${f(e.rss.fileBytes / MiB, 0)} MiB | ${f(e.rss.peakRssMiB, 0)} MiB | \`hoist upload\`, GNU time max RSS; took ${f(e.rss.wallS, 1)} s |`);
   lines.push(`| Re-sent after kill -9 mid-upload | ${f(e.kill.resentBytes / MiB, 1)} MiB | ${f(e.kill.fileBytes / MiB, 0)} MiB file killed after ${e.kill.partsBeforeKill} parts were stored; every UploadPart attempt except the one kept per part in the completed upload (${e.kill.resentParts} parts; attempts cut off by the kill count with the bytes that arrived); ${e.kill.uploadIds} multipart upload id(s); body framing on the kept parts ${f(e.kill.overheadBytes / 1024, 0)} KiB, not counted; bound ${CONCURRENCY} × ${PART / MiB} MiB |`);
   lines.push(`| ${e.folder.files.toLocaleString('en-US')}-file folder: time to reconciled | ${f(e.folder.reconciledS, 1)} s | uploads paused, until the folder is watching and every file is a transfer; peak RSS ${f(e.folder.peakRssMiB, 0)} MiB |`);
-  lines.push(`| … idle RSS | ${f(e.folder.idleRssMiB, 0)} MiB | 5 s after reconciled |`);
+  lines.push(`| … idle RSS | ${f(e.folder.idleRssMiB, 0)} MiB | ${SETTLE_MS / 1000} s after reconciled; the bare engine (signed in, no folder) idles at ${f(e.folder.baselineRssMiB, 0)} MiB, so the folder costs ${f(e.folder.idleRssMiB - e.folder.baselineRssMiB, 0)} MiB |`);
   lines.push(`| … idle CPU | ${f(e.folder.idleCpuS, 2)} s in ${e.folder.idleSeconds} s | /proc/<pid>/stat utime+stime |`);
   lines.push(`| Change-to-upload-started p50 / p95 | ${f(e.latency.p50, 0)} / ${f(e.latency.p95, 0)} ms | new 1 KiB file in a watched folder until its PUT arrives; ${e.latency.samples.length} samples; stability window ${e.latency.stabilityWindowMs} ms |`);
   lines.push(`| Progress events per second | ${f(e.events.perSecond, 1)} /s | \`transfers.changed\` on the engine bus with ${e.events.queued.toLocaleString('en-US')} transfers active, over ${f(e.events.seconds, 1)} s; ${f(e.events.transfersPerEvent, 1)} transfers per event |`);
@@ -610,11 +655,51 @@ function buildReport(mode: Mode, profile: Profile, workloads: WorkloadResult[], 
 
 // ---------- main ----------
 
+/** `--only folder`: the watched-folder figures alone, printed as a table (to --out / --json if given). */
+async function onlyFolder(options: ReturnType<typeof parseArgs>, profile: Profile, log: (s: string) => void): Promise<void> {
+  const work = await mkdtemp(path.join(os.tmpdir(), 'hoist-bench-'));
+  let stack: StackHandle | undefined;
+  try {
+    log(`bench (${options.mode}, folder only): generating ${profile.folderFiles} files in ${work}`);
+    const dataDir = path.join(work, 'data');
+    makeFiles(path.join(dataDir, 'folder'), profile.folderFiles, 64);
+    stack = await startStack(path.join(work, 'stack'));
+    const ctx: Ctx = { work, stack, peerEnv: {}, runId: 0 };
+    log('engine only (folder):');
+    const folder = await folderFigures(ctx, profile, dataDir, log);
+    const mach = machine();
+    const markdown = [
+      `# Hoist benchmark — ${new Date().toISOString().slice(0, 10)} (${options.mode}, folder only)`,
+      '',
+      `Machine: ${mach.cpu}, ${mach.memory} RAM, ${mach.os}. Node ${mach.node}; Hoist ${(mach.hoist ?? '').split(' ')[0]}.`,
+      '',
+      '| Figure | Value | Notes |',
+      '|---|---:|---|',
+      `| Bare engine idle RSS | ${f(folder.baselineRssMiB, 0)} MiB | signed in, uploads paused, no folder; ${SETTLE_MS / 1000} s after ready |`,
+      `| ${folder.files.toLocaleString('en-US')}-file folder: time to reconciled | ${f(folder.reconciledS, 1)} s | uploads paused, until the folder is watching and every file is a transfer; peak RSS ${f(folder.peakRssMiB, 0)} MiB |`,
+      `| … idle RSS | ${f(folder.idleRssMiB, 0)} MiB | ${SETTLE_MS / 1000} s after reconciled; ${f(folder.idleRssMiB - folder.baselineRssMiB, 0)} MiB over the bare engine |`,
+      `| … idle CPU | ${f(folder.idleCpuS, 2)} s in ${folder.idleSeconds} s | /proc/<pid>/stat utime+stime |`,
+      '',
+    ].join('\n');
+    process.stdout.write(`${markdown}\n`);
+    if (options.out) {
+      mkdirSync(path.dirname(options.out), { recursive: true });
+      await writeFile(options.out, markdown);
+      log(`written to ${options.out}`);
+    }
+    if (options.json) await writeFile(options.json, JSON.stringify({ mode: options.mode, only: 'folder', machine: mach, folder }, null, 2));
+  } finally {
+    await stack?.stop();
+    if (!options.keep) await rm(work, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const profile = profiles[options.mode];
-  for (const bin of [TIME, '/usr/bin/rclone', '/usr/bin/aws']) if (!existsSync(bin)) throw new Error(`${bin} is required for the benchmark`);
   const log = (s: string) => process.stderr.write(`${s}\n`);
+  if (options.only === 'folder') return onlyFolder(options, profile, log);
+  for (const bin of [TIME, '/usr/bin/rclone', '/usr/bin/aws']) if (!existsSync(bin)) throw new Error(`${bin} is required for the benchmark`);
   // Measure the command line as it ships: built to plain JavaScript, not transpiled on every start.
   const build = spawnSync('npm', ['run', '--silent', 'build:main'], { cwd: repo, stdio: 'inherit' });
   if (build.status !== 0) throw new Error('npm run build:main failed');
