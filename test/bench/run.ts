@@ -4,7 +4,8 @@
 // `--only folder` runs only the watched-folder figures (the bare engine's idle RSS, then time to
 // reconciled and idle RSS/CPU with the profile's folder: 100,000 files in the full profile, 10,000 with
 // --quick, 100 with --smoke) and prints them; it writes a file only when given --out / --json.
-// Depends on the CLI, the engine (through test/bench/probe.ts) and the local stack (test/bench/stack-child.ts).
+// Depends on the CLI, the engine (through test/bench/probe.ts, built to plain JavaScript by test/bench/build.ts
+// and run with plain node, as the app runs it) and the local stack (test/bench/stack-child.ts).
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildBenchTools } from './build.js';
 import type { ProbeConfig, ProbeMessage } from './probe.js';
 import { median, percentile, processCpuSeconds, processRss, TIME, timed, type RunMeasure } from './measure.js';
 import type { FromStack, TimedEntry, ToStack } from './stack-child.js';
@@ -222,6 +224,8 @@ const tools: Tool[] = ['hoist', 'rclone', 'awscli'];
 
 interface Ctx {
   work: string;
+  /** The built probe (test/bench/build.ts): the engine as shipped, no TypeScript loader in the process measured. */
+  probe: string;
   stack: StackHandle;
   peerEnv: NodeJS.ProcessEnv;
   runId: number;
@@ -353,8 +357,8 @@ interface EngineFigures {
   events: { queued: number; seconds: number; perSecond: number; transfersPerEvent: number };
 }
 
-function startProbe(config: ProbeConfig): { child: ChildProcess; next: <T extends ProbeMessage['type']>(type: T, timeoutMs: number) => Promise<Extract<ProbeMessage, { type: T }>> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repo, 'test/bench/probe.ts')], {
+function startProbe(ctx: Ctx, config: ProbeConfig): { child: ChildProcess; next: <T extends ProbeMessage['type']>(type: T, timeoutMs: number) => Promise<Extract<ProbeMessage, { type: T }>> } {
+  const child = spawn(process.execPath, [ctx.probe], {
     cwd: repo,
     env: { ...hoistEnv(), BENCH_PROBE: JSON.stringify(config) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -406,7 +410,7 @@ async function folderFigures(ctx: Ctx, profile: Profile, dataDir: string, log: (
   const { brokerUrl } = ctx.stack.info;
   const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-  const bareProbe = startProbe({ mode: 'idle', dataDir: await hoistDataDir(ctx), brokerUrl, ...USER, settings: {}, dir: '', count: 0 });
+  const bareProbe = startProbe(ctx, { mode: 'idle', dataDir: await hoistDataDir(ctx), brokerUrl, ...USER, settings: {}, dir: '', count: 0 });
   let baselineRssMiB: number;
   try {
     await bareProbe.next('ready', 120_000);
@@ -418,7 +422,7 @@ async function folderFigures(ctx: Ctx, profile: Profile, dataDir: string, log: (
   log(`  bare engine: idle ${baselineRssMiB.toFixed(0)} MiB`);
 
   const folderDir = path.join(dataDir, 'folder');
-  const folderProbe = startProbe({ mode: 'folder', dataDir: await hoistDataDir(ctx), brokerUrl, ...USER, settings: {}, dir: folderDir, count: profile.folderFiles });
+  const folderProbe = startProbe(ctx, { mode: 'folder', dataDir: await hoistDataDir(ctx), brokerUrl, ...USER, settings: {}, dir: folderDir, count: profile.folderFiles });
   let folder: EngineFigures['folder'];
   try {
     const reconciled = await folderProbe.next('reconciled', 60 * 60_000);
@@ -502,7 +506,7 @@ async function engineOnly(ctx: Ctx, profile: Profile, dataDir: string, log: (s: 
   // Change-to-upload-started: a new file in a watched folder until its PUT reaches the local cloud.
   const watchDir = path.join(ctx.work, 'watched');
   mkdirSync(watchDir, { recursive: true });
-  const watchProbe = startProbe({ mode: 'watch', dataDir: await hoistDataDir(ctx), brokerUrl, ...USER, settings: { stabilityWindowMs: profile.stabilityWindowMs }, dir: watchDir, count: 0 });
+  const watchProbe = startProbe(ctx, { mode: 'watch', dataDir: await hoistDataDir(ctx), brokerUrl, ...USER, settings: { stabilityWindowMs: profile.stabilityWindowMs }, dir: watchDir, count: 0 });
   const samples: number[] = [];
   try {
     await watchProbe.next('watching', 120_000);
@@ -521,7 +525,7 @@ async function engineOnly(ctx: Ctx, profile: Profile, dataDir: string, log: (s: 
   log(`  latency: p50 ${latency.p50} ms, p95 ${latency.p95} ms (stability window ${profile.stabilityWindowMs} ms)`);
 
   // Progress events reaching a subscriber with many transfers queued.
-  const eventsProbe = startProbe({ mode: 'events', dataDir: await hoistDataDir(ctx), brokerUrl, ...USER, settings: {}, dir: path.join(dataDir, 'events'), count: profile.eventSeconds });
+  const eventsProbe = startProbe(ctx, { mode: 'events', dataDir: await hoistDataDir(ctx), brokerUrl, ...USER, settings: {}, dir: path.join(dataDir, 'events'), count: profile.eventSeconds });
   let events: EngineFigures['events'];
   try {
     const m = await eventsProbe.next('events', 30 * 60_000);
@@ -644,6 +648,7 @@ function buildReport(mode: Mode, profile: Profile, workloads: WorkloadResult[], 
     '## Methods',
     '',
     `- Client figures: each command runs under \`${TIME} -f '%e %U %S %M'\` (GNU time: user+sys CPU and max RSS from the child's rusage, which includes waited-for descendants); wall time is measured around the spawn. Hoist runs as \`node out/node/hoist.js upload\` (the built command line the \`hoist\` bin runs; built at the start of the benchmark), so its figures include node's start-up and loading the SDK.`,
+    '- Engine-only figures other than the command line\'s (folder, latency, events) come from test/bench/probe.ts, built like the `hoist` bin (esbuild: ES module, Node 20, dependencies external; test/bench/build.ts) and run with plain `node`: no TypeScript loader in the process measured. RSS and CPU are read from /proc/<pid>/status and /proc/<pid>/stat of that process.',
     '- Local cloud: its own process (test/bench/stack-child.ts); CPU seconds are utime+stime from /proc/<pid>/stat read before and after each run; request durations from the time each request arrived to the end of its response.',
     '- Kill -9: SIGKILL to the `hoist upload` process once a third of the parts are stored, then the same command on the same state folder; the figure sums the bytes the local cloud received for every UploadPart attempt of that key other than the one kept per part in the completed upload (attempts cut off by the kill count with what arrived).',
     '- Floor: `find … | xargs cat > /dev/null` and `xargs md5sum`, wall time, on the same (cached) files.',
@@ -655,16 +660,26 @@ function buildReport(mode: Mode, profile: Profile, workloads: WorkloadResult[], 
 
 // ---------- main ----------
 
+/**
+ * Builds the probe for this run into out/bench/<name of the work folder>/ (inside the repository, so its
+ * external dependencies load from node_modules; out/ is git-ignored; one folder per run, so runs at the same
+ * time do not rewrite each other's files). Removed with the work folder.
+ */
+async function buildProbe(work: string): Promise<{ probe: string }> {
+  return buildBenchTools(path.join(repo, 'out/bench', path.basename(work)));
+}
+
 /** `--only folder`: the watched-folder figures alone, printed as a table (to --out / --json if given). */
 async function onlyFolder(options: ReturnType<typeof parseArgs>, profile: Profile, log: (s: string) => void): Promise<void> {
   const work = await mkdtemp(path.join(os.tmpdir(), 'hoist-bench-'));
   let stack: StackHandle | undefined;
   try {
+    const { probe } = await buildProbe(work);
     log(`bench (${options.mode}, folder only): generating ${profile.folderFiles} files in ${work}`);
     const dataDir = path.join(work, 'data');
     makeFiles(path.join(dataDir, 'folder'), profile.folderFiles, 64);
     stack = await startStack(path.join(work, 'stack'));
-    const ctx: Ctx = { work, stack, peerEnv: {}, runId: 0 };
+    const ctx: Ctx = { work, probe, stack, peerEnv: {}, runId: 0 };
     log('engine only (folder):');
     const folder = await folderFigures(ctx, profile, dataDir, log);
     const mach = machine();
@@ -690,7 +705,10 @@ async function onlyFolder(options: ReturnType<typeof parseArgs>, profile: Profil
     if (options.json) await writeFile(options.json, JSON.stringify({ mode: options.mode, only: 'folder', machine: mach, folder }, null, 2));
   } finally {
     await stack?.stop();
-    if (!options.keep) await rm(work, { recursive: true, force: true });
+    if (!options.keep) {
+      await rm(work, { recursive: true, force: true });
+      await rm(path.join(repo, 'out/bench', path.basename(work)), { recursive: true, force: true });
+    }
   }
 }
 
@@ -707,6 +725,7 @@ async function main(): Promise<void> {
   let stack: StackHandle | undefined;
   const started = performance.now();
   try {
+    const { probe } = await buildProbe(work);
     log(`bench (${options.mode}): generating data in ${work}`);
     const dataDir = path.join(work, 'data');
     for (const w of profile.workloads) makeFiles(path.join(dataDir, w.id), w.files, w.size);
@@ -715,7 +734,7 @@ async function main(): Promise<void> {
     makeFiles(path.join(dataDir, 'folder'), profile.folderFiles, 64);
     makeFiles(path.join(dataDir, 'events'), profile.eventFiles, 64);
     stack = await startStack(path.join(work, 'stack'));
-    const ctx: Ctx = { work, stack, peerEnv: await peerEnvironment(work, stack), runId: 0 };
+    const ctx: Ctx = { work, probe, stack, peerEnv: await peerEnvironment(work, stack), runId: 0 };
     log('side by side:');
     const workloads = await sideBySide(ctx, profile, dataDir, log);
     log('engine only:');
@@ -731,7 +750,10 @@ async function main(): Promise<void> {
     if (options.json) await writeFile(options.json, JSON.stringify(report, null, 2));
   } finally {
     await stack?.stop();
-    if (!options.keep) await rm(work, { recursive: true, force: true });
+    if (!options.keep) {
+      await rm(work, { recursive: true, force: true });
+      await rm(path.join(repo, 'out/bench', path.basename(work)), { recursive: true, force: true });
+    }
   }
 }
 
