@@ -1,43 +1,46 @@
-// The window's copy of the engine's state, kept current by pushed events only (no polling): one full
-// read when a connection opens, then transfers.changed / transfers.removed / totals / session / folders.
-// Components read slices through useSyncExternalStore (see hooks.ts).
-import type { Folder, Session, Totals, Transfer } from '../../../electron/common/contract.js';
+// The window's copy of the engine's state, kept current by pushed events only (no polling): session,
+// totals and folders are read when a connection opens; transfers are read a page at a time as the list
+// shows them (TransferPages), never all at once. Events: totals / session / folders replace their
+// slice; transfers.changed / removed / invalidated go to the pages. Components read slices through
+// useSyncExternalStore (see hooks.ts).
+import type { Folder, Session, Totals, Transfer, TransferFilter } from '../../../electron/common/contract.js';
 import type { Connection, ConnectionStatus } from '../api/index.js';
+import { countOf } from '../features/transfers/filters.js';
+import { TransferPages } from './transferPages.js';
 
 export interface TransfersSnapshot {
-  /** Newest first. */
-  list: readonly Transfer[];
+  filter: TransferFilter;
+  /** Rows in the filtered list (the filter's count in totals). */
+  length: number;
+  /** Bumped whenever a row held changes. */
   version: number;
 }
-
-const newestFirst = (a: Transfer, b: Transfer) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1);
 
 export class EngineStore {
   session: Session | undefined;
   totals: Totals | undefined;
   folders: readonly Folder[] = [];
-  transfers: TransfersSnapshot = { list: [], version: 0 };
+  transfers: TransfersSnapshot = { filter: 'all', length: 0, version: 0 };
   status: ConnectionStatus;
-  private readonly byId = new Map<string, Transfer>();
+  private readonly pages: TransferPages;
   private readonly listeners = new Set<() => void>();
   private readonly offs: (() => void)[] = [];
-  private sortScheduled = false;
+  private frameScheduled = false;
 
   constructor(readonly connection: Connection) {
     const { client } = connection;
     this.status = connection.status();
+    this.pages = new TransferPages(
+      (filter, offset, limit) => client.call('transfers.list', { filter, offset, limit }),
+      () => this.scheduleFrame(),
+    );
     this.offs.push(
       client.on('session', (s) => this.set(() => (this.session = s))),
-      client.on('totals', (t) => this.set(() => (this.totals = t))),
+      client.on('totals', (t) => this.setTotals(t)),
       client.on('folders', ({ folders }) => this.set(() => (this.folders = folders))),
-      client.on('transfers.changed', ({ transfers }) => {
-        for (const t of transfers) this.byId.set(t.id, t);
-        this.scheduleSort();
-      }),
-      client.on('transfers.removed', ({ ids }) => {
-        for (const id of ids) this.byId.delete(id);
-        this.scheduleSort();
-      }),
+      client.on('transfers.changed', ({ transfers }) => this.pages.applyChanged(transfers)),
+      client.on('transfers.removed', ({ ids }) => this.pages.applyRemoved(ids)),
+      client.on('transfers.invalidated', () => this.pages.invalidate()),
       connection.onStatus((status) => {
         this.set(() => (this.status = status));
         if (status === 'open') void this.load();
@@ -46,29 +49,34 @@ export class EngineStore {
     void this.load();
   }
 
-  /** A full read; events keep it current afterwards. */
+  /** Reads session, totals and folders, and the transfer pages held; events keep them current. */
   async load(): Promise<void> {
     const { client } = this.connection;
+    this.pages.reload();
     try {
-      const [session, totals, folders, transfers] = await Promise.all([
-        client.call('session.get', {}),
-        client.call('transfers.totals', {}),
-        client.call('folders.list', {}),
-        client.call('transfers.list', {}),
-      ]);
-      this.byId.clear();
-      for (const t of transfers) this.byId.set(t.id, t);
+      const [session, totals, folders] = await Promise.all([client.call('session.get', {}), client.call('transfers.totals', {}), client.call('folders.list', {})]);
       this.set(() => {
         this.session = session;
-        this.totals = totals;
         this.folders = folders;
       });
-      this.scheduleSort();
+      this.setTotals(totals);
     } catch (err) {
       // A dropped connection retries on reconnect; anything else is worth a line in the console.
       if ((err as { code?: string }).code !== 'disconnected') console.error('could not read the engine state', err);
     }
   }
+
+  /** The row at `index` of the list shown, or undefined while its page is being read. */
+  transferAt = (index: number): Transfer | undefined => this.pages.at(index);
+
+  /** The rows the list has on screen: their pages are read (see TransferPages). */
+  showRows = (first: number, last: number): void => this.pages.setView(first, last);
+
+  /** Shows another filter: its first page is read, and its count comes from totals. */
+  showFilter = (filter: TransferFilter): void => {
+    this.pages.show(filter, countOf(filter, this.totals));
+    this.publishTransfers(); // the tab follows the click at once, not a frame later
+  };
 
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
@@ -82,7 +90,13 @@ export class EngineStore {
 
   dispose(): void {
     this.offs.forEach((off) => off());
+    this.pages.dispose();
     this.connection.close();
+  }
+
+  private setTotals(totals: Totals): void {
+    this.set(() => (this.totals = totals));
+    this.pages.setLength(countOf(this.pages.filter, totals));
   }
 
   private set(change: () => void): void {
@@ -90,14 +104,18 @@ export class EngineStore {
     this.listeners.forEach((l) => l());
   }
 
-  /** Bursts of events become one re-sort per frame, however many arrive. */
-  private scheduleSort(): void {
-    if (this.sortScheduled) return;
-    this.sortScheduled = true;
+  /** Bursts of transfer events become one new snapshot per frame, however many arrive. */
+  private scheduleFrame(): void {
+    if (this.frameScheduled) return;
+    this.frameScheduled = true;
     requestAnimationFrame(() => {
-      this.sortScheduled = false;
-      const list = [...this.byId.values()].sort(newestFirst);
-      this.set(() => (this.transfers = { list, version: this.transfers.version + 1 }));
+      this.frameScheduled = false;
+      this.publishTransfers();
     });
+  }
+
+  private publishTransfers(): void {
+    const { filter, length } = this.pages;
+    this.set(() => (this.transfers = { filter, length, version: this.transfers.version + 1 }));
   }
 }

@@ -1,10 +1,10 @@
-// The Transfers tab: drop zone, filters with counts, the virtualized list, and clear history.
-import { useMemo, useState } from 'react';
+// The Transfers tab: drop zone, filters with their counts (from totals, never by walking the list), the
+// paged list, and clear history.
 import type { TransferFilter } from '../../../../electron/common/contract.js';
-import { useClient, useTransfers } from '../../app/hooks.js';
+import { useClient, useStore, useTotals, useTransfers } from '../../app/hooks.js';
 import { Tabs } from '../../components/Tabs.js';
 import { DropZone } from './DropZone.js';
-import { matches } from './filters.js';
+import { countOf } from './filters.js';
 import { TransferList } from './TransferList.js';
 import type { DropState } from './useDropHandler.js';
 
@@ -16,32 +16,28 @@ const filterNames: { id: TransferFilter; label: string }[] = [
 ];
 
 export function TransfersView({ drop }: { drop: DropState }) {
-  const { list } = useTransfers();
+  const totals = useTotals();
+  const { filter, length } = useTransfers();
+  const { showFilter } = useStore();
   const client = useClient();
-  const [filter, setFilter] = useState<TransferFilter>('all');
-
-  const { shown, counts } = useMemo(() => {
-    const counts: Record<TransferFilter, number> = { all: list.length, active: 0, done: 0, failed: 0 };
-    for (const t of list) for (const f of ['active', 'done', 'failed'] as const) if (matches(f, t)) counts[f]++;
-    return { shown: filter === 'all' ? list : list.filter((t) => matches(filter, t)), counts };
-  }, [list, filter]);
+  const none = countOf('all', totals) === 0;
 
   return (
     <div className="transfers">
       <DropZone drop={drop} />
       <div className="toolbar">
-        <Tabs tabs={filterNames.map((f) => ({ ...f, count: counts[f.id] }))} current={filter} onChange={setFilter} label="Show transfers" idPrefix="filter-" />
-        <button type="button" className="link-button" disabled={counts.done === 0} onClick={() => void client.call('transfers.clearHistory', {})}>
+        <Tabs tabs={filterNames.map((f) => ({ ...f, count: countOf(f.id, totals) }))} current={filter} onChange={showFilter} label="Show transfers" idPrefix="filter-" />
+        <button type="button" className="link-button" disabled={countOf('done', totals) === 0} onClick={() => void client.call('transfers.clearHistory', {})}>
           Clear finished
         </button>
       </div>
-      {shown.length === 0 ? (
+      {length === 0 ? (
         <div className="empty" id={`filter-panel-${filter}`}>
-          <p>{list.length === 0 ? 'Nothing uploaded yet.' : 'Nothing here.'}</p>
-          {list.length === 0 && <p className="muted">Drop files or folders onto this window, or choose them above.</p>}
+          <p>{none ? 'Nothing uploaded yet.' : 'Nothing here.'}</p>
+          {none && <p className="muted">Drop files or folders onto this window, or choose them above.</p>}
         </div>
       ) : (
-        <TransferList id={`filter-panel-${filter}`} transfers={shown} label={`${filterNames.find((f) => f.id === filter)!.label} transfers`} />
+        <TransferList key={filter} id={`filter-panel-${filter}`} label={`${filterNames.find((f) => f.id === filter)!.label} transfers`} />
       )}
     </div>
   );
