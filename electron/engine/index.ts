@@ -123,18 +123,15 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     'transfers.list': async ({ filter, offset, limit }) => queue.list(filter, { offset, limit }),
     'transfers.totals': async () => queue.totals(),
     'transfers.add': async ({ paths, to }) => {
-      const known = queue.list('all');
-      const owners = new Map(known.map((t) => [t.destination, t.sourcePath] as const));
-      const { items, problems } = await expandPaths(paths, to, (destination) => owners.get(destination));
+      const { items, problems } = await expandPaths(paths, to, (destination) => queue.byDestination(destination)[0]?.sourcePath);
       for (const problem of problems) log.warn('not queued', { path: problem.path, reason: problem.message });
       if (items.length === 0 && problems.length > 0) throw new Error(problems.map((p) => `${path.basename(p.path)}: ${p.message}`).join('\n'));
       // The same file to the same place while its transfer is unfinished is that transfer, not a new
       // one: running `hoist upload` again after a crash continues instead of starting over.
-      const unfinished = new Map(known.filter((t) => !['done', 'cancelled'].includes(t.state)).map((t) => [`${t.sourcePath}\0${t.destination}`, t] as const));
       const ids: string[] = [];
       const fresh: typeof items = [];
       for (const item of items) {
-        const existing = unfinished.get(`${item.path}\0${item.destination}`);
+        const existing = queue.byDestination(item.destination).find((t) => t.sourcePath === item.path && t.state !== 'done' && t.state !== 'cancelled');
         if (!existing) fresh.push(item);
         else {
           ids.push(existing.id);

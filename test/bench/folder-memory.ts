@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
-import type { Settings, Transfer } from '../../electron/common/contract.js';
+import type { Settings } from '../../electron/common/contract.js';
 import { createEventBus } from '../../electron/engine/events.js';
 import { createFolderSync, type FolderQueue } from '../../electron/engine/folders/index.js';
 import { defaultWatcherFactory, watcherBackends, type Watcher, type WatcherFactory } from '../../electron/engine/folders/watcher.js';
@@ -68,12 +68,19 @@ const log = createLogger({ level: 'warn', sink: (line) => process.stderr.write(`
 let queue: FolderQueue & { stop?: () => Promise<void>; count: () => number };
 if (queueChoice === 'stub') {
   let n = 0;
-  queue = { add: (items) => items.map(() => (n++, randomUUID())), cancel: () => undefined, list: (): Transfer[] => [], count: () => n };
+  queue = { add: (items) => items.map(() => (n++, randomUUID())), cancel: () => undefined, stateOf: () => 'queued', unfinishedOfFolder: () => [], count: () => n };
 } else {
   const real = createTransferQueue({ db, settings: () => settings, emit: (event, payload) => bus.emit(event, payload as never) });
   real.start();
   await real.pauseAll();
-  queue = { add: (items) => real.add(items), cancel: (id) => real.cancel(id), list: (f) => real.list(f), stop: () => real.stop(), count: () => 0 };
+  queue = {
+    add: (items) => real.add(items),
+    cancel: (id) => real.cancel(id),
+    stateOf: (id) => real.stateOf(id),
+    unfinishedOfFolder: (id) => real.unfinishedOfFolder(id),
+    stop: () => real.stop(),
+    count: () => 0,
+  };
 }
 
 const noWatcher: WatcherFactory = () => ({ backend: 'none', start: async () => {}, close: async () => {} });

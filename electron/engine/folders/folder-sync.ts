@@ -14,7 +14,6 @@ import { WatchedFolder } from './folder.js';
 import { createIgnoreRules, type IgnoreRules } from './ignore-rules.js';
 import { checkLabel, defaultLabel, uniqueLabel } from './labels.js';
 import { createPipeline, type FolderQueue } from './pipeline.js';
-import { isActive } from './reconcile.js';
 import type { ScanProblem } from './scanner.js';
 import { createFolderStore } from './store.js';
 import { defaultWatcherFactory, type WatcherFactory } from './watcher.js';
@@ -225,13 +224,11 @@ export function createFolderSync(deps: FolderSyncDeps): FolderSync {
       await folder.stop();
       pipeline.forgetFolder(id);
       // Unfinished uploads from this folder stop; finished ones stay in the bucket (nothing remote is deleted).
-      for (const t of deps.queue.list('all')) {
-        if (t.origin.kind === 'folder' && t.origin.folderId === id && isActive(t.state)) {
-          try {
-            await deps.queue.cancel(t.id);
-          } catch (error) {
-            log.warn('folder sync: could not cancel a transfer', { id: t.id, error: String(error) });
-          }
+      for (const transferId of deps.queue.unfinishedOfFolder(id)) {
+        try {
+          await deps.queue.cancel(transferId);
+        } catch (error) {
+          log.warn('folder sync: could not cancel a transfer', { id: transferId, error: String(error) });
         }
       }
       store.removeFolder(id);

@@ -7,7 +7,7 @@
 // longer looked at. Nothing here ever deletes anything remote.
 import { access, constants, lstat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Transfer, TransferFilter, TransferState } from '../../common/contract.js';
+import type { Transfer, TransferState } from '../../common/contract.js';
 import { describeFsError } from '../intake.js';
 import type { Logger } from '../log.js';
 import type { Clock } from './clock.js';
@@ -30,7 +30,9 @@ export interface FolderQueueItem {
 export interface FolderQueue {
   add(items: FolderQueueItem[]): string[];
   cancel(id: string): unknown;
-  list(filter?: TransferFilter): Transfer[];
+  /** The journal's state of a transfer, undefined once it left the queue. */
+  stateOf(id: string): TransferState | undefined;
+  unfinishedOfFolder(folderId: string): string[];
 }
 
 /** What the pipeline needs to know about the folder a file belongs to. */
@@ -70,7 +72,6 @@ export type Pipeline = ReturnType<typeof createPipeline>;
 
 export function createPipeline(options: PipelineOptions) {
   const { store, queue, clock, log } = options;
-  const transferStates = new Map<string, TransferState>();
   const inflight = new Set<string>();
   // Small files are read whole (one read each, several at once); big ones are streamed, two at a time.
   const hashLimit = createLimiter(2);
@@ -90,10 +91,9 @@ export function createPipeline(options: PipelineOptions) {
   let batchTimer: unknown;
   let closed = false;
 
-  const refreshTransfers = () => {
-    transferStates.clear();
-    for (const t of queue.list('all')) if (t.origin.kind === 'folder') transferStates.set(t.id, t.state);
-  };
+  // Asked of the queue (its index, or the journal) rather than mirrored here: 100,000 queued files
+  // would otherwise be held twice.
+  const stateOf = (transferId: string | null | undefined) => (transferId ? queue.stateOf(transferId) : undefined);
 
   const flush = () => {
     if (batchTimer !== undefined) clock.clearTimeout(batchTimer);
@@ -120,7 +120,6 @@ export function createPipeline(options: PipelineOptions) {
       state: 'queued',
       transferId: ids[n] ?? null,
     }));
-    for (const id of ids) transferStates.set(id, 'queued');
     store.putFiles(rows);
   };
 
@@ -143,7 +142,7 @@ export function createPipeline(options: PipelineOptions) {
     if (!folder.active() || closed) return void release(item.key);
     try {
       let hash: string | null = null;
-      const decision = decide(item.stored, observation, item.stored?.transferId ? transferStates.get(item.stored.transferId) : undefined);
+      const decision = decide(item.stored, observation, stateOf(item.stored?.transferId));
       if (decision === 'compare-hash' || observation.size <= maxHashedBytes) {
         hash = observation.size <= smallFileBytes ? await smallHashLimit(() => sha256SmallFile(file.absolute)) : await hashLimit(() => sha256File(file.absolute));
         // Changed while we read it: the window starts over.
@@ -200,7 +199,7 @@ export function createPipeline(options: PipelineOptions) {
       });
     }
     const stored = store.file(folder.id, relPath);
-    const decision = decide(stored, file, stored?.transferId ? transferStates.get(stored.transferId) : undefined);
+    const decision = decide(stored, file, stateOf(stored?.transferId));
     if (decision === 'skip' || decision === 'in-queue') {
       tracker.forget(key);
       folder.clearProblem(file.relative);
@@ -211,12 +210,11 @@ export function createPipeline(options: PipelineOptions) {
 
   return {
     consider,
-    /** Keep our view of folder transfers current; returns the ones that just finished. */
+    /** Records the folder transfers that just finished; returns them. */
     transfersChanged(transfers: Transfer[]): Transfer[] {
       const finished: Transfer[] = [];
       for (const t of transfers) {
         if (t.origin.kind !== 'folder') continue;
-        transferStates.set(t.id, t.state);
         if (t.state !== 'done' && t.state !== 'failed' && t.state !== 'cancelled') continue;
         const row = store.fileByTransfer(t.id);
         if (!row || row.state !== 'queued') continue;
@@ -232,22 +230,16 @@ export function createPipeline(options: PipelineOptions) {
      */
     transfersRemoved(ids: string[]): void {
       for (const id of ids) {
-        if (!transferStates.delete(id)) continue;
         const row = store.fileByTransfer(id);
         if (row?.state === 'queued') store.finishTransfer(id, 'cancelled');
       }
     },
     /** Start-up: queued rows whose transfer finished while nobody listened. */
     reconcileQueued(folderId: string): void {
-      refreshTransfers();
       for (const row of store.queuedFiles(folderId)) {
-        const state = row.transferId ? transferStates.get(row.transferId) : undefined;
-        if (state === 'done' && row.transferId) store.finishTransfer(row.transferId, 'uploaded', options.uploadedVersion(row.transferId));
-        else if (state === 'cancelled' && row.transferId) store.finishTransfer(row.transferId, 'cancelled');
+        if (row.transferId && stateOf(row.transferId) === 'done') store.finishTransfer(row.transferId, 'uploaded', options.uploadedVersion(row.transferId));
       }
     },
-    refreshTransfers,
-    transferState: (id: string) => transferStates.get(id),
     forgetFolder(folderId: string): void {
       tracker.forgetPrefix(`${folderId}\0`);
       for (const key of inflight) if (key.startsWith(`${folderId}\0`)) release(key);

@@ -88,6 +88,9 @@ export const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (folder_id, rel_path)
    ) WITHOUT ROWID;
    CREATE INDEX sync_files_transfer ON sync_files(transfer_id);`,
+  // The window reads pages of transfers newest first; adding a file asks which transfers wrote its key.
+  `CREATE INDEX transfers_recent ON transfers(created_at, id);
+   CREATE INDEX transfers_destination ON transfers(destination);`,
 ];
 
 export function openStateDb(path: string): StateDb {

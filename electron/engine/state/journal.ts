@@ -1,6 +1,6 @@
 // The transfer journal: every transfer and every finished part, written before it is reported.
 // Only the queue writes here; rows are plain data, the queue decides what they mean.
-import type { Transfer, TransferError } from '../../common/contract.js';
+import type { Transfer, TransferError, TransferFilter } from '../../common/contract.js';
 import type { StateDb } from './db.js';
 
 /** What the journal stores; "waiting" is never stored, it is derived while running. */
@@ -80,6 +80,21 @@ interface RawTransfer {
   finished_at: number | null;
 }
 
+/** What the queue keeps in memory of a transfer that is not running: enough to schedule and count it. */
+export interface IndexRow {
+  id: string;
+  state: JournalState;
+  size: number;
+  identityId: string | undefined;
+}
+
+/** Journal states a list filter shows ("active" = not finished, whatever the live state). */
+export const filterStates: Record<Exclude<TransferFilter, 'all'>, readonly JournalState[]> = {
+  active: ['queued', 'uploading', 'verifying', 'paused'],
+  done: ['done'],
+  failed: ['failed'],
+};
+
 export type Journal = ReturnType<typeof createJournal>;
 
 export function createJournal(db: StateDb, now: () => number = Date.now) {
@@ -90,6 +105,21 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
      RETURNING *`,
   );
   const all = s.prepare<[], RawTransfer>('SELECT * FROM transfers ORDER BY seq');
+  const indexRows = s.prepare<[], { id: string; state: JournalState; size: number; identity_id: string | null }>(
+    'SELECT id, state, size, identity_id FROM transfers ORDER BY seq',
+  );
+  // Newest first, in the order windows sort by (createdAt, then id, descending). LIMIT -1 = no limit.
+  const pageAll = s.prepare<[number, number], RawTransfer>('SELECT * FROM transfers ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?');
+  const pageIn = s.prepare<[string, number, number], RawTransfer>(
+    'SELECT * FROM transfers WHERE state IN (SELECT value FROM json_each(?)) ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?',
+  );
+  const byDestination = s.prepare<[string], RawTransfer>('SELECT * FROM transfers WHERE destination = ? ORDER BY seq DESC');
+  const stateOf = s.prepare<[string], { state: JournalState }>('SELECT state FROM transfers WHERE id = ?');
+  const unfinishedOfFolder = s.prepare<[string], { id: string }>(
+    `SELECT id FROM transfers WHERE state IN ('queued', 'uploading', 'verifying', 'paused') AND json_extract(origin, '$.kind') = 'folder'
+       AND json_extract(origin, '$.folderId') = ? ORDER BY seq`,
+  );
+  const destinationOf = s.prepare<[string, string], { n: number }>('SELECT count(*) AS n FROM transfers WHERE destination = ? AND identity_id = ?');
   const one = s.prepare<[string], RawTransfer>('SELECT * FROM transfers WHERE id = ?');
   const setStateStmt = s.prepare<[Record<string, unknown>], RawTransfer>(
     `UPDATE transfers SET state = @state, error_code = @errorCode, error_message = @errorMessage, error_retryable = @errorRetryable,
@@ -199,6 +229,23 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
       return out;
     }),
     all: (): TransferRow[] => all.all().map(rowOf),
+    /** Every transfer, oldest first, as the queue indexes it (no paths: those stay on disk). */
+    *indexRows(): Generator<IndexRow> {
+      for (const r of indexRows.iterate()) yield { id: r.id, state: r.state, size: r.size, identityId: r.identity_id ?? undefined };
+    },
+    /** Newest first; `limit` undefined = every one. */
+    page(filter: TransferFilter, offset = 0, limit?: number): TransferRow[] {
+      const n = limit ?? -1;
+      const raws = filter === 'all' ? pageAll.all(n, offset) : pageIn.all(JSON.stringify(filterStates[filter]), n, offset);
+      return raws.map(rowOf);
+    },
+    /** Transfers that write `destination`, newest first. */
+    byDestination: (destination: string): TransferRow[] => byDestination.all(destination).map(rowOf),
+    stateOf: (id: string): JournalState | undefined => stateOf.get(id)?.state,
+    /** Unfinished transfers queued by a watched folder. */
+    unfinishedOfFolder: (folderId: string): string[] => unfinishedOfFolder.all(folderId).map((r) => r.id),
+    /** Whether some transfer of this identity writes `destination`. */
+    writes: (identityId: string, destination: string): boolean => (destinationOf.get(destination, identityId)?.n ?? 0) > 0,
     get: (id: string): TransferRow | undefined => {
       const r = one.get(id);
       return r && rowOf(r);
@@ -221,6 +268,16 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
       );
       return raw && rowOf(raw);
     },
+    /** setState for many transfers in one transaction (resume all); returns the rows as written. */
+    setStates: s.transaction((ids: string[], state: JournalState): TransferRow[] => {
+      const t = now();
+      const out: TransferRow[] = [];
+      for (const id of ids) {
+        const raw = setStateStmt.get({ id, state, errorCode: null, errorMessage: null, errorRetryable: null, finishedAt: null, now: t });
+        if (raw) out.push(rowOf(raw));
+      }
+      return out;
+    }),
     /**
      * Done: the parts are no longer needed (history keeps the transfer row only). With `version`, the
      * transfer was sent whole from a version not journaled before: it is recorded here, and an upload

@@ -48,7 +48,7 @@ export async function abortAbandoned(journal: Journal, target: JanitorTarget): P
  * journaling) or old enough not to be another device's. Users' role policy does not grant
  * s3:ListBucketMultipartUploads, so with user credentials this quietly does nothing.
  */
-export async function sweepOrphans(journal: Journal, target: JanitorTarget, keysInJournal: Set<string>, now: number): Promise<number> {
+export async function sweepOrphans(journal: Journal, target: JanitorTarget, isOurKey: (key: string) => boolean, now: number): Promise<number> {
   let aborted = 0;
   let keyMarker: string | undefined;
   let uploadIdMarker: string | undefined;
@@ -61,7 +61,7 @@ export async function sweepOrphans(journal: Journal, target: JanitorTarget, keys
         if (!u.Key || !u.UploadId || !u.Key.startsWith(target.keyPrefix)) continue;
         if (journal.isReferenced(u.UploadId)) continue;
         const age = u.Initiated ? now - u.Initiated.getTime() : Infinity;
-        if (!keysInJournal.has(u.Key) && age < FOREIGN_UPLOAD_MIN_AGE_MS) continue;
+        if (age < FOREIGN_UPLOAD_MIN_AGE_MS && !isOurKey(u.Key)) continue;
         try {
           await target.s3.send(new AbortMultipartUploadCommand({ Bucket: target.bucket, Key: u.Key, UploadId: u.UploadId }));
           aborted++;

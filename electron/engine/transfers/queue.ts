@@ -7,13 +7,14 @@ import { basename } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { EventPayload, Settings, Totals, Transfer, TransferError, TransferFilter } from '../../common/contract.js';
 import type { StateDb } from '../state/db.js';
-import { createJournal, type FileVersion, type NewTransfer, type TransferRow } from '../state/journal.js';
+import { createJournal, type FileVersion, type JournalState, type NewTransfer, type TransferRow } from '../state/journal.js';
 import { RequestBudget } from './budget.js';
 import type { UploadContext } from './context.js';
 import { FileChangedError, FileMissingError, NotAFileError, readVersion, sameVersion } from './file-version.js';
 import { abortAbandoned, sweepOrphans } from './janitor.js';
 import { objectKeyFor } from './keys.js';
 import { uploadMultipart } from './multipart.js';
+import { QueueIndex } from './queue-index.js';
 import { DEFAULT_PART_SIZE, isSinglePut, MAX_OBJECT_SIZE, ObjectTooLargeError, partSizeFor } from './plan.js';
 import { ChangePublisher, RateMeter, realTimer, type Timer } from './progress.js';
 import { NetworkGate } from './request.js';
@@ -56,8 +57,14 @@ export interface TransferQueue {
   pauseAll(): Promise<void>;
   resumeAll(): void;
   clearHistory(): void;
-  /** Newest first; `page` cuts one window of it. */
+  /** Newest first; `page` cuts one window of it. Read from the journal: nothing keeps every row in memory. */
   list(filter?: TransferFilter, page?: { offset?: number; limit?: number }): Transfer[];
+  /** The journal's state of a transfer ("queued" for any unfinished one not paused), or undefined once it is gone. */
+  stateOf(id: string): Extract<Transfer['state'], JournalState> | undefined;
+  /** Transfers that write `destination`, newest first. */
+  byDestination(destination: string): Transfer[];
+  /** Unfinished transfers a watched folder queued. */
+  unfinishedOfFolder(folderId: string): string[];
   totals(): Totals;
   /**
    * Resolves when nothing can make progress: no transfer running, and none queued that could start
@@ -72,7 +79,7 @@ export interface TransferQueue {
 
 /**
  * What only a running (or once-run) transfer needs. Created when a transfer first starts or has
- * journaled parts, dropped once it is done: a queued transfer costs its row and nothing else.
+ * journaled parts, dropped once it is done: a queued transfer costs its index entry and nothing else.
  */
 interface Runtime {
   bytesDone: number;
@@ -99,16 +106,13 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
   const now = deps.now ?? Date.now;
   const journal = createJournal(deps.db, now);
   const configuredPartSize = deps.partSize ?? DEFAULT_PART_SIZE;
-  const rows = new Map<string, TransferRow>();
+  // Rows are read from the journal when needed; in memory are only the rows of running transfers
+  // (`live`), what the scheduler needs of the others (`index`, kept in step by setRow/dropRow), and
+  // the runtimes of transfers that ran or have journaled parts. `active` = running now.
+  const live = new Map<string, TransferRow>();
+  const index = new QueueIndex();
   const runtimes = new Map<string, Runtime>();
-  // Indexes kept in step with `rows` (setRow/dropRow), so scheduling and idle checks never walk
-  // finished transfers: `pending` holds the journal-active ones (queued/uploading/verifying) in
-  // queue order, `paused` the paused ones, `active` the ones running now.
-  const pending = new Set<string>();
-  const paused = new Set<string>();
   const active = new Set<string>();
-  let failedCount = 0;
-  let doneCount = 0;
   const budget = new RequestBudget(() => {
     const s = deps.settings();
     return Math.max(s.filesInParallel, s.partsInParallel);
@@ -124,17 +128,14 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
   const swept = new Set<string>();
   let idleWaiters: Array<() => void> = [];
 
-  for (const row of journal.all()) setRow(row);
+  for (const row of journal.indexRows()) index.insert(row);
   const partBytes = deps.db.sqlite.prepare<[], { id: string; bytes: number }>('SELECT transfer_id AS id, sum(size) AS bytes FROM parts GROUP BY transfer_id').all();
-  for (const { id, bytes } of partBytes) {
-    const row = rows.get(id);
-    if (row && row.state !== 'done') rt(id).bytesDone = bytes;
-  }
+  for (const { id, bytes } of partBytes) if (index.bucket(id)) rt(id).bytesDone = bytes;
 
   const publisher = new ChangePublisher(
     (ids) => {
       const transfers = ids.flatMap((id) => {
-        const row = rows.get(id);
+        const row = id ? rowOf(id) : undefined;
         return row ? [view(row)] : [];
       });
       if (transfers.length > 0) deps.emit('transfers.changed', { transfers });
@@ -154,35 +155,20 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
     return r;
   }
 
-  type Bucket = 'pending' | 'paused' | 'failed' | 'done';
-  function bucketOf(state: TransferRow['state']): Bucket {
-    return state === 'queued' || state === 'uploading' || state === 'verifying' ? 'pending' : state;
+  /** A running transfer's row as the run sees it, else the journal's. */
+  function rowOf(id: string): TransferRow | undefined {
+    return live.get(id) ?? journal.get(id);
   }
 
+  /** A known transfer's row changed: index it (and keep it, while it runs). */
   function setRow(row: TransferRow): void {
-    const prev = rows.get(row.id);
-    rows.set(row.id, row);
-    const to = bucketOf(row.state);
-    const from = prev && bucketOf(prev.state);
-    if (from === to) return; // same bucket: keep its place in the queue
-    if (from) unindex(row.id, from);
-    if (to === 'pending') pending.add(row.id);
-    else if (to === 'paused') paused.add(row.id);
-    else if (to === 'failed') failedCount++;
-    else doneCount++;
+    if (live.has(row.id)) live.set(row.id, row);
+    index.update(row);
   }
 
-  function unindex(id: string, from: Bucket): void {
-    if (from === 'pending') pending.delete(id);
-    else if (from === 'paused') paused.delete(id);
-    else if (from === 'failed') failedCount--;
-    else doneCount--;
-  }
-
-  function dropRow(id: string): void {
-    const prev = rows.get(id);
-    if (prev) unindex(id, bucketOf(prev.state));
-    rows.delete(id);
+  function dropRow(id: string, wasDone: boolean): void {
+    index.remove(id, wasDone);
+    live.delete(id);
     runtimes.delete(id);
   }
 
@@ -190,12 +176,12 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
   function refresh(id: string, written?: TransferRow): void {
     const row = written ?? journal.get(id);
     if (row) setRow(row);
-    else dropRow(id);
+    else dropRow(id, false);
     publisher.changed(id);
   }
 
   /** Transfers of another identity (or any, when signed out) wait for sign-in. */
-  function eligible(row: TransferRow): boolean {
+  function eligible(row: { identityId: string | undefined }): boolean {
     return target !== undefined && (row.identityId === undefined || row.identityId === target.identityId);
   }
 
@@ -239,26 +225,30 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
     return out;
   }
 
-  /** Walks the unfinished transfers only: done and failed ones are counted by the indexes. */
+  /**
+   * Counts from the index; only the runtimes are walked (the states liveState would give each
+   * unfinished transfer, without reading their rows).
+   */
   function totals(): Totals {
+    const counts = index.counts();
     let activeCount = 0;
-    let queued = 0;
+    let waitingRuns = 0;
     let bytesDone = 0;
-    let bytesTotal = 0;
-    const add = (id: string): void => {
-      const row = rows.get(id);
-      if (!row) return;
-      const r = runtimes.get(id);
-      const state = liveState(row, r);
-      if (state === 'uploading' || state === 'verifying') activeCount++;
-      else if (state === 'queued' || state === 'waiting') queued++;
-      bytesDone += bytesDoneOf(row, r);
-      bytesTotal += row.size;
-    };
-    for (const id of pending) add(id);
-    for (const id of paused) add(id);
+    for (const [id, r] of runtimes) {
+      const bucket = index.bucket(id);
+      if (bucket !== 'pending' && bucket !== 'paused') continue;
+      bytesDone += Math.min(index.sizeOf(id) ?? 0, Math.max(0, r.bytesDone));
+      if (bucket === 'pending' && r.run) {
+        if (r.waitingFor) waitingRuns++;
+        else activeCount++;
+      }
+    }
+    // Not running: paused while everything is paused, else queued or waiting (both count as queued).
+    const idleUnfinished = counts.pending - activeCount - waitingRuns;
+    const queued = waitingRuns + (pausedAll ? 0 : idleUnfinished);
+    const bytesTotal = counts.bytes;
     const rate = totalMeter.rate(now());
-    const out: Totals = { active: activeCount, queued, failed: failedCount, done: doneCount, all: rows.size, bytesDone, bytesTotal, rate, pausedAll };
+    const out: Totals = { active: activeCount, queued, failed: counts.failed, done: counts.done, all: counts.all, bytesDone, bytesTotal, rate, pausedAll };
     if (rate > 0) out.etaSeconds = (bytesTotal - bytesDone) / rate;
     return out;
   }
@@ -281,16 +271,15 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
       let running = active.size;
       if (running < limit) {
         const starts: string[] = [];
-        for (const id of pending) {
+        for (const [id, entry] of index.pending) {
           if (running >= limit) break;
-          const row = rows.get(id);
           const r = runtimes.get(id);
-          if (!row || r?.run || r?.blocked || r?.holding || !eligible(row)) continue;
+          if (r?.run || r?.blocked || r?.holding || !eligible(entry)) continue;
           starts.push(id);
           running++;
         }
         for (const id of starts) {
-          if (rows.get(id)?.identityId === undefined) {
+          if (index.pending.get(id)?.identityId === undefined) {
             journal.setIdentity(id, target.identityId);
             refresh(id);
           }
@@ -304,10 +293,7 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
   function isIdle(): boolean {
     if (sweeping || active.size > 0) return false;
     if (!started || stopped || !target || pausedAll) return true;
-    for (const id of pending) {
-      const row = rows.get(id);
-      if (row && eligible(row) && !runtimes.get(id)?.blocked) return false;
-    }
+    for (const [id, entry] of index.pending) if (eligible(entry) && !runtimes.get(id)?.blocked) return false;
     return true;
   }
 
@@ -319,6 +305,9 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
   }
 
   function startRun(id: string, t: UploadTarget): void {
+    const row = journal.get(id);
+    if (!row) return;
+    live.set(id, row);
     const r = rt(id);
     const controller = new AbortController();
     r.verifying = false;
@@ -328,12 +317,13 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
     active.add(id);
     r.run.done = runLoop(id, t, controller.signal).finally(() => {
       active.delete(id);
+      live.delete(id);
       r.run = undefined;
       r.verifying = false;
       r.meter = undefined;
       if (r.waitingFor === 'network') r.waitingFor = undefined;
       // A finished transfer needs no runtime: its row says everything.
-      if (rows.get(id)?.state === 'done' && runtimes.get(id) === r) runtimes.delete(id);
+      if (index.bucket(id) === undefined && runtimes.get(id) === r) runtimes.delete(id);
       publisher.changed(id);
       void janitor();
       pump();
@@ -344,7 +334,7 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
   async function runLoop(id: string, t: UploadTarget, signal: AbortSignal): Promise<void> {
     const r = rt(id);
     for (;;) {
-      const row = rows.get(id);
+      const row = live.get(id);
       if (!row || signal.aborted) return;
       try {
         const sentWhole = await attempt(row, t, signal);
@@ -429,7 +419,7 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
     }
     if (!current) {
       refresh(row.id);
-      current = rows.get(row.id);
+      current = live.get(row.id);
     }
     if (!current) throw new Error('the transfer left the journal');
     const partSize = current.partSize ?? partSizeFor(version.size, configuredPartSize);
@@ -500,13 +490,10 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
     if (swept.has(t.identityId)) return;
     swept.add(t.identityId);
     sweeping = true;
-    const keys = new Set<string>();
-    for (const row of rows.values()) {
-      const k = objectKeyFor(t.keyPrefix, row.destination);
-      if (k.ok && row.identityId === t.identityId) keys.add(k.key);
-    }
+    // Keys are the prefix and a destination (objectKeyFor): a key is ours if a transfer writes its rest.
+    const ours = (key: string) => key.startsWith(t.keyPrefix) && journal.writes(t.identityId, key.slice(t.keyPrefix.length));
     void abortAbandoned(journal, t)
-      .then(() => sweepOrphans(journal, t, keys, now()))
+      .then(() => sweepOrphans(journal, t, ours, now()))
       .catch(() => undefined)
       .finally(() => {
         sweeping = false;
@@ -526,9 +513,14 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
     await Promise.all(waits);
   }
 
+  /**
+   * Every transfer's shown state may have changed (pause all, sign-in): windows re-read the page they
+   * show instead of receiving 100,000 rows. Running ones and the totals are published as usual.
+   */
   function changedAll(): void {
-    for (const id of rows.keys()) publisher.changed(id);
-    if (rows.size === 0) publisher.changed('');
+    deps.emit('transfers.invalidated', {});
+    for (const id of live.keys()) publisher.changed(id);
+    publisher.changed('');
   }
 
   return {
@@ -560,32 +552,34 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
         if (!st.isFile()) return { ...base, state: 'failed', error: { code: 'not_a_file', message: `${item.path} is not a regular file`, retryable: false } };
         return { ...base, size: st.size };
       });
-      for (const row of journal.insertMany(fresh)) refresh(row.id, row);
+      for (const row of journal.insertMany(fresh)) {
+        index.insert(row);
+        publisher.changed(row.id);
+      }
       pump();
       return ids;
     },
 
     async pause(id) {
-      const row = rows.get(id);
-      if (!row || (row.state !== 'queued' && row.state !== 'uploading' && row.state !== 'verifying')) return;
+      if (index.bucket(id) !== 'pending') return;
       refresh(id, journal.setState(id, 'paused'));
       await halt([id], 'paused');
     },
 
     resume(id) {
-      const row = rows.get(id);
-      if (row?.state !== 'paused') return;
+      if (index.bucket(id) !== 'paused') return;
       refresh(id, journal.setState(id, 'queued'));
       pump();
     },
 
     async cancel(id) {
-      if (!rows.has(id)) return;
+      const state = index.bucket(id) ?? journal.stateOf(id);
+      if (!state) return;
       const r = rt(id);
       r.holding = true;
       await halt([id], 'cancelled');
       journal.remove(id); // its upload id moves to abandoned_uploads in the same transaction
-      dropRow(id);
+      dropRow(id, state === 'done');
       deps.emit('transfers.removed', { ids: [id] });
       publisher.changed('');
       await janitor();
@@ -593,8 +587,7 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
     },
 
     retry(id) {
-      const row = rows.get(id);
-      if (row?.state !== 'failed') return;
+      if (index.bucket(id) !== 'failed') return;
       const r = rt(id);
       r.fileRestarts = 0;
       r.uploadRestarts = 0;
@@ -614,30 +607,36 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
     resumeAll() {
       pausedAll = false;
       deps.db.setMeta(PAUSED_ALL, undefined);
-      for (const id of [...paused]) refresh(id, journal.setState(id, 'queued'));
+      // One transaction for them all, and one invalidation instead of an event per transfer.
+      for (const row of journal.setStates([...index.paused.keys()], 'queued')) setRow(row);
       changedAll();
       pump();
     },
 
     clearHistory() {
       const ids = journal.clearHistory();
-      for (const id of ids) dropRow(id);
+      index.forgetDone(ids.length);
+      for (const id of ids) runtimes.delete(id);
       if (ids.length > 0) deps.emit('transfers.removed', { ids });
       publisher.changed('');
     },
 
     list(filter = 'all', page = {}) {
-      let out: Transfer[] = [];
-      for (const row of rows.values()) {
-        const v = view(row);
-        if (filter === 'all' || (filter === 'done' && v.state === 'done') || (filter === 'failed' && v.state === 'failed')) out.push(v);
-        else if (filter === 'active' && v.state !== 'done' && v.state !== 'failed') out.push(v);
-      }
-      out.reverse().sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
-      const offset = page.offset ?? 0;
-      if (offset > 0 || page.limit !== undefined) out = out.slice(offset, page.limit === undefined ? undefined : offset + page.limit);
-      return out;
+      return journal.page(filter, page.offset, page.limit).map((row) => view(live.get(row.id) ?? row));
     },
+
+    stateOf(id) {
+      const bucket = index.bucket(id);
+      if (bucket === 'pending') return 'queued';
+      if (bucket) return bucket;
+      return journal.stateOf(id) === 'done' ? 'done' : undefined;
+    },
+
+    byDestination(destination) {
+      return journal.byDestination(destination).map((row) => view(live.get(row.id) ?? row));
+    },
+
+    unfinishedOfFolder: (folderId) => journal.unfinishedOfFolder(folderId),
 
     totals,
 
