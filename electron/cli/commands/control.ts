@@ -1,6 +1,5 @@
 // `hoist status|pause|resume|cancel`: steer the Hoist that is running on this data folder (the
 // desktop app, the headless mode, `hoist sync` or another `hoist upload`) over its control socket.
-import type { Transfer } from '../../common/contract.js';
 import { connectControlSocket, type ControlClient } from '../../rpc/socket/client.js';
 import { controlSocketPath } from '../../rpc/socket/path.js';
 import { resolveDataDir, type GlobalOptions } from '../context.js';
@@ -19,31 +18,37 @@ async function connect(global: GlobalOptions): Promise<ControlClient> {
   }
 }
 
+/** Unfinished (and failed) transfers listed by `hoist status`, newest first; the rest are counted. */
+const SHOWN = 50;
+
 export async function statusCommand(options: { json?: boolean }, global: GlobalOptions): Promise<number> {
   const client = await connect(global);
   try {
-    const [session, totals, transfers, folders] = await Promise.all([
-      client.call('session.get', {}),
-      client.call('transfers.totals', {}),
-      client.call('transfers.list', { filter: 'all' }),
-      client.call('folders.list', {}),
-    ]);
+    const [session, totals, folders] = await Promise.all([client.call('session.get', {}), client.call('transfers.totals', {}), client.call('folders.list', {})]);
     if (options.json) {
+      // Scripts get every transfer; people get the unfinished ones that fit on a screen.
+      const transfers = await client.call('transfers.list', { filter: 'all' });
       process.stdout.write(`${JSON.stringify({ session, totals, transfers, folders }, null, 2)}\n`);
       return 0;
     }
+    const [unfinished, failed] = await Promise.all([
+      client.call('transfers.list', { filter: 'active', limit: SHOWN }),
+      client.call('transfers.list', { filter: 'failed', limit: SHOWN }),
+    ]);
     const who = session.username ? `${session.username} (${session.state})` : session.state;
     process.stdout.write(`session: ${who}${session.localMode ? ', local mode' : ''}\n`);
     process.stdout.write(
-      `transfers: ${totals.active} active, ${totals.queued} queued, ${totals.failed} failed${totals.pausedAll ? ', all paused' : ''}; ` +
+      `transfers: ${totals.active} active, ${totals.queued} queued, ${totals.failed} failed, ${totals.done} done${totals.pausedAll ? ', all paused' : ''}; ` +
         `${formatBytes(totals.bytesDone)} of ${formatBytes(totals.bytesTotal)}` +
         (totals.active > 0 && totals.rate > 0 ? ` at ${formatBytes(totals.rate)}/s` : '') +
         (totals.active > 0 && totals.etaSeconds !== undefined ? `, ${formatDuration(totals.etaSeconds)} left` : '') +
         '\n',
     );
-    for (const t of transfers.filter((x: Transfer) => x.state !== 'done')) {
+    for (const t of [...unfinished, ...failed]) {
       process.stdout.write(`  ${t.id}  ${t.state.padEnd(9)} ${t.destination}  ${formatBytes(t.bytesDone)}/${formatBytes(t.size)}${t.error ? `  ${t.error.message}` : ''}\n`);
     }
+    const notShown = totals.all - totals.done - unfinished.length - failed.length;
+    if (notShown > 0) process.stdout.write(`  … and ${notShown} more (\`hoist status --json\` lists every transfer)\n`);
     for (const f of folders) process.stdout.write(`folder: ${f.path} (${f.state})\n`);
     return 0;
   } finally {

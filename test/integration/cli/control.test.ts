@@ -59,6 +59,9 @@ it('pauses and resumes a running upload from another process', async () => {
   expect(pause.code, pause.stderr).toBe(0);
   await expect.poll(async () => (await status(data))?.transfers[0]?.state, { timeout: 15_000, interval: 300 }).toBe('paused');
   expect((await status(data))?.totals.pausedAll).toBe(true);
+  const text = await start(['--data', data, 'status']).result;
+  expect(text.stdout).toMatch(/^transfers: 0 active, 0 queued, 0 failed, 0 done, all paused;/m);
+  expect(text.stdout).toMatch(/^ {2}\S+ {2}paused +steered\.bin {2}/m);
 
   const resume = await start(['--data', data, 'resume', '--all']).result;
   expect(resume.code, resume.stderr).toBe(0);
