@@ -428,6 +428,7 @@ async function folderFigures(ctx: Ctx, profile: Profile, dataDir: string, log: (
     const reconciled = await folderProbe.next('reconciled', 60 * 60_000);
     const peakRssMiB = processRss(folderProbe.child.pid!).peakMiB;
     await wait(SETTLE_MS);
+    const idleRssMiB = processRss(folderProbe.child.pid!).rssMiB;
     const cpu0 = processCpuSeconds(folderProbe.child.pid!);
     await wait(profile.idleSeconds * 1000);
     const idleCpuS = processCpuSeconds(folderProbe.child.pid!) - cpu0;
@@ -435,7 +436,7 @@ async function folderFigures(ctx: Ctx, profile: Profile, dataDir: string, log: (
       files: profile.folderFiles,
       reconciledS: reconciled.ms / 1000,
       peakRssMiB,
-      idleRssMiB: processRss(folderProbe.child.pid!).rssMiB,
+      idleRssMiB,
       idleCpuS,
       idleSeconds: profile.idleSeconds,
       baselineRssMiB,
@@ -633,7 +634,7 @@ function buildReport(mode: Mode, profile: Profile, workloads: WorkloadResult[], 
   lines.push(`| Re-sent after kill -9 mid-upload | ${f(e.kill.resentBytes / MiB, 1)} MiB | ${f(e.kill.fileBytes / MiB, 0)} MiB file killed after ${e.kill.partsBeforeKill} parts were stored; every UploadPart attempt except the one kept per part in the completed upload (${e.kill.resentParts} parts; attempts cut off by the kill count with the bytes that arrived); ${e.kill.uploadIds} multipart upload id(s); body framing on the kept parts ${f(e.kill.overheadBytes / 1024, 0)} KiB, not counted; bound ${CONCURRENCY} × ${PART / MiB} MiB |`);
   lines.push(`| ${e.folder.files.toLocaleString('en-US')}-file folder: time to reconciled | ${f(e.folder.reconciledS, 1)} s | uploads paused, until the folder is watching and every file is a transfer; peak RSS ${f(e.folder.peakRssMiB, 0)} MiB |`);
   lines.push(`| … idle RSS | ${f(e.folder.idleRssMiB, 0)} MiB | ${SETTLE_MS / 1000} s after reconciled; the bare engine (signed in, no folder) idles at ${f(e.folder.baselineRssMiB, 0)} MiB, so the folder costs ${f(e.folder.idleRssMiB - e.folder.baselineRssMiB, 0)} MiB |`);
-  lines.push(`| … idle CPU | ${f(e.folder.idleCpuS, 2)} s in ${e.folder.idleSeconds} s | /proc/<pid>/stat utime+stime |`);
+  lines.push(`| … idle CPU | ${f(e.folder.idleCpuS, 2)} s in ${e.folder.idleSeconds} s | /proc/<pid>/stat utime+stime, from ${SETTLE_MS / 1000} s after reconciled |`);
   lines.push(`| Change-to-upload-started p50 / p95 | ${f(e.latency.p50, 0)} / ${f(e.latency.p95, 0)} ms | new 1 KiB file in a watched folder until its PUT arrives; ${e.latency.samples.length} samples; stability window ${e.latency.stabilityWindowMs} ms |`);
   lines.push(`| Progress events per second | ${f(e.events.perSecond, 1)} /s | \`transfers.changed\` on the engine bus with ${e.events.queued.toLocaleString('en-US')} transfers active, over ${f(e.events.seconds, 1)} s; ${f(e.events.transfersPerEvent, 1)} transfers per event |`);
   lines.push('', '## Local cloud', '', '| Figure | Value | Notes |', '|---|---:|---|');
@@ -693,7 +694,7 @@ async function onlyFolder(options: ReturnType<typeof parseArgs>, profile: Profil
       `| Bare engine idle RSS | ${f(folder.baselineRssMiB, 0)} MiB | signed in, uploads paused, no folder; ${SETTLE_MS / 1000} s after ready |`,
       `| ${folder.files.toLocaleString('en-US')}-file folder: time to reconciled | ${f(folder.reconciledS, 1)} s | uploads paused, until the folder is watching and every file is a transfer; peak RSS ${f(folder.peakRssMiB, 0)} MiB |`,
       `| … idle RSS | ${f(folder.idleRssMiB, 0)} MiB | ${SETTLE_MS / 1000} s after reconciled; ${f(folder.idleRssMiB - folder.baselineRssMiB, 0)} MiB over the bare engine |`,
-      `| … idle CPU | ${f(folder.idleCpuS, 2)} s in ${folder.idleSeconds} s | /proc/<pid>/stat utime+stime |`,
+      `| … idle CPU | ${f(folder.idleCpuS, 2)} s in ${folder.idleSeconds} s | /proc/<pid>/stat utime+stime, from ${SETTLE_MS / 1000} s after reconciled |`,
       '',
     ].join('\n');
     process.stdout.write(`${markdown}\n`);
