@@ -3,8 +3,12 @@
 // sync, in this process. Reports RSS / heapUsed once reconciled, after GC, and the heap split by
 // constructor from a heap snapshot.
 //
-//   node --expose-gc --import tsx test/bench/folder-memory.ts [--files 100000] [--watcher default|chokidar|parcel|none]
+//   npx tsx test/bench/build.ts     (builds out/bench/folder-memory.js like the `hoist` bin: no tsx at run time)
+//   node --expose-gc out/bench/folder-memory.js [--files 100000] [--watcher default|chokidar|parcel|none]
 //        [--queue real|stub] [--snapshot] [--dir /tmp/hoist-folder-memory]
+//
+// (`node --expose-gc --import tsx test/bench/folder-memory.ts …` also works, but the tsx loader adds about
+// 30 MiB of RSS of its own to every figure.)
 //
 // --queue stub replaces the transfer queue by a stand-in that only hands out ids (THIS SCRIPT ONLY: it
 // separates the queue's share of the memory from folder sync's). --watcher none replaces the watcher
