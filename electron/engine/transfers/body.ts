@@ -1,16 +1,28 @@
-// A request body for one byte range of a file: streamed (memory bounded by stream buffers, never
-// the part or file size), throttled by the shared token bucket, counted as the HTTP layer pulls it,
-// and CRC32'd on the way (native zlib.crc32) so the journal holds the checksum of what we sent.
+// Request bodies for one byte range of a file.
 //
-// The stream handed to the SDK never emits 'error': the SDK wraps it (aws-chunked) and pipes it into
-// the socket without an error listener, so an error there would crash the process. A read error
-// aborts the request instead (onError), and the caller rethrows it from error().
-import { createReadStream } from 'node:fs';
-import { Transform, type Readable } from 'node:stream';
+// Buffered (the usual case): the range is read into a buffer lent by a small pool (no allocation or GC
+// per part), its CRC32 is computed once from those bytes (native zlib.crc32), and the request goes out
+// with that checksum in the x-amz-checksum-crc32 header and a Content-Length: S3 verifies the bytes
+// against it and echoes what it stored, which must equal ours. The SDK then adds no checksum pass or
+// aws-chunked framing of its own, and the payload is UNSIGNED (the checksum protects it).
+//
+// Streamed (a part bigger than the pool lends, or the pool is spent): the file is piped through the
+// token bucket and a CRC32 meter, and the SDK sends it aws-chunked with its own CRC32 trailer; memory
+// stays bounded by stream buffers, never the part or file size.
+//
+// Either way the stream handed to the SDK never emits 'error': the SDK pipes it into the socket without
+// an error listener, so an error there would crash the process. A read error aborts the request instead
+// (onError), and the caller rethrows it from error().
+import { close, createReadStream, open, read } from 'node:fs';
+import { Readable, Transform } from 'node:stream';
 import { crc32 } from 'node:zlib';
+import { FileChangedError } from './file-version.js';
 import { throttle, type TokenBucket } from './token-bucket.js';
 
+const MiB = 1024 * 1024;
 const READ_CHUNK = 256 * 1024;
+/** What a buffered body hands the HTTP layer at a time: progress and throttling go by these slices. */
+const SEND_SLICE = 256 * 1024;
 
 export interface PartBody {
   stream: Readable;
@@ -31,6 +43,7 @@ export interface PartBodyOptions {
   beforeChunk?: () => void;
 }
 
+/** A streamed body: the file range piped through the token bucket and a CRC32 meter. */
 export function partBody(path: string, offset: number, size: number, opts: PartBodyOptions): PartBody {
   let crc = 0;
   let read = 0;
@@ -70,4 +83,151 @@ export function crc32Base64(value: number): string {
   const b = Buffer.alloc(4);
   b.writeUInt32BE(value >>> 0);
   return b.toString('base64');
+}
+
+// ---------- buffered bodies ----------
+
+/** A buffer lent by the pool; give it back with release(). */
+export interface PartBuffer {
+  readonly buffer: Buffer;
+  /**
+   * reusable: the HTTP layer is done with the bytes (the request succeeded, so every byte was sent and
+   * acknowledged). After a failure a socket may still be writing them: the buffer is dropped, not reused.
+   */
+  release(reusable: boolean): void;
+}
+
+/**
+ * Part-sized buffers, reused from part to part. At most `limitBytes` are lent or kept at once (the
+ * parts in flight are bounded by the request budget; this bounds their memory whatever the settings):
+ * past it take() says no and the caller streams. Buffers kept idle are dropped after `idleMs`.
+ */
+export class PartBufferPool {
+  private readonly free = new Map<number, Buffer[]>();
+  private held = 0; // bytes lent + bytes kept idle
+  private lent = 0;
+  private trimTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly limitBytes: number,
+    private readonly idleMs = 30_000,
+  ) {}
+
+  /** A buffer of at least `size` bytes, or undefined when that would pass the limit. */
+  take(size: number): PartBuffer | undefined {
+    const capacity = Math.max(1, Math.ceil(size / MiB)) * MiB;
+    let buffer = this.free.get(capacity)?.pop();
+    if (!buffer) {
+      if (this.held + capacity > this.limitBytes) this.dropIdle(this.held + capacity - this.limitBytes);
+      if (this.held + capacity > this.limitBytes) return undefined;
+      // Never zero-filled: only the bytes read into it are ever sent (callers check the count).
+      buffer = Buffer.allocUnsafeSlow(capacity);
+      this.held += capacity;
+    }
+    this.lent += capacity;
+    clearTimeout(this.trimTimer);
+    this.trimTimer = undefined;
+    let released = false;
+    const lease = buffer;
+    return {
+      buffer: lease,
+      release: (reusable) => {
+        if (released) return;
+        released = true;
+        this.lent -= capacity;
+        if (reusable) {
+          const list = this.free.get(capacity) ?? [];
+          list.push(lease);
+          this.free.set(capacity, list);
+        } else {
+          this.held -= capacity;
+        }
+        if (this.lent === 0 && this.held > 0) {
+          this.trimTimer = setTimeout(() => this.dropIdle(Infinity), this.idleMs);
+          this.trimTimer.unref();
+        }
+      },
+    };
+  }
+
+  /** Bytes lent or kept (tests). */
+  get heldBytes(): number {
+    return this.held;
+  }
+
+  private dropIdle(bytes: number): void {
+    let dropped = 0;
+    for (const [capacity, list] of this.free) {
+      while (list.length > 0 && dropped < bytes) {
+        list.pop();
+        this.held -= capacity;
+        dropped += capacity;
+      }
+      if (list.length === 0) this.free.delete(capacity);
+    }
+  }
+}
+
+/**
+ * The pool every upload shares: 8 parts of the default 8 MiB (the default budget is 4 requests). Parts
+ * beyond it, or bigger than it, are streamed.
+ */
+export const partBuffers = new PartBufferPool(64 * MiB);
+
+/**
+ * Reads exactly `size` bytes at `offset` into `into` (one read call for a cached file). Fewer bytes
+ * (the file shrank) is a FileChangedError; the caller checks the version around the read.
+ */
+export async function readRange(path: string, offset: number, size: number, into: Buffer): Promise<Buffer> {
+  const fd = await new Promise<number>((resolve, reject) => open(path, 'r', (e, fd) => (e ? reject(e) : resolve(fd))));
+  try {
+    let got = 0;
+    while (got < size) {
+      const n = await new Promise<number>((resolve, reject) => read(fd, into, got, size - got, offset + got, (e, n) => (e ? reject(e) : resolve(n))));
+      if (n === 0) throw new FileChangedError(`${path} changed while it was being uploaded`);
+      got += n;
+    }
+    return into.subarray(0, size);
+  } finally {
+    close(fd, () => undefined);
+  }
+}
+
+export type BufferBodyOptions = Omit<PartBodyOptions, 'onError'>;
+
+export interface BufferBody {
+  stream: Readable;
+  /** Bytes handed to the HTTP layer (and counted with onBytes) so far. */
+  bytesSent(): number;
+}
+
+/**
+ * A request body over bytes already read: handed to the HTTP layer in slices as it asks for them,
+ * through the token bucket, each slice counted as sent when it is taken. Never emits 'error': when the
+ * signal aborts a wait for tokens the request is being aborted by the same signal, and the body stops.
+ */
+export function bufferBody(data: Buffer, opts: BufferBodyOptions): BufferBody {
+  let at = 0;
+  let sent = 0;
+  const stream = new Readable({
+    highWaterMark: SEND_SLICE,
+    read() {
+      if (at >= data.length) {
+        this.push(null);
+        return;
+      }
+      opts.beforeChunk?.();
+      const n = Math.min(SEND_SLICE, data.length - at, opts.bucket.sliceSize());
+      const slice = data.subarray(at, at + n);
+      at += n;
+      const send = (): void => {
+        sent += n;
+        opts.onBytes(n);
+        this.push(slice);
+      };
+      if (opts.bucket.getRate() === null) return send();
+      opts.bucket.take(n, opts.signal).then(send, () => undefined);
+    },
+  });
+  return { stream, bytesSent: () => sent };
 }

@@ -1,10 +1,11 @@
-// Files that fit in one part: one PutObject with a CRC32 the server verifies. Small files are read
-// whole into one Buffer (one read, the version checked after it) and sent with a Content-Length and
-// an x-amz-checksum-crc32 header; bigger ones are streamed with a CRC32 trailer (aws-chunked).
+// Files that fit in one part: one PutObject with a CRC32 the server verifies. The file is read whole
+// (small files into their own Buffer, bigger ones into a pooled part buffer), the version checked after
+// the read, and sent with a Content-Length and an x-amz-checksum-crc32 header computed from those bytes;
+// only when the pool lends no buffer is it streamed with a CRC32 trailer (aws-chunked).
 import { close, open, read } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { partBody, crc32Base64 } from './body.js';
+import { bufferBody, crc32Base64, partBody, partBuffers, readRange, type PartBuffer } from './body.js';
 import type { UploadContext } from './context.js';
 import { assertVersion, FileChangedError } from './file-version.js';
 import { withRetries } from './request.js';
@@ -15,38 +16,15 @@ export const BUFFERED_PUT_MAX = 1024 * 1024;
 
 export async function uploadSingle(ctx: UploadContext): Promise<void> {
   if (ctx.version.size <= BUFFERED_PUT_MAX) return uploadBuffered(ctx);
-  const size = ctx.version.size;
   const release = await ctx.budget.acquire(ctx.signal);
   try {
     let tries = 0;
     await withRetries(ctx, async () => {
       // The queue stat'ed the file just before the first try; a retry comes later, look again.
       if (tries++ > 0) await assertVersion(ctx.sourcePath, ctx.version);
-      const request = new AbortController();
-      const signal = AbortSignal.any([ctx.signal, request.signal]);
-      const body = partBody(ctx.sourcePath, 0, size, { bucket: ctx.bandwidth, signal, onBytes: ctx.onBytes, onError: (e) => request.abort(e), beforeChunk: ctx.beforeChunk });
-      try {
-        const res = await ctx.s3.send(
-          new PutObjectCommand({
-            Bucket: ctx.bucketName,
-            Key: ctx.key,
-            Body: body.stream,
-            ContentLength: size,
-            ChecksumAlgorithm: 'CRC32',
-          }),
-          { abortSignal: signal },
-        );
-        const sent = body.bytesRead();
-        // The file shrank or grew under us: what went out is not the version we recorded.
-        if (sent !== size) throw new FileChangedError(`${ctx.sourcePath} changed while it was being uploaded`);
-        const ours = body.checksum();
-        assertStoredCrc32(res.ChecksumCRC32, ours, ctx.sourcePath);
-      } catch (error) {
-        ctx.onBytes(-body.bytesRead());
-        throw body.error() ?? error;
-      } finally {
-        body.dispose();
-      }
+      const lease = partBuffers.take(ctx.version.size);
+      if (lease) await putPooled(ctx, lease);
+      else await putStreamed(ctx);
     });
   } finally {
     release();
@@ -55,6 +33,64 @@ export async function uploadSingle(ctx: UploadContext): Promise<void> {
   // A PUT becomes visible at once: if the file changed while we read it, the queue uploads the new
   // version over it straight away.
   await assertVersion(ctx.sourcePath, ctx.version);
+}
+
+/** Read whole into a pooled buffer, checked against the version, sent with its CRC32 as a header. */
+async function putPooled(ctx: UploadContext, lease: PartBuffer): Promise<void> {
+  const size = ctx.version.size;
+  let sent = false;
+  try {
+    const data = await readRange(ctx.sourcePath, 0, size, lease.buffer);
+    // Grown or rewritten while we read it: what we hold is not the version we recorded.
+    await assertVersion(ctx.sourcePath, ctx.version);
+    ctx.signal.throwIfAborted();
+    const checksum = crc32Base64(crc32(data));
+    const body = bufferBody(data, { bucket: ctx.bandwidth, signal: ctx.signal, onBytes: ctx.onBytes, beforeChunk: ctx.beforeChunk });
+    try {
+      const res = await ctx.s3.send(
+        new PutObjectCommand({ Bucket: ctx.bucketName, Key: ctx.key, Body: body.stream, ContentLength: size, ChecksumCRC32: checksum }),
+        { abortSignal: ctx.signal },
+      );
+      sent = true;
+      assertStoredCrc32(res.ChecksumCRC32, checksum, ctx.sourcePath);
+    } catch (error) {
+      ctx.onBytes(-body.bytesSent());
+      body.stream.destroy();
+      throw error;
+    }
+  } finally {
+    lease.release(sent);
+  }
+}
+
+/** Bigger than the pool lends (or the pool is spent): streamed with a CRC32 trailer (aws-chunked). */
+async function putStreamed(ctx: UploadContext): Promise<void> {
+  const size = ctx.version.size;
+  const request = new AbortController();
+  const signal = AbortSignal.any([ctx.signal, request.signal]);
+  const body = partBody(ctx.sourcePath, 0, size, { bucket: ctx.bandwidth, signal, onBytes: ctx.onBytes, onError: (e) => request.abort(e), beforeChunk: ctx.beforeChunk });
+  try {
+    const res = await ctx.s3.send(
+      new PutObjectCommand({
+        Bucket: ctx.bucketName,
+        Key: ctx.key,
+        Body: body.stream,
+        ContentLength: size,
+        ChecksumAlgorithm: 'CRC32',
+      }),
+      { abortSignal: signal },
+    );
+    const sent = body.bytesRead();
+    // The file shrank or grew under us: what went out is not the version we recorded.
+    if (sent !== size) throw new FileChangedError(`${ctx.sourcePath} changed while it was being uploaded`);
+    const ours = body.checksum();
+    assertStoredCrc32(res.ChecksumCRC32, ours, ctx.sourcePath);
+  } catch (error) {
+    ctx.onBytes(-body.bytesRead());
+    throw body.error() ?? error;
+  } finally {
+    body.dispose();
+  }
 }
 
 /**
@@ -91,8 +127,10 @@ async function uploadBuffered(ctx: UploadContext): Promise<void> {
 }
 
 /**
- * The file's bytes, reading at most `size + 1` (one byte more tells that it grew). open/read/close
- * directly: readFile would add an fstat, and each call is a trip through the thread pool.
+ * The file's bytes, asking for one more than `size` (getting it tells that the file grew). open/read/
+ * close directly: readFile would add an fstat, and each call is a trip through the thread pool. Once
+ * `size` bytes are in, there is no second read to see the end of the file: the caller's stat right after
+ * says whether the file still has that size and mtime.
  */
 async function readWhole(path: string, size: number): Promise<Buffer> {
   const fd = await new Promise<number>((resolve, reject) => open(path, 'r', (e, fd) => (e ? reject(e) : resolve(fd))));
@@ -102,7 +140,7 @@ async function readWhole(path: string, size: number): Promise<Buffer> {
     for (;;) {
       const n = await new Promise<number>((resolve, reject) => read(fd, buf, got, buf.length - got, got, (e, n) => (e ? reject(e) : resolve(n))));
       got += n;
-      if (n === 0 || got === buf.length) break;
+      if (n === 0 || got >= size) break;
     }
     return buf.subarray(0, got);
   } finally {

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { events as eventSchemas, type Settings, type Transfer } from '../../../../electron/common/contract.js';
 import { openStateDb, type StateDb } from '../../../../electron/engine/state/db.js';
 import { createJournal } from '../../../../electron/engine/state/journal.js';
+import { partBuffers } from '../../../../electron/engine/transfers/body.js';
 import { readVersion } from '../../../../electron/engine/transfers/file-version.js';
 import { createTransferQueue, type TransferQueue, type UploadTarget } from '../../../../electron/engine/transfers/queue.js';
 import {
@@ -95,7 +96,7 @@ const byId = (id: string): Transfer => h.queue.list().find((t) => t.id === id)!;
 
 describe('uploads', () => {
   it('stores byte-identical objects for edge sizes, single PUT up to one part and multipart above', async () => {
-    // 0…1 MiB go from one Buffer, above that one streamed PUT up to a part, multipart above.
+    // 0…1 MiB go from one Buffer, above that one PUT from a pooled buffer up to a part, multipart above.
     const sizes = [0, 1, 4096, MiB, MiB + 1, 5 * MiB - 1, 5 * MiB, 5 * MiB + 1, 10 * MiB + 12345];
     const files = sizes.map((size) => {
       const path = join(h.dir, `f-${size}.bin`);
@@ -122,12 +123,39 @@ describe('uploads', () => {
     }
     expect(ops(5 * MiB + 1).filter((o) => o === 'UploadPart')).toHaveLength(2);
     expect(ops(10 * MiB + 12345).filter((o) => o === 'UploadPart')).toHaveLength(3);
+    // Parts and PUTs above 1 MiB went from pooled buffers: plain bodies (no aws-chunked framing) with their CRC32.
+    const bodies = log.filter((e) => e.operation === 'UploadPart' || (e.operation === 'PutObject' && e.key?.endsWith(`f-${MiB + 1}.bin`)));
+    expect(bodies.length).toBeGreaterThan(0);
+    for (const e of bodies) expect([5 * MiB, MiB + 1, 1, 12345]).toContain(e.bytesReceived);
     expect(await incompleteUploads(admin, cloud.bucket, h.target.keyPrefix)).toEqual([]);
     const totals = h.queue.totals();
     expect(totals).toMatchObject({ active: 0, queued: 0, failed: 0 });
     expect(h.events.some((e) => e.event === 'transfers.changed')).toBe(true);
     // every event the queue emitted is valid under the RPC contract
     for (const e of h.events) eventSchemas[e.event as 'transfers.changed' | 'transfers.removed' | 'totals'].parse(e.payload);
+  });
+
+  it('streams parts and PUTs (CRC32 trailer) when the part-buffer pool is spent, and stores the same bytes', async () => {
+    const spent = partBuffers.take(partBuffers.limitBytes)!;
+    try {
+      const files = [3 * MiB, 11 * MiB].map((size) => {
+        const path = join(h.dir, `s-${size}.bin`);
+        return { path, size, sha: writeRandomFile(path, size), destination: `streamed/s-${size}.bin` };
+      });
+      h.queue.start();
+      const ids = h.queue.add(files.map((f) => ({ path: f.path, destination: f.destination, origin: drop })));
+      await h.queue.whenIdle();
+      for (const [i, f] of files.entries()) {
+        expect(byId(ids[i]!)).toMatchObject({ state: 'done', size: f.size, bytesDone: f.size });
+        expect(await objectSha256(admin, cloud.bucket, h.target.keyPrefix + f.destination)).toEqual({ sha: f.sha, size: f.size });
+      }
+      const sent = cloud.requestLog.entries().filter((e) => e.key?.startsWith(`${h.target.keyPrefix}streamed/`) && (e.operation === 'UploadPart' || e.operation === 'PutObject'));
+      expect(sent).toHaveLength(4); // one PUT, three parts
+      // aws-chunked: the framing and the trailer come on top of the data
+      for (const e of sent) expect(e.bytesReceived % MiB).not.toBe(0);
+    } finally {
+      spent.release(true);
+    }
   });
 
   it('pauses (keeping finished parts), resumes from the first unfinished part, and survives a restart', async () => {
