@@ -9,6 +9,7 @@ import { bufferBody, crc32Base64, partBody, partBuffers, readRange, type PartBuf
 import type { UploadContext } from './context.js';
 import { assertVersion, FileChangedError } from './file-version.js';
 import { withRetries } from './request.js';
+import { putBuffer } from './s3-client.js';
 import { assertStoredCrc32 } from './verify.js';
 
 /** Up to this size a file is read into memory and sent from there (at most one such Buffer per request slot). */
@@ -113,10 +114,7 @@ async function uploadBuffered(ctx: UploadContext): Promise<void> {
         ctx.beforeChunk();
         await ctx.bandwidth.take(size, ctx.signal);
       }
-      const res = await ctx.s3.send(
-        new PutObjectCommand({ Bucket: ctx.bucketName, Key: ctx.key, Body: data, ContentLength: size, ChecksumCRC32: checksum }),
-        { abortSignal: ctx.signal },
-      );
+      const res = await putBuffer(ctx.s3, { Bucket: ctx.bucketName, Key: ctx.key, Body: data, ChecksumCRC32: checksum }, ctx.signal);
       assertStoredCrc32(res.ChecksumCRC32, checksum, ctx.sourcePath);
     });
     ctx.onBytes(size);
