@@ -2,9 +2,11 @@
 // child process, uploads a file through the AWS SDK v3 with a stream body and default checksums (so the
 // body is `aws-chunked` with a CRC32 trailer), and reads the child's CPU time (user + system) from
 // /proc/<pid>/stat before and after. With --parts N the same bytes go up as a multipart upload (UploadPart
-// streams, also aws-chunked) and CompleteMultipartUpload's CPU is reported on its own.
+// streams, also aws-chunked) and CompleteMultipartUpload's CPU is reported on its own. With --plain each
+// body goes as Hoist sends it: a Content-Length and the CRC32 in an x-amz-checksum-crc32 header, no
+// aws-chunked framing (the client reads each part into memory first).
 //
-//   npx tsx server/local-cloud/bench/ingest.ts [--size-mib 1024] [--parts 0] [--runs 1] [--json]
+//   npx tsx server/local-cloud/bench/ingest.ts [--size-mib 1024] [--parts 0] [--runs 1] [--plain] [--json]
 //                                              [--cpu-prof DIR]   (node --cpu-prof of the child)
 //
 // Linux only (/proc). The numbers are CPU-seconds of the cloud process alone, not of the uploader.
@@ -15,12 +17,14 @@
 // runs separately.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, createReadStream, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
+import { crc32 } from 'node:zlib';
 import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
@@ -67,11 +71,13 @@ async function main(): Promise<void> {
       parts: { type: 'string', default: '0' },
       runs: { type: 'string', default: '1' },
       json: { type: 'boolean', default: false },
+      plain: { type: 'boolean', default: false },
       'cpu-prof': { type: 'string' },
     },
   });
   const size = Number(values['size-mib']) * MiB;
   const parts = Number(values.parts);
+  const plain = values.plain ?? false;
   const runs = Number(values.runs);
   const work = mkdtempSync(join(tmpdir(), 'hoist-ingest-bench-'));
   const source = join(work, 'source.bin');
@@ -103,8 +109,9 @@ async function main(): Promise<void> {
         for (let n = 1; n <= parts; n++) {
           const start = (n - 1) * partSize;
           const end = Math.min(size, n * partSize) - 1;
-          const body = createReadStream(source, { start, end, highWaterMark: MiB });
-          const res = await s3.send(new UploadPartCommand({ Bucket: info.bucket, Key: key, UploadId, PartNumber: n, Body: body, ContentLength: end - start + 1 }));
+          const res = await s3.send(
+            new UploadPartCommand({ Bucket: info.bucket, Key: key, UploadId, PartNumber: n, ContentLength: end - start + 1, ...partBody(source, start, end, plain) }),
+          );
           done.push({ PartNumber: n, ETag: res.ETag ?? '', ...(res.ChecksumCRC32 ? { ChecksumCRC32: res.ChecksumCRC32 } : {}) });
         }
         const beforeComplete = cpuSeconds(pid);
@@ -112,7 +119,7 @@ async function main(): Promise<void> {
         const afterComplete = cpuSeconds(pid);
         completeCpu = afterComplete.user + afterComplete.system - beforeComplete.user - beforeComplete.system;
       } else {
-        await s3.send(new PutObjectCommand({ Bucket: info.bucket, Key: 'bench/put.bin', Body: createReadStream(source) }));
+        await s3.send(new PutObjectCommand({ Bucket: info.bucket, Key: 'bench/put.bin', ContentLength: size, ...partBody(source, 0, size - 1, plain) }));
       }
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const after = cpuSeconds(pid);
@@ -120,7 +127,7 @@ async function main(): Promise<void> {
       const system = after.system - before.system;
       const gib = size / 1024 ** 3;
       results.push({
-        mode: parts > 0 ? `multipart×${parts}` : 'PutObject',
+        mode: `${parts > 0 ? `multipart×${parts}` : 'PutObject'}${plain ? ' (plain)' : ''}`,
         run: run + 1,
         gib,
         wallSeconds: round(seconds),
@@ -136,6 +143,24 @@ async function main(): Promise<void> {
     await stopChild(child);
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * The bytes [start, end] as a request body: a file stream (aws-chunked, the SDK's CRC32 trailer), or with
+ * `plain` read into memory and sent as a stream of that buffer with its CRC32 in a header, as Hoist does.
+ */
+function partBody(path: string, start: number, end: number, plain: boolean): { Body: Readable; ChecksumCRC32?: string } {
+  if (!plain) return { Body: createReadStream(path, { start, end, highWaterMark: MiB }) };
+  const data = Buffer.allocUnsafe(end - start + 1);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, data, 0, data.length, start);
+  } finally {
+    closeSync(fd);
+  }
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(data) >>> 0);
+  return { Body: Readable.from([data]), ChecksumCRC32: crc.toString('base64') };
 }
 
 const round = (n: number): number => Math.round(n * 100) / 100;
