@@ -130,11 +130,22 @@ function splitArn(resource: string): string[] {
   return parts.length <= 6 ? parts : [...parts.slice(0, 5), parts.slice(5).join(':')];
 }
 
+/** Compiled patterns by source: a policy has a handful, evaluated on every request. */
+const compiled = new Map<string, RegExp>();
+const MAX_COMPILED = 1000;
+
 function globToRegex(tokens: Token[], flags: string): RegExp {
   let source = '';
   for (const token of tokens) {
     if (token.kind === 'wild') source += token.char === '*' ? '[\\s\\S]*' : '[\\s\\S]';
     else source += token.char.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   }
-  return new RegExp(`^${source}$`, `${flags}u`);
+  const key = `${flags}/${source}`;
+  let regex = compiled.get(key);
+  if (!regex) {
+    if (compiled.size >= MAX_COMPILED) compiled.clear(); // substituted patterns (one per identity) must not pile up
+    regex = new RegExp(`^${source}$`, `${flags}u`);
+    compiled.set(key, regex);
+  }
+  return regex;
 }

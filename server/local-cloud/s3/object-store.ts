@@ -52,6 +52,8 @@ const utf8Order = (a: string, b: string): number => Buffer.compare(Buffer.from(a
 export class ObjectStore {
   private readonly buckets = new Map<string, Bucket>();
   private readonly lock = new KeyedLock();
+  /** Metadata shard folders known to exist (saves a mkdir per PutObject). */
+  private readonly metaDirs = new Set<string>();
   readonly blobsDir: string;
   readonly tmpDir: string;
   private readonly bucketsDir: string;
@@ -135,6 +137,7 @@ export class ObjectStore {
     if (!bucket) return true;
     if (bucket.objects.size > 0) return false;
     this.buckets.delete(name);
+    for (const dir of this.metaDirs) if (dir.startsWith(join(this.bucketsDir, name, 'objects'))) this.metaDirs.delete(dir);
     await rm(join(this.bucketsDir, name), { recursive: true, force: true });
     return true;
   }
@@ -162,7 +165,11 @@ export class ObjectStore {
     await this.lock.run(`${bucketName}\n${record.key}`, async () => {
       const bucket = this.requireBucket(bucketName);
       const path = this.metaPath(bucketName, record.key);
-      await mkdir(join(path, '..'), { recursive: true });
+      const dir = join(path, '..');
+      if (!this.metaDirs.has(dir)) {
+        await mkdir(dir, { recursive: true });
+        this.metaDirs.add(dir); // at most 256 per bucket; never removed while the bucket exists
+      }
       await writeFileAtomic(path, JSON.stringify(record));
       const previous = bucket.objects.get(record.key);
       bucket.objects.set(record.key, record);
