@@ -168,8 +168,9 @@ export const events = {
   /** Transfers that left the list (cancelled and forgotten, or history cleared). */
   'transfers.removed': z.object({ ids: z.array(id) }),
   /**
-   * Many transfers changed at once (pause all, resume all, sign-in, sign-out): instead of sending each,
-   * the engine asks windows to read again the page they show. \`totals\` follows.
+   * Many transfers changed at once (pause all, resume all, sign-in, sign-out, more than 200 queued in
+   * one go): instead of sending each, the engine asks windows to read again the page they show.
+   * \`totals\` follows. Running, finished and failed transfers are still sent in \`transfers.changed\`.
    */
   'transfers.invalidated': z.object({}).strict(),
   totals: Totals,

@@ -5,14 +5,15 @@
 //
 //   npx tsx test/bench/build.ts     (builds out/bench/folder-memory.js like the `hoist` bin: no tsx at run time)
 //   node --expose-gc out/bench/folder-memory.js [--files 100000] [--watcher default|chokidar|parcel|none]
-//        [--queue real|stub] [--snapshot] [--dir /tmp/hoist-folder-memory]
+//        [--queue real|stub] [--snapshot] [--smaps] [--dir /tmp/hoist-folder-memory]
 //
 // (`node --expose-gc --import tsx test/bench/folder-memory.ts …` also works, but the tsx loader adds about
 // 30 MiB of RSS of its own to every figure.)
 //
 // --queue stub replaces the transfer queue by a stand-in that only hands out ids (THIS SCRIPT ONLY: it
 // separates the queue's share of the memory from folder sync's). --watcher none replaces the watcher
-// by one that does nothing (the scan still runs), to see the watcher's own share.
+// by one that does nothing (the scan still runs), to see the watcher's own share. --smaps adds the
+// resident memory by mapping (V8's heap is in [anon], malloc's main arena in [heap]).
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -36,6 +37,7 @@ const files = Number(opt('files', '100000'));
 const watcherChoice = opt('watcher', 'default');
 const queueChoice = opt('queue', 'real');
 const snapshot = args.includes('--snapshot');
+const smaps = args.includes('--smaps');
 const treeDir = opt('dir', path.join(os.tmpdir(), `hoist-folder-memory-${files}`));
 const MiB = 1024 * 1024;
 
@@ -145,6 +147,10 @@ process.stderr.write(
     `  once reconciled: ${show(reconciled)}\n  after GC:        ${show(afterGc)}\n  peak RSS ${report.peakRssMiB.toFixed(0)} MiB\n`,
 );
 
+if (smaps) {
+  process.stderr.write('  resident by mapping:\n');
+  for (const [name, kib] of residentByMapping().slice(0, 8)) process.stderr.write(`    ${(kib / 1024).toFixed(1).padStart(7)} MiB ${name}\n`);
+}
 if (snapshot) {
   const file = v8.writeHeapSnapshot(path.join(dataDir, 'heap.heapsnapshot'));
   const top = summarise(file, 25);
@@ -159,6 +165,19 @@ await queue.stop?.();
 db.close();
 rmSync(dataDir, { recursive: true, force: true });
 process.exit(0);
+
+/** Rss of this process summed by mapping name (anonymous ones as [anon]), biggest first, in KiB. */
+function residentByMapping(): Array<[string, number]> {
+  const by = new Map<string, number>();
+  let name = '[anon]';
+  for (const line of readFileSync('/proc/self/smaps', 'utf8').split('\n')) {
+    const mapping = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (mapping) name = mapping[1] || '[anon]';
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss) by.set(name, (by.get(name) ?? 0) + Number(rss[1]));
+  }
+  return [...by].sort((a, b) => b[1] - a[1]);
+}
 
 /** Self size summed by (node type, constructor name) from a .heapsnapshot file, with what holds the biggest groups. */
 function summarise(file: string, n: number): Array<{ name: string; count: number; bytes: number; heldBy: string }> {

@@ -101,6 +101,8 @@ const PAUSED_ALL = 'pausedAll';
 /** A file rewritten this often during its upload is treated as still being written. */
 const MAX_FILE_RESTARTS = 5;
 const MAX_UPLOAD_RESTARTS = 3;
+/** Queued or paused transfers one transfers.changed event carries at most (see the publisher). */
+const MAX_QUIET_ROWS_PER_EVENT = 200;
 
 export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
   const now = deps.now ?? Date.now;
@@ -132,10 +134,24 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
   const partBytes = deps.db.sqlite.prepare<[], { id: string; bytes: number }>('SELECT transfer_id AS id, sum(size) AS bytes FROM parts GROUP BY transfer_id').all();
   for (const { id, bytes } of partBytes) if (index.bucket(id)) rt(id).bytesDone = bytes;
 
+  // Set by changedAll(): the next publish asks windows to re-read instead of listing every transfer.
+  let invalidateAll = false;
   const publisher = new ChangePublisher(
     (ids) => {
+      // Unfinished transfers that are not running changed only in their state (queued, paused) or were
+      // just added: past a page of them, one invalidation says it better than 100,000 rows. Running,
+      // finished and failed ones are always sent: folder sync, notifications and the CLI wait for those.
+      const quiet = (id: string) => !live.has(id) && (index.pending.has(id) || index.paused.has(id));
+      let invalidate = invalidateAll;
+      if (!invalidate) {
+        let count = 0;
+        for (const id of ids) if (quiet(id) && ++count > MAX_QUIET_ROWS_PER_EVENT) break;
+        invalidate = count > MAX_QUIET_ROWS_PER_EVENT;
+      }
+      invalidateAll = false;
+      if (invalidate) deps.emit('transfers.invalidated', {});
       const transfers = ids.flatMap((id) => {
-        const row = id ? rowOf(id) : undefined;
+        const row = id && !(invalidate && quiet(id)) ? rowOf(id) : undefined;
         return row ? [view(row)] : [];
       });
       if (transfers.length > 0) deps.emit('transfers.changed', { transfers });
@@ -518,7 +534,7 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
    * show instead of receiving 100,000 rows. Running ones and the totals are published as usual.
    */
   function changedAll(): void {
-    deps.emit('transfers.invalidated', {});
+    invalidateAll = true;
     for (const id of live.keys()) publisher.changed(id);
     publisher.changed('');
   }

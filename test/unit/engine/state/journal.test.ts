@@ -97,7 +97,8 @@ describe('journal', () => {
     let t = 1000;
     const j = createJournal(db, () => t);
     const [inserted] = j.insertMany([{ id: 'a', sourcePath: '/a', destination: 'a', identityId: 'id1', origin, state: 'queued', size: 1 }]);
-    expect(inserted).toMatchObject({ id: 'a', state: 'queued', size: 1, version: undefined });
+    expect(inserted).toEqual({ id: 'a', state: 'queued', size: 1, identityId: 'id1' });
+    expect(j.get('a')).toMatchObject({ id: 'a', state: 'queued', size: 1, version: undefined });
     t = 2000;
     const done = j.markDone('a', { size: 4096, mtimeMs: 77.25, ino: '42' });
     expect(done).toMatchObject({ state: 'done', size: 4096, version: { size: 4096, mtimeMs: 77.25, ino: '42' }, finishedAt: 2000 });

@@ -132,12 +132,19 @@ describe('transfer queue (no network)', () => {
     const count = () => events.filter((e) => e.event === 'transfers.changed').length;
     q.add([{ path: join(dir, 'a.txt'), destination: 'first.txt', origin: drop }]);
     expect(count()).toBe(1); // a lone change goes out at once
-    for (let i = 0; i < 5; i++) q.add(Array.from({ length: 200 }, (_, n) => ({ path: join(dir, 'a.txt'), destination: `d${i}/${n}.txt`, origin: drop })));
+    for (let i = 0; i < 2; i++) q.add(Array.from({ length: 100 }, (_, n) => ({ path: join(dir, 'a.txt'), destination: `d${i}/${n}.txt`, origin: drop })));
     expect(count()).toBe(1);
     advance(100);
     expect(count()).toBe(2);
     const last = events.filter((e) => e.event === 'transfers.changed').at(-1)!.payload as { transfers: unknown[] };
-    expect(last.transfers).toHaveLength(1000);
+    expect(last.transfers).toHaveLength(200);
     expect(events.filter((e) => e.event === 'totals')).toHaveLength(2);
+
+    // Past 200 queued transfers in one go, one invalidation instead of the rows.
+    for (let i = 2; i < 5; i++) q.add(Array.from({ length: 200 }, (_, n) => ({ path: join(dir, 'a.txt'), destination: `d${i}/${n}.txt`, origin: drop })));
+    advance(100);
+    expect(count()).toBe(2);
+    expect(events.filter((e) => e.event === 'transfers.invalidated')).toHaveLength(1);
+    expect(events.filter((e) => e.event === 'totals').at(-1)?.payload).toMatchObject({ all: 801 });
   });
 });
