@@ -2,12 +2,11 @@
 // (small files into their own Buffer, bigger ones into a pooled part buffer), the version checked after
 // the read, and sent with a Content-Length and an x-amz-checksum-crc32 header computed from those bytes;
 // only when the pool lends no buffer is it streamed with a CRC32 trailer (aws-chunked).
-import { close, open, read } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { bufferBody, crc32Base64, partBody, partBuffers, readRange, type PartBuffer } from './body.js';
+import { bufferBody, crc32Base64, partBody, partBuffers, readRange, readSmallFile, type PartBuffer } from './body.js';
 import type { UploadContext } from './context.js';
-import { assertVersion, FileChangedError } from './file-version.js';
+import { assertVersion, FileChangedError, sameVersion } from './file-version.js';
 import { withRetries } from './request.js';
 import { putBuffer } from './s3-client.js';
 import { assertStoredCrc32 } from './verify.js';
@@ -103,11 +102,9 @@ async function uploadBuffered(ctx: UploadContext): Promise<void> {
   const size = ctx.version.size;
   const release = await ctx.budget.acquire(ctx.signal);
   try {
-    const data = await readWhole(ctx.sourcePath, size);
-    ctx.signal.throwIfAborted();
-    // Shorter or longer than the recorded version: it is being rewritten.
-    if (data.length !== size) throw new FileChangedError(`${ctx.sourcePath} changed while it was being uploaded`);
-    await assertVersion(ctx.sourcePath, ctx.version);
+    const { data, version } = await readSmallFile(ctx.sourcePath, size, ctx.signal);
+    // Shorter or longer than the recorded version, or changed since (the stat after the read): it is being rewritten.
+    if (data.length !== size || !sameVersion(version, ctx.version)) throw new FileChangedError(`${ctx.sourcePath} changed while it was being uploaded`);
     const checksum = crc32Base64(crc32(data));
     await withRetries(ctx, async () => {
       if (size > 0) {
@@ -122,26 +119,4 @@ async function uploadBuffered(ctx: UploadContext): Promise<void> {
     release();
   }
   ctx.onVerifying();
-}
-
-/**
- * The file's bytes, asking for one more than `size` (getting it tells that the file grew). open/read/
- * close directly: readFile would add an fstat, and each call is a trip through the thread pool. Once
- * `size` bytes are in, there is no second read to see the end of the file: the caller's stat right after
- * says whether the file still has that size and mtime.
- */
-async function readWhole(path: string, size: number): Promise<Buffer> {
-  const fd = await new Promise<number>((resolve, reject) => open(path, 'r', (e, fd) => (e ? reject(e) : resolve(fd))));
-  try {
-    const buf = Buffer.allocUnsafe(size + 1);
-    let got = 0;
-    for (;;) {
-      const n = await new Promise<number>((resolve, reject) => read(fd, buf, got, buf.length - got, got, (e, n) => (e ? reject(e) : resolve(n))));
-      got += n;
-      if (n === 0 || got >= size) break;
-    }
-    return buf.subarray(0, got);
-  } finally {
-    close(fd, () => undefined);
-  }
 }
