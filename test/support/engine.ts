@@ -58,8 +58,11 @@ export function waitForTransfer(engine: Engine, id: string, predicate: (t: Trans
         resolve(t);
       }
     };
-    const stop = engine.events.on('transfers.changed', ({ transfers }) => check(transfers));
-    void engine['transfers.list']({ filter: 'all' }).then(check);
+    const reread = () => void engine['transfers.list']({ filter: 'all' }).then(check);
+    // Many changes at once come as one invalidation (the contract): read the list again, as windows do.
+    const offs = [engine.events.on('transfers.changed', ({ transfers }) => check(transfers)), engine.events.on('transfers.invalidated', reread)];
+    const stop = () => offs.forEach((off) => off());
+    reread();
   });
 }
 
