@@ -115,9 +115,12 @@ export class PartBufferPool {
     private readonly idleMs = 30_000,
   ) {}
 
-  /** A buffer of at least `size` bytes, or undefined when that would pass the limit. */
+  /** A buffer of at least `size` bytes (the smallest idle one that fits), or undefined when that would pass the limit. */
   take(size: number): PartBuffer | undefined {
-    const capacity = Math.max(1, Math.ceil(size / MiB)) * MiB;
+    let capacity = Math.max(1, Math.ceil(size / MiB)) * MiB;
+    let fit: number | undefined;
+    for (const [c, list] of this.free) if (c >= capacity && list.length > 0 && (fit === undefined || c < fit)) fit = c;
+    if (fit !== undefined) capacity = fit; // e.g. a file's last, shorter part in a full-size buffer
     let buffer = this.free.get(capacity)?.pop();
     if (!buffer) {
       if (this.held + capacity > this.limitBytes) this.dropIdle(this.held + capacity - this.limitBytes);

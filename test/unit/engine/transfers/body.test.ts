@@ -15,31 +15,42 @@ async function drain(stream: NodeJS.ReadableStream): Promise<Buffer> {
 }
 
 describe('part buffer pool', () => {
-  it('lends the same buffer again once it is given back after a success', () => {
+  it('lends the same buffer again once it is given back after a success, the smallest idle one that fits', () => {
     const pool = new PartBufferPool(16 * MiB);
     const a = pool.take(8 * MiB)!;
     expect(a.buffer.length).toBe(8 * MiB);
     a.release(true);
-    const b = pool.take(5 * MiB + 1)!; // another size class: a new buffer, rounded up to whole MiB
-    expect(b.buffer.length).toBe(6 * MiB);
-    const c = pool.take(8 * MiB)!;
-    expect(c.buffer).toBe(a.buffer);
+    const b = pool.take(5 * MiB + 1)!; // fits in the idle 8 MiB buffer
+    expect(b.buffer).toBe(a.buffer);
+    const c = pool.take(5 * MiB + 1)!; // none idle: a new one, rounded up to whole MiB
+    expect(c.buffer.length).toBe(6 * MiB);
     b.release(true);
     c.release(true);
+    expect(pool.take(4 * MiB)!.buffer).toBe(c.buffer);
     expect(pool.heldBytes).toBe(14 * MiB);
   });
 
-  it('never lends more than its limit, and drops idle buffers of other sizes to make room', () => {
+  it('never lends more than its limit, and drops idle buffers too small to make room', () => {
     const pool = new PartBufferPool(16 * MiB);
     const a = pool.take(8 * MiB)!;
     const b = pool.take(8 * MiB)!;
     expect(pool.take(1)).toBeUndefined(); // the caller streams instead
     a.release(true);
-    const c = pool.take(4 * MiB)!; // the idle 8 MiB buffer is dropped for it
-    expect(c.buffer.length).toBe(4 * MiB);
-    expect(pool.heldBytes).toBe(12 * MiB);
     b.release(true);
-    c.release(true);
+    const small = pool.take(2 * MiB)!; // an idle 8 MiB one fits
+    const big = pool.take(8 * MiB)!;
+    expect(pool.take(MiB)).toBeUndefined();
+    small.release(true);
+    big.release(true);
+    const four = new PartBufferPool(12 * MiB);
+    const x = four.take(4 * MiB)!;
+    const y = four.take(8 * MiB)!;
+    x.release(true);
+    y.release(false);
+    const z = four.take(10 * MiB)!; // the idle 4 MiB buffer is dropped for it
+    expect(z.buffer.length).toBe(10 * MiB);
+    expect(four.heldBytes).toBe(10 * MiB);
+    z.release(true);
   });
 
   it('does not reuse a buffer a failed request may still be sending from', () => {
