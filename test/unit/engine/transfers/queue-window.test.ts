@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Settings, Totals } from '../../../../electron/common/contract.js';
 import { openStateDb, type StateDb } from '../../../../electron/engine/state/db.js';
 import { createJournal } from '../../../../electron/engine/state/journal.js';
-import type { Timer } from '../../../../electron/engine/transfers/progress.js';
+import { ManualClock } from '../../../support/manual-clock.js';
 import { createTransferQueue, type TransferQueue } from '../../../../electron/engine/transfers/queue.js';
 
 const settings: Settings = { filesInParallel: 2, partsInParallel: 2, bandwidthLimit: null, stabilityWindowMs: 0, ignorePatterns: [], startAtLogin: false };
@@ -16,28 +16,11 @@ const settings: Settings = { filesInParallel: 2, partsInParallel: 2, bandwidthLi
 let dir: string;
 let db: StateDb;
 let events: Array<{ event: string; payload: unknown }>;
-let clock: number;
+let clock: ManualClock;
 
-// Publishing is throttled: its timers run when the test moves the clock (never after the database closed).
-let timers: Array<{ at: number; fn: () => void }>;
-const timer: Timer = {
-  setTimeout: (fn, ms) => {
-    const t = { at: clock + ms, fn };
-    timers.push(t);
-    return t;
-  },
-  clearTimeout: (h) => void (timers = timers.filter((t) => t !== h)),
-};
-function advance(ms: number): void {
-  clock += ms;
-  for (const t of timers.filter((x) => x.at <= clock)) {
-    timers = timers.filter((x) => x !== t);
-    t.fn();
-  }
-}
 
 function open(): TransferQueue {
-  return createTransferQueue({ db, settings: () => settings, emit: (event, payload) => events.push({ event, payload }), now: () => clock, timer });
+  return createTransferQueue({ db, settings: () => settings, emit: (event, payload) => events.push({ event, payload }), now: () => clock.now, timer: clock.timer });
 }
 
 /** `n` files of `size` bytes, queued in batches whose createdAt differs (the clock moves between them). */
@@ -51,7 +34,7 @@ function queueFiles(q: TransferQueue, n: number, size: number, batch = 100, orig
       items.push({ path: file, destination: `d/f${i}.bin`, origin });
     }
     ids.push(...q.add(items));
-    advance(1000);
+    clock.advance(1000);
   }
   return ids;
 }
@@ -62,8 +45,7 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'hoist-queue-window-'));
   db = openStateDb(join(dir, 'state.db'));
   events = [];
-  clock = 1_000_000;
-  timers = [];
+  clock = new ManualClock();
 });
 afterEach(() => {
   db.close();
@@ -106,7 +88,7 @@ describe('transfer queue, windowed', () => {
     expect(counts(q.totals())).toMatchObject({ queued: 9 });
 
     // Finished while nobody ran it (another process of the same journal, as after a crash): a restart counts it.
-    createJournal(db, () => clock).markDone(ids[2]!);
+    createJournal(db, () => clock.now).markDone(ids[2]!);
     const after = open();
     expect(counts(after.totals())).toEqual({ all: 11, done: 1, failed: 1, queued: 8, active: 0, bytesTotal: 63 });
     expect(after.stateOf(ids[2]!)).toBe('done');
@@ -130,7 +112,7 @@ describe('transfer queue, windowed', () => {
     queueFiles(q, 3000, 1, 500);
     events = [];
     await q.pauseAll();
-    advance(1000);
+    clock.advance(1000);
     expect(events.filter((e) => e.event === 'transfers.invalidated')).toHaveLength(1);
     expect(events.filter((e) => e.event === 'transfers.changed')).toEqual([]);
     expect(events.filter((e) => e.event === 'totals').at(-1)?.payload).toMatchObject({ pausedAll: true, all: 3000 });
@@ -138,10 +120,10 @@ describe('transfer queue, windowed', () => {
     expect(q.totals()).toMatchObject({ pausedAll: true, queued: 0, all: 3000 });
 
     await q.pause(q.list('all', { limit: 1 })[0]!.id);
-    advance(1000); // its own change goes out
+    clock.advance(1000); // its own change goes out
     events = [];
     q.resumeAll();
-    advance(1000);
+    clock.advance(1000);
     expect(events.filter((e) => e.event === 'transfers.invalidated')).toHaveLength(1);
     expect(events.filter((e) => e.event === 'transfers.changed')).toEqual([]);
     expect(q.totals()).toMatchObject({ pausedAll: false, queued: 3000 });
@@ -155,7 +137,7 @@ describe('transfer queue, windowed', () => {
     expect(q.unfinishedOfFolder('F1').sort()).toEqual([...first].sort());
     expect(q.unfinishedOfFolder('F2').sort()).toEqual([...second].sort());
     await q.pause(first[0]!);
-    createJournal(db, () => clock).markDone(first[1]!);
+    createJournal(db, () => clock.now).markDone(first[1]!);
     // Paused is unfinished; done is not (as seen by a queue opened after the change).
     expect(open().unfinishedOfFolder('F1').sort()).toEqual([first[0], first[2]].sort());
     // f0 was written by F1's first transfer, then by F2's: newest first.

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Settings } from '../../../../electron/common/contract.js';
 import { openStateDb, type StateDb } from '../../../../electron/engine/state/db.js';
 import { createJournal } from '../../../../electron/engine/state/journal.js';
-import type { Timer } from '../../../../electron/engine/transfers/progress.js';
+import { ManualClock } from '../../../support/manual-clock.js';
 import { createTransferQueue, type TransferQueue } from '../../../../electron/engine/transfers/queue.js';
 
 const settings: Settings = { filesInParallel: 2, partsInParallel: 2, bandwidthLimit: null, stabilityWindowMs: 0, ignorePatterns: [], startAtLogin: false };
@@ -16,33 +16,17 @@ const drop = { kind: 'drop' } as const;
 let dir: string;
 let db: StateDb;
 let events: Array<{ event: string; payload: unknown }>;
-let clock: number;
-let timers: Array<{ at: number; fn: () => void }>;
-const timer: Timer = {
-  setTimeout: (fn, ms) => {
-    const t = { at: clock + ms, fn };
-    timers.push(t);
-    return t;
-  },
-  clearTimeout: (h) => void (timers = timers.filter((t) => t !== h)),
-};
-function advance(ms: number): void {
-  clock += ms;
-  for (const t of timers.filter((x) => x.at <= clock)) {
-    timers = timers.filter((x) => x !== t);
-    t.fn();
-  }
-}
+let clock: ManualClock;
+
 function open(): TransferQueue {
-  return createTransferQueue({ db, settings: () => settings, emit: (event, payload) => events.push({ event, payload }), now: () => clock, timer });
+  return createTransferQueue({ db, settings: () => settings, emit: (event, payload) => events.push({ event, payload }), now: () => clock.now, timer: clock.timer });
 }
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'hoist-queue-'));
   db = openStateDb(join(dir, 'state.db'));
   events = [];
-  clock = 1_000_000;
-  timers = [];
+  clock = new ManualClock();
 });
 afterEach(() => {
   db.close();
@@ -117,10 +101,10 @@ describe('transfer queue (no network)', () => {
       { path: join(dir, 'a.txt'), destination: 'a.txt', origin: drop },
       { path: join(dir, 'a.txt'), destination: 'b.txt', origin: drop },
     ]);
-    createJournal(db, () => clock).markDone(done!);
+    createJournal(db, () => clock.now).markDone(done!);
     const q = open();
     expect(q.list('done').map((t) => t.id)).toEqual([done]);
-    expect(q.list('done')[0]).toMatchObject({ bytesDone: 5, finishedAt: clock });
+    expect(q.list('done')[0]).toMatchObject({ bytesDone: 5, finishedAt: clock.now });
     q.clearHistory();
     expect(q.list().map((t) => t.id)).toEqual([queued]);
     expect(events).toContainEqual({ event: 'transfers.removed', payload: { ids: [done] } });
@@ -134,7 +118,7 @@ describe('transfer queue (no network)', () => {
     expect(count()).toBe(1); // a lone change goes out at once
     for (let i = 0; i < 2; i++) q.add(Array.from({ length: 100 }, (_, n) => ({ path: join(dir, 'a.txt'), destination: `d${i}/${n}.txt`, origin: drop })));
     expect(count()).toBe(1);
-    advance(100);
+    clock.advance(100);
     expect(count()).toBe(2);
     const last = events.filter((e) => e.event === 'transfers.changed').at(-1)!.payload as { transfers: unknown[] };
     expect(last.transfers).toHaveLength(200);
@@ -142,7 +126,7 @@ describe('transfer queue (no network)', () => {
 
     // Past 200 queued transfers in one go, one invalidation instead of the rows.
     for (let i = 2; i < 5; i++) q.add(Array.from({ length: 200 }, (_, n) => ({ path: join(dir, 'a.txt'), destination: `d${i}/${n}.txt`, origin: drop })));
-    advance(100);
+    clock.advance(100);
     expect(count()).toBe(2);
     expect(events.filter((e) => e.event === 'transfers.invalidated')).toHaveLength(1);
     expect(events.filter((e) => e.event === 'totals').at(-1)?.payload).toMatchObject({ all: 801 });
