@@ -1,10 +1,13 @@
 // Receives an object or part body: decodes aws-chunked framing when present, verifies chunk signatures,
 // streams the bytes to a temp file in bounded memory and feeds every digest (MD5 for the ETag, the declared
-// x-amz-checksum-*, SHA-256 for a hex x-amz-content-sha256, Content-MD5) from the same buffers, one pass.
+// x-amz-checksum-*, SHA-256 for a hex x-amz-content-sha256, Content-MD5) from the same bytes, one pass: as
+// they arrive, or for large bodies from the staging blocks of their direct write, on a hasher thread.
 // Every mismatch is refused with S3's error before the data becomes visible.
 import { createHash, type Hash } from 'node:crypto';
 import { unlink } from 'node:fs/promises';
-import { openBodyWriter, type BodyWriter } from '../storage/body-writer.js';
+import { crc32 as zlibCrc32 } from 'node:zlib';
+import { DIRECT_MIN_BYTES, openBodyWriter, type BodyWriter } from '../storage/body-writer.js';
+import { startHashJob, type HashJob, type RawAlgorithm } from '../storage/hasher.js';
 import { AwsChunkedDecoder, ChunkedFormatError, type ChunkEvent } from './aws-chunked.js';
 import {
   CHECKSUM_ALGORITHMS,
@@ -95,14 +98,32 @@ export async function ingestBody(ctx: S3Context, options: IngestOptions): Promis
   const declared = declaredChecksum(ctx);
   if (declared?.inTrailer && !streaming) throw errors.InvalidRequest('x-amz-trailer requires an aws-chunked body (STREAMING-…-TRAILER).');
 
-  const md5 = createHash('md5');
-  const sha = hexSha ? createHash('sha256') : undefined;
-  const digests = new Map<ChecksumAlgorithm, Digest>();
-  for (const algorithm of [...(declared ? [declared.algorithm] : []), ...(options.alsoCompute ?? [])]) {
-    if (!digests.has(algorithm)) digests.set(algorithm, createDigest(algorithm));
+  // Every digest the body needs, by the node algorithm behind it (SHA-256 once, whether for the payload
+  // hash or a checksum). Large bodies written direct are hashed from their staging blocks on a hasher
+  // thread; the rest, and CRC32C (not in node), here as the bytes arrive.
+  const algorithms = [...new Set([...(declared ? [declared.algorithm] : []), ...(options.alsoCompute ?? [])])];
+  const needed = new Set<RawAlgorithm>(['md5']);
+  if (hexSha) needed.add('sha256');
+  const others = new Map<ChecksumAlgorithm, Digest>();
+  for (const algorithm of algorithms) {
+    const node = RAW[algorithm];
+    if (node) needed.add(node);
+    else others.set(algorithm, createDigest(algorithm));
   }
 
-  let file: BodyWriter | undefined = await openBodyWriter(options.tempPath, expected);
+  let job: HashJob | undefined = expected >= DIRECT_MIN_BYTES ? startHashJob([...needed]) : undefined;
+  let file: BodyWriter | undefined;
+  try {
+    file = await openBodyWriter(options.tempPath, expected, job ? (block) => job!.update(block) : undefined);
+  } catch (err) {
+    job?.drop();
+    throw err;
+  }
+  if (job && !file.blocksHandled) {
+    job.drop(); // buffered after all (no O_DIRECT here): hash inline
+    job = undefined;
+  }
+  const inline = job ? undefined : new Map([...needed].map((a) => [a, rawHash(a)]));
   let size = 0;
   /** Hashes and stores one piece of the body; a promise = the writer wants us to wait before the next. */
   const accept = (data: Buffer): Promise<void> | undefined => {
@@ -110,9 +131,8 @@ export async function ingestBody(ctx: S3Context, options: IngestOptions): Promis
     if (size > expected) {
       throw errors.InvalidRequest('The request body is longer than its declared length (x-amz-decoded-content-length).');
     }
-    md5.update(data);
-    sha?.update(data);
-    for (const digest of digests.values()) digest.update(data);
+    if (inline) for (const hash of inline.values()) hash.update(data);
+    for (const digest of others.values()) digest.update(data);
     return file?.write(data);
   };
 
@@ -155,17 +175,27 @@ export async function ingestBody(ctx: S3Context, options: IngestOptions): Promis
     const finished = file;
     file = undefined;
     await finished.finish();
+    const digests = job ? await job.digest() : new Map([...(inline ?? [])].map(([a, hash]) => [a, hash.digest()]));
+    job = undefined;
+    const digestOf = (a: RawAlgorithm): Buffer => {
+      const d = digests.get(a);
+      if (!d) throw new Error(`no ${a} digest`);
+      return d;
+    };
 
-    const md5Hex = md5.digest('hex');
+    const md5Hex = digestOf('md5').toString('hex');
     if (hexSha) {
-      const computed = sha?.digest('hex') ?? EMPTY_SHA256;
+      const computed = digestOf('sha256').toString('hex');
       if (computed !== hexSha) throw errors.XAmzContentSHA256Mismatch({ ClientComputedContentSHA256: hexSha, S3ComputedContentSHA256: computed });
     }
     if (contentMd5 !== undefined && Buffer.from(contentMd5, 'base64').toString('hex') !== md5Hex) {
       throw errors.ContentMD5Mismatch({ ExpectedDigest: Buffer.from(contentMd5, 'base64').toString('hex'), CalculatedDigest: Buffer.from(md5Hex, 'hex').toString('base64') });
     }
     const checksums: Partial<Record<ChecksumAlgorithm, string>> = {};
-    for (const [algorithm, digest] of digests) checksums[algorithm] = digest.base64();
+    for (const algorithm of algorithms) {
+      const node = RAW[algorithm];
+      checksums[algorithm] = node ? digestOf(node).toString('base64') : others.get(algorithm)!.base64();
+    }
     if (declared) {
       const sent = declared.inTrailer ? trailers.get(checksumHeader(declared.algorithm)) : declared.value;
       if (sent === undefined) throw errors.InvalidRequest(`The trailing header ${checksumHeader(declared.algorithm)} was declared in x-amz-trailer but not sent.`);
@@ -174,9 +204,30 @@ export async function ingestBody(ctx: S3Context, options: IngestOptions): Promis
     return { size, md5Hex, checksums, ...(declared ? { declaredAlgorithm: declared.algorithm } : {}) };
   } catch (err) {
     await file?.abort().catch(() => undefined);
+    job?.drop();
     await unlink(options.tempPath).catch(() => undefined);
     throw err;
   }
+}
+
+/** The node algorithm behind an S3 checksum, where node has one (CRC32C is computed here, with its library). */
+const RAW: Partial<Record<ChecksumAlgorithm, RawAlgorithm>> = { CRC32: 'crc32', SHA1: 'sha1', SHA256: 'sha256' };
+
+/** A digest computed here, on the event loop; digest() gives raw bytes (CRC32 big-endian). */
+function rawHash(algorithm: RawAlgorithm): { update(data: Buffer): void; digest(): Buffer } {
+  if (algorithm === 'crc32') {
+    let crc = 0;
+    return {
+      update: (data) => (crc = zlibCrc32(data, crc)),
+      digest: () => {
+        const b = Buffer.alloc(4);
+        b.writeUInt32BE(crc >>> 0);
+        return b;
+      },
+    };
+  }
+  const hash = createHash(algorithm);
+  return { update: (data) => hash.update(data), digest: () => hash.digest() };
 }
 
 /** Checks `chunk-signature`s as they arrive (STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER]). */

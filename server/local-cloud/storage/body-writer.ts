@@ -17,6 +17,8 @@ const WASM_PAGE = 64 * 1024;
 const SLAB_BUFFERS = 8;
 
 export interface BodyWriter {
+  /** True when every byte goes through the `onBlock` given to openBodyWriter (direct writes only). */
+  readonly blocksHandled: boolean;
   /** Takes `data` (the caller may reuse it afterwards); a promise means: wait for it before writing more. */
   write(data: Buffer): Promise<void> | undefined;
   /** Writes what is left, sets the exact length and closes the file. */
@@ -27,13 +29,22 @@ export interface BodyWriter {
 
 let directSupported = true; // turned off for good after the first refusal (same data folder, same file system)
 
-/** Opens `path` (must not exist) for a body of `expectedBytes`. */
-export async function openBodyWriter(path: string, expectedBytes: number): Promise<BodyWriter> {
+/**
+ * A staged block of the body, in order, on shared memory (a worker may read it): the staging buffer is
+ * reused only once the returned promise settles.
+ */
+export type BlockHandler = (block: Uint8Array) => Promise<void>;
+
+/**
+ * Opens `path` (must not exist) for a body of `expectedBytes`. With `onBlock`, a direct writer also hands it
+ * every staged block (blocksHandled tells whether it will); a buffered writer ignores it.
+ */
+export async function openBodyWriter(path: string, expectedBytes: number, onBlock?: BlockHandler): Promise<BodyWriter> {
   if (directSupported && expectedBytes >= DIRECT_MIN_BYTES && constants.O_DIRECT !== undefined) {
     let handle: FileHandle | undefined;
     try {
       handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_DIRECT, 0o600);
-      return new DirectWriter(handle);
+      return new DirectWriter(handle, onBlock);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EINVAL') throw err;
       directSupported = false; // the file system does not do O_DIRECT
@@ -44,6 +55,7 @@ export async function openBodyWriter(path: string, expectedBytes: number): Promi
 }
 
 class BufferedWriter implements BodyWriter {
+  readonly blocksHandled = false;
   private pending: Buffer[] = [];
   private pendingBytes = 0;
 
@@ -74,6 +86,7 @@ class BufferedWriter implements BodyWriter {
 }
 
 class DirectWriter implements BodyWriter {
+  readonly blocksHandled: boolean;
   private current: Buffer;
   private spare: Buffer;
   private used = 0;
@@ -83,7 +96,11 @@ class DirectWriter implements BodyWriter {
   private failed: unknown;
   private released = false;
 
-  constructor(private readonly handle: FileHandle) {
+  constructor(
+    private readonly handle: FileHandle,
+    private readonly onBlock?: BlockHandler,
+  ) {
+    this.blocksHandled = onBlock !== undefined;
     this.current = stagingPool.take();
     this.spare = stagingPool.take();
   }
@@ -120,7 +137,8 @@ class DirectWriter implements BodyWriter {
     this.current = this.spare;
     this.spare = full;
     this.used = 0;
-    this.inFlight = writeAll(this.handle, full, roundUp(length), at).catch((err: unknown) => {
+    const written = writeAll(this.handle, full, roundUp(length), at);
+    this.inFlight = (this.onBlock ? Promise.all([written, this.onBlock(full.subarray(0, length))]).then(() => undefined) : written).catch((err: unknown) => {
       this.failed = err;
       throw err;
     });
@@ -134,8 +152,9 @@ class DirectWriter implements BodyWriter {
       const size = this.position + this.used;
       if (this.used > 0) {
         const padded = roundUp(this.used);
+        const block = this.current.subarray(0, this.used);
         this.current.fill(0, this.used, padded);
-        await writeAll(this.handle, this.current, padded, this.position);
+        await Promise.all([writeAll(this.handle, this.current, padded, this.position), this.onBlock?.(block)]);
       }
       if (size % ALIGN !== 0) await this.handle.truncate(size); // drop the padding of the last block
       await this.handle.close();
@@ -168,14 +187,16 @@ async function writeAll(handle: FileHandle, buffer: Buffer, length: number, posi
 }
 
 /** WebAssembly.Memory (the node types here are built without the WebAssembly lib). */
-const WasmMemory = (globalThis as unknown as { WebAssembly: { Memory: new (size: { initial: number; maximum: number }) => { buffer: ArrayBuffer } } }).WebAssembly.Memory;
+const WasmMemory = (globalThis as unknown as { WebAssembly: { Memory: new (size: { initial: number; maximum: number; shared: boolean }) => { buffer: SharedArrayBuffer } } })
+  .WebAssembly.Memory;
 
 const roundUp = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
 
 /**
  * Page-aligned staging buffers. WebAssembly memories are mapped page-aligned, which a Buffer's memory is
- * not, and O_DIRECT needs aligned addresses. Slabs of SLAB_BUFFERS buffers, reused, never freed: the
- * pool's size follows the peak number of large bodies received at once (8 MiB each).
+ * not, and O_DIRECT needs aligned addresses; shared ones can also be read by a hasher thread without a
+ * copy. Slabs of SLAB_BUFFERS buffers, reused, never freed: the pool's size follows the peak number of
+ * large bodies received at once (8 MiB each).
  */
 const stagingPool = {
   free: [] as Buffer[],
@@ -183,7 +204,7 @@ const stagingPool = {
     const buffer = this.free.pop();
     if (buffer) return buffer;
     const pages = (STAGING_BYTES * SLAB_BUFFERS) / WASM_PAGE;
-    const slab = Buffer.from(new WasmMemory({ initial: pages, maximum: pages }).buffer);
+    const slab = Buffer.from(new WasmMemory({ initial: pages, maximum: pages, shared: true }).buffer);
     for (let i = 1; i < SLAB_BUFFERS; i++) this.free.push(slab.subarray(i * STAGING_BYTES, (i + 1) * STAGING_BYTES));
     return slab.subarray(0, STAGING_BYTES);
   },
