@@ -6,15 +6,13 @@ import {
   CreateMultipartUploadCommand,
   ListPartsCommand,
   UploadPartCommand,
-  type UploadPartCommandOutput,
 } from '@aws-sdk/client-s3';
-import { crc32 } from 'node:zlib';
-import { bufferBody, crc32Base64, partBody, partBuffers, readRange, type PartBuffer } from './body.js';
 import type { UploadContext } from './context.js';
-import { assertVersion, FileChangedError } from './file-version.js';
+import { assertVersion } from './file-version.js';
 import { planParts, type PlannedPart } from './plan.js';
 import { withRetries } from './request.js';
-import { assertStoredCrc32, multipartEtag, unquote, VerificationError } from './verify.js';
+import { sendRange } from './send-range.js';
+import { multipartEtag, unquote, VerificationError } from './verify.js';
 
 export async function uploadMultipart(ctx: UploadContext): Promise<void> {
   const { uploadId, partSize } = await ensureUpload(ctx);
@@ -95,91 +93,20 @@ async function uploadPart(ctx: UploadContext, uploadId: string, part: PlannedPar
   try {
     await withRetries(ctx, async () => {
       await assertVersion(ctx.sourcePath, ctx.version);
-      const lease = partBuffers.take(part.size);
-      if (lease) await sendBufferedPart(ctx, uploadId, part, lease);
-      else await sendStreamedPart(ctx, uploadId, part);
+      const { response, checksum } = await sendRange(ctx, part, `part ${part.number}`, async ({ body, checksum, signal }) => {
+        const res = await ctx.s3.send(
+          new UploadPartCommand({ Bucket: ctx.bucketName, Key: ctx.key, UploadId: uploadId, PartNumber: part.number, Body: body, ContentLength: part.size, ...checksum }),
+          { abortSignal: signal },
+        );
+        if (!res.ETag) throw new Error(`UploadPart ${part.number} returned no ETag`);
+        return { ChecksumCRC32: res.ChecksumCRC32, etag: res.ETag };
+      });
+      // S3 stored the CRC32 of the bytes we read: the part counts once it is journaled.
+      ctx.journal.putPart(ctx.id, { number: part.number, size: part.size, etag: response.etag, checksum });
     });
   } finally {
     release();
   }
-}
-
-/** The part read whole into a pooled buffer, CRC32'd once, sent with that checksum as a header. */
-async function sendBufferedPart(ctx: UploadContext, uploadId: string, part: PlannedPart, lease: PartBuffer): Promise<void> {
-  let sent = false;
-  try {
-    const data = await readRange(ctx.sourcePath, part.offset, part.size, lease.buffer);
-    // The part is only as good as the version it came from: check again after reading it.
-    await assertVersion(ctx.sourcePath, ctx.version);
-    ctx.signal.throwIfAborted();
-    const checksum = crc32Base64(crc32(data));
-    const body = bufferBody(data, { bucket: ctx.bandwidth, signal: ctx.signal, onBytes: ctx.onBytes, beforeChunk: ctx.beforeChunk });
-    try {
-      const res = await ctx.s3.send(
-        new UploadPartCommand({
-          Bucket: ctx.bucketName,
-          Key: ctx.key,
-          UploadId: uploadId,
-          PartNumber: part.number,
-          Body: body.stream,
-          ContentLength: part.size,
-          ChecksumCRC32: checksum,
-        }),
-        { abortSignal: ctx.signal },
-      );
-      sent = true;
-      finishPart(ctx, part, res, checksum);
-    } catch (error) {
-      ctx.onBytes(-body.bytesSent());
-      body.stream.destroy();
-      throw error;
-    }
-  } finally {
-    lease.release(sent);
-  }
-}
-
-/** A part bigger than the pool lends (or the pool is spent): streamed, the SDK adds a CRC32 trailer. */
-async function sendStreamedPart(ctx: UploadContext, uploadId: string, part: PlannedPart): Promise<void> {
-  const request = new AbortController();
-  const signal = AbortSignal.any([ctx.signal, request.signal]);
-  const body = partBody(ctx.sourcePath, part.offset, part.size, {
-    bucket: ctx.bandwidth,
-    signal,
-    onBytes: ctx.onBytes,
-    onError: (e) => request.abort(e),
-    beforeChunk: ctx.beforeChunk,
-  });
-  try {
-    const res = await ctx.s3.send(
-      new UploadPartCommand({
-        Bucket: ctx.bucketName,
-        Key: ctx.key,
-        UploadId: uploadId,
-        PartNumber: part.number,
-        Body: body.stream,
-        ContentLength: part.size,
-        ChecksumAlgorithm: 'CRC32',
-      }),
-      { abortSignal: signal },
-    );
-    if (body.bytesRead() !== part.size) throw new FileChangedError(`${ctx.sourcePath} changed while it was being uploaded`);
-    // The part is only as good as the version it came from: check again after reading it.
-    await assertVersion(ctx.sourcePath, ctx.version);
-    finishPart(ctx, part, res, body.checksum());
-  } catch (error) {
-    ctx.onBytes(-body.bytesRead());
-    throw body.error() ?? error;
-  } finally {
-    body.dispose();
-  }
-}
-
-/** S3 stored the CRC32 of the bytes we read: the part counts once it is journaled. */
-function finishPart(ctx: UploadContext, part: PlannedPart, res: UploadPartCommandOutput, checksum: string): void {
-  assertStoredCrc32(res.ChecksumCRC32, checksum, `part ${part.number}`);
-  if (!res.ETag) throw new Error(`UploadPart ${part.number} returned no ETag`);
-  ctx.journal.putPart(ctx.id, { number: part.number, size: part.size, etag: res.ETag, checksum });
 }
 
 async function complete(ctx: UploadContext, uploadId: string, partCount: number): Promise<void> {

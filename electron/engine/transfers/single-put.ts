@@ -1,14 +1,15 @@
-// Files that fit in one part: one PutObject with a CRC32 the server verifies. The file is read whole
-// (small files into their own Buffer, bigger ones into a pooled part buffer), the version checked after
-// the read, and sent with a Content-Length and an x-amz-checksum-crc32 header computed from those bytes;
-// only when the pool lends no buffer is it streamed with a CRC32 trailer (aws-chunked).
+// Files that fit in one part: one PutObject with a CRC32 the server verifies. Small files are read whole
+// on the reader thread and sent through the lean PutObject path (s3-client.ts putBuffer); bigger ones go
+// out as one range (send-range.ts: a pooled buffer with a CRC32 header, or streamed with a trailer).
 import { crc32 } from 'node:zlib';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { bufferBody, crc32Base64, partBody, partBuffers, readRange, readSmallFile, type PartBuffer } from './body.js';
+import { crc32Base64 } from './body.js';
 import type { UploadContext } from './context.js';
 import { assertVersion, FileChangedError, sameVersion } from './file-version.js';
 import { withRetries } from './request.js';
 import { putBuffer } from './s3-client.js';
+import { sendRange } from './send-range.js';
+import { readSmallFile } from './small-file-reader.js';
 import { assertStoredCrc32 } from './verify.js';
 
 /** Up to this size a file is read into memory and sent from there (at most one such Buffer per request slot). */
@@ -16,15 +17,16 @@ export const BUFFERED_PUT_MAX = 1024 * 1024;
 
 export async function uploadSingle(ctx: UploadContext): Promise<void> {
   if (ctx.version.size <= BUFFERED_PUT_MAX) return uploadBuffered(ctx);
+  const size = ctx.version.size;
   const release = await ctx.budget.acquire(ctx.signal);
   try {
     let tries = 0;
     await withRetries(ctx, async () => {
       // The queue stat'ed the file just before the first try; a retry comes later, look again.
       if (tries++ > 0) await assertVersion(ctx.sourcePath, ctx.version);
-      const lease = partBuffers.take(ctx.version.size);
-      if (lease) await putPooled(ctx, lease);
-      else await putStreamed(ctx);
+      await sendRange(ctx, { offset: 0, size }, ctx.sourcePath, ({ body, checksum, signal }) =>
+        ctx.s3.send(new PutObjectCommand({ Bucket: ctx.bucketName, Key: ctx.key, Body: body, ContentLength: size, ...checksum }), { abortSignal: signal }),
+      );
     });
   } finally {
     release();
@@ -33,64 +35,6 @@ export async function uploadSingle(ctx: UploadContext): Promise<void> {
   // A PUT becomes visible at once: if the file changed while we read it, the queue uploads the new
   // version over it straight away.
   await assertVersion(ctx.sourcePath, ctx.version);
-}
-
-/** Read whole into a pooled buffer, checked against the version, sent with its CRC32 as a header. */
-async function putPooled(ctx: UploadContext, lease: PartBuffer): Promise<void> {
-  const size = ctx.version.size;
-  let sent = false;
-  try {
-    const data = await readRange(ctx.sourcePath, 0, size, lease.buffer);
-    // Grown or rewritten while we read it: what we hold is not the version we recorded.
-    await assertVersion(ctx.sourcePath, ctx.version);
-    ctx.signal.throwIfAborted();
-    const checksum = crc32Base64(crc32(data));
-    const body = bufferBody(data, { bucket: ctx.bandwidth, signal: ctx.signal, onBytes: ctx.onBytes, beforeChunk: ctx.beforeChunk });
-    try {
-      const res = await ctx.s3.send(
-        new PutObjectCommand({ Bucket: ctx.bucketName, Key: ctx.key, Body: body.stream, ContentLength: size, ChecksumCRC32: checksum }),
-        { abortSignal: ctx.signal },
-      );
-      sent = true;
-      assertStoredCrc32(res.ChecksumCRC32, checksum, ctx.sourcePath);
-    } catch (error) {
-      ctx.onBytes(-body.bytesSent());
-      body.stream.destroy();
-      throw error;
-    }
-  } finally {
-    lease.release(sent);
-  }
-}
-
-/** Bigger than the pool lends (or the pool is spent): streamed with a CRC32 trailer (aws-chunked). */
-async function putStreamed(ctx: UploadContext): Promise<void> {
-  const size = ctx.version.size;
-  const request = new AbortController();
-  const signal = AbortSignal.any([ctx.signal, request.signal]);
-  const body = partBody(ctx.sourcePath, 0, size, { bucket: ctx.bandwidth, signal, onBytes: ctx.onBytes, onError: (e) => request.abort(e), beforeChunk: ctx.beforeChunk });
-  try {
-    const res = await ctx.s3.send(
-      new PutObjectCommand({
-        Bucket: ctx.bucketName,
-        Key: ctx.key,
-        Body: body.stream,
-        ContentLength: size,
-        ChecksumAlgorithm: 'CRC32',
-      }),
-      { abortSignal: signal },
-    );
-    const sent = body.bytesRead();
-    // The file shrank or grew under us: what went out is not the version we recorded.
-    if (sent !== size) throw new FileChangedError(`${ctx.sourcePath} changed while it was being uploaded`);
-    const ours = body.checksum();
-    assertStoredCrc32(res.ChecksumCRC32, ours, ctx.sourcePath);
-  } catch (error) {
-    ctx.onBytes(-body.bytesRead());
-    throw body.error() ?? error;
-  } finally {
-    body.dispose();
-  }
 }
 
 /**
