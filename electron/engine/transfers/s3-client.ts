@@ -6,6 +6,7 @@ import { extendedEncodeURIComponent } from '@smithy/core/protocols';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { XMLParser } from 'fast-xml-parser';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Readable } from 'node:stream';
@@ -145,10 +146,35 @@ export async function putBuffer(s3: S3Client, input: PutBufferInput, signal: Abo
     const version = header('x-amz-version-id');
     return { ...(etag ? { ETag: etag } : {}), ...(checksum ? { ChecksumCRC32: checksum } : {}), ...(version ? { VersionId: version } : {}) };
   }
-  const text = body.toString('utf8');
-  const tag = (name: string): string | undefined => new RegExp(`<${name}>([^<]*)</${name}>`).exec(text)?.[1];
-  const code = tag('Code') ?? statusCodeName(response.statusCode);
-  throw new S3ResponseError(decodeXml(code), decodeXml(tag('Message') ?? ''), response.statusCode, header('x-amz-request-id') ?? tag('RequestId'), header('x-amz-id-2') ?? tag('HostId'));
+  const error = errorDocument(body);
+  const code = error.Code ?? statusCodeName(response.statusCode);
+  throw new S3ResponseError(code, error.Message ?? '', response.statusCode, header('x-amz-request-id') ?? error.RequestId, header('x-amz-id-2') ?? error.HostId);
+}
+
+interface ErrorDocument {
+  Code?: string;
+  Message?: string;
+  RequestId?: string;
+  HostId?: string;
+}
+
+// Values kept as text (a Code of "404" stays a string), entities decoded.
+const errorXml = new XMLParser({ parseTagValue: false, ignoreDeclaration: true });
+
+/** S3's <Error> document; anything else (an empty body, a proxy's HTML) gives no fields. */
+function errorDocument(body: Buffer): ErrorDocument {
+  try {
+    const doc = errorXml.parse(body.toString('utf8')) as { Error?: unknown };
+    if (typeof doc.Error !== 'object' || doc.Error === null) return {};
+    const fields: ErrorDocument = {};
+    for (const name of ['Code', 'Message', 'RequestId', 'HostId'] as const) {
+      const value = (doc.Error as Record<string, unknown>)[name];
+      if (typeof value === 'string' && value !== '') fields[name] = value;
+    }
+    return fields;
+  } catch {
+    return {};
+  }
 }
 
 const USER_AGENT = 'hoist aws-sdk-js-parts';
@@ -162,10 +188,6 @@ function updatedClockOffset(date: string, offset: number): number {
 
 function statusCodeName(status: number): string {
   return status === 404 ? 'NotFound' : status === 403 ? 'Forbidden' : status === 400 ? 'BadRequest' : status >= 500 ? 'InternalError' : 'Unknown';
-}
-
-function decodeXml(s: string): string {
-  return s.replace(/&(lt|gt|quot|apos|amp);/g, (_m, e: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[e] ?? '');
 }
 
 /** A response body of at most 64 KiB (PutObject answers with nothing, errors with a short XML). */

@@ -53,6 +53,10 @@ describe('putBuffer', () => {
     expect(denied).toBeInstanceOf(S3ResponseError);
     expect(denied).toMatchObject({ name: 'AccessDenied', Code: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
     expect((denied as S3ResponseError).$metadata.requestId).toBeTruthy();
+    // The same message the SDK's XML parser reads from the same answer.
+    const sdkDenied = await s3.send(new PutObjectCommand({ Bucket: cloud.bucket, Key: `uploads/${newIdentityId()}/x.bin`, Body: Buffer.from('x') })).catch((e: unknown) => e);
+    expect((denied as Error).message).toBe((sdkDenied as Error).message);
+    expect((denied as Error).message).not.toBe('');
     expect(classify(denied)).toBe('permanent');
 
     const corrupt = { ...input(cloud.bucket, `uploads/${identityId}/bad.bin`, Buffer.from('data')), ChecksumCRC32: crc32Base64(crc32(Buffer.from('other'))) };
