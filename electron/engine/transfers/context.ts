@@ -20,6 +20,8 @@ export interface UploadContext {
   bandwidth: TokenBucket;
   gate: NetworkGate;
   partSize: number;
+  /** The whole file, already read as `version` (small files): not read again. */
+  contents?: Buffer;
   partsInParallel: () => number;
   refreshCredentials?: () => Promise<void>;
   /** Bytes sent (negative to take back bytes of a failed attempt). */

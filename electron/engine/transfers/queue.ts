@@ -19,7 +19,8 @@ import { DEFAULT_PART_SIZE, isSinglePut, MAX_OBJECT_SIZE, ObjectTooLargeError, p
 import { ChangePublisher, RateMeter, realTimer, type Timer } from './progress.js';
 import { NetworkGate } from './request.js';
 import { classify, errorCode } from './retry.js';
-import { uploadSingle } from './single-put.js';
+import { BUFFERED_PUT_MAX, uploadSingle } from './single-put.js';
+import { readSmallFile } from './small-file-reader.js';
 import { TokenBucket } from './token-bucket.js';
 import { VerificationError } from './verify.js';
 
@@ -405,7 +406,9 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
     const r = rt(row.id);
     const keyResult = objectKeyFor(t.keyPrefix, row.destination);
     if (!keyResult.ok) throw new InvalidDestinationError(`${row.destination}: ${keyResult.reason}`);
-    const version = await readVersion(row.sourcePath);
+    // A small file is stat'ed, read and stat'ed again in one trip to the reader thread.
+    const small = row.size <= BUFFERED_PUT_MAX && !row.uploadId ? await readSmallFile(row.sourcePath, BUFFERED_PUT_MAX, signal) : undefined;
+    const version = small?.version ?? (await readVersion(row.sourcePath));
     if (version.size > MAX_OBJECT_SIZE) throw new ObjectTooLargeError(`${row.sourcePath} is larger than S3's 48.8 TiB object limit`);
     signal.throwIfAborted();
     let current = journal.get(row.id);
@@ -453,6 +456,7 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
       bandwidth,
       gate,
       partSize,
+      ...(small?.data ? { contents: small.data } : {}),
       partsInParallel: () => deps.settings().partsInParallel,
       ...(t.refreshCredentials ? { refreshCredentials: t.refreshCredentials } : {}),
       onBytes: (n) => {

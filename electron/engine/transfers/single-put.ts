@@ -1,5 +1,5 @@
 // Files that fit in one part: one PutObject with a CRC32 the server verifies. Small files are read whole
-// on the reader thread and sent through the lean PutObject path (s3-client.ts putBuffer); bigger ones go
+// on the reader thread (usually by the queue, with their version) and sent through the lean PutObject path (s3-client.ts putBuffer); bigger ones go
 // out as one range (send-range.ts: a pooled buffer with a CRC32 header, or streamed with a trailer).
 import { crc32 } from 'node:zlib';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
@@ -38,17 +38,15 @@ export async function uploadSingle(ctx: UploadContext): Promise<void> {
 }
 
 /**
- * A small file: read once, then checked against the recorded version (the queue stat'ed it just
- * before), so the Buffer is exactly that version and every try sends the same bytes. The server
- * verifies the CRC32 header; a stored checksum that differs fails the attempt.
+ * A small file: its bytes, read as the recorded version (the queue's read, or one here), are sent as
+ * they are on every try. The server verifies the CRC32 header; a stored checksum that differs fails the
+ * attempt.
  */
 async function uploadBuffered(ctx: UploadContext): Promise<void> {
   const size = ctx.version.size;
   const release = await ctx.budget.acquire(ctx.signal);
   try {
-    const { data, version } = await readSmallFile(ctx.sourcePath, size, ctx.signal);
-    // Shorter or longer than the recorded version, or changed since (the stat after the read): it is being rewritten.
-    if (data.length !== size || !sameVersion(version, ctx.version)) throw new FileChangedError(`${ctx.sourcePath} changed while it was being uploaded`);
+    const data = ctx.contents ?? (await readContents(ctx));
     const checksum = crc32Base64(crc32(data));
     await withRetries(ctx, async () => {
       if (size > 0) {
@@ -63,4 +61,11 @@ async function uploadBuffered(ctx: UploadContext): Promise<void> {
     release();
   }
   ctx.onVerifying();
+}
+
+async function readContents(ctx: UploadContext): Promise<Buffer> {
+  const read = await readSmallFile(ctx.sourcePath, BUFFERED_PUT_MAX, ctx.signal);
+  // Grown, rewritten, or changed since the queue looked: what we hold is not the recorded version.
+  if (!read.data || !sameVersion(read.version, ctx.version)) throw new FileChangedError(`${ctx.sourcePath} changed while it was being uploaded`);
+  return read.data;
 }

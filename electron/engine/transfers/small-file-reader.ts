@@ -1,61 +1,71 @@
 // Small files read whole on a worker thread (see readSmallFile for why).
 import { Worker } from 'node:worker_threads';
 import type { FileVersion } from '../state/journal.js';
-import { FileMissingError, NotAFileError } from './file-version.js';
+import { FileMissingError, NotAFileError, sameVersion } from './file-version.js';
 
-/** What readSmallFile read, and the file's version right after (stat by path, as assertVersion does). */
+/** A small file's version, and its bytes when they could be read as that version. */
 export interface SmallFileRead {
-  /** At most `size + 1` bytes: one more than expected says the file grew. */
-  data: Buffer;
+  /** The version before the read (stat by path), as readVersion gives it. */
   version: FileVersion;
+  /** The whole file: present when it is at most `limit` bytes and the same version after the read. */
+  data?: Buffer;
 }
 
 /**
- * Reads a small file whole (asking for `size + 1` bytes), then stats it by path: on a worker thread with
- * synchronous calls, so open, read, close and stat cost one round trip to that thread instead of four
- * trips through libuv's pool, each of which wakes a pool thread and the event loop again (on a busy
- * 2-core machine, most of a 4 KiB file's time). A slow or hung disk blocks that thread and the small
- * files queued behind it, never the event loop. Errors are the fs errors the async calls would give
- * (code, syscall, path), the stat's mapped as readVersion maps them.
+ * Stats a file, reads it whole if it is at most `limit` bytes, and stats it again: on a worker thread
+ * with synchronous calls, so stat, open, read, close and stat cost one round trip to that thread instead
+ * of five trips through libuv's pool, each of which wakes a pool thread and the event loop again (on a
+ * busy 2-core machine, most of a 4 KiB file's time). A slow or hung disk blocks that thread and the small
+ * files queued behind it, never the event loop; anything but a regular file is never opened (a FIFO
+ * would block the thread). Errors are the ones readVersion and the async fs calls would give.
  */
-export function readSmallFile(path: string, size: number, signal?: AbortSignal): Promise<SmallFileRead> {
-  return smallReader().read(path, size, signal);
+export function readSmallFile(path: string, limit: number, signal?: AbortSignal): Promise<SmallFileRead> {
+  return smallReader().read(path, limit, signal);
+}
+
+interface StatReply {
+  size: string;
+  mtimeNs: string;
+  ino: string;
+  isFile: boolean;
 }
 
 interface WorkerReply {
   id: number;
+  before?: StatReply;
+  after?: StatReply;
   buffer?: ArrayBuffer;
   got?: number;
-  stat?: { size: string; mtimeNs: string; ino: string; isFile: boolean };
-  error?: { message: string; code?: string; errno?: number; syscall?: string; path?: string; stage: 'read' | 'stat' };
+  error?: { message: string; code?: string; errno?: number; syscall?: string; path?: string };
 }
 
 // CommonJS, evaluated as the worker's whole program (no separate file to build and ship).
 const SMALL_READER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const fs = require('node:fs');
-parentPort.on('message', ({ id, path, size }) => {
-  let stage = 'read';
+const statOf = (s) => ({ size: String(s.size), mtimeNs: String(s.mtimeNs), ino: String(s.ino), isFile: s.isFile() });
+parentPort.on('message', ({ id, path, limit }) => {
   let fd;
   try {
+    const before = fs.statSync(path, { bigint: true });
+    if (!before.isFile() || before.size > BigInt(limit)) return parentPort.postMessage({ id, before: statOf(before) });
+    const size = Number(before.size);
     fd = fs.openSync(path, 'r');
-    const buffer = new ArrayBuffer(size + 1);
+    const buffer = new ArrayBuffer(size + 1); // one byte more than expected says the file grew
     const view = Buffer.from(buffer);
     let got = 0;
     for (;;) {
       const n = fs.readSync(fd, view, got, view.length - got, got);
       got += n;
-      if (n === 0 || got >= size) break;
+      if (n === 0 || got >= size) break; // one read of size + 1 finds both the end and growth
     }
     fs.closeSync(fd);
     fd = undefined;
-    stage = 'stat';
-    const s = fs.statSync(path, { bigint: true });
-    const stat = { size: String(s.size), mtimeNs: String(s.mtimeNs), ino: String(s.ino), isFile: s.isFile() };
-    parentPort.postMessage({ id, buffer, got, stat }, [buffer]);
+    const after = fs.statSync(path, { bigint: true });
+    parentPort.postMessage({ id, before: statOf(before), after: statOf(after), buffer, got }, [buffer]);
   } catch (e) {
     if (fd !== undefined) try { fs.closeSync(fd); } catch {}
-    parentPort.postMessage({ id, error: { message: String(e && e.message), code: e && e.code, errno: e && e.errno, syscall: e && e.syscall, path: e && e.path, stage } });
+    parentPort.postMessage({ id, error: { message: String(e && e.message), code: e && e.code, errno: e && e.errno, syscall: e && e.syscall, path: e && e.path } });
   }
 });
 `;
@@ -69,7 +79,7 @@ class SmallReader {
   private idleTimer: NodeJS.Timeout | undefined;
   private readonly pending = new Map<number, { path: string; resolve: (r: SmallFileRead) => void; reject: (e: unknown) => void }>();
 
-  read(path: string, size: number, signal?: AbortSignal): Promise<SmallFileRead> {
+  read(path: string, limit: number, signal?: AbortSignal): Promise<SmallFileRead> {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason as Error);
       const id = this.nextId++;
@@ -94,7 +104,7 @@ class SmallReader {
       clearTimeout(this.idleTimer);
       const worker = this.start();
       if (this.pending.size === 1) worker.ref(); // keeps the process alive only while a read is pending
-      worker.postMessage({ id, path, size });
+      worker.postMessage({ id, path, limit });
     });
   }
 
@@ -137,17 +147,23 @@ class SmallReader {
     this.pending.delete(reply.id);
     this.idle();
     if (reply.error) return p.reject(fsError(reply.error, p.path));
-    const stat = reply.stat!;
-    if (!stat.isFile) return p.reject(new NotAFileError(`${p.path} is not a regular file`));
-    const mtimeNs = BigInt(stat.mtimeNs);
-    // The same FileVersion readVersion builds (file-version.ts).
-    const version: FileVersion = { size: Number(stat.size), mtimeMs: Number(mtimeNs / 1_000_000n) + Number(mtimeNs % 1_000_000n) / 1e6, ino: stat.ino };
-    p.resolve({ data: Buffer.from(reply.buffer!, 0, reply.got), version });
+    const before = reply.before!;
+    if (!before.isFile) return p.reject(new NotAFileError(`${p.path} is not a regular file`));
+    const version = versionOf(before);
+    const unchanged = reply.after !== undefined && sameVersion(versionOf(reply.after), version) && reply.got === version.size;
+    p.resolve(unchanged ? { version, data: Buffer.from(reply.buffer!, 0, reply.got) } : { version });
   }
 }
 
+/** The same FileVersion readVersion builds (file-version.ts). */
+function versionOf(stat: StatReply): FileVersion {
+  const mtimeNs = BigInt(stat.mtimeNs);
+  return { size: Number(stat.size), mtimeMs: Number(mtimeNs / 1_000_000n) + Number(mtimeNs % 1_000_000n) / 1e6, ino: stat.ino };
+}
+
 function fsError(e: NonNullable<WorkerReply['error']>, path: string): Error {
-  if (e.stage === 'stat' && (e.code === 'ENOENT' || e.code === 'ENOTDIR')) return new FileMissingError(`${path} no longer exists`);
+  // Gone before the stat, or between it and the open: either way the file vanished.
+  if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return new FileMissingError(`${path} no longer exists`);
   return Object.assign(new Error(e.message), {
     ...(e.code !== undefined ? { code: e.code } : {}),
     ...(e.errno !== undefined ? { errno: e.errno } : {}),

@@ -1,34 +1,43 @@
 // The small-file reader thread: what it reads and the version it reports, errors, and many reads at once.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readSmallFile } from '../../../../electron/engine/transfers/small-file-reader.js';
-import { readVersion } from '../../../../electron/engine/transfers/file-version.js';
+import { FileMissingError, NotAFileError, readVersion } from '../../../../electron/engine/transfers/file-version.js';
 
 describe('small files read on the reader thread', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hoist-small-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('gives the bytes and the version readVersion gives, and one byte more when the file grew', async () => {
+  it('gives the version readVersion gives, and the bytes when the file is within the limit', async () => {
     const file = join(dir, 'a.bin');
     const data = Buffer.from('some small file');
     writeFileSync(file, data);
-    const read = await readSmallFile(file, data.length);
-    expect(read.data.equals(data)).toBe(true);
+    const read = await readSmallFile(file, 1024);
+    expect(read.data?.equals(data)).toBe(true);
     expect(read.version).toEqual(await readVersion(file));
-    const grown = await readSmallFile(file, data.length - 3);
-    expect(grown.data.length).toBe(data.length - 2);
+    const exact = await readSmallFile(file, data.length);
+    expect(exact.data?.length).toBe(data.length);
+    const over = await readSmallFile(file, data.length - 1);
+    expect(over).toEqual({ version: await readVersion(file) }); // the version only: too big to read here
     const empty = join(dir, 'empty.bin');
     writeFileSync(empty, '');
-    expect((await readSmallFile(empty, 0)).data.length).toBe(0);
+    expect((await readSmallFile(empty, 1024)).data?.length).toBe(0);
   });
 
-  it('fails as the fs calls would: ENOENT, EISDIR', async () => {
-    await expect(readSmallFile(join(dir, 'missing.bin'), 1)).rejects.toMatchObject({ code: 'ENOENT', syscall: 'open' });
+  it('fails as readVersion would, and never opens what is not a regular file', async () => {
+    await expect(readSmallFile(join(dir, 'missing.bin'), 1024)).rejects.toBeInstanceOf(FileMissingError);
+    await expect(readSmallFile(join(dir, 'a.bin', 'under-a-file'), 1024)).rejects.toBeInstanceOf(FileMissingError);
     const sub = join(dir, 'sub');
     mkdirSync(sub);
-    await expect(readSmallFile(sub, 1)).rejects.toMatchObject({ code: 'EISDIR' });
+    await expect(readSmallFile(sub, 1024)).rejects.toBeInstanceOf(NotAFileError);
+    // Opening a FIFO would block the reader thread until a writer came; it is refused after the stat.
+    const fifo = join(dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    await expect(readSmallFile(fifo, 1024)).rejects.toBeInstanceOf(NotAFileError);
+    expect((await readSmallFile(join(dir, 'a.bin'), 1024)).data?.toString()).toBe('some small file');
   });
 
   it('many reads at once each get their own file', async () => {
@@ -37,8 +46,8 @@ describe('small files read on the reader thread', () => {
       writeFileSync(file, `file number ${i}`);
       return file;
     });
-    const reads = await Promise.all(files.map((f, i) => readSmallFile(f, `file number ${i}`.length)));
-    reads.forEach((r, i) => expect(r.data.toString()).toBe(`file number ${i}`));
+    const reads = await Promise.all(files.map((f) => readSmallFile(f, 1024)));
+    reads.forEach((r, i) => expect(r.data?.toString()).toBe(`file number ${i}`));
   });
 
   it('gives up at once when its signal aborts', async () => {
