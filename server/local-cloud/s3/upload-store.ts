@@ -80,7 +80,8 @@ export class UploadStore {
   }
 
   async create(record: Omit<UploadRecord, 'uploadId'>): Promise<UploadRecord> {
-    const uploadId = randomBytes(32).toString('base64url');
+    // Hex, not base64url: an id starting with '-' reads as an option to command lines (aws --upload-id -x…).
+    const uploadId = randomBytes(32).toString('hex');
     const full: UploadRecord = { uploadId, ...record };
     await mkdir(join(this.dir, uploadId), { recursive: true });
     await writeFileAtomic(join(this.dir, uploadId, 'upload.json'), JSON.stringify(full));
