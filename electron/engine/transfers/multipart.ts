@@ -15,7 +15,9 @@ import { sendRange } from './send-range.js';
 import { multipartEtag, unquote, VerificationError } from './verify.js';
 
 export async function uploadMultipart(ctx: UploadContext): Promise<void> {
-  const { uploadId, partSize } = await ensureUpload(ctx);
+  const upload = await ensureUpload(ctx);
+  if (upload === 'completed') return;
+  const { uploadId, partSize } = upload;
   const plan = planParts(ctx.version.size, partSize);
   const finished = new Map(ctx.journal.parts(ctx.id).map((p) => [p.number, p]));
   // A journaled part that does not match the plan (should never happen) is simply sent again.
@@ -24,21 +26,27 @@ export async function uploadMultipart(ctx: UploadContext): Promise<void> {
   await complete(ctx, uploadId, plan.length);
 }
 
-/** The journaled upload id, checked with ListParts after a restart; or a new one, journaled at once. */
-async function ensureUpload(ctx: UploadContext): Promise<{ uploadId: string; partSize: number }> {
+/**
+ * The journaled upload id, checked with ListParts after a restart; or a new one, journaled at once.
+ * 'completed': S3 had completed it (as our parts) before a crash took the answer away.
+ */
+async function ensureUpload(ctx: UploadContext): Promise<{ uploadId: string; partSize: number } | 'completed'> {
   const row = ctx.journal.get(ctx.id);
   if (row?.uploadId && row.partSize && row.objectKey === ctx.key) {
     const alive = await withRetries(ctx, () =>
       ctx.s3.send(new ListPartsCommand({ Bucket: ctx.bucketName, Key: ctx.key, UploadId: row.uploadId, MaxParts: 1 }), { abortSignal: ctx.signal }).then(
         () => true,
         (error: unknown) => {
-          if ((error as { name?: string }).name === 'NoSuchUpload') return false;
+          if (isNoSuchUpload(error)) return false;
           throw error;
         },
       ),
     );
     if (alive) return { uploadId: row.uploadId, partSize: row.partSize };
-    // Gone (expired, aborted, or completed just before a crash): start over on a fresh upload.
+    // Gone: expired, aborted, or completed just before a crash. S3 answers a repeated Complete as it
+    // answered the first, so an upload that was being completed is asked once more before anything is
+    // sent again (the answer's ETag must be the one of our journaled parts).
+    if (row.completing && (await completedBefore(ctx, row.uploadId, row.partSize))) return 'completed';
     ctx.journal.forgetUpload(ctx.id);
   }
   const created = await withRetries(ctx, () =>
@@ -54,6 +62,19 @@ async function ensureUpload(ctx: UploadContext): Promise<{ uploadId: string; par
   ctx.journal.setUpload(ctx.id, ctx.key, uploadId, ctx.partSize);
   return { uploadId, partSize: ctx.partSize };
 }
+
+async function completedBefore(ctx: UploadContext, uploadId: string, partSize: number): Promise<boolean> {
+  try {
+    await complete(ctx, uploadId, planParts(ctx.version.size, partSize).length);
+    return true;
+  } catch (error) {
+    // Not ours to finish (expired, aborted, or replaced since): start over.
+    if (isNoSuchUpload(error) || error instanceof VerificationError) return false;
+    throw error;
+  }
+}
+
+const isNoSuchUpload = (error: unknown): boolean => (error as { name?: string }).name === 'NoSuchUpload';
 
 /** Parts in parallel (read live from settings), each holding one slot of the shared request budget. */
 async function uploadParts(ctx: UploadContext, uploadId: string, todo: PlannedPart[]): Promise<void> {

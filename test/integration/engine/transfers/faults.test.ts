@@ -7,7 +7,7 @@ import type { Transfer } from '../../../../electron/common/contract.js';
 import { openStateDb, type StateDb } from '../../../../electron/engine/state/db.js';
 import { createTransferQueue, type TransferQueue, type UploadTarget } from '../../../../electron/engine/transfers/queue.js';
 import { createS3Client } from '../../../../electron/engine/transfers/s3-client.js';
-import { isUploadPart, startFaultProxy, type FaultProxy } from '../../../support/fault-proxy.js';
+import { isCompleteMultipart, isUploadPart, startFaultProxy, type FaultProxy } from '../../../support/fault-proxy.js';
 import { adminClient, type Cloud, identityCredentials, incompleteUploads, MiB, newIdentityId, objectSha256, startCloud, tempDir, testSettings, writeRandomFile } from './helpers.js';
 
 let cloudDir: ReturnType<typeof tempDir>;
@@ -95,6 +95,36 @@ describe('faults', () => {
     expect(proxy.pending()).toBe(0);
     expect(queue.list()[0]).toMatchObject({ state: 'done' });
     expect((await objectSha256(admin, cloud.bucket, f.key)).sha).toBe(f.sha);
+  });
+
+  it('finishes an upload S3 completed just before a crash by asking Complete again: nothing is sent twice', async () => {
+    // Its own proxy: the Complete whose answer is lost, then every retry swallowed until the "crash".
+    const lossy = await startFaultProxy(cloud.s3Endpoint);
+    try {
+      lossy.truncateNext(1, isCompleteMultipart);
+      lossy.stallNext(50, isCompleteMultipart);
+      queue.setTarget({ ...target, s3: createS3Client({ endpoint: lossy.url, region: cloud.region, credentials: identityCredentials(cloud, target.identityId), maxSockets: 8 }) });
+      queue.start();
+      const f = await uploadOne(12 * MiB, 'crash/after-complete.bin');
+      // S3 completed it; the engine never heard.
+      await expect.poll(() => objectSha256(admin, cloud.bucket, f.key).then((o) => o.sha, () => undefined), { timeout: 30_000, interval: 100 }).toBe(f.sha);
+      expect(queue.list().find((t) => t.id === f.id)?.state).not.toBe('done');
+      await queue.stop(); // the crash, as the journal sees it: the upload id, its parts, "completing"
+      const sent = (operation: string) => cloud.requestLog.entries().filter((e) => e.operation === operation && e.key === f.key).length;
+      const before = { parts: sent('UploadPart'), creates: sent('CreateMultipartUpload'), puts: sent('PutObject') };
+
+      queue = createTransferQueue({ db, settings: () => settings, partSize: 5 * MiB, emit: () => undefined });
+      queue.setTarget({ ...target, s3: createS3Client({ endpoint: cloud.s3Endpoint, region: cloud.region, credentials: identityCredentials(cloud, target.identityId) }) });
+      queue.start();
+      await queue.whenIdle();
+      expect(queue.list().find((t) => t.id === f.id)).toMatchObject({ state: 'done' });
+      expect({ parts: sent('UploadPart'), creates: sent('CreateMultipartUpload'), puts: sent('PutObject') }).toEqual(before);
+      expect(sent('CompleteMultipartUpload')).toBeGreaterThanOrEqual(2);
+      expect((await objectSha256(admin, cloud.bucket, f.key)).sha).toBe(f.sha);
+      expect(await incompleteUploads(admin, cloud.bucket, target.keyPrefix)).toEqual([]);
+    } finally {
+      await lossy.close();
+    }
   });
 
   it('keeps uploading with credentials that expire every few seconds', async () => {
