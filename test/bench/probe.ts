@@ -21,7 +21,7 @@ export interface ProbeConfig {
 }
 
 export type ProbeMessage =
-  | { type: 'reconciled'; ms: number; transfers: number }
+  | { type: 'reconciled'; ms: number; transfers: number; watcher: string }
   | { type: 'ready' }
   | { type: 'watching' }
   | { type: 'events'; queued: number; seconds: number; events: number; transfersInEvents: number }
@@ -32,11 +32,20 @@ const send = (message: ProbeMessage): void => {
   process.send?.(message);
 };
 
+let watcherBackend = 'unknown';
 const engine = await createEngine({
   dataDir: config.dataDir,
   brokerUrl: config.brokerUrl,
   secrets: { store: new MemorySecretStore() },
-  log: createLogger({ level: 'error', sink: (line) => process.stderr.write(`${line}\n`) }),
+  // Errors to stderr; the info line saying which watcher backend ended up watching is kept for the report.
+  log: createLogger({
+    level: 'info',
+    sink: (line) => {
+      const entry = JSON.parse(line) as { level: string; message: string; watcher?: string };
+      if (entry.message === 'folder sync: watching' && entry.watcher) watcherBackend = entry.watcher;
+      if (entry.level === 'error') process.stderr.write(`${line}\n`);
+    },
+  }),
 });
 process.on('SIGTERM', () => {
   void engine.close().finally(() => process.exit(0));
@@ -65,7 +74,7 @@ try {
       if (folders.every((f) => f.state === 'watching' && f.filesSeen >= config.count)) {
         const { all } = await engine['transfers.totals']({});
         if (all >= config.count) {
-          send({ type: 'reconciled', ms: performance.now() - start, transfers: all });
+          send({ type: 'reconciled', ms: performance.now() - start, transfers: all, watcher: watcherBackend });
           break;
         }
       }
