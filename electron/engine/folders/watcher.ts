@@ -2,8 +2,8 @@
 //
 // @parcel/watcher (the default where its native module loads): one inotify watch per directory on
 // Linux, FSEvents on macOS, ReadDirectoryChangesW on Windows, with its view of the tree kept in native
-// memory. At 100,000 files in 1,000 folders it costs a few MiB where chokidar costs ~270 MiB of JS heap
-// (chokidar keeps an fs.watch handle, listeners and a name set per file and per directory).
+// memory. With 100,000 files in 1,000 folders the engine idles at 166 MiB with it and at 871 MiB with
+// chokidar (npm run bench), which keeps an fs.watch handle, listeners and a name set per file and folder.
 //
 // chokidar (the fallback, also chosen with HOIST_WATCHER=chokidar): used when @parcel/watcher cannot be
 // loaded (no prebuilt binary for the platform) or cannot watch the folder.
