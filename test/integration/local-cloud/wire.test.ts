@@ -215,6 +215,8 @@ describe('multipart paging and ?partNumber', () => {
     const order = (all.Uploads ?? []).map((u) => [u.Key, u.UploadId]);
     expect(order.map(([k]) => k)).toEqual(['mpu/a', 'mpu/a', 'mpu/b', 'mpu/c/1']);
     expect(new Set(order.map(([, id]) => id))).toEqual(new Set(ids));
+    // A page that is not truncated still names its last upload, as S3 does.
+    expect([all.IsTruncated, all.NextKeyMarker, all.NextUploadIdMarker]).toEqual([false, 'mpu/c/1', order.at(-1)?.[1]]);
     const seen: Array<Array<string | undefined>> = [];
     let keyMarker: string | undefined;
     let idMarker: string | undefined;

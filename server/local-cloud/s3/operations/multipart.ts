@@ -291,8 +291,10 @@ export function listMultipartUploads(ctx: S3Context, deps: S3Deps, bucket: strin
     Bucket: bucket,
     KeyMarker: encode(keyMarker),
     UploadIdMarker: uploadIdMarker,
-    NextKeyMarker: page.truncated && last ? encode(last.key) : undefined,
-    NextUploadIdMarker: page.truncated && last ? last.item?.uploadId : undefined,
+    // Real S3 sends both on every page that lists something, truncated or not: the last key and upload id
+    // (a response captured in versity/versitygw#2144).
+    NextKeyMarker: last ? encode(last.key) : undefined,
+    NextUploadIdMarker: last ? last.item?.uploadId : undefined,
     MaxUploads: params.maxKeys,
     IsTruncated: page.truncated,
     Upload: page.items.map((u) => ({
