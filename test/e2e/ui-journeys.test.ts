@@ -161,6 +161,39 @@ describe('signed-in journeys', () => {
     await rm(folder, { recursive: true, force: true });
   });
 
+  it('pauses, resumes and stops watching a folder; says that deletions and renames are not mirrored', async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'hoist-steer-'));
+    const label = path.basename(folder);
+    const item = page.getByRole('listitem', { name: new RegExp(`^${label},`) });
+    await writeFile(path.join(folder, 'first.txt'), 'first');
+    await page.getByRole('tab', { name: 'Folders' }).click();
+    await page.getByRole('note').filter({ hasText: 'does not delete or rename it in storage' }).waitFor();
+    await page.getByLabel('Folder on this computer').fill(folder);
+    await page.getByRole('button', { name: 'Add folder' }).click();
+    await expect.poll(() => item.getAttribute('aria-label'), { timeout: 30_000 }).toBe(`${label}, Watching · 1 file`);
+
+    await page.getByRole('button', { name: `Pause ${label}` }).click();
+    await expect.poll(() => item.getAttribute('aria-label')).toBe(`${label}, Paused`);
+    await writeFile(path.join(folder, 'while-paused.txt'), 'while paused');
+    // Paused means not watched: the new file waits (the stability window here is 2 s; give it more).
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    await page.getByRole('tab', { name: 'Transfers' }).click();
+    expect(await row('while-paused.txt').count()).toBe(0);
+
+    await page.getByRole('tab', { name: 'Folders' }).click();
+    await page.getByRole('button', { name: `Resume ${label}` }).click();
+    await page.getByRole('tab', { name: 'Transfers' }).click();
+    await expect.poll(() => rowState('while-paused.txt'), { timeout: 60_000 }).toBe('Done');
+    expect(await objectText(`${label}/while-paused.txt`)).toBe('while paused');
+
+    await page.getByRole('tab', { name: 'Folders' }).click();
+    await page.getByRole('button', { name: `Stop watching ${label}` }).click();
+    await expect.poll(() => item.count()).toBe(0);
+    // Stopping watching deletes nothing that was uploaded.
+    expect(await objectText(`${label}/first.txt`)).toBe('first');
+    await rm(folder, { recursive: true, force: true });
+  });
+
   it('keeps 10,000 transfers smooth: only the rows in view are in the page', async () => {
     await page.getByRole('tab', { name: 'Transfers' }).click();
     // Paused first so the 10,000 stay in the list as queued work instead of uploading.
