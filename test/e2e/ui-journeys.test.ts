@@ -187,7 +187,16 @@ describe('signed-in journeys', () => {
     expect(await objectText(`${label}/while-paused.txt`)).toBe('while paused');
 
     await page.getByRole('tab', { name: 'Folders' }).click();
+    // Stopping asks first, in place; "Keep watching" changes nothing.
+    const confirm = page.getByRole('group', { name: `Stop watching ${label}?` });
     await page.getByRole('button', { name: `Stop watching ${label}` }).click();
+    await confirm.getByText('files already uploaded stay in storage').waitFor();
+    await shot('folder-stop-confirm');
+    await confirm.getByRole('button', { name: 'Keep watching' }).click();
+    await expect.poll(() => confirm.count()).toBe(0);
+    expect(await item.getAttribute('aria-label')).toBe(`${label}, Watching · 2 files`);
+    await page.getByRole('button', { name: `Stop watching ${label}` }).click();
+    await confirm.getByRole('button', { name: 'Stop watching' }).click();
     await expect.poll(() => item.count()).toBe(0);
     // Stopping watching deletes nothing that was uploaded.
     expect(await objectText(`${label}/first.txt`)).toBe('first');

@@ -1,4 +1,6 @@
-// One watched folder: label, path, status and its pause / resume / remove actions.
+// One watched folder: label, path, status and its pause / resume / remove actions. Removing asks first,
+// in place: it cancels the folder's unfinished uploads (and deletes nothing already uploaded).
+import { useState } from 'react';
 import type { Folder } from '../../../../electron/common/contract.js';
 import { useClient } from '../../app/hooks.js';
 import { Badge } from '../../components/Badge.js';
@@ -23,6 +25,7 @@ function status(folder: Folder): { text: string; tone: 'neutral' | 'accent' | 's
 
 export function FolderItem({ folder }: { folder: Folder }) {
   const client = useClient();
+  const [confirming, setConfirming] = useState(false);
   const act = (command: 'folders.pause' | 'folders.resume' | 'folders.remove') => () =>
     void client.call(command, { id: folder.id }).catch((err: unknown) => console.error(command, err));
   const { text, tone } = status(folder);
@@ -45,8 +48,22 @@ export function FolderItem({ folder }: { folder: Folder }) {
         ) : (
           <IconButton icon="pause" label={`Pause ${folder.label}`} onClick={act('folders.pause')} />
         )}
-        <IconButton icon="trash" label={`Stop watching ${folder.label}`} tone="danger" onClick={act('folders.remove')} />
+        <IconButton icon="trash" label={`Stop watching ${folder.label}`} tone="danger" onClick={() => setConfirming(true)} />
       </div>
+      {confirming && (
+        <div className="folder-confirm" role="group" aria-label={`Stop watching ${folder.label}?`}>
+          <span>
+            Stop watching <strong>{folder.label}</strong>? Its unfinished uploads are cancelled; files already uploaded stay in
+            storage.
+          </span>
+          <button type="button" className="button" onClick={() => setConfirming(false)}>
+            Keep watching
+          </button>
+          <button type="button" className="button button-danger" onClick={act('folders.remove')}>
+            Stop watching
+          </button>
+        </div>
+      )}
     </li>
   );
 }
