@@ -1,6 +1,7 @@
 // Files that fit in one part: one PutObject with a CRC32 the server verifies. Small files are read whole
-// on the reader thread (usually by the queue, with their version) and sent through the lean PutObject path (s3-client.ts putBuffer); bigger ones go
-// out as one range (send-range.ts: a pooled buffer with a CRC32 header, or streamed with a trailer).
+// on the reader thread (usually by the queue, with their version) and sent through the lean PutObject
+// path (s3-client.ts putBuffer); bigger ones go out as one range (send-range.ts: a pooled buffer with a
+// CRC32 header, or streamed with a trailer).
 import { crc32 } from 'node:zlib';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { crc32Base64 } from './body.js';
