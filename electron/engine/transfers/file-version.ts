@@ -17,13 +17,18 @@ export async function readVersion(path: string): Promise<FileVersion> {
   try {
     const s = await stat(path, { bigint: true });
     if (!s.isFile()) throw new NotAFileError(`${path} is not a regular file`);
-    return { size: Number(s.size), mtimeMs: Number(s.mtimeNs / 1_000_000n) + Number(s.mtimeNs % 1_000_000n) / 1e6, ino: s.ino.toString() };
+    return versionOf(s);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') {
       throw new FileMissingError(`${path} no longer exists`);
     }
     throw error;
   }
+}
+
+/** The version a bigint stat describes (mtime to the nanosecond, as milliseconds with a fraction). */
+export function versionOf(s: { size: bigint; mtimeNs: bigint; ino: bigint }): FileVersion {
+  return { size: Number(s.size), mtimeMs: Number(s.mtimeNs / 1_000_000n) + Number(s.mtimeNs % 1_000_000n) / 1e6, ino: s.ino.toString() };
 }
 
 export function sameVersion(a: FileVersion, b: FileVersion): boolean {

@@ -1,7 +1,7 @@
 // Small files read whole on a worker thread (see readSmallFile for why).
 import { Worker } from 'node:worker_threads';
 import type { FileVersion } from '../state/journal.js';
-import { FileMissingError, NotAFileError, sameVersion } from './file-version.js';
+import { FileMissingError, NotAFileError, sameVersion, versionOf } from './file-version.js';
 
 /** A small file's version, and its bytes when they could be read as that version. */
 export interface SmallFileRead {
@@ -149,17 +149,14 @@ class SmallReader {
     if (reply.error) return p.reject(fsError(reply.error, p.path));
     const before = reply.before!;
     if (!before.isFile) return p.reject(new NotAFileError(`${p.path} is not a regular file`));
-    const version = versionOf(before);
-    const unchanged = reply.after !== undefined && sameVersion(versionOf(reply.after), version) && reply.got === version.size;
+    const version = versionOfReply(before);
+    const unchanged = reply.after !== undefined && sameVersion(versionOfReply(reply.after), version) && reply.got === version.size;
     p.resolve(unchanged ? { version, data: Buffer.from(reply.buffer!, 0, reply.got) } : { version });
   }
 }
 
-/** The same FileVersion readVersion builds (file-version.ts). */
-function versionOf(stat: StatReply): FileVersion {
-  const mtimeNs = BigInt(stat.mtimeNs);
-  return { size: Number(stat.size), mtimeMs: Number(mtimeNs / 1_000_000n) + Number(mtimeNs % 1_000_000n) / 1e6, ino: stat.ino };
-}
+/** The stat as the worker sent it (bigints as decimal strings), as readVersion would read it. */
+const versionOfReply = (stat: StatReply): FileVersion => versionOf({ size: BigInt(stat.size), mtimeNs: BigInt(stat.mtimeNs), ino: BigInt(stat.ino) });
 
 function fsError(e: NonNullable<WorkerReply['error']>, path: string): Error {
   // Gone before the stat, or between it and the open: either way the file vanished.
