@@ -3,30 +3,22 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Transfer } from '../../../../electron/common/contract.js';
 import { openStateDb } from '../../../../electron/engine/state/db.js';
 import type { ChildConfig } from './fixtures/upload-child.js';
-import { adminClient, type Cloud, identityCredentials, incompleteUploads, MiB, newIdentityId, objectSha256, startCloud, tempDir, writeRandomFile } from './helpers.js';
+import { identityCredentials, incompleteUploads, MiB, newIdentityId, objectSha256, tempDir, useCloud, writeRandomFile } from './helpers.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const child = join(here, 'fixtures/upload-child.ts');
 
-let cloudDir: ReturnType<typeof tempDir>;
+const env = useCloud();
 let work: ReturnType<typeof tempDir>;
-let cloud: Cloud;
-let admin: S3Client;
 
-beforeAll(async () => {
-  cloudDir = tempDir('hoist-cloud-');
+beforeAll(() => {
   work = tempDir('hoist-crash-');
-  cloud = await startCloud(cloudDir.path);
-  admin = adminClient(cloud);
 });
-afterAll(async () => {
-  await cloud?.close();
-  cloudDir?.remove();
+afterAll(() => {
   work?.remove();
 });
 
@@ -49,7 +41,7 @@ function runChild(config: ChildConfig): Run {
 }
 
 function partsUploaded(): number {
-  return cloud.requestLog.entries().filter((e) => e.operation === 'UploadPart' && e.status === 200).length;
+  return env.cloud.requestLog.entries().filter((e) => e.operation === 'UploadPart' && e.status === 200).length;
 }
 
 function journaledParts(dbPath: string): Set<string> {
@@ -73,11 +65,11 @@ describe('crash safety', () => {
     const dbPath = join(work.path, 'state.db');
     const config: ChildConfig = {
       dbPath,
-      endpoint: cloud.s3Endpoint,
-      region: cloud.region,
-      bucket: cloud.bucket,
+      endpoint: env.cloud.s3Endpoint,
+      region: env.cloud.region,
+      bucket: env.cloud.bucket,
       identityId,
-      credentials: identityCredentials(cloud, identityId),
+      credentials: identityCredentials(env.cloud, identityId),
       files: files.map(({ path, destination }) => ({ path, destination })),
       partSize: 5 * MiB,
       bandwidthLimit: 6 * MiB,
@@ -95,20 +87,20 @@ describe('crash safety', () => {
       await new Promise((r) => setTimeout(r, delay));
       run.kill();
       await run.exited;
-      kills.push({ logIndex: cloud.requestLog.entries().length, journaled: journaledParts(dbPath) });
+      kills.push({ logIndex: env.cloud.requestLog.entries().length, journaled: journaledParts(dbPath) });
     }
     const last = await runChild({ ...config, bandwidthLimit: null }).exited;
     expect(last.code, `${points.join('; ')}\n${last.stderr}`).toBe(0);
     const transfers = JSON.parse(last.stdout.trim().split('\n').at(-1)!) as Transfer[];
     expect(transfers.map((t) => t.state)).toEqual(['done', 'done']);
     for (const [i, f] of files.entries()) {
-      expect(await objectSha256(admin, cloud.bucket, `uploads/${identityId}/${f.destination}`)).toEqual({ sha: shas[i], size: f.size });
+      expect(await objectSha256(env.admin, env.cloud.bucket, `uploads/${identityId}/${f.destination}`)).toEqual({ sha: shas[i], size: f.size });
     }
-    const log = cloud.requestLog.entries();
+    const log = env.cloud.requestLog.entries();
     for (const kill of kills) {
       const resent = log.slice(kill.logIndex).filter((e) => e.operation === 'UploadPart' && kill.journaled.has(`${e.uploadId}#${e.partNumber}`));
       expect(resent.map((e) => `${e.uploadId}#${e.partNumber}`), points.join('; ')).toEqual([]);
     }
-    expect(await incompleteUploads(admin, cloud.bucket, `uploads/${identityId}/`)).toEqual([]);
+    expect(await incompleteUploads(env.admin, env.cloud.bucket, `uploads/${identityId}/`)).toEqual([]);
   });
 });

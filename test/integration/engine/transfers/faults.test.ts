@@ -1,18 +1,15 @@
 // Faults between the engine and S3 (through a proxy in front of the real local cloud): injected
 // 500 / 503 SlowDown, connection resets, the network going away and coming back, expired tokens.
 import { join } from 'node:path';
-import type { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Transfer } from '../../../../electron/common/contract.js';
 import { openStateDb, type StateDb } from '../../../../electron/engine/state/db.js';
 import { createTransferQueue, type TransferQueue, type UploadTarget } from '../../../../electron/engine/transfers/queue.js';
 import { createS3Client } from '../../../../electron/engine/transfers/s3-client.js';
 import { isCompleteMultipart, isUploadPart, startFaultProxy, type FaultProxy } from '../../../support/fault-proxy.js';
-import { adminClient, type Cloud, identityCredentials, incompleteUploads, MiB, newIdentityId, objectSha256, startCloud, tempDir, testSettings, writeRandomFile } from './helpers.js';
+import { identityCredentials, incompleteUploads, MiB, newIdentityId, objectSha256, tempDir, testSettings, useCloud, writeRandomFile } from './helpers.js';
 
-let cloudDir: ReturnType<typeof tempDir>;
-let cloud: Cloud;
-let admin: S3Client;
+const env = useCloud();
 let proxy: FaultProxy;
 let work: ReturnType<typeof tempDir>;
 let db: StateDb;
@@ -21,16 +18,12 @@ let target: UploadTarget;
 let changed: Transfer[];
 const settings = testSettings();
 
+// Registered after useCloud's hooks: starts after the cloud, and (hooks unwind as a stack) closes before it.
 beforeAll(async () => {
-  cloudDir = tempDir('hoist-cloud-');
-  cloud = await startCloud(cloudDir.path);
-  admin = adminClient(cloud);
-  proxy = await startFaultProxy(cloud.s3Endpoint);
+  proxy = await startFaultProxy(env.cloud.s3Endpoint);
 });
 afterAll(async () => {
   await proxy?.close();
-  await cloud?.close();
-  cloudDir?.remove();
 });
 beforeEach(() => {
   work = tempDir('hoist-faults-');
@@ -46,8 +39,8 @@ beforeEach(() => {
   });
   const identityId = newIdentityId();
   target = {
-    s3: createS3Client({ endpoint: proxy.url, region: cloud.region, credentials: identityCredentials(cloud, identityId), maxSockets: 8 }),
-    bucket: cloud.bucket,
+    s3: createS3Client({ endpoint: proxy.url, region: env.cloud.region, credentials: identityCredentials(env.cloud, identityId), maxSockets: 8 }),
+    bucket: env.cloud.bucket,
     keyPrefix: `uploads/${identityId}/`,
     identityId,
   };
@@ -79,14 +72,14 @@ describe('faults', () => {
     expect(proxy.pending()).toBe(0);
     for (const f of [big, small]) {
       expect(queue.list().find((t) => t.id === f.id)).toMatchObject({ state: 'done' });
-      expect((await objectSha256(admin, cloud.bucket, f.key)).sha).toBe(f.sha);
+      expect((await objectSha256(env.admin, env.cloud.bucket, f.key)).sha).toBe(f.sha);
     }
   });
 
   it('cuts a stalled socket (no bytes for the stall timeout) and retries the part', async () => {
     queue.setTarget({
       ...target,
-      s3: createS3Client({ endpoint: proxy.url, region: cloud.region, credentials: identityCredentials(cloud, target.identityId), stallTimeoutMs: 1000 }),
+      s3: createS3Client({ endpoint: proxy.url, region: env.cloud.region, credentials: identityCredentials(env.cloud, target.identityId), stallTimeoutMs: 1000 }),
     });
     proxy.stallNext(1, isUploadPart);
     queue.start();
@@ -94,34 +87,34 @@ describe('faults', () => {
     await queue.whenIdle();
     expect(proxy.pending()).toBe(0);
     expect(queue.list()[0]).toMatchObject({ state: 'done' });
-    expect((await objectSha256(admin, cloud.bucket, f.key)).sha).toBe(f.sha);
+    expect((await objectSha256(env.admin, env.cloud.bucket, f.key)).sha).toBe(f.sha);
   });
 
   it('finishes an upload S3 completed just before a crash by asking Complete again: nothing is sent twice', async () => {
     // Its own proxy: the Complete whose answer is lost, then every retry swallowed until the "crash".
-    const lossy = await startFaultProxy(cloud.s3Endpoint);
+    const lossy = await startFaultProxy(env.cloud.s3Endpoint);
     try {
       lossy.truncateNext(1, isCompleteMultipart);
       lossy.stallNext(50, isCompleteMultipart);
-      queue.setTarget({ ...target, s3: createS3Client({ endpoint: lossy.url, region: cloud.region, credentials: identityCredentials(cloud, target.identityId), maxSockets: 8 }) });
+      queue.setTarget({ ...target, s3: createS3Client({ endpoint: lossy.url, region: env.cloud.region, credentials: identityCredentials(env.cloud, target.identityId), maxSockets: 8 }) });
       queue.start();
       const f = await uploadOne(12 * MiB, 'crash/after-complete.bin');
       // S3 completed it; the engine never heard.
-      await expect.poll(() => objectSha256(admin, cloud.bucket, f.key).then((o) => o.sha, () => undefined), { timeout: 30_000, interval: 100 }).toBe(f.sha);
+      await expect.poll(() => objectSha256(env.admin, env.cloud.bucket, f.key).then((o) => o.sha, () => undefined), { timeout: 30_000, interval: 100 }).toBe(f.sha);
       expect(queue.list().find((t) => t.id === f.id)?.state).not.toBe('done');
       await queue.stop(); // the crash, as the journal sees it: the upload id, its parts, "completing"
-      const sent = (operation: string) => cloud.requestLog.entries().filter((e) => e.operation === operation && e.key === f.key).length;
+      const sent = (operation: string) => env.cloud.requestLog.entries().filter((e) => e.operation === operation && e.key === f.key).length;
       const before = { parts: sent('UploadPart'), creates: sent('CreateMultipartUpload'), puts: sent('PutObject') };
 
       queue = createTransferQueue({ db, settings: () => settings, partSize: 5 * MiB, emit: () => undefined });
-      queue.setTarget({ ...target, s3: createS3Client({ endpoint: cloud.s3Endpoint, region: cloud.region, credentials: identityCredentials(cloud, target.identityId) }) });
+      queue.setTarget({ ...target, s3: createS3Client({ endpoint: env.cloud.s3Endpoint, region: env.cloud.region, credentials: identityCredentials(env.cloud, target.identityId) }) });
       queue.start();
       await queue.whenIdle();
       expect(queue.list().find((t) => t.id === f.id)).toMatchObject({ state: 'done' });
       expect({ parts: sent('UploadPart'), creates: sent('CreateMultipartUpload'), puts: sent('PutObject') }).toEqual(before);
       expect(sent('CompleteMultipartUpload')).toBeGreaterThanOrEqual(2);
-      expect((await objectSha256(admin, cloud.bucket, f.key)).sha).toBe(f.sha);
-      expect(await incompleteUploads(admin, cloud.bucket, target.keyPrefix)).toEqual([]);
+      expect((await objectSha256(env.admin, env.cloud.bucket, f.key)).sha).toBe(f.sha);
+      expect(await incompleteUploads(env.admin, env.cloud.bucket, target.keyPrefix)).toEqual([]);
     } finally {
       await lossy.close();
     }
@@ -133,11 +126,11 @@ describe('faults', () => {
       ...target,
       s3: createS3Client({
         endpoint: proxy.url,
-        region: cloud.region,
+        region: env.cloud.region,
         // like the real provider: fresh credentials whenever the SDK asks (it asks when < 5 min are left)
         credentials: async () => {
           issued++;
-          const c = cloud.credentials.issueTemporary(target.identityId, 3);
+          const c = env.cloud.credentials.issueTemporary(target.identityId, 3);
           return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken, expiration: c.expiration };
         },
       }),
@@ -148,7 +141,7 @@ describe('faults', () => {
       const f = await uploadOne(11 * MiB, 'short-creds/a.bin');
       await queue.whenIdle();
       expect(queue.list()[0]).toMatchObject({ state: 'done' });
-      expect((await objectSha256(admin, cloud.bucket, f.key)).sha).toBe(f.sha);
+      expect((await objectSha256(env.admin, env.cloud.bucket, f.key)).sha).toBe(f.sha);
       expect(issued).toBeGreaterThan(3);
     } finally {
       settings.bandwidthLimit = null;
@@ -168,7 +161,7 @@ describe('faults', () => {
     await proxy.up();
     await queue.whenIdle();
     expect(queue.list()[0]).toMatchObject({ state: 'done' });
-    expect((await objectSha256(admin, cloud.bucket, f.key)).sha).toBe(f.sha);
+    expect((await objectSha256(env.admin, env.cloud.bucket, f.key)).sha).toBe(f.sha);
   });
 
   it('refreshes credentials on ExpiredToken and retries', async () => {
@@ -181,13 +174,13 @@ describe('faults', () => {
     expect(proxy.pending()).toBe(0);
     expect(refreshed).toBe(1);
     expect(queue.list()[0]).toMatchObject({ state: 'done' });
-    expect((await objectSha256(admin, cloud.bucket, f.key)).sha).toBe(f.sha);
+    expect((await objectSha256(env.admin, env.cloud.bucket, f.key)).sha).toBe(f.sha);
   });
 
   it('a sign-in that cannot be refreshed makes transfers wait, not fail; a new target continues them', async () => {
     const signedOut = createS3Client({
       endpoint: proxy.url,
-      region: cloud.region,
+      region: env.cloud.region,
       credentials: async () => {
         throw Object.assign(new Error('session revoked'), { name: 'SignInRequiredError' });
       },
@@ -200,7 +193,7 @@ describe('faults', () => {
     queue.setTarget(target);
     await queue.whenIdle();
     expect(queue.list()[0]).toMatchObject({ state: 'done' });
-    expect((await objectSha256(admin, cloud.bucket, f.key)).sha).toBe(f.sha);
-    expect(await incompleteUploads(admin, cloud.bucket, target.keyPrefix)).toEqual([]);
+    expect((await objectSha256(env.admin, env.cloud.bucket, f.key)).sha).toBe(f.sha);
+    expect(await incompleteUploads(env.admin, env.cloud.bucket, target.keyPrefix)).toEqual([]);
   });
 });

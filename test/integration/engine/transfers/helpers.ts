@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll } from 'vitest';
 import type { Settings } from '../../../../electron/common/contract.js';
 import { createS3Client } from '../../../../electron/engine/transfers/s3-client.js';
 import { startLocalCloud } from '../../../../server/local-cloud/index.js';
@@ -19,6 +20,22 @@ export function tempDir(prefix: string): { path: string; remove: () => void } {
 
 export async function startCloud(dataDir: string): Promise<Cloud> {
   return startLocalCloud({ dataDir, port: 0 });
+}
+
+/** The test file's local cloud and its admin client: started before the file's tests, closed and removed after. */
+export function useCloud(): { readonly cloud: Cloud; readonly admin: S3Client } {
+  const env = {} as { cloud: Cloud; admin: S3Client };
+  let dir: ReturnType<typeof tempDir> | undefined;
+  beforeAll(async () => {
+    dir = tempDir('hoist-cloud-');
+    env.cloud = await startCloud(dir.path);
+    env.admin = adminClient(env.cloud);
+  });
+  afterAll(async () => {
+    await env.cloud?.close();
+    dir?.remove();
+  });
+  return env;
 }
 
 export function adminClient(cloud: Cloud): S3Client {

@@ -1,27 +1,20 @@
 // Start-up clean-up: multipart uploads the journal no longer needs are aborted; those it still
 // references (a paused transfer) and young unknown ones (maybe another device's) are left alone.
 import { join } from 'node:path';
-import { CreateMultipartUploadCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateMultipartUploadCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStateDb } from '../../../../electron/engine/state/db.js';
 import { createJournal } from '../../../../electron/engine/state/journal.js';
 import { createTransferQueue, type TransferQueue, type UploadTarget } from '../../../../electron/engine/transfers/queue.js';
-import { adminClient, type Cloud, identityClient, incompleteUploads, MiB, newIdentityId, objectSha256, startCloud, tempDir, testSettings, writeRandomFile } from './helpers.js';
+import { identityClient, incompleteUploads, MiB, newIdentityId, objectSha256, tempDir, testSettings, useCloud, writeRandomFile } from './helpers.js';
 
-let cloudDir: ReturnType<typeof tempDir>;
+const env = useCloud();
 let work: ReturnType<typeof tempDir>;
-let cloud: Cloud;
-let admin: S3Client;
 
-beforeAll(async () => {
-  cloudDir = tempDir('hoist-cloud-');
+beforeAll(() => {
   work = tempDir('hoist-janitor-');
-  cloud = await startCloud(cloudDir.path);
-  admin = adminClient(cloud);
 });
-afterAll(async () => {
-  await cloud?.close();
-  cloudDir?.remove();
+afterAll(() => {
   work?.remove();
 });
 
@@ -30,7 +23,7 @@ describe('start-up clean-up', () => {
     const identityId = newIdentityId();
     const prefix = `uploads/${identityId}/`;
     // Admin credentials: users' role policy does not allow listing multipart uploads.
-    const target: UploadTarget = { s3: admin, bucket: cloud.bucket, keyPrefix: prefix, identityId };
+    const target: UploadTarget = { s3: env.admin, bucket: env.cloud.bucket, keyPrefix: prefix, identityId };
     const settings = testSettings({ bandwidthLimit: 4 * MiB, partsInParallel: 1 });
     const dbPath = join(work.path, 'state.db');
     let db = openStateDb(dbPath);
@@ -55,8 +48,8 @@ describe('start-up clean-up', () => {
 
     // An orphan for a key the journal uploads (a crash between Create and journaling it), and a
     // young unknown upload for another key (perhaps another device of the same user).
-    const orphan = await admin.send(new CreateMultipartUploadCommand({ Bucket: cloud.bucket, Key: `${prefix}later.bin` }));
-    const foreign = await admin.send(new CreateMultipartUploadCommand({ Bucket: cloud.bucket, Key: `${prefix}elsewhere.bin` }));
+    const orphan = await env.admin.send(new CreateMultipartUploadCommand({ Bucket: env.cloud.bucket, Key: `${prefix}later.bin` }));
+    const foreign = await env.admin.send(new CreateMultipartUploadCommand({ Bucket: env.cloud.bucket, Key: `${prefix}elsewhere.bin` }));
     const laterPath = join(work.path, 'later.bin');
     const laterSha = writeRandomFile(laterPath, 1000);
 
@@ -65,19 +58,19 @@ describe('start-up clean-up', () => {
     queue.add([{ path: laterPath, destination: 'later.bin', origin: { kind: 'drop' } }]);
     queue.start();
     await queue.whenIdle();
-    const left = await incompleteUploads(admin, cloud.bucket, prefix);
+    const left = await incompleteUploads(env.admin, env.cloud.bucket, prefix);
     expect(left).toContain(`${prefix}paused.bin#${keptUploadId}`);
     expect(left).toContain(`${prefix}elsewhere.bin#${foreign.UploadId}`);
     expect(left).not.toContain(`${prefix}later.bin#${orphan.UploadId}`);
-    expect((await objectSha256(admin, cloud.bucket, `${prefix}later.bin`)).sha).toBe(laterSha);
+    expect((await objectSha256(env.admin, env.cloud.bucket, `${prefix}later.bin`)).sha).toBe(laterSha);
 
     // The paused transfer continues on its kept upload id.
     settings.bandwidthLimit = null;
     queue.resume(pausedId!);
     await queue.whenIdle();
     expect(queue.list().find((t) => t.id === pausedId)).toMatchObject({ state: 'done' });
-    expect((await objectSha256(admin, cloud.bucket, `${prefix}paused.bin`)).sha).toBe(pausedSha);
-    const uploadsUsed = new Set(cloud.requestLog.entries().filter((e) => e.key === `${prefix}paused.bin` && e.operation === 'UploadPart').map((e) => e.uploadId));
+    expect((await objectSha256(env.admin, env.cloud.bucket, `${prefix}paused.bin`)).sha).toBe(pausedSha);
+    const uploadsUsed = new Set(env.cloud.requestLog.entries().filter((e) => e.key === `${prefix}paused.bin` && e.operation === 'UploadPart').map((e) => e.uploadId));
     expect([...uploadsUsed]).toEqual([keptUploadId]);
     await queue.stop();
     db.close();
@@ -89,8 +82,8 @@ describe('start-up clean-up', () => {
     const db = openStateDb(join(work.path, 'identity.db'));
     const settings = testSettings();
     const queue = createTransferQueue({ db, settings: () => settings, emit: () => undefined, partSize: 5 * MiB });
-    const targetA: UploadTarget = { s3: identityClient(cloud, a), bucket: cloud.bucket, keyPrefix: `uploads/${a}/`, identityId: a };
-    const targetB: UploadTarget = { s3: identityClient(cloud, b), bucket: cloud.bucket, keyPrefix: `uploads/${b}/`, identityId: b };
+    const targetA: UploadTarget = { s3: identityClient(env.cloud, a), bucket: env.cloud.bucket, keyPrefix: `uploads/${a}/`, identityId: a };
+    const targetB: UploadTarget = { s3: identityClient(env.cloud, b), bucket: env.cloud.bucket, keyPrefix: `uploads/${b}/`, identityId: b };
     const path = join(work.path, 'mine.bin');
     const sha = writeRandomFile(path, 2000);
     queue.setTarget(targetA);
@@ -99,11 +92,11 @@ describe('start-up clean-up', () => {
     queue.start();
     await queue.whenIdle();
     expect(queue.list().find((t) => t.id === id)).toMatchObject({ state: 'waiting', waitingFor: 'sign-in' });
-    expect(cloud.requestLog.entries().filter((e) => e.identityId === b && e.operation === 'PutObject')).toEqual([]);
+    expect(env.cloud.requestLog.entries().filter((e) => e.identityId === b && e.operation === 'PutObject')).toEqual([]);
     queue.setTarget(targetA);
     await queue.whenIdle();
     expect(queue.list().find((t) => t.id === id)).toMatchObject({ state: 'done' });
-    expect((await objectSha256(admin, cloud.bucket, `uploads/${a}/mine.bin`)).sha).toBe(sha);
+    expect((await objectSha256(env.admin, env.cloud.bucket, `uploads/${a}/mine.bin`)).sha).toBe(sha);
     await queue.stop();
     db.close();
   });

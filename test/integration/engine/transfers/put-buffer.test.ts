@@ -3,77 +3,65 @@
 // errors shaped as the queue expects them, abort, clock skew; and the objects it stores are the SDK's.
 import { crc32 } from 'node:zlib';
 import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { crc32Base64 } from '../../../../electron/engine/transfers/body.js';
 import { classify } from '../../../../electron/engine/transfers/retry.js';
 import { createS3Client, putBuffer, S3ResponseError } from '../../../../electron/engine/transfers/s3-client.js';
 import { startLocalCloud } from '../../../../server/local-cloud/index.js';
-import { adminClient, type Cloud, identityClient, newIdentityId, objectSha256, sha256, startCloud, tempDir } from './helpers.js';
+import { identityClient, newIdentityId, objectSha256, sha256, tempDir, useCloud } from './helpers.js';
 
-let cloudDir: ReturnType<typeof tempDir>;
-let cloud: Cloud;
-let admin: S3Client;
-
-beforeAll(async () => {
-  cloudDir = tempDir('hoist-cloud-');
-  cloud = await startCloud(cloudDir.path);
-  admin = adminClient(cloud);
-});
-afterAll(async () => {
-  await cloud?.close();
-  cloudDir?.remove();
-});
+const env = useCloud();
 
 const input = (Bucket: string, Key: string, Body: Buffer) => ({ Bucket, Key, Body, ChecksumCRC32: crc32Base64(crc32(Body)) });
 
 describe('putBuffer', () => {
   it('stores what the SDK stores, for keys the SDK encodes specially, with identity credentials', async () => {
     const identityId = newIdentityId();
-    const s3 = identityClient(cloud, identityId);
+    const s3 = identityClient(env.cloud, identityId);
     const keys = ['plain.bin', 'with space.txt', 'plus+and%percent', 'ünïcødé/ファイル.txt', "sub!'()*~/x", 'dot/./segment', 'double//slash', 'empty'];
     for (const name of keys) {
       const body = name === 'empty' ? Buffer.alloc(0) : Buffer.from(`content of ${name}`);
       const key = `uploads/${identityId}/${name}`;
-      const res = await putBuffer(s3, input(cloud.bucket, key, body), new AbortController().signal);
+      const res = await putBuffer(s3, input(env.cloud.bucket, key, body), new AbortController().signal);
       expect(res.ChecksumCRC32).toBe(crc32Base64(crc32(body)));
       expect(res.ETag).toMatch(/^"[0-9a-f]{32}"$/);
-      expect(await objectSha256(admin, cloud.bucket, key)).toEqual({ sha: sha256(body), size: body.length });
+      expect(await objectSha256(env.admin, env.cloud.bucket, key)).toEqual({ sha: sha256(body), size: body.length });
       // The same metadata as the SDK's PutObject of a Buffer.
       const sdkKey = `uploads/${identityId}/sdk-${name}`;
-      await s3.send(new PutObjectCommand({ Bucket: cloud.bucket, Key: sdkKey, Body: body, ChecksumCRC32: crc32Base64(crc32(body)) }));
-      const [ours, sdk] = await Promise.all([key, sdkKey].map((Key) => admin.send(new HeadObjectCommand({ Bucket: cloud.bucket, Key, ChecksumMode: 'ENABLED' }))));
+      await s3.send(new PutObjectCommand({ Bucket: env.cloud.bucket, Key: sdkKey, Body: body, ChecksumCRC32: crc32Base64(crc32(body)) }));
+      const [ours, sdk] = await Promise.all([key, sdkKey].map((Key) => env.admin.send(new HeadObjectCommand({ Bucket: env.cloud.bucket, Key, ChecksumMode: 'ENABLED' }))));
       expect({ type: ours!.ContentType, etag: ours!.ETag, crc: ours!.ChecksumCRC32 }).toEqual({ type: sdk!.ContentType, etag: sdk!.ETag, crc: sdk!.ChecksumCRC32 });
     }
   });
 
   it("answers S3's errors as the SDK names them, which the queue classifies the same way", async () => {
     const identityId = newIdentityId();
-    const s3 = identityClient(cloud, identityId);
-    const denied = await putBuffer(s3, input(cloud.bucket, `uploads/${newIdentityId()}/x.bin`, Buffer.from('x')), new AbortController().signal).catch((e: unknown) => e);
+    const s3 = identityClient(env.cloud, identityId);
+    const denied = await putBuffer(s3, input(env.cloud.bucket, `uploads/${newIdentityId()}/x.bin`, Buffer.from('x')), new AbortController().signal).catch((e: unknown) => e);
     expect(denied).toBeInstanceOf(S3ResponseError);
     expect(denied).toMatchObject({ name: 'AccessDenied', Code: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
     expect((denied as S3ResponseError).$metadata.requestId).toBeTruthy();
     // The same message the SDK's XML parser reads from the same answer.
-    const sdkDenied = await s3.send(new PutObjectCommand({ Bucket: cloud.bucket, Key: `uploads/${newIdentityId()}/x.bin`, Body: Buffer.from('x') })).catch((e: unknown) => e);
+    const sdkDenied = await s3.send(new PutObjectCommand({ Bucket: env.cloud.bucket, Key: `uploads/${newIdentityId()}/x.bin`, Body: Buffer.from('x') })).catch((e: unknown) => e);
     expect((denied as Error).message).toBe((sdkDenied as Error).message);
     expect((denied as Error).message).not.toBe('');
     expect(classify(denied)).toBe('permanent');
 
-    const corrupt = { ...input(cloud.bucket, `uploads/${identityId}/bad.bin`, Buffer.from('data')), ChecksumCRC32: crc32Base64(crc32(Buffer.from('other'))) };
+    const corrupt = { ...input(env.cloud.bucket, `uploads/${identityId}/bad.bin`, Buffer.from('data')), ChecksumCRC32: crc32Base64(crc32(Buffer.from('other'))) };
     const bad = await putBuffer(s3, corrupt, new AbortController().signal).catch((e: unknown) => e);
     expect(bad).toMatchObject({ name: 'BadDigest', $metadata: { httpStatusCode: 400 } });
     expect(classify(bad)).toBe('transient');
 
-    const expired = createS3Client({ endpoint: cloud.s3Endpoint, region: cloud.region, credentials: { ...cloud.credentials.issueTemporary(identityId, 3600), sessionToken: 'not-a-token' } });
-    const token = await putBuffer(expired, input(cloud.bucket, `uploads/${identityId}/t.bin`, Buffer.from('t')), new AbortController().signal).catch((e: unknown) => e);
+    const expired = createS3Client({ endpoint: env.cloud.s3Endpoint, region: env.cloud.region, credentials: { ...env.cloud.credentials.issueTemporary(identityId, 3600), sessionToken: 'not-a-token' } });
+    const token = await putBuffer(expired, input(env.cloud.bucket, `uploads/${identityId}/t.bin`, Buffer.from('t')), new AbortController().signal).catch((e: unknown) => e);
     expect(classify(token)).toBe((await sdkError(expired, identityId)).kind);
   });
 
   it('stops at once when its signal aborts', async () => {
-    const s3 = identityClient(cloud, newIdentityId());
+    const s3 = identityClient(env.cloud, newIdentityId());
     const abort = new AbortController();
     abort.abort(new Error('paused'));
-    const error = await putBuffer(s3, input(cloud.bucket, 'uploads/x/y', Buffer.from('z')), abort.signal).catch((e: unknown) => e);
+    const error = await putBuffer(s3, input(env.cloud.bucket, 'uploads/x/y', Buffer.from('z')), abort.signal).catch((e: unknown) => e);
     expect(classify(error, abort.signal)).toBe('aborted');
   });
 
@@ -97,6 +85,6 @@ describe('putBuffer', () => {
 
 /** How the queue classifies the SDK's own error for a request with a bad session token. */
 async function sdkError(s3: S3Client, identityId: string): Promise<{ kind: string }> {
-  const error = await s3.send(new PutObjectCommand({ Bucket: cloud.bucket, Key: `uploads/${identityId}/sdk.bin`, Body: Buffer.from('t') })).catch((e: unknown) => e);
+  const error = await s3.send(new PutObjectCommand({ Bucket: env.cloud.bucket, Key: `uploads/${identityId}/sdk.bin`, Body: Buffer.from('t') })).catch((e: unknown) => e);
   return { kind: classify(error) };
 }

@@ -2,42 +2,16 @@
 // cancel, a file changing mid-upload, permanent errors confined to their transfer.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { S3Client } from '@aws-sdk/client-s3';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { events as eventSchemas, type Settings, type Transfer } from '../../../../electron/common/contract.js';
 import { openStateDb, type StateDb } from '../../../../electron/engine/state/db.js';
 import { createJournal } from '../../../../electron/engine/state/journal.js';
 import { partBuffers } from '../../../../electron/engine/transfers/part-buffers.js';
 import { readVersion } from '../../../../electron/engine/transfers/file-version.js';
 import { createTransferQueue, type TransferQueue, type UploadTarget } from '../../../../electron/engine/transfers/queue.js';
-import {
-  adminClient,
-  type Cloud,
-  identityClient,
-  incompleteUploads,
-  MiB,
-  newIdentityId,
-  objectSha256,
-  sha256,
-  startCloud,
-  tempDir,
-  testSettings,
-  writeRandomFile,
-} from './helpers.js';
+import { identityClient, incompleteUploads, MiB, newIdentityId, objectSha256, sha256, tempDir, testSettings, useCloud, writeRandomFile } from './helpers.js';
 
-let cloudDir: ReturnType<typeof tempDir>;
-let cloud: Cloud;
-let admin: S3Client;
-
-beforeAll(async () => {
-  cloudDir = tempDir('hoist-cloud-');
-  cloud = await startCloud(cloudDir.path);
-  admin = adminClient(cloud);
-});
-afterAll(async () => {
-  await cloud?.close();
-  cloudDir?.remove();
-});
+const env = useCloud();
 
 interface Harness {
   dir: string;
@@ -56,7 +30,7 @@ let work: ReturnType<typeof tempDir>;
 function makeHarness(): Harness {
   const identityId = newIdentityId();
   const settings = testSettings();
-  const target: UploadTarget = { s3: identityClient(cloud, identityId), bucket: cloud.bucket, keyPrefix: `uploads/${identityId}/`, identityId };
+  const target: UploadTarget = { s3: identityClient(env.cloud, identityId), bucket: env.cloud.bucket, keyPrefix: `uploads/${identityId}/`, identityId };
   const events: Harness['events'] = [];
   const dbPath = join(work.path, 'state.db');
   const harness: Harness = {
@@ -109,9 +83,9 @@ describe('uploads', () => {
       const t = byId(ids[i]!);
       expect(t, f.destination).toMatchObject({ state: 'done', size: f.size, bytesDone: f.size });
       expect(t.error).toBeUndefined();
-      expect(await objectSha256(admin, cloud.bucket, h.target.keyPrefix + f.destination)).toEqual({ sha: f.sha, size: f.size });
+      expect(await objectSha256(env.admin, env.cloud.bucket, h.target.keyPrefix + f.destination)).toEqual({ sha: f.sha, size: f.size });
     }
-    const log = cloud.requestLog.entries().filter((e) => e.key?.startsWith(h.target.keyPrefix));
+    const log = env.cloud.requestLog.entries().filter((e) => e.key?.startsWith(h.target.keyPrefix));
     const ops = (size: number) => log.filter((e) => e.key === `${h.target.keyPrefix}edge/f-${size}.bin` && e.operation !== 'GetObject').map((e) => e.operation);
     expect(ops(5 * MiB)).toEqual(['PutObject']);
     expect(ops(4096)).toEqual(['PutObject']);
@@ -127,7 +101,7 @@ describe('uploads', () => {
     const bodies = log.filter((e) => e.operation === 'UploadPart' || (e.operation === 'PutObject' && e.key?.endsWith(`f-${MiB + 1}.bin`)));
     expect(bodies.length).toBeGreaterThan(0);
     for (const e of bodies) expect([5 * MiB, MiB + 1, 1, 12345]).toContain(e.bytesReceived);
-    expect(await incompleteUploads(admin, cloud.bucket, h.target.keyPrefix)).toEqual([]);
+    expect(await incompleteUploads(env.admin, env.cloud.bucket, h.target.keyPrefix)).toEqual([]);
     const totals = h.queue.totals();
     expect(totals).toMatchObject({ active: 0, queued: 0, failed: 0 });
     expect(h.events.some((e) => e.event === 'transfers.changed')).toBe(true);
@@ -147,9 +121,9 @@ describe('uploads', () => {
       await h.queue.whenIdle();
       for (const [i, f] of files.entries()) {
         expect(byId(ids[i]!)).toMatchObject({ state: 'done', size: f.size, bytesDone: f.size });
-        expect(await objectSha256(admin, cloud.bucket, h.target.keyPrefix + f.destination)).toEqual({ sha: f.sha, size: f.size });
+        expect(await objectSha256(env.admin, env.cloud.bucket, h.target.keyPrefix + f.destination)).toEqual({ sha: f.sha, size: f.size });
       }
-      const sent = cloud.requestLog.entries().filter((e) => e.key?.startsWith(`${h.target.keyPrefix}streamed/`) && (e.operation === 'UploadPart' || e.operation === 'PutObject'));
+      const sent = env.cloud.requestLog.entries().filter((e) => e.key?.startsWith(`${h.target.keyPrefix}streamed/`) && (e.operation === 'UploadPart' || e.operation === 'PutObject'));
       expect(sent).toHaveLength(4); // one PUT, three parts
       // aws-chunked: the framing and the trailer come on top of the data
       for (const e of sent) expect(e.bytesReceived % MiB).not.toBe(0);
@@ -180,16 +154,16 @@ describe('uploads', () => {
     h.reopen();
     h.queue.start();
     expect(byId(id!).state).toBe('paused');
-    const logStart = cloud.requestLog.entries().length;
+    const logStart = env.cloud.requestLog.entries().length;
     // nothing was sent for it between the pause and the resume (requests arriving after the pause)
-    const whilePaused = cloud.requestLog.entries().filter((e) => e.uploadId === uploadId && Date.parse(e.time) > pausedAt);
+    const whilePaused = env.cloud.requestLog.entries().filter((e) => e.uploadId === uploadId && Date.parse(e.time) > pausedAt);
     expect(whilePaused).toEqual([]);
     h.settings.bandwidthLimit = null;
     h.queue.resume(id!);
     await h.queue.whenIdle();
     expect(byId(id!).state).toBe('done');
-    expect(await objectSha256(admin, cloud.bucket, `${h.target.keyPrefix}pause/big.bin`)).toEqual({ sha, size: 15 * MiB });
-    const resent = cloud.requestLog
+    expect(await objectSha256(env.admin, env.cloud.bucket, `${h.target.keyPrefix}pause/big.bin`)).toEqual({ sha, size: 15 * MiB });
+    const resent = env.cloud.requestLog
       .entries()
       .slice(logStart)
       .filter((e) => e.operation === 'UploadPart' && e.uploadId === uploadId && finished.includes(e.partNumber!));
@@ -208,7 +182,7 @@ describe('uploads', () => {
     expect(h.queue.list().map((t) => t.id)).not.toContain(id);
     expect(h.events).toContainEqual({ event: 'transfers.removed', payload: { ids: [id] } });
     expect(journal.get(id!)).toBeUndefined();
-    expect(await incompleteUploads(admin, cloud.bucket, h.target.keyPrefix)).toEqual([]);
+    expect(await incompleteUploads(env.admin, env.cloud.bucket, h.target.keyPrefix)).toEqual([]);
   });
 
   it('pause all persists across a restart and resume all finishes everything', async () => {
@@ -233,7 +207,7 @@ describe('uploads', () => {
     await h.queue.whenIdle();
     for (const [i, f] of files.entries()) {
       expect(byId(ids[i]!).state).toBe('done');
-      expect((await objectSha256(admin, cloud.bucket, h.target.keyPrefix + f.destination)).sha).toBe(f.sha);
+      expect((await objectSha256(env.admin, env.cloud.bucket, h.target.keyPrefix + f.destination)).sha).toBe(f.sha);
     }
   });
 
@@ -251,9 +225,9 @@ describe('uploads', () => {
     await h.queue.whenIdle();
     await h.queue.stop(); // waits for the janitor's aborts
     expect(byId(id!).state).toBe('done');
-    expect(await objectSha256(admin, cloud.bucket, `${h.target.keyPrefix}change/c.bin`)).toEqual({ sha: newSha, size: 12 * MiB });
+    expect(await objectSha256(env.admin, env.cloud.bucket, `${h.target.keyPrefix}change/c.bin`)).toEqual({ sha: newSha, size: 12 * MiB });
     expect(sha256(readFileSync(path))).toBe(newSha);
-    expect(await incompleteUploads(admin, cloud.bucket, h.target.keyPrefix)).toEqual([]);
+    expect(await incompleteUploads(env.admin, env.cloud.bucket, h.target.keyPrefix)).toEqual([]);
   });
 
   it('AccessDenied and bad input fail their transfer with a reason, the others complete', async () => {
@@ -279,7 +253,7 @@ describe('uploads', () => {
     await h.queue.whenIdle();
     const [okT, deniedT, smallT, escapeT, missingT] = ids.map(byId);
     expect(okT!.state).toBe('done');
-    expect((await objectSha256(admin, cloud.bucket, `uploads/${h.target.identityId}/ok.bin`)).sha).toBe(okSha);
+    expect((await objectSha256(env.admin, env.cloud.bucket, `uploads/${h.target.identityId}/ok.bin`)).sha).toBe(okSha);
     for (const t of [deniedT!, smallT!]) {
       expect(t.state).toBe('failed');
       expect(t.error).toMatchObject({ code: 'access_denied', retryable: false });
@@ -288,6 +262,6 @@ describe('uploads', () => {
     expect(escapeT!.error).toMatchObject({ code: 'invalid_destination' });
     expect(missingT!.error).toMatchObject({ code: 'file_missing' });
     expect(h.queue.totals().failed).toBe(4);
-    expect(await incompleteUploads(admin, cloud.bucket, 'uploads/')).toEqual([]);
+    expect(await incompleteUploads(env.admin, env.cloud.bucket, 'uploads/')).toEqual([]);
   });
 });
