@@ -1,60 +1,40 @@
 // The queue reads its rows from the journal instead of keeping them all: pages newest first, counts
 // and byte totals kept in step through every transition and rebuilt the same after a restart, and one
 // invalidation (not an event per transfer) when everything changes at once. Real SQLite, real files.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Settings, Totals } from '../../../../electron/common/contract.js';
-import { openStateDb, type StateDb } from '../../../../electron/engine/state/db.js';
 import { createJournal } from '../../../../electron/engine/state/journal.js';
-import { ManualClock } from '../../../support/manual-clock.js';
-import { createTransferQueue, type TransferQueue } from '../../../../electron/engine/transfers/queue.js';
+import { useQueueRig } from '../../../support/queue-rig.js';
+import type { TransferQueue } from '../../../../electron/engine/transfers/queue.js';
 
 const settings: Settings = { filesInParallel: 2, partsInParallel: 2, bandwidthLimit: null, stabilityWindowMs: 0, ignorePatterns: [], startAtLogin: false };
 
-let dir: string;
-let db: StateDb;
-let events: Array<{ event: string; payload: unknown }>;
-let clock: ManualClock;
+const rig = useQueueRig('hoist-queue-window-', () => settings);
 
-
-function open(): TransferQueue {
-  return createTransferQueue({ db, settings: () => settings, emit: (event, payload) => events.push({ event, payload }), now: () => clock.now, timer: clock.timer });
-}
-
-/** `n` files of `size` bytes, queued in batches whose createdAt differs (the clock moves between them). */
+/** `n` files of `size` bytes, queued in batches whose createdAt differs (the rig.clock moves between them). */
 function queueFiles(q: TransferQueue, n: number, size: number, batch = 100, origin: { kind: 'drop' } | { kind: 'folder'; folderId: string } = { kind: 'drop' }): string[] {
   const ids: string[] = [];
   for (let start = 0; start < n; start += batch) {
     const items = [];
     for (let i = start; i < Math.min(n, start + batch); i++) {
-      const file = join(dir, `f${i}.bin`);
+      const file = join(rig.dir, `f${i}.bin`);
       writeFileSync(file, Buffer.alloc(size));
       items.push({ path: file, destination: `d/f${i}.bin`, origin });
     }
     ids.push(...q.add(items));
-    clock.advance(1000);
+    rig.clock.advance(1000);
   }
   return ids;
 }
 
 const counts = (t: Totals) => ({ all: t.all, done: t.done, failed: t.failed, queued: t.queued, active: t.active, bytesTotal: t.bytesTotal });
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'hoist-queue-window-'));
-  db = openStateDb(join(dir, 'state.db'));
-  events = [];
-  clock = new ManualClock();
-});
-afterEach(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 describe('transfer queue, windowed', () => {
   it('lists pages newest first, in the order windows sort by, for every filter', () => {
-    const q = open();
+    const q = rig.open();
     const ids = queueFiles(q, 1050, 3, 100);
     const all = q.list();
     expect(all).toHaveLength(1050);
@@ -75,9 +55,9 @@ describe('transfer queue, windowed', () => {
   });
 
   it('keeps counts and byte totals in step through pause, resume, failure, retry, done and cancel, and after a restart', async () => {
-    const q = open();
+    const q = rig.open();
     const ids = queueFiles(q, 10, 7, 5);
-    const [gone] = q.add([{ path: join(dir, 'missing.bin'), destination: 'missing.bin', origin: { kind: 'drop' } }]);
+    const [gone] = q.add([{ path: join(rig.dir, 'missing.bin'), destination: 'missing.bin', origin: { kind: 'drop' } }]);
     expect(counts(q.totals())).toEqual({ all: 11, done: 0, failed: 1, queued: 10, active: 0, bytesTotal: 70 });
 
     await q.pause(ids[0]!);
@@ -88,8 +68,8 @@ describe('transfer queue, windowed', () => {
     expect(counts(q.totals())).toMatchObject({ queued: 9 });
 
     // Finished while nobody ran it (another process of the same journal, as after a crash): a restart counts it.
-    createJournal(db, () => clock.now).markDone(ids[2]!);
-    const after = open();
+    createJournal(rig.db, () => rig.clock.now).markDone(ids[2]!);
+    const after = rig.open();
     expect(counts(after.totals())).toEqual({ all: 11, done: 1, failed: 1, queued: 8, active: 0, bytesTotal: 63 });
     expect(after.stateOf(ids[2]!)).toBe('done');
     expect(after.list('done').map((t) => t.id)).toEqual([ids[2]]);
@@ -104,42 +84,42 @@ describe('transfer queue, windowed', () => {
 
     after.retry(gone!); // the file is still missing: queued again, it fails again when it runs
     expect(counts(after.totals())).toMatchObject({ failed: 0, queued: 9 });
-    expect(counts(open().totals())).toEqual(counts(after.totals()));
+    expect(counts(rig.open().totals())).toEqual(counts(after.totals()));
   });
 
   it('pause all and resume all send one invalidation, not an event per transfer', async () => {
-    const q = open();
+    const q = rig.open();
     queueFiles(q, 3000, 1, 500);
-    events = [];
+    rig.events = [];
     await q.pauseAll();
-    clock.advance(1000);
-    expect(events.filter((e) => e.event === 'transfers.invalidated')).toHaveLength(1);
-    expect(events.filter((e) => e.event === 'transfers.changed')).toEqual([]);
-    expect(events.filter((e) => e.event === 'totals').at(-1)?.payload).toMatchObject({ pausedAll: true, all: 3000 });
+    rig.clock.advance(1000);
+    expect(rig.events.filter((e) => e.event === 'transfers.invalidated')).toHaveLength(1);
+    expect(rig.events.filter((e) => e.event === 'transfers.changed')).toEqual([]);
+    expect(rig.events.filter((e) => e.event === 'totals').at(-1)?.payload).toMatchObject({ pausedAll: true, all: 3000 });
     expect(q.list('all', { limit: 5 }).every((t) => t.state === 'paused')).toBe(true);
     expect(q.totals()).toMatchObject({ pausedAll: true, queued: 0, all: 3000 });
 
     await q.pause(q.list('all', { limit: 1 })[0]!.id);
-    clock.advance(1000); // its own change goes out
-    events = [];
+    rig.clock.advance(1000); // its own change goes out
+    rig.events = [];
     q.resumeAll();
-    clock.advance(1000);
-    expect(events.filter((e) => e.event === 'transfers.invalidated')).toHaveLength(1);
-    expect(events.filter((e) => e.event === 'transfers.changed')).toEqual([]);
+    rig.clock.advance(1000);
+    expect(rig.events.filter((e) => e.event === 'transfers.invalidated')).toHaveLength(1);
+    expect(rig.events.filter((e) => e.event === 'transfers.changed')).toEqual([]);
     expect(q.totals()).toMatchObject({ pausedAll: false, queued: 3000 });
     expect(q.list('active')).toHaveLength(3000);
   });
 
   it('finds transfers by destination and the unfinished ones of a folder', async () => {
-    const q = open();
+    const q = rig.open();
     const first = queueFiles(q, 3, 2, 3, { kind: 'folder', folderId: 'F1' });
     const second = queueFiles(q, 2, 2, 2, { kind: 'folder', folderId: 'F2' });
     expect(q.unfinishedOfFolder('F1').sort()).toEqual([...first].sort());
     expect(q.unfinishedOfFolder('F2').sort()).toEqual([...second].sort());
     await q.pause(first[0]!);
-    createJournal(db, () => clock.now).markDone(first[1]!);
+    createJournal(rig.db, () => rig.clock.now).markDone(first[1]!);
     // Paused is unfinished; done is not (as seen by a queue opened after the change).
-    expect(open().unfinishedOfFolder('F1').sort()).toEqual([first[0], first[2]].sort());
+    expect(rig.open().unfinishedOfFolder('F1').sort()).toEqual([first[0], first[2]].sort());
     // f0 was written by F1's first transfer, then by F2's: newest first.
     expect(q.byDestination('d/f0.bin').map((t) => t.id)).toEqual([second[0], first[0]]);
     expect(q.byDestination('nowhere')).toEqual([]);

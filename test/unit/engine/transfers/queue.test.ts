@@ -1,48 +1,28 @@
 // The queue's bookkeeping without S3: what add() journals, pause-all across a restart, history,
 // cancel of a waiting transfer, and event coalescing. Uploads themselves are integration tests.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Settings } from '../../../../electron/common/contract.js';
-import { openStateDb, type StateDb } from '../../../../electron/engine/state/db.js';
 import { createJournal } from '../../../../electron/engine/state/journal.js';
-import { ManualClock } from '../../../support/manual-clock.js';
-import { createTransferQueue, type TransferQueue } from '../../../../electron/engine/transfers/queue.js';
+import { useQueueRig } from '../../../support/queue-rig.js';
 
 const settings: Settings = { filesInParallel: 2, partsInParallel: 2, bandwidthLimit: null, stabilityWindowMs: 0, ignorePatterns: [], startAtLogin: false };
 const drop = { kind: 'drop' } as const;
 
-let dir: string;
-let db: StateDb;
-let events: Array<{ event: string; payload: unknown }>;
-let clock: ManualClock;
+const rig = useQueueRig('hoist-queue-', () => settings);
 
-function open(): TransferQueue {
-  return createTransferQueue({ db, settings: () => settings, emit: (event, payload) => events.push({ event, payload }), now: () => clock.now, timer: clock.timer });
-}
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'hoist-queue-'));
-  db = openStateDb(join(dir, 'state.db'));
-  events = [];
-  clock = new ManualClock();
-});
-afterEach(() => {
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 describe('transfer queue (no network)', () => {
   it('journals what it is given and refuses what it cannot upload, with reasons', () => {
-    writeFileSync(join(dir, 'a.txt'), 'hello');
-    mkdirSync(join(dir, 'folder'));
-    const q = open();
+    writeFileSync(join(rig.dir, 'a.txt'), 'hello');
+    mkdirSync(join(rig.dir, 'folder'));
+    const q = rig.open();
     const ids = q.add([
-      { path: join(dir, 'a.txt'), destination: 'docs/a.txt', origin: drop },
-      { path: join(dir, 'missing'), destination: 'missing', origin: drop },
-      { path: join(dir, 'folder'), destination: 'folder', origin: drop },
-      { path: join(dir, 'a.txt'), destination: '../../etc/a.txt', origin: { kind: 'folder', folderId: 'f1' } },
+      { path: join(rig.dir, 'a.txt'), destination: 'docs/a.txt', origin: drop },
+      { path: join(rig.dir, 'missing'), destination: 'missing', origin: drop },
+      { path: join(rig.dir, 'folder'), destination: 'folder', origin: drop },
+      { path: join(rig.dir, 'a.txt'), destination: '../../etc/a.txt', origin: { kind: 'folder', folderId: 'f1' } },
     ]);
     const byId = new Map(q.list().map((t) => [t.id, t]));
     expect(byId.get(ids[0]!)).toMatchObject({ state: 'waiting', waitingFor: 'sign-in', size: 5, name: 'a.txt', destination: 'docs/a.txt', bytesDone: 0 });
@@ -54,81 +34,81 @@ describe('transfer queue (no network)', () => {
     expect(q.list('failed')).toHaveLength(3);
     expect(q.list('active')).toHaveLength(1);
     // journaled before add() returned: a second queue on the same database sees them
-    expect(open().list().map((t) => t.id).sort()).toEqual([...ids].sort());
+    expect(rig.open().list().map((t) => t.id).sort()).toEqual([...ids].sort());
   });
 
   it('is idle when signed out: nothing can make progress', async () => {
-    writeFileSync(join(dir, 'a.txt'), 'hello');
-    const q = open();
+    writeFileSync(join(rig.dir, 'a.txt'), 'hello');
+    const q = rig.open();
     q.start();
-    q.add([{ path: join(dir, 'a.txt'), destination: 'a.txt', origin: drop }]);
+    q.add([{ path: join(rig.dir, 'a.txt'), destination: 'a.txt', origin: drop }]);
     await q.whenIdle();
     await q.stop();
   });
 
   it('pause all survives a restart; resume all clears it and resumes paused transfers', async () => {
-    writeFileSync(join(dir, 'a.txt'), 'hello');
-    let q = open();
-    const [id] = q.add([{ path: join(dir, 'a.txt'), destination: 'a.txt', origin: drop }]);
+    writeFileSync(join(rig.dir, 'a.txt'), 'hello');
+    let q = rig.open();
+    const [id] = q.add([{ path: join(rig.dir, 'a.txt'), destination: 'a.txt', origin: drop }]);
     await q.pause(id!);
     await q.pauseAll();
-    q = open();
+    q = rig.open();
     expect(q.totals().pausedAll).toBe(true);
     expect(q.list()[0]?.state).toBe('paused');
     q.resumeAll();
     expect(q.totals().pausedAll).toBe(false);
-    expect(open().totals().pausedAll).toBe(false);
+    expect(rig.open().totals().pausedAll).toBe(false);
     expect(q.list()[0]?.state).toBe('waiting'); // queued again, waiting for sign-in
   });
 
   it('cancel forgets the transfer and queues its multipart upload for abort', async () => {
-    writeFileSync(join(dir, 'a.txt'), 'hello');
-    const q = open();
-    const [id] = q.add([{ path: join(dir, 'a.txt'), destination: 'a.txt', origin: drop }]);
-    const journal = createJournal(db);
+    writeFileSync(join(rig.dir, 'a.txt'), 'hello');
+    const q = rig.open();
+    const [id] = q.add([{ path: join(rig.dir, 'a.txt'), destination: 'a.txt', origin: drop }]);
+    const journal = createJournal(rig.db);
     journal.setIdentity(id!, 'us-east-1:x');
     journal.setUpload(id!, 'uploads/us-east-1:x/a.txt', 'U1', 5 << 20);
     await q.cancel(id!);
     expect(q.list()).toEqual([]);
-    expect(events).toContainEqual({ event: 'transfers.removed', payload: { ids: [id] } });
+    expect(rig.events).toContainEqual({ event: 'transfers.removed', payload: { ids: [id] } });
     expect(journal.abandoned('us-east-1:x').map((u) => u.uploadId)).toEqual(['U1']);
   });
 
   it('clearHistory forgets finished transfers only', () => {
-    writeFileSync(join(dir, 'a.txt'), 'hello');
-    const q0 = open();
+    writeFileSync(join(rig.dir, 'a.txt'), 'hello');
+    const q0 = rig.open();
     const [done, queued] = q0.add([
-      { path: join(dir, 'a.txt'), destination: 'a.txt', origin: drop },
-      { path: join(dir, 'a.txt'), destination: 'b.txt', origin: drop },
+      { path: join(rig.dir, 'a.txt'), destination: 'a.txt', origin: drop },
+      { path: join(rig.dir, 'a.txt'), destination: 'b.txt', origin: drop },
     ]);
-    createJournal(db, () => clock.now).markDone(done!);
-    const q = open();
+    createJournal(rig.db, () => rig.clock.now).markDone(done!);
+    const q = rig.open();
     expect(q.list('done').map((t) => t.id)).toEqual([done]);
-    expect(q.list('done')[0]).toMatchObject({ bytesDone: 5, finishedAt: clock.now });
+    expect(q.list('done')[0]).toMatchObject({ bytesDone: 5, finishedAt: rig.clock.now });
     q.clearHistory();
     expect(q.list().map((t) => t.id)).toEqual([queued]);
-    expect(events).toContainEqual({ event: 'transfers.removed', payload: { ids: [done] } });
+    expect(rig.events).toContainEqual({ event: 'transfers.removed', payload: { ids: [done] } });
   });
 
   it('coalesces changes of any number of transfers into at most one event per 100 ms', () => {
-    writeFileSync(join(dir, 'a.txt'), 'hello');
-    const q = open();
-    const count = () => events.filter((e) => e.event === 'transfers.changed').length;
-    q.add([{ path: join(dir, 'a.txt'), destination: 'first.txt', origin: drop }]);
+    writeFileSync(join(rig.dir, 'a.txt'), 'hello');
+    const q = rig.open();
+    const count = () => rig.events.filter((e) => e.event === 'transfers.changed').length;
+    q.add([{ path: join(rig.dir, 'a.txt'), destination: 'first.txt', origin: drop }]);
     expect(count()).toBe(1); // a lone change goes out at once
-    for (let i = 0; i < 2; i++) q.add(Array.from({ length: 100 }, (_, n) => ({ path: join(dir, 'a.txt'), destination: `d${i}/${n}.txt`, origin: drop })));
+    for (let i = 0; i < 2; i++) q.add(Array.from({ length: 100 }, (_, n) => ({ path: join(rig.dir, 'a.txt'), destination: `d${i}/${n}.txt`, origin: drop })));
     expect(count()).toBe(1);
-    clock.advance(100);
+    rig.clock.advance(100);
     expect(count()).toBe(2);
-    const last = events.filter((e) => e.event === 'transfers.changed').at(-1)!.payload as { transfers: unknown[] };
+    const last = rig.events.filter((e) => e.event === 'transfers.changed').at(-1)!.payload as { transfers: unknown[] };
     expect(last.transfers).toHaveLength(200);
-    expect(events.filter((e) => e.event === 'totals')).toHaveLength(2);
+    expect(rig.events.filter((e) => e.event === 'totals')).toHaveLength(2);
 
     // Past 200 queued transfers in one go, one invalidation instead of the rows.
-    for (let i = 2; i < 5; i++) q.add(Array.from({ length: 200 }, (_, n) => ({ path: join(dir, 'a.txt'), destination: `d${i}/${n}.txt`, origin: drop })));
-    clock.advance(100);
+    for (let i = 2; i < 5; i++) q.add(Array.from({ length: 200 }, (_, n) => ({ path: join(rig.dir, 'a.txt'), destination: `d${i}/${n}.txt`, origin: drop })));
+    rig.clock.advance(100);
     expect(count()).toBe(2);
-    expect(events.filter((e) => e.event === 'transfers.invalidated')).toHaveLength(1);
-    expect(events.filter((e) => e.event === 'totals').at(-1)?.payload).toMatchObject({ all: 801 });
+    expect(rig.events.filter((e) => e.event === 'transfers.invalidated')).toHaveLength(1);
+    expect(rig.events.filter((e) => e.event === 'totals').at(-1)?.payload).toMatchObject({ all: 801 });
   });
 });
