@@ -1,0 +1,50 @@
+// `hoist` as a real child process (the TypeScript sources through tsx), for tests of the command line.
+import { spawn, type ChildProcess } from 'node:child_process';
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliRun {
+  child: ChildProcess;
+  result: Promise<CliResult>;
+}
+
+export interface CliOptions {
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  /** Written to stdin, which is then closed (default: stdin closed at once). */
+  input?: string;
+  /** Killed with SIGKILL after this long (a hang is reported as signal SIGKILL, never as a pass). */
+  timeoutMs?: number;
+}
+
+const entry = new URL('../../electron/cli/index.ts', import.meta.url).pathname;
+
+export function startHoist(args: string[], options: CliOptions = {}): CliRun {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+    cwd: options.cwd ?? process.cwd(),
+    env: { ...process.env, ...options.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d));
+  child.stdin!.end(options.input ?? '');
+  const timer = options.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), options.timeoutMs) : undefined;
+  const result = new Promise<CliResult>((resolve) =>
+    child.on('close', (code, signal) => {
+      if (timer) clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    }),
+  );
+  return { child, result };
+}
+
+export function hoist(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  return startHoist(args, { timeoutMs: 60_000, ...options }).result;
+}
