@@ -15,7 +15,7 @@ import { createIgnoreRules, type IgnoreRules } from './ignore-rules.js';
 import { checkLabel, defaultLabel, uniqueLabel } from './labels.js';
 import { createPipeline, type FolderQueue } from './pipeline.js';
 import type { ScanProblem } from './scanner.js';
-import { createFolderStore } from './store.js';
+import { createFolderStore, type UploadedVersion } from './store.js';
 import { defaultWatcherFactory, type WatcherFactory } from './watcher.js';
 
 export interface FolderSyncDeps {
@@ -40,7 +40,7 @@ export interface FolderSyncDeps {
   /** The `folders` event is published at most this often. */
   emitThrottleMs?: number;
   /** The version of a finished transfer the queue read; defaults to the journal's record. */
-  uploadedVersion?: (transferId: string) => { size: number; mtimeMs: number } | undefined;
+  uploadedVersion?: (transferId: string) => UploadedVersion | undefined;
 }
 
 export interface FolderSync {
@@ -104,7 +104,7 @@ export function createFolderSync(deps: FolderSyncDeps): FolderSync {
       deps.uploadedVersion ??
       ((id) => {
         const version = journal.get(id)?.version;
-        return version && { size: version.size, mtimeMs: version.mtimeMs };
+        return version && { size: version.size, mtimeMs: version.mtimeMs, ctimeMs: version.ctimeMs };
       }),
   });
 

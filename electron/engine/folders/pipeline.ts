@@ -17,7 +17,7 @@ import { decide } from './reconcile.js';
 import type { ScannedFile, ScanProblem } from './scanner.js';
 import { isGone } from './scanner.js';
 import { createStabilityTracker, sameObservation, type Observation } from './stability.js';
-import type { FileRecord, FolderStore } from './store.js';
+import type { FileRecord, FolderStore, UploadedVersion } from './store.js';
 
 /** The part of the transfer queue that folder sync uses. */
 export interface FolderQueueItem {
@@ -61,7 +61,7 @@ export interface PipelineOptions {
   log: Logger;
   stabilityWindowMs: () => number;
   /** The version the queue actually uploaded for a finished transfer (from the journal). */
-  uploadedVersion: (transferId: string) => { size: number; mtimeMs: number } | undefined;
+  uploadedVersion: (transferId: string) => UploadedVersion | undefined;
   enqueueBatch?: number;
   enqueueDelayMs?: number;
   /** Files between "stable" and "queued" at most before a scan waits (bounds a big scan's memory). */
@@ -118,6 +118,7 @@ export function createPipeline(options: PipelineOptions) {
       relPath: keyPath(i.file.relative),
       size: i.version.size,
       mtimeMs: i.version.mtimeMs,
+      ctimeMs: i.version.ctimeMs,
       ino: i.file.ino,
       hash: i.hash,
       state: 'queued',
@@ -156,8 +157,8 @@ export function createPipeline(options: PipelineOptions) {
           return consider(folder, { ...file, ...after }, true);
         }
         if (decision === 'compare-hash' && hash === item.stored?.hash) {
-          // Same content, new mtime (touched, restored): remember the mtime, send nothing.
-          store.touchFile(folder.id, keyPath(file.relative), observation.mtimeMs, file.ino);
+          // Same content, new times (touched, restored): remember them, send nothing.
+          store.touchFile(folder.id, keyPath(file.relative), observation, file.ino);
           folder.clearProblem(file.relative);
           return void release(item.key);
         }

@@ -1,6 +1,7 @@
 // What to do with a file found on disk, given what the state DB remembers about it. Pure, so every
 // case is a unit test. A file whose uploaded version is unchanged is never sent again, across
-// restarts too; when only the mtime moved, the content hash decides (touch, restore from backup).
+// restarts too; when only the mtime or the change time moved, the content hash decides (touch, restore
+// from backup, a rewrite in place with the mtime put back).
 import type { TransferState } from '../../common/contract.js';
 
 export type FileRowState = 'queued' | 'uploaded' | 'failed' | 'cancelled';
@@ -8,9 +9,14 @@ export type FileRowState = 'queued' | 'uploaded' | 'failed' | 'cancelled';
 export interface FileVersionInfo {
   size: number;
   mtimeMs: number;
+  ctimeMs: number;
 }
 
-export interface StoredFile extends FileVersionInfo {
+export interface StoredFile {
+  size: number;
+  mtimeMs: number;
+  /** Null when recorded by a Hoist that did not keep it: the mtime alone decides then. */
+  ctimeMs: number | null;
   state: FileRowState;
   /** sha256 (hex) of the stored version, when it was computed. */
   hash: string | null;
@@ -24,7 +30,7 @@ export type Decision =
   | 'skip'
   /** Its transfer is still in the queue, which reads the newest version when it starts. */
   | 'in-queue'
-  /** Same size, different mtime: compare the content hash before sending it again. */
+  /** Same size, different mtime or change time: compare the content hash before sending it again. */
   | 'compare-hash';
 
 const activeStates: ReadonlySet<TransferState> = new Set(['queued', 'uploading', 'paused', 'waiting', 'verifying']);
@@ -46,7 +52,7 @@ export function decide(stored: StoredFile | undefined, current: FileVersionInfo,
     if (transferState !== 'done') return 'upload';
   }
   if (stored.size !== current.size) return 'upload';
-  if (stored.mtimeMs === current.mtimeMs) return 'skip';
+  if (stored.mtimeMs === current.mtimeMs && (stored.ctimeMs === null || stored.ctimeMs === current.ctimeMs)) return 'skip';
   // A failed or cancelled version that changed since is a new version to send.
   if (stored.state !== 'uploaded' && !(stored.state === 'queued' && transferState === 'done')) return 'upload';
   return stored.hash ? 'compare-hash' : 'upload';

@@ -42,7 +42,7 @@ interface Pending<T> {
 }
 
 export function sameObservation(a: Observation, b: Observation): boolean {
-  return a.size === b.size && a.mtimeMs === b.mtimeMs;
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
 }
 
 export function createStabilityTracker<T>(options: StabilityOptions<T>): StabilityTracker<T> {

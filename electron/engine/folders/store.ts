@@ -17,6 +17,8 @@ export interface FileRecord {
   relPath: string;
   size: number;
   mtimeMs: number;
+  /** Null in rows written before the change time was recorded. */
+  ctimeMs: number | null;
   ino: string;
   hash: string | null;
   state: FileRowState;
@@ -28,6 +30,7 @@ interface RawFile {
   rel_path: string;
   size: number;
   mtime_ms: number;
+  ctime_ms: number | null;
   ino: string;
   hash: string | null;
   state: FileRowState;
@@ -39,6 +42,7 @@ const toRecord = (r: RawFile): FileRecord => ({
   relPath: r.rel_path,
   size: r.size,
   mtimeMs: r.mtime_ms,
+  ctimeMs: r.ctime_ms,
   ino: r.ino,
   hash: r.hash,
   state: r.state,
@@ -46,6 +50,13 @@ const toRecord = (r: RawFile): FileRecord => ({
 });
 
 export type FolderStore = ReturnType<typeof createFolderStore>;
+
+/** The version the queue uploaded (its change time is NaN when the journal does not know it). */
+export interface UploadedVersion {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+}
 
 export function createFolderStore(db: StateDb, now: () => number = Date.now) {
   const s = db.sqlite;
@@ -60,16 +71,16 @@ export function createFolderStore(db: StateDb, now: () => number = Date.now) {
   const byTransfer = s.prepare<[string], RawFile>('SELECT * FROM sync_files WHERE transfer_id = ?');
   const queuedRows = s.prepare<[string], RawFile>(`SELECT * FROM sync_files WHERE folder_id = ? AND state = 'queued'`);
   const putFile = s.prepare(
-    `INSERT INTO sync_files (folder_id, rel_path, size, mtime_ms, ino, hash, state, transfer_id, updated_at)
-     VALUES (@folderId, @relPath, @size, @mtimeMs, @ino, @hash, @state, @transferId, @now)
-     ON CONFLICT(folder_id, rel_path) DO UPDATE SET size = excluded.size, mtime_ms = excluded.mtime_ms, ino = excluded.ino,
+    `INSERT INTO sync_files (folder_id, rel_path, size, mtime_ms, ctime_ms, ino, hash, state, transfer_id, updated_at)
+     VALUES (@folderId, @relPath, @size, @mtimeMs, @ctimeMs, @ino, @hash, @state, @transferId, @now)
+     ON CONFLICT(folder_id, rel_path) DO UPDATE SET size = excluded.size, mtime_ms = excluded.mtime_ms, ctime_ms = excluded.ctime_ms, ino = excluded.ino,
        hash = excluded.hash, state = excluded.state, transfer_id = excluded.transfer_id, updated_at = excluded.updated_at`,
   );
   const finish = s.prepare(
     `UPDATE sync_files SET state = @state, size = coalesce(@size, size), mtime_ms = coalesce(@mtimeMs, mtime_ms),
-       hash = CASE WHEN @keepHash THEN hash ELSE NULL END, updated_at = @now WHERE transfer_id = @transferId AND state = 'queued'`,
+       ctime_ms = CASE WHEN @mtimeMs IS NULL THEN ctime_ms ELSE @ctimeMs END, hash = CASE WHEN @keepHash THEN hash ELSE NULL END, updated_at = @now WHERE transfer_id = @transferId AND state = 'queued'`,
   );
-  const touch = s.prepare('UPDATE sync_files SET mtime_ms = ?, ino = ?, updated_at = ? WHERE folder_id = ? AND rel_path = ?');
+  const touch = s.prepare('UPDATE sync_files SET mtime_ms = ?, ctime_ms = ?, ino = ?, updated_at = ? WHERE folder_id = ? AND rel_path = ?');
 
   return {
     folders: (): FolderRow[] => folders.all().map((r) => ({ id: r.id, path: r.path, label: r.label, paused: r.paused === 1, createdAt: r.created_at })),
@@ -101,13 +112,15 @@ export function createFolderStore(db: StateDb, now: () => number = Date.now) {
      * A queued transfer ended. `version` is what the queue actually read (it may be newer than what
      * was queued); the stored hash is kept only when it belongs to that same version.
      */
-    finishTransfer(transferId: string, state: Exclude<FileRowState, 'queued'>, version?: { size: number; mtimeMs: number }): void {
+    finishTransfer(transferId: string, state: Exclude<FileRowState, 'queued'>, version?: UploadedVersion): void {
       const row = byTransfer.get(transferId);
-      const keepHash = !version || (row !== undefined && row.size === version.size && row.mtime_ms === version.mtimeMs);
-      finish.run({ transferId, state, size: version?.size ?? null, mtimeMs: version?.mtimeMs ?? null, keepHash: keepHash ? 1 : 0, now: now() });
+      const keepHash = !version || (row !== undefined && row.size === version.size && row.mtime_ms === version.mtimeMs && row.ctime_ms === version.ctimeMs);
+      const ctimeMs = version && Number.isFinite(version.ctimeMs) ? version.ctimeMs : null;
+      finish.run({ transferId, state, size: version?.size ?? null, mtimeMs: version?.mtimeMs ?? null, ctimeMs, keepHash: keepHash ? 1 : 0, now: now() });
     },
-    /** Same content under a new mtime (hash compared equal): remember the new mtime. */
-    touchFile: (folderId: string, relPath: string, mtimeMs: number, ino: string) => void touch.run(mtimeMs, ino, now(), folderId, relPath),
+    /** Same content under new times (hash compared equal): remember them. */
+    touchFile: (folderId: string, relPath: string, times: { mtimeMs: number; ctimeMs: number }, ino: string) =>
+      void touch.run(times.mtimeMs, times.ctimeMs, ino, now(), folderId, relPath),
   };
 }
 

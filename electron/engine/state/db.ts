@@ -91,6 +91,10 @@ export const MIGRATIONS: readonly string[] = [
   // The window reads pages of transfers newest first; adding a file asks which transfers wrote its key.
   `CREATE INDEX transfers_recent ON transfers(created_at, id);
    CREATE INDEX transfers_destination ON transfers(destination);`,
+  // A file's change time is part of its version (electron/engine/transfers/file-version.ts); NULL in
+  // rows written before it was recorded.
+  `ALTER TABLE transfers ADD COLUMN ctime_ms REAL;
+   ALTER TABLE sync_files ADD COLUMN ctime_ms REAL;`,
 ];
 
 export function openStateDb(path: string): StateDb {

@@ -9,6 +9,8 @@ export type JournalState = 'queued' | 'uploading' | 'verifying' | 'paused' | 'do
 export interface FileVersion {
   size: number;
   mtimeMs: number;
+  /** Change time (any write, chmod or rename moves it; nobody can set it back). NaN when unknown. */
+  ctimeMs: number;
   /** Inode as a decimal string (bigint-safe); empty where the OS has none. */
   ino: string;
 }
@@ -68,6 +70,7 @@ interface RawTransfer {
   state: JournalState;
   size: number;
   mtime_ms: number | null;
+  ctime_ms: number | null;
   ino: string | null;
   object_key: string | null;
   upload_id: string | null;
@@ -127,19 +130,19 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
   // Done on a version never journaled before (a small file sent in one PUT): the version and the
   // outcome go in the same write.
   const doneVersionStmt = s.prepare<[Record<string, unknown>], RawTransfer>(
-    `UPDATE transfers SET state = 'done', size = @size, mtime_ms = @mtimeMs, ino = @ino, object_key = NULL, upload_id = NULL,
+    `UPDATE transfers SET state = 'done', size = @size, mtime_ms = @mtimeMs, ctime_ms = @ctimeMs, ino = @ino, object_key = NULL, upload_id = NULL,
        part_size = NULL, completing = 0, error_code = NULL, error_message = NULL, error_retryable = NULL,
        finished_at = @now, updated_at = @now WHERE id = @id RETURNING *`,
   );
   // Its common case in one statement: no upload id to abandon, no parts to delete.
   const doneVersionBareStmt = s.prepare<[Record<string, unknown>], RawTransfer>(
-    `UPDATE transfers SET state = 'done', size = @size, mtime_ms = @mtimeMs, ino = @ino, object_key = NULL, part_size = NULL,
+    `UPDATE transfers SET state = 'done', size = @size, mtime_ms = @mtimeMs, ctime_ms = @ctimeMs, ino = @ino, object_key = NULL, part_size = NULL,
        completing = 0, error_code = NULL, error_message = NULL, error_retryable = NULL, finished_at = @now, updated_at = @now
      WHERE id = @id AND upload_id IS NULL AND NOT EXISTS (SELECT 1 FROM parts WHERE transfer_id = @id) RETURNING *`,
   );
   const setIdentityStmt = s.prepare('UPDATE transfers SET identity_id = ?, updated_at = ? WHERE id = ?');
   const beginVersion = s.prepare(
-    `UPDATE transfers SET size = @size, mtime_ms = @mtimeMs, ino = @ino, object_key = NULL, upload_id = NULL, part_size = NULL,
+    `UPDATE transfers SET size = @size, mtime_ms = @mtimeMs, ctime_ms = @ctimeMs, ino = @ino, object_key = NULL, upload_id = NULL, part_size = NULL,
        completing = 0, updated_at = @now WHERE id = @id`,
   );
   const setUpload = s.prepare('UPDATE transfers SET object_key = ?, upload_id = ?, part_size = ?, completing = 0, updated_at = ? WHERE id = ?');
@@ -195,7 +198,7 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
     if (version) {
       abandonCurrent(one.get(id));
       delParts.run(id);
-      raw = doneVersionStmt.get({ id, size: version.size, mtimeMs: version.mtimeMs, ino: version.ino, now: t });
+      raw = doneVersionStmt.get({ id, size: version.size, mtimeMs: version.mtimeMs, ctimeMs: version.ctimeMs, ino: version.ino, now: t });
     } else {
       delParts.run(id);
       raw = setStateStmt.get({ id, state: 'done', errorCode: null, errorMessage: null, errorRetryable: null, finishedAt: t, now: t });
@@ -288,7 +291,7 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
      */
     markDone: (id: string, version?: FileVersion): TransferRow | undefined => {
       if (version) {
-        const raw = doneVersionBareStmt.get({ id, size: version.size, mtimeMs: version.mtimeMs, ino: version.ino, now: now() });
+        const raw = doneVersionBareStmt.get({ id, size: version.size, mtimeMs: version.mtimeMs, ctimeMs: version.ctimeMs, ino: version.ino, now: now() });
         if (raw) return rowOf(raw);
       }
       return markDoneTx(id, version);
@@ -298,7 +301,7 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
     beginVersion: s.transaction((id: string, v: FileVersion) => {
       abandonCurrent(one.get(id));
       delParts.run(id);
-      beginVersion.run({ id, size: v.size, mtimeMs: v.mtimeMs, ino: v.ino, now: now() });
+      beginVersion.run({ id, size: v.size, mtimeMs: v.mtimeMs, ctimeMs: v.ctimeMs, ino: v.ino, now: now() });
     }),
     setUpload: (id: string, objectKey: string, uploadId: string, partSize: number) =>
       void setUpload.run(objectKey, uploadId, partSize, now(), id),
@@ -339,7 +342,7 @@ function toRow(r: RawTransfer, origin: Transfer['origin'], identityId: string | 
     identityId,
     origin,
     state: r.state,
-    version: r.mtime_ms === null ? undefined : { size: r.size, mtimeMs: r.mtime_ms, ino: r.ino ?? '' },
+    version: r.mtime_ms === null ? undefined : { size: r.size, mtimeMs: r.mtime_ms, ctimeMs: r.ctime_ms ?? Number.NaN, ino: r.ino ?? '' },
     size: r.size,
     objectKey: r.object_key ?? undefined,
     uploadId: r.upload_id ?? undefined,

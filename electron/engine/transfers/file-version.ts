@@ -1,5 +1,6 @@
-// One consistent version of a source file: size + mtime + inode, recorded when an upload starts and
-// checked around every part and before Complete (DESIGN.md §3).
+// One consistent version of a source file, recorded when an upload starts and checked around every part
+// and before Complete. Size, mtime and inode alone miss a file rewritten in place with its mtime put back
+// (rsync, editors, restore tools); the change time cannot be set back by a user, so it is compared too.
 import { stat } from 'node:fs/promises';
 import type { FileVersion } from '../state/journal.js';
 
@@ -26,13 +27,16 @@ export async function readVersion(path: string): Promise<FileVersion> {
   }
 }
 
-/** The version a bigint stat describes (mtime to the nanosecond, as milliseconds with a fraction). */
-export function versionOf(s: { size: bigint; mtimeNs: bigint; ino: bigint }): FileVersion {
-  return { size: Number(s.size), mtimeMs: Number(s.mtimeNs / 1_000_000n) + Number(s.mtimeNs % 1_000_000n) / 1e6, ino: s.ino.toString() };
+/** The version a bigint stat describes (times to the nanosecond, as milliseconds with a fraction). */
+export function versionOf(s: { size: bigint; mtimeNs: bigint; ctimeNs: bigint; ino: bigint }): FileVersion {
+  return { size: Number(s.size), mtimeMs: nsToMs(s.mtimeNs), ctimeMs: nsToMs(s.ctimeNs), ino: s.ino.toString() };
 }
 
+const nsToMs = (ns: bigint): number => Number(ns / 1_000_000n) + Number(ns % 1_000_000n) / 1e6;
+
+/** A version with an unknown change time (journaled by an older Hoist) is never the same as another. */
 export function sameVersion(a: FileVersion, b: FileVersion): boolean {
-  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;
 }
 
 /** Throws FileChangedError / FileMissingError unless the file is still exactly `expected`. */

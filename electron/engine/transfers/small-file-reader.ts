@@ -26,6 +26,7 @@ export function readSmallFile(path: string, limit: number, signal?: AbortSignal)
 interface StatReply {
   size: string;
   mtimeNs: string;
+  ctimeNs: string;
   ino: string;
   isFile: boolean;
 }
@@ -43,7 +44,7 @@ interface WorkerReply {
 const SMALL_READER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const fs = require('node:fs');
-const statOf = (s) => ({ size: String(s.size), mtimeNs: String(s.mtimeNs), ino: String(s.ino), isFile: s.isFile() });
+const statOf = (s) => ({ size: String(s.size), mtimeNs: String(s.mtimeNs), ctimeNs: String(s.ctimeNs), ino: String(s.ino), isFile: s.isFile() });
 parentPort.on('message', ({ id, path, limit }) => {
   let fd;
   try {
@@ -156,7 +157,7 @@ class SmallReader {
 }
 
 /** The stat as the worker sent it (bigints as decimal strings), as readVersion would read it. */
-const versionOfReply = (stat: StatReply): FileVersion => versionOf({ size: BigInt(stat.size), mtimeNs: BigInt(stat.mtimeNs), ino: BigInt(stat.ino) });
+const versionOfReply = (stat: StatReply): FileVersion => versionOf({ size: BigInt(stat.size), mtimeNs: BigInt(stat.mtimeNs), ctimeNs: BigInt(stat.ctimeNs), ino: BigInt(stat.ino) });
 
 function fsError(e: NonNullable<WorkerReply['error']>, path: string): Error {
   // Gone before the stat, or between it and the open: either way the file vanished.

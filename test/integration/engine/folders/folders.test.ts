@@ -1,6 +1,6 @@
 // Folder sync against the real local cloud and the real queue: each rule of issue 6 on real
 // temporary folders. No timing assertions: everything waits by polling with generous timeouts.
-import { appendFileSync, mkdirSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdirSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Env, makeSync, sha, sleep, startEnv, type Sync } from './harness.js';
@@ -174,6 +174,8 @@ describe('folder sync', () => {
     const root = join(s.home, 'Keep');
     mkdirSync(root);
     for (let i = 0; i < 20; i++) writeFileSync(join(root, `f${i}.txt`), `content ${i}`);
+    const wholeSecond = new Date(Date.UTC(2026, 0, 2, 3, 4, 5)); // so that it can be put back exactly
+    utimesSync(join(root, 'f3.txt'), wholeSecond, wholeSecond);
     await s.sync.add(root);
     await expect.poll(async () => (await s.keys()).length, { timeout: 30_000 }).toBe(20);
     await s.settle();
@@ -181,21 +183,29 @@ describe('folder sync', () => {
     expect(before).toBe(20);
     await s.close();
 
-    // while stopped: one file touched (same bytes, new mtime), one rewritten, one added
+    // while stopped: one file touched (same bytes, new mtime), one rewritten, one added, one rewritten
+    // in place with its mtime put back (same size: only the change time tells), one only chmod'ed
     const later = new Date(Date.now() + 60_000);
     utimesSync(join(root, 'f1.txt'), later, later);
     writeFileSync(join(root, 'f2.txt'), 'changed while stopped');
     writeFileSync(join(root, 'f20.txt'), 'new while stopped');
+    const inPlace = join(root, 'f3.txt');
+    writeFileSync(inPlace, 'CONTENT 3');
+    utimesSync(inPlace, wholeSecond, wholeSecond);
+    expect(statSync(inPlace, { bigint: true }).mtimeNs).toBe(BigInt(wholeSecond.getTime()) * 1_000_000n);
+    chmodSync(join(root, 'f4.txt'), 0o600);
     await s.open();
     await expect.poll(() => s.sync.list()[0]?.state, { timeout: 30_000 }).toBe('watching');
-    await expect.poll(() => s.writes().length - before, { timeout: 30_000 }).toBe(2);
+    const expected = ['Keep/f2.txt', 'Keep/f20.txt', 'Keep/f3.txt'];
+    await expect.poll(() => s.writes().length - before, { timeout: 30_000 }).toBe(expected.length);
     await s.settle();
-    expect(s.writes().slice(before).sort()).toEqual(['Keep/f2.txt', 'Keep/f20.txt']);
+    expect(s.writes().slice(before).sort()).toEqual(expected);
     expect((await s.object('Keep/f2.txt')).toString()).toBe('changed while stopped');
+    expect((await s.object('Keep/f3.txt')).toString()).toBe('CONTENT 3');
     // and a rescan (hourly, after wake) changes nothing either
     await s.sync.rescanAll();
     await s.settle();
-    expect(s.writes().length - before).toBe(2);
+    expect(s.writes().length - before).toBe(expected.length);
   });
 
   it('pauses, resumes and removes folders; removing cancels unfinished uploads and deletes nothing remote', async () => {

@@ -1,6 +1,7 @@
 // The upload engine against the real local cloud over HTTP: byte-identical objects, pause / resume /
 // cancel, a file changing mid-upload, permanent errors confined to their transfer.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, readFileSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { events as eventSchemas, type Settings, type Transfer } from '../../../../electron/common/contract.js';
@@ -227,6 +228,37 @@ describe('uploads', () => {
     expect(byId(id!).state).toBe('done');
     expect(await objectSha256(env.admin, env.cloud.bucket, `${h.target.keyPrefix}change/c.bin`)).toEqual({ sha: newSha, size: 12 * MiB });
     expect(sha256(readFileSync(path))).toBe(newSha);
+    expect(await incompleteUploads(env.admin, env.cloud.bucket, h.target.keyPrefix)).toEqual([]);
+  });
+
+  it('a file rewritten in place mid-upload with its mtime put back is sent again whole, never torn', async () => {
+    // What rsync --inplace, some editors and restore tools do: same size, same inode, same mtime.
+    const path = join(h.dir, 'edited-in-place.bin');
+    writeRandomFile(path, 16 * MiB);
+    const mtime = new Date(Date.UTC(2026, 0, 2, 3, 4, 5)); // whole seconds: put back exactly below
+    utimesSync(path, mtime, mtime);
+    h.settings.bandwidthLimit = 4 * MiB;
+    h.settings.partsInParallel = 1;
+    h.queue.start();
+    const [id] = h.queue.add([{ path, destination: 'change/in-place.bin', origin: drop }]);
+    const journal = createJournal(h.db);
+    await h.waitFor(() => journal.parts(id!).length >= 1, 'the first part');
+    const fd = openSync(path, 'r+');
+    try {
+      // The first MiB (already sent) and one in the last part (not yet sent).
+      writeSync(fd, randomBytes(MiB), 0, MiB, 0);
+      writeSync(fd, randomBytes(MiB), 0, MiB, 15 * MiB);
+    } finally {
+      closeSync(fd);
+    }
+    utimesSync(path, mtime, mtime);
+    expect(statSync(path, { bigint: true }).mtimeNs).toBe(BigInt(mtime.getTime()) * 1_000_000n);
+    const edited = sha256(readFileSync(path));
+    h.settings.bandwidthLimit = null;
+    await h.queue.whenIdle();
+    await h.queue.stop();
+    expect(byId(id!).state).toBe('done');
+    expect(await objectSha256(env.admin, env.cloud.bucket, `${h.target.keyPrefix}change/in-place.bin`)).toEqual({ sha: edited, size: 16 * MiB });
     expect(await incompleteUploads(env.admin, env.cloud.bucket, h.target.keyPrefix)).toEqual([]);
   });
 

@@ -52,7 +52,7 @@ describe('journal', () => {
     let t = 1000;
     const j = createJournal(db, () => t);
     j.insertMany([{ id: 'a', sourcePath: '/x/a.bin', destination: 'A/a.bin', identityId: 'us-east-1:1', origin, state: 'queued', size: 10 }]);
-    j.beginVersion('a', { size: 12, mtimeMs: 123.5, ino: '99999999999999999' });
+    j.beginVersion('a', { size: 12, mtimeMs: 123.5, ctimeMs: 123.5, ino: '99999999999999999' });
     j.setUpload('a', 'uploads/us-east-1:1/A/a.bin', 'U1', 5 * 1024 * 1024);
     j.putPart('a', { number: 2, size: 7, etag: '"e2"', checksum: 'c2' });
     j.putPart('a', { number: 1, size: 5, etag: '"e1"', checksum: 'c1' });
@@ -70,7 +70,7 @@ describe('journal', () => {
       origin,
       state: 'done',
       size: 12,
-      version: { size: 12, mtimeMs: 123.5, ino: '99999999999999999' },
+      version: { size: 12, mtimeMs: 123.5, ctimeMs: 123.5, ino: '99999999999999999' },
       uploadId: 'U1',
       objectKey: 'uploads/us-east-1:1/A/a.bin',
       createdAt: 1000,
@@ -82,11 +82,11 @@ describe('journal', () => {
   it('queues the old upload id for abort when a new version starts, and never one still referenced', () => {
     const j = createJournal(db);
     j.insertMany([{ id: 'a', sourcePath: '/a', destination: 'a', identityId: 'id1', origin, state: 'queued', size: 1 }]);
-    j.beginVersion('a', { size: 1, mtimeMs: 1, ino: '1' });
+    j.beginVersion('a', { size: 1, mtimeMs: 1, ctimeMs: 1, ino: '1' });
     j.setUpload('a', 'k', 'U1', 5);
     j.putPart('a', { number: 1, size: 5, etag: 'e', checksum: 'c' });
     expect(j.isReferenced('U1')).toBe(true);
-    j.beginVersion('a', { size: 2, mtimeMs: 2, ino: '1' });
+    j.beginVersion('a', { size: 2, mtimeMs: 2, ctimeMs: 2, ino: '1' });
     expect(j.parts('a')).toEqual([]);
     expect(j.get('a')?.uploadId).toBeUndefined();
     expect(j.abandoned('id1')).toEqual([{ uploadId: 'U1', objectKey: 'k', identityId: 'id1' }]);
@@ -100,15 +100,15 @@ describe('journal', () => {
     expect(inserted).toEqual({ id: 'a', state: 'queued', size: 1, identityId: 'id1' });
     expect(j.get('a')).toMatchObject({ id: 'a', state: 'queued', size: 1, version: undefined });
     t = 2000;
-    const done = j.markDone('a', { size: 4096, mtimeMs: 77.25, ino: '42' });
-    expect(done).toMatchObject({ state: 'done', size: 4096, version: { size: 4096, mtimeMs: 77.25, ino: '42' }, finishedAt: 2000 });
+    const done = j.markDone('a', { size: 4096, mtimeMs: 77.25, ctimeMs: 77.25, ino: '42' });
+    expect(done).toMatchObject({ state: 'done', size: 4096, version: { size: 4096, mtimeMs: 77.25, ctimeMs: 77.25, ino: '42' }, finishedAt: 2000 });
     expect(j.get('a')).toEqual(done);
     expect(j.abandoned('id1')).toEqual([]);
     // An upload id the row still had is queued for abort, never left behind.
     j.insertMany([{ id: 'b', sourcePath: '/b', destination: 'b', identityId: 'id1', origin, state: 'queued', size: 1 }]);
     j.setUpload('b', 'kb', 'UB', 5);
     j.putPart('b', { number: 1, size: 5, etag: 'e', checksum: 'c' });
-    expect(j.markDone('b', { size: 1, mtimeMs: 1, ino: '1' })).toMatchObject({ state: 'done', uploadId: undefined });
+    expect(j.markDone('b', { size: 1, mtimeMs: 1, ctimeMs: 1, ino: '1' })).toMatchObject({ state: 'done', uploadId: undefined });
     expect(j.parts('b')).toEqual([]);
     expect(j.abandoned('id1')).toEqual([{ uploadId: 'UB', objectKey: 'kb', identityId: 'id1' }]);
     expect(j.setState('missing', 'queued')).toBeUndefined();
