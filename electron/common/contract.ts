@@ -33,7 +33,7 @@ export const Transfer = z.object({
   bytesDone: z.number().int().nonnegative(),
   state: TransferState,
   /** Why a transfer in state "waiting" waits. */
-  waitingFor: z.enum(['network', 'sign-in', 'slot']).optional(),
+  waitingFor: z.enum(['network', 'sign-in', 'slot', 'disk-space']).optional(),
   error: TransferError.optional(),
   /** Bytes per second over the last few seconds; 0 when idle. */
   rate: z.number().nonnegative(),
@@ -59,6 +59,8 @@ export const Totals = z.object({
   rate: z.number().nonnegative(),
   etaSeconds: z.number().nonnegative().optional(),
   pausedAll: z.boolean(),
+  /** Set while the disk holding Hoist's data folder is full: nothing starts until there is room again. */
+  diskFull: z.string().optional(),
 });
 export type Totals = z.infer<typeof Totals>;
 

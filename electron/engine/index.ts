@@ -12,7 +12,7 @@ import { createFolderSync } from './folders/index.js';
 import { expandPaths } from './intake.js';
 import { createLogger, type Logger } from './log.js';
 import { openSettings } from './settings.js';
-import { openStateDb } from './state/db.js';
+import { isStorageFull, openStateDb, StorageFullError } from './state/db.js';
 import { onWakeFromSleep } from './wake.js';
 import { createS3Client } from './transfers/s3-client.js';
 import { createTransferQueue, type UploadTarget } from './transfers/queue.js';
@@ -158,5 +158,21 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     'settings.get': async () => settings.get(),
     'settings.update': async (patch) => settings.update(patch),
   };
+  return explainStorageFull(engine, options.dataDir);
+}
+
+/** Every command that hits a full disk under the data folder says so in words, naming the folder. */
+function explainStorageFull(engine: Engine, dataDir: string): Engine {
+  const commands = engine as unknown as Record<string, unknown>;
+  for (const [name, command] of Object.entries(commands)) {
+    if (!name.includes('.') || typeof command !== 'function') continue;
+    commands[name] = async (params: unknown) => {
+      try {
+        return await (command as (p: unknown) => Promise<unknown>)(params);
+      } catch (error) {
+        throw isStorageFull(error) && !(error instanceof StorageFullError) ? new StorageFullError(dataDir) : error;
+      }
+    };
+  }
   return engine;
 }

@@ -1,6 +1,7 @@
 // The transfer journal: every transfer and every finished part, written before it is reported.
 // Only the queue writes here; rows are plain data, the queue decides what they mean.
 import type { Transfer, TransferError, TransferFilter } from '../../common/contract.js';
+import type Database from 'better-sqlite3';
 import type { StateDb } from './db.js';
 
 /** What the journal stores; "waiting" is never stored, it is derived while running. */
@@ -100,6 +101,15 @@ export const filterStates: Record<Exclude<TransferFilter, 'all'>, readonly Journ
 
 export type Journal = ReturnType<typeof createJournal>;
 
+/**
+ * Runs a write with RETURNING and gives its first row. Never `.get()` for these: better-sqlite3 then
+ * resets the statement before it finishes, and an error at commit (SQLITE_FULL on a full disk) is lost:
+ * the row comes back as written although nothing was stored. `.all()` steps to the end and throws it.
+ */
+function returning<P>(statement: Database.Statement<[P], RawTransfer>, params: P): RawTransfer | undefined {
+  return statement.all(params)[0];
+}
+
 export function createJournal(db: StateDb, now: () => number = Date.now) {
   const s = db.sqlite;
   const insert = s.prepare<[Record<string, unknown>]>(
@@ -198,10 +208,10 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
     if (version) {
       abandonCurrent(one.get(id));
       delParts.run(id);
-      raw = doneVersionStmt.get({ id, size: version.size, mtimeMs: version.mtimeMs, ctimeMs: version.ctimeMs, ino: version.ino, now: t });
+      raw = returning(doneVersionStmt, { id, size: version.size, mtimeMs: version.mtimeMs, ctimeMs: version.ctimeMs, ino: version.ino, now: t });
     } else {
       delParts.run(id);
-      raw = setStateStmt.get({ id, state: 'done', errorCode: null, errorMessage: null, errorRetryable: null, finishedAt: t, now: t });
+      raw = returning(setStateStmt, { id, state: 'done', errorCode: null, errorMessage: null, errorRetryable: null, finishedAt: t, now: t });
     }
     return raw && rowOf(raw);
   });
@@ -262,7 +272,7 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
       // A pause is the user's decision: it must survive a power cut, not only a crash.
       const write = state === 'paused' ? db.durably : <T>(fn: () => T): T => fn();
       const raw = write(() =>
-        setStateStmt.get({
+        returning(setStateStmt, {
         id,
         state,
         errorCode: error?.code ?? null,
@@ -279,7 +289,7 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
       const t = now();
       const out: TransferRow[] = [];
       for (const id of ids) {
-        const raw = setStateStmt.get({ id, state, errorCode: null, errorMessage: null, errorRetryable: null, finishedAt: null, now: t });
+        const raw = returning(setStateStmt, { id, state, errorCode: null, errorMessage: null, errorRetryable: null, finishedAt: null, now: t });
         if (raw) out.push(rowOf(raw));
       }
       return out;
@@ -291,7 +301,7 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
      */
     markDone: (id: string, version?: FileVersion): TransferRow | undefined => {
       if (version) {
-        const raw = doneVersionBareStmt.get({ id, size: version.size, mtimeMs: version.mtimeMs, ctimeMs: version.ctimeMs, ino: version.ino, now: now() });
+        const raw = returning(doneVersionBareStmt, { id, size: version.size, mtimeMs: version.mtimeMs, ctimeMs: version.ctimeMs, ino: version.ino, now: now() });
         if (raw) return rowOf(raw);
       }
       return markDoneTx(id, version);

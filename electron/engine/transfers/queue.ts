@@ -3,10 +3,10 @@
 // Depends on the state journal and the AWS SDK; nothing here knows about windows or RPC.
 import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { EventPayload, Settings, Totals, Transfer, TransferError, TransferFilter } from '../../common/contract.js';
-import type { StateDb } from '../state/db.js';
+import { isStorageFull, StorageFullError, type StateDb } from '../state/db.js';
 import { createJournal, type FileVersion, type JournalState, type NewTransfer, type TransferRow } from '../state/journal.js';
 import { RequestBudget } from './budget.js';
 import type { UploadContext } from './context.js';
@@ -86,9 +86,9 @@ interface Runtime {
   bytesDone: number;
   /** Only while running. */
   meter?: RateMeter;
-  waitingFor?: 'network' | 'sign-in';
+  waitingFor?: 'network' | 'sign-in' | 'disk-space';
   verifying: boolean;
-  /** Needs sign-in: not restarted until the next setTarget. */
+  /** Needs sign-in (until the next setTarget) or disk space (until a write succeeds): not restarted. */
   blocked: boolean;
   /** Cancel or pause in progress: the scheduler must not restart it. */
   holding: boolean;
@@ -104,6 +104,8 @@ const MAX_FILE_RESTARTS = 5;
 const MAX_UPLOAD_RESTARTS = 3;
 /** Queued or paused transfers one transfers.changed event carries at most (see the publisher). */
 const MAX_QUIET_ROWS_PER_EVENT = 200;
+/** While the data folder's disk is full, how often to try a small write to see whether room came back. */
+const DISK_PROBE_MS = 2_000;
 
 export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
   const now = deps.now ?? Date.now;
@@ -128,6 +130,9 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
   let stopped = false;
   let pausedAll = deps.db.getMeta(PAUSED_ALL) === '1';
   let sweeping = false;
+  /** Set while the state DB cannot be written (disk full): nothing starts, a timer probes for room. */
+  let diskFull: StorageFullError | undefined;
+  let diskProbe: ReturnType<typeof setInterval> | undefined;
   const swept = new Set<string>();
   let idleWaiters: Array<() => void> = [];
 
@@ -220,7 +225,7 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
     const r = runtimes.get(row.id);
     const state = liveState(row, r);
     let waitingFor: Transfer['waitingFor'];
-    if (state === 'waiting') waitingFor = r?.run ? r.waitingFor : 'sign-in';
+    if (state === 'waiting') waitingFor = r?.run ? r.waitingFor : (r?.waitingFor ?? 'sign-in');
     const rate = r?.run && r.meter ? r.meter.rate(now()) : 0;
     const bytesDone = bytesDoneOf(row, r);
     const out: Transfer = {
@@ -266,6 +271,7 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
     const bytesTotal = counts.bytes;
     const rate = totalMeter.rate(now());
     const out: Totals = { active: activeCount, queued, failed: counts.failed, done: counts.done, all: counts.all, bytesDone, bytesTotal, rate, pausedAll };
+    if (diskFull) out.diskFull = diskFull.message;
     if (rate > 0) out.etaSeconds = (bytesTotal - bytesDone) / rate;
     return out;
   }
@@ -283,7 +289,7 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
 
   /** O(running + skipped): walks the journal-active transfers in queue order, never finished ones. */
   function pump(): void {
-    if (started && !stopped && target && !pausedAll && !sweeping) {
+    if (started && !stopped && target && !pausedAll && !sweeping && !diskFull) {
       const limit = deps.settings().filesInParallel;
       let running = active.size;
       if (running < limit) {
@@ -295,12 +301,17 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
           starts.push(id);
           running++;
         }
-        for (const id of starts) {
-          if (index.pending.get(id)?.identityId === undefined) {
-            journal.setIdentity(id, target.identityId);
-            refresh(id);
+        try {
+          for (const id of starts) {
+            if (index.pending.get(id)?.identityId === undefined) {
+              journal.setIdentity(id, target.identityId);
+              refresh(id);
+            }
+            startRun(id, target);
           }
-          startRun(id, target);
+        } catch (error) {
+          if (!isStorageFull(error)) throw error;
+          enterDiskFull();
         }
       }
     }
@@ -309,7 +320,7 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
 
   function isIdle(): boolean {
     if (sweeping || active.size > 0) return false;
-    if (!started || stopped || !target || pausedAll) return true;
+    if (!started || stopped || !target || pausedAll || diskFull) return true;
     for (const [id, entry] of index.pending) if (eligible(entry) && !runtimes.get(id)?.blocked) return false;
     return true;
   }
@@ -319,6 +330,35 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
     const waiters = idleWaiters;
     idleWaiters = [];
     for (const w of waiters) w();
+  }
+
+  /** The state DB could not be written: stop starting transfers and look for room every few seconds. */
+  function enterDiskFull(): void {
+    if (!diskFull) {
+      diskFull = new StorageFullError(dirname(deps.db.path));
+      publisher.changed('');
+    }
+    if (diskProbe || stopped) return;
+    diskProbe = setInterval(() => {
+      if (!deps.db.canWrite()) return;
+      leaveDiskFull();
+      pump();
+    }, DISK_PROBE_MS);
+    diskProbe.unref?.();
+  }
+
+  /** A write went through again: the transfers waiting for room start over from their journal. */
+  function leaveDiskFull(): void {
+    if (!diskFull) return;
+    clearInterval(diskProbe);
+    diskProbe = undefined;
+    diskFull = undefined;
+    for (const r of runtimes.values()) {
+      if (r.waitingFor !== 'disk-space') continue;
+      r.blocked = false;
+      r.waitingFor = undefined;
+    }
+    changedAll();
   }
 
   function startRun(id: string, t: UploadTarget): void {
@@ -332,7 +372,15 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
     r.meter = new RateMeter();
     r.run = { controller, done: Promise.resolve() };
     active.add(id);
-    r.run.done = runLoop(id, t, controller.signal).finally(() => {
+    r.run.done = runLoop(id, t, controller.signal)
+      .catch((error: unknown) => {
+        if (!isStorageFull(error)) throw error;
+        // Its outcome could not be recorded: it runs again (from what the journal has) once there is room.
+        r.blocked = true;
+        r.waitingFor = 'disk-space';
+        enterDiskFull();
+      })
+      .finally(() => {
       active.delete(id);
       live.delete(id);
       r.run = undefined;
@@ -364,6 +412,7 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
         return;
       } catch (error) {
         if (signal.aborted) return;
+        if (isStorageFull(error)) throw error; // not this transfer's fault: startRun waits for room
         if (error instanceof FileChangedError) {
           if (++r.fileRestarts > MAX_FILE_RESTARTS) {
             return fail(id, { code: 'file_unstable', message: `${row.sourcePath} kept changing while it was being uploaded`, retryable: true });
@@ -572,7 +621,16 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
         if (!st.isFile()) return { ...base, state: 'failed', error: { code: 'not_a_file', message: `${item.path} is not a regular file`, retryable: false } };
         return { ...base, size: st.size };
       });
-      for (const row of journal.insertMany(fresh)) {
+      let inserted;
+      try {
+        inserted = journal.insertMany(fresh);
+      } catch (error) {
+        if (!isStorageFull(error)) throw error;
+        enterDiskFull();
+        throw diskFull;
+      }
+      leaveDiskFull();
+      for (const row of inserted) {
         index.insert(row);
         publisher.changed(row.id);
       }
@@ -682,6 +740,7 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
 
     async stop() {
       stopped = true;
+      clearInterval(diskProbe);
       await halt(active, 'stopped');
       await janitorRunning;
       publisher.drain();

@@ -5,6 +5,7 @@ const waiting: Record<NonNullable<Transfer['waitingFor']>, string> = {
   network: 'Waiting for the network',
   'sign-in': 'Waiting for sign-in',
   slot: 'Waiting for a free slot',
+  'disk-space': 'Waiting for disk space',
 };
 
 export function stateText(t: Transfer): string {
