@@ -1,8 +1,11 @@
-// Human-readable sizes and durations for the terminal.
+// Human-readable sizes and durations for the terminal, and text made safe to print there.
+export { printable } from '../common/printable.js';
+
 const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
 
 export function formatBytes(bytes: number): string {
-  let value = bytes;
+  // Whole bytes: a rate (bytes over seconds) would otherwise print as 1014.9999999999999 B/s.
+  let value = Math.round(bytes);
   let unit = 0;
   while (value >= 1024 && unit < units.length - 1) {
     value /= 1024;
@@ -16,21 +19,4 @@ export function formatDuration(seconds: number): string {
   if (s < 60) return `${s}s`;
   if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-}
-
-/**
- * Text that is safe to print to a terminal: C0 and C1 control characters and DEL (which can move the
- * cursor, recolour or rewrite the screen: a file name is anybody's text) become visible escapes, and a
- * backslash is doubled so that an escape cannot be forged. A plain regex: no library escapes C1 too.
- */
-export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\\\u0000-\u001f\u007f-\u009f]/g, (c) => {
-    if (c === '\\') return '\\\\';
-    if (c === '\n') return '\\n';
-    if (c === '\t') return '\\t';
-    if (c === '\r') return '\\r';
-    if (c === '\u001b') return '\\e';
-    return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
-  });
 }

@@ -1,20 +1,25 @@
 // `hoist`: the engine without a window (DESIGN.md section 4), for scripts, servers and benchmarks.
 // Depends on the engine, the RPC socket transport and the embedded local stack; never on Electron.
 import { Command, Option } from 'commander';
-import { InstanceLockedError } from '../engine/instance-lock.js';
-import { NotRunningError, statusCommand, transferCommand } from './commands/control.js';
+import { endQuietlyWhenOutputCloses } from './closed-output.js';
+import { statusCommand, transferCommand } from './commands/control.js';
 import { signInCommand, signOutCommand } from './commands/session.js';
 import { syncCommand } from './commands/sync.js';
 import { uploadCommand } from './commands/upload.js';
-import type { GlobalOptions } from './context.js';
+import { parseBrokerUrl, type GlobalOptions } from './context.js';
+import { describeFailure, printableLines } from './errors.js';
+
+endQuietlyWhenOutputCloses();
 
 const program = new Command()
   .name('hoist')
   .description('Upload files straight to your S3 storage: resumable, parallel, verified.')
   .option('--data <dir>', 'state folder (default: the app data folder)')
-  .option('--broker <url>', 'identity broker URL (default: the built-in local cloud)')
+  .option('--broker <url>', 'identity broker URL (default: the built-in local cloud)', parseBrokerUrl)
   .option('--verbose', 'log engine events to stderr')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Commander's messages quote what was typed: made safe like everything else printed.
+  .configureOutput({ outputError: (text, write) => write(printableLines(text.replace(/\n$/, '')) + '\n') });
 
 const globals = (): GlobalOptions => program.opts<GlobalOptions>();
 let exitCode = 0;
@@ -66,7 +71,7 @@ try {
   await program.parseAsync(process.argv);
   process.exitCode = exitCode;
 } catch (error) {
-  const known = error instanceof NotRunningError || error instanceof InstanceLockedError;
-  process.stderr.write(`hoist: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = known ? 3 : 1;
+  const failure = describeFailure(error, globals());
+  process.stderr.write(`hoist: ${printableLines(failure.message)}\n`);
+  process.exitCode = failure.exitCode;
 }

@@ -145,6 +145,8 @@ export const commands = {
   'transfers.cancel': { params: byId, result: ok },
   'transfers.retry': { params: byId, result: ok },
   'transfers.pauseAll': { params: none, result: ok },
+  /** Cancels every unfinished transfer at once (no new one starts meanwhile); finished ones stay. */
+  'transfers.cancelAll': { params: none, result: z.object({ cancelled: z.number().int().nonnegative() }) },
   'transfers.resumeAll': { params: none, result: ok },
   'transfers.clearHistory': { params: none, result: ok },
 

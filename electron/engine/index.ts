@@ -15,6 +15,7 @@ import { openSettings } from './settings.js';
 import { isStorageFull, openStateDb, StorageFullError } from './state/db.js';
 import { onWakeFromSleep } from './wake.js';
 import { createS3Client } from './transfers/s3-client.js';
+import { AlreadyUploadedError, UnknownTransferError } from './transfers/control-errors.js';
 import { createTransferQueue, type UploadTarget } from './transfers/queue.js';
 
 export interface EngineOptions {
@@ -101,6 +102,15 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   });
 
   const ok = { ok: true } as const;
+  // Steering an id that does not exist (a typo, or cancelled meanwhile) is said, not silently ignored.
+  const known = (id: string): string => {
+    if (queue.stateOf(id) === undefined) throw new UnknownTransferError(id);
+    return id;
+  };
+  const steerable = (id: string, action: 'pause' | 'resume'): string => {
+    if (queue.stateOf(known(id)) === 'done') throw new AlreadyUploadedError(`Transfer ${id}`, action);
+    return id;
+  };
   const engine: Engine = {
     events: { on: (event, listener) => bus.on(event, listener) },
     whenIdle: () => queue.whenIdle(),
@@ -141,11 +151,12 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       ids.push(...queue.add(fresh.map((item) => ({ ...item, origin: { kind: 'drop' as const } }))));
       return { ids };
     },
-    'transfers.pause': async ({ id }) => (await queue.pause(id), ok),
-    'transfers.resume': async ({ id }) => (await queue.resume(id), ok),
-    'transfers.cancel': async ({ id }) => (await queue.cancel(id), ok),
-    'transfers.retry': async ({ id }) => (await queue.retry(id), ok),
+    'transfers.pause': async ({ id }) => (await queue.pause(steerable(id, 'pause')), ok),
+    'transfers.resume': async ({ id }) => (await queue.resume(steerable(id, 'resume')), ok),
+    'transfers.cancel': async ({ id }) => (await queue.cancel(known(id)), ok),
+    'transfers.retry': async ({ id }) => (await queue.retry(known(id)), ok),
     'transfers.pauseAll': async () => (await queue.pauseAll(), ok),
+    'transfers.cancelAll': async () => ({ cancelled: await queue.cancelAll() }),
     'transfers.resumeAll': async () => (await queue.resumeAll(), ok),
     'transfers.clearHistory': async () => (await queue.clearHistory(), ok),
 

@@ -1,5 +1,6 @@
 // The engine's logger: JSON lines to a sink, with every field that could hold a secret redacted
 // before it is written, whatever the caller passes. Secrets never reach a log file or a terminal.
+import { printable } from '../common/printable.js';
 
 export interface Logger {
   debug(message: string, fields?: Record<string, unknown>): void;
@@ -39,8 +40,9 @@ export function createLogger(options: { sink?: (line: string) => void; level?: L
     const safeMessage = redact(message) as string;
     const safeFields = fields ? (redact(fields) as Record<string, unknown>) : undefined;
     if (options.format === 'text') {
-      const details = safeFields ? Object.entries(safeFields).map(([k, v]) => ` ${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join('') : '';
-      sink(`hoist: ${level === 'info' ? '' : `${level}: `}${safeMessage}${details}`);
+      // A terminal reads this: paths and server messages in it must not carry escape sequences.
+      const details = safeFields ? Object.entries(safeFields).map(([k, v]) => ` ${printable(k)}=${printable(typeof v === 'string' ? v : String(JSON.stringify(v)))}`).join('') : '';
+      sink(`hoist: ${level === 'info' ? '' : `${level}: `}${printable(safeMessage)}${details}`);
     } else {
       sink(JSON.stringify({ time: new Date().toISOString(), level, message: safeMessage, ...safeFields }));
     }

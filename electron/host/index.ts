@@ -3,7 +3,6 @@
 // given broker or start the embedded local stack (with its local account), and serve the control
 // socket that `hoist status|pause|resume|cancel` talk to. Plain Node; may depend on the engine, the
 // RPC layer (not rpc/ipc) and electron/embedded; never on Electron or the renderer.
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { MemorySecretStore, openSecretStore, type OpenedSecretStore } from '../engine/auth/secret-store.js';
 import { defaultDataDir } from '../engine/data-dir.js';
@@ -14,6 +13,7 @@ import { createDispatcher } from '../rpc/dispatch.js';
 import { serveControlSocket } from '../rpc/socket/server.js';
 import { controlSocketPath } from '../rpc/socket/path.js';
 import type { EmbeddedStack } from '../embedded/local-stack.js';
+import { prepareDataDir } from './data-dir.js';
 
 // Hoist supports Node 20.19+ on purpose (Electron 45 brings 22): the SDK's end-of-support notice is
 // not something a user can act on.
@@ -44,7 +44,7 @@ export function resolveDataDir(data: string | undefined): string {
 
 export async function startHost(options: HostOptions): Promise<Host> {
   const dataDir = resolveDataDir(options.data);
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  prepareDataDir(dataDir);
   const lock = acquireInstanceLock(dataDir);
   const log = options.log ?? createLogger();
   let stack: EmbeddedStack | undefined;
@@ -52,8 +52,12 @@ export async function startHost(options: HostOptions): Promise<Host> {
   try {
     const envUser = process.env.HOIST_USERNAME;
     const envPassword = process.env.HOIST_PASSWORD;
-    const useEnv = Boolean(options.signInFromEnv && envUser && envPassword);
-    const secrets: OpenedSecretStore = useEnv ? { store: new MemorySecretStore() } : await openSecretStore();
+    const envSuppliesPassword = Boolean(envUser && envPassword);
+    const useEnv = Boolean(options.signInFromEnv && envSuppliesPassword);
+    const opened: OpenedSecretStore = useEnv ? { store: new MemorySecretStore() } : await openSecretStore();
+    // With the password in the environment, the next run signs in from there too: a "no keychain,
+    // sign in again next time" notice is noise.
+    const secrets: OpenedSecretStore = envSuppliesPassword ? { store: opened.store } : opened;
     let brokerUrl = options.broker;
     if (!brokerUrl) {
       // Loaded only when needed: the local cloud and broker are a large part of start-up otherwise.

@@ -2,6 +2,7 @@
 // SIGTERM). Folders already being watched in this data folder are kept; the given ones are added.
 import path from 'node:path';
 import { openContext, type GlobalOptions } from '../context.js';
+import { printable } from '../format.js';
 import { createProgressView } from '../progress.js';
 
 export async function syncCommand(dirs: string[], global: GlobalOptions): Promise<number> {
@@ -16,13 +17,13 @@ export async function syncCommand(dirs: string[], global: GlobalOptions): Promis
     for (const dir of dirs) {
       if (watched.has(path.resolve(dir))) continue;
       const folder = await engine['folders.add']({ path: path.resolve(dir) });
-      process.stderr.write(`watching ${folder.path} → ${folder.label}/\n`);
+      process.stderr.write(`watching ${printable(folder.path)} → ${printable(folder.label)}/\n`);
     }
     const lastState = new Map<string, string>();
     const stopFolders = engine.events.on('folders', ({ folders }) => {
       for (const f of folders) {
         const line = `${f.state}${f.message ? `: ${f.message}` : ''}`;
-        if (lastState.get(f.id) !== line) process.stderr.write(`folder ${f.label}: ${line}\n`);
+        if (lastState.get(f.id) !== line) process.stderr.write(`folder ${printable(f.label)}: ${printable(line)}\n`);
         lastState.set(f.id, line);
       }
     });

@@ -61,6 +61,10 @@ export function createBrokerClient(brokerUrl: string, options: { timeoutMs?: num
 
   function unexpected(response: Response): Error {
     if (response.status >= 500) return new NetworkUnavailableError(`The sign-in service is unavailable (HTTP ${response.status}).`);
+    // No such route or method: a web server, S3 or a mistyped URL, not a broker.
+    if (response.status === 404 || response.status === 405) {
+      return new BrokerProtocolError(`${brokerUrl} does not look like a Hoist sign-in service (it answered HTTP ${response.status}). Check the broker URL.`);
+    }
     return new BrokerProtocolError(`The sign-in service answered HTTP ${response.status}.`);
   }
 

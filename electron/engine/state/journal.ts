@@ -332,6 +332,16 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
           delTransfer.run(id);
         })(),
       ),
+    /** remove() for many transfers in one durable transaction (cancel all). */
+    removeMany: (ids: readonly string[]): void =>
+      db.durably(() =>
+        s.transaction(() => {
+          for (const id of ids) {
+            abandonCurrent(one.get(id));
+            delTransfer.run(id);
+          }
+        })(),
+      ),
     clearHistory: (): string[] => db.durably(() => delHistory.all().map((r) => r.id)),
     abandoned: (identityId: string): AbandonedUpload[] =>
       listAbandoned.all(identityId).map((r) => ({ uploadId: r.upload_id, objectKey: r.object_key, identityId: r.identity_id })),

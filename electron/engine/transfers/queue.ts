@@ -11,6 +11,7 @@ import { createJournal, type FileVersion, type JournalState, type NewTransfer, t
 import { RequestBudget } from './budget.js';
 import type { UploadContext } from './context.js';
 import { FileChangedError, FileMissingError, NotAFileError, readVersion, sameVersion } from './file-version.js';
+import { AlreadyUploadedError } from './control-errors.js';
 import { abortAbandoned, sweepOrphans } from './janitor.js';
 import { objectKeyFor } from './keys.js';
 import { uploadMultipart } from './multipart.js';
@@ -53,7 +54,13 @@ export interface TransferQueue {
   add(items: Array<{ path: string; destination: string; origin: Transfer['origin'] }>): string[];
   pause(id: string): Promise<void>;
   resume(id: string): void;
+  /** Cancels an unfinished transfer; a finished one is refused (AlreadyUploadedError). */
   cancel(id: string): Promise<void>;
+  /**
+   * Cancels every unfinished transfer (queued, running, paused) and returns how many: nothing starts
+   * while it runs, and one that completes while being stopped stays done.
+   */
+  cancelAll(): Promise<number>;
   retry(id: string): void;
   pauseAll(): Promise<void>;
   resumeAll(): void;
@@ -133,6 +140,8 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
   /** Set while the state DB cannot be written (disk full): nothing starts, a timer probes for room. */
   let diskFull: StorageFullError | undefined;
   let diskProbe: ReturnType<typeof setInterval> | undefined;
+  /** Cancel all in progress: the scheduler starts nothing. */
+  let cancellingAll = false;
   const swept = new Set<string>();
   let idleWaiters: Array<() => void> = [];
 
@@ -289,7 +298,7 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
 
   /** O(running + skipped): walks the journal-active transfers in queue order, never finished ones. */
   function pump(): void {
-    if (started && !stopped && target && !pausedAll && !sweeping && !diskFull) {
+    if (started && !stopped && target && !pausedAll && !sweeping && !diskFull && !cancellingAll) {
       const limit = deps.settings().filesInParallel;
       let running = active.size;
       if (running < limit) {
@@ -653,15 +662,36 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
     async cancel(id) {
       const state = index.bucket(id) ?? journal.stateOf(id);
       if (!state) return;
+      // Its object is in the bucket: forgetting it would only make the history lie.
+      if (state === 'done') throw new AlreadyUploadedError(journal.get(id)?.destination ?? id, 'cancel');
       const r = rt(id);
       r.holding = true;
       await halt([id], 'cancelled');
       journal.remove(id); // its upload id moves to abandoned_uploads in the same transaction
-      dropRow(id, state === 'done');
+      dropRow(id, false);
       deps.emit('transfers.removed', { ids: [id] });
       publisher.changed('');
       await janitor();
       checkIdle();
+    },
+
+    async cancelAll() {
+      // Stop the scheduler first, then the runs: walking transfers one at a time while new ones start
+      // would cancel some after they finished.
+      cancellingAll = true;
+      try {
+        await halt(active, 'cancelled');
+        const ids = [...index.pending.keys(), ...index.paused.keys()];
+        journal.removeMany(ids); // their upload ids move to abandoned_uploads in the same transaction
+        for (const id of ids) dropRow(id, false);
+        if (ids.length > 0) deps.emit('transfers.removed', { ids });
+        publisher.changed('');
+        await janitor();
+        return ids.length;
+      } finally {
+        cancellingAll = false;
+        pump();
+      }
     },
 
     retry(id) {

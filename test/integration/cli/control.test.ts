@@ -1,10 +1,10 @@
 // Steering a running `hoist upload` from another `hoist` process over the control socket.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startHoist, type CliRun } from '../../support/hoist-cli.js';
 import { sha256, startTestStack, type TestStack } from '../../support/stack.js';
 
 const user = { username: 'gina', password: 'control socket passphrase' };
@@ -20,20 +20,12 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-function start(args: string[]): { child: ChildProcess; result: Promise<{ code: number | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/cli/index.ts', ...args], {
-    env: { ...process.env, HOIST_USERNAME: user.username, HOIST_PASSWORD: user.password },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d));
-  const result = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  return { child, result };
+function start(args: string[]): CliRun {
+  return startHoist(args, { env: { HOIST_USERNAME: user.username, HOIST_PASSWORD: user.password }, timeoutMs: 110_000 });
 }
 
 interface Status {
-  transfers: Array<{ id: string; state: string; bytesDone: number }>;
+  transfers: Array<{ id: string; state: string; bytesDone: number; destination: string }>;
   totals: { pausedAll: boolean };
 }
 
@@ -92,4 +84,33 @@ it('says plainly when no Hoist is running', async () => {
   const r = await start(['--data', path.join(work, 'nothing-here'), 'status']).result;
   expect(r.code).toBe(3);
   expect(r.stderr).toMatch(/No Hoist is running on/);
+});
+
+it('cancel --all stops the queue first: what `hoist upload` reports done is exactly what is in the bucket', async () => {
+  const data = path.join(work, 'state-cancel-all');
+  const src = path.join(work, 'many');
+  await mkdir(src, { recursive: true });
+  await mkdir(data, { recursive: true });
+  // Slow enough that many files finish while the cancel is under way, as in a real 2,000-file run.
+  await writeFile(path.join(data, 'settings.json'), JSON.stringify({ bandwidthLimit: 1024 * 1024, filesInParallel: 4 }));
+  const count = 400;
+  for (let i = 0; i < count; i++) await writeFile(path.join(src, `f${String(i).padStart(3, '0')}.bin`), randomBytes(32 * 1024));
+
+  const upload = start(['--data', data, '--broker', env.stack.brokerUrl, 'upload', src, '--to', 'cancel-all', '--json']);
+  await expect
+    .poll(async () => (await status(data))?.transfers.filter((t) => t.state === 'done').length ?? 0, { timeout: 60_000, interval: 300 })
+    .toBeGreaterThan(0);
+  const cancel = await start(['--data', data, 'cancel', '--all']).result;
+  expect(cancel.code, cancel.stderr).toBe(0);
+
+  const finished = await upload.result;
+  expect(finished.code).toBe(1);
+  const report = JSON.parse(finished.stdout) as { transfers: Array<{ state: string; destination: string }>; cancelled?: number };
+  const done = report.transfers.filter((t) => t.state === 'done').map((t) => t.destination);
+  expect(done.length + (report.cancelled ?? 0)).toBe(count);
+  expect(report.cancelled ?? 0).toBeGreaterThan(0);
+  const identityPrefix = (await env.listKeys('uploads/'))[0]!.split('/').slice(0, 2).join('/');
+  const inBucket = (await env.listKeys(`${identityPrefix}/cancel-all/`)).map((key) => key.slice(identityPrefix.length + 1));
+  expect(inBucket.sort()).toEqual(done.sort());
+  expect(cancel.stdout + cancel.stderr).toMatch(/^Cancelled \d+ transfers?\.$/m);
 });

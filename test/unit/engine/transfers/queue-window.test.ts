@@ -75,12 +75,13 @@ describe('transfer queue, windowed', () => {
     expect(after.list('done').map((t) => t.id)).toEqual([ids[2]]);
     expect(after.list('failed').map((t) => t.id)).toEqual([gone]);
 
-    await after.cancel(ids[2]!); // a finished one leaves the list and the count
+    // A finished one is in the bucket: cancelling it is refused, and it stays in the list and the count.
+    await expect(after.cancel(ids[2]!)).rejects.toThrow(/already uploaded/);
     await after.cancel(ids[0]!); // a paused one
-    expect(counts(after.totals())).toEqual({ all: 9, done: 0, failed: 1, queued: 8, active: 0, bytesTotal: 56 });
+    expect(counts(after.totals())).toEqual({ all: 10, done: 1, failed: 1, queued: 8, active: 0, bytesTotal: 56 });
     expect(after.stateOf(ids[0]!)).toBeUndefined();
     await after.cancel(ids[0]!); // twice is harmless
-    expect(counts(after.totals())).toMatchObject({ all: 9 });
+    expect(counts(after.totals())).toMatchObject({ all: 10 });
 
     after.retry(gone!); // the file is still missing: queued again, it fails again when it runs
     expect(counts(after.totals())).toMatchObject({ failed: 0, queued: 9 });

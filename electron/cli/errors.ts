@@ -1,0 +1,45 @@
+// What the command line says when a command fails, and its exit code: the engine's and the running
+// instance's errors in the user's terms (which option to change, what to do), safe to print.
+import { InstanceLockedError } from '../engine/instance-lock.js';
+import { DataDirError } from '../host/data-dir.js';
+import { RpcCallError } from '../rpc/socket/client.js';
+import { NotRunningError } from './commands/control.js';
+import { resolveDataDir, type GlobalOptions } from './context.js';
+import { printable } from './format.js';
+
+export interface Failure {
+  message: string;
+  exitCode: number;
+}
+
+/** No instance to talk to, or another one holds the data folder. */
+const EXIT_NO_INSTANCE = 3;
+
+export function describeFailure(error: unknown, global: GlobalOptions): Failure {
+  if (error instanceof NotRunningError || error instanceof InstanceLockedError) return { message: error.message, exitCode: EXIT_NO_INSTANCE };
+  if (error instanceof DataDirError) {
+    const where = global.data ? `--data ${error.dataDir}` : process.env.HOIST_DATA_DIR ? `HOIST_DATA_DIR (${error.dataDir})` : `the default data folder ${error.dataDir}`;
+    return { message: `Cannot use ${where} as the data folder: ${error.reason}. Choose a folder you can write to with --data.`, exitCode: 1 };
+  }
+  if (isDiskFull(error)) {
+    return {
+      message: `The disk holding ${resolveDataDir(global)} is full. Free some space on it (or keep Hoist's state on another disk with --data), then run the command again.`,
+      exitCode: 1,
+    };
+  }
+  // The running instance's own words, without the machine code the RPC layer appends.
+  if (error instanceof RpcCallError) return { message: error.error.message, exitCode: 1 };
+  return { message: error instanceof Error ? error.message : String(error), exitCode: 1 };
+}
+
+/** Each line made safe for the terminal, keeping the lines a message means to have. */
+export function printableLines(message: string): string {
+  return message.split('\n').map(printable).join('\n');
+}
+
+function isDiskFull(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (code === 'ENOSPC' || code === 'SQLITE_FULL') return true;
+  if (error instanceof RpcCallError && (error.error.detail === 'SQLITE_FULL' || error.error.detail === 'ENOSPC')) return true;
+  return error instanceof Error && /database or disk is full|no space left on device/i.test(error.message);
+}
