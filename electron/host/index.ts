@@ -39,12 +39,30 @@ export interface Host {
 }
 
 export function resolveDataDir(data: string | undefined): string {
+  // path.resolve('') is the current folder: an empty setting must not quietly mean "here".
+  if (data === '') throw new Error('The data folder is empty: name a folder, or leave it out for the default one.');
   return path.resolve(data ?? defaultDataDir());
+}
+
+/** Creates the data folder, or says in words which path is wrong and what to do. */
+function ensureDataDir(dataDir: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'EEXIST' || code === 'ENOTDIR'
+        ? 'is a file (or inside one), not a folder: choose a folder for Hoist’s state (it is created when missing).'
+        : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+          ? 'cannot be created or written here: check its permissions, or choose another folder.'
+          : `cannot be created (${code ?? String(error)}): choose another folder.`;
+    throw new Error(`The data folder ${dataDir} ${reason}`, { cause: error });
+  }
 }
 
 export async function startHost(options: HostOptions): Promise<Host> {
   const dataDir = resolveDataDir(options.data);
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  ensureDataDir(dataDir);
   const lock = acquireInstanceLock(dataDir);
   const log = options.log ?? createLogger();
   let stack: EmbeddedStack | undefined;
