@@ -34,3 +34,12 @@ export function printable(text: string): string {
     return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
   });
 }
+
+/**
+ * A last guard for messages built elsewhere (engine and host errors): control characters escaped as by
+ * printable(), line breaks and backslashes kept, so a path inside cannot drive the terminal.
+ */
+export function withoutControlCharacters(message: string): string {
+  // eslint-disable-next-line no-control-regex
+  return message.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, printable);
+}

@@ -7,6 +7,7 @@ import { signInCommand, signOutCommand } from './commands/session.js';
 import { syncCommand } from './commands/sync.js';
 import { uploadCommand } from './commands/upload.js';
 import type { GlobalOptions } from './context.js';
+import { withoutControlCharacters } from './format.js';
 
 const program = new Command()
   .name('hoist')
@@ -67,6 +68,6 @@ try {
   process.exitCode = exitCode;
 } catch (error) {
   const known = error instanceof NotRunningError || error instanceof InstanceLockedError;
-  process.stderr.write(`hoist: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`hoist: ${withoutControlCharacters(error instanceof Error ? error.message : String(error))}\n`);
   process.exitCode = known ? 3 : 1;
 }

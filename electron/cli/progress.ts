@@ -2,7 +2,7 @@
 // state changes otherwise (logs, CI, pipes).
 import cliProgress from 'cli-progress';
 import type { Transfer } from '../common/contract.js';
-import { formatBytes, formatDuration } from './format.js';
+import { formatBytes, formatDuration, printable } from './format.js';
 
 export interface ProgressView {
   update(transfers: Transfer[]): void;
@@ -29,12 +29,12 @@ function createBars(stream: NodeJS.WriteStream): ProgressView {
     update(transfers) {
       for (const t of transfers) {
         const payload = {
-          name: t.name.length > 40 ? `${t.name.slice(0, 37)}...` : t.name,
+          name: printable(t.name.length > 40 ? `${t.name.slice(0, 37)}...` : t.name),
           done: formatBytes(t.bytesDone),
           size: formatBytes(t.size),
           speed: t.rate > 0 ? `${formatBytes(t.rate)}/s` : '',
           eta: t.etaSeconds !== undefined ? formatDuration(t.etaSeconds) : '',
-          state: t.error ? `${t.state}: ${t.error.message}` : t.state,
+          state: t.error ? `${t.state}: ${printable(t.error.message)}` : t.state,
         };
         let bar = bars.get(t.id);
         if (!bar) bars.set(t.id, (bar = multi.create(Math.max(t.size, 1), t.bytesDone, payload)));
@@ -53,8 +53,8 @@ function createLines(stream: NodeJS.WriteStream): ProgressView {
         const state = t.state + (t.waitingFor ? ` (${t.waitingFor})` : '');
         if (lastState.get(t.id) === state) continue;
         lastState.set(t.id, state);
-        const reason = t.error ? `: ${t.error.message}` : '';
-        stream.write(`${state}\t${t.destination}\t${formatBytes(t.size)}${reason}\n`);
+        const reason = t.error ? `: ${printable(t.error.message)}` : '';
+        stream.write(`${state}\t${printable(t.destination)}\t${formatBytes(t.size)}${reason}\n`);
       }
     },
     stop() {},
