@@ -2,6 +2,7 @@
 import { InvalidArgumentError } from 'commander';
 import { createLogger } from '../engine/log.js';
 import { resolveDataDir as resolve, startHost, type Host } from '../host/index.js';
+import { printable } from './format.js';
 
 export interface GlobalOptions {
   data?: string;
@@ -24,14 +25,24 @@ export function parseBrokerUrl(value: string): string {
 }
 
 export function resolveDataDir(options: GlobalOptions): string {
+  checkGlobalOptions(options);
   return resolve(options.data);
 }
 
+/** Refuses option values that would quietly mean something else, naming the option. */
+function checkGlobalOptions(options: GlobalOptions): void {
+  // Without this, `--data ''` meant the current folder for `status` and the default folder for `upload`.
+  if (options.data === '') throw new Error('--data is empty: give the folder for Hoist’s state, or leave out --data to use the default one.');
+  if (options.broker === '') throw new Error('--broker is empty: give the identity broker URL, or leave out --broker to use the built-in local cloud.');
+}
+
 export function openContext(options: GlobalOptions, { signInFromEnv = true } = {}): Promise<Host> {
+  checkGlobalOptions(options);
   return startHost({
-    ...(options.data ? { data: options.data } : {}),
+    ...(options.data !== undefined ? { data: options.data } : {}),
     ...(options.broker ? { broker: options.broker } : {}),
     signInFromEnv,
-    log: createLogger({ level: options.verbose ? 'debug' : 'warn', format: 'text' }),
+    // Log lines carry paths and server messages: escaped, so no file name can drive the terminal.
+    log: createLogger({ level: options.verbose ? 'debug' : 'warn', format: 'text', sink: (line) => process.stderr.write(`${printable(line)}\n`) }),
   });
 }

@@ -32,9 +32,13 @@ export function describeFailure(error: unknown, global: GlobalOptions): Failure 
   return { message: error instanceof Error ? error.message : String(error), exitCode: 1 };
 }
 
-/** Each line made safe for the terminal, keeping the lines a message means to have. */
+/**
+ * Made safe for the terminal: control characters escaped as printable() does, but the line breaks and
+ * backslashes a message means to have are kept (the paths inside were escaped where they were quoted).
+ */
 export function printableLines(message: string): string {
-  return message.split('\n').map(printable).join('\n');
+  // eslint-disable-next-line no-control-regex
+  return message.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, printable);
 }
 
 function isDiskFull(error: unknown): boolean {

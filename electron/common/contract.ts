@@ -7,9 +7,19 @@ import { z } from 'zod';
 
 // ---------- domain ----------
 
-const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'ids are short [A-Za-z0-9_-] strings');
+// Limits carry their own words: zod's defaults ("Too big: expected string to have <=64 characters")
+// reach people through the command line and the window.
+const id = z.string().min(1, 'An id is empty.').max(64, 'An id is at most 64 characters long.').regex(/^[A-Za-z0-9_-]+$/, 'ids are short [A-Za-z0-9_-] strings');
 /** A local path as the user typed or dropped it; the engine checks it against the file system. */
-const localPath = z.string().min(1).max(4096).refine((p) => !p.includes('\0'), 'path contains a NUL byte');
+const localPath = z
+  .string()
+  .min(1, 'A path is empty.')
+  .max(4096, 'A path can be at most 4,096 characters long.')
+  .refine((p) => !p.includes('\0'), 'path contains a NUL byte');
+
+/** A path that was not uploaded, and why (in words a person can act on). */
+export const SkippedPath = z.object({ path: z.string(), reason: z.string() });
+export type SkippedPath = z.infer<typeof SkippedPath>;
 
 export const transferStates = ['queued', 'uploading', 'paused', 'waiting', 'verifying', 'done', 'failed', 'cancelled'] as const;
 export const TransferState = z.enum(transferStates);
@@ -135,10 +145,19 @@ export const commands = {
     result: z.array(Transfer),
   },
   'transfers.totals': { params: none, result: Totals },
-  /** Queue local files and folders (Electron drop, CLI, headless path field). */
+  /**
+   * Queue local files and folders (Electron drop, CLI, headless path field). What is not queued (a
+   * missing path, an unreadable folder, a name that cannot be a key, a pipe, Hoist's own data folder)
+   * comes back in `skipped`, each with its reason: the upload is complete only when that is absent.
+   */
   'transfers.add': {
-    params: z.object({ paths: z.array(localPath).min(1).max(10_000), to: z.string().max(1024).optional() }).strict(),
-    result: z.object({ ids: z.array(id) }),
+    params: z
+      .object({
+        paths: z.array(localPath).min(1, 'Give at least one file or folder.').max(10_000, 'At most 10,000 paths can be added at once.'),
+        to: z.string().max(1024, 'The destination folder can be at most 1,024 characters long.').optional(),
+      })
+      .strict(),
+    result: z.object({ ids: z.array(id), skipped: z.array(SkippedPath).optional() }),
   },
   'transfers.pause': { params: byId, result: ok },
   'transfers.resume': { params: byId, result: ok },

@@ -10,6 +10,7 @@ import { SessionManager, type Identity } from './auth/session.js';
 import { createEventBus } from './events.js';
 import { createFolderSync } from './folders/index.js';
 import { expandPaths } from './intake.js';
+import { checkDestinationFolder } from './keys.js';
 import { createLogger, type Logger } from './log.js';
 import { openSettings } from './settings.js';
 import { isStorageFull, openStateDb, StorageFullError } from './state/db.js';
@@ -133,9 +134,16 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     'transfers.list': async ({ filter, offset, limit }) => queue.list(filter, { offset, limit }),
     'transfers.totals': async () => queue.totals(),
     'transfers.add': async ({ paths, to }) => {
-      const { items, problems } = await expandPaths(paths, to, (destination) => queue.byDestination(destination)[0]?.sourcePath);
-      for (const problem of problems) log.warn('not queued', { path: problem.path, reason: problem.message });
-      if (items.length === 0 && problems.length > 0) throw new Error(problems.map((p) => `${path.basename(p.path)}: ${p.message}`).join('\n'));
+      // A bad destination folder is one problem of the whole request, not one per file under it.
+      const toProblem = to === undefined ? undefined : checkDestinationFolder(to);
+      if (toProblem) throw new Error(toProblem);
+      const { items, skipped } = await expandPaths(paths, {
+        to,
+        dataDir: options.dataDir,
+        destinationOwner: (destination) => queue.byDestination(destination)[0]?.sourcePath,
+      });
+      // Returned, not logged one by one: `hoist upload /` may skip hundreds of thousands of paths.
+      if (skipped.length > 0) log.info('transfers.add: some paths are not uploaded', { skipped: skipped.length, queued: items.length });
       // The same file to the same place while its transfer is unfinished is that transfer, not a new
       // one: running `hoist upload` again after a crash continues instead of starting over.
       const ids: string[] = [];
@@ -149,7 +157,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         }
       }
       ids.push(...queue.add(fresh.map((item) => ({ ...item, origin: { kind: 'drop' as const } }))));
-      return { ids };
+      return skipped.length > 0 ? { ids, skipped } : { ids };
     },
     'transfers.pause': async ({ id }) => (await queue.pause(steerable(id, 'pause')), ok),
     'transfers.resume': async ({ id }) => (await queue.resume(steerable(id, 'resume')), ok),

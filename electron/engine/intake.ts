@@ -1,80 +1,138 @@
 // Turns dropped or chosen paths into upload items: folders are walked, names become keys relative
 // to the user's prefix, and a key this client already used for a different file gets a new name
-// ("photo (2).jpg") instead of silently replacing it.
-import { lstat, opendir } from 'node:fs/promises';
+// ("photo (2).jpg") instead of silently replacing it. Everything that is not uploaded comes back as
+// a skipped input with its reason: an upload is complete only when nothing was skipped.
+import type { Dirent, Stats } from 'node:fs';
+import { lstat, opendir, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { checkRelativeKey } from './keys.js';
+import { checkRelativeKey, trimTrailingSlashes } from './keys.js';
+import { contains } from './path-contains.js';
 
 export interface IntakeItem {
   path: string;
   destination: string;
 }
 
-export interface IntakeProblem {
+export interface SkippedInput {
   path: string;
-  message: string;
+  /** Why, in words a person can act on; the same text for the same kind of problem (so they can be counted). */
+  reason: string;
 }
 
 export interface IntakeResult {
   items: IntakeItem[];
-  problems: IntakeProblem[];
+  skipped: SkippedInput[];
 }
 
-/**
- * @param to optional folder under the user's prefix ("Projects/2026")
- * @param destinationOwner the source path that already owns a destination, if any
- */
-export async function expandPaths(
-  paths: string[],
-  to: string | undefined,
-  destinationOwner: (destination: string) => string | undefined,
-): Promise<IntakeResult> {
+export interface IntakeOptions {
+  /** Folder under the user's prefix ("Projects/2026"), already checked with checkDestinationFolder. */
+  to?: string | undefined;
+  /** Hoist's own data folder: never uploaded (its state DB and lock change all the time). */
+  dataDir?: string | undefined;
+  /** The source path that already owns a destination, if any. */
+  destinationOwner: (destination: string) => string | undefined;
+}
+
+export const dataFolderReason = 'This is Hoist’s own data folder (state database, lock, logs), which is never uploaded.';
+const insideDataFolderReason = 'This is inside Hoist’s own data folder, which is never uploaded.';
+
+export async function expandPaths(paths: string[], options: IntakeOptions): Promise<IntakeResult> {
   const items: IntakeItem[] = [];
-  const problems: IntakeProblem[] = [];
-  const base = to ? to.split(/[\\/]+/).filter(Boolean).join('/') : '';
+  const skipped = new Map<string, SkippedInput>();
+  // Each path is reported once, however many of the inputs lead to it.
+  const skip = (where: string, reason: string) => {
+    if (!skipped.has(where)) skipped.set(where, { path: where, reason });
+  };
+  const base = options.to ? trimTrailingSlashes(options.to) : '';
   const claimed = new Map<string, string>();
+  // A file named twice ("a a ./a", or a file and its folder) is one upload; a folder is walked once.
+  const taken = new Set<string>();
+  const walked = new Set<string>();
+  const dataDir = options.dataDir === undefined ? undefined : await realpath(options.dataDir).catch(() => path.resolve(options.dataDir!));
 
   const add = (file: string, relative: string) => {
+    if (taken.has(file)) return;
+    taken.add(file);
     const wanted = joinKey(base, relative.normalize('NFC'));
-    const destination = freeDestination(wanted, file, (d) => claimed.get(d) ?? destinationOwner(d));
+    const destination = freeDestination(wanted, file, (d) => claimed.get(d) ?? options.destinationOwner(d));
     const problem = checkRelativeKey(destination);
-    if (problem) return problems.push({ path: file, message: problem });
+    if (problem) return skip(file, problem);
     claimed.set(destination, file);
     items.push({ path: file, destination });
   };
 
   for (const input of paths) {
+    const refused = checkInput(input);
+    if (refused) {
+      skip(input, refused);
+      continue;
+    }
     const absolute = path.resolve(input);
     let stats;
     try {
       stats = await lstat(absolute);
     } catch (error) {
-      problems.push({ path: input, message: describeFsError(error) });
+      skip(input, describeFsError(error));
       continue;
     }
-    if (stats.isSymbolicLink()) problems.push({ path: input, message: 'Links are not uploaded; drop the file or folder itself.' });
-    else if (stats.isFile()) add(absolute, path.basename(absolute));
-    else if (stats.isDirectory()) await walk(absolute, path.basename(absolute), add, problems);
-    else problems.push({ path: input, message: 'Only regular files and folders can be uploaded.' });
+    if (stats.isSymbolicLink()) {
+      skip(input, 'Links are not followed: name the file or folder it points to instead.');
+      continue;
+    }
+    // Compared on real paths, so a way round through a linked parent folder is caught too.
+    const real = dataDir === undefined ? absolute : await realpath(absolute).catch(() => absolute);
+    if (dataDir !== undefined && contains(dataDir, real)) {
+      skip(input, real === dataDir ? dataFolderReason : insideDataFolderReason);
+      continue;
+    }
+    if (stats.isFile()) add(absolute, path.basename(absolute));
+    else if (stats.isDirectory()) {
+      const excluded = dataDir !== undefined && contains(real, dataDir) ? path.join(absolute, path.relative(real, dataDir)) : undefined;
+      await walk(absolute, path.basename(absolute), { add, skip, walked, excluded });
+    } else skip(input, describeSpecialFile(stats));
   }
-  return { items, problems };
+  return { items, skipped: [...skipped.values()] };
 }
 
-async function walk(dir: string, relative: string, add: (file: string, relative: string) => void, problems: IntakeProblem[]): Promise<void> {
-  let handle;
+/** Paths that name nothing the file system could check: refused before any lookup. */
+function checkInput(input: string): string | undefined {
+  // path.resolve('') is the current folder: an empty argument must never upload it.
+  if (input === '') return 'The path is empty.';
+  if (input.includes('\0')) return 'The path contains a NUL byte, which no file name can contain.';
+  return undefined;
+}
+
+interface WalkContext {
+  add: (file: string, relative: string) => void;
+  skip: (path: string, reason: string) => void;
+  walked: Set<string>;
+  /** The data folder's path as seen from this walk, when the walked folder contains it. */
+  excluded: string | undefined;
+}
+
+async function walk(dir: string, relative: string, context: WalkContext): Promise<void> {
+  if (context.walked.has(dir)) return;
+  context.walked.add(dir);
+  if (dir === context.excluded) return context.skip(dir, dataFolderReason);
   try {
-    handle = await opendir(dir);
+    const handle = await opendir(dir);
+    for await (const entry of handle) {
+      const full = path.join(dir, entry.name);
+      const rel = `${relative}/${entry.name}`;
+      if (entry.isFile()) context.add(full, rel);
+      else if (entry.isDirectory()) await walk(full, rel, context);
+      // Links are never followed: they could lead out of the folder or round in a loop.
+      else if (entry.isSymbolicLink()) context.skip(full, 'Links are not followed: upload the file or folder it points to itself.');
+      else context.skip(full, describeSpecialFile(entry));
+    }
   } catch (error) {
-    problems.push({ path: dir, message: describeFsError(error) });
-    return;
+    context.skip(dir, describeFsError(error));
   }
-  for await (const entry of handle) {
-    const full = path.join(dir, entry.name);
-    const rel = `${relative}/${entry.name}`;
-    // Links are never followed: they could lead out of the folder or round in a loop.
-    if (entry.isFile()) add(full, rel);
-    else if (entry.isDirectory()) await walk(full, rel, add, problems);
-  }
+}
+
+function describeSpecialFile(entry: Stats | Dirent): string {
+  const kind = entry.isFIFO() ? 'a named pipe (FIFO)' : entry.isSocket() ? 'a socket' : entry.isCharacterDevice() || entry.isBlockDevice() ? 'a device' : 'a special file';
+  return `This is ${kind}, not a regular file: only files and folders are uploaded.`;
 }
 
 function joinKey(base: string, relative: string): string {
@@ -97,17 +155,27 @@ function freeDestination(wanted: string, file: string, owner: (destination: stri
   }
 }
 
+/** A file system error in words, without the path (the caller shows it next to the reason). */
 export function describeFsError(error: unknown): string {
   const code = (error as NodeJS.ErrnoException)?.code;
   switch (code) {
     case 'ENOENT':
-      return 'The file or folder no longer exists.';
+      return 'The file or folder does not exist (or no longer exists).';
+    case 'ENOTDIR':
+      return 'A part of the path is a file, not a folder.';
     case 'EACCES':
     case 'EPERM':
-      return 'Hoist is not allowed to read this file or folder.';
+      return 'Hoist is not allowed to read this file or folder: check its permissions, or run as a user who can read it.';
     case 'ELOOP':
       return 'Too many levels of links.';
+    case 'ENAMETOOLONG':
+      return 'The path is too long for this file system.';
+    case 'EIO':
+      return 'The disk could not be read (input/output error).';
+    case 'EMFILE':
+    case 'ENFILE':
+      return 'Too many files are open: try again, or upload fewer folders at once.';
     default:
-      return error instanceof Error ? error.message : String(error);
+      return code ? `It could not be read (${code}).` : error instanceof Error ? error.message : String(error);
   }
 }

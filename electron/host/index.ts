@@ -39,6 +39,8 @@ export interface Host {
 }
 
 export function resolveDataDir(data: string | undefined): string {
+  // path.resolve('') is the current folder: an empty setting must not quietly mean "here".
+  if (data === '') throw new Error('The data folder is empty: name a folder, or leave it out for the default one.');
   return path.resolve(data ?? defaultDataDir());
 }
 

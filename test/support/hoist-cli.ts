@@ -1,5 +1,7 @@
 // `hoist` as a real child process (the TypeScript sources through tsx), for tests of the command line.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 
 export interface CliResult {
   code: number | null;
@@ -20,14 +22,19 @@ export interface CliOptions {
   input?: string;
   /** Killed with SIGKILL after this long (a hang is reported as signal SIGKILL, never as a pass). */
   timeoutMs?: number;
+  /** Run as this user (the tests run as root, who can read everything: an unreadable folder needs another user). */
+  user?: { uid: number; gid: number };
 }
 
 const entry = new URL('../../electron/cli/index.ts', import.meta.url).pathname;
+// By file URL, so a child started in another folder (options.cwd) still finds the TypeScript loader.
+const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 export function startHoist(args: string[], options: CliOptions = {}): CliRun {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+  const child = spawn(process.execPath, ['--import', tsx, entry, ...args], {
     cwd: options.cwd ?? process.cwd(),
     env: { ...process.env, ...options.env },
+    ...(options.user ? { uid: options.user.uid, gid: options.user.gid } : {}),
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Folder, Settings, Transfer } from '../../common/contract.js';
 import { describeFsError } from '../intake.js';
 import { silentLogger, type Logger } from '../log.js';
+import { contains } from '../path-contains.js';
 import type { StateDb } from '../state/db.js';
 import { createJournal } from '../state/journal.js';
 import { systemClock, type Clock } from './clock.js';
@@ -247,10 +248,4 @@ export function createFolderSync(deps: FolderSyncDeps): FolderSync {
     problems: (id) => get(id).problemList(),
     idle: () => pipeline.idle() && [...folders.values()].every((f) => !f.scanning()),
   };
-}
-
-/** Whether `inner` is `outer` or lies inside it. */
-function contains(outer: string, inner: string): boolean {
-  const rel = path.relative(outer, inner);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }

@@ -579,6 +579,14 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
       });
   }
 
+  /** A run whose object may be stored any moment now: a buffered small PUT, or a Complete being sent. */
+  function landsAtOnce(id: string): boolean {
+    const row = live.get(id);
+    if (!row) return false;
+    if (runtimes.get(id)?.verifying) return true;
+    return !row.uploadId && row.size <= BUFFERED_PUT_MAX;
+  }
+
   async function halt(ids: Iterable<string>, reason: string): Promise<void> {
     const waits: Promise<void>[] = [];
     for (const id of [...ids]) {
@@ -680,7 +688,10 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
       // would cancel some after they finished.
       cancellingAll = true;
       try {
-        await halt(active, 'cancelled');
+        // A small PUT or a Complete on the wire may already be stored: aborting it could leave an object
+        // for a transfer reported cancelled. They end in moments, so they finish and count as done.
+        const landing = [...active].filter((id) => landsAtOnce(id));
+        await Promise.all([halt([...active].filter((id) => !landing.includes(id)), 'cancelled'), ...landing.map((id) => runtimes.get(id)?.run?.done)]);
         const ids = [...index.pending.keys(), ...index.paused.keys()];
         journal.removeMany(ids); // their upload ids move to abandoned_uploads in the same transaction
         for (const id of ids) dropRow(id, false);

@@ -119,6 +119,16 @@ describe('dispatcher', () => {
     expect(calls.map((c) => c.command)).toEqual(names);
   });
 
+  it.each([
+    ['transfers.cancel', { id: 'x'.repeat(65) }, /^id: An id is at most 64 characters long\.$/],
+    ['transfers.add', { paths: ['/' + 'a'.repeat(5000)] }, /^paths\.0: A path can be at most 4,096 characters long\.$/],
+    ['transfers.add', { paths: ['/a'], to: 't'.repeat(1025) }, /^to: The destination folder can be at most 1,024 characters long\.$/],
+  ] as const)('says which limit %s params broke, in words (%#)', async (command, params, message) => {
+    const response = await createDispatcher(recordingEngine().engine)({ id: 1, command, params });
+    expect(isError(response) && response.error.message).toMatch(message);
+    expect(isError(response) && response.error.message).not.toMatch(/Too big|expected string/);
+  });
+
   it('refuses malformed envelopes with invalid_request', async () => {
     const { engine, calls } = recordingEngine();
     const dispatch = createDispatcher(engine);

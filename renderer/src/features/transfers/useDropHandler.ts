@@ -1,6 +1,7 @@
 // Drops and chosen files become transfers. In Electron each File has a local path (pathForFile); in a
 // plain browser the bytes are staged on the daemon first (api/staging.ts), then queued from there.
 import { useCallback, useRef, useState, type DragEvent } from 'react';
+import type { SkippedPath } from '../../../../electron/common/contract.js';
 import { messageOf } from '../../api/index.js';
 import { stageFiles, type PickedFile } from '../../api/staging.js';
 import { useConnection } from '../../app/hooks.js';
@@ -9,7 +10,11 @@ import { collectFiles, takeEntries } from './collect.js';
 export interface DropState {
   dragging: boolean;
   /** What is happening with the last drop, for the drop zone to show. */
-  status: { kind: 'idle' } | { kind: 'staging'; done: number; total: number } | { kind: 'queued'; count: number } | { kind: 'error'; message: string };
+  status:
+    | { kind: 'idle' }
+    | { kind: 'staging'; done: number; total: number }
+    | { kind: 'queued'; count: number; skipped: SkippedPath[] }
+    | { kind: 'error'; message: string };
   handlers: {
     onDragEnter(e: DragEvent): void;
     onDragOver(e: DragEvent): void;
@@ -32,9 +37,14 @@ export function useDropHandler(): DropState {
   const queue = useCallback(
     async (paths: string[]) => {
       let count = 0;
+      const skipped: SkippedPath[] = [];
       // The contract takes at most 10,000 paths a call.
-      for (const part of chunk(paths, 10_000)) count += (await connection.client.call('transfers.add', { paths: part })).ids.length;
-      setStatus({ kind: 'queued', count });
+      for (const part of chunk(paths, 10_000)) {
+        const added = await connection.client.call('transfers.add', { paths: part });
+        count += added.ids.length;
+        skipped.push(...(added.skipped ?? []));
+      }
+      setStatus({ kind: 'queued', count, skipped });
     },
     [connection],
   );
