@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '../engine/fs/atomic.js';
+import { stagingDirOf } from '../engine/data-dir.js';
 import { startHost } from '../host/index.js';
 import { startDaemon } from './daemon.js';
 
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
   // No --broker: the local stack runs in-process with its local account (electron/host).
   const host = await startHost({ ...(values.data ? { data: values.data } : {}), ...(values.broker ? { broker: values.broker } : {}) });
   const { engine, dataDir } = host;
-  const stagingDir = path.join(dataDir, 'staging');
+  const stagingDir = stagingDirOf(dataDir);
   await mkdir(stagingDir, { recursive: true, mode: 0o700 });
 
   const rendererDir = fileURLToPath(new URL('../../renderer/dist', import.meta.url));

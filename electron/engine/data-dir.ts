@@ -3,6 +3,14 @@
 import os from 'node:os';
 import path from 'node:path';
 
+/**
+ * Where the headless window stages files dropped into a plain browser (it has no paths to give): the one
+ * part of the data folder that may be uploaded, since it holds only copies of what the user dropped.
+ */
+export function stagingDirOf(dataDir: string): string {
+  return path.join(dataDir, 'staging');
+}
+
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.HOIST_DATA_DIR) return env.HOIST_DATA_DIR;
   switch (process.platform) {

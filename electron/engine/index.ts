@@ -9,6 +9,7 @@ import { openSecretStore, type OpenedSecretStore } from './auth/secret-store.js'
 import { SessionManager, type Identity } from './auth/session.js';
 import { createEventBus } from './events.js';
 import { createFolderSync } from './folders/index.js';
+import { stagingDirOf } from './data-dir.js';
 import { expandPaths } from './intake.js';
 import { checkDestinationFolder } from './keys.js';
 import { createLogger, type Logger } from './log.js';
@@ -140,6 +141,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       const { items, skipped } = await expandPaths(paths, {
         to,
         dataDir: options.dataDir,
+        stagingDir: stagingDirOf(options.dataDir),
         destinationOwner: (destination) => queue.byDestination(destination)[0]?.sourcePath,
       });
       // Returned, not logged one by one: `hoist upload /` may skip hundreds of thousands of paths.

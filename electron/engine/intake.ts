@@ -27,8 +27,10 @@ export interface IntakeResult {
 export interface IntakeOptions {
   /** Folder under the user's prefix ("Projects/2026"), already checked with checkDestinationFolder. */
   to?: string | undefined;
-  /** Hoist's own data folder: never uploaded (its state DB and lock change all the time). */
+  /** Hoist's own data folder: never uploaded (its state DB and lock change all the time)... */
   dataDir?: string | undefined;
+  /** ...but for its staging folder, which holds copies of files dropped into the headless window. */
+  stagingDir?: string | undefined;
   /** The source path that already owns a destination, if any. */
   destinationOwner: (destination: string) => string | undefined;
 }
@@ -49,6 +51,7 @@ export async function expandPaths(paths: string[], options: IntakeOptions): Prom
   const taken = new Set<string>();
   const walked = new Set<string>();
   const dataDir = options.dataDir === undefined ? undefined : await realpath(options.dataDir).catch(() => path.resolve(options.dataDir!));
+  const stagingDir = options.stagingDir === undefined ? undefined : await realpath(options.stagingDir).catch(() => path.resolve(options.stagingDir!));
 
   const add = (file: string, relative: string) => {
     if (taken.has(file)) return;
@@ -81,7 +84,7 @@ export async function expandPaths(paths: string[], options: IntakeOptions): Prom
     }
     // Compared on real paths, so a way round through a linked parent folder is caught too.
     const real = dataDir === undefined ? absolute : await realpath(absolute).catch(() => absolute);
-    if (dataDir !== undefined && contains(dataDir, real)) {
+    if (dataDir !== undefined && contains(dataDir, real) && !(stagingDir !== undefined && real !== stagingDir && contains(stagingDir, real))) {
       skip(input, real === dataDir ? dataFolderReason : insideDataFolderReason);
       continue;
     }

@@ -33,6 +33,17 @@ describe('expandPaths', () => {
     expect(skipped.map((s) => s.reason)).toEqual([dataFolderReason, expect.stringMatching(/inside Hoist’s own data folder/), dataFolderReason]);
   });
 
+  it('takes a file staged from a browser drop (the staging folder), and nothing else of the data folder', async () => {
+    const dataDir = path.join(root, 'home', '.config', 'Hoist');
+    const stagingDir = path.join(dataDir, 'staging');
+    await mkdir(path.join(stagingDir, 'abc'), { recursive: true });
+    await writeFile(path.join(stagingDir, 'abc', 'dropped.txt'), 'dropped');
+    const inputs = [path.join(stagingDir, 'abc', 'dropped.txt'), path.join(dataDir, 'state.db')];
+    const { items, skipped } = await expandPaths(inputs, { dataDir, stagingDir, destinationOwner: noOwner });
+    expect(items.map((i) => i.destination)).toEqual(['dropped.txt']);
+    expect(skipped.map((s) => s.path)).toEqual([path.join(dataDir, 'state.db')]);
+  });
+
   it('makes one item of a file named several ways, and of a folder given with a file inside it', async () => {
     const notes = path.join(root, 'home', 'notes.txt');
     const { items, skipped } = await expandPaths([notes, notes, `${path.join(root, 'home')}/./notes.txt`, path.join(root, 'home')], { destinationOwner: noOwner });
