@@ -1,6 +1,7 @@
 // What the command line says when a command fails, and its exit code: the engine's and the running
 // instance's errors in the user's terms (which option to change, what to do), safe to print.
 import { InstanceLockedError } from '../engine/instance-lock.js';
+import { isStorageFull } from '../engine/state/db.js';
 import { DataDirError } from '../host/data-dir.js';
 import { RpcCallError } from '../rpc/socket/client.js';
 import { NotRunningError } from './commands/control.js';
@@ -41,9 +42,9 @@ export function printableLines(message: string): string {
   return message.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, printable);
 }
 
+/** A full disk under the data folder, met here or by the running instance (its RPC error keeps the code). */
 function isDiskFull(error: unknown): boolean {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  if (code === 'ENOSPC' || code === 'SQLITE_FULL') return true;
-  if (error instanceof RpcCallError && (error.error.detail === 'SQLITE_FULL' || error.error.detail === 'ENOSPC')) return true;
+  if (isStorageFull(error)) return true;
+  if (error instanceof RpcCallError && isStorageFull({ code: error.error.detail })) return true;
   return error instanceof Error && /database or disk is full|no space left on device/i.test(error.message);
 }
