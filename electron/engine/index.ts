@@ -73,6 +73,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       keyPrefix: `uploads/${identity.identityId}/`,
       identityId: identity.identityId,
       refreshCredentials: credentials.refresh,
+      onUnreachable: () => session.recheckEndpoints(),
     };
   };
 

@@ -17,6 +17,9 @@ interface StoredSession {
 const sessionAccount = 'session';
 
 /** Where and as whom uploads go: everything the upload side needs, nothing secret. */
+/** How often storage that stopped answering may make us ask the broker where it is now. */
+const RECHECK_MS = 15_000;
+
 export interface Identity {
   identityId: string;
   region: string;
@@ -50,6 +53,7 @@ export class SessionManager {
   #current: BrokerSession | undefined;
   #refreshToken: string | undefined;
   #refreshing: Promise<BrokerSession> | undefined;
+  #lastRecheck = -Infinity;
   #tokenReceivedAt = 0;
   #retryTimer: NodeJS.Timeout | undefined;
   #retryDelayMs = 0;
@@ -184,8 +188,23 @@ export class SessionManager {
     return this.#refreshing;
   }
 
+  /**
+   * Storage stopped answering. A broker that names its own endpoints (a local or private cloud) may
+   * have moved them (restarted on other ports): ask it again, at most once per RECHECK_MS. A new
+   * answer with other endpoints reaches the queue as a new identity; real AWS endpoints never move.
+   */
+  recheckEndpoints(): void {
+    if (!this.#current?.endpoints || this.#now() - this.#lastRecheck < RECHECK_MS) return;
+    this.#lastRecheck = this.#now();
+    this.#refresh().catch((error: unknown) => this.#handleRefreshFailure(error));
+  }
+
   async #accept(session: BrokerSession): Promise<void> {
-    const identityChanged = this.#current?.identityId !== session.identityId;
+    const before = this.#current;
+    const identityChanged = before?.identityId !== session.identityId;
+    const placeChanged =
+      before !== undefined &&
+      (before.bucket !== session.bucket || before.region !== session.region || JSON.stringify(before.endpoints) !== JSON.stringify(session.endpoints));
     this.#current = session;
     this.#tokenReceivedAt = this.#now();
     this.#refreshToken = session.refreshToken;
@@ -199,7 +218,7 @@ export class SessionManager {
     });
     const wasSignedIn = this.#state === 'signed-in';
     this.#setState('signed-in');
-    if (!wasSignedIn || identityChanged) this.#emitIdentity();
+    if (!wasSignedIn || identityChanged || placeChanged) this.#emitIdentity();
   }
 
   #handleRefreshFailure(error: unknown): void {

@@ -1,5 +1,6 @@
 // Multipart uploads driven by the engine itself, so that an upload id survives a crash: every
 // finished part is journaled (ETag + CRC32) before it counts, and a restart sends only the rest.
+import { setMaxListeners } from 'node:events';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -13,6 +14,8 @@ import { planParts, type PlannedPart } from './plan.js';
 import { withRetries } from './request.js';
 import { sendRange } from './send-range.js';
 import { multipartEtag, unquote, VerificationError } from './verify.js';
+
+const PART_SIGNAL_LISTENERS = 256;
 
 export async function uploadMultipart(ctx: UploadContext): Promise<void> {
   const upload = await ensureUpload(ctx);
@@ -80,6 +83,9 @@ const isNoSuchUpload = (error: unknown): boolean => (error as { name?: string })
 async function uploadParts(ctx: UploadContext, uploadId: string, todo: PlannedPart[]): Promise<void> {
   const local = new AbortController();
   const signal = AbortSignal.any([ctx.signal, local.signal]);
+  // Every part in flight listens to it (its request, a backoff sleep, a wait for a slot): up to 64 parts
+  // in parallel, a few listeners each, is expected and no leak.
+  setMaxListeners(PART_SIGNAL_LISTENERS, signal);
   const partCtx = { ...ctx, signal };
   let next = 0;
   let running = 0;

@@ -33,6 +33,8 @@ export interface UploadTarget {
   identityId: string;
   /** Called when S3 answers ExpiredToken/InvalidToken: make the client's next request use fresh credentials. */
   refreshCredentials?: () => Promise<void>;
+  /** Called while S3 does not answer: the place it is reached at may have moved (a new target follows). */
+  onUnreachable?: () => void;
 }
 
 export type QueueEventName = 'transfers.changed' | 'transfers.removed' | 'transfers.invalidated' | 'totals';
@@ -527,6 +529,7 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
         publisher.changed(row.id);
       },
       onWaiting: (reason) => {
+        if (reason === 'network') t.onUnreachable?.();
         r.waitingFor = reason;
         publisher.changed(row.id);
       },
@@ -619,7 +622,10 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
         if (r.waitingFor === 'sign-in') r.waitingFor = undefined;
       }
       const same = prev && next && prev.identityId === next.identityId && prev.s3 === next.s3 && prev.bucket === next.bucket && prev.keyPrefix === next.keyPrefix;
-      if (!same) void halt(active, 'target changed'); // each run restarts (resuming from the journal) with the new target
+      if (!same) {
+        gate.reset();
+        void halt(active, 'target changed'); // each run restarts (resuming from the journal) with the new target
+      }
       if (next && started) sweep(next);
       changedAll();
       pump();

@@ -18,6 +18,7 @@ export class NetworkGate {
   private down = false;
   private attempt = 0;
   private release: Promise<void> = Promise.resolve();
+  private open: () => void = () => {};
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly random: () => number = Math.random) {}
@@ -33,11 +34,19 @@ export class NetworkGate {
     const ceiling = Math.min(NETWORK_BACKOFF.capMs, NETWORK_BACKOFF.baseMs * 2 ** Math.min(this.attempt++, 20));
     const delay = ceiling / 2 + this.random() * (ceiling / 2);
     this.release = new Promise((resolve) => {
-      this.timer = setTimeout(() => {
+      this.open = () => {
+        clearTimeout(this.timer);
         this.down = false;
         resolve();
-      }, delay);
+      };
+      this.timer = setTimeout(this.open, delay);
     });
+  }
+
+  /** Somewhere new to send to (the target changed): let every waiting request try at once. */
+  reset(): void {
+    this.attempt = 0;
+    this.open();
   }
 
   reportUp(): void {
