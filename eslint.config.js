@@ -1,4 +1,4 @@
-// Lint is where the architecture is enforced (STYLE.md item 1): each layer may only reach
+// Lint is where the architecture is enforced (docs/ARCHITECTURE.md, style rule 1): each layer may only reach
 // what its runtime really has. Do not relax these rules to make an import pass; move the code.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';

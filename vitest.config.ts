@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// One project per runtime (STYLE.md item 12). Integration and e2e talk to real servers over
+// One project per runtime (docs/ARCHITECTURE.md, style rule 12). Integration and e2e talk to real servers over
 // loopback, so they get generous timeouts; none of them asserts on time.
 export default defineConfig({
   test: {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs a command with a real, unlocked gnome-keyring in a private D-Bus session (DESIGN.md section 5),
+# Runs a command with a real, unlocked gnome-keyring in a private D-Bus session (docs/ARCHITECTURE.md, style rule 12),
 # so keychain tests use the real Secret Service and never touch the user's own keyring.
 set -euo pipefail
 for tool in dbus-run-session gnome-keyring-daemon; do

@@ -1,6 +1,7 @@
 // `npm run local-stack -- --data DIR --port 0 --ready-file FILE [--user NAME:PASSWORD]… [--credential-lifetime S]
-// [--token-lifetime S] [--advertise-s3-endpoint URL]` (DESIGN.md §4): the local cloud and the broker until
-// SIGTERM/SIGINT. The work is in server/local-stack/; this file only parses options and handles signals.
+// [--token-lifetime S] [--advertise-s3-endpoint URL]`: the local cloud and the broker until SIGTERM/SIGINT
+// (docs/ARCHITECTURE.md, Contracts: local stack command and ready file). The work is in
+// server/local-stack/; this file only parses options and handles signals.
 import { Command, InvalidArgumentError } from 'commander';
 import { startLocalStack, writeReadyFile } from './local-stack/index.js';
 

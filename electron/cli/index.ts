@@ -1,4 +1,5 @@
-// `hoist`: the engine without a window (DESIGN.md section 4), for scripts, servers and benchmarks.
+// `hoist`: the engine without a window, for scripts, servers and benchmarks (docs/ARCHITECTURE.md,
+// Contracts: command line).
 // Depends on the engine, the RPC socket transport and the embedded local stack; never on Electron.
 import { Command, Option } from 'commander';
 import { endQuietlyWhenOutputCloses } from './closed-output.js';

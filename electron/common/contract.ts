@@ -1,4 +1,4 @@
-// The one RPC contract between the engine and every window (STYLE.md item 2): each command and event
+// The one RPC contract between the engine and every window (docs/ARCHITECTURE.md, style rule 2): each command and event
 // is a zod schema, and the TypeScript types are inferred from them. Every transport (Electron IPC, the
 // headless daemon's WebSocket) validates what it receives against these schemas before the engine
 // sees it. Nothing secret ever appears here: no password leaves a command's params, no token or key

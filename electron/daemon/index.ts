@@ -1,4 +1,4 @@
-// electron/daemon: the headless mode (DESIGN.md section 4, "Headless command"). daemon.ts serves the
+// electron/daemon: the headless mode (docs/ARCHITECTURE.md, Contracts: headless command). daemon.ts serves the
 // built renderer and the RPC contract over a WebSocket on 127.0.0.1 behind a token (security.ts),
 // static.ts serves files, stage.ts takes browser drops (stage-cleanup.ts deletes them once uploaded). This file is the CLI entry:
 //   npm run headless -- --data DIR --port 0 --ready-file FILE [--broker URL]

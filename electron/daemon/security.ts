@@ -1,5 +1,6 @@
-// The headless daemon's gatekeeping (STYLE.md item 11), as small pure functions: the access token, the
-// Host check against DNS rebinding, the Origin check against cross-site pages, and the response headers.
+// The headless daemon's gatekeeping (docs/ARCHITECTURE.md, style rule 11), as small pure functions: the
+// access token, the Host check against DNS rebinding, the Origin check against cross-site pages, and the
+// response headers.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 

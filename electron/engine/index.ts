@@ -1,4 +1,4 @@
-// The sync engine's composition root (STYLE.md item 9): plain Node, no Electron, no DOM. The
+// The sync engine's composition root (docs/ARCHITECTURE.md, style rule 9): plain Node, no Electron, no DOM. The
 // Electron main process, the headless daemon and the command line all call createEngine and serve
 // the same EngineApi. Depends on: common (contract), and its own modules below.
 import { mkdirSync } from 'node:fs';
@@ -69,7 +69,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         credentials: credentials.provider,
       }),
       bucket: identity.bucket,
-      // Built from the identity id alone (DESIGN.md section 3), whatever prefix the broker suggests.
+      // Built from the identity id alone, whatever prefix the broker suggests (docs/ARCHITECTURE.md,
+      // Data safety: keys stay under uploads/<identity id>/).
       keyPrefix: `uploads/${identity.identityId}/`,
       identityId: identity.identityId,
       refreshCredentials: credentials.refresh,

@@ -1,4 +1,4 @@
-// The one window factory (STYLE.md item 5): every BrowserWindow Hoist opens comes from here, so the
+// The one window factory (docs/ARCHITECTURE.md, style rule 5): every BrowserWindow Hoist opens comes from here, so the
 // security options cannot be forgotten on one of them.
 // Type-only Electron imports: unit tests load this file without Electron's binary.
 import type { BrowserWindowConstructorOptions, WebContents } from 'electron';

@@ -1,5 +1,5 @@
 // electron/preload: exposes ONE frozen, typed client as `window.hoist` through contextBridge and nothing
-// else (STYLE.md item 4). It is a thin pipe: the main process validates every message against the
+// else (docs/ARCHITECTURE.md, style rule 4). It is a thin pipe: the main process validates every message against the
 // contract, and the renderer's EngineClient (renderer/src/api) turns responses into results or errors.
 // Bundled to CommonJS (sandboxed preloads cannot be ES modules). Depends on electron (renderer side)
 // and the IPC channel names only.

@@ -1,4 +1,5 @@
-// The broker's HTTP API (DESIGN.md §4) as a plain request listener, so tests and other hosts can serve it.
+// The broker's HTTP API (docs/ARCHITECTURE.md, Contracts: broker HTTP API) as a plain request listener,
+// so tests and other hosts can serve it.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { UpstreamError } from './cognito.js';

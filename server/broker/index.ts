@@ -1,5 +1,6 @@
 // The identity broker: the company's sign-in backend for Hoist (developer-authenticated Cognito identities).
-// HTTP API in DESIGN.md §4. Depends on its UserStore and Cognito only; deployed on its own, never imports the app.
+// HTTP API: docs/ARCHITECTURE.md, Contracts: broker HTTP API. Depends on its UserStore and Cognito only;
+// deployed on its own, never imports the app.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createBrokerApp } from './app.js';

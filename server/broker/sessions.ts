@@ -12,7 +12,7 @@ export interface SessionSettings {
   identityPoolId: string;
   bucket: string;
   refreshTokenLifetimeSeconds: number;
-  /** Only when not talking to real AWS (DESIGN.md §4). */
+  /** Only when not talking to real AWS (docs/ARCHITECTURE.md, Contracts: broker HTTP API). */
   endpoints?: { cognitoIdentity: string; s3: string };
 }
 

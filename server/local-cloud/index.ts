@@ -116,7 +116,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const server = createServer({ requestTimeout: 0 }, (req, res) => dispatch(req, res, false));
   server.setTimeout(120_000);
   // Answer `Expect: 100-continue` ourselves: S3 sends its final answer (e.g. AccessDenied) without a 100
-  // when it refuses the request, so the client never sends the body (AWS-WIRE §2).
+  // when it refuses the request, so the client never sends the body (docs/ARCHITECTURE.md, AWS behaviour 1).
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => dispatch(req, res, true));
   // Any other expectation: node would answer a bare 417; S3's answer carries its XML error and request ids.
   server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => s3.refuseExpectation(req, res));

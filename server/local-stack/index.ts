@@ -28,7 +28,7 @@ export interface LocalStackOptions {
   logger?: Logger;
 }
 
-/** What `--ready-file` holds (DESIGN.md §4). */
+/** What `--ready-file` holds (docs/ARCHITECTURE.md, Contracts: local stack command and ready file). */
 export interface LocalStackInfo {
   brokerUrl: string;
   s3Endpoint: string;

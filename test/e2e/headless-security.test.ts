@@ -1,4 +1,5 @@
-// The headless daemon refuses what a foreign page or another local client could try (STYLE.md item 11):
+// The headless daemon refuses what a foreign page or another local client could try
+// (docs/ARCHITECTURE.md, style rule 11):
 // no token or a wrong one, a foreign Host (DNS rebinding), a WebSocket from a foreign Origin, oversized
 // frames, path tricks on the staging endpoint; and the page it serves carries the strict CSP.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';

@@ -1,5 +1,5 @@
-// The identity broker's HTTP API (DESIGN.md section 4), as the client sees it. Every answer is
-// validated: a broker that sends something else is a protocol error, not a crash.
+// The identity broker's HTTP API (docs/ARCHITECTURE.md, Contracts: broker HTTP API), as the client sees
+// it. Every answer is validated: a broker that sends something else is a protocol error, not a crash.
 import { z } from 'zod';
 import { BrokerProtocolError, InvalidCredentialsError, NetworkUnavailableError, RateLimitedError, SignInRequiredError } from './errors.js';
 

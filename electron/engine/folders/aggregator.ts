@@ -1,4 +1,4 @@
-// Watch-event aggregation (Syncthing's watch aggregator, STYLE.md item 8): events are collected per
+// Watch-event aggregation (Syncthing's watch aggregator; docs/ARCHITECTURE.md, style rule 8): events are collected per
 // path and handed on only once a path has been quiet for `quietMs` (or has been busy for
 // `maxDelayMs`), so a file written in a thousand small appends costs one look, not a thousand. When
 // too many paths pile up at once (a big copy or an unpacked archive), the batch collapses into one

@@ -1,6 +1,6 @@
 // Content hashes (sha256, streamed): read in 1 MiB chunks through the thread pool, so a big file
-// never sits in memory and the event loop only runs one short digest update per chunk (STYLE.md
-// item 10: nothing here blocks the loop for long enough to need a worker).
+// never sits in memory and the event loop only runs one short digest update per chunk (docs/ARCHITECTURE.md,
+// style rule 10): nothing here blocks the loop for long enough to need a worker.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';

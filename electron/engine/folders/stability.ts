@@ -1,5 +1,6 @@
-// The stability window (DESIGN.md §3): a file is handed on only once its size and mtime have stayed
-// the same for `windowMs`. Files being written, copied or downloaded keep changing and wait.
+// The stability window (docs/ARCHITECTURE.md, Data safety: one consistent file version): a file is handed
+// on only once its size and mtime have stayed the same for `windowMs`. Files being written, copied or
+// downloaded keep changing and wait.
 //
 // One sweep timer serves every pending file (not a timer per file: an initial scan may hold many).
 // A file first met by a scan whose mtime and ctime are both older than the window is stable at once:

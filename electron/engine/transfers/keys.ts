@@ -1,5 +1,6 @@
 // Object keys: the destination is relative to the identity's prefix and must never escape it
-// (DESIGN.md §3). The role policy would refuse such a write anyway; we refuse it first, with a reason.
+// (docs/ARCHITECTURE.md, Data safety: keys stay under uploads/<identity id>/). The role policy would
+// refuse such a write anyway; we refuse it first, with a reason.
 import { checkRelativeKey, maxKeyBytes } from '../keys.js';
 
 export const MAX_KEY_BYTES = maxKeyBytes;

@@ -1,4 +1,5 @@
-// Part planning for multipart uploads (DESIGN.md §3: 5 MiB–5 GiB parts, at most 10,000 of them).
+// Part planning for multipart uploads: 5 MiB–5 GiB parts, at most 10,000 of them (docs/ARCHITECTURE.md,
+// Data safety: multipart limits).
 export const MiB = 1024 * 1024;
 export const MIN_PART_SIZE = 5 * MiB;
 export const MAX_PART_SIZE = 5 * 1024 * MiB;

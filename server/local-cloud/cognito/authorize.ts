@@ -1,5 +1,6 @@
 // Cognito calls made with a user's temporary credentials are confined by the role policy, as in AWS:
-// the deployed policy grants no cognito-identity action, so such a call is refused (DESIGN.md §4).
+// the deployed policy grants no cognito-identity action, so such a call is refused (docs/ARCHITECTURE.md,
+// Contracts: role policy).
 import type { CloudSettings, Principal } from '../auth/types.js';
 import { isAllowed } from '../iam/index.js';
 import { CognitoError } from './errors.js';

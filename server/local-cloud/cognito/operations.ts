@@ -60,7 +60,7 @@ export async function getCredentialsForIdentity(
       AccessKeyId: issued.accessKeyId,
       SecretKey: issued.secretAccessKey,
       SessionToken: issued.sessionToken,
-      // Epoch seconds as a JSON number: an ISO string breaks the SDK's parser (AWS-WIRE.md §7).
+      // Epoch seconds as a JSON number: an ISO string breaks the SDK's parser (docs/ARCHITECTURE.md, AWS behaviour 5).
       Expiration: issued.expiration.getTime() / 1000,
     },
   };

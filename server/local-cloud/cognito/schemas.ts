@@ -1,4 +1,4 @@
-// Request bodies of the operations we serve, as the SDK sends them (AWS-WIRE.md §7).
+// Request bodies of the operations we serve, as the SDK sends them (docs/ARCHITECTURE.md, AWS behaviour 5).
 import { z } from 'zod';
 
 const logins = z.record(z.string().min(1).max(128), z.string().min(1).max(50_000));

@@ -1,5 +1,6 @@
 // Who may do what: admin credentials anything, the broker's developer credentials nothing in S3, and a
-// signed-in identity what the role policy allows (action and resource per AWS-WIRE §8).
+// signed-in identity what the role policy allows (action and resource as IAM names them;
+// docs/ARCHITECTURE.md, AWS behaviour 6).
 import type { Principal } from '../auth/types.js';
 import { evaluate, s3Resource } from '../iam/index.js';
 import { errors } from './errors.js';

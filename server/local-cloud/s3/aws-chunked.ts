@@ -1,7 +1,8 @@
-// Incremental decoder for `Content-Encoding: aws-chunked` bodies (AWS-WIRE §3), fed whatever buffers the
-// socket delivers. Handles unsigned chunks with trailers (the SDK's default for streams) and signed chunks
-// (`<hex>;chunk-signature=<sig>`); signature checking is left to the caller, which sees every chunk header,
-// the chunk data and the trailers as events. HTTP's own chunked framing is already removed by node.
+// Incremental decoder for `Content-Encoding: aws-chunked` bodies (docs/ARCHITECTURE.md, AWS behaviour 2),
+// fed whatever buffers the socket delivers. Handles unsigned chunks with trailers (the SDK's default for
+// streams) and signed chunks (`<hex>;chunk-signature=<sig>`); signature checking is left to the caller,
+// which sees every chunk header, the chunk data and the trailers as events. HTTP's own chunked framing is
+// already removed by node.
 
 export type ChunkEvent =
   | { type: 'chunk'; size: number; signature: string | undefined }

@@ -147,7 +147,7 @@ async function handle(ctx: S3Context, deps: S3HandlerDeps): Promise<void> {
   try {
     await dispatch(ctx, deps, route, auth.principal);
   } catch (err) {
-    // Without s3:ListBucket, S3 does not reveal whether a key exists (AWS-WIRE §6).
+    // Without s3:ListBucket, S3 does not reveal whether a key exists (docs/ARCHITECTURE.md, AWS behaviour 4).
     if (err instanceof S3Error && err.code === 'NoSuchKey' && !principalMay(auth.principal, deps.settings.rolePolicy, 's3:ListBucket', s3Resource(route.bucket ?? ''))) {
       throw errors.AccessDenied();
     }

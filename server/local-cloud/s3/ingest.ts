@@ -44,7 +44,8 @@ export interface IngestOptions {
 
 /** Checksum algorithm the request declares (header or trailer), validated; undefined when none. */
 export function declaredChecksum(ctx: S3Context): { algorithm: ChecksumAlgorithm; value?: string; inTrailer: boolean } | undefined {
-  if (ctx.auth?.presigned) return undefined; // a presigned PUT's query checksum is of an empty body (AWS-WIRE §4)
+  // A presigned PUT's query checksum is of an empty body (docs/ARCHITECTURE.md, AWS behaviour 3).
+  if (ctx.auth?.presigned) return undefined;
   const found: Array<{ algorithm: ChecksumAlgorithm; value?: string; inTrailer: boolean }> = [];
   for (const algorithm of CHECKSUM_ALGORITHMS) {
     const value = ctx.header(checksumHeader(algorithm));

@@ -1,4 +1,5 @@
-// The identity broker's HTTP API (DESIGN.md §4) over real HTTP, in front of the local Cognito.
+// The identity broker's HTTP API (docs/ARCHITECTURE.md, Contracts: broker HTTP API) over real HTTP, in
+// front of the local Cognito.
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { post, signIn, startHarness, type Harness, type SessionBody } from './harness.js';

@@ -1,6 +1,6 @@
-// The headless command's contract (DESIGN.md section 4): `npm run headless -- --data DIR --port 0
-// --ready-file FILE` with no --broker runs the built-in local stack, writes {url} when listening,
-// serves the window behind its token, and stops cleanly on SIGTERM.
+// The headless command's contract (docs/ARCHITECTURE.md, Contracts: headless command):
+// `npm run headless -- --data DIR --port 0 --ready-file FILE` with no --broker runs the built-in local
+// stack, writes {url} when listening, serves the window behind its token, and stops cleanly on SIGTERM.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';

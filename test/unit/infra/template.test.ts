@@ -1,5 +1,5 @@
 // The CloudFormation template carries the same role policy the local cloud enforces, and the other
-// security properties DESIGN.md asks of the AWS side.
+// security properties the AWS side needs (docs/ARCHITECTURE.md, Contracts: role policy).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
