@@ -1,7 +1,7 @@
 // Small HTTP helpers: bounded JSON bodies and JSON replies. Every error the broker sends is
 // `{"error": "<code>"}`: no messages from exceptions, never a stack trace.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBounded } from '../shared/read-bounded.js';
+import { readBounded } from '../common/read-bounded.js';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 

@@ -1,7 +1,7 @@
 // Reads a bounded JSON request body. Cognito requests are tiny; anything large is refused
 // before it is buffered, and malformed JSON becomes an error the client can read.
 import type { IncomingMessage } from 'node:http';
-import { readBounded } from '../../shared/read-bounded.js';
+import { readBounded } from '../../common/read-bounded.js';
 import { CognitoError } from './errors.js';
 
 const MAX_BODY_BYTES = 64 * 1024;

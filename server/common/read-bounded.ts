@@ -1,4 +1,4 @@
-// server/shared: small helpers the servers (broker, local cloud) share; depends on nothing of ours.
+// server/common: small helpers the servers (broker, local cloud) share; depends on nothing of ours.
 import type { IncomingMessage } from 'node:http';
 
 /**
