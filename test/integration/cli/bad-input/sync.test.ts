@@ -170,7 +170,51 @@ const cases: BadInput[] = [
     notStderr: [/Album-\d+:/, /^watching/m],
     uploaded: () => [],
   },
+  // ---- with folders this data folder already watches (from an earlier run)
+  {
+    name: 'a folder already watched, given again: watched as before, nothing sent again',
+    setup: (c) => watchOnce(c),
+    args: (c) => ['sync', c.album],
+    outcome: 'watches',
+    notStderr: [/not watched/],
+    uploaded: () => [],
+  },
+  {
+    name: 'a folder inside one already watched',
+    setup: (c) => watchOnce(c),
+    args: (c) => ['sync', `${c.album}/sub`],
+    outcome: refused,
+    stderr: [/Album-\d+\/sub: This is inside the folder "Album-\d+" \(\/\S+\), which this data folder already watches/],
+    uploaded: () => [],
+  },
+  {
+    name: 'a refused run remembers nothing: the good folder of `sync good bad` is not watched later',
+    setup: async (c) => {
+      await writeFile(path.join(c.dir, c.album, 'sub', `in-${c.album}.txt`), 'sub');
+      const r = await startHoist(['--data', c.data, '--broker', env.stack.brokerUrl, 'sync', c.album, 'nowhere'], { cwd: c.dir, env: signedIn, timeoutMs: 30_000 }).result;
+      expect(r.code, r.stderr).toBe(1);
+    },
+    // Refused if Album had been remembered (a folder inside one already watched).
+    args: (c) => ['sync', `${c.album}/sub`],
+    outcome: 'watches',
+    uploaded: (c) => [`sub/in-${c.album}.txt`],
+  },
 ];
+
+const signedIn = { HOIST_USERNAME: user.username, HOIST_PASSWORD: user.password };
+
+/** An earlier `hoist sync` of the case's album in its data folder, run until its file is uploaded. */
+async function watchOnce(c: CaseContext): Promise<void> {
+  const run = startHoist(['--data', c.data, '--broker', env.stack.brokerUrl, 'sync', c.album], { cwd: c.dir, env: signedIn, timeoutMs: 60_000 });
+  const key = `${c.album}/ok.txt`;
+  let ready = false;
+  run.child.stderr!.on('data', (d: Buffer) => (ready ||= d.toString().includes('Press Ctrl-C to stop')));
+  for (let i = 0; i < 100 && !(ready && (await userKeys()).has(key)) && run.child.exitCode === null; i++) await sleep(300);
+  run.child.kill('SIGINT');
+  const r = await run.result;
+  expect(r.code, r.stderr).toBe(0);
+  expect(await userKeys()).toContain(key);
+}
 
 let env: TestStack;
 let work: string;
@@ -218,7 +262,7 @@ describe('hoist sync: bad input', () => {
       const options: CliOptions = {
         cwd: c.dir,
         // Never the real default data folder, whatever a broken case does.
-        env: { HOIST_USERNAME: user.username, HOIST_PASSWORD: user.password, HOIST_DATA_DIR: path.join(work, `default-${index}`) },
+        env: { ...signedIn, HOIST_DATA_DIR: path.join(work, `default-${index}`) },
         // A refused case must stop by itself; a hang is killed and fails (signal SIGKILL).
         timeoutMs: bad.outcome === 'watches' ? 60_000 : 30_000,
       };
@@ -231,10 +275,13 @@ describe('hoist sync: bad input', () => {
       if (bad.outcome === 'watches') {
         // Watching: wait for its files (or for it to stop, which the checks below then report), a moment
         // more for anything unwanted, then Ctrl-C.
+        // Ctrl-C before it is ready would only test Node's default handling of SIGINT.
+        let ready = false;
+        run.child.stderr!.on('data', (d: Buffer) => (ready ||= d.toString().includes('Press Ctrl-C to stop')));
         const added = async () => [...(await userKeys())].filter((key) => !before.has(key));
         for (let i = 0; i < 100 && run.child.exitCode === null && run.child.signalCode === null; i++) {
           const keys = await added();
-          if (expected.every((key) => keys.includes(key))) break;
+          if (ready && expected.every((key) => keys.includes(key))) break;
           await sleep(300);
         }
         await sleep(500);
