@@ -4,9 +4,15 @@ import { openContext, type GlobalOptions } from '../context.js';
 import { printable } from '../format.js';
 
 export async function signInCommand(options: { username?: string }, global: GlobalOptions): Promise<number> {
+  // Set but empty is a mistake in a script, not a request to be asked: said as such.
+  if (options.username === undefined && process.env.HOIST_USERNAME === '') {
+    throw new Error('HOIST_USERNAME is set but empty: set it to the user name, or give --username NAME.');
+  }
   const username = options.username ?? process.env.HOIST_USERNAME ?? (await prompt('Username: '));
-  // Said here: the broker would only answer "HTTP 400".
-  if (!username.trim()) throw new Error('A user name is required: give it with --username NAME or HOIST_USERNAME.');
+  // Said here: the broker would only answer "HTTP 400" (or, for control characters, "not correct").
+  const problem = checkUsername(username);
+  if (problem) throw new Error(problem);
+  if (process.env.HOIST_PASSWORD === '') throw new Error('HOIST_PASSWORD is set but empty: set it to the password, or unset it to be asked for it.');
   const password = process.env.HOIST_PASSWORD ?? (await prompt('Password: ', { hidden: true }));
   if (!password) throw new Error('A password is required: type it when asked, or set HOIST_PASSWORD.');
   const context = await openContext(global, { signInFromEnv: false });
@@ -29,6 +35,17 @@ export async function signOutCommand(global: GlobalOptions): Promise<number> {
   } finally {
     await context.close();
   }
+}
+
+/** The sign-in service's limit on user names. */
+const maxUsernameLength = 128;
+
+function checkUsername(username: string): string | undefined {
+  if (!username.trim()) return 'A user name is required: give it with --username NAME or HOIST_USERNAME.';
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(username)) return `The user name '${printable(username)}' contains control characters: type it without them.`;
+  if (username.length > maxUsernameLength) return `The user name is ${username.length} characters long; it can be at most ${maxUsernameLength}.`;
+  return undefined;
 }
 
 async function prompt(question: string, { hidden = false } = {}): Promise<string> {

@@ -2,10 +2,10 @@
 // shared pipeline into the transfer queue, and the `folders` event. createEngine builds one with
 // createFolderSync and calls start()/stop() with the engine.
 import { randomUUID } from 'node:crypto';
-import { realpath, stat } from 'node:fs/promises';
+import { access, constants, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Folder, Settings, Transfer } from '../../common/contract.js';
-import { describeFsError } from '../intake.js';
+import { dataFolderReason, describeFsError } from '../intake.js';
 import { silentLogger, type Logger } from '../log.js';
 import { contains } from '../path-contains.js';
 import type { StateDb } from '../state/db.js';
@@ -148,21 +148,9 @@ export function createFolderSync(deps: FolderSyncDeps): FolderSync {
 
   /** The checks a new folder must pass, with a message the user can act on. */
   const validate = async (input: string): Promise<string> => {
-    let real: string;
-    try {
-      real = await realpath(path.resolve(input));
-      if (!(await stat(real)).isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      const message = code === 'ENOTDIR' ? `${input} is not a folder.` : code === 'ENOENT' ? `${input} does not exist.` : `${input}: ${describeFsError(error)}`;
-      throw new Error(message, { cause: error });
-    }
-    if (dataDir) {
-      const data = await realpath(dataDir).catch(() => path.resolve(dataDir));
-      if (contains(data, real) || contains(real, data)) {
-        throw new Error('That folder holds (or is inside) Hoist’s own data folder, which changes all the time; choose another folder.');
-      }
-    }
+    const checked = await checkFolder(input, dataDir);
+    if ('reason' in checked) throw new Error(`${input === '' ? "''" : input}: ${checked.reason}`);
+    const real = checked.real;
     for (const other of folders.values()) {
       if (other.root === real) throw new Error(`${input} is already watched (as "${other.label}").`);
       if (contains(other.root, real)) throw new Error(`${input} is inside the watched folder "${other.label}".`);
@@ -248,4 +236,43 @@ export function createFolderSync(deps: FolderSyncDeps): FolderSync {
     problems: (id) => get(id).problemList(),
     idle: () => pipeline.idle() && [...folders.values()].every((f) => !f.scanning()),
   };
+}
+
+/** Folders whose "files" are the kernel's live views (endless, changing, some huge): never watched. */
+const systemFolders = process.platform === 'linux' ? ['/proc', '/sys', '/dev'] : [];
+
+/**
+ * Whether a path can be a watched folder, on its own (overlap with other watched folders is the
+ * caller's): its real path, or why not in words (without the path, which the caller shows next to it).
+ */
+export async function checkFolder(input: string, dataDir: string | undefined): Promise<{ real: string } | { reason: string }> {
+  // path.resolve('') is the current folder: an empty argument must never watch it.
+  if (input === '') return { reason: 'The path is empty.' };
+  if (input.includes('\0')) return { reason: 'The path contains a NUL byte, which no file name can contain.' };
+  let real: string;
+  try {
+    real = await realpath(path.resolve(input));
+    const stats = await stat(real);
+    if (!stats.isDirectory()) return { reason: stats.isFile() ? 'This is a file, not a folder: give the folder that holds it.' : 'This is not a folder.' };
+    // Refused now rather than added and shown as an error: the owner can fix it and try again.
+    await access(real, constants.R_OK | constants.X_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { reason: code === 'ENOENT' ? 'The folder does not exist (or its disk is not connected).' : describeFsError(error) };
+  }
+  const system = systemFolders.find((root) => contains(root, real));
+  if (system) return { reason: `This is a system folder (${system}): its entries are the system's live state, not files to upload. Choose a folder of your own.` };
+  if (dataDir) {
+    const data = await realpath(dataDir).catch(() => path.resolve(dataDir));
+    if (real === data) return { reason: `${dataFolderReason} Choose another folder.` };
+    if (contains(data, real)) return { reason: 'This is inside Hoist’s own data folder, which is never uploaded. Choose another folder.' };
+    if (contains(real, data)) {
+      return {
+        reason:
+          `This folder contains Hoist’s own data folder (${data}), which changes all the time and is never uploaded: ` +
+          'watch the folders inside it instead, or keep Hoist’s state in another folder (hoist --data DIR).',
+      };
+    }
+  }
+  return { real };
 }

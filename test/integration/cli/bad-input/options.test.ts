@@ -131,6 +131,36 @@ const cases: Case[] = [
   { name: 'sign-in with a wrong password', args: () => ['--data', data('s2'), '--broker', env.stack.brokerUrl, ...signIn(user.username)], input: 'wrong\n', code: 1, message: /username or password is not correct/ },
   { name: 'sign-in with no broker to reach', args: () => ['--data', data('s3'), '--broker', 'http://127.0.0.1:1', ...signIn(user.username)], input: 'pw\n', code: 1, message: /sign-in service at 127\.0\.0\.1:1 cannot be reached/ },
   {
+    name: 'sign-in with control characters in the user name',
+    args: () => ['--data', data('s5'), '--broker', env.stack.brokerUrl, ...signIn('ada\u001b[31m')],
+    input: 'pw\n',
+    code: 1,
+    message: /user name 'ada\\e\[31m' contains control characters/i,
+    not: /HTTP 400|not correct/,
+  },
+  {
+    name: 'sign-in with an over-long user name',
+    args: () => ['--data', data('s6'), '--broker', env.stack.brokerUrl, ...signIn('u'.repeat(5000))],
+    input: 'pw\n',
+    code: 1,
+    message: /user name is 5000 characters long; it can be at most 128/i,
+    not: /HTTP 4\d\d|u{200}/,
+  },
+  {
+    name: 'sign-in with HOIST_PASSWORD set but empty',
+    args: () => ['--data', data('s7'), '--broker', env.stack.brokerUrl, ...signIn(user.username)],
+    env: { HOIST_PASSWORD: '' },
+    code: 1,
+    message: /HOIST_PASSWORD is set but empty: set it to the password, or unset it to be asked for it/,
+  },
+  {
+    name: 'sign-in with HOIST_USERNAME set but empty',
+    args: () => ['--data', data('s8'), '--broker', env.stack.brokerUrl, 'sign-in'],
+    env: { HOIST_USERNAME: '', HOIST_PASSWORD: user.password },
+    code: 1,
+    message: /HOIST_USERNAME is set but empty: set it to the user name, or give --username NAME/,
+  },
+  {
     name: 'sign-in with the password from the environment says nothing about the keychain',
     args: () => ['--data', data('s4'), '--broker', env.stack.brokerUrl, 'sign-in'],
     env: signedIn,
@@ -149,4 +179,5 @@ it.each(cases)('$name', async (c) => {
   expect(output).toMatch(c.message);
   if (c.not) expect(output).not.toMatch(c.not);
   expect(output).not.toMatch(stackTrace);
+  expect(output).not.toContain('\u001b');
 });
