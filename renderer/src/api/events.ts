@@ -16,7 +16,11 @@ export class Listeners {
       try {
         listener(payload);
       } catch (err) {
-        console.error(`listener for ${event} failed`, err);
+        // A broken listener is a bug: report it as uncaught (the window's error event), after the
+        // other listeners have had the event.
+        queueMicrotask(() => {
+          throw new Error(`listener for ${event} failed`, { cause: err });
+        });
       }
     }
   }

@@ -3,7 +3,8 @@ import { useEffect, useState } from 'react';
 import { connect } from '../api/index.js';
 import { SignIn } from '../features/signin/SignIn.js';
 import { ConnectionBanner } from '../components/ConnectionBanner.js';
-import { StoreContext, useConnectionStatus, useSession } from './hooks.js';
+import { ActionErrorToasts } from '../components/ActionErrorToasts.js';
+import { StoreContext, useConnectionStatus, useSession, useStore } from './hooks.js';
 import { Shell } from './Shell.js';
 import { EngineStore } from './store.js';
 
@@ -25,9 +26,11 @@ export function App() {
 function Screens() {
   const session = useSession();
   const status = useConnectionStatus();
+  const { errors } = useStore();
   return (
     <>
       <ConnectionBanner status={status} />
+      <ActionErrorToasts errors={errors} />
       {session === undefined ? (
         <div className="splash" aria-busy="true">
           <h1 className="brand-large">Hoist</h1>

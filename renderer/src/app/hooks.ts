@@ -2,6 +2,7 @@
 import { createContext, useContext, useSyncExternalStore } from 'react';
 import type { EngineClient } from '../../../electron/common/contract.js';
 import type { Connection } from '../api/index.js';
+import type { ActionErrors } from './actionErrors.js';
 import type { EngineStore } from './store.js';
 
 export const StoreContext = createContext<EngineStore | undefined>(undefined);
@@ -14,6 +15,12 @@ export function useStore(): EngineStore {
 
 export const useClient = (): EngineClient => useStore().connection.client;
 export const useConnection = (): Connection => useStore().connection;
+
+/**
+ * Runs a user action; if it fails, the user is told (components/ActionErrorToasts.tsx) instead of the
+ * error only reaching a log: `run('Could not pause report.pdf', () => client.call(...))`.
+ */
+export const useAction = (): ActionErrors['run'] => useStore().errors.run;
 
 function useSlice<T>(read: (store: EngineStore) => T): T {
   const store = useStore();

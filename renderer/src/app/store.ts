@@ -6,6 +6,7 @@
 import type { Folder, Session, Totals, Transfer, TransferFilter } from '../../../electron/common/contract.js';
 import type { Connection, ConnectionStatus } from '../api/index.js';
 import { countOf } from '../features/transfers/filters.js';
+import { ActionErrors } from './actionErrors.js';
 import { TransferPages } from './transferPages.js';
 
 export interface TransfersSnapshot {
@@ -22,6 +23,8 @@ export class EngineStore {
   folders: readonly Folder[] = [];
   transfers: TransfersSnapshot = { filter: 'all', length: 0, version: 0 };
   status: ConnectionStatus;
+  /** Failed actions and reads, shown to the user (components/ActionErrorToasts.tsx). */
+  readonly errors = new ActionErrors();
   private readonly pages: TransferPages;
   private readonly listeners = new Set<() => void>();
   private readonly offs: (() => void)[] = [];
@@ -33,6 +36,7 @@ export class EngineStore {
     this.pages = new TransferPages(
       (filter, offset, limit) => client.call('transfers.list', { filter, offset, limit }),
       () => this.scheduleFrame(),
+      { onError: (err) => this.errors.report('Could not read the transfer list', err) },
     );
     this.offs.push(
       client.on('session', (s) => this.set(() => (this.session = s))),
@@ -61,8 +65,8 @@ export class EngineStore {
       });
       this.setTotals(totals);
     } catch (err) {
-      // A dropped connection retries on reconnect; anything else is worth a line in the console.
-      if ((err as { code?: string }).code !== 'disconnected') console.error('could not read the engine state', err);
+      // A dropped connection retries on reconnect (the banner says so); anything else is shown.
+      if ((err as { code?: string }).code !== 'disconnected') this.errors.report('Could not read the engine state', err);
     }
   }
 

@@ -22,6 +22,8 @@ export interface PagesOptions {
   scrollDelayMs?: number;
   /** Pages marked out of date are read again after this (changes arriving meanwhile join in). */
   rereadDelayMs?: number;
+  /** A page could not be read (other than for a dropped connection, which reloads on reconnect). */
+  onError?: (err: unknown) => void;
 }
 
 export class TransferPages {
@@ -45,6 +47,7 @@ export class TransferPages {
   private readonly keepPages: number;
   private readonly scrollDelayMs: number;
   private readonly rereadDelayMs: number;
+  private readonly onError: (err: unknown) => void;
 
   constructor(
     private readonly read: ReadPage,
@@ -55,6 +58,7 @@ export class TransferPages {
     this.keepPages = options.keepPages ?? 2;
     this.scrollDelayMs = options.scrollDelayMs ?? 80;
     this.rereadDelayMs = options.rereadDelayMs ?? 100;
+    this.onError = options.onError ?? (() => undefined);
   }
 
   /** The row at `index`, or undefined while its page is unread. */
@@ -170,8 +174,8 @@ export class TransferPages {
       (err: unknown) => {
         if (epoch !== this.epoch) return;
         this.inFlight.delete(page);
-        // A dropped connection reads again on reconnect (reload); anything else is worth a line.
-        if ((err as { code?: string }).code !== 'disconnected') console.error('could not read transfers', err);
+        // A dropped connection reads again on reconnect (reload); anything else is shown.
+        if ((err as { code?: string }).code !== 'disconnected') this.onError(err);
       },
     );
   }

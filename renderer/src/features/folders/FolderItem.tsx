@@ -2,7 +2,7 @@
 // in place: it cancels the folder's unfinished uploads (and deletes nothing already uploaded).
 import { useState } from 'react';
 import type { Folder } from '../../../../electron/common/contract.js';
-import { useClient } from '../../app/hooks.js';
+import { useAction, useClient } from '../../app/hooks.js';
 import { Badge } from '../../components/Badge.js';
 import { Icon } from '../../components/Icon.js';
 import { IconButton } from '../../components/IconButton.js';
@@ -23,11 +23,14 @@ function status(folder: Folder): { text: string; tone: 'neutral' | 'accent' | 's
   }
 }
 
+const verbs = { 'folders.pause': 'pause', 'folders.resume': 'resume', 'folders.remove': 'stop watching' } as const;
+
 export function FolderItem({ folder }: { folder: Folder }) {
   const client = useClient();
+  const run = useAction();
   const [confirming, setConfirming] = useState(false);
   const act = (command: 'folders.pause' | 'folders.resume' | 'folders.remove') => () =>
-    void client.call(command, { id: folder.id }).catch((err: unknown) => console.error(command, err));
+    run(`Could not ${verbs[command]} ${folder.label}`, () => client.call(command, { id: folder.id }));
   const { text, tone } = status(folder);
   return (
     <li className="folder card" aria-label={`${folder.label}, ${text}`}>

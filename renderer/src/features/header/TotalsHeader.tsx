@@ -1,6 +1,6 @@
 // The header: brand, overall progress, speed and time left, Pause all / Resume all, and the account.
 import type { Session } from '../../../../electron/common/contract.js';
-import { useClient, useStore, useTotals } from '../../app/hooks.js';
+import { useAction, useClient, useStore, useTotals } from '../../app/hooks.js';
 import { Badge } from '../../components/Badge.js';
 import { Icon } from '../../components/Icon.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
@@ -10,6 +10,7 @@ export function TotalsHeader({ session }: { session: Session }) {
   const totals = useTotals();
   const client = useClient();
   const store = useStore();
+  const run = useAction();
   const busy = totals ? totals.active + totals.queued > 0 : false;
 
   const summary = !totals
@@ -55,11 +56,11 @@ export function TotalsHeader({ session }: { session: Session }) {
 
       <div className="topbar-actions">
         {totals?.pausedAll ? (
-          <button key="resume" type="button" className="button button-primary" onClick={() => void client.call('transfers.resumeAll', {})}>
+          <button key="resume" type="button" className="button button-primary" onClick={() => run('Could not resume all transfers', () => client.call('transfers.resumeAll', {}))}>
             <Icon name="play" /> Resume all
           </button>
         ) : (
-          <button key="pause" type="button" className="button" onClick={() => void client.call('transfers.pauseAll', {})}>
+          <button key="pause" type="button" className="button" onClick={() => run('Could not pause all transfers', () => client.call('transfers.pauseAll', {}))}>
             <Icon name="pause" /> Pause all
           </button>
         )}
@@ -67,7 +68,7 @@ export function TotalsHeader({ session }: { session: Session }) {
           <span className="account-name" title={session.username}>
             {session.username ?? 'Signed in'}
           </span>
-          <button type="button" className="link-button" onClick={() => void client.call('session.signOut', {}).then((s) => store.setSession(s))}>
+          <button type="button" className="link-button" onClick={() => run('Could not sign out', () => client.call('session.signOut', {}).then((s) => store.setSession(s)))}>
             Sign out
           </button>
         </div>

@@ -1,18 +1,20 @@
 // One transfer: name and destination, size, progress, speed, time left, state and its actions.
 import { memo } from 'react';
 import type { Transfer } from '../../../../electron/common/contract.js';
-import { useClient } from '../../app/hooks.js';
+import { useAction, useClient } from '../../app/hooks.js';
 import { IconButton } from '../../components/IconButton.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
 import { formatBytes, formatEta, formatPercent, formatRate } from '../../components/format.js';
 import { stateText, toneOf } from './state.js';
 
+const verbs = { 'transfers.pause': 'pause', 'transfers.resume': 'resume', 'transfers.cancel': 'cancel', 'transfers.retry': 'retry' } as const;
 const running = new Set<Transfer['state']>(['queued', 'uploading', 'waiting', 'verifying']);
 
 export const TransferRow = memo(function TransferRow({ transfer: t }: { transfer: Transfer }) {
   const client = useClient();
+  const run = useAction();
   const act = (command: 'transfers.pause' | 'transfers.resume' | 'transfers.cancel' | 'transfers.retry') => () =>
-    void client.call(command, { id: t.id }).catch((err: unknown) => console.error(command, err));
+    run(`Could not ${verbs[command]} ${t.name}`, () => client.call(command, { id: t.id }));
   const moving = t.state === 'uploading';
   const state = stateText(t);
   return (

@@ -1,7 +1,7 @@
 // The Transfers tab: drop zone, filters with their counts (from totals, never by walking the list), the
 // paged list, and clear history.
 import type { TransferFilter } from '../../../../electron/common/contract.js';
-import { useClient, useStore, useTotals, useTransfers } from '../../app/hooks.js';
+import { useAction, useClient, useStore, useTotals, useTransfers } from '../../app/hooks.js';
 import { Tabs } from '../../components/Tabs.js';
 import { DropZone } from './DropZone.js';
 import { countOf } from './filters.js';
@@ -20,6 +20,7 @@ export function TransfersView({ drop }: { drop: DropState }) {
   const { filter, length } = useTransfers();
   const { showFilter } = useStore();
   const client = useClient();
+  const run = useAction();
   const none = countOf('all', totals) === 0;
 
   return (
@@ -27,7 +28,7 @@ export function TransfersView({ drop }: { drop: DropState }) {
       <DropZone drop={drop} />
       <div className="toolbar">
         <Tabs tabs={filterNames.map((f) => ({ ...f, count: countOf(f.id, totals) }))} current={filter} onChange={showFilter} label="Show transfers" idPrefix="filter-" />
-        <button type="button" className="link-button" disabled={countOf('done', totals) === 0} onClick={() => void client.call('transfers.clearHistory', {})}>
+        <button type="button" className="link-button" disabled={countOf('done', totals) === 0} onClick={() => run('Could not clear the history', () => client.call('transfers.clearHistory', {}))}>
           Clear finished
         </button>
       </div>
