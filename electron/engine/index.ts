@@ -67,6 +67,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         region: identity.region,
         ...(identity.endpoints ? { endpoint: identity.endpoints.s3 } : {}),
         credentials: credentials.provider,
+        log,
       }),
       bucket: identity.bucket,
       // Built from the identity id alone, whatever prefix the broker suggests (docs/ARCHITECTURE.md,

@@ -2,10 +2,10 @@
 // else (docs/ARCHITECTURE.md, style rule 4). It is a thin pipe: the main process validates every message against the
 // contract, and the renderer's EngineClient (renderer/src/api) turns responses into results or errors.
 // Bundled to CommonJS (sandboxed preloads cannot be ES modules). Depends on electron (renderer side)
-// and the IPC channel names only.
+// and electron/common (the contract's types and the IPC channel names) only.
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { CommandName, CommandParams, EventName, RpcEvent, RpcResponse } from '../common/contract.js';
-import { ipcChannels } from '../rpc/ipc/channels.js';
+import { ipcChannels } from '../common/ipc-channels.js';
 
 /** The shape of window.hoist; renderer/src/api/bridge.ts declares the same for the window. */
 export interface HoistBridge {

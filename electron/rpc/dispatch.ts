@@ -3,6 +3,7 @@
 // turns every failure (bad input or an engine exception) into an RpcResponse: nothing escapes as a crash.
 import type { z } from 'zod';
 import { RpcRequest, commands, isCommandName, type EngineApi, type RpcError, type RpcResponse } from '../common/contract.js';
+import { stderrLog, type RpcLog } from './log.js';
 
 export type Dispatch = (raw: unknown) => Promise<RpcResponse>;
 
@@ -15,6 +16,8 @@ export interface DispatcherOptions {
   checkResults?: boolean;
   /** Where to report engine results that break the contract (a bug, never user input). */
   onContractViolation?: (command: string, message: string) => void;
+  /** Where the default `onContractViolation` reports (default: stderr). */
+  log?: RpcLog;
 }
 
 /** The id to answer with: the request's own when it has a usable one, -1 otherwise. */
@@ -46,7 +49,7 @@ function failure(err: unknown): RpcError {
 
 export function createDispatcher(engine: EngineApi, options: DispatcherOptions = {}): Dispatch {
   const checkResults = options.checkResults ?? true;
-  const report = options.onContractViolation ?? ((command, message) => console.error(`rpc: ${command} returned a result outside the contract: ${message}`));
+  const report = options.onContractViolation ?? ((command, message) => (options.log ?? stderrLog).error(`rpc: ${command} returned a result outside the contract: ${message}`));
 
   return async (raw) => {
     const id = idOf(raw);

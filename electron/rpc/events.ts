@@ -2,6 +2,7 @@
 // against its schema (unknown fields stripped), to one sender. Transports pass a sender that reaches
 // their windows or sockets.
 import { events, type EventName, type EventPayload, type RpcEvent } from '../common/contract.js';
+import { stderrLog, type RpcLog } from './log.js';
 
 /** What the engine offers for pushed events. */
 export interface EngineEventSource {
@@ -11,19 +12,19 @@ export interface EngineEventSource {
 const eventNames = Object.keys(events) as EventName[];
 
 /** Forward every engine event to `send`; returns a function that stops forwarding. */
-export function fanOutEvents(source: EngineEventSource, send: (message: RpcEvent) => void): () => void {
+export function fanOutEvents(source: EngineEventSource, send: (message: RpcEvent) => void, log: RpcLog = stderrLog): () => void {
   const offs = eventNames.map((name) =>
     source.on(name, (payload) => {
       const parsed = events[name].safeParse(payload);
       if (!parsed.success) {
-        console.error(`rpc: engine event ${name} does not match the contract; dropped`);
+        log.error(`rpc: engine event ${name} does not match the contract; dropped`);
         return;
       }
       try {
         send({ event: name, payload: parsed.data });
       } catch (err) {
         // One broken sink must not stop the engine's emitter.
-        console.error(`rpc: could not deliver ${name}: ${err instanceof Error ? err.message : String(err)}`);
+        log.error(`rpc: could not deliver ${name}: ${err instanceof Error ? err.message : String(err)}`);
       }
     }),
   );

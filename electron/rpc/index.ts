@@ -4,3 +4,4 @@
 // no Node built-ins, so both the Electron main process and the plain-Node daemon can use it.
 export { createDispatcher, type Dispatch, type DispatcherOptions } from './dispatch.js';
 export { fanOutEvents, type EngineEventSource } from './events.js';
+export { stderrLog, type RpcLog } from './log.js';

@@ -1,17 +1,2 @@
-// Structured log lines (JSON, one per line, to stderr). Callers pass events and ids only: never passwords,
-// tokens, hashes or stack traces.
-export type LogFields = Record<string, string | number | boolean | undefined>;
-
-export interface Logger {
-  info(event: string, fields?: LogFields): void;
-  warn(event: string, fields?: LogFields): void;
-  error(event: string, fields?: LogFields): void;
-}
-
-export function jsonLogger(write: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Logger {
-  const log = (level: string) => (event: string, fields: LogFields = {}) =>
-    write(JSON.stringify({ time: new Date().toISOString(), level, event, ...fields }));
-  return { info: log('info'), warn: log('warn'), error: log('error') };
-}
-
-export const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} };
+// The broker logs with the servers' shared logger (server/common/logger.ts).
+export { jsonLogger, silentLogger, type LogFields, type Logger } from '../common/logger.js';

@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { jsonLogger, type Logger } from '../common/logger.js';
 import rolePolicyDocument from '../infra/role-policy.json' with { type: 'json' };
 import { openCredentialStore, type FileCredentialStore } from './auth/credential-store.js';
 import type { CloudSettings, CredentialStore, ProtocolHandler } from './auth/types.js';
@@ -43,8 +44,10 @@ export interface LocalCloudOptions {
   logRequestsToFile?: boolean;
   /** Injectable clock (tests). */
   now?: () => Date;
+  /** Where internal errors are reported (default: JSON lines on stderr). */
+  logger?: Logger;
   /** Replaces the Cognito handler (tests of the S3 half alone). */
-  cognitoHandler?: (deps: { settings: CloudSettings; credentials: CredentialStore; dataDir: string; now?: () => Date }) => ProtocolHandler;
+  cognitoHandler?: (deps: { settings: CloudSettings; credentials: CredentialStore; dataDir: string; now?: () => Date; logger?: Logger }) => ProtocolHandler;
 }
 
 export interface LocalCloud {
@@ -92,9 +95,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   store.createBucketSync(bucket, now());
   const requestLog = createRequestLog(options.logRequestsToFile ? { file: join(options.dataDir, 'requests.jsonl') } : {});
 
-  const s3 = createS3Handler({ store, uploads, settings, now, credentials, log: requestLog });
+  const logger = options.logger ?? jsonLogger();
+  const s3 = createS3Handler({ store, uploads, settings, now, credentials, log: requestLog, logger });
   const cognitoFactory = options.cognitoHandler ?? createCognitoHandler;
-  const cognito = cognitoFactory({ settings, credentials, dataDir: options.dataDir, now });
+  const cognito = cognitoFactory({ settings, credentials, dataDir: options.dataDir, now, logger });
 
   const isCognito = (req: IncomingMessage): boolean => String(req.headers['x-amz-target'] ?? '').startsWith(COGNITO_TARGET_PREFIX);
   const dispatch = (req: IncomingMessage, res: ServerResponse, awaitingContinue: boolean): void => {
@@ -106,7 +110,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         s3.handle(req, res, awaitingContinue);
       }
     } catch (err) {
-      console.error('local-cloud: handler threw', err);
+      logger.error('local-cloud.handler_threw', { message: err instanceof Error ? err.message : String(err) });
       if (!res.headersSent) res.writeHead(500).end();
       else res.destroy();
     }

@@ -10,6 +10,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Readable } from 'node:stream';
+import { createLogger, type Logger } from '../log.js';
 
 /** No bytes either way for this long (e.g. after the laptop slept) → the socket is cut and the part retried. */
 export const STALL_TIMEOUT_MS = 30_000;
@@ -23,6 +24,8 @@ export interface S3ClientOptions {
   credentials: S3ClientConfig['credentials'];
   maxSockets?: number;
   stallTimeoutMs?: number;
+  /** Where the SDK's remaining warnings go (default: the engine logger on stderr). */
+  log?: Logger;
 }
 
 export function createS3Client(options: S3ClientOptions): S3Client {
@@ -35,7 +38,7 @@ export function createS3Client(options: S3ClientOptions): S3Client {
     // The queue owns retries: request bodies are one-shot file streams the SDK cannot replay, and
     // backoff, SlowDown, credential refresh and "waiting for network" need the queue's knowledge.
     maxAttempts: 1,
-    logger: quietLogger,
+    logger: quietLogger(options.log ?? createLogger()),
     // WHEN_SUPPORTED (the default) makes the SDK send CRC32 on every upload. For stream bodies it
     // goes as an aws-chunked trailer computed in one pass with Node's native zlib.crc32, and the
     // payload is UNSIGNED (no SHA-256 pass): the cheapest verified upload. It needs a known length,
@@ -55,16 +58,19 @@ export function createS3Client(options: S3ClientOptions): S3Client {
  * The SDK logs every failed request with its whole input (error) and warns that streaming requests
  * are not retried: the queue handles and reports both, so only other warnings get through.
  */
-const quietLogger = {
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (...args: unknown[]) => {
-    if (typeof args[0] === 'string' && args[0].includes('non-retryable streaming request')) return;
-    console.warn(...args);
-  },
-  error: () => undefined,
-};
+function quietLogger(log: Logger) {
+  return {
+    trace: () => undefined,
+    debug: () => undefined,
+    info: () => undefined,
+    warn: (...args: unknown[]) => {
+      if (typeof args[0] === 'string' && args[0].includes('non-retryable streaming request')) return;
+      const [first, ...rest] = args;
+      log.warn(`aws-sdk: ${typeof first === 'string' ? first : String(JSON.stringify(first))}`, rest.length > 0 ? { details: rest } : undefined);
+    },
+    error: () => undefined,
+  };
+}
 
 // ---------- PutObject of a small in-memory body ----------
 

@@ -6,10 +6,10 @@ import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import type { EngineApi, RpcEvent, RpcResponse } from '../../common/contract.js';
 import { createDispatcher } from '../dispatch.js';
 import { fanOutEvents, type EngineEventSource } from '../events.js';
-import { ipcChannels } from './channels.js';
+import { ipcChannels } from '../../common/ipc-channels.js';
 import { isTrustedSender } from './trust.js';
 
-export { ipcChannels } from './channels.js';
+export { ipcChannels } from '../../common/ipc-channels.js';
 export { isTrustedSender } from './trust.js';
 
 export interface IpcTransportOptions {

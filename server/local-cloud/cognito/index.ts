@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
+import { jsonLogger, type Logger } from '../../common/logger.js';
 import type { CloudSettings, CredentialStore, Principal, ProtocolHandler } from '../auth/types.js';
 import { authenticate } from './authenticate.js';
 import { authorizeCognitoCall } from './authorize.js';
@@ -23,6 +24,8 @@ export interface CognitoDeps {
   /** Where identities and the token signing key are kept (a `cognito` folder is made inside). */
   dataDir: string;
   now?: () => Date;
+  /** Where internal errors are reported (default: JSON lines on stderr). */
+  logger?: Logger;
 }
 
 interface Operation {
@@ -44,6 +47,7 @@ const OPERATIONS: Record<string, Operation> = {
 
 export function createCognitoHandler(deps: CognitoDeps): ProtocolHandler {
   const now = deps.now ?? (() => new Date());
+  const logger = deps.logger ?? jsonLogger();
   const dir = join(deps.dataDir, 'cognito');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const ctx: ops.CognitoContext = {
@@ -84,7 +88,7 @@ export function createCognitoHandler(deps: CognitoDeps): ProtocolHandler {
         return;
       }
       // Never a stack trace on the wire; the message alone in the local cloud's log.
-      console.error(`cognito: internal error: ${error instanceof Error ? error.message : String(error)}`);
+      logger.error('cognito.internal_error', { message: error instanceof Error ? error.message : String(error) });
       sendError(res, new CognitoError('InternalErrorException', 500, 'An internal error occurred.'));
     });
   };

@@ -1,6 +1,7 @@
 // The S3 REST handler: parse → authenticate (SigV4) → authorize (role policy) → operation, with every
 // failure answered as S3's XML error and every request recorded in the request log. Never throws.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { jsonLogger, type Logger } from '../../common/logger.js';
 import { parseRawQuery } from '../auth/query.js';
 import { verifySigV4 } from '../auth/sigv4.js';
 import type { CredentialStore, Principal } from '../auth/types.js';
@@ -20,6 +21,8 @@ import { routeRequest, type Route } from './route.js';
 export interface S3HandlerDeps extends S3Deps {
   credentials: CredentialStore;
   log: RequestLog;
+  /** Where internal errors are reported (default: JSON lines on stderr). */
+  logger?: Logger;
 }
 
 export interface S3Handler {
@@ -30,6 +33,7 @@ export interface S3Handler {
 }
 
 export function createS3Handler(deps: S3HandlerDeps): S3Handler {
+  const logger = deps.logger ?? jsonLogger();
   return {
     handle(req, res, awaitingContinue = false) {
       const ctx = newContext(req, res, deps, awaitingContinue);
@@ -43,7 +47,7 @@ export function createS3Handler(deps: S3HandlerDeps): S3Handler {
           res.destroy();
           return;
         }
-        if (!(err instanceof S3Error)) console.error('local-cloud s3: internal error', err);
+        if (!(err instanceof S3Error)) logger.error('local-cloud.s3_internal_error', { message: err instanceof Error ? err.message : String(err) });
         try {
           sendError(ctx, toS3Error(err));
         } catch {

@@ -1,5 +1,6 @@
-// The IPC channel names, shared by the transport (main) and the preload. Plain data: no Electron import,
-// so the preload bundle and unit tests can use it.
+// The IPC channel names, shared by the transport (electron/rpc/ipc) and the preload. Plain data: no Electron
+// import, so the preload bundle and unit tests can use it; kept in electron/common because the preload may
+// import nothing else of ours.
 export const ipcChannels = {
   /** invoke: RpcRequest → RpcResponse */
   rpc: 'hoist:rpc',
