@@ -43,8 +43,25 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       eqeqeq: ['error', 'smart'],
-      'no-console': 'off',
+      // Libraries report through a logger (electron/engine/log.ts, server/common/logger.ts) or to the user;
+      // only command entry points (below) print.
+      'no-console': 'error',
     },
+  },
+  // Command entry points and tooling: printing is their job.
+  {
+    files: [
+      'electron/cli/**',
+      'electron/daemon/index.ts',
+      'server/local-stack.ts',
+      'server/broker/cli.ts',
+      'server/local-cloud/bench/**',
+      'scripts/**',
+      'test/**',
+      'build/**',
+      'bin/**',
+    ],
+    rules: { 'no-console': 'off' },
   },
   // Runtime-free contract and types: shared by the engine and the renderer.
   {
@@ -66,6 +83,10 @@ export default tseslint.config(
         paths: [noElectron],
         patterns: [
           { group: ['**/renderer/**', 'react', 'react-dom', '**/main/**', '**/preload/**'], message: 'The engine never reaches into the UI or the Electron shell.' },
+          {
+            group: ['**/host/**', '**/rpc/**', '**/cli/**', '**/daemon/**'],
+            message: 'The engine is the bottom layer: hosts, RPC, the command line and the daemon use it, never the reverse. Move shared code into electron/common or the engine.',
+          },
           { group: ['**/server/**'], message: 'The engine talks to the broker and the cloud over HTTP only; electron/embedded starts the local stack.' },
         ],
       }),
@@ -87,6 +108,20 @@ export default tseslint.config(
     files: ['electron/rpc/**'],
     ignores: ['electron/rpc/ipc/**'],
     rules: { 'no-restricted-imports': restrictImports({ paths: [noElectron] }) },
+  },
+  // The preload: a thin pipe in a sandboxed renderer. Electron's renderer side and electron/common only.
+  {
+    files: ['electron/preload/**'],
+    rules: {
+      'no-restricted-imports': restrictImports({
+        patterns: [
+          {
+            regex: String.raw`^(?!electron$)(?!(?:\.\./)+common/)`,
+            message: 'The preload may import only electron and electron/common (the contract and the IPC channel names).',
+          },
+        ],
+      }),
+    },
   },
   // The Electron shell: may use Electron, but IPC only through the transport.
   {

@@ -14,6 +14,18 @@ const expected: Record<string, string> = {
   'engine-uses-dom.ts': 'no-restricted-globals',
   'engine-imports-renderer.ts': 'no-restricted-imports',
   'engine-imports-server.ts': 'no-restricted-imports',
+  'engine-imports-host.ts': 'no-restricted-imports',
+  'engine-imports-rpc.ts': 'no-restricted-imports',
+  'engine-imports-cli.ts': 'no-restricted-imports',
+  'engine-imports-daemon.ts': 'no-restricted-imports',
+  'engine-imports-main.ts': 'no-restricted-imports',
+  'preload-imports-rpc.ts': 'no-restricted-imports',
+  'preload-imports-node.ts': 'no-restricted-imports',
+  'preload-imports-package.ts': 'no-restricted-imports',
+  'console-in-engine.ts': 'no-console',
+  'console-in-rpc.ts': 'no-console',
+  'console-in-renderer.ts': 'no-console',
+  'console-in-server-library.ts': 'no-console',
   'common-imports-node.ts': 'no-restricted-imports',
   'common-imports-engine.ts': 'no-restricted-imports',
   'renderer-imports-node.ts': 'no-restricted-imports',
@@ -50,4 +62,24 @@ describe('lint boundaries', () => {
     const [result] = await eslint.lintText(text, { filePath: path.join(root, 'electron/engine/ok.ts') });
     expect(result!.messages).toEqual([]);
   });
+
+  it('lets the preload import electron and electron/common', async () => {
+    const text = [
+      "import { contextBridge } from 'electron';",
+      "import type { RpcEvent } from '../common/contract.js';",
+      "import { ipcChannels } from '../common/ipc-channels.js';",
+      'export const use = (e: RpcEvent) => [contextBridge, ipcChannels, e];',
+      '',
+    ].join('\n');
+    const [result] = await eslint.lintText(text, { filePath: path.join(root, 'electron/preload/ok.ts') });
+    expect(result!.messages).toEqual([]);
+  });
+
+  // Command entry points print: that is their job.
+  for (const entry of ['electron/cli/ok.ts', 'electron/daemon/index.ts', 'server/local-stack.ts', 'server/broker/cli.ts', 'scripts/ok.ts', 'test/unit/ok.test.ts', 'build/ok.ts']) {
+    it(`lets ${entry} print`, async () => {
+      const [result] = await eslint.lintText("console.log('hello');\n", { filePath: path.join(root, entry) });
+      expect(result!.messages.map((m) => m.ruleId)).not.toContain('no-console');
+    });
+  }
 });
