@@ -1,7 +1,7 @@
 // The journeys a person makes, in Chromium against the headless daemon, the real engine and the local
 // stack (local cloud + broker): sign in (after a wrong password), drop files and choose files, watch
 // them reach "Done" and find them in the bucket, pause / resume / cancel one transfer and all of them,
-// folders and settings. Screenshots of each screen go to test/e2e/artifacts/.
+// folders and settings, and a failed action shown to the user. Screenshots of each screen go to test/e2e/artifacts/.
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -223,6 +223,28 @@ describe('signed-in journeys', () => {
     await headless.engine['transfers.resumeAll']({});
     await headless.engine['transfers.cancelAll']({});
     await rm(folder, { recursive: true, force: true });
+  });
+
+  it('shows a failed action to the user until it is dismissed, in light and dark', async () => {
+    const clearHistory = headless.engine['transfers.clearHistory'];
+    headless.engine['transfers.clearHistory'] = () => Promise.reject(new Error('The history is busy; try again.'));
+    try {
+      await page.getByRole('tab', { name: 'Transfers' }).click();
+      const alert = page.getByRole('alert').filter({ hasText: 'Could not clear finished transfers' });
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.getByRole('button', { name: 'Clear finished' }).click();
+        await alert.waitFor();
+        expect(await alert.textContent()).toContain('The history is busy; try again.');
+        await shot(`action-error-${scheme}`);
+        if (scheme === 'light') await page.keyboard.press('Escape');
+        else await alert.getByRole('button', { name: 'Dismiss: Could not clear finished transfers' }).click();
+        await expect.poll(() => alert.count()).toBe(0);
+      }
+    } finally {
+      headless.engine['transfers.clearHistory'] = clearHistory;
+      await page.emulateMedia({ colorScheme: 'light' });
+    }
   });
 
   it('signs out back to the sign-in screen', async () => {

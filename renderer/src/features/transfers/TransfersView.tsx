@@ -28,7 +28,7 @@ export function TransfersView({ drop }: { drop: DropState }) {
       <DropZone drop={drop} />
       <div className="toolbar">
         <Tabs tabs={filterNames.map((f) => ({ ...f, count: countOf(f.id, totals) }))} current={filter} onChange={showFilter} label="Show transfers" idPrefix="filter-" />
-        <button type="button" className="link-button" disabled={countOf('done', totals) === 0} onClick={() => run('Could not clear the history', () => client.call('transfers.clearHistory', {}))}>
+        <button type="button" className="link-button" disabled={countOf('done', totals) === 0} onClick={() => run('Could not clear finished transfers', () => client.call('transfers.clearHistory', {}))}>
           Clear finished
         </button>
       </div>
