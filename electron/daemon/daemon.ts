@@ -9,6 +9,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { EngineApi, RpcEvent } from '../common/contract.js';
 import { createDispatcher } from '../rpc/dispatch.js';
 import { fanOutEvents, type EngineEventSource } from '../rpc/events.js';
+import type { RpcLog } from '../rpc/log.js';
 import { authorised, hostAllowed, newToken, originAllowed, securityHeaders, tokenCookie } from './security.js';
 import { serveStatic } from './static.js';
 import { StageError, stageUpload } from './stage.js';
@@ -24,6 +25,8 @@ export interface DaemonOptions {
   rendererDir: string;
   /** Where files dropped into a plain browser are staged before transfers.add. */
   stagingDir: string;
+  /** Where dropped events and contract violations are reported (default: stderr). */
+  log?: RpcLog;
   /** Largest WebSocket message accepted; bigger ones close the socket (default 1 MiB). */
   maxPayload?: number;
   /** Fixed token (tests); a fresh random 32-byte one by default. */
@@ -52,7 +55,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const host = options.host ?? '127.0.0.1';
   if (host !== '127.0.0.1') throw new Error('The headless daemon binds 127.0.0.1 only.');
   const token = options.token ?? newToken();
-  const dispatch = createDispatcher(options.engine);
+  const dispatch = createDispatcher(options.engine, { log: options.log });
   const sockets = new Set<WebSocket>();
   let port = 0;
 
@@ -144,7 +147,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       if (ws.bufferedAmount > maxBuffered) ws.terminate();
       else ws.send(text);
     }
-  });
+  }, options.log);
 
   const stopCleanup = cleanStagedCopies(options.engine.events, options.stagingDir);
 

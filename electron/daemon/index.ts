@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   await mkdir(stagingDir, { recursive: true, mode: 0o700 });
 
   const rendererDir = fileURLToPath(new URL('../../renderer/dist', import.meta.url));
-  const daemon = await startDaemon({ engine, port, host: '127.0.0.1', rendererDir, stagingDir });
+  const daemon = await startDaemon({ engine, port, host: '127.0.0.1', rendererDir, stagingDir, log: host.log });
   if (values['ready-file']) writeFileAtomic(values['ready-file'], JSON.stringify({ url: daemon.url }));
   console.log(`Hoist is running headless${host.embedded ? ' on the built-in local cloud' : ''}. Open: ${daemon.url}`);
 

@@ -70,7 +70,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     engine = await createEngine({ dataDir, brokerUrl, localMode: stack !== undefined, secrets, log });
     if (useEnv) await engine['session.signIn']({ username: envUser!, password: envPassword! });
     else if (stack && (await engine['session.get']({})).state !== 'signed-in') await engine['session.signIn'](stack.localAccount);
-    const control = await serveControlSocket(controlSocketPath(dataDir), createDispatcher(engine, { log }), engine.events);
+    const control = await serveControlSocket(controlSocketPath(dataDir), createDispatcher(engine, { log }), engine.events, log);
     const running = engine;
     return {
       dataDir,

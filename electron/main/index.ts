@@ -44,6 +44,7 @@ async function start(): Promise<void> {
 
   const stopIpc = registerIpcTransport({
     engine,
+    log: host.log,
     window: () => window,
     appUrl: new URL(`file://${rendererIndex}`).href,
     pickFolder: async () => {

@@ -6,6 +6,7 @@ import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import type { EngineApi, RpcEvent, RpcResponse } from '../../common/contract.js';
 import { createDispatcher } from '../dispatch.js';
 import { fanOutEvents, type EngineEventSource } from '../events.js';
+import type { RpcLog } from '../log.js';
 import { ipcChannels } from '../../common/ipc-channels.js';
 import { isTrustedSender } from './trust.js';
 
@@ -18,6 +19,8 @@ export interface IpcTransportOptions {
   window: () => BrowserWindow | undefined;
   /** The URL our renderer is loaded from (file://…/index.html); frames elsewhere are refused. */
   appUrl: string;
+  /** Where dropped events and contract violations are reported (default: stderr). */
+  log?: RpcLog;
   /** Native folder picker (a shell capability, not an engine command): resolves to a path or null. */
   pickFolder?: () => Promise<string | null>;
 }
@@ -26,7 +29,7 @@ const refused: RpcResponse = { id: -1, error: { code: 'unauthorized', message: '
 
 /** Registers the handlers; returns a function that removes them and stops forwarding events. */
 export function registerIpcTransport(options: IpcTransportOptions): () => void {
-  const dispatch = createDispatcher(options.engine);
+  const dispatch = createDispatcher(options.engine, { log: options.log });
   const trusted = (event: IpcMainInvokeEvent) => {
     const win = options.window();
     return win !== undefined && !win.isDestroyed() && isTrustedSender(event.senderFrame, win.webContents.mainFrame, options.appUrl);
@@ -41,7 +44,7 @@ export function registerIpcTransport(options: IpcTransportOptions): () => void {
   const stopEvents = fanOutEvents(options.engine.events, (message: RpcEvent) => {
     const win = options.window();
     if (win && !win.isDestroyed()) win.webContents.send(ipcChannels.event, message);
-  });
+  }, options.log);
 
   return () => {
     stopEvents();

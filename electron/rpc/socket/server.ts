@@ -5,6 +5,7 @@ import { chmodSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import type { Dispatch } from '../dispatch.js';
 import { fanOutEvents, type EngineEventSource } from '../events.js';
+import type { RpcLog } from '../log.js';
 
 /** Lines longer than this are refused: no command needs more, and memory stays bounded. */
 const maxLineBytes = 1024 * 1024;
@@ -14,7 +15,7 @@ export interface ControlSocket {
   close(): Promise<void>;
 }
 
-export async function serveControlSocket(socketPath: string, dispatch: Dispatch, events: EngineEventSource): Promise<ControlSocket> {
+export async function serveControlSocket(socketPath: string, dispatch: Dispatch, events: EngineEventSource, log?: RpcLog): Promise<ControlSocket> {
   if (process.platform !== 'win32') rmSync(socketPath, { force: true }); // a stale socket from a crash
   const server = net.createServer((socket) => {
     socket.setEncoding('utf8');
@@ -22,7 +23,7 @@ export async function serveControlSocket(socketPath: string, dispatch: Dispatch,
     const send = (message: unknown) => {
       if (!socket.destroyed) socket.write(`${JSON.stringify(message)}\n`);
     };
-    const stopEvents = fanOutEvents(events, send);
+    const stopEvents = fanOutEvents(events, send, log);
     socket.on('data', (chunk: string) => {
       buffer += chunk;
       if (buffer.length > maxLineBytes && !buffer.includes('\n')) {
