@@ -84,8 +84,8 @@ export default tseslint.config(
         patterns: [
           { group: ['**/renderer/**', 'react', 'react-dom', '**/main/**', '**/preload/**'], message: 'The engine never reaches into the UI or the Electron shell.' },
           {
-            group: ['**/host/**', '**/rpc/**', '**/cli/**', '**/daemon/**'],
-            message: 'The engine is the bottom layer: hosts, RPC, the command line and the daemon use it, never the reverse. Move shared code into electron/common or the engine.',
+            group: ['**/host/**', '**/rpc/**', '**/cli/**', '**/daemon/**', '**/embedded/**'],
+            message: 'The engine is the bottom layer: the hosts (host, embedded, daemon, cli) and RPC use it, never the reverse. Move shared code into electron/common or the engine.',
           },
           { group: ['**/server/**'], message: 'The engine talks to the broker and the cloud over HTTP only; electron/embedded starts the local stack.' },
         ],

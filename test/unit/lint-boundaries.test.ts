@@ -19,6 +19,7 @@ const expected: Record<string, string> = {
   'engine-imports-cli.ts': 'no-restricted-imports',
   'engine-imports-daemon.ts': 'no-restricted-imports',
   'engine-imports-main.ts': 'no-restricted-imports',
+  'engine-imports-embedded.ts': 'no-restricted-imports',
   'preload-imports-rpc.ts': 'no-restricted-imports',
   'preload-imports-node.ts': 'no-restricted-imports',
   'preload-imports-package.ts': 'no-restricted-imports',
