@@ -25,6 +25,7 @@ export interface LocalStackOptions {
   tokenLifetimeSeconds?: number;
   /** The S3 endpoint the broker tells clients to use (e.g. a proxy in front of the local cloud). */
   advertiseS3Endpoint?: string;
+  /** The broker's and the local cloud's log (default: JSON lines on stderr). */
   logger?: Logger;
 }
 
@@ -69,6 +70,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     port: 0,
     host: HOST,
     ...(options.credentialLifetimeSeconds !== undefined ? { credentialLifetimeSeconds: options.credentialLifetimeSeconds } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
   });
   let store: UserStore | undefined;
   try {
