@@ -27,7 +27,7 @@ export function AddFolder() {
   if (pickFolder) {
     return (
       <div className="add-folder">
-        <button type="button" className="button button-primary" disabled={busy} onClick={() => void pickFolder().then((p) => (p ? add(p) : undefined))}>
+        <button type="button" className="button button-primary" disabled={busy} onClick={() => void pickFolder().then((p) => (p ? add(p) : undefined), (err: unknown) => setError(messageOf(err)))}>
           <Icon name="folder" /> Add folder…
         </button>
         {error && (
