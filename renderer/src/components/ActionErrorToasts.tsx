@@ -20,7 +20,7 @@ export function ActionErrorToasts({ errors }: { errors: ActionErrors }) {
   }, [errors, any]);
 
   return (
-    <div className="toasts" aria-label="Errors">
+    <div className="toasts">
       {shown.map((e) => (
         <div key={e.id} className="toast" role="alert">
           <div className="toast-text">
