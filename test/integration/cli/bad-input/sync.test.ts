@@ -10,10 +10,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHoist, type CliOptions, type CliResult } from '../../../support/hoist-cli.js';
 import { startTestStack, type TestStack } from '../../../support/stack.js';
+import { unprivileged } from '../../../support/unprivileged.js';
 
 const user = { username: 'sina', password: 'bad input to sync' };
-// Root reads mode-000 folders: an unreadable folder needs an unprivileged user.
-const unprivileged = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
+// Root reads mode-000 folders: an unreadable folder needs a child the kernel refuses them (see unprivileged.ts).
+const refusedChild = unprivileged();
 const stackTrace = /\n\s+at /;
 /** A name that would turn the terminal red if it were printed raw. */
 const red = 'e\u001b[31mred';
@@ -248,7 +249,13 @@ async function userKeys(): Promise<Set<string>> {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('hoist sync: bad input', () => {
-  it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, bad) => {
+  // Only when no arrangement can refuse a mode-000 folder to the child: skipped, with the reason in its name.
+  const impossible = refusedChild.kind === 'none' ? refusedChild.reason : undefined;
+  for (const bad of cases.filter((c) => c.asUser && impossible)) {
+    console.warn(`skipping "${bad.name}": ${impossible}`);
+    it.skip(`${bad.name} (skipped: ${impossible})`, () => {});
+  }
+  it.each(cases.filter((c) => !(c.asUser && impossible)).map((c) => [c.name, c] as const))('%s', async (_name, bad) => {
     const c = await newCase();
     const data = bad.data?.(c) ?? c.data;
     // Files upload as soon as they are seen: the stability window would only slow the table down.
@@ -266,10 +273,12 @@ describe('hoist sync: bad input', () => {
         // A refused case must stop by itself; a hang is killed and fails (signal SIGKILL).
         timeoutMs: bad.outcome === 'watches' ? 60_000 : 30_000,
       };
-      if (bad.asUser && unprivileged) {
-        await chown(data, unprivileged.uid, unprivileged.gid);
-        await chown(path.join(data, 'settings.json'), unprivileged.uid, unprivileged.gid);
-        options.user = unprivileged;
+      if (bad.asUser && refusedChild.kind !== 'self') {
+        if (refusedChild.kind === 'nobody') {
+          await chown(data, refusedChild.uid, refusedChild.gid);
+          await chown(path.join(data, 'settings.json'), refusedChild.uid, refusedChild.gid);
+        }
+        options.unprivileged = true;
       }
       const run = startHoist(['--data', data, '--broker', env.stack.brokerUrl, ...bad.args(c)], options);
       if (bad.outcome === 'watches') {
