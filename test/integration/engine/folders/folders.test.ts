@@ -3,7 +3,8 @@
 import { appendFileSync, chmodSync, mkdirSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Env, makeSync, sha, sleep, startEnv, type Sync } from './harness.js';
+import { sha256 } from '../../../support/digest.js';
+import { type Env, makeSync, sleep, startEnv, type Sync } from './harness.js';
 
 let env: Env;
 const open: Sync[] = [];
@@ -92,7 +93,7 @@ describe('folder sync', () => {
     const whole = Buffer.concat(chunks);
     await expect.poll(() => s.keys(), { timeout: 30_000 }).toEqual(['Inbox/recording.wav']);
     await s.settle();
-    expect(sha(await s.object('Inbox/recording.wav'))).toBe(sha(whole));
+    expect(sha256(await s.object('Inbox/recording.wav'))).toBe(sha256(whole));
     expect(s.writes('Inbox/recording.wav')).toHaveLength(1);
   });
 

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Transfer } from '../../../../electron/common/contract.js';
 import { openStateDb } from '../../../../electron/engine/state/db.js';
 import type { ChildConfig } from './fixtures/upload-child.js';
-import { identityCredentials, incompleteUploads, MiB, newIdentityId, objectSha256, tempDir, useCloud, writeRandomFile } from './helpers.js';
+import { objectDigest } from '../../../support/digest.js';
+import { identityCredentials, incompleteUploads, MiB, newIdentityId, tempDir, useCloud, writeRandomFile } from './helpers.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const child = join(here, 'fixtures/upload-child.ts');
@@ -94,7 +95,7 @@ describe('crash safety', () => {
     const transfers = JSON.parse(last.stdout.trim().split('\n').at(-1)!) as Transfer[];
     expect(transfers.map((t) => t.state)).toEqual(['done', 'done']);
     for (const [i, f] of files.entries()) {
-      expect(await objectSha256(env.admin, env.cloud.bucket, `uploads/${identityId}/${f.destination}`)).toEqual({ sha: shas[i], size: f.size });
+      expect(await objectDigest(env.admin, env.cloud.bucket, `uploads/${identityId}/${f.destination}`)).toEqual({ sha: shas[i], size: f.size });
     }
     const log = env.cloud.requestLog.entries();
     for (const kill of kills) {
