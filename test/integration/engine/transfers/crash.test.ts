@@ -25,6 +25,7 @@ afterAll(() => {
 
 interface Run {
   exited: Promise<{ code: number | null; stdout: string; stderr: string }>;
+  running(): boolean;
   kill(): void;
 }
 
@@ -37,6 +38,7 @@ function runChild(config: ChildConfig): Run {
   p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   return {
     exited: new Promise((resolve) => p.on('exit', (code) => resolve({ code, stdout, stderr }))),
+    running: () => p.exitCode === null && p.signalCode === null,
     kill: () => p.kill('SIGKILL'),
   };
 }
@@ -82,7 +84,8 @@ describe('crash safety', () => {
       const run = runChild(config);
       // Kill once this run has finished 1–2 parts, plus a random delay: mid-part, between parts, at Complete.
       const target = before + 1 + Math.floor(Math.random() * 2);
-      for (let i = 0; i < 2000 && partsUploaded() < target; i++) await new Promise((r) => setTimeout(r, 10));
+      // (or the run finished everything first: then the kill lands after Complete)
+      await expect.poll(() => partsUploaded() >= target || !run.running(), { timeout: 20_000, interval: 10 }).toBe(true);
       const delay = Math.floor(Math.random() * 400);
       points.push(`round ${round}: after ${partsUploaded() - before} parts + ${delay} ms`);
       await new Promise((r) => setTimeout(r, delay));

@@ -154,10 +154,7 @@ describe('faults', () => {
     queue.start();
     const f = await uploadOne(6 * MiB, 'net/a.bin');
     // The transfer must say it waits for the network (not fail) while nothing answers.
-    for (let i = 0; i < 1000 && !changed.some((t) => t.id === f.id && t.state === 'waiting' && t.waitingFor === 'network'); i++) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    expect(changed.some((t) => t.id === f.id && t.state === 'waiting' && t.waitingFor === 'network')).toBe(true);
+    await expect.poll(() => changed.some((t) => t.id === f.id && t.state === 'waiting' && t.waitingFor === 'network'), { timeout: 10_000, interval: 10 }).toBe(true);
     expect(queue.list()[0]!.state).not.toBe('failed');
     await proxy.up();
     await queue.whenIdle();

@@ -41,7 +41,7 @@ describe('start-up clean-up', () => {
     queue.start();
     const [pausedId] = queue.add([{ path: pausedPath, destination: 'paused.bin', origin: { kind: 'drop' } }]);
     const journal = createJournal(db);
-    for (let i = 0; i < 2000 && journal.parts(pausedId!).length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await expect.poll(() => journal.parts(pausedId!).length, { timeout: 20_000, interval: 10 }).toBeGreaterThan(0);
     await queue.pause(pausedId!);
     const keptUploadId = journal.get(pausedId!)!.uploadId!;
     await queue.stop();

@@ -48,8 +48,7 @@ function makeHarness(): Harness {
       harness.queue.setTarget(target);
     },
     async waitFor(pred, what) {
-      for (let i = 0; i < 3000 && !pred(); i++) await new Promise((r) => setTimeout(r, 10));
-      if (!pred()) throw new Error(`gave up waiting for ${what}`);
+      await expect.poll(pred, { timeout: 30_000, interval: 10, message: `gave up waiting for ${what}` }).toBe(true);
     },
   };
   harness.db.close();
