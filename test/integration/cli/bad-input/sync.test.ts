@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHoist, type CliOptions, type CliResult } from '../../../support/hoist-cli.js';
 import { startTestStack, type TestStack } from '../../../support/stack.js';
 import { unprivileged } from '../../../support/unprivileged.js';
+import { pollUntil } from '../../../support/poll.js';
 
 const user = { username: 'sina', password: 'bad input to sync' };
 // Root reads mode-000 folders: an unreadable folder needs a child the kernel refuses them (see unprivileged.ts).
@@ -210,7 +211,7 @@ async function watchOnce(c: CaseContext): Promise<void> {
   const key = `${c.album}/ok.txt`;
   let ready = false;
   run.child.stderr!.on('data', (d: Buffer) => (ready ||= d.toString().includes('Press Ctrl-C to stop')));
-  for (let i = 0; i < 100 && !(ready && (await userKeys()).has(key)) && run.child.exitCode === null; i++) await sleep(300);
+  await pollUntil(async () => run.child.exitCode !== null || (ready && (await userKeys()).has(key)), { timeoutMs: 30_000, intervalMs: 300 });
   run.child.kill('SIGINT');
   const r = await run.result;
   expect(r.code, r.stderr).toBe(0);
@@ -288,11 +289,12 @@ describe('hoist sync: bad input', () => {
         let ready = false;
         run.child.stderr!.on('data', (d: Buffer) => (ready ||= d.toString().includes('Press Ctrl-C to stop')));
         const added = async () => [...(await userKeys())].filter((key) => !before.has(key));
-        for (let i = 0; i < 100 && run.child.exitCode === null && run.child.signalCode === null; i++) {
+        const stopped = () => run.child.exitCode !== null || run.child.signalCode !== null;
+        await pollUntil(async () => {
+          if (stopped()) return true;
           const keys = await added();
-          if (ready && expected.every((key) => keys.includes(key))) break;
-          await sleep(300);
-        }
+          return ready && expected.every((key) => keys.includes(key));
+        }, { timeoutMs: 30_000, intervalMs: 300 });
         await sleep(500);
         run.child.kill('SIGINT');
       }
