@@ -8,7 +8,7 @@ import { chmod, chown, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/pr
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHoist, type CliOptions, type CliResult } from '../../../support/hoist-cli.js';
+import { hoist, startHoist, type CliOptions, type CliResult } from '../../../support/hoist-cli.js';
 import { startTestStack, type TestStack } from '../../../support/stack.js';
 import { unprivileged } from '../../../support/unprivileged.js';
 import { pollUntil } from '../../../support/poll.js';
@@ -247,8 +247,6 @@ async function userKeys(): Promise<Set<string>> {
   return new Set((await env.listKeys('uploads/')).map((key) => key.split('/').slice(2).join('/')));
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 describe('hoist sync: bad input', () => {
   // Only when no arrangement can refuse a mode-000 folder to the child: skipped, with the reason in its name.
   const impossible = refusedChild.kind === 'none' ? refusedChild.reason : undefined;
@@ -283,8 +281,9 @@ describe('hoist sync: bad input', () => {
       }
       const run = startHoist(['--data', data, '--broker', env.stack.brokerUrl, ...bad.args(c)], options);
       if (bad.outcome === 'watches') {
-        // Watching: wait for its files (or for it to stop, which the checks below then report), a moment
-        // more for anything unwanted, then Ctrl-C.
+        // Watching: wait for its files (or for it to stop, which the checks below then report), then for
+        // its own word that it has done all it will (scan over, nothing queued or uploading: anything
+        // unwanted would be in the bucket by then), then Ctrl-C.
         // Ctrl-C before it is ready would only test Node's default handling of SIGINT.
         let ready = false;
         run.child.stderr!.on('data', (d: Buffer) => (ready ||= d.toString().includes('Press Ctrl-C to stop')));
@@ -295,7 +294,13 @@ describe('hoist sync: bad input', () => {
           const keys = await added();
           return ready && expected.every((key) => keys.includes(key));
         }, { timeoutMs: 30_000, intervalMs: 300 });
-        await sleep(500);
+        await pollUntil(async () => {
+          if (stopped()) return true;
+          const r = await hoist(['--data', data, 'status', '--json']);
+          if (r.code !== 0) return false;
+          const s = JSON.parse(r.stdout) as { totals: { active: number; queued: number }; folders: Array<{ state: string }> };
+          return s.totals.active === 0 && s.totals.queued === 0 && s.folders.every((f) => f.state !== 'scanning');
+        }, { timeoutMs: 30_000, intervalMs: 300 });
         run.child.kill('SIGINT');
       }
       result = await run.result;
