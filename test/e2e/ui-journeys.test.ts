@@ -67,11 +67,14 @@ describe('signed-in journeys', () => {
     await page.getByLabel('Username').fill('ada');
     await page.getByLabel('Password').fill('wrong');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('alert').waitFor();
+    // Explains: the wrong password itself, not any failure ("Something went wrong.").
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/username or password is not correct/);
+    expect((await headless.engine['session.get']({})).state).not.toBe('signed-in');
     await shot('journey-signin-error');
     await page.getByLabel('Password').fill('correct horse');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    expect((await headless.engine['session.get']({})).state).toBe('signed-in');
   });
 
   it('uploads dropped files to the user’s prefix and shows them done', async () => {
@@ -174,11 +177,19 @@ describe('signed-in journeys', () => {
 
     await page.getByRole('button', { name: `Pause ${label}` }).click();
     await expect.poll(() => item.getAttribute('aria-label')).toBe(`${label}, Paused`);
+    // Paused means not watched: the new file waits. Not a sleep: a file written after it in a folder
+    // that is watched goes through the same watcher and stability window and reaches "Done"; by then a
+    // watched while-paused.txt would be in the list too.
+    const canaryDir = await mkdtemp(path.join(tmpdir(), 'hoist-canary-'));
+    const canary = await headless.engine['folders.add']({ path: canaryDir });
+    await expect.poll(async () => (await headless.engine['folders.list']({})).find((f) => f.id === canary.id)?.state, { timeout: 30_000 }).toBe('watching');
     await writeFile(path.join(folder, 'while-paused.txt'), 'while paused');
-    // Paused means not watched: the new file waits (the stability window here is 2 s; give it more).
-    await new Promise((resolve) => setTimeout(resolve, 4000));
+    await writeFile(path.join(canaryDir, 'canary.txt'), 'canary');
     await page.getByRole('tab', { name: 'Transfers' }).click();
+    await expect.poll(() => rowState('canary.txt'), { timeout: 60_000 }).toBe('Done');
     expect(await row('while-paused.txt').count()).toBe(0);
+    await headless.engine['folders.remove']({ id: canary.id });
+    await rm(canaryDir, { recursive: true, force: true });
 
     await page.getByRole('tab', { name: 'Folders' }).click();
     await page.getByRole('button', { name: `Resume ${label}` }).click();

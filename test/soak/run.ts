@@ -15,6 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { MiB, sha256, startRig, type Rig } from '../integration/reliability/rig.js';
+import { pollUntil } from '../support/poll.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -138,7 +139,7 @@ export async function runCrashSoak(options: SoakOptions): Promise<SoakResult> {
       // Wait until this run talks to S3 (or a while), then a random moment: mid-part, between parts,
       // during Complete, during start-up.
       const uploading = () => cloudLog().slice(before).some((e) => e.protocol === 's3' && e.principal === 'identity');
-      for (let i = 0; i < 500 && child.running() && !uploading(); i++) await new Promise((r) => setTimeout(r, 10));
+      await pollUntil(() => !child.running() || uploading(), { timeoutMs: 5_000, intervalMs: 10 });
       const afterMs = Math.floor(random() * 2000);
       await new Promise((r) => setTimeout(r, afterMs));
       const exitedBeforeKill = !child.running();

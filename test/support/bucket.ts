@@ -1,20 +1,6 @@
-// What really landed in a bucket, read with admin credentials: object digests, key listings and
-// multipart uploads still open. Shared by every suite that checks results in the local cloud.
-import { GetObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { createHash } from 'node:crypto';
-
-/** sha256 hex of an object (streamed), or undefined when it does not exist. */
-export async function objectSha256(s3: S3Client, bucket: string, key: string): Promise<string | undefined> {
-  try {
-    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    const hash = createHash('sha256');
-    for await (const chunk of object.Body as AsyncIterable<Uint8Array>) hash.update(chunk);
-    return hash.digest('hex');
-  } catch (error) {
-    if ((error as Error).name === 'NoSuchKey') return undefined;
-    throw error;
-  }
-}
+// What really landed in a bucket, read with admin credentials: key listings and multipart uploads
+// still open (object digests: digest.ts). Shared by every suite that checks results in the local cloud.
+import { ListMultipartUploadsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 
 /** Every key under a prefix, all pages, sorted. */
 export async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {

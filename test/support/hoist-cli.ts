@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { unprivileged } from './unprivileged.js';
 
 export interface CliResult {
   code: number | null;
@@ -22,8 +23,11 @@ export interface CliOptions {
   input?: string;
   /** Killed with SIGKILL after this long (a hang is reported as signal SIGKILL, never as a pass). */
   timeoutMs?: number;
-  /** Run as this user (the tests run as root, who can read everything: an unreadable folder needs another user). */
-  user?: { uid: number; gid: number };
+  /**
+   * Run so that the kernel refuses mode-000 files (the tests run as root, who reads everything): see
+   * test/support/unprivileged.ts. Throws when no such arrangement is possible; check unprivileged() first.
+   */
+  unprivileged?: boolean;
 }
 
 const entry = new URL('../../electron/cli/index.ts', import.meta.url).pathname;
@@ -31,10 +35,19 @@ const entry = new URL('../../electron/cli/index.ts', import.meta.url).pathname;
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 export function startHoist(args: string[], options: CliOptions = {}): CliRun {
-  const child = spawn(process.execPath, ['--import', tsx, entry, ...args], {
+  let command = process.execPath;
+  let argv = ['--import', tsx, entry, ...args];
+  let ids: { uid?: number; gid?: number } = {};
+  if (options.unprivileged) {
+    const how = unprivileged();
+    if (how.kind === 'none') throw new Error(how.reason);
+    if (how.kind === 'no-override') [command, argv] = how.wrap(command, argv);
+    if (how.kind === 'nobody') ids = { uid: how.uid, gid: how.gid };
+  }
+  const child = spawn(command, argv, {
     cwd: options.cwd ?? process.cwd(),
     env: { ...process.env, ...options.env },
-    ...(options.user ? { uid: options.user.uid, gid: options.user.gid } : {}),
+    ...ids,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';

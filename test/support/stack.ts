@@ -1,11 +1,11 @@
 // A local stack (local cloud + broker) on random ports in a temp folder, and an admin S3 client
 // to check what really landed in the bucket.
 import { S3Client } from '@aws-sdk/client-s3';
-import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { listKeys, objectSha256 } from './bucket.js';
+import { listKeys } from './bucket.js';
+import { objectDigest } from './digest.js';
 import { silentLogger } from '../../server/broker/logger.js';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../server/local-stack/index.js';
 
@@ -32,7 +32,7 @@ export async function startTestStack(options: Partial<LocalStackOptions> = {}): 
     stack,
     dir,
     admin,
-    objectSha256: (key) => objectSha256(admin, stack.bucket, key),
+    objectSha256: async (key) => (await objectDigest(admin, stack.bucket, key))?.sha,
     listKeys: (prefix) => listKeys(admin, stack.bucket, prefix),
     async close() {
       admin.destroy();
@@ -42,6 +42,4 @@ export async function startTestStack(options: Partial<LocalStackOptions> = {}): 
   };
 }
 
-export function sha256(data: Buffer | string): string {
-  return createHash('sha256').update(data).digest('hex');
-}
+export { sha256 } from './digest.js';

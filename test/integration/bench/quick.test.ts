@@ -11,8 +11,8 @@ interface Report {
   engine: {
     startup: { wallS: number };
     rss: { peakRssMiB: number };
-    kill: { resentBytes: number; resentParts: number; fileBytes: number; partsBeforeKill: number };
-    folder: { files: number; reconciledS: number; idleRssMiB: number; idleCpuS: number };
+    kill: { resentBytes: number; resentParts: number; fileBytes: number; partsBeforeKill: number; inFlightBound: number };
+    folder: { files: number; reconciledS: number; idleRssMiB: number; idleCpuS: number; idleSeconds: number };
     latency: { samples: number[]; p50: number; p95: number; stabilityWindowMs: number };
     events: { queued: number; perSecond: number };
   };
@@ -43,6 +43,7 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
+const MiB = 1024 * 1024;
 const positive = (n: number) => Number.isFinite(n) && n > 0;
 
 describe('npm run bench -- --smoke', () => {
@@ -55,7 +56,8 @@ describe('npm run bench -- --smoke', () => {
         expect(positive(r.cpuS), `${w.id} ${r.tool} cpu`).toBe(true);
         expect(r.peakRssMiB, `${w.id} ${r.tool} rss`).toBeGreaterThan(5);
         expect(r.peakRssMiB).toBeLessThan(4096);
-        expect(r.cloudCpuS).toBeGreaterThanOrEqual(0);
+        // Storing and hashing megabytes costs the cloud CPU it measures (the 80 KiB workload may take less than a clock tick).
+        expect(r.cloudCpuS > 0 || w.bytes < MiB, `${w.id} ${r.tool} cloud cpu ${r.cloudCpuS} s for ${w.bytes} bytes`).toBe(true);
         expect(r.bytesReceived, `${w.id} ${r.tool} bytes`).toBeGreaterThanOrEqual(w.bytes);
       }
       expect(w.floor.catS).toBeGreaterThan(0);
@@ -68,12 +70,14 @@ describe('npm run bench -- --smoke', () => {
     expect(positive(e.startup.wallS)).toBe(true);
     expect(e.rss.peakRssMiB).toBeGreaterThan(5);
     expect(e.kill.partsBeforeKill).toBeGreaterThan(0);
-    expect(e.kill.resentBytes).toBeGreaterThanOrEqual(0);
+    // Only parts in flight at the kill are sent again: what was stored and journaled is not.
+    expect(e.kill.resentBytes).toBeLessThanOrEqual(e.kill.inFlightBound);
     expect(e.kill.resentBytes).toBeLessThan(e.kill.fileBytes);
     expect(e.folder.files).toBeGreaterThan(0);
     expect(positive(e.folder.reconciledS)).toBe(true);
     expect(e.folder.idleRssMiB).toBeGreaterThan(5);
-    expect(e.folder.idleCpuS).toBeGreaterThanOrEqual(0);
+    // Idle means (far) less than a busy core over the idle window.
+    expect(e.folder.idleCpuS).toBeLessThan(e.folder.idleSeconds);
     expect(e.latency.samples.length).toBeGreaterThan(0);
     // The upload cannot start before the file has been stable for the window.
     expect(e.latency.p50).toBeGreaterThanOrEqual(e.latency.stabilityWindowMs);

@@ -23,6 +23,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../../server/local-cloud/index.js';
 import { MiB, client, errorOf, identityCreds, newIdentityId, startCloud, tempDir } from './helpers.js';
 import { codeOf, httpFor, send, signer } from './raw.js';
+import { sha256 } from '../../support/digest.js';
 
 const md5 = (data: Buffer | string): string => createHash('md5').update(data).digest('hex');
 const crcB64 = (data: Buffer): string => {
@@ -155,7 +156,7 @@ describe('aws-chunked bodies sent by hand', () => {
   it('refuses a hex x-amz-content-sha256 that does not match the body', async () => {
     const req = httpFor(cloud, 'PUT', `/${bucket}/sha-mismatch`, {
       'content-length': '5',
-      'x-amz-content-sha256': createHash('sha256').update('other').digest('hex'),
+      'x-amz-content-sha256': sha256('other'),
     });
     const res = await send(cloud, await signer(cloud, cloud.adminCredentials).sign(req), Buffer.from('hello'));
     expect([res.status, codeOf(res.body)]).toEqual([400, 'XAmzContentSHA256Mismatch']);

@@ -2,12 +2,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fromCognitoIdentity } from '@aws-sdk/credential-providers';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalStackInfo } from '../../../server/local-stack/index.js';
 import { signIn, type SessionBody } from '../broker/harness.js';
 import { tempDir } from '../cognito/cloud.js';
+import { pollUntil } from '../../support/poll.js';
 
 const children: ChildProcess[] = [];
 afterEach(() => {
@@ -44,10 +44,11 @@ async function refused(url: string): Promise<boolean> {
 }
 
 async function waitForReady(readyFile: string, child: ChildProcess, stderr: () => string): Promise<LocalStackInfo> {
-  while (!existsSync(readyFile)) {
+  const ready = await pollUntil(() => {
     if (child.exitCode !== null) throw new Error(`local-stack exited with ${child.exitCode}: ${stderr()}`);
-    await sleep(100);
-  }
+    return existsSync(readyFile);
+  }, { timeoutMs: 100_000, intervalMs: 100 });
+  if (!ready) throw new Error(`local-stack wrote no ready file in 100 s: ${stderr()}`);
   return JSON.parse(readFileSync(readyFile, 'utf8')) as LocalStackInfo;
 }
 

@@ -11,9 +11,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { silentLogger } from '../../../server/broker/logger.js';
 import { startLocalStack, type LocalStack } from '../../../server/local-stack/index.js';
-import { objectSha256 } from '../../support/bucket.js';
 import { startTestEngine, waitForTransfer, type TestEngine } from '../../support/engine.js';
-import { sha256 } from '../../support/stack.js';
+import { objectDigest, sha256 } from '../../support/digest.js';
 
 const MiB = 1024 * 1024;
 const user = { username: 'moss', password: 'moving cloud passphrase 3' };
@@ -64,7 +63,7 @@ it('finishes an upload after the local cloud comes back on other ports', async (
   const { identityId } = await engine.engine['session.get']({});
   const admin = new S3Client({ region: stack.region, endpoint: stack.s3Endpoint, forcePathStyle: true, credentials: stack.adminCredentials });
   try {
-    expect(await objectSha256(admin, stack.bucket, `uploads/${identityId}/moving.bin`)).toBe(sha256(content));
+    expect((await objectDigest(admin, stack.bucket, `uploads/${identityId}/moving.bin`))?.sha).toBe(sha256(content));
   } finally {
     admin.destroy();
   }

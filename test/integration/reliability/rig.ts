@@ -3,7 +3,6 @@
 // can be swapped, and clients reach S3 through the fault proxy (the broker advertises the proxy).
 // Cognito calls go to the cloud directly: its port is fixed, so they survive a cloud restart.
 import type { S3Client } from '@aws-sdk/client-s3';
-import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -15,7 +14,8 @@ import { hashPassword } from '../../../server/broker/passwords.js';
 import { SqliteUserStore } from '../../../server/broker/sqlite-store.js';
 import { startLocalCloud, type LocalCloud } from '../../../server/local-cloud/index.js';
 import { brokerCognitoFor } from '../../../server/local-stack/index.js';
-import { listKeys, objectSha256, openUploads } from '../../support/bucket.js';
+import { listKeys, openUploads } from '../../support/bucket.js';
+import { objectDigest } from '../../support/digest.js';
 import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy.js';
 
 export const MiB = 1024 * 1024;
@@ -106,7 +106,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
       if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
       broker = await startOurBroker();
     },
-    objectSha256: (key) => objectSha256(admin, cloud.bucket, key),
+    objectSha256: async (key) => (await objectDigest(admin, cloud.bucket, key))?.sha,
     listKeys: (prefix) => listKeys(admin, cloud.bucket, prefix),
     openUploads: (prefix) => openUploads(admin, cloud.bucket, prefix),
     async close() {
@@ -120,6 +120,4 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
   return rig;
 }
 
-export function sha256(data: Buffer | string): string {
-  return createHash('sha256').update(data).digest('hex');
-}
+export { sha256 } from '../../support/digest.js';

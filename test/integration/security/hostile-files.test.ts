@@ -13,6 +13,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestEngine, type TestEngine } from '../../support/engine.js';
 import { MiB, sha256, startRig, type Rig } from '../reliability/rig.js';
+import { pollUntil } from '../../support/poll.js';
 
 const user = { username: 'hostile', password: 'hostile files password' };
 const LABEL = 'Hostile';
@@ -89,11 +90,10 @@ beforeAll(async () => {
   await engine.engine['folders.add']({ path: dir });
   const uploaded = cases.filter((c) => c.key).map((c) => `${prefix}${LABEL}/${c.key}`);
   // (expect.poll only works inside a test: wait by hand, the table then reports what is missing)
-  for (let i = 0; i < 240; i++) {
+  await pollUntil(async () => {
     const now = new Set(await rig.listKeys(prefix));
-    if (uploaded.every((k) => now.has(k))) break;
-    await new Promise((r) => setTimeout(r, 250));
-  }
+    return uploaded.every((k) => now.has(k));
+  }, { timeoutMs: 60_000, intervalMs: 250 });
   await engine.engine.whenIdle();
   keys = new Set(await rig.listKeys(prefix));
 });

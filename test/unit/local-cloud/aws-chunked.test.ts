@@ -1,8 +1,8 @@
 // The aws-chunked decoder, fed the SDK's exact framing in every possible split.
-import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { AwsChunkedDecoder, ChunkedFormatError, type ChunkEvent } from '../../../server/local-cloud/s3/aws-chunked.js';
+import { sha256 } from '../../support/digest.js';
 
 function encodeUnsigned(data: Buffer, chunkSize: number, trailer?: [string, string]): Buffer {
   const parts: Buffer[] = [];
@@ -59,7 +59,7 @@ describe('AwsChunkedDecoder', () => {
   });
 
   it('reports chunk signatures of signed chunks', () => {
-    const sig = createHash('sha256').update('x').digest('hex');
+    const sig = sha256('x');
     const wire = Buffer.from(`3;chunk-signature=${sig}\r\nabc\r\n0;chunk-signature=${sig}\r\n\r\n`);
     const decoder = new AwsChunkedDecoder();
     const { data, events } = decodeAll(decoder, [wire]);

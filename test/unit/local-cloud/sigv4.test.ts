@@ -2,20 +2,20 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHash } from 'node:crypto';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openCredentialStore } from '../../../server/local-cloud/auth/credential-store.js';
 import { NodeSha256 } from '../../../server/local-cloud/auth/node-hash.js';
 import { verifySigV4, type SigV4Request } from '../../../server/local-cloud/auth/sigv4.js';
+import { sha256 } from '../../support/digest.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sigv4-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const NOW = new Date('2026-11-26T10:00:00Z');
 const store = openCredentialStore(dir, () => NOW);
 const temp = store.issueTemporary('us-east-1:11111111-2222-3333-4444-555555555555', 3600);
-const EMPTY = createHash('sha256').update('').digest('hex');
+const EMPTY = sha256('');
 
 interface Creds {
   accessKeyId: string;
@@ -143,10 +143,10 @@ describe('verifySigV4 (Authorization header)', () => {
       body,
     });
     const signedRequest = (await signerFor(store.developer, 'cognito-identity').sign(request, { signingDate: NOW })) as HttpRequest;
-    const payloadHash = createHash('sha256').update(body).digest('hex');
+    const payloadHash = sha256(body);
     const ok = await verifySigV4(toVerify(signedRequest, { service: 'cognito-identity', payloadHash }));
     expect(ok).toMatchObject({ ok: true, principal: { kind: 'developer' } });
-    const tampered = await verifySigV4(toVerify(signedRequest, { service: 'cognito-identity', payloadHash: createHash('sha256').update('{}').digest('hex') }));
+    const tampered = await verifySigV4(toVerify(signedRequest, { service: 'cognito-identity', payloadHash: sha256('{}') }));
     expect(tampered).toMatchObject({ ok: false, code: 'SignatureDoesNotMatch' });
   });
 });

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { hoist, startHoist, type CliResult, type CliRun } from '../../../support/hoist-cli.js';
 import { startTestStack, type TestStack } from '../../../support/stack.js';
+import { pollUntil } from '../../../support/poll.js';
 
 const user = { username: 'hana', password: 'bad input to the control commands' };
 const signedIn = { HOIST_USERNAME: user.username, HOIST_PASSWORD: user.password };
@@ -40,12 +41,16 @@ beforeAll(async () => {
   await writeFile(path.join(folder, 'plain.txt'), 'finished before the cases run');
   await writeFile(path.join(folder, `${red}.txt`), 'a file name with an escape sequence');
   sync = startHoist(['--verbose', '--data', data, '--broker', env.stack.brokerUrl, 'sync', folder], { env: signedIn, timeoutMs: 110_000 });
-  // plain.txt uploaded; the other name is refused by the folder, which says so (a hook cannot use expect.poll; the sync's own kill timer bounds this).
+  // plain.txt uploaded; the other name is refused by the folder, which says so (a hook cannot use expect.poll).
   let uploaded: Status | undefined;
-  while ((uploaded = await status())?.transfers.filter((t) => t.state === 'done').length !== 1) {
-    if (sync.child.exitCode !== null || sync.child.signalCode !== null) throw new Error(`hoist sync stopped: ${(await sync.result).stderr}`);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
+  const done = await pollUntil(
+    async () => {
+      if (sync.child.exitCode !== null || sync.child.signalCode !== null) throw new Error(`hoist sync stopped: ${(await sync.result).stderr}`);
+      return (uploaded = await status())?.transfers.filter((t) => t.state === 'done').length === 1;
+    },
+    { timeoutMs: 100_000, intervalMs: 300 },
+  );
+  if (!done) throw new Error(`plain.txt was not uploaded: ${JSON.stringify(uploaded?.transfers)}`);
   doneId = uploaded!.transfers.find((t) => t.destination.endsWith('plain.txt'))!.id;
 });
 

@@ -8,12 +8,14 @@ import { chmod, chown, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/pr
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHoist, type CliOptions, type CliResult } from '../../../support/hoist-cli.js';
+import { hoist, startHoist, type CliOptions, type CliResult } from '../../../support/hoist-cli.js';
 import { startTestStack, type TestStack } from '../../../support/stack.js';
+import { unprivileged } from '../../../support/unprivileged.js';
+import { pollUntil } from '../../../support/poll.js';
 
 const user = { username: 'sina', password: 'bad input to sync' };
-// Root reads mode-000 folders: an unreadable folder needs an unprivileged user.
-const unprivileged = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
+// Root reads mode-000 folders: an unreadable folder needs a child the kernel refuses them (see unprivileged.ts).
+const refusedChild = unprivileged();
 const stackTrace = /\n\s+at /;
 /** A name that would turn the terminal red if it were printed raw. */
 const red = 'e\u001b[31mred';
@@ -209,7 +211,7 @@ async function watchOnce(c: CaseContext): Promise<void> {
   const key = `${c.album}/ok.txt`;
   let ready = false;
   run.child.stderr!.on('data', (d: Buffer) => (ready ||= d.toString().includes('Press Ctrl-C to stop')));
-  for (let i = 0; i < 100 && !(ready && (await userKeys()).has(key)) && run.child.exitCode === null; i++) await sleep(300);
+  await pollUntil(async () => run.child.exitCode !== null || (ready && (await userKeys()).has(key)), { timeoutMs: 30_000, intervalMs: 300 });
   run.child.kill('SIGINT');
   const r = await run.result;
   expect(r.code, r.stderr).toBe(0);
@@ -245,10 +247,14 @@ async function userKeys(): Promise<Set<string>> {
   return new Set((await env.listKeys('uploads/')).map((key) => key.split('/').slice(2).join('/')));
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 describe('hoist sync: bad input', () => {
-  it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, bad) => {
+  // Only when no arrangement can refuse a mode-000 folder to the child: skipped, with the reason in its name.
+  const impossible = refusedChild.kind === 'none' ? refusedChild.reason : undefined;
+  for (const bad of cases.filter((c) => c.asUser && impossible)) {
+    console.warn(`skipping "${bad.name}": ${impossible}`);
+    it.skip(`${bad.name} (skipped: ${impossible})`, () => {});
+  }
+  it.each(cases.filter((c) => !(c.asUser && impossible)).map((c) => [c.name, c] as const))('%s', async (_name, bad) => {
     const c = await newCase();
     const data = bad.data?.(c) ?? c.data;
     // Files upload as soon as they are seen: the stability window would only slow the table down.
@@ -266,25 +272,35 @@ describe('hoist sync: bad input', () => {
         // A refused case must stop by itself; a hang is killed and fails (signal SIGKILL).
         timeoutMs: bad.outcome === 'watches' ? 60_000 : 30_000,
       };
-      if (bad.asUser && unprivileged) {
-        await chown(data, unprivileged.uid, unprivileged.gid);
-        await chown(path.join(data, 'settings.json'), unprivileged.uid, unprivileged.gid);
-        options.user = unprivileged;
+      if (bad.asUser && refusedChild.kind !== 'self') {
+        if (refusedChild.kind === 'nobody') {
+          await chown(data, refusedChild.uid, refusedChild.gid);
+          await chown(path.join(data, 'settings.json'), refusedChild.uid, refusedChild.gid);
+        }
+        options.unprivileged = true;
       }
       const run = startHoist(['--data', data, '--broker', env.stack.brokerUrl, ...bad.args(c)], options);
       if (bad.outcome === 'watches') {
-        // Watching: wait for its files (or for it to stop, which the checks below then report), a moment
-        // more for anything unwanted, then Ctrl-C.
+        // Watching: wait for its files (or for it to stop, which the checks below then report), then for
+        // its own word that it has done all it will (scan over, nothing queued or uploading: anything
+        // unwanted would be in the bucket by then), then Ctrl-C.
         // Ctrl-C before it is ready would only test Node's default handling of SIGINT.
         let ready = false;
         run.child.stderr!.on('data', (d: Buffer) => (ready ||= d.toString().includes('Press Ctrl-C to stop')));
         const added = async () => [...(await userKeys())].filter((key) => !before.has(key));
-        for (let i = 0; i < 100 && run.child.exitCode === null && run.child.signalCode === null; i++) {
+        const stopped = () => run.child.exitCode !== null || run.child.signalCode !== null;
+        await pollUntil(async () => {
+          if (stopped()) return true;
           const keys = await added();
-          if (ready && expected.every((key) => keys.includes(key))) break;
-          await sleep(300);
-        }
-        await sleep(500);
+          return ready && expected.every((key) => keys.includes(key));
+        }, { timeoutMs: 30_000, intervalMs: 300 });
+        await pollUntil(async () => {
+          if (stopped()) return true;
+          const r = await hoist(['--data', data, 'status', '--json']);
+          if (r.code !== 0) return false;
+          const s = JSON.parse(r.stdout) as { totals: { active: number; queued: number }; folders: Array<{ state: string }> };
+          return s.totals.active === 0 && s.totals.queued === 0 && s.folders.every((f) => f.state !== 'scanning');
+        }, { timeoutMs: 30_000, intervalMs: 300 });
         run.child.kill('SIGINT');
       }
       result = await run.result;

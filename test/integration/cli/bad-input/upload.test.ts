@@ -9,10 +9,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hoist, type CliOptions, type CliResult } from '../../../support/hoist-cli.js';
 import { startTestStack, type TestStack } from '../../../support/stack.js';
+import { unprivileged } from '../../../support/unprivileged.js';
 
 const user = { username: 'dora', password: 'bad input passphrase' };
-// Root reads mode-000 folders: an unreadable folder needs an unprivileged user.
-const unprivileged = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
+// Root reads mode-000 folders: an unreadable folder needs a child the kernel refuses them (see unprivileged.ts).
+const refusedChild = unprivileged();
 
 /** One case's own folder and names, so no two cases upload to the same key. */
 interface CaseContext {
@@ -322,7 +323,13 @@ async function userKeys(): Promise<Set<string>> {
 }
 
 describe('hoist upload: bad input', () => {
-  it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, bad) => {
+  // Only when no arrangement can refuse a mode-000 folder to the child: skipped, with the reason in its name.
+  const impossible = refusedChild.kind === 'none' ? refusedChild.reason : undefined;
+  for (const bad of cases.filter((c) => c.asUser && impossible)) {
+    console.warn(`skipping "${bad.name}": ${impossible}`);
+    it.skip(`${bad.name} (skipped: ${impossible})`, () => {});
+  }
+  it.each(cases.filter((c) => !(c.asUser && impossible)).map((c) => [c.name, c] as const))('%s', async (_name, bad) => {
     const c = await newCase();
     const cleanup = await bad.setup?.(c);
     let result: CliResult;
@@ -333,10 +340,10 @@ describe('hoist upload: bad input', () => {
         // Never the real default data folder, whatever a broken case does with --data.
         env: { HOIST_USERNAME: user.username, HOIST_PASSWORD: user.password, HOIST_DATA_DIR: path.join(work, `default-${index}`) },
       };
-      if (bad.asUser && unprivileged) {
+      if (bad.asUser && refusedChild.kind !== 'self') {
         await mkdir(c.data, { recursive: true });
-        await chown(c.data, unprivileged.uid, unprivileged.gid);
-        options.user = unprivileged;
+        if (refusedChild.kind === 'nobody') await chown(c.data, refusedChild.uid, refusedChild.gid);
+        options.unprivileged = true;
       }
       const globals = bad.globals?.(c) ?? ['--data', c.data];
       result = await hoist([...globals, '--broker', env.stack.brokerUrl, ...bad.args(c)], options);

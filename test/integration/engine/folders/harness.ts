@@ -2,7 +2,6 @@
 // local cloud over HTTP. Objects are read back with the admin client; the cloud's request log shows
 // what was (and was not) sent.
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
@@ -139,10 +138,6 @@ export function makeSync(env: Env, settings: Partial<Settings> = {}): Sync {
     remove: () => work.remove(),
   };
   return s;
-}
-
-export function sha(data: Buffer | string): string {
-  return createHash('sha256').update(data).digest('hex');
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -35,10 +35,7 @@ async function watch(factory: WatcherFactory) {
   return { root, dir: dir.path, events, watcher };
 }
 
-const until = async (check: () => boolean) => {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 25));
-  expect(check()).toBe(true);
-};
+const until = (check: () => boolean) => expect.poll(check, { timeout: 5_000, interval: 25 }).toBe(true);
 
 describe.each([
   ['parcel', createParcelWatcher],

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Transfer } from '../../../../electron/common/contract.js';
 import { openStateDb } from '../../../../electron/engine/state/db.js';
 import type { ChildConfig } from './fixtures/upload-child.js';
-import { identityCredentials, incompleteUploads, MiB, newIdentityId, objectSha256, tempDir, useCloud, writeRandomFile } from './helpers.js';
+import { objectDigest } from '../../../support/digest.js';
+import { identityCredentials, incompleteUploads, MiB, newIdentityId, tempDir, useCloud, writeRandomFile } from './helpers.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const child = join(here, 'fixtures/upload-child.ts');
@@ -24,6 +25,7 @@ afterAll(() => {
 
 interface Run {
   exited: Promise<{ code: number | null; stdout: string; stderr: string }>;
+  running(): boolean;
   kill(): void;
 }
 
@@ -36,6 +38,7 @@ function runChild(config: ChildConfig): Run {
   p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   return {
     exited: new Promise((resolve) => p.on('exit', (code) => resolve({ code, stdout, stderr }))),
+    running: () => p.exitCode === null && p.signalCode === null,
     kill: () => p.kill('SIGKILL'),
   };
 }
@@ -81,7 +84,8 @@ describe('crash safety', () => {
       const run = runChild(config);
       // Kill once this run has finished 1–2 parts, plus a random delay: mid-part, between parts, at Complete.
       const target = before + 1 + Math.floor(Math.random() * 2);
-      for (let i = 0; i < 2000 && partsUploaded() < target; i++) await new Promise((r) => setTimeout(r, 10));
+      // (or the run finished everything first: then the kill lands after Complete)
+      await expect.poll(() => partsUploaded() >= target || !run.running(), { timeout: 20_000, interval: 10 }).toBe(true);
       const delay = Math.floor(Math.random() * 400);
       points.push(`round ${round}: after ${partsUploaded() - before} parts + ${delay} ms`);
       await new Promise((r) => setTimeout(r, delay));
@@ -94,7 +98,7 @@ describe('crash safety', () => {
     const transfers = JSON.parse(last.stdout.trim().split('\n').at(-1)!) as Transfer[];
     expect(transfers.map((t) => t.state)).toEqual(['done', 'done']);
     for (const [i, f] of files.entries()) {
-      expect(await objectSha256(env.admin, env.cloud.bucket, `uploads/${identityId}/${f.destination}`)).toEqual({ sha: shas[i], size: f.size });
+      expect(await objectDigest(env.admin, env.cloud.bucket, `uploads/${identityId}/${f.destination}`)).toEqual({ sha: shas[i], size: f.size });
     }
     const log = env.cloud.requestLog.entries();
     for (const kill of kills) {

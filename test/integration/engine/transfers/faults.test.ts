@@ -7,7 +7,8 @@ import { openStateDb, type StateDb } from '../../../../electron/engine/state/db.
 import { createTransferQueue, type TransferQueue, type UploadTarget } from '../../../../electron/engine/transfers/queue.js';
 import { createS3Client } from '../../../../electron/engine/transfers/s3-client.js';
 import { isCompleteMultipart, isUploadPart, startFaultProxy, type FaultProxy } from '../../../support/fault-proxy.js';
-import { identityCredentials, incompleteUploads, MiB, newIdentityId, objectSha256, tempDir, testSettings, useCloud, writeRandomFile } from './helpers.js';
+import { objectDigest } from '../../../support/digest.js';
+import { identityCredentials, incompleteUploads, MiB, newIdentityId, tempDir, testSettings, useCloud, writeRandomFile } from './helpers.js';
 
 const env = useCloud();
 let proxy: FaultProxy;
@@ -72,7 +73,7 @@ describe('faults', () => {
     expect(proxy.pending()).toBe(0);
     for (const f of [big, small]) {
       expect(queue.list().find((t) => t.id === f.id)).toMatchObject({ state: 'done' });
-      expect((await objectSha256(env.admin, env.cloud.bucket, f.key)).sha).toBe(f.sha);
+      expect((await objectDigest(env.admin, env.cloud.bucket, f.key))?.sha).toBe(f.sha);
     }
   });
 
@@ -87,7 +88,7 @@ describe('faults', () => {
     await queue.whenIdle();
     expect(proxy.pending()).toBe(0);
     expect(queue.list()[0]).toMatchObject({ state: 'done' });
-    expect((await objectSha256(env.admin, env.cloud.bucket, f.key)).sha).toBe(f.sha);
+    expect((await objectDigest(env.admin, env.cloud.bucket, f.key))?.sha).toBe(f.sha);
   });
 
   it('finishes an upload S3 completed just before a crash by asking Complete again: nothing is sent twice', async () => {
@@ -100,7 +101,7 @@ describe('faults', () => {
       queue.start();
       const f = await uploadOne(12 * MiB, 'crash/after-complete.bin');
       // S3 completed it; the engine never heard.
-      await expect.poll(() => objectSha256(env.admin, env.cloud.bucket, f.key).then((o) => o.sha, () => undefined), { timeout: 30_000, interval: 100 }).toBe(f.sha);
+      await expect.poll(() => objectDigest(env.admin, env.cloud.bucket, f.key).then((o) => o?.sha, () => undefined), { timeout: 30_000, interval: 100 }).toBe(f.sha);
       expect(queue.list().find((t) => t.id === f.id)?.state).not.toBe('done');
       await queue.stop(); // the crash, as the journal sees it: the upload id, its parts, "completing"
       const sent = (operation: string) => env.cloud.requestLog.entries().filter((e) => e.operation === operation && e.key === f.key).length;
@@ -113,7 +114,7 @@ describe('faults', () => {
       expect(queue.list().find((t) => t.id === f.id)).toMatchObject({ state: 'done' });
       expect({ parts: sent('UploadPart'), creates: sent('CreateMultipartUpload'), puts: sent('PutObject') }).toEqual(before);
       expect(sent('CompleteMultipartUpload')).toBeGreaterThanOrEqual(2);
-      expect((await objectSha256(env.admin, env.cloud.bucket, f.key)).sha).toBe(f.sha);
+      expect((await objectDigest(env.admin, env.cloud.bucket, f.key))?.sha).toBe(f.sha);
       expect(await incompleteUploads(env.admin, env.cloud.bucket, target.keyPrefix)).toEqual([]);
     } finally {
       await lossy.close();
@@ -141,7 +142,7 @@ describe('faults', () => {
       const f = await uploadOne(11 * MiB, 'short-creds/a.bin');
       await queue.whenIdle();
       expect(queue.list()[0]).toMatchObject({ state: 'done' });
-      expect((await objectSha256(env.admin, env.cloud.bucket, f.key)).sha).toBe(f.sha);
+      expect((await objectDigest(env.admin, env.cloud.bucket, f.key))?.sha).toBe(f.sha);
       expect(issued).toBeGreaterThan(3);
     } finally {
       settings.bandwidthLimit = null;
@@ -153,15 +154,12 @@ describe('faults', () => {
     queue.start();
     const f = await uploadOne(6 * MiB, 'net/a.bin');
     // The transfer must say it waits for the network (not fail) while nothing answers.
-    for (let i = 0; i < 1000 && !changed.some((t) => t.id === f.id && t.state === 'waiting' && t.waitingFor === 'network'); i++) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    expect(changed.some((t) => t.id === f.id && t.state === 'waiting' && t.waitingFor === 'network')).toBe(true);
+    await expect.poll(() => changed.some((t) => t.id === f.id && t.state === 'waiting' && t.waitingFor === 'network'), { timeout: 10_000, interval: 10 }).toBe(true);
     expect(queue.list()[0]!.state).not.toBe('failed');
     await proxy.up();
     await queue.whenIdle();
     expect(queue.list()[0]).toMatchObject({ state: 'done' });
-    expect((await objectSha256(env.admin, env.cloud.bucket, f.key)).sha).toBe(f.sha);
+    expect((await objectDigest(env.admin, env.cloud.bucket, f.key))?.sha).toBe(f.sha);
   });
 
   it('refreshes credentials on ExpiredToken and retries', async () => {
@@ -174,7 +172,7 @@ describe('faults', () => {
     expect(proxy.pending()).toBe(0);
     expect(refreshed).toBe(1);
     expect(queue.list()[0]).toMatchObject({ state: 'done' });
-    expect((await objectSha256(env.admin, env.cloud.bucket, f.key)).sha).toBe(f.sha);
+    expect((await objectDigest(env.admin, env.cloud.bucket, f.key))?.sha).toBe(f.sha);
   });
 
   it('a sign-in that cannot be refreshed makes transfers wait, not fail; a new target continues them', async () => {
@@ -193,7 +191,7 @@ describe('faults', () => {
     queue.setTarget(target);
     await queue.whenIdle();
     expect(queue.list()[0]).toMatchObject({ state: 'done' });
-    expect((await objectSha256(env.admin, env.cloud.bucket, f.key)).sha).toBe(f.sha);
+    expect((await objectDigest(env.admin, env.cloud.bucket, f.key))?.sha).toBe(f.sha);
     expect(await incompleteUploads(env.admin, env.cloud.bucket, target.keyPrefix)).toEqual([]);
   });
 });

@@ -1,14 +1,15 @@
 // Shared set-up for the engine's integration tests: a real local cloud over HTTP, files with known
 // content, and an S3 admin client to read back what the engine stored.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll } from 'vitest';
 import type { Settings } from '../../../../electron/common/contract.js';
 import { createS3Client } from '../../../../electron/engine/transfers/s3-client.js';
 import { startLocalCloud } from '../../../../server/local-cloud/index.js';
+import { sha256 } from '../../../support/digest.js';
 
 export const MiB = 1024 * 1024;
 export type Cloud = Awaited<ReturnType<typeof startLocalCloud>>;
@@ -62,15 +63,6 @@ export function writeRandomFile(path: string, size: number): string {
   return sha256(data);
 }
 
-export function sha256(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
-
-export async function objectSha256(s3: S3Client, bucket: string, key: string): Promise<{ sha: string; size: number }> {
-  const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  const bytes = Buffer.from(await res.Body!.transformToByteArray());
-  return { sha: sha256(bytes), size: bytes.length };
-}
 
 export { openUploads as incompleteUploads } from '../../../support/bucket.js';
 

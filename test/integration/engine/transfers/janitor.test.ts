@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStateDb } from '../../../../electron/engine/state/db.js';
 import { createJournal } from '../../../../electron/engine/state/journal.js';
 import { createTransferQueue, type TransferQueue, type UploadTarget } from '../../../../electron/engine/transfers/queue.js';
-import { identityClient, incompleteUploads, MiB, newIdentityId, objectSha256, tempDir, testSettings, useCloud, writeRandomFile } from './helpers.js';
+import { objectDigest } from '../../../support/digest.js';
+import { identityClient, incompleteUploads, MiB, newIdentityId, tempDir, testSettings, useCloud, writeRandomFile } from './helpers.js';
 
 const env = useCloud();
 let work: ReturnType<typeof tempDir>;
@@ -40,7 +41,7 @@ describe('start-up clean-up', () => {
     queue.start();
     const [pausedId] = queue.add([{ path: pausedPath, destination: 'paused.bin', origin: { kind: 'drop' } }]);
     const journal = createJournal(db);
-    for (let i = 0; i < 2000 && journal.parts(pausedId!).length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await expect.poll(() => journal.parts(pausedId!).length, { timeout: 20_000, interval: 10 }).toBeGreaterThan(0);
     await queue.pause(pausedId!);
     const keptUploadId = journal.get(pausedId!)!.uploadId!;
     await queue.stop();
@@ -62,14 +63,14 @@ describe('start-up clean-up', () => {
     expect(left).toContain(`${prefix}paused.bin#${keptUploadId}`);
     expect(left).toContain(`${prefix}elsewhere.bin#${foreign.UploadId}`);
     expect(left).not.toContain(`${prefix}later.bin#${orphan.UploadId}`);
-    expect((await objectSha256(env.admin, env.cloud.bucket, `${prefix}later.bin`)).sha).toBe(laterSha);
+    expect((await objectDigest(env.admin, env.cloud.bucket, `${prefix}later.bin`))?.sha).toBe(laterSha);
 
     // The paused transfer continues on its kept upload id.
     settings.bandwidthLimit = null;
     queue.resume(pausedId!);
     await queue.whenIdle();
     expect(queue.list().find((t) => t.id === pausedId)).toMatchObject({ state: 'done' });
-    expect((await objectSha256(env.admin, env.cloud.bucket, `${prefix}paused.bin`)).sha).toBe(pausedSha);
+    expect((await objectDigest(env.admin, env.cloud.bucket, `${prefix}paused.bin`))?.sha).toBe(pausedSha);
     const uploadsUsed = new Set(env.cloud.requestLog.entries().filter((e) => e.key === `${prefix}paused.bin` && e.operation === 'UploadPart').map((e) => e.uploadId));
     expect([...uploadsUsed]).toEqual([keptUploadId]);
     await queue.stop();
@@ -96,7 +97,7 @@ describe('start-up clean-up', () => {
     queue.setTarget(targetA);
     await queue.whenIdle();
     expect(queue.list().find((t) => t.id === id)).toMatchObject({ state: 'done' });
-    expect((await objectSha256(env.admin, env.cloud.bucket, `uploads/${a}/mine.bin`)).sha).toBe(sha);
+    expect((await objectDigest(env.admin, env.cloud.bucket, `uploads/${a}/mine.bin`))?.sha).toBe(sha);
     await queue.stop();
     db.close();
   });

@@ -8,7 +8,8 @@ import { crc32Base64 } from '../../../../electron/engine/transfers/body.js';
 import { classify } from '../../../../electron/engine/transfers/retry.js';
 import { createS3Client, putBuffer, S3ResponseError } from '../../../../electron/engine/transfers/s3-client.js';
 import { startLocalCloud } from '../../../../server/local-cloud/index.js';
-import { identityClient, newIdentityId, objectSha256, sha256, tempDir, useCloud } from './helpers.js';
+import { objectDigest, sha256 } from '../../../support/digest.js';
+import { identityClient, newIdentityId, tempDir, useCloud } from './helpers.js';
 
 const env = useCloud();
 
@@ -25,7 +26,7 @@ describe('putBuffer', () => {
       const res = await putBuffer(s3, input(env.cloud.bucket, key, body), new AbortController().signal);
       expect(res.ChecksumCRC32).toBe(crc32Base64(crc32(body)));
       expect(res.ETag).toMatch(/^"[0-9a-f]{32}"$/);
-      expect(await objectSha256(env.admin, env.cloud.bucket, key)).toEqual({ sha: sha256(body), size: body.length });
+      expect(await objectDigest(env.admin, env.cloud.bucket, key)).toEqual({ sha: sha256(body), size: body.length });
       // The same metadata as the SDK's PutObject of a Buffer.
       const sdkKey = `uploads/${identityId}/sdk-${name}`;
       await s3.send(new PutObjectCommand({ Bucket: env.cloud.bucket, Key: sdkKey, Body: body, ChecksumCRC32: crc32Base64(crc32(body)) }));

@@ -1,7 +1,7 @@
 // The upload engine against the real local cloud over HTTP: byte-identical objects, pause / resume /
 // cancel, a file changing mid-upload, permanent errors confined to their transfer.
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readFileSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { events as eventSchemas, type Settings, type Transfer } from '../../../../electron/common/contract.js';
@@ -10,7 +10,8 @@ import { createJournal } from '../../../../electron/engine/state/journal.js';
 import { partBuffers } from '../../../../electron/engine/transfers/part-buffers.js';
 import { readVersion } from '../../../../electron/engine/transfers/file-version.js';
 import { createTransferQueue, type TransferQueue, type UploadTarget } from '../../../../electron/engine/transfers/queue.js';
-import { identityClient, incompleteUploads, MiB, newIdentityId, objectSha256, sha256, tempDir, testSettings, useCloud, writeRandomFile } from './helpers.js';
+import { objectDigest, sha256 } from '../../../support/digest.js';
+import { identityClient, incompleteUploads, MiB, newIdentityId, tempDir, testSettings, useCloud, writeRandomFile } from './helpers.js';
 
 const env = useCloud();
 
@@ -47,8 +48,7 @@ function makeHarness(): Harness {
       harness.queue.setTarget(target);
     },
     async waitFor(pred, what) {
-      for (let i = 0; i < 3000 && !pred(); i++) await new Promise((r) => setTimeout(r, 10));
-      if (!pred()) throw new Error(`gave up waiting for ${what}`);
+      await expect.poll(pred, { timeout: 30_000, interval: 10, message: `gave up waiting for ${what}` }).toBe(true);
     },
   };
   harness.db.close();
@@ -84,7 +84,7 @@ describe('uploads', () => {
       const t = byId(ids[i]!);
       expect(t, f.destination).toMatchObject({ state: 'done', size: f.size, bytesDone: f.size });
       expect(t.error).toBeUndefined();
-      expect(await objectSha256(env.admin, env.cloud.bucket, h.target.keyPrefix + f.destination)).toEqual({ sha: f.sha, size: f.size });
+      expect(await objectDigest(env.admin, env.cloud.bucket, h.target.keyPrefix + f.destination)).toEqual({ sha: f.sha, size: f.size });
     }
     const log = env.cloud.requestLog.entries().filter((e) => e.key?.startsWith(h.target.keyPrefix));
     const ops = (size: number) => log.filter((e) => e.key === `${h.target.keyPrefix}edge/f-${size}.bin` && e.operation !== 'GetObject').map((e) => e.operation);
@@ -122,7 +122,7 @@ describe('uploads', () => {
       await h.queue.whenIdle();
       for (const [i, f] of files.entries()) {
         expect(byId(ids[i]!)).toMatchObject({ state: 'done', size: f.size, bytesDone: f.size });
-        expect(await objectSha256(env.admin, env.cloud.bucket, h.target.keyPrefix + f.destination)).toEqual({ sha: f.sha, size: f.size });
+        expect(await objectDigest(env.admin, env.cloud.bucket, h.target.keyPrefix + f.destination)).toEqual({ sha: f.sha, size: f.size });
       }
       const sent = env.cloud.requestLog.entries().filter((e) => e.key?.startsWith(`${h.target.keyPrefix}streamed/`) && (e.operation === 'UploadPart' || e.operation === 'PutObject'));
       expect(sent).toHaveLength(4); // one PUT, three parts
@@ -163,7 +163,7 @@ describe('uploads', () => {
     h.queue.resume(id!);
     await h.queue.whenIdle();
     expect(byId(id!).state).toBe('done');
-    expect(await objectSha256(env.admin, env.cloud.bucket, `${h.target.keyPrefix}pause/big.bin`)).toEqual({ sha, size: 15 * MiB });
+    expect(await objectDigest(env.admin, env.cloud.bucket, `${h.target.keyPrefix}pause/big.bin`)).toEqual({ sha, size: 15 * MiB });
     const resent = env.cloud.requestLog
       .entries()
       .slice(logStart)
@@ -208,7 +208,7 @@ describe('uploads', () => {
     await h.queue.whenIdle();
     for (const [i, f] of files.entries()) {
       expect(byId(ids[i]!).state).toBe('done');
-      expect((await objectSha256(env.admin, env.cloud.bucket, h.target.keyPrefix + f.destination)).sha).toBe(f.sha);
+      expect((await objectDigest(env.admin, env.cloud.bucket, h.target.keyPrefix + f.destination))?.sha).toBe(f.sha);
     }
   });
 
@@ -226,7 +226,7 @@ describe('uploads', () => {
     await h.queue.whenIdle();
     await h.queue.stop(); // waits for the janitor's aborts
     expect(byId(id!).state).toBe('done');
-    expect(await objectSha256(env.admin, env.cloud.bucket, `${h.target.keyPrefix}change/c.bin`)).toEqual({ sha: newSha, size: 12 * MiB });
+    expect(await objectDigest(env.admin, env.cloud.bucket, `${h.target.keyPrefix}change/c.bin`)).toEqual({ sha: newSha, size: 12 * MiB });
     expect(sha256(readFileSync(path))).toBe(newSha);
     expect(await incompleteUploads(env.admin, env.cloud.bucket, h.target.keyPrefix)).toEqual([]);
   });
@@ -252,13 +252,18 @@ describe('uploads', () => {
       closeSync(fd);
     }
     utimesSync(path, mtime, mtime);
-    expect(statSync(path, { bigint: true }).mtimeNs).toBe(BigInt(mtime.getTime()) * 1_000_000n);
+    // The edit as the engine will see it: against the version it journaled, same size and modification
+    // time, and only the change time tells (a file system with a coarse ctime would make this test moot).
+    const journaled = journal.get(id!)!.version!;
+    const now = await readVersion(path);
+    expect({ size: now.size, mtimeMs: now.mtimeMs }).toEqual({ size: journaled.size, mtimeMs: journaled.mtimeMs });
+    expect(now.ctimeMs).not.toBe(journaled.ctimeMs);
     const edited = sha256(readFileSync(path));
     h.settings.bandwidthLimit = null;
     await h.queue.whenIdle();
     await h.queue.stop();
     expect(byId(id!).state).toBe('done');
-    expect(await objectSha256(env.admin, env.cloud.bucket, `${h.target.keyPrefix}change/in-place.bin`)).toEqual({ sha: edited, size: 16 * MiB });
+    expect(await objectDigest(env.admin, env.cloud.bucket, `${h.target.keyPrefix}change/in-place.bin`)).toEqual({ sha: edited, size: 16 * MiB });
     expect(await incompleteUploads(env.admin, env.cloud.bucket, h.target.keyPrefix)).toEqual([]);
   });
 
@@ -285,7 +290,7 @@ describe('uploads', () => {
     await h.queue.whenIdle();
     const [okT, deniedT, smallT, escapeT, missingT] = ids.map(byId);
     expect(okT!.state).toBe('done');
-    expect((await objectSha256(env.admin, env.cloud.bucket, `uploads/${h.target.identityId}/ok.bin`)).sha).toBe(okSha);
+    expect((await objectDigest(env.admin, env.cloud.bucket, `uploads/${h.target.identityId}/ok.bin`))?.sha).toBe(okSha);
     for (const t of [deniedT!, smallT!]) {
       expect(t.state).toBe('failed');
       expect(t.error).toMatchObject({ code: 'access_denied', retryable: false });

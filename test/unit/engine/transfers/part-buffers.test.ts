@@ -117,14 +117,18 @@ describe('buffered bodies', () => {
     expect(now).toBeGreaterThanOrEqual(2500); // 200 KiB at 64 KiB/s, less the first quarter-second burst
 
     const abort = new AbortController();
-    const slow = new TokenBucket(1024, () => now, (_ms, signal) => new Promise((_r, reject) => signal?.addEventListener('abort', () => reject(signal.reason as Error))));
+    let waiting: Promise<void> | undefined;
+    const slow = new TokenBucket(1024, () => now, (_ms, signal) => (waiting = new Promise((_r, reject) => signal?.addEventListener('abort', () => reject(signal.reason as Error)))));
     const stuck = bufferBody(Buffer.alloc(64 * 1024), { bucket: slow, signal: abort.signal, onBytes: () => undefined });
     const errors: unknown[] = [];
     stuck.stream.on('error', (e) => errors.push(e));
     stuck.stream.resume();
-    await new Promise((r) => setTimeout(r, 10));
+    // Signals, not sleeps: the body waits for the bucket; the abort ends that wait; the body has then
+    // handled it (its handler was attached first; one more turn for an 'error' event) and stopped quietly.
+    await expect.poll(() => waiting !== undefined).toBe(true);
     abort.abort(new Error('paused'));
-    await new Promise((r) => setTimeout(r, 10));
+    await expect(waiting).rejects.toThrow('paused');
+    await new Promise((r) => setImmediate(r));
     expect(errors).toEqual([]);
     expect(stuck.bytesSent()).toBeLessThan(64 * 1024);
     stuck.stream.destroy();
