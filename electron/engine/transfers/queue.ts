@@ -148,8 +148,7 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
   let idleWaiters: Array<() => void> = [];
 
   for (const row of journal.indexRows()) index.insert(row);
-  const partBytes = deps.db.sqlite.prepare<[], { id: string; bytes: number }>('SELECT transfer_id AS id, sum(size) AS bytes FROM parts GROUP BY transfer_id').all();
-  for (const { id, bytes } of partBytes) if (index.bucket(id)) rt(id).bytesDone = bytes;
+  for (const { id, bytes } of journal.partBytesByTransfer()) if (index.bucket(id)) rt(id).bytesDone = bytes;
 
   // Set by changedAll(): the next publish asks windows to re-read instead of listing every transfer.
   let invalidateAll = false;
