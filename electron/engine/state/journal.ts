@@ -131,7 +131,6 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
     `SELECT id FROM transfers WHERE state IN ('queued', 'uploading', 'verifying', 'paused') AND json_extract(origin, '$.kind') = 'folder'
        AND json_extract(origin, '$.folderId') = ? ORDER BY seq`,
   );
-  const destinationOf = s.prepare<[string, string], { n: number }>('SELECT count(*) AS n FROM transfers WHERE destination = ? AND identity_id = ?');
   const one = s.prepare<[string], RawTransfer>('SELECT * FROM transfers WHERE id = ?');
   const partBytes = s.prepare<[], { id: string; bytes: number }>('SELECT transfer_id AS id, sum(size) AS bytes FROM parts GROUP BY transfer_id');
   const setStateStmt = s.prepare<[Record<string, unknown>], RawTransfer>(
@@ -263,8 +262,6 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
     stateOf: (id: string): JournalState | undefined => stateOf.get(id)?.state,
     /** Unfinished transfers queued by a watched folder. */
     unfinishedOfFolder: (folderId: string): string[] => unfinishedOfFolder.all(folderId).map((r) => r.id),
-    /** Whether some transfer of this identity writes `destination`. */
-    writes: (identityId: string, destination: string): boolean => (destinationOf.get(destination, identityId)?.n ?? 0) > 0,
     get: (id: string): TransferRow | undefined => {
       const r = one.get(id);
       return r && rowOf(r);

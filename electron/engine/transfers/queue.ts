@@ -6,13 +6,14 @@ import { statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { EventPayload, Settings, Totals, Transfer, TransferError, TransferFilter } from '../../common/contract.js';
+import { silentLogger, type Logger } from '../log.js';
 import { isStorageFull, StorageFullError, type StateDb } from '../state/db.js';
 import { createJournal, type FileVersion, type JournalState, type NewTransfer, type TransferRow } from '../state/journal.js';
 import { RequestBudget } from './budget.js';
 import type { UploadContext } from './context.js';
 import { FileChangedError, FileMissingError, NotAFileError, readVersion, sameVersion } from './file-version.js';
 import { AlreadyUploadedError } from './control-errors.js';
-import { abortAbandoned, sweepOrphans } from './janitor.js';
+import { abortAbandoned } from './janitor.js';
 import { objectKeyFor } from './keys.js';
 import { uploadMultipart } from './multipart.js';
 import { QueueIndex } from './queue-index.js';
@@ -49,6 +50,8 @@ export interface TransferQueueDeps {
   partSize?: number;
   /** Progress publishing clock (tests). */
   timer?: Timer;
+  /** Where swallowed failures (a janitor pass that could not finish) are noted; silent by default. */
+  log?: Logger;
 }
 
 export interface TransferQueue {
@@ -118,6 +121,7 @@ const DISK_PROBE_MS = 2_000;
 
 export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
   const now = deps.now ?? Date.now;
+  const log = deps.log ?? silentLogger;
   const journal = createJournal(deps.db, now);
   const configuredPartSize = deps.partSize ?? DEFAULT_PART_SIZE;
   // Rows are read from the journal when needed; in memory are only the rows of running transfers
@@ -138,13 +142,11 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
   let started = false;
   let stopped = false;
   let pausedAll = deps.db.getMeta(PAUSED_ALL) === '1';
-  let sweeping = false;
   /** Set while the state DB cannot be written (disk full): nothing starts, a timer probes for room. */
   let diskFull: StorageFullError | undefined;
   let diskProbe: ReturnType<typeof setInterval> | undefined;
   /** Cancel all in progress: the scheduler starts nothing. */
   let cancellingAll = false;
-  const swept = new Set<string>();
   let idleWaiters: Array<() => void> = [];
 
   for (const row of journal.indexRows()) index.insert(row);
@@ -299,7 +301,7 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
 
   /** O(running + skipped): walks the journal-active transfers in queue order, never finished ones. */
   function pump(): void {
-    if (started && !stopped && target && !pausedAll && !sweeping && !diskFull && !cancellingAll) {
+    if (started && !stopped && target && !pausedAll && !diskFull && !cancellingAll) {
       const limit = deps.settings().filesInParallel;
       let running = active.size;
       if (running < limit) {
@@ -329,7 +331,7 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
   }
 
   function isIdle(): boolean {
-    if (sweeping || active.size > 0) return false;
+    if (active.size > 0) return false;
     if (!started || stopped || !target || pausedAll || diskFull) return true;
     for (const [id, entry] of index.pending) if (eligible(entry) && !runtimes.get(id)?.blocked) return false;
     return true;
@@ -550,6 +552,10 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
   let janitorRunning: Promise<void> | undefined;
   /** journal.abandonCount() when the last pass for the current target left nothing behind. */
   let janitorCleanAt: number | undefined;
+  /**
+   * One pass aborting what the journal abandoned, in the background: transfers never wait for it
+   * (docs/ARCHITECTURE.md, Data safety: cancel, abort and the janitor). A pass that fails is noted and left for the next.
+   */
   function janitor(): Promise<void> {
     const t = target;
     if (!t || stopped) return Promise.resolve();
@@ -557,28 +563,13 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
     // Nothing abandoned since a pass that left nothing: no query after every finished transfer.
     const mark = journal.abandonCount();
     if (janitorCleanAt === mark) return Promise.resolve();
-    janitorRunning = abortAbandoned(journal, t)
+    janitorRunning = abortAbandoned(journal, t, log)
       .then((clean) => {
         if (clean && target === t) janitorCleanAt = mark;
       })
+      .catch((error: unknown) => log.warn('janitor: abandoned uploads not aborted', { error: String(error) }))
       .finally(() => (janitorRunning = undefined));
     return janitorRunning;
-  }
-
-  /** Once per identity, before its first transfer runs: abort what the journal no longer needs. */
-  function sweep(t: UploadTarget): void {
-    if (swept.has(t.identityId)) return;
-    swept.add(t.identityId);
-    sweeping = true;
-    // Keys are the prefix and a destination (objectKeyFor): a key is ours if a transfer writes its rest.
-    const ours = (key: string) => key.startsWith(t.keyPrefix) && journal.writes(t.identityId, key.slice(t.keyPrefix.length));
-    void abortAbandoned(journal, t)
-      .then(() => sweepOrphans(journal, t, ours, now()))
-      .catch(() => undefined)
-      .finally(() => {
-        sweeping = false;
-        pump();
-      });
   }
 
   /** A run whose object may be stored any moment now: a buffered small PUT, or a Complete being sent. */
@@ -625,7 +616,7 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
         gate.reset();
         void halt(active, 'target changed'); // each run restarts (resuming from the journal) with the new target
       }
-      if (next && started) sweep(next);
+      if (next && started) void janitor();
       changedAll();
       pump();
     },
@@ -780,7 +771,7 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
     start() {
       started = true;
       stopped = false;
-      if (target) sweep(target);
+      void janitor();
       pump();
     },
 
