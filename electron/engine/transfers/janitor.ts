@@ -44,3 +44,47 @@ export async function abortAbandoned(journal: Journal, target: JanitorTarget, lo
   }
   return clean;
 }
+
+/**
+ * Runs abortAbandoned one pass at a time, in the background: transfers never wait for it
+ * (docs/ARCHITECTURE.md, Data safety: cancel, abort and the janitor). A pass that fails is logged and
+ * its uploads stay queued for the next one.
+ */
+export class Janitor {
+  private running: Promise<void> | undefined;
+  /** journal.abandonCount() when the last pass for the current target left nothing behind. */
+  private cleanAt: number | undefined;
+
+  constructor(
+    private readonly journal: Journal,
+    private readonly target: () => JanitorTarget | undefined,
+    private readonly log: Logger,
+  ) {}
+
+  /** Starts a pass for the current target unless one runs or nothing was abandoned since a clean one. */
+  pass(): Promise<void> {
+    const t = this.target();
+    if (!t) return Promise.resolve();
+    if (this.running) return this.running;
+    // Nothing abandoned since a pass that left nothing: no query after every finished transfer.
+    const mark = this.journal.abandonCount();
+    if (this.cleanAt === mark) return Promise.resolve();
+    this.running = abortAbandoned(this.journal, t, this.log)
+      .then((clean) => {
+        if (clean && this.target() === t) this.cleanAt = mark;
+      })
+      .catch((error: unknown) => this.log.warn('janitor: abandoned uploads not aborted', { error: String(error) }))
+      .finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  /** A new target: its abandoned uploads have not been looked at yet. */
+  retarget(): void {
+    this.cleanAt = undefined;
+  }
+
+  /** The pass under way, if any (stop waits for it). */
+  get current(): Promise<void> | undefined {
+    return this.running;
+  }
+}
