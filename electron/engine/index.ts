@@ -57,7 +57,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     localMode: options.localMode ?? false,
     log,
   });
-  const queue = createTransferQueue({ db, settings: settings.get, emit: (event, payload) => bus.emit(event, payload as never) });
+  const queue = createTransferQueue({ db, settings: settings.get, emit: (event, payload) => bus.emit(event, payload as never), log });
 
   const targetFor = (identity: Identity): UploadTarget => {
     const credentials = createCognitoCredentials(identity, session, log);

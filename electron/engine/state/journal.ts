@@ -131,8 +131,8 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
     `SELECT id FROM transfers WHERE state IN ('queued', 'uploading', 'verifying', 'paused') AND json_extract(origin, '$.kind') = 'folder'
        AND json_extract(origin, '$.folderId') = ? ORDER BY seq`,
   );
-  const destinationOf = s.prepare<[string, string], { n: number }>('SELECT count(*) AS n FROM transfers WHERE destination = ? AND identity_id = ?');
   const one = s.prepare<[string], RawTransfer>('SELECT * FROM transfers WHERE id = ?');
+  const partBytes = s.prepare<[], { id: string; bytes: number }>('SELECT transfer_id AS id, sum(size) AS bytes FROM parts GROUP BY transfer_id');
   const setStateStmt = s.prepare<[Record<string, unknown>], RawTransfer>(
     `UPDATE transfers SET state = @state, error_code = @errorCode, error_message = @errorMessage, error_retryable = @errorRetryable,
        finished_at = @finishedAt, updated_at = @now WHERE id = @id RETURNING *`,
@@ -249,6 +249,8 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
     *indexRows(): Generator<IndexRow> {
       for (const r of indexRows.iterate()) yield { id: r.id, state: r.state, size: r.size, identityId: r.identity_id ?? undefined };
     },
+    /** Bytes of journaled parts, per transfer that has any (what a resumed transfer has sent already). */
+    partBytesByTransfer: (): Array<{ id: string; bytes: number }> => partBytes.all(),
     /** Newest first; `limit` undefined = every one. */
     page(filter: TransferFilter, offset = 0, limit?: number): TransferRow[] {
       const n = limit ?? -1;
@@ -260,8 +262,6 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
     stateOf: (id: string): JournalState | undefined => stateOf.get(id)?.state,
     /** Unfinished transfers queued by a watched folder. */
     unfinishedOfFolder: (folderId: string): string[] => unfinishedOfFolder.all(folderId).map((r) => r.id),
-    /** Whether some transfer of this identity writes `destination`. */
-    writes: (identityId: string, destination: string): boolean => (destinationOf.get(destination, identityId)?.n ?? 0) > 0,
     get: (id: string): TransferRow | undefined => {
       const r = one.get(id);
       return r && rowOf(r);

@@ -1,12 +1,10 @@
-// Multipart uploads the journal no longer needs are aborted: those it abandoned (cancel, a changed
-// file) and, at start-up, unknown ones under the identity's prefix. An upload id the journal still
-// references is never aborted.
-import { AbortMultipartUploadCommand, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
+// Multipart uploads the journal abandoned (cancel, a changed file, a failure retrying cannot mend) are
+// aborted. An upload id the journal still references is never aborted. The bucket is never listed: the
+// users' role may not (docs/ARCHITECTURE.md, Contracts: role policy), and its lifecycle rule aborts what is left.
+import { AbortMultipartUploadCommand, type S3Client } from '@aws-sdk/client-s3';
+import { silentLogger, type Logger } from '../log.js';
 import type { Journal } from '../state/journal.js';
 import { classify } from './retry.js';
-
-/** An unknown upload younger than this may be another device's, in progress under the same identity. */
-export const FOREIGN_UPLOAD_MIN_AGE_MS = 24 * 60 * 60 * 1000;
 
 export interface JanitorTarget {
   s3: S3Client;
@@ -20,7 +18,7 @@ function isGone(error: unknown): boolean {
 }
 
 /** Aborts every abandoned upload of this identity; failures stay queued for the next run. Resolves true when none is left. */
-export async function abortAbandoned(journal: Journal, target: JanitorTarget): Promise<boolean> {
+export async function abortAbandoned(journal: Journal, target: JanitorTarget, log: Logger = silentLogger): Promise<boolean> {
   let clean = true;
   for (const u of journal.abandoned(target.identityId)) {
     if (journal.isReferenced(u.uploadId)) {
@@ -35,46 +33,58 @@ export async function abortAbandoned(journal: Journal, target: JanitorTarget): P
       // retrying a refusal after every transfer would only add requests. Network or credential
       // trouble: keep it for the next run.
       const kind = classify(error);
-      if (isGone(error) || kind === 'permanent') journal.abandonedDone(u.uploadId);
-      else clean = false;
+      if (isGone(error) || kind === 'permanent') {
+        journal.abandonedDone(u.uploadId);
+        if (!isGone(error)) log.warn('janitor: abort refused, left to the lifecycle rule', { key: u.objectKey, error: String(error) });
+      } else {
+        clean = false;
+        log.debug('janitor: abort failed, kept for the next pass', { key: u.objectKey, error: String(error) });
+      }
     }
   }
   return clean;
 }
 
 /**
- * Start-up sweep: lists incomplete uploads under the prefix and aborts those the journal does not
- * reference, if they are for a key this journal is uploading (our own crash between Create and
- * journaling) or old enough not to be another device's. Users' role policy does not grant
- * s3:ListBucketMultipartUploads, so with user credentials this quietly does nothing.
+ * Runs abortAbandoned one pass at a time, in the background: transfers never wait for it
+ * (docs/ARCHITECTURE.md, Data safety: cancel, abort and the janitor). A pass that fails is logged and
+ * its uploads stay queued for the next one.
  */
-export async function sweepOrphans(journal: Journal, target: JanitorTarget, isOurKey: (key: string) => boolean, now: number): Promise<number> {
-  let aborted = 0;
-  let keyMarker: string | undefined;
-  let uploadIdMarker: string | undefined;
-  try {
-    for (;;) {
-      const page = await target.s3.send(
-        new ListMultipartUploadsCommand({ Bucket: target.bucket, Prefix: target.keyPrefix, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }),
-      );
-      for (const u of page.Uploads ?? []) {
-        if (!u.Key || !u.UploadId || !u.Key.startsWith(target.keyPrefix)) continue;
-        if (journal.isReferenced(u.UploadId)) continue;
-        const age = u.Initiated ? now - u.Initiated.getTime() : Infinity;
-        if (age < FOREIGN_UPLOAD_MIN_AGE_MS && !isOurKey(u.Key)) continue;
-        try {
-          await target.s3.send(new AbortMultipartUploadCommand({ Bucket: target.bucket, Key: u.Key, UploadId: u.UploadId }));
-          aborted++;
-        } catch (error) {
-          if (!isGone(error)) throw error;
-        }
-      }
-      if (!page.IsTruncated) break;
-      keyMarker = page.NextKeyMarker;
-      uploadIdMarker = page.NextUploadIdMarker;
-    }
-  } catch {
-    // AccessDenied (the normal case for users) or no network: nothing to do now.
+export class Janitor {
+  private running: Promise<void> | undefined;
+  /** journal.abandonCount() when the last pass for the current target left nothing behind. */
+  private cleanAt: number | undefined;
+
+  constructor(
+    private readonly journal: Journal,
+    private readonly target: () => JanitorTarget | undefined,
+    private readonly log: Logger,
+  ) {}
+
+  /** Starts a pass for the current target unless one runs or nothing was abandoned since a clean one. */
+  pass(): Promise<void> {
+    const t = this.target();
+    if (!t) return Promise.resolve();
+    if (this.running) return this.running;
+    // Nothing abandoned since a pass that left nothing: no query after every finished transfer.
+    const mark = this.journal.abandonCount();
+    if (this.cleanAt === mark) return Promise.resolve();
+    this.running = abortAbandoned(this.journal, t, this.log)
+      .then((clean) => {
+        if (clean && this.target() === t) this.cleanAt = mark;
+      })
+      .catch((error: unknown) => this.log.warn('janitor: abandoned uploads not aborted', { error: String(error) }))
+      .finally(() => (this.running = undefined));
+    return this.running;
   }
-  return aborted;
+
+  /** A new target: its abandoned uploads have not been looked at yet. */
+  retarget(): void {
+    this.cleanAt = undefined;
+  }
+
+  /** The pass under way, if any (stop waits for it). */
+  get current(): Promise<void> | undefined {
+    return this.running;
+  }
 }

@@ -1,5 +1,5 @@
-// Start-up clean-up: multipart uploads the journal no longer needs are aborted; those it still
-// references (a paused transfer) and young unknown ones (maybe another device's) are left alone.
+// Start-up clean-up: uploads the journal still references (a paused transfer) survive a restart and are
+// continued; uploads the journal never knew are left to the bucket's lifecycle rule, never listed.
 import { join } from 'node:path';
 import { CreateMultipartUploadCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,10 +20,10 @@ afterAll(() => {
 });
 
 describe('start-up clean-up', () => {
-  it('aborts orphaned uploads of journaled keys, keeps referenced and foreign ones', async () => {
+  it('keeps referenced and unknown uploads, and continues on the kept upload id', async () => {
     const identityId = newIdentityId();
     const prefix = `uploads/${identityId}/`;
-    // Admin credentials: users' role policy does not allow listing multipart uploads.
+    // Admin credentials: even where listing would be allowed, Hoist does not list the bucket.
     const target: UploadTarget = { s3: env.admin, bucket: env.cloud.bucket, keyPrefix: prefix, identityId };
     const settings = testSettings({ bandwidthLimit: 4 * MiB, partsInParallel: 1 });
     const dbPath = join(work.path, 'state.db');
@@ -47,22 +47,25 @@ describe('start-up clean-up', () => {
     await queue.stop();
     db.close();
 
-    // An orphan for a key the journal uploads (a crash between Create and journaling it), and a
-    // young unknown upload for another key (perhaps another device of the same user).
+    // An unknown upload for a key the journal uploads (a crash between Create and journaling it), and
+    // one for another key (perhaps another device of the same user): both are the lifecycle rule's.
     const orphan = await env.admin.send(new CreateMultipartUploadCommand({ Bucket: env.cloud.bucket, Key: `${prefix}later.bin` }));
     const foreign = await env.admin.send(new CreateMultipartUploadCommand({ Bucket: env.cloud.bucket, Key: `${prefix}elsewhere.bin` }));
     const laterPath = join(work.path, 'later.bin');
     const laterSha = writeRandomFile(laterPath, 1000);
 
+    const listings = () => env.cloud.requestLog.entries().filter((e) => e.operation === 'ListMultipartUploads').length;
+    const listedBefore = listings();
     db = openStateDb(dbPath);
     queue = open();
     queue.add([{ path: laterPath, destination: 'later.bin', origin: { kind: 'drop' } }]);
     queue.start();
     await queue.whenIdle();
+    expect(listings()).toBe(listedBefore);
     const left = await incompleteUploads(env.admin, env.cloud.bucket, prefix);
     expect(left).toContain(`${prefix}paused.bin#${keptUploadId}`);
     expect(left).toContain(`${prefix}elsewhere.bin#${foreign.UploadId}`);
-    expect(left).not.toContain(`${prefix}later.bin#${orphan.UploadId}`);
+    expect(left).toContain(`${prefix}later.bin#${orphan.UploadId}`);
     expect((await objectDigest(env.admin, env.cloud.bucket, `${prefix}later.bin`))?.sha).toBe(laterSha);
 
     // The paused transfer continues on its kept upload id.

@@ -1,0 +1,72 @@
+// What the transfer queue offers and needs: its dependencies, its upload target and its command
+// surface. Types only; `queue.ts` re-exports them for its users.
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { EventPayload, Settings, Totals, Transfer, TransferFilter } from '../../common/contract.js';
+import type { Logger } from '../log.js';
+import type { StateDb } from '../state/db.js';
+import type { JournalState } from '../state/journal.js';
+import type { Timer } from './progress.js';
+
+export interface UploadTarget {
+  s3: S3Client;
+  bucket: string;
+  /** 'uploads/<identityId>/' */
+  keyPrefix: string;
+  identityId: string;
+  /** Called when S3 answers ExpiredToken/InvalidToken: make the client's next request use fresh credentials. */
+  refreshCredentials?: () => Promise<void>;
+  /** Called while S3 does not answer: the place it is reached at may have moved (a new target follows). */
+  onUnreachable?: () => void;
+}
+
+export type QueueEventName = 'transfers.changed' | 'transfers.removed' | 'transfers.invalidated' | 'totals';
+export type QueueEmit = <E extends QueueEventName>(event: E, payload: EventPayload<E>) => void;
+
+export interface TransferQueueDeps {
+  db: StateDb;
+  settings: () => Settings;
+  emit: QueueEmit;
+  now?: () => number;
+  /** Configured part size (default 8 MiB); grows with the file to stay within 10,000 parts. */
+  partSize?: number;
+  /** Progress publishing clock (tests). */
+  timer?: Timer;
+  /** Where swallowed failures (a janitor pass that could not finish) are noted; silent by default. */
+  log?: Logger;
+}
+
+export interface TransferQueue {
+  setTarget(target: UploadTarget | undefined): void;
+  add(items: Array<{ path: string; destination: string; origin: Transfer['origin'] }>): string[];
+  pause(id: string): Promise<void>;
+  resume(id: string): void;
+  /** Cancels an unfinished transfer; a finished one is refused (AlreadyUploadedError). */
+  cancel(id: string): Promise<void>;
+  /**
+   * Cancels every unfinished transfer (queued, running, paused) and returns how many: nothing starts
+   * while it runs, and one that completes while being stopped stays done.
+   */
+  cancelAll(): Promise<number>;
+  retry(id: string): void;
+  pauseAll(): Promise<void>;
+  resumeAll(): void;
+  clearHistory(): void;
+  /** Newest first; `page` cuts one window of it. Read from the journal: nothing keeps every row in memory. */
+  list(filter?: TransferFilter, page?: { offset?: number; limit?: number }): Transfer[];
+  /** The journal's state of a transfer ("queued" for any unfinished one not paused), or undefined once it is gone. */
+  stateOf(id: string): Extract<Transfer['state'], JournalState> | undefined;
+  /** Transfers that write `destination`, newest first. */
+  byDestination(destination: string): Transfer[];
+  /** Unfinished transfers a watched folder queued. */
+  unfinishedOfFolder(folderId: string): string[];
+  totals(): Totals;
+  /**
+   * Resolves when nothing can make progress: no transfer running, and none queued that could start
+   * (signed out, paused all, or other identities' transfers count as idle). Before start() it is idle.
+   */
+  whenIdle(): Promise<void>;
+  /** Settings changed (filesInParallel may have grown): start what now fits. */
+  settingsChanged(): void;
+  start(): void;
+  stop(): Promise<void>;
+}

@@ -1,0 +1,59 @@
+// What a failed attempt means for its transfer, as one table: start over on the file's new version,
+// start a new multipart upload, wait for sign-in, wait for disk space, stop (paused, cancelled,
+// stopped), or fail with a code. Pure: the run loop applies the outcome and counts the restarts.
+import type { TransferError } from '../../common/contract.js';
+import { isStorageFull } from '../state/db.js';
+import type { TransferRow } from '../state/journal.js';
+import { FileChangedError, FileMissingError, NotAFileError } from './file-version.js';
+import { ObjectTooLargeError } from './plan.js';
+import { classify, errorCode } from './retry.js';
+import { VerificationError } from './verify.js';
+
+/** The destination cannot be a key under the identity's prefix. */
+export class InvalidDestinationError extends Error {
+  override name = 'InvalidDestinationError';
+}
+
+export type RunOutcome =
+  /** Paused, cancelled, stopped or retargeted: the run just ends. */
+  | { kind: 'stopped' }
+  /** The journal could not be written: not this transfer's fault, it waits for room. */
+  | { kind: 'wait-for-disk' }
+  /** The session was revoked: the transfer waits until the next sign-in. */
+  | { kind: 'wait-for-sign-in' }
+  /** The file changed: the next attempt records the new version; past the limit, `otherwise`. */
+  | { kind: 'retry-on-new-version'; otherwise: TransferError }
+  /** The upload id is gone (NoSuchUpload): forget it and start a new one; past the limit, `otherwise`. */
+  | { kind: 'restart-upload'; otherwise: TransferError }
+  | { kind: 'fail'; error: TransferError };
+
+const fail = (code: string, message: string, retryable: boolean): RunOutcome => ({ kind: 'fail', error: { code, message, retryable } });
+
+export function outcomeOf(error: unknown, row: TransferRow, signal: AbortSignal): RunOutcome {
+  if (signal.aborted) return { kind: 'stopped' };
+  if (isStorageFull(error)) return { kind: 'wait-for-disk' };
+  if (error instanceof FileChangedError) {
+    return { kind: 'retry-on-new-version', otherwise: { code: 'file_unstable', message: `${row.sourcePath} kept changing while it was being uploaded`, retryable: true } };
+  }
+  const errno = (error as NodeJS.ErrnoException).code;
+  if (error instanceof FileMissingError || errno === 'ENOENT') return fail('file_missing', `${row.sourcePath} no longer exists`, false);
+  if (errno === 'EACCES' || errno === 'EPERM' || errno === 'EISDIR') return fail('file_unreadable', `${row.sourcePath} cannot be read (${errno})`, true);
+  if (error instanceof NotAFileError) return fail('not_a_file', error.message, false);
+  if (error instanceof VerificationError) return fail('verification_failed', error.message, true);
+  if (error instanceof InvalidDestinationError) return fail('invalid_destination', error.message, false);
+  if (error instanceof ObjectTooLargeError) return fail('too_large', error.message, false);
+  const kind = classify(error, signal);
+  if (kind === 'sign-in') return { kind: 'wait-for-sign-in' };
+  if (kind === 'no-such-upload') return { kind: 'restart-upload', otherwise: describe(error, kind, row) };
+  return { kind: 'fail', error: describe(error, kind, row) };
+}
+
+function describe(error: unknown, kind: ReturnType<typeof classify>, row: TransferRow): TransferError {
+  const code = errorCode(error);
+  const message = (error as { message?: string }).message ?? String(error);
+  if (code === 'AccessDenied') {
+    return { code: 'access_denied', message: `S3 refused to store ${row.destination} (AccessDenied): ${message}`, retryable: false };
+  }
+  const retryable = kind === 'transient' || kind === 'throttled' || kind === 'credentials' || kind === 'network';
+  return { code, message: `${code}: ${message}`, retryable };
+}
