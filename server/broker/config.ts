@@ -20,6 +20,7 @@ const envSchema = z.object({
   HOIST_BROKER_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
   HOIST_SIGN_IN_MAX_FAILURES_PER_USER: positiveInt.default(5),
   HOIST_SIGN_IN_MAX_FAILURES_PER_ADDRESS: positiveInt.default(20),
+  HOIST_SIGN_IN_MAX_DELAY_SECONDS: positiveInt.default(300),
 });
 
 /** Options for startBroker from the environment; throws with the names of missing or invalid variables. */
@@ -48,6 +49,7 @@ export function brokerOptionsFromEnv(env: NodeJS.ProcessEnv): BrokerOptions {
     rateLimit: {
       maxFailuresPerUsername: e.HOIST_SIGN_IN_MAX_FAILURES_PER_USER,
       maxFailuresPerAddress: e.HOIST_SIGN_IN_MAX_FAILURES_PER_ADDRESS,
+      maxDelaySeconds: e.HOIST_SIGN_IN_MAX_DELAY_SECONDS,
     },
     trustProxy: e.HOIST_BROKER_TRUST_PROXY === 'true' || e.HOIST_BROKER_TRUST_PROXY === '1',
   };

@@ -53,20 +53,20 @@ export class SessionService {
     const { store, limiter, logger } = this.deps;
     const now = this.deps.now();
     const keys = SignInLimiter.keys(username, address);
-    const retryAfter = await limiter.retryAfter(keys, now);
-    if (retryAfter > 0) {
+    const reservation = await limiter.reserve(keys, now);
+    if (reservation.retryAfter > 0) {
       logger.warn('sign_in_rate_limited', { address });
-      throw new RateLimitedError(retryAfter);
+      throw new RateLimitedError(reservation.retryAfter);
     }
     const user = await store.findUserByName(username);
     // Always run scrypt, so an unknown username answers as slowly as a wrong password.
     const passwordOk = await verifyPassword(password, user?.passwordHash ?? UNKNOWN_USER_HASH);
     if (!user || !passwordOk || user.disabled) {
-      await limiter.failed(keys, now);
+      // The reservation stays: it is the recorded failure.
       logger.info('sign_in_failed', { address, reason: !user ? 'unknown_user' : user.disabled ? 'disabled' : 'wrong_password' });
       throw new InvalidCredentialsError();
     }
-    await limiter.succeeded(keys);
+    await limiter.succeeded(keys, reservation);
     const openId = await this.deps.issuer.issue(user.id);
     const refreshToken = newRefreshToken();
     const refreshExpiresAt = this.refreshExpiry(now);

@@ -166,18 +166,29 @@ export class SqliteUserStore implements UserStore {
       .changes;
   }
 
-  async recordSignInFailure(keys: string[], now: Date): Promise<void> {
+  async reserveSignInAttempt(
+    keys: Array<{ key: string; since: Date }>,
+    now: Date,
+    decide: (attempts: Date[][]) => number,
+  ): Promise<{ retryAfter: number; ids: number[] }> {
+    const select = this.db.prepare('SELECT at FROM sign_in_failures WHERE key = ? AND at > ? ORDER BY at');
     const insert = this.db.prepare('INSERT INTO sign_in_failures (key, at) VALUES (?, ?)');
-    this.db.transaction(() => {
-      for (const key of keys) insert.run(key, now.getTime());
-    })();
+    // IMMEDIATE: the write lock is taken before reading, so no other process can check in between.
+    return this.db
+      .transaction(() => {
+        const attempts = keys.map(({ key, since }) => (select.all(key, since.getTime()) as { at: number }[]).map((row) => new Date(row.at)));
+        const retryAfter = decide(attempts);
+        if (retryAfter > 0) return { retryAfter, ids: [] };
+        return { retryAfter: 0, ids: keys.map(({ key }) => Number(insert.run(key, now.getTime()).lastInsertRowid)) };
+      })
+      .immediate();
   }
 
-  async signInFailuresSince(key: string, since: Date): Promise<Date[]> {
-    const rows = this.db.prepare('SELECT at FROM sign_in_failures WHERE key = ? AND at > ? ORDER BY at').all(key, since.getTime()) as {
-      at: number;
-    }[];
-    return rows.map((row) => new Date(row.at));
+  async forgetSignInAttempts(ids: number[]): Promise<void> {
+    const remove = this.db.prepare('DELETE FROM sign_in_failures WHERE rowid = ?');
+    this.db.transaction(() => {
+      for (const id of ids) remove.run(id);
+    })();
   }
 
   async clearSignInFailures(key: string): Promise<void> {

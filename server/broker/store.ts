@@ -50,9 +50,19 @@ export interface UserStore {
   /** Revokes every live session family of the user; returns how many. */
   revokeUserSessions(userId: string, now: Date): Promise<number>;
 
-  recordSignInFailure(keys: string[], now: Date): Promise<void>;
-  /** Times of the failures recorded for `key` since `since`, oldest first. */
-  signInFailuresSince(key: string, since: Date): Promise<Date[]>;
+  /**
+   * Atomically, also across processes sharing the store: reads the sign-in attempts recorded under each key
+   * since its `since` (oldest first), asks `decide` how many seconds the caller must wait, and when that is 0
+   * records one attempt at `now` under every key. Checking and recording in one step is what keeps guesses
+   * sent all at once from all passing the check.
+   */
+  reserveSignInAttempt(
+    keys: Array<{ key: string; since: Date }>,
+    now: Date,
+    decide: (attempts: Date[][]) => number,
+  ): Promise<{ retryAfter: number; ids: number[] }>;
+  /** Removes recorded attempts (a sign-in that succeeded). */
+  forgetSignInAttempts(ids: number[]): Promise<void>;
   clearSignInFailures(key: string): Promise<void>;
 
   /** Drops expired tokens, old families and old failures. */

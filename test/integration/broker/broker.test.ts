@@ -164,7 +164,9 @@ describe('identity broker', () => {
 describe('identity broker rate limiting', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ rateLimit: { maxFailuresPerUsername: 5, maxFailuresPerAddress: 8, windowSeconds: 60 } });
+    // A fixed clock: the delay after the fifth failure is counted from it, not from how fast this test runs.
+    const frozen = new Date();
+    h = await startHarness({ now: () => frozen, rateLimit: { maxFailuresPerUsername: 5, maxFailuresPerAddress: 8, windowSeconds: 60, maxDelaySeconds: 300 } });
     await h.addUser('dave', 'dave-password');
   });
   afterAll(async () => h.close());

@@ -9,7 +9,9 @@ describe('two broker instances sharing a store', () => {
   let b: RunningBroker;
   let storeB: SqliteUserStore;
   beforeAll(async () => {
-    a = await startHarness({ rateLimit: { maxFailuresPerUsername: 3, maxFailuresPerAddress: 100, windowSeconds: 60 } });
+    // One fixed clock for both: the delay after the third failure is counted from it, not from test speed.
+    const frozen = new Date();
+    a = await startHarness({ now: () => frozen, rateLimit: { maxFailuresPerUsername: 3, maxFailuresPerAddress: 100, windowSeconds: 60, maxDelaySeconds: 300 } });
     await a.addUser('alice', 'alice-pw');
     await a.addUser('mallory-target', 'target-pw');
     // A second process would open its own connection to the same file.
@@ -24,7 +26,8 @@ describe('two broker instances sharing a store', () => {
         endpoint: a.cognito.endpoint,
         credentials: a.cognito.credentials.developer,
       },
-      rateLimit: { maxFailuresPerUsername: 3, maxFailuresPerAddress: 100, windowSeconds: 60 },
+      rateLimit: { maxFailuresPerUsername: 3, maxFailuresPerAddress: 100, windowSeconds: 60, maxDelaySeconds: 300 },
+      now: () => frozen,
       logger: silentLogger,
     });
   });

@@ -45,14 +45,21 @@ describe('SqliteUserStore', () => {
     expect(await store.findRefreshToken('a')).toBeUndefined();
   });
 
-  it('counts sign-in failures in a window and clears them', async () => {
-    await store.recordSignInFailure(['user:a', 'addr:1'], later(0));
-    await store.recordSignInFailure(['user:a'], later(30));
-    expect(await store.signInFailuresSince('user:a', later(-1))).toEqual([later(0), later(30)]);
-    expect(await store.signInFailuresSince('user:a', later(10))).toEqual([later(30)]);
+  it('reserves sign-in attempts only when the decision allows, and forgets or clears them', async () => {
+    const keys = [
+      { key: 'user:a', since: later(-1) },
+      { key: 'addr:1', since: later(-1) },
+    ];
+    const seen: Date[][][] = [];
+    const first = await store.reserveSignInAttempt(keys, later(0), (attempts) => (seen.push(attempts), 0));
+    expect(first).toMatchObject({ retryAfter: 0, ids: [expect.any(Number), expect.any(Number)] });
+    expect(await store.reserveSignInAttempt(keys, later(5), () => 9)).toEqual({ retryAfter: 9, ids: [] });
+    await store.reserveSignInAttempt(keys, later(30), (attempts) => (seen.push(attempts), 0));
+    expect(seen).toEqual([[[], []], [[later(0)], [later(0)]]]);
+    await store.forgetSignInAttempts(first.ids);
     await store.clearSignInFailures('user:a');
-    expect(await store.signInFailuresSince('user:a', later(-1))).toEqual([]);
-    expect(await store.signInFailuresSince('addr:1', later(-1))).toHaveLength(1);
+    await store.reserveSignInAttempt(keys, later(40), (attempts) => (seen.push(attempts), 1));
+    expect(seen.at(-1)).toEqual([[], [later(30)]]);
   });
 
   it('prunes dead families but keeps live ones', async () => {
