@@ -100,6 +100,23 @@ program.command('remove-user <name>').action(async (name: string) => {
   console.log(`removed ${name}`);
 });
 
+program
+  .command('set-password <name>')
+  .description("replace a user's password (read from stdin, or typed at a terminal; never an argument) and end their sessions")
+  .action(async (name: string) => {
+    await withStore(db(), async (store) => {
+      if (!(await store.findUserByName(name))) fail(`no user named ${name}`);
+    });
+    const hash = await hashPassword(await readPasswordFromStdin());
+    const count = await withStore(db(), async (store) => {
+      const user = await store.findUserByName(name);
+      if (!user || !(await store.setPasswordHash(name, hash))) fail(`no user named ${name}`);
+      // Whoever knew the old password may hold a session started with it.
+      return store.revokeUserSessions(user.id, new Date());
+    });
+    console.log(`set the password of ${name} and revoked ${count} session(s)`);
+  });
+
 program.command('revoke-sessions <name>').action(async (name: string) => {
   const count = await withStore(db(), async (store) => {
     const user = await store.findUserByName(name);

@@ -16,6 +16,7 @@ const envSchema = z.object({
   HOIST_BUCKET: z.string().min(1),
   HOIST_TOKEN_DURATION_SECONDS: positiveInt.max(86_400).default(900),
   HOIST_REFRESH_TOKEN_LIFETIME_SECONDS: positiveInt.default(30 * 24 * 3600),
+  HOIST_REFRESH_TOKEN_MAX_AGE_SECONDS: positiveInt.default(90 * 24 * 3600),
   HOIST_COGNITO_ENDPOINT: z.url().optional(),
   HOIST_BROKER_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
   HOIST_SIGN_IN_MAX_FAILURES_PER_USER: positiveInt.default(5),
@@ -46,6 +47,7 @@ export function brokerOptionsFromEnv(env: NodeJS.ProcessEnv): BrokerOptions {
       ...(e.HOIST_COGNITO_ENDPOINT ? { endpoint: e.HOIST_COGNITO_ENDPOINT } : {}),
     },
     refreshTokenLifetimeSeconds: e.HOIST_REFRESH_TOKEN_LIFETIME_SECONDS,
+    refreshTokenMaxAgeSeconds: e.HOIST_REFRESH_TOKEN_MAX_AGE_SECONDS,
     rateLimit: {
       maxFailuresPerUsername: e.HOIST_SIGN_IN_MAX_FAILURES_PER_USER,
       maxFailuresPerAddress: e.HOIST_SIGN_IN_MAX_FAILURES_PER_ADDRESS,

@@ -20,6 +20,7 @@ export type { User, UserStore } from './store.js';
 export { jsonLogger, silentLogger, type Logger } from './logger.js';
 
 export const DEFAULT_REFRESH_TOKEN_LIFETIME_SECONDS = 30 * 24 * 3600;
+export const DEFAULT_REFRESH_TOKEN_MAX_AGE_SECONDS = 90 * 24 * 3600;
 
 export interface BrokerOptions {
   /** Default 127.0.0.1; use 0.0.0.0 behind a load balancer. */
@@ -36,6 +37,8 @@ export interface BrokerOptions {
   /** Told to clients only when not talking to real AWS (the local stack). */
   endpoints?: { cognitoIdentity: string; s3: string };
   refreshTokenLifetimeSeconds?: number;
+  /** Absolute maximum age of a session family, however often it is refreshed (default 90 days). */
+  refreshTokenMaxAgeSeconds?: number;
   rateLimit?: Partial<RateLimitOptions>;
   /** Read the client address from X-Forwarded-For: only behind a proxy that sets it. */
   trustProxy?: boolean;
@@ -68,6 +71,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       identityPoolId: options.cognito.identityPoolId,
       bucket: options.bucket,
       refreshTokenLifetimeSeconds: options.refreshTokenLifetimeSeconds ?? DEFAULT_REFRESH_TOKEN_LIFETIME_SECONDS,
+      refreshTokenMaxAgeSeconds: options.refreshTokenMaxAgeSeconds ?? DEFAULT_REFRESH_TOKEN_MAX_AGE_SECONDS,
       ...(options.endpoints ? { endpoints: options.endpoints } : {}),
     },
     logger,

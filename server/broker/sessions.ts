@@ -11,7 +11,10 @@ export interface SessionSettings {
   region: string;
   identityPoolId: string;
   bucket: string;
+  /** Sliding: each refresh token expires this long after it was issued. */
   refreshTokenLifetimeSeconds: number;
+  /** Absolute: no token of a family outlives its first sign-in by more than this; then the user signs in again. */
+  refreshTokenMaxAgeSeconds: number;
   /** Only when not talking to real AWS (docs/ARCHITECTURE.md, Contracts: broker HTTP API). */
   endpoints?: { cognitoIdentity: string; s3: string };
 }
@@ -69,7 +72,7 @@ export class SessionService {
     await limiter.succeeded(keys, reservation);
     const openId = await this.deps.issuer.issue(user.id);
     const refreshToken = newRefreshToken();
-    const refreshExpiresAt = this.refreshExpiry(now);
+    const refreshExpiresAt = this.refreshExpiry(now, now);
     await store.createSession(user.id, hashRefreshToken(refreshToken), refreshExpiresAt, now);
     logger.info('sign_in', { userId: user.id, address });
     return this.session(openId, refreshToken, refreshExpiresAt);
@@ -85,7 +88,9 @@ export class SessionService {
       logger.warn('refresh_token_reuse', { userId: record.userId, family: record.familyId });
       throw new InvalidRefreshTokenError();
     }
-    if (record.expiresAt.getTime() <= now.getTime()) throw new InvalidRefreshTokenError();
+    // Both ages: tokens issued before a maximum age was set carry a sliding expiry only.
+    const familyEnd = record.familyCreatedAt.getTime() + this.deps.settings.refreshTokenMaxAgeSeconds * 1000;
+    if (Math.min(record.expiresAt.getTime(), familyEnd) <= now.getTime()) throw new InvalidRefreshTokenError();
     const user = await store.findUserById(record.userId);
     if (!usable(user)) {
       await store.revokeFamily(record.familyId, now);
@@ -94,7 +99,7 @@ export class SessionService {
     // Ask Cognito first: if it fails the client keeps a token it can still use.
     const openId = await this.deps.issuer.issue(user.id);
     const next = newRefreshToken();
-    const nextExpiresAt = this.refreshExpiry(now);
+    const nextExpiresAt = this.refreshExpiry(now, record.familyCreatedAt);
     if (!(await store.rotateRefreshToken(record.tokenHash, hashRefreshToken(next), nextExpiresAt, now))) {
       // Another request spent this token in the meantime: a replay all the same.
       await store.revokeFamily(record.familyId, now);
@@ -112,8 +117,9 @@ export class SessionService {
     this.deps.logger.info('sign_out', { userId: record.userId });
   }
 
-  private refreshExpiry(now: Date): Date {
-    return new Date(now.getTime() + this.deps.settings.refreshTokenLifetimeSeconds * 1000);
+  private refreshExpiry(now: Date, familyCreatedAt: Date): Date {
+    const { refreshTokenLifetimeSeconds, refreshTokenMaxAgeSeconds } = this.deps.settings;
+    return new Date(Math.min(now.getTime() + refreshTokenLifetimeSeconds * 1000, familyCreatedAt.getTime() + refreshTokenMaxAgeSeconds * 1000));
   }
 
   private session(openId: { identityId: string; token: string; expiresAt: Date }, refreshToken: string, refreshExpiresAt: Date): Session {

@@ -2,7 +2,7 @@
 // use it at once; busy_timeout makes writers wait instead of failing).
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UserExistsError, type RefreshTokenRecord, type User, type UserStore } from './store.js';
 
@@ -55,17 +55,15 @@ interface TokenRow {
   expires_at: number;
   used_at: number | null;
   revoked_at: number | null;
+  family_created_at: number;
 }
 
 export class SqliteUserStore implements UserStore {
   private readonly db: Database.Database;
 
   constructor(path: string) {
-    const fresh = path !== ':memory:' && !existsSync(path);
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') createPrivately(path);
     this.db = new Database(path);
-    // Password hashes and token hashes: readable by the broker's user only (SQLite gives its WAL the same mode).
-    if (fresh) chmodSync(path, 0o600);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
@@ -122,7 +120,7 @@ export class SqliteUserStore implements UserStore {
   async findRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined> {
     const row = this.db
       .prepare(
-        `SELECT t.token_hash, t.family_id, f.user_id, t.expires_at, t.used_at, f.revoked_at
+        `SELECT t.token_hash, t.family_id, f.user_id, t.expires_at, t.used_at, f.revoked_at, f.created_at AS family_created_at
          FROM refresh_tokens t JOIN session_families f ON f.id = t.family_id WHERE t.token_hash = ?`,
       )
       .get(tokenHash) as TokenRow | undefined;
@@ -134,6 +132,7 @@ export class SqliteUserStore implements UserStore {
       expiresAt: new Date(row.expires_at),
       usedAt: row.used_at === null ? null : new Date(row.used_at),
       familyRevokedAt: row.revoked_at === null ? null : new Date(row.revoked_at),
+      familyCreatedAt: new Date(row.family_created_at),
     };
   }
 
@@ -214,6 +213,20 @@ export class SqliteUserStore implements UserStore {
     this.db
       .prepare('INSERT INTO refresh_tokens (token_hash, family_id, created_at, expires_at) VALUES (?, ?, ?, ?)')
       .run(tokenHash, familyId, now.getTime(), expiresAt.getTime());
+  }
+}
+
+/**
+ * Password hashes and token hashes are readable by the broker's user only, from the first instant: a new
+ * database file is created 0600 (an empty file is an empty SQLite database; SQLite gives its WAL and shared
+ * memory files the same mode), and a folder the broker creates for it 0700. An existing file is left as it is.
+ */
+function createPrivately(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  try {
+    closeSync(openSync(path, constants.O_CREAT | constants.O_EXCL | constants.O_RDWR | constants.O_NOFOLLOW, 0o600));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
 }
 

@@ -18,6 +18,8 @@ export interface RefreshTokenRecord {
   /** Set once the token has been exchanged: a second use is a replay and revokes the family. */
   usedAt: Date | null;
   familyRevokedAt: Date | null;
+  /** When the family's first sign-in was: refresh never carries a family past its absolute maximum age. */
+  familyCreatedAt: Date;
 }
 
 export class UserExistsError extends Error {

@@ -19,6 +19,8 @@ describe('broker configuration from the environment', () => {
       bucket: 'bucket',
       cognito: { region: 'eu-west-1', identityPoolId: 'eu-west-1:abc', developerProviderName: 'login.example.com', tokenDurationSeconds: 900 },
       refreshTokenLifetimeSeconds: 2_592_000,
+      refreshTokenMaxAgeSeconds: 7_776_000,
+      rateLimit: { maxFailuresPerUsername: 5, maxFailuresPerAddress: 20, maxDelaySeconds: 300 },
       trustProxy: false,
     });
     expect(options.cognito.endpoint).toBeUndefined();
