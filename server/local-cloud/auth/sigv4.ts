@@ -193,6 +193,15 @@ export async function verifySigV4(input: SigV4Request): Promise<SigV4Result> {
     payloadHash = declared;
   }
 
+  // As S3: the host and every x-amz-* header sent must be signed, or a relay could add or change them.
+  const unsigned = Object.keys(input.headers).filter(
+    (name) => (name === 'host' || name.startsWith('x-amz-')) && input.headers[name] !== undefined && !p.signedHeaders.includes(name),
+  );
+  if (!p.signedHeaders.includes('host') && !unsigned.includes('host')) unsigned.unshift('host');
+  if (unsigned.length > 0) {
+    return fail(403, 'AccessDenied', 'There were headers present in the request which were not signed', { HeadersNotSigned: unsigned.join(', ') });
+  }
+
   const signedHeaderValues: Record<string, string> = {};
   for (const name of p.signedHeaders) {
     const value = header(name);
@@ -334,7 +343,8 @@ function isoSeconds(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-function constantTimeEqual(a: string, b: string): boolean {
+/** Compares signatures and tokens without revealing, by timing, how much of them matched. */
+export function constantTimeEqual(a: string, b: string): boolean {
   const left = Buffer.from(a);
   const right = Buffer.from(b);
   return left.length === right.length && timingSafeEqual(left, right);

@@ -1,7 +1,9 @@
 // IAM policy evaluation (identity policies only), as AWS documents it: default deny, a matching explicit
 // Deny wins, otherwise a matching Allow. Actions match case-insensitively with `*`/`?`; resources match
 // case-sensitively, ARN segment by ARN segment, after `${…}` policy variables are substituted (only in
-// policies with Version 2012-10-17). An unset variable makes the pattern match nothing. Conditions are not
+// policies with Version 2012-10-17). An unset variable makes the pattern match nothing; in a NotResource,
+// where matching nothing would mean applying to everything, it fails closed instead: the statement grants
+// nothing and still denies. Conditions are not
 // modelled: a statement with a Condition never grants (Allow ignored) and always restricts (Deny applies),
 // so an unsupported policy fails closed.
 
@@ -55,7 +57,10 @@ function statementMatches(statement: Statement, context: RequestContext, withVar
   if (!actionOk) return false;
   const resourceMatch = (p: string): boolean => matchResource(p, context.resource, withVariables ? (context.variables ?? {}) : undefined);
   if (statement.Resource !== undefined) return anyPattern(statement.Resource, resourceMatch);
-  if (statement.NotResource !== undefined) return !anyPattern(statement.NotResource, resourceMatch);
+  if (statement.NotResource !== undefined) {
+    if (withVariables && anyPattern(statement.NotResource, (p) => substitute(p, context.variables ?? {}) === undefined)) return statement.Effect === 'Deny';
+    return !anyPattern(statement.NotResource, resourceMatch);
+  }
   return false;
 }
 

@@ -8,6 +8,7 @@ import type { CredentialStore, Principal } from '../auth/types.js';
 import { s3Resource } from '../iam/index.js';
 import type { RequestLog, RequestLogEntry } from '../request-log.js';
 import { authorize, principalMay } from './authorize.js';
+import { applyBucketPolicy } from './bucket-policy.js';
 import { newRequestIds, sendError, toS3Error, type S3Context } from './context.js';
 import type { S3Deps } from './deps.js';
 import { S3Error, errors } from './errors.js';
@@ -145,6 +146,7 @@ async function handle(ctx: S3Context, deps: S3HandlerDeps): Promise<void> {
   if (auth.principal.kind === 'identity') ctx.log.identityId = auth.principal.identityId;
 
   authorize(auth.principal, deps.settings.rolePolicy, route);
+  applyBucketPolicy(ctx, route);
   if (route.bucket !== undefined && route.operation !== 'CreateBucket' && !deps.store.getBucket(route.bucket)) {
     throw errors.NoSuchBucket({ BucketName: route.bucket });
   }

@@ -8,6 +8,7 @@ import { unlink } from 'node:fs/promises';
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import { DIRECT_MIN_BYTES, openBodyWriter, type BodyWriter } from '../storage/body-writer.js';
 import { startHashJob, type HashJob, type RawAlgorithm } from '../storage/hasher.js';
+import { constantTimeEqual } from '../auth/sigv4.js';
 import { AwsChunkedDecoder, ChunkedFormatError, type ChunkEvent } from './aws-chunked.js';
 import {
   CHECKSUM_ALGORITHMS,
@@ -253,7 +254,7 @@ class ChunkSignatures {
       if (!auth || !this.hash || !this.declared) throw mismatch();
       const stringToSign = ['AWS4-HMAC-SHA256-PAYLOAD', auth.amzDate, auth.scope, this.previous, EMPTY_SHA256, this.hash.digest('hex')].join('\n');
       const expected = await auth.signString(stringToSign);
-      if (expected !== this.declared) throw mismatch();
+      if (!constantTimeEqual(expected, this.declared)) throw mismatch();
       this.previous = expected;
       this.hash = undefined;
     }
@@ -266,7 +267,7 @@ class ChunkSignatures {
     let canonical = '';
     for (const [name, value] of trailers) if (name !== 'x-amz-trailer-signature') canonical += `${name}:${value}\n`;
     const stringToSign = ['AWS4-HMAC-SHA256-TRAILER', auth.amzDate, auth.scope, this.previous, createHash('sha256').update(canonical).digest('hex')].join('\n');
-    if ((await auth.signString(stringToSign)) !== signature.toLowerCase()) throw mismatch();
+    if (!constantTimeEqual(await auth.signString(stringToSign), signature.toLowerCase())) throw mismatch();
   }
 }
 
@@ -292,6 +293,14 @@ export async function readSmallBody(ctx: S3Context, limit: number): Promise<Buff
     throw new ClientGoneError(String(err));
   }
   const body = Buffer.concat(chunks);
+  // A hex payload hash is signed: the body must be the one it names, as for object bodies.
+  const declaredSha = ctx.auth?.presigned ? undefined : ctx.header('x-amz-content-sha256');
+  if (declaredSha !== undefined && /^[0-9a-f]{64}$/i.test(declaredSha)) {
+    const computed = createHash('sha256').update(body).digest('hex');
+    if (computed !== declaredSha.toLowerCase()) {
+      throw errors.XAmzContentSHA256Mismatch({ ClientComputedContentSHA256: declaredSha.toLowerCase(), S3ComputedContentSHA256: computed });
+    }
+  }
   const contentMd5 = ctx.header('content-md5');
   if (contentMd5 !== undefined) {
     if (Buffer.from(contentMd5, 'base64').length !== 16) throw errors.InvalidDigest();

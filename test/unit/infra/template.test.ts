@@ -87,6 +87,33 @@ describe('server/infra/template.json', () => {
     expect(rules).toContainEqual(expect.objectContaining({ Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }));
   });
 
+  it('keeps earlier versions of every object, expiring overwritten ones after a configurable number of days', () => {
+    const bucket = resource('UploadBucket').Properties;
+    expect(bucket['VersioningConfiguration']).toEqual({ Status: 'Enabled' });
+    const rules = (bucket['LifecycleConfiguration'] as { Rules: Array<Record<string, Json>> }).Rules;
+    const expiring = rules.filter((rule) => rule['NoncurrentVersionExpiration'] !== undefined);
+    expect(expiring).toEqual([
+      { Id: 'ExpireNoncurrentVersions', Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: { Ref: 'NoncurrentVersionExpirationDays' } } },
+    ]);
+    // Nothing else expires current objects or removes versions sooner.
+    for (const rule of rules) {
+      expect(rule['ExpirationInDays'] ?? rule['ExpirationDate'] ?? rule['NoncurrentVersionExpirationInDays']).toBeUndefined();
+    }
+    expect(template.Parameters['NoncurrentVersionExpirationDays']).toMatchObject({ Type: 'Number', MinValue: 1, Default: 30 });
+  });
+
+  it('denies uploads encrypted with a customer-provided key (SSE-C), for every principal', () => {
+    const policy = resource('UploadBucketPolicy').Properties['PolicyDocument'] as { Statement: Json[] };
+    expect(fromTemplate(policy.Statement as Json)).toContainEqual({
+      Sid: 'DenyCustomerProvidedEncryptionKeys',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:PutObject',
+      Resource: 'arn:aws:s3:::${bucket}/*',
+      Condition: { Null: { 's3:x-amz-server-side-encryption-customer-algorithm': 'false' } },
+    });
+  });
+
   it('lets the broker mint tokens for its pool and nothing else', () => {
     const document = resource('BrokerPolicy').Properties['PolicyDocument'] as { Statement: Json[] };
     expect(document.Statement).toEqual([

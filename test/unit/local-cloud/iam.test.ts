@@ -57,3 +57,22 @@ describe('evaluate', () => {
     expect(evaluate(doc, { action, resource, ...(variables ? { variables } : {}) })).toBe(expected);
   });
 });
+
+describe('NotResource with a variable that cannot be resolved', () => {
+  const context = { action: 's3:PutObject', resource: 'arn:aws:s3:::b/uploads/x', variables: {} };
+  const statement = (Effect: string) => ({ Effect, Action: 's3:PutObject', NotResource: 'arn:aws:s3:::b/${aws:username}/*' });
+
+  it('grants nothing in an Allow', () => {
+    expect(evaluate({ Version: '2012-10-17', Statement: [statement('Allow')] }, context)).toBe('deny');
+  });
+
+  it('still denies in a Deny', () => {
+    const allowAll = { Effect: 'Allow', Action: 's3:*', Resource: '*' };
+    expect(evaluate({ Version: '2012-10-17', Statement: [allowAll, statement('Deny')] }, context)).toBe('deny');
+  });
+
+  it('applies as written once the variable is set', () => {
+    const withUser = { ...context, variables: { 'aws:username': 'ada' } };
+    expect(evaluate({ Version: '2012-10-17', Statement: [statement('Allow')] }, withUser)).toBe('allow');
+  });
+});
