@@ -6,14 +6,15 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { EngineApi, RpcEvent } from '../common/contract.js';
+import type { CommandParams, EngineApi, RpcEvent } from '../common/contract.js';
 import { createDispatcher } from '../rpc/dispatch.js';
 import { fanOutEvents, type EngineEventSource } from '../rpc/events.js';
-import type { RpcLog } from '../rpc/log.js';
+import { stderrLog, type RpcLog } from '../rpc/log.js';
 import { authorised, hostAllowed, newToken, originAllowed, securityHeaders, tokenCookie } from './security.js';
 import { serveStatic } from './static.js';
-import { StageError, stageUpload } from './stage.js';
+import { StageError, StageTooLargeError, StagingBudget, stageUpload } from './stage.js';
 import { cleanStagedCopies } from './stage-cleanup.js';
+import { sweepStaging } from './stage-sweep.js';
 
 export interface DaemonOptions {
   engine: EngineApi & { events: EngineEventSource };
@@ -31,6 +32,8 @@ export interface DaemonOptions {
   maxPayload?: number;
   /** Fixed token (tests); a fresh random 32-byte one by default. */
   token?: string;
+  /** Most bytes one drop (staging batch) may hold; more is refused with 413 (default 32 GiB). */
+  maxBatchBytes?: number;
 }
 
 export interface Daemon {
@@ -39,6 +42,8 @@ export interface Daemon {
   port: number;
   close(): Promise<void>;
 }
+
+const DEFAULT_MAX_BATCH_BYTES = 32 * 1024 ** 3;
 
 /** A client that stops reading would make us buffer events without bound; past this it is dropped. */
 const maxBuffered = 16 * 1024 * 1024;
@@ -55,7 +60,21 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const host = options.host ?? '127.0.0.1';
   if (host !== '127.0.0.1') throw new Error('The headless daemon binds 127.0.0.1 only.');
   const token = options.token ?? newToken();
-  const dispatch = createDispatcher(options.engine, { log: options.log });
+  const budget = new StagingBudget(options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES);
+  const sweep = (): Promise<void> =>
+    sweepStaging(options.engine, options.stagingDir, budget).then(
+      () => undefined,
+      (err: unknown) => (options.log ?? stderrLog).error(`staging sweep failed: ${err instanceof Error ? err.message : String(err)}`),
+    );
+  // Clear finished also clears out abandoned staged copies.
+  const engineApi: EngineApi = Object.assign(Object.create(options.engine) as EngineApi, {
+    'transfers.clearHistory': async (params: CommandParams<'transfers.clearHistory'>) => {
+      const result = await options.engine['transfers.clearHistory'](params);
+      await sweep();
+      return result;
+    },
+  });
+  const dispatch = createDispatcher(engineApi, { log: options.log });
   const sockets = new Set<WebSocket>();
   let port = 0;
 
@@ -80,10 +99,18 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       // SameSite=Strict already keeps other sites' forms out; the Origin check makes that explicit.
       if (!originAllowed(req, port)) return refuse(res, 403);
       try {
-        const staged = await stageUpload(options.stagingDir, url, req);
+        const staged = await stageUpload(options.stagingDir, url, req, budget);
         res.writeHead(201, { ...securityHeaders, 'Content-Type': 'application/json' }).end(JSON.stringify(staged));
       } catch (err) {
-        if (!res.headersSent) refuse(res, err instanceof StageError ? 400 : 500);
+        if (res.headersSent) return;
+        if (err instanceof StageTooLargeError) {
+          // The rest of the body is not read: the connection closes after this answer.
+          res
+            .writeHead(413, { ...securityHeaders, 'Content-Type': 'application/json', Connection: 'close' })
+            .end(JSON.stringify({ error: 'batch_too_large', maxBatchBytes: err.maxBatchBytes }));
+          return;
+        }
+        refuse(res, err instanceof StageError ? 400 : 500);
       }
       return;
     }
@@ -150,6 +177,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   }, options.log);
 
   const stopCleanup = cleanStagedCopies(options.engine.events, options.stagingDir);
+  await sweep();
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,6 +1,7 @@
 // electron/daemon: the headless mode (docs/ARCHITECTURE.md, Contracts: headless command). daemon.ts serves the
 // built renderer and the RPC contract over a WebSocket on 127.0.0.1 behind a token (security.ts),
-// static.ts serves files, stage.ts takes browser drops (stage-cleanup.ts deletes them once uploaded). This file is the CLI entry:
+// static.ts serves files, stage.ts takes browser drops (capped per batch; stage-cleanup.ts deletes them once
+// uploaded, stage-sweep.ts what nobody will upload, at start and on Clear finished). This file is the CLI entry:
 //   npm run headless -- --data DIR --port 0 --ready-file FILE [--broker URL]
 // Plain Node: may depend on electron/common, electron/rpc (not rpc/ipc) and electron/engine; never on
 // Electron, React or the renderer.

@@ -2,11 +2,13 @@
 // streams each file to POST /api/stage?name=<relative path>[&batch=<id>], we write it under
 // <stagingDir>/<batch>/<relative path> and answer {batch, path, root}. The page then passes each distinct
 // `root` (a loose file, or the top folder of a dropped folder) to transfers.add, so a dropped folder
-// keeps its shape. Size is limited by the disk only; names are sanitised segment by segment.
+// keeps its shape. A batch holds at most `budget.maxBatchBytes` (a page cannot fill the disk through us;
+// past it: StageTooLargeError, answered 413); names are sanitised segment by segment.
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { IncomingMessage } from 'node:http';
 
@@ -40,7 +42,46 @@ export function sanitiseRelativePath(name: string): string[] | undefined {
 
 export class StageError extends Error {}
 
-export async function stageUpload(stagingDir: string, url: URL, body: IncomingMessage): Promise<Staged> {
+export class StageTooLargeError extends Error {
+  constructor(readonly maxBatchBytes: number) {
+    super(`A drop may stage at most ${maxBatchBytes} bytes.`);
+  }
+}
+
+/** Bytes staged per batch by this daemon, and when each batch was last written to. */
+export class StagingBudget {
+  private readonly batches = new Map<string, { bytes: number; touchedAt: number }>();
+
+  constructor(
+    readonly maxBatchBytes: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Counts `bytes` more for `batch`; false (nothing counted) when that would pass the cap. */
+  take(batch: string, bytes: number): boolean {
+    const entry = this.batches.get(batch) ?? { bytes: 0, touchedAt: 0 };
+    if (entry.bytes + bytes > this.maxBatchBytes) return false;
+    this.batches.set(batch, { bytes: entry.bytes + bytes, touchedAt: this.now() });
+    return true;
+  }
+
+  fits(batch: string, bytes: number): boolean {
+    return (this.batches.get(batch)?.bytes ?? 0) + bytes <= this.maxBatchBytes;
+  }
+
+  release(batch: string, bytes: number): void {
+    const entry = this.batches.get(batch);
+    if (entry) entry.bytes = Math.max(0, entry.bytes - bytes);
+  }
+
+  /** True for a batch written to within `withinMs`: its page may still be about to queue it. */
+  recent(batch: string, withinMs: number): boolean {
+    const entry = this.batches.get(batch);
+    return entry !== undefined && this.now() - entry.touchedAt < withinMs;
+  }
+}
+
+export async function stageUpload(stagingDir: string, url: URL, body: IncomingMessage, budget: StagingBudget): Promise<Staged> {
   const segments = sanitiseRelativePath(url.searchParams.get('name') ?? '');
   if (!segments) throw new StageError('bad name');
   const given = url.searchParams.get('batch');
@@ -52,17 +93,37 @@ export async function stageUpload(stagingDir: string, url: URL, body: IncomingMe
 
   const target = path.join(batchDir, ...segments);
   if (!target.startsWith(batchDir + path.sep)) throw new StageError('bad name');
+  // A declared length past the cap is refused before anything is written.
+  const declared = Number(body.headers['content-length'] ?? 0);
+  if (Number.isFinite(declared) && !budget.fits(batch, declared)) throw new StageTooLargeError(budget.maxBatchBytes);
   await mkdir(path.dirname(target), { recursive: true });
   // 'wx': never overwrite; two files with one name in one batch is a client error.
   const out = createWriteStream(target, { flags: 'wx' });
-  let created = false;
-  out.once('open', () => (created = true));
+  let counted = 0;
+  const capped = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      if (!budget.take(batch, chunk.length)) return done(new StageTooLargeError(budget.maxBatchBytes));
+      counted += chunk.length;
+      done(null, chunk);
+    },
+  });
+  // Piped by hand rather than through pipeline(): a failure must not destroy the request, whose socket
+  // still carries our answer (413 when the cap is passed).
+  const written = pipeline(capped, out);
+  body.once('error', (err) => capped.destroy(err));
+  body.once('aborted', () => capped.destroy(new Error('request aborted')));
+  body.pipe(capped);
   try {
-    await pipeline(body, out);
+    await written;
   } catch (err) {
-    // Remove only a partial file we created ourselves, never one that was already there.
-    if (created) await rm(target, { force: true });
-    throw (err as NodeJS.ErrnoException).code === 'EEXIST' ? new StageError('exists') : err;
+    body.unpipe(capped);
+    budget.release(batch, counted);
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new StageError('exists');
+    // 'wx' opened nothing that was already there: whatever is at target now is our partial file (its
+    // open may finish after the failure, so wait for the stream to close first).
+    if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
+    await rm(target, { force: true });
+    throw err;
   }
   return { batch, path: target, root: path.join(batchDir, segments[0]!) };
 }

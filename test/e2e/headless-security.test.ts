@@ -25,6 +25,8 @@ let origin: string;
 beforeAll(async () => {
   staging = await mkdtemp(path.join(tmpdir(), 'hoist-stage-'));
   daemon = await startDaemon({ engine: recorder.engine, port: 0, host: '127.0.0.1', rendererDir: path.resolve('renderer/dist'), stagingDir: staging });
+  // The daemon's own staging sweep at start lists transfers; what follows counts only what requests reach.
+  recorder.calls.length = 0;
   token = new URL(daemon.url).searchParams.get('token')!;
   origin = `http://127.0.0.1:${daemon.port}`;
   browser = await launchChromium();
