@@ -18,6 +18,7 @@ describe('the broker database file', () => {
       ['-f', '-qq', '-e', 'trace=openat,open,creat,mkdir,mkdirat,chmod,fchmod,fchmodat', '-o', trace, process.execPath, '--import', 'tsx', 'server/broker/cli.ts', '--db', db, 'add-user', 'alice'],
       { encoding: 'utf8', input: 'pw\n', env: { ...process.env } },
     );
+    expect(run.error?.message, 'strace is needed (.ci/run installs it)').toBeUndefined();
     expect(run.status, run.stderr).toBe(0);
     const calls = readFileSync(trace, 'utf8').split('\n');
     const creating = calls.filter((line) => line.includes(`"${db}"`) && line.includes('O_CREAT'));
