@@ -79,8 +79,9 @@ export async function startHost(options: HostOptions): Promise<Host> {
       log,
       ...(stack ? { embedded: stack } : {}),
       async close() {
-        rpc.close();
+        // Clients already connected get their answers first: the socket closes once they hang up.
         await control.close();
+        rpc.close();
         await running.close();
         await stack?.close();
         lock.release();
