@@ -2,7 +2,6 @@
 // reaches every client as a settings.changed event, here the headless daemon's WebSocket (what its
 // window hears) and the control socket client itself. Real transports end to end: the headless
 // command as a child process, its WebSocket behind the token, its control socket in the data folder.
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -11,6 +10,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { connectControlSocket } from '../../../electron/rpc/socket/client.js';
 import { controlSocketPath } from '../../../electron/rpc/socket/path.js';
+import { startHeadlessCommand } from '../../support/headless-command.js';
 
 let work: string;
 beforeAll(async () => {
@@ -34,13 +34,7 @@ function openWebSocket(url: URL): Promise<{ ws: WebSocket; frames: unknown[] }> 
 it('a settings change over the control socket reaches the headless window and every other client as settings.changed', async () => {
   const data = path.join(work, 'data');
   const readyFile = path.join(work, 'ready.json');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/daemon/index.ts', '--data', data, '--port', '0', '--ready-file', readyFile], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d));
-  child.stderr.on('data', (d: Buffer) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const { child, output, exited } = startHeadlessCommand(['--data', data, '--port', '0', '--ready-file', readyFile]);
   try {
     await expect.poll(() => existsSync(readyFile), { timeout: 60_000, interval: 200 }).toBe(true);
     const { ws, frames } = await openWebSocket(new URL((JSON.parse(readFileSync(readyFile, 'utf8')) as { url: string }).url));
@@ -64,5 +58,5 @@ it('a settings change over the control socket reaches the headless window and ev
   } finally {
     child.kill('SIGTERM');
   }
-  expect(await exited, output).toBe(0);
+  expect(await exited, output()).toBe(0);
 });
