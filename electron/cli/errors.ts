@@ -3,7 +3,7 @@
 import { InstanceLockedError } from '../engine/instance-lock.js';
 import { isStorageFull } from '../engine/state/db.js';
 import { DataDirError } from '../host/data-dir.js';
-import { RpcCallError } from '../rpc/socket/client.js';
+import { RpcCallError } from '../common/rpc/errors.js';
 import { NotRunningError } from './commands/control.js';
 import { resolveDataDir, type GlobalOptions } from './context.js';
 import { printable } from './format.js';
@@ -28,8 +28,8 @@ export function describeFailure(error: unknown, global: GlobalOptions): Failure 
       exitCode: 1,
     };
   }
-  // The running instance's own words, without the machine code the RPC layer appends.
-  if (error instanceof RpcCallError) return { message: error.error.message, exitCode: 1 };
+  // The running instance's own words (its machine code stays in `detail`).
+  if (error instanceof RpcCallError) return { message: error.message, exitCode: 1 };
   return { message: error instanceof Error ? error.message : String(error), exitCode: 1 };
 }
 
@@ -45,6 +45,6 @@ export function printableLines(message: string): string {
 /** A full disk under the data folder, met here or by the running instance (its RPC error keeps the code). */
 function isDiskFull(error: unknown): boolean {
   if (isStorageFull(error)) return true;
-  if (error instanceof RpcCallError && isStorageFull({ code: error.error.detail })) return true;
+  if (error instanceof RpcCallError && isStorageFull({ code: error.detail })) return true;
   return error instanceof Error && /database or disk is full|no space left on device/i.test(error.message);
 }

@@ -1,6 +1,6 @@
 // The one RPC contract between the engine and every window (docs/ARCHITECTURE.md, style rule 2): each command and event
 // is a zod schema, and the TypeScript types are inferred from them. Every transport (Electron IPC, the
-// headless daemon's WebSocket) validates what it receives against these schemas before the engine
+// headless daemon's WebSocket, the control socket) validates what it receives against these schemas before the engine
 // sees it. Nothing secret ever appears here: no password leaves a command's params, no token or key
 // is ever part of a result or an event.
 import { z } from 'zod';
@@ -199,6 +199,8 @@ export const events = {
   totals: Totals,
   session: Session,
   folders: z.object({ folders: z.array(Folder) }),
+  /** The settings after any change, whoever made it (a window, the command line), so every window shows them. */
+  'settings.changed': Settings,
 } as const;
 
 export type EventName = keyof typeof events;
@@ -209,13 +211,17 @@ export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
 /** The engine as the RPC layer sees it: one async function per command. */
 export type EngineApi = { [C in CommandName]: (params: CommandParams<C>) => Promise<CommandResult<C>> };
 
-/** What the renderer holds: commands to call and events to subscribe to, whatever the transport. */
-export interface EngineClient {
-  call<C extends CommandName>(command: C, params: CommandParams<C>): Promise<CommandResult<C>>;
+/** Where events come from: the engine's bus, or a client hearing them over a transport. */
+export interface EngineEventSource {
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
 }
 
-// ---------- wire envelope (shared by IPC and WebSocket) ----------
+/** What the renderer holds: commands to call and events to subscribe to, whatever the transport. */
+export interface EngineClient extends EngineEventSource {
+  call<C extends CommandName>(command: C, params: CommandParams<C>): Promise<CommandResult<C>>;
+}
+
+// ---------- wire envelope (shared by every transport: IPC, WebSocket, control socket) ----------
 
 export const RpcRequest = z.object({ id: z.number().int().nonnegative(), command: z.string().max(64), params: z.unknown() }).strict();
 export type RpcRequest = z.infer<typeof RpcRequest>;

@@ -2,10 +2,10 @@
 // import, so the preload bundle and unit tests can use it; kept in electron/common because the preload may
 // import nothing else of ours.
 export const ipcChannels = {
-  /** invoke: RpcRequest → RpcResponse */
+  /** send (our window → main): an RpcRequest */
   rpc: 'hoist:rpc',
-  /** send (main → our window): RpcEvent */
-  event: 'hoist:event',
+  /** send (main → our window): an RpcResponse or an RpcEvent */
+  message: 'hoist:message',
   /** invoke: () → string | null, the native folder picker */
   pickFolder: 'hoist:pick-folder',
 } as const;

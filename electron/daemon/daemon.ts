@@ -1,20 +1,21 @@
 // The headless daemon's core: one node:http server on 127.0.0.1 that serves the built renderer, the
-// staging endpoint and a WebSocket speaking the same RPC contract (same dispatcher) as Electron IPC.
+// staging endpoint and a WebSocket speaking the same RPC contract (same RPC server) as Electron IPC.
 // Every request needs the token and a Host of 127.0.0.1:<port> or localhost:<port>; the WebSocket and
 // POSTs also need our own Origin. Refusals are bare 400/403s. See README "Headless mode security".
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { CommandParams, EngineApi, RpcEvent } from '../common/contract.js';
-import { createDispatcher } from '../rpc/dispatch.js';
-import { fanOutEvents, type EngineEventSource } from '../rpc/events.js';
+import type { CommandParams, EngineApi, EngineEventSource } from '../common/contract.js';
+import { createJsonEncoder } from '../common/rpc/transport.js';
 import { stderrLog, type RpcLog } from '../rpc/log.js';
+import { createRpcServer } from '../rpc/server.js';
 import { authorised, hostAllowed, newToken, originAllowed, securityHeaders, tokenCookie } from './security.js';
 import { serveStatic } from './static.js';
 import { StageError, StageTooLargeError, StagingBudget, stageUpload } from './stage.js';
 import { cleanStagedCopies } from './stage-cleanup.js';
 import { sweepStaging } from './stage-sweep.js';
+import { webSocketTransport } from './ws-transport.js';
 
 export interface DaemonOptions {
   engine: EngineApi & { events: EngineEventSource };
@@ -45,9 +46,6 @@ export interface Daemon {
 
 const DEFAULT_MAX_BATCH_BYTES = 32 * 1024 ** 3;
 
-/** A client that stops reading would make us buffer events without bound; past this it is dropped. */
-const maxBuffered = 16 * 1024 * 1024;
-
 function refuse(res: ServerResponse, status: 400 | 403 | 404 | 405 | 409 | 500): void {
   res.writeHead(status, { ...securityHeaders, 'Content-Type': 'text/plain' }).end(status === 403 ? 'Forbidden' : 'Refused');
 }
@@ -74,8 +72,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       return result;
     },
   });
-  const dispatch = createDispatcher(engineApi, { log: options.log });
-  const sockets = new Set<WebSocket>();
+  const rpc = createRpcServer(Object.assign(engineApi, { events: options.engine.events }), { log: options.log });
+  const encode = createJsonEncoder(); // shared: an event is encoded once for every window
   let port = 0;
 
   /** The URL as the request named it, or undefined (with the response sent) when refused. */
@@ -145,36 +143,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   });
 
   function serveSocket(ws: WebSocket): void {
-    sockets.add(ws);
-    ws.on('close', () => sockets.delete(ws));
     ws.on('error', () => ws.terminate());
-    ws.on('message', (data, isBinary) => {
-      if (isBinary) return ws.close(1003, 'text only');
-      let raw: unknown;
-      try {
-        raw = JSON.parse(data.toString());
-      } catch {
-        return send(ws, { id: -1, error: { code: 'invalid_request', message: 'Not JSON.' } });
-      }
-      void dispatch(raw).then((response) => send(ws, response));
-    });
+    rpc.serve(webSocketTransport(ws, encode));
   }
-
-  function send(ws: WebSocket, message: unknown): void {
-    if (ws.readyState !== ws.OPEN) return;
-    if (ws.bufferedAmount > maxBuffered) return ws.terminate();
-    ws.send(JSON.stringify(message));
-  }
-
-  const stopEvents = fanOutEvents(options.engine.events, (message: RpcEvent) => {
-    if (sockets.size === 0) return;
-    const text = JSON.stringify(message); // once for all clients
-    for (const ws of sockets) {
-      if (ws.readyState !== ws.OPEN) continue;
-      if (ws.bufferedAmount > maxBuffered) ws.terminate();
-      else ws.send(text);
-    }
-  }, options.log);
 
   const stopCleanup = cleanStagedCopies(options.engine.events, options.stagingDir);
   await sweep();
@@ -192,9 +163,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     url: `http://${host}:${port}/?token=${token}`,
     port,
     async close() {
-      stopEvents();
+      rpc.close();
       stopCleanup();
-      for (const ws of sockets) ws.terminate();
       wss.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -3,7 +3,7 @@
 // Failed transfers keep theirs, so Retry still has something to read.
 import { rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { EngineEventSource } from '../rpc/events.js';
+import type { EngineEventSource } from '../common/contract.js';
 
 export function cleanStagedCopies(events: EngineEventSource, stagingDir: string): () => void {
   const root = path.resolve(stagingDir) + path.sep;

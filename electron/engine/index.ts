@@ -3,7 +3,7 @@
 // the same EngineApi. Depends on: common (contract), and its own modules below.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { EngineApi, EventName, EventPayload } from '../common/contract.js';
+import type { EngineApi, EngineEventSource } from '../common/contract.js';
 import { createCognitoCredentials } from './auth/credentials.js';
 import { openSecretStore, type OpenedSecretStore } from './auth/secret-store.js';
 import { SessionManager, type Identity } from './auth/session.js';
@@ -33,7 +33,7 @@ export interface EngineOptions {
 }
 
 export interface Engine extends EngineApi {
-  events: { on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void };
+  events: EngineEventSource;
   /** Resolves when no transfer is queued, uploading or verifying. */
   whenIdle(): Promise<void>;
   /** Scan every watched folder again now (after the computer wakes from sleep). */
@@ -91,7 +91,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
 
   session.onChange((view) => bus.emit('session', view));
   session.onIdentity((identity) => queue.setTarget(identity ? targetFor(identity) : undefined));
-  settings.onChange(() => {
+  settings.onChange((next) => {
+    bus.emit('settings.changed', next); // every window and client, whoever changed them
     queue.settingsChanged();
     folders.settingsChanged(); // new ignore patterns: rescan
   });

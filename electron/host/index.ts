@@ -9,7 +9,7 @@ import { defaultDataDir } from '../engine/data-dir.js';
 import { createEngine, type Engine } from '../engine/index.js';
 import { acquireInstanceLock } from '../engine/instance-lock.js';
 import { createLogger, type Logger } from '../engine/log.js';
-import { createDispatcher } from '../rpc/dispatch.js';
+import { createRpcServer } from '../rpc/server.js';
 import { serveControlSocket } from '../rpc/socket/server.js';
 import { controlSocketPath } from '../rpc/socket/path.js';
 import type { EmbeddedStack } from '../embedded/local-stack.js';
@@ -70,7 +70,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
     engine = await createEngine({ dataDir, brokerUrl, localMode: stack !== undefined, secrets, log });
     if (useEnv) await engine['session.signIn']({ username: envUser!, password: envPassword! });
     else if (stack && (await engine['session.get']({})).state !== 'signed-in') await engine['session.signIn'](stack.localAccount);
-    const control = await serveControlSocket(controlSocketPath(dataDir), createDispatcher(engine, { log }), engine.events, log);
+    const rpc = createRpcServer(engine, { log });
+    const control = await serveControlSocket(controlSocketPath(dataDir), rpc);
     const running = engine;
     return {
       dataDir,
@@ -78,7 +79,9 @@ export async function startHost(options: HostOptions): Promise<Host> {
       log,
       ...(stack ? { embedded: stack } : {}),
       async close() {
+        // Clients already connected get their answers first: the socket closes once they hang up.
         await control.close();
+        rpc.close();
         await running.close();
         await stack?.close();
         lock.release();

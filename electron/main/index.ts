@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { startHost } from '../host/index.js';
 import { registerIpcTransport } from '../rpc/ipc/index.js';
-import { withLoginItem } from './login-item.js';
+import { followLoginItem } from './login-item.js';
 import { installAppMenu } from './menu.js';
 import { notifyOnTransfers } from './notifications.js';
 import { createTray } from './tray.js';
@@ -29,7 +29,8 @@ async function start(): Promise<void> {
     data: process.env.HOIST_DATA_DIR ?? app.getPath('userData'),
     ...(process.env.HOIST_BROKER_URL ? { broker: process.env.HOIST_BROKER_URL } : {}),
   });
-  const engine = withLoginItem(host.engine);
+  const engine = host.engine;
+  const stopLoginItem = followLoginItem(engine);
 
   const open = () => {
     if (!window || window.isDestroyed()) window = createMainWindow({ preloadPath, rendererIndex, shouldQuit: () => quitting });
@@ -66,6 +67,7 @@ async function start(): Promise<void> {
     // Close the engine (journal, uploads in flight) before the process goes.
     event.preventDefault();
     stopNotifications();
+    stopLoginItem();
     stopTray();
     stopIpc();
     app.removeAllListeners('before-quit');

@@ -1,8 +1,7 @@
 // Native notifications for the two moments worth interrupting someone: dropped files have all finished,
 // and a transfer failed in a way only the user can fix (not retryable). Quiet otherwise.
 import { Notification } from 'electron';
-import type { Transfer } from '../common/contract.js';
-import type { EngineEventSource } from '../rpc/events.js';
+import type { EngineEventSource, Transfer } from '../common/contract.js';
 
 export function notifyOnTransfers(events: EngineEventSource, open: () => void): () => void {
   const seen = new Map<string, Transfer['state']>();

@@ -1,8 +1,7 @@
 // The tray (menu-bar) icon: status in words (idle, uploading n files, paused, needs sign-in, error) and
 // Pause all / Resume all / Open / Quit. Fed by the engine's pushed events, like the window.
 import { Menu, Tray, nativeImage } from 'electron';
-import type { EngineApi, Session, Totals } from '../common/contract.js';
-import type { EngineEventSource } from '../rpc/events.js';
+import type { EngineApi, EngineEventSource, Session, Totals } from '../common/contract.js';
 import { trayIconDataUrl } from './icon.js';
 
 export function statusText(totals: Totals | undefined, session: Session | undefined): string {

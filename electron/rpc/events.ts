@@ -1,13 +1,8 @@
 // Event fan-out: subscribes once to every event the contract names and hands each payload, parsed
-// against its schema (unknown fields stripped), to one sender. Transports pass a sender that reaches
-// their windows or sockets.
-import { events, type EventName, type EventPayload, type RpcEvent } from '../common/contract.js';
+// against its schema (unknown fields stripped), to one sender. The RPC server passes a sender that
+// reaches every connection.
+import { events, type EngineEventSource, type EventName, type RpcEvent } from '../common/contract.js';
 import { stderrLog, type RpcLog } from './log.js';
-
-/** What the engine offers for pushed events. */
-export interface EngineEventSource {
-  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
-}
 
 const eventNames = Object.keys(events) as EventName[];
 

@@ -1,7 +1,9 @@
 // electron/rpc: binds the one contract (electron/common/contract.ts) to the engine, independent of the
-// transport. Transports live beside it: ./ipc (Electron, the only place that may import ipcMain) and the
-// headless daemon's WebSocket (electron/daemon). Depends on electron/common and zod only: no Electron,
-// no Node built-ins, so both the Electron main process and the plain-Node daemon can use it.
+// transport. server.ts is the one generic RPC server (dispatch.ts validates each request, events.ts
+// forwards events); every transport is a small MessageTransport adapter (electron/common/rpc/transport.ts):
+// ./socket (the control socket), ./ipc (Electron, the only place that may import ipcMain) and the
+// headless daemon's WebSocket (electron/daemon/ws-transport.ts). No Electron outside ./ipc.
 export { createDispatcher, type Dispatch, type DispatcherOptions } from './dispatch.js';
-export { fanOutEvents, type EngineEventSource } from './events.js';
+export { fanOutEvents } from './events.js';
+export { createRpcServer, type RpcServer } from './server.js';
 export { stderrLog, type RpcLog } from './log.js';

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { it } from 'vitest';
 import { _electron } from 'playwright-core';
+import type { HoistBridge } from '../../electron/common/bridge.js';
 
 const require = createRequire(import.meta.url);
 
@@ -40,11 +41,23 @@ it.skipIf(!binary)('opens the Hoist window in Electron and uploads a file on the
     expect(nodeInRenderer).toBe('undefinedundefined');
     // With nothing configured the app signs in to the built-in local cloud by itself.
     await window.getByText('Local mode').waitFor({ timeout: 60_000 });
-    // What a drop does in Electron: the preload's client queues the dropped file's path.
-    await window.evaluate(async (p) => {
-      const hoist = (globalThis as unknown as { hoist: { call(command: string, params: unknown): Promise<unknown> } }).hoist;
-      await hoist.call('transfers.add', { paths: [p] });
-    }, file);
+    // What a drop does in Electron: a request through the preload's bridge queues the dropped file's path.
+    await window.evaluate(
+      (p) =>
+        new Promise<void>((resolve, reject) => {
+          const hoist = (globalThis as unknown as { hoist: HoistBridge }).hoist;
+          const id = 900_001; // far above the window's own client's ids
+          const stop = hoist.onMessage((message) => {
+            const reply = message as { id?: number; error?: { message: string } };
+            if (reply.id !== id) return;
+            stop();
+            if (reply.error) reject(new Error(reply.error.message));
+            else resolve();
+          });
+          hoist.send({ id, command: 'transfers.add', params: { paths: [p] } });
+        }),
+      file,
+    );
     await window.getByRole('row', { name: /^from-electron\.txt,.*Done/ }).waitFor({ timeout: 60_000 });
   } finally {
     await app.close();

@@ -152,6 +152,19 @@ describe('signed-in journeys', () => {
     expect((await headless.engine['settings.get']({})).filesInParallel).toBe(5);
   });
 
+  it('shows settings changed elsewhere at once, keeping what the user is typing', async () => {
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    const files = page.getByLabel('Files uploaded at a time');
+    const parts = page.getByLabel('Parts of each file at a time');
+    await files.fill('3'); // typed, not saved
+    // Another window or `hoist` changes the settings: the engine's own command, as the control socket calls it.
+    await headless.engine['settings.update']({ partsInParallel: 11 });
+    await expect.poll(() => parts.inputValue()).toBe('11');
+    expect(await files.inputValue()).toBe('3');
+    await page.getByRole('button', { name: 'Revert' }).click();
+    expect(await files.inputValue()).toBe('5');
+  });
+
   it('adds a folder by path and sees its files arrive', async () => {
     const folder = await mkdtemp(path.join(tmpdir(), 'hoist-folder-'));
     await writeFile(path.join(folder, 'inside.txt'), 'from a folder');

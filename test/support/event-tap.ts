@@ -1,8 +1,7 @@
 // An engine's pushed events with a hand on them, for browser tests of how a window copes with events the
 // real engine sends only in some cases: mute one (as the engine does when it says transfers.invalidated
 // instead of a transfers.changed per row) and push one on demand. Commands pass through untouched.
-import type { EventName, EventPayload } from '../../electron/common/contract.js';
-import type { EngineEventSource } from '../../electron/rpc/events.js';
+import type { EngineEventSource, EventName, EventPayload } from '../../electron/common/contract.js';
 
 export interface EventTap<T> {
   /** The engine to serve: the same commands, events through the tap. */

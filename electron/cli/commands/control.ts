@@ -1,6 +1,7 @@
 // `hoist status|pause|resume|cancel`: steer the Hoist that is running on this data folder (the
 // desktop app, the headless mode, `hoist sync` or another `hoist upload`) over its control socket.
-import { connectControlSocket, RpcCallError, type ControlClient } from '../../rpc/socket/client.js';
+import { RpcCallError } from '../../common/rpc/errors.js';
+import { connectControlSocket, type ControlClient } from '../../rpc/socket/client.js';
 import { controlSocketPath } from '../../rpc/socket/path.js';
 import { resolveDataDir, type GlobalOptions } from '../context.js';
 import { formatBytes, formatDuration, printable } from '../format.js';
@@ -97,7 +98,7 @@ async function steerOne(client: ControlClient, action: 'pause' | 'resume' | 'can
     await client.call(`transfers.${action}`, { id });
   } catch (error) {
     // Not even shaped like an id (invalid_params), or no transfer has it.
-    const unknown = error instanceof RpcCallError && (error.error.code === 'invalid_params' || error.error.detail === 'unknown_transfer');
+    const unknown = error instanceof RpcCallError && (error.code === 'invalid_params' || error.detail === 'unknown_transfer');
     throw unknown ? new UnknownTransferIdError(id) : error;
   }
 }

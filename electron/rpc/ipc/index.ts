@@ -1,12 +1,12 @@
 // electron/rpc/ipc: the Electron IPC transport, the only module that may import ipcMain (lint enforces
-// it). One invoke channel carries every command and one send channel carries every event; both are
-// served to our own window's main frame only, and every message goes through the contract's dispatcher.
+// it). Our window sends requests on one channel and hears replies and events on another; only our own
+// window's main frame is heard, and every request goes to the generic RPC server (electron/rpc/server.ts).
 // Depends on electron (main process), electron/common and electron/rpc.
-import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
-import type { EngineApi, RpcEvent, RpcResponse } from '../../common/contract.js';
-import { createDispatcher } from '../dispatch.js';
-import { fanOutEvents, type EngineEventSource } from '../events.js';
+import { ipcMain, type BrowserWindow, type IpcMainEvent, type IpcMainInvokeEvent } from 'electron';
+import type { EngineApi, EngineEventSource, RpcResponse } from '../../common/contract.js';
+import type { MessageTransport } from '../../common/rpc/transport.js';
 import type { RpcLog } from '../log.js';
+import { createRpcServer } from '../server.js';
 import { ipcChannels } from '../../common/ipc-channels.js';
 import { isTrustedSender } from './trust.js';
 
@@ -27,28 +27,40 @@ export interface IpcTransportOptions {
 
 const refused: RpcResponse = { id: -1, error: { code: 'unauthorized', message: 'Not allowed.' } };
 
+/** The window as a MessageTransport: requests from its main frame in, replies and events out. */
+function windowTransport(options: IpcTransportOptions, trusted: (event: IpcMainEvent) => boolean): MessageTransport {
+  let onRequest: ((event: IpcMainEvent, raw: unknown) => void) | undefined;
+  return {
+    send(message) {
+      const win = options.window();
+      if (win && !win.isDestroyed()) win.webContents.send(ipcChannels.message, message);
+    },
+    receive(receiver) {
+      onRequest = (event, raw) => (trusted(event) ? receiver.message(raw) : event.reply(ipcChannels.message, refused));
+      ipcMain.on(ipcChannels.rpc, onRequest);
+    },
+    close() {
+      if (onRequest) ipcMain.removeListener(ipcChannels.rpc, onRequest);
+    },
+  };
+}
+
 /** Registers the handlers; returns a function that removes them and stops forwarding events. */
 export function registerIpcTransport(options: IpcTransportOptions): () => void {
-  const dispatch = createDispatcher(options.engine, { log: options.log });
-  const trusted = (event: IpcMainInvokeEvent) => {
+  const trusted = (event: IpcMainEvent | IpcMainInvokeEvent) => {
     const win = options.window();
     return win !== undefined && !win.isDestroyed() && isTrustedSender(event.senderFrame, win.webContents.mainFrame, options.appUrl);
   };
 
-  ipcMain.handle(ipcChannels.rpc, async (event, raw: unknown) => (trusted(event) ? dispatch(raw) : refused));
+  const rpc = createRpcServer(options.engine, { log: options.log });
+  rpc.serve(windowTransport(options, trusted));
   ipcMain.handle(ipcChannels.pickFolder, async (event) => {
     if (!trusted(event) || !options.pickFolder) return null;
     return options.pickFolder();
   });
 
-  const stopEvents = fanOutEvents(options.engine.events, (message: RpcEvent) => {
-    const win = options.window();
-    if (win && !win.isDestroyed()) win.webContents.send(ipcChannels.event, message);
-  }, options.log);
-
   return () => {
-    stopEvents();
-    ipcMain.removeHandler(ipcChannels.rpc);
+    rpc.close();
     ipcMain.removeHandler(ipcChannels.pickFolder);
   };
 }

@@ -1,18 +1,5 @@
-// An RPC error as the UI sees it: the contract's code, a message fit to show, and the engine's own code.
-import type { RpcError } from '../../../electron/common/contract.js';
-
-export class RpcCallError extends Error {
-  readonly code: RpcError['code'] | 'disconnected';
-  readonly detail?: string;
-  constructor(error: { code: RpcError['code'] | 'disconnected'; message: string; detail?: string }) {
-    super(error.message);
-    this.name = 'RpcCallError';
-    this.code = error.code;
-    if (error.detail !== undefined) this.detail = error.detail;
-  }
-}
-
-/** A message fit for the user, whatever was thrown. */
+// A message fit for the user, whatever was thrown. RpcCallError (electron/common/rpc/errors.ts) carries
+// the engine's own message, so it shows as it is.
 export function messageOf(err: unknown): string {
   if (err instanceof Error && err.message) return err.message;
   return 'Something went wrong.';

@@ -6,7 +6,8 @@ import { createSocketConnection } from './socket.js';
 import type { Connection } from './connection.js';
 
 export type { Connection, ConnectionStatus, DropTarget } from './connection.js';
-export { RpcCallError, messageOf } from './errors.js';
+export { RpcCallError } from '../../../electron/common/rpc/errors.js';
+export { messageOf } from './errors.js';
 
 /** The transport this window has: Electron's bridge when present, else the daemon's WebSocket. */
 export function connect(): Connection {

@@ -1,24 +1,23 @@
-// The headless transport: the daemon's WebSocket (electron/daemon), same contract and envelope as IPC.
-// Reconnects with backoff; calls made while disconnected wait for the next connection, and calls in
-// flight when it drops fail with code "disconnected" (the engine may or may not have run them).
-import type { CommandName, CommandParams, CommandResult, EngineClient, EventName, EventPayload, RpcEvent, RpcResponse } from '../../../electron/common/contract.js';
+// The headless transport: the daemon's WebSocket (electron/daemon), same contract and envelope as IPC,
+// under the generic RPC client. Reconnects with backoff; calls made while disconnected wait for the
+// next connection, and calls in flight when it drops fail with code "disconnected" (the engine may or
+// may not have run them).
+import { createRpcClient } from '../../../electron/common/rpc/client.js';
+import { decodeJson, notJson, type MessageTransport, type TransportReceiver } from '../../../electron/common/rpc/transport.js';
 import type { Connection, ConnectionStatus } from './connection.js';
-import { RpcCallError } from './errors.js';
-import { Listeners } from './events.js';
 
 /** After this many failed attempts in a row the UI says the daemon is gone (it keeps trying). */
 const attemptsBeforeLost = 4;
 
 export function createSocketConnection(url: string): Connection {
-  const events = new Listeners();
   const statusListeners = new Set<(status: ConnectionStatus) => void>();
-  const pending = new Map<number, { resolve(value: unknown): void; reject(err: Error): void }>();
   let status: ConnectionStatus = 'connecting';
+  let receiver: TransportReceiver | undefined;
   let socket: WebSocket | undefined;
   let failures = 0;
-  let nextId = 1;
   let closed = false;
-  let waiters: (() => void)[] = [];
+  /** Messages sent while no socket is open: they go out, in order, once one is. */
+  let waiting: string[] = [];
 
   function setStatus(next: ConnectionStatus) {
     if (next === status) return;
@@ -29,32 +28,28 @@ export function createSocketConnection(url: string): Connection {
   function open() {
     const ws = new WebSocket(url);
     socket = ws;
+    let opened = false;
     ws.onopen = () => {
+      opened = true;
       failures = 0;
       setStatus('open');
-      const ready = waiters;
-      waiters = [];
-      ready.forEach((w) => w());
+      const queued = waiting;
+      waiting = [];
+      queued.forEach((text) => ws.send(text));
     };
     ws.onmessage = (message) => {
-      let data: RpcResponse | RpcEvent;
-      try {
-        data = JSON.parse(String(message.data)) as RpcResponse | RpcEvent;
-      } catch {
-        return;
-      }
-      if ('event' in data) return events.emit(data.event, data.payload);
-      const call = pending.get(data.id);
-      if (!call) return;
-      pending.delete(data.id);
-      if ('error' in data) call.reject(new RpcCallError(data.error));
-      else call.resolve(data.result);
+      const data = decodeJson(String(message.data));
+      if (data !== notJson) receiver?.message(data);
     };
     ws.onclose = () => {
       if (socket !== ws) return;
       socket = undefined;
-      for (const call of pending.values()) call.reject(new RpcCallError({ code: 'disconnected', message: 'Lost the connection to Hoist.' }));
-      pending.clear();
+      // Only a connection that was open had requests in flight: they fail, and so does anything sent
+      // while it was closing (the client counts those as in flight too). Calls made later wait.
+      if (opened) {
+        waiting = [];
+        receiver?.closed();
+      }
       if (closed) return;
       failures++;
       setStatus(failures >= attemptsBeforeLost ? 'lost' : 'reconnecting');
@@ -62,24 +57,19 @@ export function createSocketConnection(url: string): Connection {
     };
   }
 
-  function whenOpen(): Promise<void> {
-    if (socket?.readyState === WebSocket.OPEN) return Promise.resolve();
-    return new Promise((resolve) => waiters.push(resolve));
-  }
-
-  const client: EngineClient = {
-    async call<C extends CommandName>(command: C, params: CommandParams<C>): Promise<CommandResult<C>> {
-      await whenOpen();
-      const id = nextId++;
-      return new Promise((resolve, reject) => {
-        pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-        socket!.send(JSON.stringify({ id, command, params }));
-      });
+  const transport: MessageTransport = {
+    send(message) {
+      const text = JSON.stringify(message);
+      if (socket?.readyState === WebSocket.OPEN) socket.send(text);
+      else waiting.push(text);
     },
-    on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void) {
-      return events.add(event, listener as (payload: unknown) => void);
+    receive: (r) => void (receiver = r),
+    close() {
+      closed = true;
+      socket?.close();
     },
   };
+  const client = createRpcClient(transport);
 
   open();
   return {
@@ -91,9 +81,6 @@ export function createSocketConnection(url: string): Connection {
     },
     drop: { kind: 'stage' },
     desktop: false,
-    close() {
-      closed = true;
-      socket?.close();
-    },
+    close: () => client.close(),
   };
 }

@@ -1,12 +1,12 @@
 // The headless command's contract (docs/ARCHITECTURE.md, Contracts: headless command):
 // `npm run headless -- --data DIR --port 0 --ready-file FILE` with no --broker runs the built-in local
 // stack, writes {url} when listening, serves the window behind its token, and stops cleanly on SIGTERM.
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startHeadlessCommand } from '../../support/headless-command.js';
 
 let work: string;
 beforeAll(async () => {
@@ -16,13 +16,7 @@ afterAll(async () => rm(work, { recursive: true, force: true }));
 
 it('writes the ready file, serves the window only with its token, and stops on SIGTERM', async () => {
   const readyFile = path.join(work, 'ready.json');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/daemon/index.ts', '--data', path.join(work, 'data'), '--port', '0', '--ready-file', readyFile], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d));
-  child.stderr.on('data', (d: Buffer) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const { child, output, exited } = startHeadlessCommand(['--data', path.join(work, 'data'), '--port', '0', '--ready-file', readyFile]);
   try {
     await expect.poll(() => existsSync(readyFile), { timeout: 60_000, interval: 200 }).toBe(true);
     const { url } = JSON.parse(readFileSync(readyFile, 'utf8')) as { url: string };
@@ -34,7 +28,7 @@ it('writes the ready file, serves the window only with its token, and stops on S
     expect(refused.status).toBe(403);
     const page = await fetch(url, { redirect: 'manual' });
     expect([200, 302, 303]).toContain(page.status);
-    expect(output).toMatch(/built-in local cloud/);
+    expect(output()).toMatch(/built-in local cloud/);
   } finally {
     child.kill('SIGTERM');
   }

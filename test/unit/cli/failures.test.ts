@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { describeFailure } from '../../../electron/cli/errors.js';
 import { NotRunningError } from '../../../electron/cli/commands/control.js';
 import { DataDirError } from '../../../electron/host/data-dir.js';
-import { RpcCallError } from '../../../electron/rpc/socket/client.js';
+import { RpcCallError } from '../../../electron/common/rpc/errors.js';
 
 const sqliteFull = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
 

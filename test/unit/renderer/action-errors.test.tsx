@@ -3,7 +3,7 @@
 // can dismiss; the alert is rendered with the window's own component.
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { RpcCallError } from '../../../renderer/src/api/errors.js';
+import { RpcCallError } from '../../../electron/common/rpc/errors.js';
 import { ActionErrors } from '../../../renderer/src/app/actionErrors.js';
 import { ActionErrorToasts } from '../../../renderer/src/components/ActionErrorToasts.js';
 

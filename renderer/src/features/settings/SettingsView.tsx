@@ -1,5 +1,5 @@
 // The Settings tab: the contract's Settings as a form; only changed fields are sent.
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { Settings } from '../../../../electron/common/contract.js';
 import { messageOf } from '../../api/index.js';
 import { useClient, useConnection } from '../../app/hooks.js';
@@ -45,21 +45,34 @@ function changes(before: Settings, after: Settings): Partial<Settings> {
   return out;
 }
 
+/** The new settings as a draft, except the fields the user has changed from what was saved. */
+function keepEdits(draft: Draft, before: Draft, after: Draft): Draft {
+  const out = { ...after } as Record<keyof Draft, unknown>;
+  for (const key of Object.keys(draft) as (keyof Draft)[]) if (draft[key] !== before[key]) out[key] = draft[key];
+  return out as unknown as Draft;
+}
+
 export function SettingsView() {
   const client = useClient();
   const { desktop } = useConnection();
   const [saved, setSaved] = useState<Settings>();
   const [draft, setDraft] = useState<Draft>();
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string }>();
+  /** What the settings-changed listener compares the draft with (the state of the last render may lag). */
+  const savedRef = useRef<Settings>(undefined);
 
   useEffect(() => {
-    client.call('settings.get', {}).then(
-      (s) => {
-        setSaved(s);
-        setDraft(toDraft(s));
-      },
-      (err: unknown) => setMessage({ kind: 'error', text: messageOf(err) }),
-    );
+    // Settings changed elsewhere (another window, `hoist` on the command line) show at once; fields
+    // the user is editing here keep what they typed.
+    const apply = (next: Settings) => {
+      const before = savedRef.current;
+      savedRef.current = next;
+      setSaved(next);
+      setDraft((draft) => (!before || !draft ? toDraft(next) : keepEdits(draft, toDraft(before), toDraft(next))));
+    };
+    const stop = client.on('settings.changed', apply);
+    client.call('settings.get', {}).then(apply, (err: unknown) => setMessage({ kind: 'error', text: messageOf(err) }));
+    return stop;
   }, [client]);
 
   if (!saved || !draft) return <p className="muted">{message?.text ?? 'Loading settings…'}</p>;
@@ -73,6 +86,7 @@ export function SettingsView() {
     event.preventDefault();
     try {
       const next = await client.call('settings.update', diff);
+      savedRef.current = next;
       setSaved(next);
       setDraft(toDraft(next));
       setMessage({ kind: 'ok', text: 'Saved.' });

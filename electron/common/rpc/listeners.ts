@@ -1,5 +1,5 @@
-// A tiny typed listener registry, shared by both transports.
-import type { EventName } from '../../../electron/common/contract.js';
+// A tiny typed listener registry for the events a client hears.
+import type { EventName } from '../contract.js';
 
 export class Listeners {
   private readonly byEvent = new Map<EventName, Set<(payload: unknown) => void>>();
@@ -16,8 +16,8 @@ export class Listeners {
       try {
         listener(payload);
       } catch (err) {
-        // A broken listener is a bug: report it as uncaught (the window's error event), after the
-        // other listeners have had the event.
+        // A broken listener is a bug: report it as uncaught (the window's error event, the process's
+        // uncaughtException), after the other listeners have had the event.
         queueMicrotask(() => {
           throw new Error(`listener for ${event} failed`, { cause: err });
         });

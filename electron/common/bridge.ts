@@ -1,0 +1,15 @@
+// window.hoist: what the preload (electron/preload) exposes and the window (renderer/src/api/bridge.ts)
+// uses. For RPC it is only a message transport, so the window runs the same generic client
+// (./rpc/client.ts) over it as over the headless WebSocket.
+import type { RpcRequest } from './contract.js';
+
+export interface HoistBridge {
+  /** Sends one request to the main process, which validates it against the contract. */
+  send(message: RpcRequest): void;
+  /** Every message the main process sends this window (replies and events); returns a function that stops. */
+  onMessage(listener: (message: unknown) => void): () => void;
+  /** The local path of a dropped or chosen File (Electron only; browsers hide it). */
+  pathForFile(file: File): string;
+  /** The native folder picker; null when cancelled. */
+  pickFolder(): Promise<string | null>;
+}
