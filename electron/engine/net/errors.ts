@@ -62,9 +62,10 @@ export function explainNetworkError(error: unknown, target: string, proxy: URL |
 
 function proxyRefusal(status: number, proxy: URL, target: string): ProxyRefusedError {
   const at = `the proxy at ${proxy.host}`;
-  if (status === 407) {
+  // Some proxies (tinyproxy) answer wrong credentials with 401 rather than 407.
+  if (status === 407 || (status === 401 && proxy.username)) {
     const message = proxy.username
-      ? `${at} refused the user name and password given for it (HTTP 407)`
+      ? `${at} refused the user name and password given for it (HTTP ${status})`
       : `${at} asked for credentials (HTTP 407): put them in the proxy address (http://user:password@${proxy.host}) or in Settings`;
     return new ProxyRefusedError(message, status);
   }

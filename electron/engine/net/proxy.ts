@@ -29,8 +29,8 @@ export async function proxyFor(target: URL, sources: ProxySources): Promise<URL 
 }
 
 function envValue(env: ProxySources['env'], lowerName: string): string | undefined {
-  const value = env[lowerName] ?? env[lowerName.toUpperCase()];
-  return value?.trim() || undefined;
+  // An empty variable counts as unset, as curl reads them.
+  return env[lowerName]?.trim() || env[lowerName.toUpperCase()]?.trim() || undefined;
 }
 
 /** An http:// or https:// proxy URL; a bare `host:port` means http://, as curl reads it. */
