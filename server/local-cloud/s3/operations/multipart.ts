@@ -209,7 +209,8 @@ function validateParts(upload: UploadRecord, requested: RequestedPart[], recorde
 
 function sendComplete(ctx: S3Context, deps: S3Deps, bucket: string, key: string, etag: string, checksum: ObjectRecord['checksum']): void {
   const host = ctx.header('host') ?? '127.0.0.1';
-  const location = `http://${host}/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
+  const scheme = (ctx.req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
+  const location = `${scheme}://${host}/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
   const body: XmlNode = { Location: location, Bucket: bucket, Key: key, ETag: etag };
   const headers: Record<string, string> = {};
   if (checksum) {
