@@ -81,6 +81,9 @@ export interface PutBufferInput {
   Body: Buffer;
   /** base64 CRC32 of Body: S3 verifies the bytes against it. */
   ChecksumCRC32: string;
+  ContentType?: string;
+  /** User metadata, sent as x-amz-meta-<name>. */
+  Metadata?: Record<string, string>;
 }
 
 export interface PutBufferOutput {
@@ -129,7 +132,8 @@ export async function putBuffer(s3: S3Client, input: PutBufferInput, signal: Abo
     query: { 'x-id': 'PutObject' },
     headers: {
       host: route.host,
-      'content-type': 'application/octet-stream',
+      'content-type': input.ContentType ?? 'application/octet-stream',
+      ...Object.fromEntries(Object.entries(input.Metadata ?? {}).map(([name, value]) => [`x-amz-meta-${name.toLowerCase()}`, value])),
       'content-length': String(input.Body.length),
       'x-amz-checksum-crc32': input.ChecksumCRC32,
       'user-agent': USER_AGENT,
