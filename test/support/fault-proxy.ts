@@ -91,7 +91,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
         upRes.on('end', () => {
           const other = 'AAAAAA==';
           const body = Buffer.from(Buffer.concat(chunks).toString('utf8').replace(/<ChecksumCRC32>[^<]*<\/ChecksumCRC32>/g, `<ChecksumCRC32>${other}</ChecksumCRC32>`));
-          const headers = { ...upRes.headers, 'content-length': String(body.length) };
+          const headers: Record<string, string | string[] | undefined> = { ...upRes.headers, 'content-length': String(body.length) };
           if (headers['x-amz-checksum-crc32']) headers['x-amz-checksum-crc32'] = other;
           res.writeHead(upRes.statusCode ?? 502, headers);
           res.end(body);
