@@ -1,5 +1,5 @@
 // `npm run local-stack -- --data DIR --port 0 --ready-file FILE [--user NAME:PASSWORD]… [--credential-lifetime S]
-// [--token-lifetime S] [--advertise-s3-endpoint URL]`: the local cloud and the broker until SIGTERM/SIGINT
+// [--token-lifetime S] [--advertise-s3-endpoint URL] [--tls]`: the local cloud and the broker until SIGTERM/SIGINT
 // (docs/ARCHITECTURE.md, Contracts: local stack command and ready file). The work is in
 // server/local-stack/; this file only parses options and handles signals.
 import { Command, InvalidArgumentError } from 'commander';
@@ -46,6 +46,7 @@ const program = new Command('local-stack')
   .option('--credential-lifetime <seconds>', 'lifetime of temporary AWS credentials', seconds)
   .option('--token-lifetime <seconds>', "lifetime of the broker's OpenID tokens (at most 86400)", tokenSeconds)
   .option('--advertise-s3-endpoint <url>', 'the S3 endpoint the broker tells clients to use', url)
+  .option('--tls', 'serve HTTPS with certificates from a CA made in DIR/tls (its certificate: caFile in the ready file)')
   .parse();
 
 const opts = program.opts<{
@@ -56,6 +57,7 @@ const opts = program.opts<{
   credentialLifetime?: number;
   tokenLifetime?: number;
   advertiseS3Endpoint?: string;
+  tls?: boolean;
 }>();
 
 try {
@@ -66,6 +68,7 @@ try {
     ...(opts.credentialLifetime !== undefined ? { credentialLifetimeSeconds: opts.credentialLifetime } : {}),
     ...(opts.tokenLifetime !== undefined ? { tokenLifetimeSeconds: opts.tokenLifetime } : {}),
     ...(opts.advertiseS3Endpoint !== undefined ? { advertiseS3Endpoint: opts.advertiseS3Endpoint } : {}),
+    ...(opts.tls ? { tls: true } : {}),
   });
   let stopping = false;
   const stop = (signal: string): void => {

@@ -107,6 +107,10 @@ export const Settings = z.object({
   stabilityWindowMs: z.number().int().min(0).max(600_000),
   ignorePatterns: z.array(z.string().min(1).max(512)).max(500),
   startAtLogin: z.boolean(),
+  /** A manual proxy (http:// or https://, optional user name); its password lives in the keychain. */
+  proxyUrl: z.url({ protocol: /^https?$/, error: 'The proxy must be an http:// or https:// address.' }).max(2048).nullable(),
+  /** A PEM bundle of extra certificate authorities, added to the ones Hoist trusts anyway. */
+  caFile: z.string().min(1).max(4096).nullable(),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -176,7 +180,8 @@ export const commands = {
   'folders.remove': { params: byId, result: ok },
 
   'settings.get': { params: none, result: Settings },
-  'settings.update': { params: Settings.partial().strict(), result: Settings },
+  /** `proxyPassword` goes to the keychain, never to settings or back to a window; null forgets it. */
+  'settings.update': { params: Settings.partial().extend({ proxyPassword: z.string().min(1).max(1024).nullable().optional() }).strict(), result: Settings },
 } as const;
 
 export type CommandName = keyof typeof commands;

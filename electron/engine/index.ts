@@ -4,6 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { EngineApi, EngineEventSource } from '../common/contract.js';
+import { createBrokerClient } from './auth/broker-client.js';
 import { createCognitoCredentials } from './auth/credentials.js';
 import { openSecretStore, type OpenedSecretStore } from './auth/secret-store.js';
 import { SessionManager, type Identity } from './auth/session.js';
@@ -13,6 +14,9 @@ import { stagingDirOf } from './data-dir.js';
 import { expandPaths } from './intake.js';
 import { checkDestinationFolder } from './keys.js';
 import { createLogger, type Logger } from './log.js';
+import { createNetwork } from './net/index.js';
+import { trustedCas } from './net/ca-bundle.js';
+import { parseProxyUrl } from './net/proxy.js';
 import { openSettings } from './settings.js';
 import { isStorageFull, openStateDb, StorageFullError } from './state/db.js';
 import { onWakeFromSleep } from './wake.js';
@@ -30,7 +34,12 @@ export interface EngineOptions {
   /** Defaults to the OS keychain, or memory when there is none. */
   secrets?: OpenedSecretStore;
   log?: Logger;
+  /** The operating system's proxy for a URL in PAC form (the desktop app passes Electron's session.resolveProxy). */
+  systemProxy?: (url: string) => Promise<string>;
 }
+
+/** The keychain account holding the manual proxy's password. */
+const PROXY_PASSWORD_ACCOUNT = 'proxy-password';
 
 export interface Engine extends EngineApi {
   events: EngineEventSource;
@@ -49,6 +58,14 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const settings = openSettings(options.dataDir);
   const db = openStateDb(path.join(options.dataDir, 'state.db'));
   const bus = createEventBus((error) => log.error('event listener failed', { error: String(error) }));
+  // Every connection's proxy and trusted authorities (docs/ARCHITECTURE.md, The network layer). The
+  // built-in local cloud runs in this process on loopback: never through a proxy.
+  const network = createNetwork({
+    settings: settings.get,
+    proxyPassword: async () => (settings.get().proxyUrl ? ((await secrets.store.get(PROXY_PASSWORD_ACCOUNT)) ?? undefined) : undefined),
+    ...(options.systemProxy ? { systemProxy: options.systemProxy } : {}),
+    directToLoopback: options.localMode ?? false,
+  });
 
   const session = new SessionManager({
     secrets: secrets.store,
@@ -56,11 +73,12 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     defaultBrokerUrl: options.brokerUrl,
     localMode: options.localMode ?? false,
     log,
+    brokerClient: (url) => createBrokerClient(url, { fetch: network.fetch }),
   });
   const queue = createTransferQueue({ db, settings: settings.get, emit: (event, payload) => bus.emit(event, payload as never), log });
 
   const targetFor = (identity: Identity): UploadTarget => {
-    const credentials = createCognitoCredentials(identity, session, log);
+    const credentials = createCognitoCredentials(identity, session, log, Date.now, network);
     return {
       // One keep-alive pool sized for the largest concurrency the settings allow.
       s3: createS3Client({
@@ -68,6 +86,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         ...(identity.endpoints ? { endpoint: identity.endpoints.s3 } : {}),
         credentials: credentials.provider,
         log,
+        network,
       }),
       bucket: identity.bucket,
       // Built from the identity id alone, whatever prefix the broker suggests (docs/ARCHITECTURE.md,
@@ -91,10 +110,19 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
 
   session.onChange((view) => bus.emit('session', view));
   session.onIdentity((identity) => queue.setTarget(identity ? targetFor(identity) : undefined));
+  let connectionSettings = JSON.stringify([settings.get().proxyUrl, settings.get().caFile]);
   settings.onChange((next) => {
     bus.emit('settings.changed', next); // every window and client, whoever changed them
     queue.settingsChanged();
     folders.settingsChanged(); // new ignore patterns: rescan
+    const now = JSON.stringify([next.proxyUrl, next.caFile]);
+    if (now !== connectionSettings) {
+      // New proxy or authorities: new pools (in-flight parts resume from the journal on them).
+      connectionSettings = now;
+      network.reset();
+      const identity = session.identity();
+      if (identity) queue.setTarget(targetFor(identity));
+    }
   });
 
   await session.restore();
@@ -181,7 +209,24 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     'folders.remove': async ({ id }) => (await folders.remove(id), ok),
 
     'settings.get': async () => settings.get(),
-    'settings.update': async (patch) => settings.update(patch),
+    'settings.update': async ({ proxyPassword, ...patch }) => {
+      // A password typed into the proxy address goes to the keychain like the password field's.
+      if (patch.proxyUrl) {
+        const url = parseProxyUrl(patch.proxyUrl, 'The proxy address');
+        if (url.password) {
+          proxyPassword = decodeURIComponent(url.password);
+          url.password = '';
+          patch.proxyUrl = url.toString();
+        }
+      }
+      if (patch.caFile) {
+        patch.caFile = path.resolve(patch.caFile);
+        await trustedCas({ env: {}, settingsFile: patch.caFile }); // a missing or unreadable bundle is refused now
+      }
+      if (proxyPassword) await secrets.store.set(PROXY_PASSWORD_ACCOUNT, proxyPassword);
+      else if (proxyPassword === null || patch.proxyUrl === null) await secrets.store.delete(PROXY_PASSWORD_ACCOUNT);
+      return settings.update(patch);
+    },
   };
   return explainStorageFull(engine, options.dataDir);
 }

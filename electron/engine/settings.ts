@@ -12,6 +12,8 @@ export const defaultSettings: Settings = {
   stabilityWindowMs: 2_000,
   ignorePatterns: [],
   startAtLogin: false,
+  proxyUrl: null,
+  caFile: null,
 };
 
 export interface SettingsStore {

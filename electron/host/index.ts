@@ -27,6 +27,8 @@ export interface HostOptions {
   /** Sign in with HOIST_USERNAME / HOIST_PASSWORD for this run only: kept in memory, never written. */
   signInFromEnv?: boolean;
   log?: Logger;
+  /** The OS's proxy for a URL in PAC form (the desktop app: Electron's session.resolveProxy). */
+  systemProxy?: (url: string) => Promise<string>;
 }
 
 export interface Host {
@@ -67,7 +69,14 @@ export async function startHost(options: HostOptions): Promise<Host> {
       stack = await startEmbeddedStack(dataDir, secrets.store, log);
       brokerUrl = stack.brokerUrl;
     }
-    engine = await createEngine({ dataDir, brokerUrl, localMode: stack !== undefined, secrets, log });
+    engine = await createEngine({
+      dataDir,
+      brokerUrl,
+      localMode: stack !== undefined,
+      secrets,
+      log,
+      ...(options.systemProxy ? { systemProxy: options.systemProxy } : {}),
+    });
     if (useEnv) await engine['session.signIn']({ username: envUser!, password: envPassword! });
     else if (stack && (await engine['session.get']({})).state !== 'signed-in') await engine['session.signIn'](stack.localAccount);
     const rpc = createRpcServer(engine, { log });

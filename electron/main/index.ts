@@ -3,7 +3,7 @@
 // native folder picker. The engine is plain Node (electron/engine), composed here exactly as the
 // headless daemon composes it, and reached by the window only through the IPC transport (electron/rpc/ipc).
 // May depend on electron, electron/common, electron/engine, electron/rpc; never on renderer code or ipcMain.
-import { app, dialog, type BrowserWindow } from 'electron';
+import { app, dialog, session, type BrowserWindow } from 'electron';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { startHost } from '../host/index.js';
@@ -28,6 +28,8 @@ async function start(): Promise<void> {
     // HOIST_DATA_DIR: a separate state folder (tests, a second profile); the command line honours it too.
     data: process.env.HOIST_DATA_DIR ?? app.getPath('userData'),
     ...(process.env.HOIST_BROKER_URL ? { broker: process.env.HOIST_BROKER_URL } : {}),
+    // The OS's proxy settings (PAC and auto-detect included), as Chromium resolves them.
+    systemProxy: (url) => session.defaultSession.resolveProxy(url),
   });
   const engine = host.engine;
   const stopLoginItem = followLoginItem(engine);

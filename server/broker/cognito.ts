@@ -2,7 +2,10 @@
 // unless credentials are given (the local stack), so the same code runs against real AWS.
 import { CognitoIdentityClient, GetOpenIdTokenForDeveloperIdentityCommand } from '@aws-sdk/client-cognito-identity';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { decodeJwt } from 'jose';
+import { Agent } from 'node:https';
+import { rootCertificates } from 'node:tls';
 
 export interface OpenIdToken {
   identityId: string;
@@ -25,6 +28,8 @@ export interface CognitoOptions {
   /** Only for the local cloud: real AWS needs neither. */
   endpoint?: string;
   credentials?: AwsCredentialIdentity;
+  /** Extra authorities for an https endpoint with a private CA (the local stack's --tls), added to the defaults. */
+  extraCaCertificates?: string[];
 }
 
 export class UpstreamError extends Error {}
@@ -35,6 +40,9 @@ export function createCognitoTokenIssuer(options: CognitoOptions, now: () => Dat
     region: options.region,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
+    ...(options.extraCaCertificates
+      ? { requestHandler: new NodeHttpHandler({ httpsAgent: new Agent({ keepAlive: true, ca: [...rootCertificates, ...options.extraCaCertificates] }) }) }
+      : {}),
   });
   return {
     async issue(userId) {

@@ -1,8 +1,8 @@
 // The identity broker: the company's sign-in backend for Hoist (developer-authenticated Cognito identities).
 // HTTP API: docs/ARCHITECTURE.md, Contracts: broker HTTP API. Depends on its UserStore and Cognito only;
 // deployed on its own, never imports the app.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createWebServer, listen, type TlsOptions } from '../common/listen.js';
 import { createBrokerApp } from './app.js';
 import { createCognitoTokenIssuer, type CognitoOptions, type OpenIdTokenIssuer } from './cognito.js';
 import { jsonLogger, type Logger } from './logger.js';
@@ -42,6 +42,8 @@ export interface BrokerOptions {
   rateLimit?: Partial<RateLimitOptions>;
   /** Read the client address from X-Forwarded-For: only behind a proxy that sets it. */
   trustProxy?: boolean;
+  /** Serve HTTPS with this key and certificate (the local stack's --tls; real deployments terminate TLS in front). */
+  tls?: TlsOptions;
   logger?: Logger;
   now?: () => Date;
 }
@@ -77,12 +79,10 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     logger,
     now,
   });
-  const server = createServer(createBrokerApp({ sessions, logger, trustProxy: options.trustProxy ?? false }));
+  const server = createWebServer(options.tls, {}, createBrokerApp({ sessions, logger, trustProxy: options.trustProxy ?? false }));
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
-  await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
-  const { address, port } = server.address() as AddressInfo;
-  const host = address.includes(':') ? `[${address}]` : address;
+  const url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
 
   const prune = (): void => {
     store.prune(now()).catch(() => logger.warn('prune_failed'));
@@ -92,7 +92,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
 
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${host}:${port}`,
+    url,
     close() {
       closing ??= (async () => {
         clearInterval(pruneTimer);
@@ -103,16 +103,6 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       return closing;
     },
   };
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }
 
 /** Stops accepting, lets requests in flight finish (up to DRAIN_MS), then cuts what is left. */

@@ -4,9 +4,9 @@
 // Layout: auth/ (credential store, SigV4), iam/ (policy evaluation), s3/ (REST handler, storage), storage/
 // (atomic files, locks). Depends on nothing outside server/local-cloud and server/infra.
 import { mkdirSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import { createWebServer, listen, type TlsOptions } from '../common/listen.js';
 import { jsonLogger, type Logger } from '../common/logger.js';
 import rolePolicyDocument from '../infra/role-policy.json' with { type: 'json' };
 import { openCredentialStore, type FileCredentialStore } from './auth/credential-store.js';
@@ -28,6 +28,8 @@ export interface LocalCloudOptions {
   /** 0 (default) = any free port. */
   port?: number;
   host?: string;
+  /** Serve HTTPS with this key and certificate (the local stack's --tls). */
+  tls?: TlsOptions;
   region?: string;
   bucket?: string;
   credentialLifetimeSeconds?: number;
@@ -117,7 +119,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   };
   // No limit on a whole request (a 5 GiB part takes long), but a connection idle for 2 minutes mid-request
   // is cut, so a stalled upload releases its temp file (S3 answers RequestTimeout after ~20 s).
-  const server = createServer({ requestTimeout: 0 }, (req, res) => dispatch(req, res, false));
+  const server = createWebServer(options.tls, { requestTimeout: 0 }, (req, res) => dispatch(req, res, false));
   server.setTimeout(120_000);
   // Answer `Expect: 100-continue` ourselves: S3 sends its final answer (e.g. AccessDenied) without a 100
   // when it refuses the request, so the client never sends the body (docs/ARCHITECTURE.md, AWS behaviour 1).
@@ -145,16 +147,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const sweepTimer = setInterval(() => void sweep().catch(() => undefined), (options.multipartSweepIntervalSeconds ?? 3600) * 1000);
   sweepTimer.unref();
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}`;
+  const url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
 
   return {
     url,

@@ -10,6 +10,7 @@ import { hashPassword, verifyPassword } from '../broker/passwords.js';
 import { SqliteUserStore } from '../broker/sqlite-store.js';
 import type { UserStore } from '../broker/store.js';
 import { usernameSchema } from '../broker/usernames.js';
+import { localServerTls } from '../common/tls-ca.js';
 import { startLocalCloud, type LocalCloud } from '../local-cloud/index.js';
 
 export interface LocalStackOptions {
@@ -27,6 +28,8 @@ export interface LocalStackOptions {
   advertiseS3Endpoint?: string;
   /** The broker's and the local cloud's log (default: JSON lines on stderr). */
   logger?: Logger;
+  /** Serve everything over HTTPS with certificates from a CA kept in `<dataDir>/tls/` (ready file: caFile). */
+  tls?: boolean;
 }
 
 /** What `--ready-file` holds (docs/ARCHITECTURE.md, Contracts: local stack command and ready file). */
@@ -39,6 +42,8 @@ export interface LocalStackInfo {
   identityPoolId: string;
   developerProviderName: string;
   adminCredentials: { accessKeyId: string; secretAccessKey: string };
+  /** With --tls: the CA certificate (PEM file) that signed every server's certificate. */
+  caFile?: string;
 }
 
 export interface LocalStack extends LocalStackInfo {
@@ -65,10 +70,15 @@ export function brokerCognitoFor(cloud: LocalCloud, tokenLifetimeSeconds = 900):
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  // One key and certificate for every server of the stack (any server added here listens with it too,
+  // through server/common/listen.ts createWebServer).
+  const serverTls = options.tls ? localServerTls(options.dataDir) : undefined;
+  const tls = serverTls ? { key: serverTls.key, cert: serverTls.cert } : undefined;
   const cloud = await startLocalCloud({
     dataDir: join(options.dataDir, 'cloud'),
     port: 0,
     host: HOST,
+    ...(tls ? { tls } : {}),
     ...(options.credentialLifetimeSeconds !== undefined ? { credentialLifetimeSeconds: options.credentialLifetimeSeconds } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
   });
@@ -82,9 +92,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       port: options.port ?? 0,
       store,
       bucket: cloud.bucket,
-      cognito: brokerCognitoFor(cloud, options.tokenLifetimeSeconds),
+      cognito: { ...brokerCognitoFor(cloud, options.tokenLifetimeSeconds), ...(serverTls ? { extraCaCertificates: [serverTls.caCert] } : {}) },
       endpoints: { cognitoIdentity: cloud.cognitoEndpoint, s3: s3Endpoint },
       ...(options.logger ? { logger: options.logger } : {}),
+      ...(tls ? { tls } : {}),
     });
     const info: LocalStackInfo = {
       brokerUrl: broker.url,
@@ -95,6 +106,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       identityPoolId: cloud.identityPoolId,
       developerProviderName: cloud.developerProviderName,
       adminCredentials: { accessKeyId: cloud.adminCredentials.accessKeyId, secretAccessKey: cloud.adminCredentials.secretAccessKey },
+      ...(serverTls ? { caFile: serverTls.caFile } : {}),
     };
     const openStore = store;
     let closing: Promise<void> | undefined;

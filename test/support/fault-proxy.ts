@@ -22,6 +22,8 @@ export interface FaultProxy {
   stallNext(count: number, match?: Match): void;
   /** The next `count` matching requests reach the upstream, but only part of its answer reaches the client. */
   truncateNext(count: number, match?: Match): void;
+  /** The next `count` matching requests reach the upstream, and every CRC32 in its answer (header and XML) is replaced by another. */
+  lieAboutCrc32Next(count: number, match?: Match): void;
   /** Delay before each request is forwarded (0 = none). */
   setLatency(ms: number): void;
   /** Bytes per second in each direction for each connection (null = unlimited). */
@@ -41,7 +43,7 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-export type FaultKind = 'fail' | 'reset' | 'stall' | 'truncate';
+export type FaultKind = 'fail' | 'reset' | 'stall' | 'truncate' | 'lie';
 
 export const isUploadPart: Match = (req) => req.method === 'PUT' && (req.url ?? '').includes('partNumber=');
 export const isPutObject: Match = (req) => req.method === 'PUT' && !(req.url ?? '').includes('partNumber=') && !(req.url ?? '').includes('uploadId=');
@@ -73,7 +75,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   let target = new URL(upstream);
   const sockets = new Set<Socket>();
   const faults: Array<{ kind: FaultKind; status?: number; code?: string; match: Match }> = [];
-  const fired: Record<FaultKind, number> = { fail: 0, reset: 0, stall: 0, truncate: 0 };
+  const fired: Record<FaultKind, number> = { fail: 0, reset: 0, stall: 0, truncate: 0, lie: 0 };
   let forwarded = 0;
   let latencyMs = 0;
   let bandwidth: number | null = null;
@@ -81,8 +83,21 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   let server: Server | undefined;
   const stalled = new Set<IncomingMessage>();
 
-  const forward = (req: IncomingMessage, res: ServerResponse, truncate: boolean): void => {
+  const forward = (req: IncomingMessage, res: ServerResponse, truncate: boolean, lie = false): void => {
     const up = request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (upRes) => {
+      if (lie) {
+        const chunks: Buffer[] = [];
+        upRes.on('data', (c: Buffer) => chunks.push(c));
+        upRes.on('end', () => {
+          const other = 'AAAAAA==';
+          const body = Buffer.from(Buffer.concat(chunks).toString('utf8').replace(/<ChecksumCRC32>[^<]*<\/ChecksumCRC32>/g, `<ChecksumCRC32>${other}</ChecksumCRC32>`));
+          const headers: Record<string, string | string[] | undefined> = { ...upRes.headers, 'content-length': String(body.length) };
+          if (headers['x-amz-checksum-crc32']) headers['x-amz-checksum-crc32'] = other;
+          res.writeHead(upRes.statusCode ?? 502, headers);
+          res.end(body);
+        });
+        return;
+      }
       if (truncate) {
         const chunks: Buffer[] = [];
         upRes.on('data', (c: Buffer) => chunks.push(c));
@@ -133,11 +148,12 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     }
     forwarded++;
     const truncate = fault?.kind === 'truncate';
+    const lie = fault?.kind === 'lie';
     if (latencyMs > 0) {
       req.pause();
-      setTimeout(() => forward(req, res, truncate), latencyMs);
+      setTimeout(() => forward(req, res, truncate, lie), latencyMs);
     } else {
-      forward(req, res, truncate);
+      forward(req, res, truncate, lie);
     }
   };
 
@@ -176,6 +192,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     resetNext: (count, match = () => true) => enqueue('reset', count, match),
     stallNext: (count, match = () => true) => enqueue('stall', count, match),
     truncateNext: (count, match = () => true) => enqueue('truncate', count, match),
+    lieAboutCrc32Next: (count, match = () => true) => enqueue('lie', count, match),
     setLatency: (ms) => void (latencyMs = ms),
     setBandwidth: (bps) => void (bandwidth = bps),
     setUpstream: (url) => void (target = new URL(url)),

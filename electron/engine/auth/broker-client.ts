@@ -1,6 +1,7 @@
 // The identity broker's HTTP API (docs/ARCHITECTURE.md, Contracts: broker HTTP API), as the client sees
 // it. Every answer is validated: a broker that sends something else is a protocol error, not a crash.
 import { z } from 'zod';
+import { ProxyRefusedError, UntrustedCertificateError, type Fetch } from '../net/index.js';
 import { BrokerProtocolError, InvalidCredentialsError, NetworkUnavailableError, RateLimitedError, SignInRequiredError } from './errors.js';
 
 const timestamp = z.union([z.number(), z.string()]).transform((value, ctx) => {
@@ -32,22 +33,29 @@ export interface BrokerClient {
   signOut(refreshToken: string): Promise<void>;
 }
 
-export function createBrokerClient(brokerUrl: string, options: { timeoutMs?: number } = {}): BrokerClient {
+/** Node's fetch, for callers without an engine network (no proxy, default authorities). */
+const plainFetch: Fetch = (url, init) => fetch(url, { ...init, redirect: 'error' });
+
+export function createBrokerClient(brokerUrl: string, options: { timeoutMs?: number; fetch?: Fetch } = {}): BrokerClient {
   const timeoutMs = options.timeoutMs ?? 15_000;
+  const send = options.fetch ?? plainFetch;
 
   async function request(method: string, path: string, init: { body?: unknown; bearer?: string }): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (init.body !== undefined) headers['content-type'] = 'application/json';
     if (init.bearer) headers.authorization = `Bearer ${init.bearer}`;
     try {
-      return await fetch(new URL(path, brokerUrl), {
+      return await send(new URL(path, brokerUrl), {
         method,
         headers,
-        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+        ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
         signal: AbortSignal.timeout(timeoutMs),
-        redirect: 'error',
       });
     } catch (error) {
+      // A proxy that refused us or a certificate we do not trust: waiting will not mend it, say what will.
+      if (error instanceof ProxyRefusedError || error instanceof UntrustedCertificateError) {
+        throw new BrokerProtocolError(`The sign-in service at ${new URL(brokerUrl).host} cannot be used: ${error.message}.`);
+      }
       // fetch rejects only when no HTTP answer came back: refused, reset, DNS, timeout.
       throw new NetworkUnavailableError(`The sign-in service at ${new URL(brokerUrl).host} cannot be reached (${describe(error)}).`);
     }
@@ -97,10 +105,12 @@ function retryAfter(response: Response): number | undefined {
 }
 
 function describe(error: unknown): string {
-  // undici puts the socket error in `cause`, or several of them (one per address tried) in cause.errors.
+  if (error instanceof Error && error.message.startsWith('the proxy at')) return error.message;
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return 'timed out';
+  // node:http puts the socket error's code on the error; undici in `cause`, or several of them (one
+  // per address tried) in cause.errors.
   const cause = (error as { cause?: { code?: string; errors?: Array<{ code?: string }> } })?.cause;
-  const code = cause?.code ?? cause?.errors?.find((e) => e.code)?.code;
+  const code = (error as { code?: string })?.code ?? cause?.code ?? cause?.errors?.find((e) => e.code)?.code;
   if (code) return code;
-  if (error instanceof Error && error.name === 'TimeoutError') return 'timed out';
   return error instanceof Error ? error.message : String(error);
 }

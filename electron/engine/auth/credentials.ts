@@ -7,6 +7,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 import { NetworkUnavailableError, SignInRequiredError } from './errors.js';
 import type { Identity, SessionManager } from './session.js';
 import type { Logger } from '../log.js';
+import { createNetwork, type Network } from '../net/index.js';
 
 export interface CognitoCredentials {
   provider: AwsCredentialIdentityProvider;
@@ -18,8 +19,15 @@ const cognitoLogin = 'cognito-identity.amazonaws.com';
 /** Refresh when less than this is left, or half the lifetime for short-lived credentials. */
 const refreshMarginMs = 5 * 60_000;
 
-export function createCognitoCredentials(identity: Identity, session: SessionManager, log: Logger, now: () => number = Date.now): CognitoCredentials {
+export function createCognitoCredentials(
+  identity: Identity,
+  session: SessionManager,
+  log: Logger,
+  now: () => number = Date.now,
+  network: Network = createNetwork(),
+): CognitoCredentials {
   let forceToken = false;
+  const endpoint = identity.endpoints?.cognitoIdentity ?? `https://cognito-identity.${identity.region}.amazonaws.com`;
   const fetchOnce = fromCognitoIdentity({
     identityId: identity.identityId,
     logins: {
@@ -33,6 +41,7 @@ export function createCognitoCredentials(identity: Identity, session: SessionMan
       region: identity.region,
       ...(identity.endpoints ? { endpoint: identity.endpoints.cognitoIdentity } : {}),
       maxAttempts: 2,
+      requestHandler: network.sdkHandler(new URL(endpoint), { maxSockets: 4, connectionTimeout: 10_000, socketTimeout: 30_000 }),
     },
   });
 

@@ -1,5 +1,8 @@
 // Multipart uploads driven by the engine itself, so that an upload id survives a crash: every
 // finished part is journaled (ETag + CRC32) before it counts, and a restart sends only the rest.
+// Uploads are created with a full-object CRC32 (x-amz-checksum-type: FULL_OBJECT): the object's
+// checksum is the CRC32 of the whole file, checkable without knowing the part sizes. The client
+// combines its journaled part CRC32s into the same value, sends it with Complete and checks S3's.
 import { setMaxListeners } from 'node:events';
 import {
   AbortMultipartUploadCommand,
@@ -9,6 +12,9 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import type { UploadContext } from './context.js';
+import { crc32Base64 } from './body.js';
+import { crc32OfParts } from './crc32-combine.js';
+import { objectMetadata } from './object-metadata.js';
 import { assertVersion } from './file-version.js';
 import { planParts, type PlannedPart } from './plan.js';
 import { withRetries } from './request.js';
@@ -20,32 +26,33 @@ const PART_SIGNAL_LISTENERS = 256;
 export async function uploadMultipart(ctx: UploadContext): Promise<void> {
   const upload = await ensureUpload(ctx);
   if (upload === 'completed') return;
-  const { uploadId, partSize } = upload;
+  const { uploadId, partSize, fullObject } = upload;
   const plan = planParts(ctx.version.size, partSize);
   const finished = new Map(ctx.journal.parts(ctx.id).map((p) => [p.number, p]));
   // A journaled part that does not match the plan (should never happen) is simply sent again.
   const todo = plan.filter((p) => finished.get(p.number)?.size !== p.size);
   await uploadParts(ctx, uploadId, todo);
-  await complete(ctx, uploadId, plan.length);
+  await complete(ctx, uploadId, plan.length, fullObject);
 }
 
 /**
  * The journaled upload id, checked with ListParts after a restart; or a new one, journaled at once.
  * 'completed': S3 had completed it (as our parts) before a crash took the answer away.
  */
-async function ensureUpload(ctx: UploadContext): Promise<{ uploadId: string; partSize: number } | 'completed'> {
+async function ensureUpload(ctx: UploadContext): Promise<{ uploadId: string; partSize: number; fullObject: boolean } | 'completed'> {
   const row = ctx.journal.get(ctx.id);
   if (row?.uploadId && row.partSize && row.objectKey === ctx.key) {
     const alive = await withRetries(ctx, () =>
       ctx.s3.send(new ListPartsCommand({ Bucket: ctx.bucketName, Key: ctx.key, UploadId: row.uploadId, MaxParts: 1 }), { abortSignal: ctx.signal }).then(
-        () => true,
+        // An upload journaled by an older Hoist may be COMPOSITE: it is completed as it was created.
+        (listed) => ({ fullObject: listed.ChecksumType === 'FULL_OBJECT' }),
         (error: unknown) => {
-          if (isNoSuchUpload(error)) return false;
+          if (isNoSuchUpload(error)) return undefined;
           throw error;
         },
       ),
     );
-    if (alive) return { uploadId: row.uploadId, partSize: row.partSize };
+    if (alive) return { uploadId: row.uploadId, partSize: row.partSize, fullObject: alive.fullObject };
     // Gone: expired, aborted, or completed just before a crash. S3 answers a repeated Complete as it
     // answered the first, so an upload that was being completed is asked once more before anything is
     // sent again (the answer's ETag must be the one of our journaled parts).
@@ -53,7 +60,16 @@ async function ensureUpload(ctx: UploadContext): Promise<{ uploadId: string; par
     ctx.journal.forgetUpload(ctx.id);
   }
   const created = await withRetries(ctx, () =>
-    ctx.s3.send(new CreateMultipartUploadCommand({ Bucket: ctx.bucketName, Key: ctx.key, ChecksumAlgorithm: 'CRC32' }), { abortSignal: ctx.signal }),
+    ctx.s3.send(
+      new CreateMultipartUploadCommand({
+        Bucket: ctx.bucketName,
+        Key: ctx.key,
+        ChecksumAlgorithm: 'CRC32',
+        ChecksumType: 'FULL_OBJECT',
+        ...objectMetadata(ctx.key, ctx.version),
+      }),
+      { abortSignal: ctx.signal },
+    ),
   );
   const uploadId = created.UploadId;
   if (!uploadId) throw new Error('CreateMultipartUpload returned no UploadId');
@@ -63,12 +79,13 @@ async function ensureUpload(ctx: UploadContext): Promise<{ uploadId: string; par
     ctx.signal.throwIfAborted();
   }
   ctx.journal.setUpload(ctx.id, ctx.key, uploadId, ctx.partSize);
-  return { uploadId, partSize: ctx.partSize };
+  return { uploadId, partSize: ctx.partSize, fullObject: true };
 }
 
 async function completedBefore(ctx: UploadContext, uploadId: string, partSize: number): Promise<boolean> {
   try {
-    await complete(ctx, uploadId, planParts(ctx.version.size, partSize).length);
+    // Whatever type it was created with: a repeated Complete is answered as the first, its checksum checked when it is full-object.
+    await complete(ctx, uploadId, planParts(ctx.version.size, partSize).length, false);
     return true;
   } catch (error) {
     // Not ours to finish (expired, aborted, or replaced since): start over.
@@ -136,9 +153,11 @@ async function uploadPart(ctx: UploadContext, uploadId: string, part: PlannedPar
   }
 }
 
-async function complete(ctx: UploadContext, uploadId: string, partCount: number): Promise<void> {
+async function complete(ctx: UploadContext, uploadId: string, partCount: number, fullObject: boolean): Promise<void> {
   const parts = ctx.journal.parts(ctx.id);
   if (parts.length !== partCount) throw new Error(`journal holds ${parts.length} of ${partCount} parts`);
+  // The CRC32 of the whole file, from the part CRC32s S3 confirmed as each part was read and sent.
+  const wholeCrc32 = crc32Base64(crc32OfParts(parts.map((p) => ({ crc: Buffer.from(p.checksum, 'base64').readUInt32BE(0), size: p.size }))));
   await assertVersion(ctx.sourcePath, ctx.version);
   ctx.onVerifying();
   ctx.journal.setCompleting(ctx.id, true);
@@ -149,6 +168,8 @@ async function complete(ctx: UploadContext, uploadId: string, partCount: number)
         Key: ctx.key,
         UploadId: uploadId,
         MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.number, ETag: p.etag, ChecksumCRC32: p.checksum })) },
+        // S3 checks the object it assembled against this value and refuses the Complete if they differ.
+        ...(fullObject ? { ChecksumCRC32: wholeCrc32, ChecksumType: 'FULL_OBJECT' as const } : {}),
       }),
       { abortSignal: ctx.signal },
     ),
@@ -156,5 +177,8 @@ async function complete(ctx: UploadContext, uploadId: string, partCount: number)
   const expected = multipartEtag(parts.map((p) => p.etag));
   if (unquote(res.ETag) !== expected) {
     throw new VerificationError(`the completed object's ETag ${unquote(res.ETag)} is not the ${expected} of the journaled parts`);
+  }
+  if (res.ChecksumType === 'FULL_OBJECT' && res.ChecksumCRC32 !== undefined && res.ChecksumCRC32 !== wholeCrc32) {
+    throw new VerificationError(`the completed object's CRC32 ${res.ChecksumCRC32} is not the ${wholeCrc32} of the file`);
   }
 }

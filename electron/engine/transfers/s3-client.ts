@@ -1,16 +1,15 @@
-// The S3 client Hoist uploads with: one keep-alive agent sized to the request budget, timeouts
-// that cut stalled sockets, and no SDK-level retries (the queue retries, see below).
+// The S3 client Hoist uploads with: one keep-alive pool sized to the request budget (through the proxy
+// and trusted authorities of engine/net), timeouts that cut stalled sockets, and no SDK-level retries
+// (the queue retries, see below).
 import { PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { getEndpointFromInstructions } from '@smithy/core/endpoints';
 import { extendedEncodeURIComponent } from '@smithy/core/protocols';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { XMLParser } from 'fast-xml-parser';
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import type { Readable } from 'node:stream';
 import { createLogger, type Logger } from '../log.js';
+import { createNetwork, type Network } from '../net/index.js';
 
 /** No bytes either way for this long (e.g. after the laptop slept) → the socket is cut and the part retried. */
 export const STALL_TIMEOUT_MS = 30_000;
@@ -26,11 +25,14 @@ export interface S3ClientOptions {
   stallTimeoutMs?: number;
   /** Where the SDK's remaining warnings go (default: the engine logger on stderr). */
   log?: Logger;
+  /** Proxy and trusted authorities (default: from the environment alone). */
+  network?: Network;
 }
 
 export function createS3Client(options: S3ClientOptions): S3Client {
   const maxSockets = options.maxSockets ?? DEFAULT_MAX_SOCKETS;
-  const agentOptions = { keepAlive: true, keepAliveMsecs: 15_000, maxSockets, maxFreeSockets: maxSockets };
+  // Real AWS: the regional endpoint stands for the bucket's host when choosing a proxy.
+  const target = new URL(options.endpoint ?? `https://s3.${options.region}.amazonaws.com`);
   return new S3Client({
     region: options.region,
     credentials: options.credentials,
@@ -44,9 +46,8 @@ export function createS3Client(options: S3ClientOptions): S3Client {
     // payload is UNSIGNED (no SHA-256 pass): the cheapest verified upload. It needs a known length,
     // so every body is given ContentLength explicitly.
     requestChecksumCalculation: 'WHEN_SUPPORTED',
-    requestHandler: new NodeHttpHandler({
-      httpAgent: new HttpAgent(agentOptions),
-      httpsAgent: new HttpsAgent(agentOptions),
+    requestHandler: (options.network ?? createNetwork()).sdkHandler(target, {
+      maxSockets,
       connectionTimeout: 10_000,
       // Socket inactivity, not total time: a big part on a slow link may take minutes.
       socketTimeout: options.stallTimeoutMs ?? STALL_TIMEOUT_MS,
@@ -80,6 +81,9 @@ export interface PutBufferInput {
   Body: Buffer;
   /** base64 CRC32 of Body: S3 verifies the bytes against it. */
   ChecksumCRC32: string;
+  ContentType?: string;
+  /** User metadata, sent as x-amz-meta-<name>. */
+  Metadata?: Record<string, string>;
 }
 
 export interface PutBufferOutput {
@@ -128,7 +132,8 @@ export async function putBuffer(s3: S3Client, input: PutBufferInput, signal: Abo
     query: { 'x-id': 'PutObject' },
     headers: {
       host: route.host,
-      'content-type': 'application/octet-stream',
+      'content-type': input.ContentType ?? 'application/octet-stream',
+      ...Object.fromEntries(Object.entries(input.Metadata ?? {}).map(([name, value]) => [`x-amz-meta-${name.toLowerCase()}`, value])),
       'content-length': String(input.Body.length),
       'x-amz-checksum-crc32': input.ChecksumCRC32,
       'user-agent': USER_AGENT,

@@ -7,6 +7,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { crc32Base64 } from './body.js';
 import type { UploadContext } from './context.js';
 import { assertVersion, FileChangedError, sameVersion } from './file-version.js';
+import { objectMetadata } from './object-metadata.js';
 import { withRetries } from './request.js';
 import { putBuffer } from './s3-client.js';
 import { sendRange } from './send-range.js';
@@ -26,7 +27,9 @@ export async function uploadSingle(ctx: UploadContext): Promise<void> {
       // The queue stat'ed the file just before the first try; a retry comes later, look again.
       if (tries++ > 0) await assertVersion(ctx.sourcePath, ctx.version);
       await sendRange(ctx, { offset: 0, size }, ctx.sourcePath, ({ body, checksum, signal }) =>
-        ctx.s3.send(new PutObjectCommand({ Bucket: ctx.bucketName, Key: ctx.key, Body: body, ContentLength: size, ...checksum }), { abortSignal: signal }),
+        ctx.s3.send(new PutObjectCommand({ Bucket: ctx.bucketName, Key: ctx.key, Body: body, ContentLength: size, ...checksum, ...objectMetadata(ctx.key, ctx.version) }), {
+          abortSignal: signal,
+        }),
       );
     });
   } finally {
@@ -54,7 +57,7 @@ async function uploadBuffered(ctx: UploadContext): Promise<void> {
         ctx.beforeChunk();
         await ctx.bandwidth.take(size, ctx.signal);
       }
-      const res = await putBuffer(ctx.s3, { Bucket: ctx.bucketName, Key: ctx.key, Body: data, ChecksumCRC32: checksum }, ctx.signal);
+      const res = await putBuffer(ctx.s3, { Bucket: ctx.bucketName, Key: ctx.key, Body: data, ChecksumCRC32: checksum, ...objectMetadata(ctx.key, ctx.version) }, ctx.signal);
       assertStoredCrc32(res.ChecksumCRC32, checksum, ctx.sourcePath);
     });
     ctx.onBytes(size);

@@ -6,7 +6,7 @@ import { commands, type CommandName, type EngineApi, type RpcResponse } from '..
 import { createDispatcher } from '../../../electron/rpc/dispatch.js';
 
 const session = { state: 'signed-out', brokerUrl: 'http://127.0.0.1:1', localMode: true, keychain: 'memory' } as const;
-const settings = { filesInParallel: 2, partsInParallel: 4, bandwidthLimit: null, stabilityWindowMs: 2000, ignorePatterns: [], startAtLogin: false };
+const settings = { filesInParallel: 2, partsInParallel: 4, bandwidthLimit: null, stabilityWindowMs: 2000, ignorePatterns: [], startAtLogin: false, proxyUrl: null, caFile: null, };
 const totals = { active: 0, queued: 0, failed: 0, done: 0, all: 0, bytesDone: 0, bytesTotal: 0, rate: 0, pausedAll: false };
 const folder = { id: 'f1', path: '/tmp/x', label: 'x', state: 'watching', filesSeen: 0 } as const;
 

@@ -14,6 +14,9 @@ interface Draft {
   stabilitySeconds: string;
   ignorePatterns: string;
   startAtLogin: boolean;
+  proxyUrl: string;
+  proxyPassword: string;
+  caFile: string;
 }
 
 const toDraft = (s: Settings): Draft => ({
@@ -24,6 +27,9 @@ const toDraft = (s: Settings): Draft => ({
   stabilitySeconds: String(s.stabilityWindowMs / 1000),
   ignorePatterns: s.ignorePatterns.join('\n'),
   startAtLogin: s.startAtLogin,
+  proxyUrl: s.proxyUrl ?? '',
+  proxyPassword: '',
+  caFile: s.caFile ?? '',
 });
 
 function fromDraft(d: Draft): Settings {
@@ -34,6 +40,8 @@ function fromDraft(d: Draft): Settings {
     stabilityWindowMs: Math.round(Number(d.stabilitySeconds) * 1000),
     ignorePatterns: d.ignorePatterns.split('\n').map((l) => l.trim()).filter(Boolean),
     startAtLogin: d.startAtLogin,
+    proxyUrl: d.proxyUrl.trim() || null,
+    caFile: d.caFile.trim() || null,
   };
 }
 
@@ -80,7 +88,9 @@ export function SettingsView() {
     setDraft({ ...draft, ...patch });
     setMessage(undefined);
   };
-  const diff = changes(saved, fromDraft(draft));
+  // The password is write-only: sent when typed, kept in the keychain, never read back.
+  const diff: Partial<Settings> & { proxyPassword?: string } = changes(saved, fromDraft(draft));
+  if (draft.proxyPassword !== '') diff.proxyPassword = draft.proxyPassword;
 
   async function save(event: FormEvent) {
     event.preventDefault();
@@ -125,6 +135,24 @@ export function SettingsView() {
           <span>Ignore files matching</span>
           <textarea rows={4} className="mono" spellCheck={false} value={draft.ignorePatterns} onChange={(e) => set({ ignorePatterns: e.target.value })} placeholder={'*.tmp\n.DS_Store'} />
           <small className="muted">One pattern per line, as in .gitignore.</small>
+        </label>
+      </fieldset>
+      <fieldset>
+        <legend>Network</legend>
+        <label className="field">
+          <span>Proxy</span>
+          <input type="url" className="mono" spellCheck={false} value={draft.proxyUrl} onChange={(e) => set({ proxyUrl: e.target.value })} placeholder="http://proxy.example.com:3128" />
+          <small className="muted">Leave empty to use the system's proxy settings or HTTPS_PROXY.</small>
+        </label>
+        <label className="field">
+          <span>Proxy password</span>
+          <input type="password" autoComplete="off" value={draft.proxyPassword} disabled={draft.proxyUrl.trim() === ''} onChange={(e) => set({ proxyPassword: e.target.value })} placeholder="unchanged" />
+          <small className="muted">Put the user name in the proxy address (http://name@host:port); the password is kept in the keychain.</small>
+        </label>
+        <label className="field">
+          <span>Extra certificate authorities (PEM file)</span>
+          <input type="text" className="mono" spellCheck={false} value={draft.caFile} onChange={(e) => set({ caFile: e.target.value })} placeholder="/etc/company/ca-bundle.pem" />
+          <small className="muted">Added to the authorities Hoist trusts anyway, for a company proxy or server.</small>
         </label>
       </fieldset>
       <fieldset>

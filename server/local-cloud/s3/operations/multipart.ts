@@ -1,9 +1,11 @@
 // Multipart uploads: Create, UploadPart, Complete, Abort, ListParts, ListMultipartUploads.
-// Complete never touches object data: the ETag is the MD5 of the recorded part MD5s, the composite
-// checksum is computed over the recorded part checksums, and the part files are renamed into the object
-// store, where the object is a manifest of them (see object-store.ts).
+// Complete never touches object data: the ETag is the MD5 of the recorded part MD5s, the checksum is
+// computed from the recorded part checksums (COMPOSITE: a digest of them, "-<count>"; FULL_OBJECT, CRCs
+// only: the whole object's CRC combined from part CRCs and sizes), and the part files are renamed into
+// the object store, where the object is a manifest of them (see object-store.ts).
 import { createHash } from 'node:crypto';
 import { checksumElement, checksumHeader, digestOf, parseAlgorithm, type ChecksumAlgorithm } from '../checksums.js';
+import { combinedCrc, fullObjectAlgorithms } from '../crc-combine.js';
 import { sendEmpty, sendXml, type S3Context } from '../context.js';
 import type { S3Deps } from '../deps.js';
 import { S3Error, errors } from '../errors.js';
@@ -26,22 +28,24 @@ export async function createMultipartUpload(ctx: S3Context, deps: S3Deps, bucket
     throw errors.InvalidRequest('Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, SHA1, SHA256]');
   }
   const typeHeader = ctx.header('x-amz-checksum-type')?.toUpperCase();
-  if (typeHeader === 'FULL_OBJECT') {
-    throw new S3Error('NotImplemented', 501, 'Full-object multipart checksums (x-amz-checksum-type: FULL_OBJECT) are not emulated by the local cloud; use COMPOSITE.');
+  if (typeHeader !== undefined && typeHeader !== 'COMPOSITE' && typeHeader !== 'FULL_OBJECT') throw errors.InvalidRequest('Value for x-amz-checksum-type header is invalid.');
+  if (typeHeader !== undefined && !algorithm) throw errors.InvalidRequest('The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.');
+  if (typeHeader === 'FULL_OBJECT' && algorithm && !fullObjectAlgorithms().includes(algorithm)) {
+    throw errors.InvalidRequest(`The FULL_OBJECT checksum type cannot be used with the ${algorithm.toLowerCase()} checksum algorithm.`);
   }
-  if (typeHeader !== undefined && typeHeader !== 'COMPOSITE') throw errors.InvalidRequest('Value for x-amz-checksum-type header is invalid.');
+  const checksumType = typeHeader === 'FULL_OBJECT' ? ('FULL_OBJECT' as const) : ('COMPOSITE' as const);
   const upload = await deps.uploads.create({
     bucket,
     key,
     initiated: deps.now().toISOString(),
-    ...(algorithm ? { checksumAlgorithm: algorithm, checksumType: 'COMPOSITE' as const } : {}),
+    ...(algorithm ? { checksumAlgorithm: algorithm, checksumType } : {}),
     ...objectHeaders,
     initiator,
   });
   const headers: Record<string, string> = {};
   if (algorithm) {
     headers['x-amz-checksum-algorithm'] = algorithm;
-    headers['x-amz-checksum-type'] = 'COMPOSITE';
+    headers['x-amz-checksum-type'] = checksumType;
   }
   sendXml(ctx, 200, 'InitiateMultipartUploadResult', { Bucket: bucket, Key: key, UploadId: upload.uploadId }, headers);
 }
@@ -130,6 +134,10 @@ export async function completeMultipartUpload(ctx: S3Context, deps: S3Deps, buck
     throw errors.NoSuchUpload({ UploadId: uploadId });
   }
   const requested = parseCompleteBody(body);
+  const typeHeader = ctx.header('x-amz-checksum-type')?.toUpperCase();
+  if (typeHeader !== undefined && typeHeader !== (upload.checksumType ?? 'COMPOSITE')) {
+    throw errors.InvalidRequest(`The upload was created using the ${upload.checksumType ?? 'COMPOSITE'} checksum mode. The complete request must use the same checksum mode.`);
+  }
   const record = await deps.uploads.lock.run(uploadId, async () => {
     if (!deps.uploads.get(uploadId)) throw errors.NoSuchUpload({ UploadId: uploadId });
     const recorded = new Map(deps.uploads.parts(uploadId).map((p) => [p.partNumber, p]));
@@ -142,13 +150,12 @@ export async function completeMultipartUpload(ctx: S3Context, deps: S3Deps, buck
     const md5s = Buffer.concat(chosen.map((p) => Buffer.from(p.md5, 'hex')));
     const etag = `"${createHash('md5').update(md5s).digest('hex')}-${chosen.length}"`;
     const algorithm = upload.checksumAlgorithm;
-    const checksum = algorithm
-      ? {
-          algorithm,
-          value: `${digestOf(algorithm, Buffer.concat(chosen.map((p) => Buffer.from(p.checksum ?? '', 'base64'))))}-${chosen.length}`,
-          type: 'COMPOSITE' as const,
-        }
-      : undefined;
+    const checksum = algorithm ? objectChecksum(upload, algorithm, chosen) : undefined;
+    // A whole-object value sent with Complete must be the one of the assembled object.
+    const claimed = algorithm ? ctx.header(checksumHeader(algorithm)) : undefined;
+    if (checksum?.type === 'FULL_OBJECT' && claimed !== undefined && claimed !== checksum.value) {
+      throw new S3Error('BadDigest', 400, `The ${algorithm} you specified did not match the calculated checksum.`);
+    }
     const object: ObjectRecord = {
       key,
       size: chosen.reduce((sum, p) => sum + p.size, 0),
@@ -169,6 +176,13 @@ export async function completeMultipartUpload(ctx: S3Context, deps: S3Deps, buck
   sendComplete(ctx, deps, bucket, key, record.etag, record.checksum);
 }
 
+function objectChecksum(upload: UploadRecord, algorithm: ChecksumAlgorithm, parts: PartRecord[]): NonNullable<ObjectRecord['checksum']> {
+  if (upload.checksumType === 'FULL_OBJECT') {
+    return { algorithm, value: combinedCrc(algorithm, parts.map((p) => ({ checksum: p.checksum ?? '', size: p.size }))), type: 'FULL_OBJECT' };
+  }
+  return { algorithm, value: `${digestOf(algorithm, Buffer.concat(parts.map((p) => Buffer.from(p.checksum ?? '', 'base64'))))}-${parts.length}`, type: 'COMPOSITE' };
+}
+
 function validateParts(upload: UploadRecord, requested: RequestedPart[], recorded: Map<number, PartRecord>): PartRecord[] {
   let previous = 0;
   for (const want of requested) {
@@ -184,12 +198,13 @@ function validateParts(upload: UploadRecord, requested: RequestedPart[], recorde
     const algorithm = upload.checksumAlgorithm;
     if (algorithm) {
       const sent = want.checksums[algorithm];
-      if (sent === undefined) {
+      // Full-object uploads may leave part checksums out of Complete; a part checksum given must still match.
+      if (sent === undefined && upload.checksumType !== 'FULL_OBJECT') {
         throw errors.InvalidRequest(
           `The upload was created using a ${algorithm.toLowerCase()} checksum. The complete request must include the checksum for each part. It was missing for part ${want.partNumber} in the request.`,
         );
       }
-      if (sent !== part.checksum) throw errors.InvalidPart({ UploadId: upload.uploadId, PartNumber: String(want.partNumber), ETag: want.etag });
+      if (sent !== undefined && sent !== part.checksum) throw errors.InvalidPart({ UploadId: upload.uploadId, PartNumber: String(want.partNumber), ETag: want.etag });
     }
     chosen.push(part);
   }
@@ -209,7 +224,8 @@ function validateParts(upload: UploadRecord, requested: RequestedPart[], recorde
 
 function sendComplete(ctx: S3Context, deps: S3Deps, bucket: string, key: string, etag: string, checksum: ObjectRecord['checksum']): void {
   const host = ctx.header('host') ?? '127.0.0.1';
-  const location = `http://${host}/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
+  const scheme = (ctx.req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
+  const location = `${scheme}://${host}/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
   const body: XmlNode = { Location: location, Bucket: bucket, Key: key, ETag: etag };
   const headers: Record<string, string> = {};
   if (checksum) {

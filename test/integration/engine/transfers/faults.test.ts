@@ -77,6 +77,18 @@ describe('faults', () => {
     }
   });
 
+  it('fails the transfer when S3 answers Complete with a full-object CRC32 that is not the file’s', async () => {
+    proxy.lieAboutCrc32Next(1, isCompleteMultipart);
+    queue.start();
+    const f = await uploadOne(11 * MiB, 'lie/whole.bin');
+    await queue.whenIdle();
+    expect(proxy.pending()).toBe(0);
+    const t = queue.list().find((x) => x.id === f.id)!;
+    expect(t.state).toBe('failed');
+    expect(t.error).toMatchObject({ code: 'verification_failed' });
+    expect(t.error?.message).toMatch(/CRC32 AAAAAA== is not the \S+ of the file/);
+  });
+
   it('cuts a stalled socket (no bytes for the stall timeout) and retries the part', async () => {
     queue.setTarget({
       ...target,

@@ -67,5 +67,5 @@ export function writeRandomFile(path: string, size: number): string {
 export { openUploads as incompleteUploads } from '../../../support/bucket.js';
 
 export function testSettings(overrides: Partial<Settings> = {}): Settings {
-  return { filesInParallel: 3, partsInParallel: 3, bandwidthLimit: null, stabilityWindowMs: 0, ignorePatterns: [], startAtLogin: false, ...overrides };
+  return { filesInParallel: 3, partsInParallel: 3, bandwidthLimit: null, stabilityWindowMs: 0, ignorePatterns: [], startAtLogin: false, proxyUrl: null, caFile: null, ...overrides };
 }

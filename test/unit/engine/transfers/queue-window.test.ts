@@ -9,7 +9,7 @@ import { createJournal } from '../../../../electron/engine/state/journal.js';
 import { useQueueRig } from '../../../support/queue-rig.js';
 import type { TransferQueue } from '../../../../electron/engine/transfers/queue.js';
 
-const settings: Settings = { filesInParallel: 2, partsInParallel: 2, bandwidthLimit: null, stabilityWindowMs: 0, ignorePatterns: [], startAtLogin: false };
+const settings: Settings = { filesInParallel: 2, partsInParallel: 2, bandwidthLimit: null, stabilityWindowMs: 0, ignorePatterns: [], startAtLogin: false, proxyUrl: null, caFile: null, };
 
 const rig = useQueueRig('hoist-queue-window-', () => settings);
 

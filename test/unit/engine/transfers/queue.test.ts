@@ -7,7 +7,7 @@ import type { Settings } from '../../../../electron/common/contract.js';
 import { createJournal } from '../../../../electron/engine/state/journal.js';
 import { useQueueRig } from '../../../support/queue-rig.js';
 
-const settings: Settings = { filesInParallel: 2, partsInParallel: 2, bandwidthLimit: null, stabilityWindowMs: 0, ignorePatterns: [], startAtLogin: false };
+const settings: Settings = { filesInParallel: 2, partsInParallel: 2, bandwidthLimit: null, stabilityWindowMs: 0, ignorePatterns: [], startAtLogin: false, proxyUrl: null, caFile: null, };
 const drop = { kind: 'drop' } as const;
 
 const rig = useQueueRig('hoist-queue-', () => settings);
