@@ -43,7 +43,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       eqeqeq: ['error', 'smart'],
-      // Libraries report through a logger (electron/engine/log.ts, server/common/logger.ts) or to the user;
+      // Libraries report through a logger (electron/engine/platform/log.ts, server/common/logger.ts) or to the user;
       // only command entry points (below) print.
       'no-console': 'error',
     },

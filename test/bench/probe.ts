@@ -5,7 +5,7 @@
 import { MemorySecretStore } from '../../electron/engine/auth/secret-store.js';
 import type { Settings } from '../../electron/common/contract.js';
 import { createEngine } from '../../electron/engine/index.js';
-import { createLogger } from '../../electron/engine/log.js';
+import { createLogger } from '../../electron/engine/platform/log.js';
 
 export interface ProbeConfig {
   /** idle: a bare engine, signed in with uploads paused and no folder (the baseline for the folder's RSS). */

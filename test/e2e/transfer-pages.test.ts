@@ -13,7 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { Transfer } from '../../electron/common/contract.js';
 import { createEngine, type Engine } from '../../electron/engine/index.js';
 import { MemorySecretStore } from '../../electron/engine/auth/secret-store.js';
-import { silentLogger as quietEngine } from '../../electron/engine/log.js';
+import { silentLogger as quietEngine } from '../../electron/engine/platform/log.js';
 import { startDaemon, type Daemon } from '../../electron/daemon/daemon.js';
 import { startLocalStack, type LocalStack } from '../../server/local-stack/index.js';
 import { silentLogger } from '../../server/broker/logger.js';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Transfer } from '../../electron/common/contract.js';
 import { MemorySecretStore, type OpenedSecretStore } from '../../electron/engine/auth/secret-store.js';
 import { createEngine, type Engine, type EngineOptions } from '../../electron/engine/index.js';
-import { createLogger } from '../../electron/engine/log.js';
+import { createLogger } from '../../electron/engine/platform/log.js';
 
 export interface TestEngine {
   engine: Engine;

@@ -3,7 +3,7 @@
 // `maxDelayMs`), so a file written in a thousand small appends costs one look, not a thousand. When
 // too many paths pile up at once (a big copy or an unpacked archive), the batch collapses into one
 // "rescan the folder" request instead of holding every path in memory.
-import type { Clock } from './clock.js';
+import type { Clock } from '../platform/clock.js';
 
 export type AggregatedKind = 'file' | 'dir';
 

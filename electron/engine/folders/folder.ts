@@ -4,10 +4,10 @@
 import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Folder } from '../../common/contract.js';
-import { describeFsError } from '../intake.js';
-import type { Logger } from '../log.js';
+import { describeFsError } from '../intake/expand-paths.js';
+import type { Logger } from '../platform/log.js';
 import { createAggregator, type Aggregator, type AggregatorBatch } from './aggregator.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../platform/clock.js';
 import type { IgnoreRules } from './ignore-rules.js';
 import type { FolderHandle, Pipeline } from './pipeline.js';
 import { isGone, scanFolder, type ScanProblem } from './scanner.js';

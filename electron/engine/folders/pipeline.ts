@@ -8,10 +8,10 @@
 import { access, constants, lstat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Transfer, TransferState } from '../../common/contract.js';
-import { describeFsError } from '../intake.js';
-import type { Logger } from '../log.js';
-import type { Clock } from './clock.js';
-import { folderDestination, keyPath } from './folder-keys.js';
+import { describeFsError } from '../intake/expand-paths.js';
+import type { Logger } from '../platform/log.js';
+import type { Clock } from '../platform/clock.js';
+import { folderDestination, keyPath } from '../keys/file-names.js';
 import { createLimiter, maxHashedBytes, sha256File, sha256SmallFile, smallFileBytes } from './hash.js';
 import { decide } from './reconcile.js';
 import type { ScannedFile, ScanProblem } from './scanner.js';

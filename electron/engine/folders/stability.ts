@@ -7,7 +7,7 @@
 // ctime moves on every write and cannot be set back by programs, so nothing wrote it during the
 // window. Watcher events never take that shortcut. The queue checks the version again around every
 // part, so a writer that pauses for longer than the window still never produces a torn object.
-import type { Clock } from './clock.js';
+import type { Clock } from '../platform/clock.js';
 
 export interface Observation {
   size: number;

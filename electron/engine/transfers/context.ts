@@ -1,6 +1,6 @@
 // What an upload strategy (single PUT or multipart) gets from the queue for one attempt.
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { Journal, FileVersion } from '../state/journal.js';
+import type { Journal, FileVersion } from './journal.js';
 import type { RequestBudget } from './budget.js';
 import type { NetworkGate } from './request.js';
 import type { TokenBucket } from './token-bucket.js';

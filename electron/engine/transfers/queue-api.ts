@@ -2,9 +2,9 @@
 // surface. Types only; `queue.ts` re-exports them for its users.
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { EventPayload, Settings, Totals, Transfer, TransferFilter } from '../../common/contract.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../platform/log.js';
 import type { StateDb } from '../state/db.js';
-import type { JournalState } from '../state/journal.js';
+import type { JournalState } from './journal.js';
 import type { Timer } from './progress.js';
 
 export interface UploadTarget {

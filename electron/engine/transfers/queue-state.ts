@@ -2,9 +2,9 @@
 // transfers, the index of the others, the runtimes, the shared limits and the flags. The helpers here
 // only keep those pieces in step with the journal; deciding is left to the scheduler and the runs.
 import type { Settings, Totals, Transfer } from '../../common/contract.js';
-import { silentLogger, type Logger } from '../log.js';
+import { silentLogger, type Logger } from '../platform/log.js';
 import type { StateDb, StorageFullError } from '../state/db.js';
-import { createJournal, type Journal, type TransferRow } from '../state/journal.js';
+import { createJournal, type Journal, type TransferRow } from './journal.js';
 import { RequestBudget } from './budget.js';
 import { Janitor } from './janitor.js';
 import { DEFAULT_PART_SIZE } from './plan.js';

@@ -5,10 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { isStorageFull } from '../state/db.js';
-import type { NewTransfer } from '../state/journal.js';
+import type { NewTransfer } from './journal.js';
 import { AlreadyUploadedError } from './control-errors.js';
 import { enterDiskFull, leaveDiskFull } from './disk-full.js';
-import { objectKeyFor } from './keys.js';
+import { objectKeyFor } from '../keys/object-key.js';
 import { changedAll, publishChanges } from './publish-policy.js';
 import type { TransferQueue, TransferQueueDeps, UploadTarget } from './queue-api.js';
 import { dropRow, PAUSED_ALL, refresh, runtimeOf, setRow, totalsOf, viewOf, createQueueState } from './queue-state.js';

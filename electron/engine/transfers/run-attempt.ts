@@ -1,10 +1,10 @@
 // One attempt at uploading a transfer's file as it is now: read its version, reconcile it with the
 // journal (a new version starts over, a journaled upload of the same version resumes), then send it with
 // the strategy that fits (docs/ARCHITECTURE.md, Data safety: one consistent file version).
-import type { FileVersion, TransferRow } from '../state/journal.js';
+import type { FileVersion, TransferRow } from './journal.js';
 import type { UploadContext } from './context.js';
 import { readVersion, sameVersion } from './file-version.js';
-import { objectKeyFor } from './keys.js';
+import { objectKeyFor } from '../keys/object-key.js';
 import { uploadMultipart } from './multipart.js';
 import { isSinglePut, MAX_OBJECT_SIZE, ObjectTooLargeError, partSizeFor } from './plan.js';
 import type { UploadTarget } from './queue-api.js';

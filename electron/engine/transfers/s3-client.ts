@@ -10,7 +10,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Readable } from 'node:stream';
-import { createLogger, type Logger } from '../log.js';
+import { createLogger, type Logger } from '../platform/log.js';
 
 /** No bytes either way for this long (e.g. after the laptop slept) → the socket is cut and the part retried. */
 export const STALL_TIMEOUT_MS = 30_000;

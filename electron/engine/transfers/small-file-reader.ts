@@ -1,6 +1,6 @@
 // Small files read whole on a worker thread (see readSmallFile for why).
 import { Worker } from 'node:worker_threads';
-import type { FileVersion } from '../state/journal.js';
+import type { FileVersion } from './journal.js';
 import { FileMissingError, NotAFileError, sameVersion, versionOf } from './file-version.js';
 
 /** A small file's version, and its bytes when they could be read as that version. */

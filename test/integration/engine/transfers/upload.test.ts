@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { events as eventSchemas, type Settings, type Transfer } from '../../../../electron/common/contract.js';
 import { openStateDb, type StateDb } from '../../../../electron/engine/state/db.js';
-import { createJournal } from '../../../../electron/engine/state/journal.js';
+import { createJournal } from '../../../../electron/engine/transfers/journal.js';
 import { partBuffers } from '../../../../electron/engine/transfers/part-buffers.js';
 import { readVersion } from '../../../../electron/engine/transfers/file-version.js';
 import { createTransferQueue, type TransferQueue, type UploadTarget } from '../../../../electron/engine/transfers/queue.js';

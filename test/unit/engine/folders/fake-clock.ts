@@ -1,5 +1,5 @@
 // A manual clock for the folder-sync timers: advance() runs due callbacks in time order.
-import type { Clock } from '../../../../electron/engine/folders/clock.js';
+import type { Clock } from '../../../../electron/engine/platform/clock.js';
 
 export interface FakeClock extends Clock {
   advance(ms: number): Promise<void>;

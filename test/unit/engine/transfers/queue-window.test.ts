@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Settings, Totals } from '../../../../electron/common/contract.js';
-import { createJournal } from '../../../../electron/engine/state/journal.js';
+import { createJournal } from '../../../../electron/engine/transfers/journal.js';
 import { useQueueRig } from '../../../support/queue-rig.js';
 import type { TransferQueue } from '../../../../electron/engine/transfers/queue.js';
 

@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Settings } from '../../../../electron/common/contract.js';
-import { createJournal } from '../../../../electron/engine/state/journal.js';
+import { createJournal } from '../../../../electron/engine/transfers/journal.js';
 import { useQueueRig } from '../../../support/queue-rig.js';
 
 const settings: Settings = { filesInParallel: 2, partsInParallel: 2, bandwidthLimit: null, stabilityWindowMs: 0, ignorePatterns: [], startAtLogin: false };
