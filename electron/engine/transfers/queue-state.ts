@@ -2,13 +2,14 @@
 // transfers, the index of the others, the runtimes, the shared limits and the flags. The helpers here
 // only keep those pieces in step with the journal; deciding is left to the scheduler and the runs.
 import type { Settings, Totals, Transfer } from '../../common/contract.js';
+import { systemClock } from '../platform/clock.js';
 import { silentLogger, type Logger } from '../platform/log.js';
 import type { StateDb, StorageFullError } from '../state/db.js';
 import { createJournal, type Journal, type TransferRow } from './journal.js';
 import { RequestBudget } from './budget.js';
 import { Janitor } from './janitor.js';
 import { DEFAULT_PART_SIZE } from './plan.js';
-import { ChangePublisher, RateMeter, realTimer } from './progress.js';
+import { ChangePublisher, RateMeter } from './progress.js';
 import type { QueueEmit, TransferQueueDeps, UploadTarget } from './queue-api.js';
 import { QueueIndex } from './queue-index.js';
 import { NetworkGate } from './request.js';
@@ -55,7 +56,8 @@ export const PAUSED_ALL = 'pausedAll';
 
 /** `publish` turns a batch of changed ids into events (the publish policy); called at most ten times a second. */
 export function createQueueState(deps: TransferQueueDeps, publish: (q: QueueState, ids: string[]) => void): QueueState {
-  const now = deps.now ?? Date.now;
+  const clock = deps.clock ?? systemClock;
+  const now = (): number => clock.now();
   const journal = createJournal(deps.db, now);
   const log = deps.log ?? silentLogger;
   const q: QueueState = {
@@ -77,7 +79,7 @@ export function createQueueState(deps: TransferQueueDeps, publish: (q: QueueStat
     bandwidth: new TokenBucket(deps.settings().bandwidthLimit),
     gate: new NetworkGate(),
     totalMeter: new RateMeter(),
-    publisher: new ChangePublisher((ids) => publish(q, ids), now, deps.timer ?? realTimer),
+    publisher: new ChangePublisher((ids) => publish(q, ids), clock),
     janitor: new Janitor(journal, () => (q.stopped ? undefined : q.target), log),
     target: undefined,
     started: false,
