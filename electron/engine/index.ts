@@ -17,7 +17,10 @@ import { isStorageFull, openStateDb, StorageFullError } from './state/db.js';
 import { onWakeFromSleep } from './platform/wake.js';
 import { createS3Client } from './transfers/s3-client.js';
 import { AlreadyUploadedError, UnknownTransferError } from './transfers/control-errors.js';
+import { PartBufferPool } from './transfers/part-buffers.js';
 import { createTransferQueue, type UploadTarget } from './transfers/queue.js';
+import { PutRoutes } from './transfers/s3-client.js';
+import { SmallFileReader } from './transfers/small-file-reader.js';
 
 export interface EngineOptions {
   /** State DB, settings and logs live here. */
@@ -37,7 +40,8 @@ export interface Engine extends EngineApi {
   whenIdle(): Promise<void>;
   /** Scan every watched folder again now (after the computer wakes from sleep). */
   rescanFolders(): Promise<void>;
-  close(): Promise<void>;
+  /** Stops every service and closes the state DB; the engine cannot be used afterwards. */
+  stop(): Promise<void>;
 }
 
 export async function createEngine(options: EngineOptions): Promise<Engine> {
@@ -56,7 +60,20 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     localMode: options.localMode ?? false,
     log,
   });
-  const queue = createTransferQueue({ db, settings: settings.get, emit: (event, payload) => bus.emit(event, payload as never), log });
+  // Services the uploads share, made here so that their lives are the engine's (docs/ARCHITECTURE.md,
+  // style rule 9): pooled part buffers, the small-file reader's thread, the signed PUT routes.
+  const partBuffers = new PartBufferPool();
+  const smallFiles = new SmallFileReader();
+  const putRoutes = new PutRoutes();
+  const queue = createTransferQueue({
+    db,
+    settings: settings.get,
+    emit: (event, payload) => bus.emit(event, payload as never),
+    log,
+    partBuffers,
+    smallFiles,
+    putRoutes,
+  });
 
   const targetFor = (identity: Identity): UploadTarget => {
     const credentials = createCognitoCredentials(identity, session, log);
@@ -119,11 +136,14 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     events: { on: (event, listener) => bus.on(event, listener) },
     whenIdle: () => queue.whenIdle(),
     rescanFolders: () => folders.rescanAll(),
-    async close() {
-      session.close();
+    async stop() {
+      session.stop();
       stopWakeWatch();
       await folders.stop();
       await queue.stop();
+      await smallFiles.stop();
+      partBuffers.stop();
+      putRoutes.stop();
       db.close();
     },
 

@@ -78,13 +78,13 @@ export async function startHost(options: HostOptions): Promise<Host> {
       ...(stack ? { embedded: stack } : {}),
       async close() {
         await control.close();
-        await running.close();
+        await running.stop();
         await stack?.close();
         lock.release();
       },
     };
   } catch (error) {
-    await engine?.close();
+    await engine?.stop();
     await stack?.close();
     lock.release();
     throw error;

@@ -89,7 +89,7 @@ if (queueChoice === 'stub') {
   };
 }
 
-const noWatcher: WatcherFactory = () => ({ backend: 'none', start: async () => {}, close: async () => {} });
+const noWatcher: WatcherFactory = () => ({ backend: 'none', start: async () => {}, stop: async () => {} });
 const chosen: WatcherFactory =
   watcherChoice === 'none' ? noWatcher : watcherChoice === 'default' ? defaultWatcherFactory() : watcherBackends[watcherChoice as keyof typeof watcherBackends];
 if (!chosen) throw new Error(`--watcher: expected default, parcel, chokidar or none, not ${watcherChoice}`);

@@ -48,7 +48,7 @@ const engine = await createEngine({
   }),
 });
 process.on('SIGTERM', () => {
-  void engine.close().finally(() => process.exit(0));
+  void engine.stop().finally(() => process.exit(0));
 });
 // Live until the parent stops it (as the app lives until quit), even when nothing else is pending: a bare
 // engine with uploads paused has no timer or watcher of its own.

@@ -86,7 +86,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await daemon?.close();
-  await engine?.close();
+  await engine?.stop();
   await stack?.close();
   for (const dir of [stackDir, filesDir, dataDir]) if (dir) await rm(dir, { recursive: true, force: true });
 });

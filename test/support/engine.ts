@@ -30,13 +30,13 @@ export async function startTestEngine(options: Partial<EngineOptions> & { broker
     logLines,
     secrets,
     async restart() {
-      await engine.close();
+      await engine.stop();
       engine = await open();
       handle.engine = engine;
       return engine;
     },
     async close() {
-      await engine.close();
+      await engine.stop();
       if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };

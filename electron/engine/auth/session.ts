@@ -245,7 +245,7 @@ export class SessionManager {
   }
 
   /** Stops background retries (the engine is closing). */
-  close(): void {
+  stop(): void {
     clearTimeout(this.#retryTimer);
   }
 

@@ -181,7 +181,7 @@ export function createFolderSync(deps: FolderSyncDeps): FolderSync {
       emitTimer = undefined;
       await Promise.all([...folders.values()].map((f) => f.stop()));
       // Files not yet queued have no row: the next start finds them again.
-      pipeline.close();
+      pipeline.stop();
     },
     async add(input, label) {
       if (!started) throw new Error('Folder sync is not running.');

@@ -184,12 +184,12 @@ export class WatchedFolder implements FolderHandle {
   private async takeDown(): Promise<void> {
     this.generation++;
     this.scanAbort?.abort();
-    this.aggregator?.close();
+    this.aggregator?.stop();
     this.aggregator = undefined;
     const watcher = this.watcher;
     this.watcher = undefined;
     this.ctx.pipeline.forgetFolder(this.id);
-    await watcher?.close().catch((error: unknown) => this.ctx.log.warn('folder sync: closing the watcher failed', { error: String(error) }));
+    await watcher?.stop().catch((error: unknown) => this.ctx.log.warn('folder sync: closing the watcher failed', { error: String(error) }));
     await this.scan?.catch(() => {});
   }
 

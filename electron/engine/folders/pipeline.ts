@@ -93,7 +93,7 @@ export function createPipeline(options: PipelineOptions) {
   };
   let batch: Array<Item & { version: Observation; hash: string | null }> = [];
   let batchTimer: unknown;
-  let closed = false;
+  let stopped = false;
 
   // Asked of the queue (its index, or the journal) rather than mirrored here: 100,000 queued files
   // would otherwise be held twice.
@@ -105,7 +105,7 @@ export function createPipeline(options: PipelineOptions) {
     const items = batch.filter((i) => i.folder.active());
     for (const i of batch) release(i.key);
     batch = [];
-    if (items.length === 0 || closed) return;
+    if (items.length === 0 || stopped) return;
     let ids: string[];
     try {
       ids = queue.add(items.map((i) => ({ path: i.file.absolute, destination: i.destination, origin: { kind: 'folder' as const, folderId: i.folder.id } })));
@@ -144,7 +144,7 @@ export function createPipeline(options: PipelineOptions) {
     // In flight from now until queued (or dropped): a second look meanwhile must not queue it twice.
     inflight.add(item.key);
     const { folder, file } = item;
-    if (!folder.active() || closed) return void release(item.key);
+    if (!folder.active() || stopped) return void release(item.key);
     try {
       let hash: string | null = null;
       const decision = decide(item.stored, observation, stateOf(item.stored?.transferId));
@@ -189,7 +189,7 @@ export function createPipeline(options: PipelineOptions) {
    * window is always waited out.
    */
   async function consider(folder: FolderHandle, file: ScannedFile, fresh: boolean): Promise<void> {
-    if (closed || !folder.active()) return;
+    if (stopped || !folder.active()) return;
     const relPath = keyPath(file.relative);
     const key = `${folder.id}\0${relPath}`;
     if (inflight.has(key)) return;
@@ -254,14 +254,14 @@ export function createPipeline(options: PipelineOptions) {
      * every file, so that 100,000 found files never wait in memory all at once.
      */
     async room(): Promise<void> {
-      while (inflight.size >= maxInflight && !closed) await new Promise<void>((resolve) => roomWaiters.push(resolve));
+      while (inflight.size >= maxInflight && !stopped) await new Promise<void>((resolve) => roomWaiters.push(resolve));
     },
     /** Nothing waiting for stability, being hashed or waiting to be queued. */
     idle: () => tracker.pending() === 0 && inflight.size === 0 && batch.length === 0,
     flush,
-    close(): void {
-      closed = true;
-      tracker.close();
+    stop(): void {
+      stopped = true;
+      tracker.stop();
       if (batchTimer !== undefined) clock.clearTimeout(batchTimer);
       batch = [];
       inflight.clear();

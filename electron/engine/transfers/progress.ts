@@ -79,7 +79,7 @@ export class ChangePublisher {
     if (this.pending.size > 0) this.run();
   }
 
-  dispose(): void {
+  stop(): void {
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     this.timer = undefined;
     this.pending.clear();

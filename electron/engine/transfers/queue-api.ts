@@ -6,6 +6,9 @@ import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/log.js';
 import type { StateDb } from '../state/db.js';
 import type { JournalState } from './journal.js';
+import type { PartBufferPool } from './part-buffers.js';
+import type { PutRoutes } from './s3-client.js';
+import type { SmallFileReader } from './small-file-reader.js';
 
 export interface UploadTarget {
   s3: S3Client;
@@ -30,6 +33,13 @@ export interface TransferQueueDeps {
   clock?: Clock;
   /** Configured part size (default 8 MiB); grows with the file to stay within 10,000 parts. */
   partSize?: number;
+  /**
+   * The engine's upload services (created and stopped by createEngine). Each one left out is made for
+   * this queue alone and stopped with it.
+   */
+  partBuffers?: PartBufferPool;
+  smallFiles?: SmallFileReader;
+  putRoutes?: PutRoutes;
   /** Where swallowed failures (a janitor pass that could not finish) are noted; silent by default. */
   log?: Logger;
 }

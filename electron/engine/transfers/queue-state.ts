@@ -10,6 +10,9 @@ import { RequestBudget } from './budget.js';
 import { Janitor } from './janitor.js';
 import { DEFAULT_PART_SIZE } from './plan.js';
 import { ChangePublisher, RateMeter } from './progress.js';
+import { PartBufferPool } from './part-buffers.js';
+import { PutRoutes } from './s3-client.js';
+import { SmallFileReader } from './small-file-reader.js';
 import type { QueueEmit, TransferQueueDeps, UploadTarget } from './queue-api.js';
 import { QueueIndex } from './queue-index.js';
 import { NetworkGate } from './request.js';
@@ -37,6 +40,11 @@ export interface QueueState {
   readonly totalMeter: RateMeter;
   readonly publisher: ChangePublisher;
   readonly janitor: Janitor;
+  readonly partBuffers: PartBufferPool;
+  readonly smallFiles: SmallFileReader;
+  readonly putRoutes: PutRoutes;
+  /** The services above that this queue made for itself (none left to it by createEngine): it stops them. */
+  readonly ownServices: Array<{ stop(): void | Promise<void> }>;
   target: UploadTarget | undefined;
   started: boolean;
   stopped: boolean;
@@ -60,6 +68,8 @@ export function createQueueState(deps: TransferQueueDeps, publish: (q: QueueStat
   const now = (): number => clock.now();
   const journal = createJournal(deps.db, now);
   const log = deps.log ?? silentLogger;
+  const ownServices: QueueState['ownServices'] = [];
+  const own = <T extends { stop(): void | Promise<void> }>(service: T): T => (ownServices.push(service), service);
   const q: QueueState = {
     db: deps.db,
     journal,
@@ -81,6 +91,10 @@ export function createQueueState(deps: TransferQueueDeps, publish: (q: QueueStat
     totalMeter: new RateMeter(),
     publisher: new ChangePublisher((ids) => publish(q, ids), clock),
     janitor: new Janitor(journal, () => (q.stopped ? undefined : q.target), log),
+    partBuffers: deps.partBuffers ?? own(new PartBufferPool()),
+    smallFiles: deps.smallFiles ?? own(new SmallFileReader()),
+    putRoutes: deps.putRoutes ?? own(new PutRoutes()),
+    ownServices,
     target: undefined,
     started: false,
     stopped: false,

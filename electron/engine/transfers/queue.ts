@@ -200,8 +200,9 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
       await halt(q, q.active, 'stopped');
       await q.janitor.current;
       q.publisher.drain();
-      q.publisher.dispose();
-      q.gate.dispose();
+      q.publisher.stop();
+      q.gate.stop();
+      await Promise.all(q.ownServices.map((service) => service.stop()));
       checkIdle(q);
     },
   };

@@ -67,7 +67,7 @@ export class NetworkGate {
     }
   }
 
-  dispose(): void {
+  stop(): void {
     clearTimeout(this.timer);
     this.down = false;
   }

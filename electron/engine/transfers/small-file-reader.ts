@@ -1,4 +1,4 @@
-// Small files read whole on a worker thread (see readSmallFile for why).
+// Small files read whole on a worker thread (see SmallFileReader for why).
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../platform/worker.js';
 import type { FileVersion } from './journal.js';
@@ -10,18 +10,6 @@ export interface SmallFileRead {
   version: FileVersion;
   /** The whole file: present when it is at most `limit` bytes and the same version after the read. */
   data?: Buffer;
-}
-
-/**
- * Stats a file, reads it whole if it is at most `limit` bytes, and stats it again: on a worker thread
- * with synchronous calls, so stat, open, read, close and stat cost one round trip to that thread instead
- * of five trips through libuv's pool, each of which wakes a pool thread and the event loop again (on a
- * busy 2-core machine, most of a 4 KiB file's time). A slow or hung disk blocks that thread and the small
- * files queued behind it, never the event loop; anything but a regular file is never opened (a FIFO
- * would block the thread). Errors are the ones readVersion and the async fs calls would give.
- */
-export function readSmallFile(path: string, limit: number, signal?: AbortSignal): Promise<SmallFileRead> {
-  return smallReader().read(path, limit, signal);
 }
 
 /** A stat as the worker sends it: bigints as decimal strings. */
@@ -53,7 +41,16 @@ export interface ReadReply {
 /** An idle reader thread is stopped after this long (it holds a V8 heap of its own, ~10 MiB). */
 const SMALL_READER_IDLE_MS = 10_000;
 
-class SmallReader {
+/**
+ * Reads small files for uploads, one engine service (created and stopped by createEngine). read() stats a
+ * file, reads it whole if it is at most `limit` bytes, and stats it again: on a worker thread
+ * with synchronous calls, so stat, open, read, close and stat cost one round trip to that thread instead
+ * of five trips through libuv's pool, each of which wakes a pool thread and the event loop again (on a
+ * busy 2-core machine, most of a 4 KiB file's time). A slow or hung disk blocks that thread and the small
+ * files queued behind it, never the event loop; anything but a regular file is never opened (a FIFO
+ * would block the thread). Errors are the ones readVersion and the async fs calls would give.
+ */
+export class SmallFileReader {
   private worker: Worker | undefined;
   private nextId = 0;
   private idleTimer: NodeJS.Timeout | undefined;
@@ -82,10 +79,22 @@ class SmallReader {
         },
       });
       clearTimeout(this.idleTimer);
-      const worker = this.start();
+      const worker = this.thread();
       if (this.pending.size === 1) worker.ref(); // keeps the process alive only while a read is pending
       worker.postMessage({ id, path, limit } satisfies ReadRequest);
     });
+  }
+
+  /** Ends the thread; reads still pending fail. A read after stop() starts a new thread. */
+  async stop(): Promise<void> {
+    clearTimeout(this.idleTimer);
+    const worker = this.worker;
+    if (!worker) return;
+    this.worker = undefined;
+    const waiting = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of waiting) p.reject(new Error('the small-file reader was stopped'));
+    await worker.terminate();
   }
 
   /** Nothing pending: let the process exit, and stop the thread if it stays unused. */
@@ -102,7 +111,7 @@ class SmallReader {
     this.idleTimer.unref();
   }
 
-  private start(): Worker {
+  private thread(): Worker {
     if (this.worker) return this.worker;
     const worker = startWorker(import.meta.url, 'small-file-reader.worker');
     worker.unref();
@@ -149,5 +158,3 @@ function fsError(e: NonNullable<ReadReply['error']>, path: string): Error {
   });
 }
 
-let reader: SmallReader | undefined;
-const smallReader = (): SmallReader => (reader ??= new SmallReader());

@@ -31,7 +31,7 @@ export async function startHeadless(options: { brokerUrl: string; localMode?: bo
     dataDir,
     async stop() {
       await daemon.close();
-      await engine.close();
+      await engine.stop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
