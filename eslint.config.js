@@ -25,6 +25,15 @@ const noFocusedTests = {
   message: '.only would silently skip the rest of the suite.',
 };
 
+const enginePatterns = [
+  { group: ['**/renderer/**', 'react', 'react-dom', '**/main/**', '**/preload/**'], message: 'The engine never reaches into the UI or the Electron shell.' },
+  {
+    group: ['**/host/**', '**/rpc/**', '**/cli/**', '**/daemon/**', '**/embedded/**'],
+    message: 'The engine is the bottom layer: the hosts (host, embedded, daemon, cli) and RPC use it, never the reverse. Move shared code into electron/common or the engine.',
+  },
+  { group: ['**/server/**'], message: 'The engine talks to the broker and the cloud over HTTP only; electron/embedded starts the local stack.' },
+];
+
 /** no-restricted-imports with the common paths plus the given ones. */
 function restrictImports({ paths = [], patterns = [] }) {
   return ['error', { paths, patterns }];
@@ -43,7 +52,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       eqeqeq: ['error', 'smart'],
-      // Libraries report through a logger (electron/engine/log.ts, server/common/logger.ts) or to the user;
+      // Libraries report through a logger (electron/engine/platform/log.ts, server/common/logger.ts) or to the user;
       // only command entry points (below) print.
       'no-console': 'error',
     },
@@ -79,18 +88,21 @@ export default tseslint.config(
   {
     files: ['electron/engine/**'],
     rules: {
+      'no-restricted-imports': restrictImports({ paths: [noElectron], patterns: enginePatterns }),
+      'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage'],
+    },
+  },
+  // The engine's platform (logger, clock, files, threads) is what its other folders stand on: it uses none of them.
+  {
+    files: ['electron/engine/platform/**'],
+    rules: {
       'no-restricted-imports': restrictImports({
         paths: [noElectron],
         patterns: [
-          { group: ['**/renderer/**', 'react', 'react-dom', '**/main/**', '**/preload/**'], message: 'The engine never reaches into the UI or the Electron shell.' },
-          {
-            group: ['**/host/**', '**/rpc/**', '**/cli/**', '**/daemon/**', '**/embedded/**'],
-            message: 'The engine is the bottom layer: the hosts (host, embedded, daemon, cli) and RPC use it, never the reverse. Move shared code into electron/common or the engine.',
-          },
-          { group: ['**/server/**'], message: 'The engine talks to the broker and the cloud over HTTP only; electron/embedded starts the local stack.' },
+          ...enginePatterns,
+          { group: ['../auth/**', '../folders/**', '../intake/**', '../keys/**', '../state/**', '../transfers/**', '../index.js'], message: 'engine/platform is the bottom of the engine: the other engine folders use it, never the reverse.' },
         ],
       }),
-      'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage'],
     },
   },
   // Node-side hosts of the engine: headless daemon, command line, embedded local stack.

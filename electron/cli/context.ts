@@ -1,6 +1,6 @@
 // The command line's view of a host: global options in, an engine out, logs as plain text lines.
 import { InvalidArgumentError } from 'commander';
-import { createLogger } from '../engine/log.js';
+import { createLogger } from '../engine/platform/log.js';
 import { resolveDataDir as resolve, startHost, type Host } from '../host/index.js';
 import { printable } from './format.js';
 

@@ -1,6 +1,6 @@
 // What the command line says when a command fails, and its exit code: the engine's and the running
 // instance's errors in the user's terms (which option to change, what to do), safe to print.
-import { InstanceLockedError } from '../engine/instance-lock.js';
+import { InstanceLockedError } from '../host/instance-lock.js';
 import { isStorageFull } from '../engine/state/db.js';
 import { DataDirError } from '../host/data-dir.js';
 import { RpcCallError } from '../common/rpc/errors.js';

@@ -9,8 +9,8 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { writeFileAtomic } from '../engine/fs/atomic.js';
-import { stagingDirOf } from '../engine/data-dir.js';
+import { writeFileAtomic } from '../engine/platform/atomic-file.js';
+import { stagingDirOf } from '../engine/intake/expand-paths.js';
 import { startHost } from '../host/index.js';
 import { startDaemon } from './daemon.js';
 

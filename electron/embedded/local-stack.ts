@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { startLocalStack } from '../../server/local-stack/index.js';
 import type { SecretStore } from '../engine/auth/secret-store.js';
-import type { Logger } from '../engine/log.js';
+import type { Logger } from '../engine/platform/log.js';
 
 export interface EmbeddedStack {
   brokerUrl: string;

@@ -8,21 +8,23 @@ import { createBrokerClient } from './auth/broker-client.js';
 import { createCognitoCredentials } from './auth/credentials.js';
 import { openSecretStore, type OpenedSecretStore } from './auth/secret-store.js';
 import { SessionManager, type Identity } from './auth/session.js';
-import { createEventBus } from './events.js';
+import { createEventBus } from './platform/event-bus.js';
 import { createFolderSync } from './folders/index.js';
-import { stagingDirOf } from './data-dir.js';
-import { expandPaths } from './intake.js';
-import { checkDestinationFolder } from './keys.js';
-import { createLogger, type Logger } from './log.js';
+import { expandPaths, stagingDirOf } from './intake/expand-paths.js';
+import { checkDestinationFolder } from './keys/relative-key.js';
+import { createLogger, type Logger } from './platform/log.js';
+import { openSettings } from './state/settings.js';
 import { createNetwork } from './net/index.js';
 import { trustedCas } from './net/ca-bundle.js';
 import { parseProxyUrl } from './net/proxy.js';
-import { openSettings } from './settings.js';
 import { isStorageFull, openStateDb, StorageFullError } from './state/db.js';
-import { onWakeFromSleep } from './wake.js';
+import { onWakeFromSleep } from './platform/wake.js';
 import { createS3Client } from './transfers/s3-client.js';
 import { AlreadyUploadedError, UnknownTransferError } from './transfers/control-errors.js';
+import { PartBufferPool } from './transfers/part-buffers.js';
 import { createTransferQueue, type UploadTarget } from './transfers/queue.js';
+import { PutRoutes } from './transfers/s3-client.js';
+import { SmallFileReader } from './transfers/small-file-reader.js';
 
 export interface EngineOptions {
   /** State DB, settings and logs live here. */
@@ -47,7 +49,8 @@ export interface Engine extends EngineApi {
   whenIdle(): Promise<void>;
   /** Scan every watched folder again now (after the computer wakes from sleep). */
   rescanFolders(): Promise<void>;
-  close(): Promise<void>;
+  /** Stops every service and closes the state DB; the engine cannot be used afterwards. */
+  stop(): Promise<void>;
 }
 
 export async function createEngine(options: EngineOptions): Promise<Engine> {
@@ -75,7 +78,20 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     log,
     brokerClient: (url) => createBrokerClient(url, { fetch: network.fetch }),
   });
-  const queue = createTransferQueue({ db, settings: settings.get, emit: (event, payload) => bus.emit(event, payload as never), log });
+  // Services the uploads share, made here so that their lives are the engine's (docs/ARCHITECTURE.md,
+  // style rule 9): pooled part buffers, the small-file reader's thread, the signed PUT routes.
+  const partBuffers = new PartBufferPool();
+  const smallFiles = new SmallFileReader();
+  const putRoutes = new PutRoutes();
+  const queue = createTransferQueue({
+    db,
+    settings: settings.get,
+    emit: (event, payload) => bus.emit(event, payload as never),
+    log,
+    partBuffers,
+    smallFiles,
+    putRoutes,
+  });
 
   const targetFor = (identity: Identity): UploadTarget => {
     const credentials = createCognitoCredentials(identity, session, log, Date.now, network);
@@ -149,11 +165,14 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     events: { on: (event, listener) => bus.on(event, listener) },
     whenIdle: () => queue.whenIdle(),
     rescanFolders: () => folders.rescanAll(),
-    async close() {
-      session.close();
+    async stop() {
+      session.stop();
       stopWakeWatch();
       await folders.stop();
       await queue.stop();
+      await smallFiles.stop();
+      partBuffers.stop();
+      putRoutes.stop();
       db.close();
     },
 

@@ -2,7 +2,24 @@
 // mkdir spins forever under /proc), then written to once, so a place that cannot be a data folder
 // (/proc, /sys, a path under a regular file, a read-only disk) is refused at once with the reason.
 import { mkdirSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+
+/**
+ * The app's data folder, the same one Electron's app.getPath('userData') gives, so the desktop app,
+ * the headless mode and the command line share one journal and one session.
+ */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.HOIST_DATA_DIR) return env.HOIST_DATA_DIR;
+  switch (process.platform) {
+    case 'darwin':
+      return path.join(os.homedir(), 'Library', 'Application Support', 'Hoist');
+    case 'win32':
+      return path.join(env.APPDATA ?? path.join(os.homedir(), 'AppData', 'Roaming'), 'Hoist');
+    default:
+      return path.join(env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config'), 'Hoist');
+  }
+}
 
 export class DataDirError extends Error {
   override readonly name = 'DataDirError';

@@ -5,15 +5,14 @@
 // RPC layer (not rpc/ipc) and electron/embedded; never on Electron or the renderer.
 import path from 'node:path';
 import { MemorySecretStore, openSecretStore, type OpenedSecretStore } from '../engine/auth/secret-store.js';
-import { defaultDataDir } from '../engine/data-dir.js';
 import { createEngine, type Engine } from '../engine/index.js';
-import { acquireInstanceLock } from '../engine/instance-lock.js';
-import { createLogger, type Logger } from '../engine/log.js';
+import { acquireInstanceLock } from './instance-lock.js';
+import { createLogger, type Logger } from '../engine/platform/log.js';
 import { createRpcServer } from '../rpc/server.js';
 import { serveControlSocket } from '../rpc/socket/server.js';
 import { controlSocketPath } from '../rpc/socket/path.js';
 import type { EmbeddedStack } from '../embedded/local-stack.js';
-import { prepareDataDir } from './data-dir.js';
+import { defaultDataDir, prepareDataDir } from './data-dir.js';
 
 // Hoist supports Node 20.19+ on purpose (Electron 45 brings 22): the SDK's end-of-support notice is
 // not something a user can act on.
@@ -91,13 +90,13 @@ export async function startHost(options: HostOptions): Promise<Host> {
         // Clients already connected get their answers first: the socket closes once they hang up.
         await control.close();
         rpc.close();
-        await running.close();
+        await running.stop();
         await stack?.close();
         lock.release();
       },
     };
   } catch (error) {
-    await engine?.close();
+    await engine?.stop();
     await stack?.close();
     lock.release();
     throw error;

@@ -7,6 +7,7 @@
 //   npx tsx test/bench/build.ts [OUTDIR]      (default out/bench), then e.g.
 //   node --expose-gc out/bench/folder-memory.js --files 100000
 import { build } from 'esbuild';
+import { workerEntries } from '../../scripts/worker-entries.mjs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -23,7 +24,7 @@ export async function buildBenchTools(outdir = path.join(repo, 'out/bench')): Pr
   if (path.relative(repo, dir).startsWith('..')) throw new Error(`${dir}: the build must stay inside ${repo} (dependencies load from its node_modules)`);
   await build({
     absWorkingDir: repo,
-    entryPoints: { probe: 'test/bench/probe.ts', 'folder-memory': 'test/bench/folder-memory.ts' },
+    entryPoints: { probe: 'test/bench/probe.ts', 'folder-memory': 'test/bench/folder-memory.ts', ...workerEntries },
     // As scripts/build-main.mjs's node tools.
     bundle: true,
     platform: 'node',
@@ -34,7 +35,7 @@ export async function buildBenchTools(outdir = path.join(repo, 'out/bench')): Pr
     splitting: true,
     outdir: dir,
     entryNames: '[name]',
-    chunkNames: 'chunks/[name]-[hash]',
+    chunkNames: '[name]-[hash]',
     logLevel: 'warning',
   });
   return { outdir: dir, probe: path.join(dir, 'probe.js'), folderMemory: path.join(dir, 'folder-memory.js') };

@@ -20,11 +20,11 @@ import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
 import type { Settings } from '../../electron/common/contract.js';
-import { createEventBus } from '../../electron/engine/events.js';
+import { createEventBus } from '../../electron/engine/platform/event-bus.js';
 import { createFolderSync, type FolderQueue } from '../../electron/engine/folders/index.js';
 import { defaultWatcherFactory, watcherBackends, type Watcher, type WatcherFactory } from '../../electron/engine/folders/watcher.js';
-import { createLogger } from '../../electron/engine/log.js';
-import { defaultSettings } from '../../electron/engine/settings.js';
+import { createLogger } from '../../electron/engine/platform/log.js';
+import { defaultSettings } from '../../electron/engine/state/settings.js';
 import { openStateDb } from '../../electron/engine/state/db.js';
 import { createTransferQueue } from '../../electron/engine/transfers/queue.js';
 
@@ -89,7 +89,7 @@ if (queueChoice === 'stub') {
   };
 }
 
-const noWatcher: WatcherFactory = () => ({ backend: 'none', start: async () => {}, close: async () => {} });
+const noWatcher: WatcherFactory = () => ({ backend: 'none', start: async () => {}, stop: async () => {} });
 const chosen: WatcherFactory =
   watcherChoice === 'none' ? noWatcher : watcherChoice === 'default' ? defaultWatcherFactory() : watcherBackends[watcherChoice as keyof typeof watcherBackends];
 if (!chosen) throw new Error(`--watcher: expected default, parcel, chokidar or none, not ${watcherChoice}`);

@@ -5,7 +5,7 @@
 import { MemorySecretStore } from '../../electron/engine/auth/secret-store.js';
 import type { Settings } from '../../electron/common/contract.js';
 import { createEngine } from '../../electron/engine/index.js';
-import { createLogger } from '../../electron/engine/log.js';
+import { createLogger } from '../../electron/engine/platform/log.js';
 
 export interface ProbeConfig {
   /** idle: a bare engine, signed in with uploads paused and no folder (the baseline for the folder's RSS). */
@@ -48,7 +48,7 @@ const engine = await createEngine({
   }),
 });
 process.on('SIGTERM', () => {
-  void engine.close().finally(() => process.exit(0));
+  void engine.stop().finally(() => process.exit(0));
 });
 // Live until the parent stops it (as the app lives until quit), even when nothing else is pending: a bare
 // engine with uploads paused has no timer or watcher of its own.

@@ -13,7 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { Transfer } from '../../electron/common/contract.js';
 import { createEngine, type Engine } from '../../electron/engine/index.js';
 import { MemorySecretStore } from '../../electron/engine/auth/secret-store.js';
-import { silentLogger as quietEngine } from '../../electron/engine/log.js';
+import { silentLogger as quietEngine } from '../../electron/engine/platform/log.js';
 import { startDaemon, type Daemon } from '../../electron/daemon/daemon.js';
 import { startLocalStack, type LocalStack } from '../../server/local-stack/index.js';
 import { silentLogger } from '../../server/broker/logger.js';
@@ -86,7 +86,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await daemon?.close();
-  await engine?.close();
+  await engine?.stop();
   await stack?.close();
   for (const dir of [stackDir, filesDir, dataDir]) if (dir) await rm(dir, { recursive: true, force: true });
 });

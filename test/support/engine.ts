@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Transfer } from '../../electron/common/contract.js';
 import { MemorySecretStore, type OpenedSecretStore } from '../../electron/engine/auth/secret-store.js';
 import { createEngine, type Engine, type EngineOptions } from '../../electron/engine/index.js';
-import { createLogger } from '../../electron/engine/log.js';
+import { createLogger } from '../../electron/engine/platform/log.js';
 
 export interface TestEngine {
   engine: Engine;
@@ -30,13 +30,13 @@ export async function startTestEngine(options: Partial<EngineOptions> & { broker
     logLines,
     secrets,
     async restart() {
-      await engine.close();
+      await engine.stop();
       engine = await open();
       handle.engine = engine;
       return engine;
     },
     async close() {
-      await engine.close();
+      await engine.stop();
       if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };

@@ -7,14 +7,14 @@ import { afterEach, beforeEach } from 'vitest';
 import type { Settings } from '../../electron/common/contract.js';
 import { openStateDb, type StateDb } from '../../electron/engine/state/db.js';
 import { createTransferQueue, type TransferQueue } from '../../electron/engine/transfers/queue.js';
-import { ManualClock } from './manual-clock.js';
+import { createFakeClock, type FakeClock } from './fake-clock.js';
 
 export interface QueueRig {
   /** This test's folder (the state DB is state.db inside it). */
   dir: string;
   db: StateDb;
   events: Array<{ event: string; payload: unknown }>;
-  clock: ManualClock;
+  clock: FakeClock;
   /** A queue on this test's DB (call again to "restart" on the same DB). */
   open(): TransferQueue;
 }
@@ -26,15 +26,14 @@ export function useQueueRig(prefix: string, settings: () => Settings): QueueRig 
         db: rig.db,
         settings,
         emit: (event, payload) => rig.events.push({ event, payload }),
-        now: () => rig.clock.now,
-        timer: rig.clock.timer,
+        clock: rig.clock,
       }),
   } as QueueRig;
   beforeEach(() => {
     rig.dir = mkdtempSync(join(tmpdir(), prefix));
     rig.db = openStateDb(join(rig.dir, 'state.db'));
     rig.events = [];
-    rig.clock = new ManualClock();
+    rig.clock = createFakeClock();
   });
   afterEach(() => {
     rig.db.close();

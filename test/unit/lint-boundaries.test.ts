@@ -20,6 +20,8 @@ const expected: Record<string, string> = {
   'engine-imports-daemon.ts': 'no-restricted-imports',
   'engine-imports-main.ts': 'no-restricted-imports',
   'engine-imports-embedded.ts': 'no-restricted-imports',
+  'platform-imports-engine.ts': 'no-restricted-imports',
+  'platform-imports-host.ts': 'no-restricted-imports',
   'preload-imports-rpc.ts': 'no-restricted-imports',
   'preload-imports-node.ts': 'no-restricted-imports',
   'preload-imports-package.ts': 'no-restricted-imports',
@@ -62,6 +64,15 @@ describe('lint boundaries', () => {
     const text = "import { readFile } from 'node:fs/promises';\nexport const read = readFile;\n";
     const [result] = await eslint.lintText(text, { filePath: path.join(root, 'electron/engine/ok.ts') });
     expect(result!.messages).toEqual([]);
+  });
+
+  it('lets the engine use its platform, and the platform use Node and electron/common', async () => {
+    const engine = "import { createLogger } from '../platform/log.js';\nexport const log = createLogger;\n";
+    const [inEngine] = await eslint.lintText(engine, { filePath: path.join(root, 'electron/engine/transfers/ok.ts') });
+    expect(inEngine!.messages).toEqual([]);
+    const platform = "import { readFile } from 'node:fs/promises';\nimport { printable } from '../../common/printable.js';\nexport const use = [readFile, printable];\n";
+    const [inPlatform] = await eslint.lintText(platform, { filePath: path.join(root, 'electron/engine/platform/ok.ts') });
+    expect(inPlatform!.messages).toEqual([]);
   });
 
   it('lets the preload import electron and electron/common', async () => {

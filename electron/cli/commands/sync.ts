@@ -4,7 +4,7 @@
 import path from 'node:path';
 import type { Folder } from '../../common/contract.js';
 import { checkFolder } from '../../engine/folders/folder-sync.js';
-import { contains } from '../../engine/path-contains.js';
+import { contains } from '../../engine/intake/path-contains.js';
 import { openContext, type GlobalOptions } from '../context.js';
 import { printable } from '../format.js';
 import { createProgressView } from '../progress.js';

@@ -3,7 +3,7 @@
 // that cannot be a key, a pipe, Hoist's own data folder) makes it exit 1 and is listed with its
 // reason. Killed and run again with the same --data, the journaled transfers continue where they were.
 import type { SkippedPath, Transfer } from '../../common/contract.js';
-import { checkDestinationFolder } from '../../engine/keys.js';
+import { checkDestinationFolder } from '../../engine/keys/relative-key.js';
 import { openContext, type GlobalOptions } from '../context.js';
 import { printable } from '../format.js';
 import { createProgressView } from '../progress.js';

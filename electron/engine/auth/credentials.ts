@@ -6,7 +6,7 @@ import { memoize } from '@smithy/core/config';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { NetworkUnavailableError, SignInRequiredError } from './errors.js';
 import type { Identity, SessionManager } from './session.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../platform/log.js';
 import { createNetwork, type Network } from '../net/index.js';
 
 export interface CognitoCredentials {

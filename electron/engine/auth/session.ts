@@ -5,7 +5,7 @@ import type { Session } from '../../common/contract.js';
 import { createBrokerClient, type BrokerClient, type BrokerSession } from './broker-client.js';
 import { NetworkUnavailableError, SignInRequiredError } from './errors.js';
 import type { SecretStore } from './secret-store.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '../platform/log.js';
 
 /** What the keychain holds: enough to restore the session with no prompt. */
 interface StoredSession {
@@ -245,7 +245,7 @@ export class SessionManager {
   }
 
   /** Stops background retries (the engine is closing). */
-  close(): void {
+  stop(): void {
     clearTimeout(this.#retryTimer);
   }
 

@@ -3,7 +3,7 @@
 // `maxDelayMs`), so a file written in a thousand small appends costs one look, not a thousand. When
 // too many paths pile up at once (a big copy or an unpacked archive), the batch collapses into one
 // "rescan the folder" request instead of holding every path in memory.
-import type { Clock } from './clock.js';
+import type { Clock } from '../platform/clock.js';
 
 export type AggregatedKind = 'file' | 'dir';
 
@@ -18,7 +18,7 @@ export interface AggregatorBatch {
 
 export interface Aggregator {
   push(kind: AggregatedKind, relative: string): void;
-  close(): void;
+  stop(): void;
 }
 
 export interface AggregatorOptions {
@@ -42,10 +42,10 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
   const entries = new Map<string, Entry>();
   let overflow = false;
   let timer: unknown;
-  let closed = false;
+  let stopped = false;
 
   const schedule = (ms: number) => {
-    if (timer !== undefined || closed) return;
+    if (timer !== undefined || stopped) return;
     timer = options.clock.setTimeout(() => {
       timer = undefined;
       flush();
@@ -73,7 +73,7 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
 
   return {
     push(kind, relative) {
-      if (closed) return;
+      if (stopped) return;
       if (overflow) return;
       const now = options.clock.now();
       const existing = entries.get(relative);
@@ -91,8 +91,8 @@ export function createAggregator(options: AggregatorOptions): Aggregator {
       }
       schedule(quietMs);
     },
-    close() {
-      closed = true;
+    stop() {
+      stopped = true;
       entries.clear();
       if (timer !== undefined) options.clock.clearTimeout(timer);
       timer = undefined;

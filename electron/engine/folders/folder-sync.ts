@@ -5,12 +5,12 @@ import { randomUUID } from 'node:crypto';
 import { access, constants, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Folder, Settings, Transfer } from '../../common/contract.js';
-import { dataFolderReason, describeFsError } from '../intake.js';
-import { silentLogger, type Logger } from '../log.js';
-import { contains } from '../path-contains.js';
+import { dataFolderReason, describeFsError } from '../intake/expand-paths.js';
+import { silentLogger, type Logger } from '../platform/log.js';
+import { contains } from '../intake/path-contains.js';
 import type { StateDb } from '../state/db.js';
-import { createJournal } from '../state/journal.js';
-import { systemClock, type Clock } from './clock.js';
+import { createJournal } from '../transfers/journal.js';
+import { systemClock, type Clock } from '../platform/clock.js';
 import { WatchedFolder } from './folder.js';
 import { createIgnoreRules, type IgnoreRules } from './ignore-rules.js';
 import { checkLabel, defaultLabel, uniqueLabel } from './labels.js';
@@ -181,7 +181,7 @@ export function createFolderSync(deps: FolderSyncDeps): FolderSync {
       emitTimer = undefined;
       await Promise.all([...folders.values()].map((f) => f.stop()));
       // Files not yet queued have no row: the next start finds them again.
-      pipeline.close();
+      pipeline.stop();
     },
     async add(input, label) {
       if (!started) throw new Error('Folder sync is not running.');

@@ -4,10 +4,10 @@
 import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Folder } from '../../common/contract.js';
-import { describeFsError } from '../intake.js';
-import type { Logger } from '../log.js';
+import { describeFsError } from '../intake/expand-paths.js';
+import type { Logger } from '../platform/log.js';
 import { createAggregator, type Aggregator, type AggregatorBatch } from './aggregator.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../platform/clock.js';
 import type { IgnoreRules } from './ignore-rules.js';
 import type { FolderHandle, Pipeline } from './pipeline.js';
 import { isGone, scanFolder, type ScanProblem } from './scanner.js';
@@ -184,12 +184,12 @@ export class WatchedFolder implements FolderHandle {
   private async takeDown(): Promise<void> {
     this.generation++;
     this.scanAbort?.abort();
-    this.aggregator?.close();
+    this.aggregator?.stop();
     this.aggregator = undefined;
     const watcher = this.watcher;
     this.watcher = undefined;
     this.ctx.pipeline.forgetFolder(this.id);
-    await watcher?.close().catch((error: unknown) => this.ctx.log.warn('folder sync: closing the watcher failed', { error: String(error) }));
+    await watcher?.stop().catch((error: unknown) => this.ctx.log.warn('folder sync: closing the watcher failed', { error: String(error) }));
     await this.scan?.catch(() => {});
   }
 

@@ -22,19 +22,3 @@ export const smallFileBytes = 1024 * 1024;
 export async function sha256SmallFile(path: string): Promise<string> {
   return createHash('sha256').update(await readFile(path)).digest('hex');
 }
-
-/** At most `limit` jobs at once (hashing many files in parallel would only thrash the disk). */
-export function createLimiter(limit: number) {
-  let running = 0;
-  const waiting: Array<() => void> = [];
-  return async function run<T>(job: () => Promise<T>): Promise<T> {
-    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
-    running++;
-    try {
-      return await job();
-    } finally {
-      running--;
-      waiting.shift()?.();
-    }
-  };
-}

@@ -2,7 +2,7 @@
 // (compared case-insensitively, since people download to case-insensitive disks): "Photos",
 // "Photos (2)", …
 import path from 'node:path';
-import { checkRelativeKey } from '../keys.js';
+import { checkRelativeKey } from '../keys/relative-key.js';
 
 /** Why a label cannot be used, or undefined. */
 export function checkLabel(label: string): string | undefined {

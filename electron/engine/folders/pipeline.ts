@@ -8,11 +8,12 @@
 import { access, constants, lstat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Transfer, TransferState } from '../../common/contract.js';
-import { describeFsError } from '../intake.js';
-import type { Logger } from '../log.js';
-import type { Clock } from './clock.js';
-import { folderDestination, keyPath } from './folder-keys.js';
-import { createLimiter, maxHashedBytes, sha256File, sha256SmallFile, smallFileBytes } from './hash.js';
+import { describeFsError } from '../intake/expand-paths.js';
+import type { Logger } from '../platform/log.js';
+import type { Clock } from '../platform/clock.js';
+import { folderDestination, keyPath } from '../keys/file-names.js';
+import { maxHashedBytes, sha256File, sha256SmallFile, smallFileBytes } from './hash.js';
+import { createLimiter } from '../platform/limiter.js';
 import { decide } from './reconcile.js';
 import type { ScannedFile, ScanProblem } from './scanner.js';
 import { isGone } from './scanner.js';
@@ -92,7 +93,7 @@ export function createPipeline(options: PipelineOptions) {
   };
   let batch: Array<Item & { version: Observation; hash: string | null }> = [];
   let batchTimer: unknown;
-  let closed = false;
+  let stopped = false;
 
   // Asked of the queue (its index, or the journal) rather than mirrored here: 100,000 queued files
   // would otherwise be held twice.
@@ -104,7 +105,7 @@ export function createPipeline(options: PipelineOptions) {
     const items = batch.filter((i) => i.folder.active());
     for (const i of batch) release(i.key);
     batch = [];
-    if (items.length === 0 || closed) return;
+    if (items.length === 0 || stopped) return;
     let ids: string[];
     try {
       ids = queue.add(items.map((i) => ({ path: i.file.absolute, destination: i.destination, origin: { kind: 'folder' as const, folderId: i.folder.id } })));
@@ -143,7 +144,7 @@ export function createPipeline(options: PipelineOptions) {
     // In flight from now until queued (or dropped): a second look meanwhile must not queue it twice.
     inflight.add(item.key);
     const { folder, file } = item;
-    if (!folder.active() || closed) return void release(item.key);
+    if (!folder.active() || stopped) return void release(item.key);
     try {
       let hash: string | null = null;
       const decision = decide(item.stored, observation, stateOf(item.stored?.transferId));
@@ -188,7 +189,7 @@ export function createPipeline(options: PipelineOptions) {
    * window is always waited out.
    */
   async function consider(folder: FolderHandle, file: ScannedFile, fresh: boolean): Promise<void> {
-    if (closed || !folder.active()) return;
+    if (stopped || !folder.active()) return;
     const relPath = keyPath(file.relative);
     const key = `${folder.id}\0${relPath}`;
     if (inflight.has(key)) return;
@@ -253,14 +254,14 @@ export function createPipeline(options: PipelineOptions) {
      * every file, so that 100,000 found files never wait in memory all at once.
      */
     async room(): Promise<void> {
-      while (inflight.size >= maxInflight && !closed) await new Promise<void>((resolve) => roomWaiters.push(resolve));
+      while (inflight.size >= maxInflight && !stopped) await new Promise<void>((resolve) => roomWaiters.push(resolve));
     },
     /** Nothing waiting for stability, being hashed or waiting to be queued. */
     idle: () => tracker.pending() === 0 && inflight.size === 0 && batch.length === 0,
     flush,
-    close(): void {
-      closed = true;
-      tracker.close();
+    stop(): void {
+      stopped = true;
+      tracker.stop();
       if (batchTimer !== undefined) clock.clearTimeout(batchTimer);
       batch = [];
       inflight.clear();

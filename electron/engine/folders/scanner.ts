@@ -12,8 +12,8 @@ import type { Stats } from 'node:fs';
 import { lstat, opendir } from 'node:fs/promises';
 import path from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { describeFsError } from '../intake.js';
-import { decodeName } from './folder-keys.js';
+import { describeFsError } from '../intake/expand-paths.js';
+import { decodeName } from '../keys/file-names.js';
 import type { IgnoreRules } from './ignore-rules.js';
 
 export interface ScannedFile {

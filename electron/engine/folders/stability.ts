@@ -7,7 +7,7 @@
 // ctime moves on every write and cannot be set back by programs, so nothing wrote it during the
 // window. Watcher events never take that shortcut. The queue checks the version again around every
 // part, so a writer that pauses for longer than the window still never produces a torn object.
-import type { Clock } from './clock.js';
+import type { Clock } from '../platform/clock.js';
 
 export interface Observation {
   size: number;
@@ -22,7 +22,7 @@ export interface StabilityTracker<T> {
   /** Drops everything pending for keys starting with `prefix` (a paused or removed folder). */
   forgetPrefix(prefix: string): void;
   pending(): number;
-  close(): void;
+  stop(): void;
 }
 
 export interface StabilityOptions<T> {
@@ -49,10 +49,10 @@ export function sameObservation(a: Observation, b: Observation): boolean {
 export function createStabilityTracker<T>(options: StabilityOptions<T>): StabilityTracker<T> {
   const pending = new Map<string, Pending<T>>();
   let timer: unknown;
-  let closed = false;
+  let stopped = false;
 
   const schedule = () => {
-    if (timer !== undefined || closed || pending.size === 0) return;
+    if (timer !== undefined || stopped || pending.size === 0) return;
     const every = options.sweepMs?.() ?? Math.max(100, Math.floor(options.windowMs() / 4));
     timer = options.clock.setTimeout(() => {
       timer = undefined;
@@ -91,7 +91,7 @@ export function createStabilityTracker<T>(options: StabilityOptions<T>): Stabili
 
   return {
     observe(key, item, observation, fresh) {
-      if (closed) return;
+      if (stopped) return;
       const now = options.clock.now();
       const windowMs = options.windowMs();
       const existing = pending.get(key);
@@ -112,8 +112,8 @@ export function createStabilityTracker<T>(options: StabilityOptions<T>): Stabili
       for (const key of pending.keys()) if (key.startsWith(prefix)) pending.delete(key);
     },
     pending: () => pending.size,
-    close() {
-      closed = true;
+    stop() {
+      stopped = true;
       pending.clear();
       if (timer !== undefined) options.clock.clearTimeout(timer);
       timer = undefined;

@@ -33,7 +33,7 @@ export interface Watcher {
   readonly fallbackReason?: string | undefined;
   /** Resolves once the watcher is in place (chokidar's "ready"). */
   start(): Promise<void>;
-  close(): Promise<void>;
+  stop(): Promise<void>;
 }
 
 export interface WatcherOptions {
@@ -71,7 +71,7 @@ export const createChokidarWatcher: WatcherFactory = (root, options, handlers) =
       w.on('error', (error) => handlers.error(error as NodeJS.ErrnoException));
       return new Promise<void>((resolve) => w.once('ready', () => resolve()));
     },
-    async close() {
+    async stop() {
       await instance?.close();
       instance = undefined;
     },
@@ -125,7 +125,7 @@ export const createParcelWatcher: WatcherFactory = (root, options, handlers) => 
         for (const e of events) void onEvent(e.type, e.path);
       });
     },
-    async close() {
+    async stop() {
       closed = true;
       const s = subscription;
       subscription = undefined;
@@ -155,13 +155,13 @@ export const createPreferredWatcher: WatcherFactory = (root, options, handlers) 
         const code = (error as NodeJS.ErrnoException).code;
         // A folder that is gone is the caller's business, whatever the backend.
         if (code === 'ENOENT' || code === 'ENOTDIR') throw error;
-        await current.close().catch(() => {});
+        await current.stop().catch(() => {});
         current = createChokidarWatcher(root, options, handlers);
         reason = error instanceof Error ? error.message : String(error);
         await current.start();
       }
     },
-    close: () => current.close(),
+    stop: () => current.stop(),
   };
 };
 

@@ -27,7 +27,7 @@ export interface PartBody {
   /** The read error that aborted the request, if any. */
   error(): unknown;
   /** Closes the file (always call, success or not: an aborted request leaves the stream half read). */
-  dispose(): void;
+  close(): void;
 }
 
 export interface PartBodyOptions {
@@ -67,7 +67,7 @@ export function partBody(path: string, offset: number, size: number, opts: PartB
     checksum: () => crc32Base64(crc),
     bytesRead: () => read,
     error: () => failure,
-    dispose: () => {
+    close: () => {
       file.destroy();
       limiter.destroy();
     },

@@ -1,9 +1,12 @@
 // What an upload strategy (single PUT or multipart) gets from the queue for one attempt.
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { Journal, FileVersion } from '../state/journal.js';
+import type { Journal, FileVersion } from './journal.js';
 import type { RequestBudget } from './budget.js';
 import type { NetworkGate } from './request.js';
 import type { TokenBucket } from './token-bucket.js';
+import type { PartBufferPool } from './part-buffers.js';
+import type { PutRoutes } from './s3-client.js';
+import type { SmallFileReader } from './small-file-reader.js';
 
 export interface UploadContext {
   id: string;
@@ -19,6 +22,9 @@ export interface UploadContext {
   budget: RequestBudget;
   bandwidth: TokenBucket;
   gate: NetworkGate;
+  partBuffers: PartBufferPool;
+  smallFiles: SmallFileReader;
+  putRoutes: PutRoutes;
   partSize: number;
   /** The whole file, already read as `version` (small files): not read again. */
   contents?: Buffer;

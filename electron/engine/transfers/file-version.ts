@@ -2,7 +2,7 @@
 // and before Complete. Size, mtime and inode alone miss a file rewritten in place with its mtime put back
 // (rsync, editors, restore tools); the change time cannot be set back by a user, so it is compared too.
 import { stat } from 'node:fs/promises';
-import type { FileVersion } from '../state/journal.js';
+import type { FileVersion } from './journal.js';
 
 export class FileChangedError extends Error {
   override name = 'FileChangedError';

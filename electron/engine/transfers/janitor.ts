@@ -2,8 +2,8 @@
 // aborted. An upload id the journal still references is never aborted. The bucket is never listed: the
 // users' role may not (docs/ARCHITECTURE.md, Contracts: role policy), and its lifecycle rule aborts what is left.
 import { AbortMultipartUploadCommand, type S3Client } from '@aws-sdk/client-s3';
-import { silentLogger, type Logger } from '../log.js';
-import type { Journal } from '../state/journal.js';
+import { silentLogger, type Logger } from '../platform/log.js';
+import type { Journal } from './journal.js';
 import { classify } from './retry.js';
 
 export interface JanitorTarget {

@@ -3,7 +3,7 @@
 // or the S3 console shows a photo or plays a video, and the file's modification time as user metadata
 // `mtime` in seconds with a fraction, as rclone writes it, so the original time can be restored.
 import { lookup } from 'mime-types';
-import type { FileVersion } from '../state/journal.js';
+import type { FileVersion } from './journal.js';
 
 export interface ObjectMetadata {
   ContentType: string;

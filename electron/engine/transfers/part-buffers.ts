@@ -27,8 +27,12 @@ export class PartBufferPool {
   private lent = 0;
   private trimTimer: NodeJS.Timeout | undefined;
 
+  /**
+   * By default 8 parts of the default 8 MiB (the default budget is 4 requests): parts beyond it, or
+   * bigger than it, are streamed. One pool is shared by every upload of an engine.
+   */
   constructor(
-    readonly limitBytes: number,
+    readonly limitBytes = 64 * MiB,
     private readonly idleMs = 30_000,
   ) {}
 
@@ -72,6 +76,13 @@ export class PartBufferPool {
     };
   }
 
+  /** Drops the idle buffers and their timer (buffers still lent are dropped when given back). */
+  stop(): void {
+    clearTimeout(this.trimTimer);
+    this.trimTimer = undefined;
+    this.dropIdle(Infinity);
+  }
+
   /** Bytes lent or kept (tests). */
   get heldBytes(): number {
     return this.held;
@@ -90,11 +101,6 @@ export class PartBufferPool {
   }
 }
 
-/**
- * The pool every upload shares: 8 parts of the default 8 MiB (the default budget is 4 requests). Parts
- * beyond it, or bigger than it, are streamed.
- */
-export const partBuffers = new PartBufferPool(64 * MiB);
 
 /**
  * Reads exactly `size` bytes at `offset` into `into` (one read call for a cached file). Fewer bytes

@@ -1,5 +1,6 @@
 // Progress: byte rates over a sliding window, and a publisher that coalesces changes so that each
 // event goes out at most 10 times a second in all, whatever the number of transfers.
+import { systemClock, type Clock } from '../platform/clock.js';
 
 /** Bytes per second over the last `windowMs`, from samples kept in fixed time buckets. */
 export class RateMeter {
@@ -50,20 +51,6 @@ export class RateMeter {
   }
 }
 
-export interface Timer {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const realTimer: Timer = {
-  setTimeout: (fn, ms) => {
-    const t = setTimeout(fn, ms);
-    t.unref?.();
-    return t;
-  },
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-};
-
 /**
  * Collects ids that changed and flushes them at most once per `intervalMs`: the first change after
  * a quiet period goes out at once, later ones wait for the next slot and are coalesced.
@@ -75,17 +62,16 @@ export class ChangePublisher {
 
   constructor(
     private readonly flush: (ids: string[]) => void,
-    private readonly now: () => number,
-    private readonly timer_: Timer = realTimer,
+    private readonly clock: Clock = systemClock,
     private readonly intervalMs = 100,
   ) {}
 
   changed(id: string): void {
     this.pending.add(id);
     if (this.timer !== undefined) return;
-    const wait = this.lastFlush + this.intervalMs - this.now();
+    const wait = this.lastFlush + this.intervalMs - this.clock.now();
     if (wait <= 0) this.run();
-    else this.timer = this.timer_.setTimeout(() => this.run(), wait);
+    else this.timer = this.clock.setTimeout(() => this.run(), wait);
   }
 
   /** Sends whatever is pending now (stop, tests). */
@@ -93,16 +79,16 @@ export class ChangePublisher {
     if (this.pending.size > 0) this.run();
   }
 
-  dispose(): void {
-    if (this.timer !== undefined) this.timer_.clearTimeout(this.timer);
+  stop(): void {
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     this.timer = undefined;
     this.pending.clear();
   }
 
   private run(): void {
-    if (this.timer !== undefined) this.timer_.clearTimeout(this.timer);
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     this.timer = undefined;
-    this.lastFlush = this.now();
+    this.lastFlush = this.clock.now();
     const ids = [...this.pending];
     this.pending.clear();
     if (ids.length > 0) this.flush(ids);

@@ -2,10 +2,13 @@
 // surface. Types only; `queue.ts` re-exports them for its users.
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { EventPayload, Settings, Totals, Transfer, TransferFilter } from '../../common/contract.js';
-import type { Logger } from '../log.js';
+import type { Clock } from '../platform/clock.js';
+import type { Logger } from '../platform/log.js';
 import type { StateDb } from '../state/db.js';
-import type { JournalState } from '../state/journal.js';
-import type { Timer } from './progress.js';
+import type { JournalState } from './journal.js';
+import type { PartBufferPool } from './part-buffers.js';
+import type { PutRoutes } from './s3-client.js';
+import type { SmallFileReader } from './small-file-reader.js';
 
 export interface UploadTarget {
   s3: S3Client;
@@ -26,11 +29,17 @@ export interface TransferQueueDeps {
   db: StateDb;
   settings: () => Settings;
   emit: QueueEmit;
-  now?: () => number;
+  /** Timestamps and the progress publishing timer (a fake one in tests). */
+  clock?: Clock;
   /** Configured part size (default 8 MiB); grows with the file to stay within 10,000 parts. */
   partSize?: number;
-  /** Progress publishing clock (tests). */
-  timer?: Timer;
+  /**
+   * The engine's upload services (created and stopped by createEngine). Each one left out is made for
+   * this queue alone and stopped with it.
+   */
+  partBuffers?: PartBufferPool;
+  smallFiles?: SmallFileReader;
+  putRoutes?: PutRoutes;
   /** Where swallowed failures (a janitor pass that could not finish) are noted; silent by default. */
   log?: Logger;
 }

@@ -2,7 +2,7 @@
 // size and identity, never their paths or errors (those stay in the journal, read when needed). With a
 // 100,000-file folder queued this is ~100 bytes a transfer instead of a full row; finished transfers
 // cost a count only.
-import type { IndexRow, JournalState } from '../state/journal.js';
+import type { IndexRow, JournalState } from './journal.js';
 
 export type Bucket = 'pending' | 'paused' | 'failed' | 'done';
 

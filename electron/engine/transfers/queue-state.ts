@@ -2,13 +2,17 @@
 // transfers, the index of the others, the runtimes, the shared limits and the flags. The helpers here
 // only keep those pieces in step with the journal; deciding is left to the scheduler and the runs.
 import type { Settings, Totals, Transfer } from '../../common/contract.js';
-import { silentLogger, type Logger } from '../log.js';
+import { systemClock } from '../platform/clock.js';
+import { silentLogger, type Logger } from '../platform/log.js';
 import type { StateDb, StorageFullError } from '../state/db.js';
-import { createJournal, type Journal, type TransferRow } from '../state/journal.js';
+import { createJournal, type Journal, type TransferRow } from './journal.js';
 import { RequestBudget } from './budget.js';
 import { Janitor } from './janitor.js';
 import { DEFAULT_PART_SIZE } from './plan.js';
-import { ChangePublisher, RateMeter, realTimer } from './progress.js';
+import { ChangePublisher, RateMeter } from './progress.js';
+import { PartBufferPool } from './part-buffers.js';
+import { PutRoutes } from './s3-client.js';
+import { SmallFileReader } from './small-file-reader.js';
 import type { QueueEmit, TransferQueueDeps, UploadTarget } from './queue-api.js';
 import { QueueIndex } from './queue-index.js';
 import { NetworkGate } from './request.js';
@@ -36,6 +40,11 @@ export interface QueueState {
   readonly totalMeter: RateMeter;
   readonly publisher: ChangePublisher;
   readonly janitor: Janitor;
+  readonly partBuffers: PartBufferPool;
+  readonly smallFiles: SmallFileReader;
+  readonly putRoutes: PutRoutes;
+  /** The services above that this queue made for itself (none left to it by createEngine): it stops them. */
+  readonly ownServices: Array<{ stop(): void | Promise<void> }>;
   target: UploadTarget | undefined;
   started: boolean;
   stopped: boolean;
@@ -55,9 +64,12 @@ export const PAUSED_ALL = 'pausedAll';
 
 /** `publish` turns a batch of changed ids into events (the publish policy); called at most ten times a second. */
 export function createQueueState(deps: TransferQueueDeps, publish: (q: QueueState, ids: string[]) => void): QueueState {
-  const now = deps.now ?? Date.now;
+  const clock = deps.clock ?? systemClock;
+  const now = (): number => clock.now();
   const journal = createJournal(deps.db, now);
   const log = deps.log ?? silentLogger;
+  const ownServices: QueueState['ownServices'] = [];
+  const own = <T extends { stop(): void | Promise<void> }>(service: T): T => (ownServices.push(service), service);
   const q: QueueState = {
     db: deps.db,
     journal,
@@ -77,8 +89,12 @@ export function createQueueState(deps: TransferQueueDeps, publish: (q: QueueStat
     bandwidth: new TokenBucket(deps.settings().bandwidthLimit),
     gate: new NetworkGate(),
     totalMeter: new RateMeter(),
-    publisher: new ChangePublisher((ids) => publish(q, ids), now, deps.timer ?? realTimer),
+    publisher: new ChangePublisher((ids) => publish(q, ids), clock),
     janitor: new Janitor(journal, () => (q.stopped ? undefined : q.target), log),
+    partBuffers: deps.partBuffers ?? own(new PartBufferPool()),
+    smallFiles: deps.smallFiles ?? own(new SmallFileReader()),
+    putRoutes: deps.putRoutes ?? own(new PutRoutes()),
+    ownServices,
     target: undefined,
     started: false,
     stopped: false,

@@ -5,10 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { isStorageFull } from '../state/db.js';
-import type { NewTransfer } from '../state/journal.js';
+import type { NewTransfer } from './journal.js';
 import { AlreadyUploadedError } from './control-errors.js';
 import { enterDiskFull, leaveDiskFull } from './disk-full.js';
-import { objectKeyFor } from './keys.js';
+import { objectKeyFor } from '../keys/object-key.js';
 import { changedAll, publishChanges } from './publish-policy.js';
 import type { TransferQueue, TransferQueueDeps, UploadTarget } from './queue-api.js';
 import { dropRow, PAUSED_ALL, refresh, runtimeOf, setRow, totalsOf, viewOf, createQueueState } from './queue-state.js';
@@ -200,8 +200,9 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
       await halt(q, q.active, 'stopped');
       await q.janitor.current;
       q.publisher.drain();
-      q.publisher.dispose();
-      q.gate.dispose();
+      q.publisher.stop();
+      q.gate.stop();
+      await Promise.all(q.ownServices.map((service) => service.stop()));
       checkIdle(q);
     },
   };

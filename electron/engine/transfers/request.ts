@@ -1,7 +1,7 @@
 // Request-level retries: transient errors and SlowDown back off and retry the same request; expired
 // tokens refresh credentials; a lost network parks every request at one shared gate that probes
 // with growing delays (no busy loop) and lets all of them continue when a request succeeds again.
-import { abortableSleep } from './token-bucket.js';
+import { abortableSleep } from '../platform/sleep.js';
 import {
   backoffMs,
   classify,
@@ -67,7 +67,7 @@ export class NetworkGate {
     }
   }
 
-  dispose(): void {
+  stop(): void {
     clearTimeout(this.timer);
     this.down = false;
   }

@@ -1,17 +1,16 @@
 // One attempt at uploading a transfer's file as it is now: read its version, reconcile it with the
 // journal (a new version starts over, a journaled upload of the same version resumes), then send it with
 // the strategy that fits (docs/ARCHITECTURE.md, Data safety: one consistent file version).
-import type { FileVersion, TransferRow } from '../state/journal.js';
+import type { FileVersion, TransferRow } from './journal.js';
 import type { UploadContext } from './context.js';
 import { readVersion, sameVersion } from './file-version.js';
-import { objectKeyFor } from './keys.js';
+import { objectKeyFor } from '../keys/object-key.js';
 import { uploadMultipart } from './multipart.js';
 import { isSinglePut, MAX_OBJECT_SIZE, ObjectTooLargeError, partSizeFor } from './plan.js';
 import type { UploadTarget } from './queue-api.js';
 import { refresh, runtimeOf, setRow, type QueueState } from './queue-state.js';
 import { InvalidDestinationError } from './run-outcome.js';
 import { BUFFERED_PUT_MAX, uploadSingle } from './single-put.js';
-import { readSmallFile } from './small-file-reader.js';
 
 /**
  * One upload attempt of the file's current version. Returns that version when it was sent whole
@@ -21,7 +20,7 @@ export async function runAttempt(q: QueueState, row: TransferRow, t: UploadTarge
   const key = objectKeyFor(t.keyPrefix, row.destination);
   if (!key.ok) throw new InvalidDestinationError(`${row.destination}: ${key.reason}`);
   // A small file is stat'ed, read and stat'ed again in one trip to the reader thread.
-  const small = row.size <= BUFFERED_PUT_MAX && !row.uploadId ? await readSmallFile(row.sourcePath, BUFFERED_PUT_MAX, signal) : undefined;
+  const small = row.size <= BUFFERED_PUT_MAX && !row.uploadId ? await q.smallFiles.read(row.sourcePath, BUFFERED_PUT_MAX, signal) : undefined;
   const version = small?.version ?? (await readVersion(row.sourcePath));
   if (version.size > MAX_OBJECT_SIZE) throw new ObjectTooLargeError(`${row.sourcePath} is larger than S3's 48.8 TiB object limit`);
   signal.throwIfAborted();
@@ -97,6 +96,9 @@ function uploadContext(
     budget: q.budget,
     bandwidth: q.bandwidth,
     gate: q.gate,
+    partBuffers: q.partBuffers,
+    smallFiles: q.smallFiles,
+    putRoutes: q.putRoutes,
     partsInParallel: () => q.settings().partsInParallel,
     ...(t.refreshCredentials ? { refreshCredentials: t.refreshCredentials } : {}),
     onBytes: (n) => {

@@ -3,7 +3,7 @@
 // stopped), or fail with a code. Pure: the run loop applies the outcome and counts the restarts.
 import type { TransferError } from '../../common/contract.js';
 import { isStorageFull } from '../state/db.js';
-import type { TransferRow } from '../state/journal.js';
+import type { TransferRow } from './journal.js';
 import { FileChangedError, FileMissingError, NotAFileError } from './file-version.js';
 import { ObjectTooLargeError } from './plan.js';
 import { classify, errorCode } from './retry.js';

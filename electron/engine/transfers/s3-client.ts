@@ -8,7 +8,7 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { XMLParser } from 'fast-xml-parser';
 import type { Readable } from 'node:stream';
-import { createLogger, type Logger } from '../log.js';
+import { createLogger, type Logger } from '../platform/log.js';
 import { createNetwork, type Network } from '../net/index.js';
 
 /** No bytes either way for this long (e.g. after the laptop slept) → the socket is cut and the part retried. */
@@ -116,8 +116,8 @@ export class S3ResponseError extends Error {
  * payload (hex SHA-256), Content-Length, x-amz-checksum-crc32. An endpoint that needs more than plain
  * SigV4 (S3 Express, access points, custom endpoint headers) goes through the SDK as usual.
  */
-export async function putBuffer(s3: S3Client, input: PutBufferInput, signal: AbortSignal): Promise<PutBufferOutput> {
-  const route = await routeFor(s3, input.Bucket);
+export async function putBuffer(routes: PutRoutes, s3: S3Client, input: PutBufferInput, signal: AbortSignal): Promise<PutBufferOutput> {
+  const route = await routes.for(s3, input.Bucket);
   if (!route) {
     const res = await s3.send(new PutObjectCommand({ ...input, ContentLength: input.Body.length }), { abortSignal: signal });
     return { ...(res.ETag ? { ETag: res.ETag } : {}), ...(res.ChecksumCRC32 ? { ChecksumCRC32: res.ChecksumCRC32 } : {}), ...(res.VersionId ? { VersionId: res.VersionId } : {}) };
@@ -223,20 +223,30 @@ interface Route {
   signer: SignatureV4;
 }
 
-const routes = new WeakMap<S3Client, Map<string, Promise<Route | undefined>>>();
+/**
+ * Where PutObject requests for a bucket go and how they are signed, from the SDK's endpoint rules: learnt
+ * once per client and bucket, kept for the engine's life (created by createEngine, given to putBuffer).
+ */
+export class PutRoutes {
+  private routes = new WeakMap<S3Client, Map<string, Promise<Route | undefined>>>();
 
-/** Where PutObject requests for `bucket` go and how they are signed, from the SDK's endpoint rules (once per bucket). */
-function routeFor(s3: S3Client, bucket: string): Promise<Route | undefined> {
-  let byBucket = routes.get(s3);
-  if (!byBucket) routes.set(s3, (byBucket = new Map()));
-  let route = byBucket.get(bucket);
-  if (!route) {
-    route = resolveRoute(s3, bucket);
-    byBucket.set(bucket, route);
-    // A failure (e.g. the region provider) is not cached: the next request asks again.
-    route.catch(() => byBucket.delete(bucket));
+  for(s3: S3Client, bucket: string): Promise<Route | undefined> {
+    let byBucket = this.routes.get(s3);
+    if (!byBucket) this.routes.set(s3, (byBucket = new Map()));
+    let route = byBucket.get(bucket);
+    if (!route) {
+      route = resolveRoute(s3, bucket);
+      byBucket.set(bucket, route);
+      // A failure (e.g. the region provider) is not cached: the next request asks again.
+      route.catch(() => byBucket.delete(bucket));
+    }
+    return route;
   }
-  return route;
+
+  /** Forgets every route (the clients they were learnt from are gone). */
+  stop(): void {
+    this.routes = new WeakMap();
+  }
 }
 
 async function resolveRoute(s3: S3Client, bucket: string): Promise<Route | undefined> {

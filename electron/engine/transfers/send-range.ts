@@ -15,7 +15,7 @@ import { crc32 } from 'node:zlib';
 import { bufferBody, crc32Base64, partBody } from './body.js';
 import type { UploadContext } from './context.js';
 import { assertVersion, FileChangedError } from './file-version.js';
-import { partBuffers, readRange, type PartBuffer } from './part-buffers.js';
+import { readRange, type PartBuffer } from './part-buffers.js';
 import { assertStoredCrc32 } from './verify.js';
 
 export interface ByteRange {
@@ -46,7 +46,7 @@ export interface SentRange<T> {
  * on an answer it cannot use). `what` names the range in a checksum error.
  */
 export function sendRange<T extends StoredRange>(ctx: UploadContext, range: ByteRange, what: string, send: (request: RangeRequest) => Promise<T>): Promise<SentRange<T>> {
-  const lease = partBuffers.take(range.size);
+  const lease = ctx.partBuffers.take(range.size);
   return lease ? sendBuffered(ctx, range, what, lease, send) : sendStreamed(ctx, range, what, send);
 }
 
@@ -102,6 +102,6 @@ async function sendStreamed<T extends StoredRange>(ctx: UploadContext, range: By
     ctx.onBytes(-body.bytesRead());
     throw body.error() ?? error;
   } finally {
-    body.dispose();
+    body.close();
   }
 }

@@ -11,7 +11,6 @@ import { objectMetadata } from './object-metadata.js';
 import { withRetries } from './request.js';
 import { putBuffer } from './s3-client.js';
 import { sendRange } from './send-range.js';
-import { readSmallFile } from './small-file-reader.js';
 import { assertStoredCrc32 } from './verify.js';
 
 /** Up to this size a file is read into memory and sent from there (at most one such Buffer per request slot). */
@@ -57,7 +56,7 @@ async function uploadBuffered(ctx: UploadContext): Promise<void> {
         ctx.beforeChunk();
         await ctx.bandwidth.take(size, ctx.signal);
       }
-      const res = await putBuffer(ctx.s3, { Bucket: ctx.bucketName, Key: ctx.key, Body: data, ChecksumCRC32: checksum, ...objectMetadata(ctx.key, ctx.version) }, ctx.signal);
+      const res = await putBuffer(ctx.putRoutes, ctx.s3, { Bucket: ctx.bucketName, Key: ctx.key, Body: data, ChecksumCRC32: checksum, ...objectMetadata(ctx.key, ctx.version) }, ctx.signal);
       assertStoredCrc32(res.ChecksumCRC32, checksum, ctx.sourcePath);
     });
     ctx.onBytes(size);
@@ -68,7 +67,7 @@ async function uploadBuffered(ctx: UploadContext): Promise<void> {
 }
 
 async function readContents(ctx: UploadContext): Promise<Buffer> {
-  const read = await readSmallFile(ctx.sourcePath, BUFFERED_PUT_MAX, ctx.signal);
+  const read = await ctx.smallFiles.read(ctx.sourcePath, BUFFERED_PUT_MAX, ctx.signal);
   // Grown, rewritten, or changed since the queue looked: what we hold is not the recorded version.
   if (!read.data || !sameVersion(read.version, ctx.version)) throw new FileChangedError(`${ctx.sourcePath} changed while it was being uploaded`);
   return read.data;

@@ -1,6 +1,7 @@
-// Small files read whole on a worker thread (see readSmallFile for why).
-import { Worker } from 'node:worker_threads';
-import type { FileVersion } from '../state/journal.js';
+// Small files read whole on a worker thread (see SmallFileReader for why).
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../platform/worker.js';
+import type { FileVersion } from './journal.js';
 import { FileMissingError, NotAFileError, sameVersion, versionOf } from './file-version.js';
 
 /** A small file's version, and its bytes when they could be read as that version. */
@@ -11,19 +12,8 @@ export interface SmallFileRead {
   data?: Buffer;
 }
 
-/**
- * Stats a file, reads it whole if it is at most `limit` bytes, and stats it again: on a worker thread
- * with synchronous calls, so stat, open, read, close and stat cost one round trip to that thread instead
- * of five trips through libuv's pool, each of which wakes a pool thread and the event loop again (on a
- * busy 2-core machine, most of a 4 KiB file's time). A slow or hung disk blocks that thread and the small
- * files queued behind it, never the event loop; anything but a regular file is never opened (a FIFO
- * would block the thread). Errors are the ones readVersion and the async fs calls would give.
- */
-export function readSmallFile(path: string, limit: number, signal?: AbortSignal): Promise<SmallFileRead> {
-  return smallReader().read(path, limit, signal);
-}
-
-interface StatReply {
+/** A stat as the worker sends it: bigints as decimal strings. */
+export interface StatReply {
   size: string;
   mtimeNs: string;
   ctimeNs: string;
@@ -31,50 +21,36 @@ interface StatReply {
   isFile: boolean;
 }
 
-interface WorkerReply {
+/** One file to read (small-file-reader.worker.ts). */
+export interface ReadRequest {
+  id: number;
+  path: string;
+  limit: number;
+}
+
+/** What the worker answers: the stats around the read and the bytes, or the fs error. */
+export interface ReadReply {
   id: number;
   before?: StatReply;
   after?: StatReply;
   buffer?: ArrayBuffer;
   got?: number;
-  error?: { message: string; code?: string; errno?: number; syscall?: string; path?: string };
+  error?: { message: string; code?: string | undefined; errno?: number | undefined; syscall?: string | undefined; path?: string | undefined };
 }
-
-// CommonJS, evaluated as the worker's whole program (no separate file to build and ship).
-const SMALL_READER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const fs = require('node:fs');
-const statOf = (s) => ({ size: String(s.size), mtimeNs: String(s.mtimeNs), ctimeNs: String(s.ctimeNs), ino: String(s.ino), isFile: s.isFile() });
-parentPort.on('message', ({ id, path, limit }) => {
-  let fd;
-  try {
-    const before = fs.statSync(path, { bigint: true });
-    if (!before.isFile() || before.size > BigInt(limit)) return parentPort.postMessage({ id, before: statOf(before) });
-    const size = Number(before.size);
-    fd = fs.openSync(path, 'r');
-    const buffer = new ArrayBuffer(size + 1); // one byte more than expected says the file grew
-    const view = Buffer.from(buffer);
-    let got = 0;
-    for (;;) {
-      const n = fs.readSync(fd, view, got, view.length - got, got);
-      got += n;
-      if (n === 0 || got >= size) break; // one read of size + 1 finds both the end and growth
-    }
-    fs.closeSync(fd);
-    fd = undefined;
-    const after = fs.statSync(path, { bigint: true });
-    parentPort.postMessage({ id, before: statOf(before), after: statOf(after), buffer, got }, [buffer]);
-  } catch (e) {
-    if (fd !== undefined) try { fs.closeSync(fd); } catch {}
-    parentPort.postMessage({ id, error: { message: String(e && e.message), code: e && e.code, errno: e && e.errno, syscall: e && e.syscall, path: e && e.path } });
-  }
-});
-`;
 
 /** An idle reader thread is stopped after this long (it holds a V8 heap of its own, ~10 MiB). */
 const SMALL_READER_IDLE_MS = 10_000;
 
-class SmallReader {
+/**
+ * Reads small files for uploads, one engine service (created and stopped by createEngine). read() stats a
+ * file, reads it whole if it is at most `limit` bytes, and stats it again: on a worker thread
+ * with synchronous calls, so stat, open, read, close and stat cost one round trip to that thread instead
+ * of five trips through libuv's pool, each of which wakes a pool thread and the event loop again (on a
+ * busy 2-core machine, most of a 4 KiB file's time). A slow or hung disk blocks that thread and the small
+ * files queued behind it, never the event loop; anything but a regular file is never opened (a FIFO
+ * would block the thread). Errors are the ones readVersion and the async fs calls would give.
+ */
+export class SmallFileReader {
   private worker: Worker | undefined;
   private nextId = 0;
   private idleTimer: NodeJS.Timeout | undefined;
@@ -103,10 +79,22 @@ class SmallReader {
         },
       });
       clearTimeout(this.idleTimer);
-      const worker = this.start();
+      const worker = this.thread();
       if (this.pending.size === 1) worker.ref(); // keeps the process alive only while a read is pending
-      worker.postMessage({ id, path, limit });
+      worker.postMessage({ id, path, limit } satisfies ReadRequest);
     });
+  }
+
+  /** Ends the thread; reads still pending fail. A read after stop() starts a new thread. */
+  async stop(): Promise<void> {
+    clearTimeout(this.idleTimer);
+    const worker = this.worker;
+    if (!worker) return;
+    this.worker = undefined;
+    const waiting = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of waiting) p.reject(new Error('the small-file reader was stopped'));
+    await worker.terminate();
   }
 
   /** Nothing pending: let the process exit, and stop the thread if it stays unused. */
@@ -123,11 +111,11 @@ class SmallReader {
     this.idleTimer.unref();
   }
 
-  private start(): Worker {
+  private thread(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(SMALL_READER_SOURCE, { eval: true });
+    const worker = startWorker(import.meta.url, 'small-file-reader.worker');
     worker.unref();
-    worker.on('message', (reply: WorkerReply) => this.settle(reply));
+    worker.on('message', (reply: ReadReply) => this.settle(reply));
     // The worker died (should never happen): fail what it held, start a new one for the next read.
     const fail = (error: unknown): void => {
       if (this.worker !== worker) return;
@@ -142,7 +130,7 @@ class SmallReader {
     return worker;
   }
 
-  private settle(reply: WorkerReply): void {
+  private settle(reply: ReadReply): void {
     const p = this.pending.get(reply.id);
     if (!p) return;
     this.pending.delete(reply.id);
@@ -159,7 +147,7 @@ class SmallReader {
 /** The stat as the worker sent it (bigints as decimal strings), as readVersion would read it. */
 const versionOfReply = (stat: StatReply): FileVersion => versionOf({ size: BigInt(stat.size), mtimeNs: BigInt(stat.mtimeNs), ctimeNs: BigInt(stat.ctimeNs), ino: BigInt(stat.ino) });
 
-function fsError(e: NonNullable<WorkerReply['error']>, path: string): Error {
+function fsError(e: NonNullable<ReadReply['error']>, path: string): Error {
   // Gone before the stat, or between it and the open: either way the file vanished.
   if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return new FileMissingError(`${path} no longer exists`);
   return Object.assign(new Error(e.message), {
@@ -170,5 +158,3 @@ function fsError(e: NonNullable<WorkerReply['error']>, path: string): Error {
   });
 }
 
-let reader: SmallReader | undefined;
-const smallReader = (): SmallReader => (reader ??= new SmallReader());

@@ -1,5 +1,6 @@
 // A token bucket shared by every upload: the bandwidth limit, changeable while running.
 import { Transform, type TransformCallback } from 'node:stream';
+import { abortableSleep } from '../platform/sleep.js';
 
 export class TokenBucket {
   private tokens = 0;
@@ -75,20 +76,5 @@ export function throttle(bucket: TokenBucket, signal?: AbortSignal, beforeChunk?
         }
       })().then(() => done(), done);
     },
-  });
-}
-
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason as Error);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -2,7 +2,7 @@
 // Transfer, and the index with the runtimes become the Totals. Pure: no journal reads, no events.
 import { basename } from 'node:path';
 import type { Totals, Transfer } from '../../common/contract.js';
-import type { TransferRow } from '../state/journal.js';
+import type { TransferRow } from './journal.js';
 import type { RateMeter } from './progress.js';
 import type { QueueIndex } from './queue-index.js';
 

@@ -4,7 +4,8 @@
 // and meanwhile cannot read the next bytes off the socket. The CPU is the same; it no longer waits in line.
 // Node's own algorithms only (MD5, SHA-1, SHA-256 and CRC32 from node:zlib); anything else stays inline.
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../../common/worker.js';
 
 export type RawAlgorithm = 'md5' | 'sha1' | 'sha256' | 'crc32';
 
@@ -18,43 +19,15 @@ export interface HashJob {
   drop(): void;
 }
 
-type Reply = { job: number; seq: number; error?: string; digests?: Array<[RawAlgorithm, Uint8Array]> };
+/** What the hasher thread answers (hasher.worker.ts): an acknowledgement, the digests, or the error. */
+export type Reply = { job: number; seq: number; error?: string; digests?: Array<[RawAlgorithm, Uint8Array]> };
 
-// CommonJS, evaluated as the worker's whole program (nothing more to build or ship).
-const HASHER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const { createHash } = require('node:crypto');
-const { crc32 } = require('node:zlib');
-const jobs = new Map();
-parentPort.on('message', (m) => {
-  try {
-    if (m.type === 'begin') {
-      jobs.set(m.job, m.algorithms.map((a) => (a === 'crc32' ? { a, crc: 0 } : { a, hash: createHash(a) })));
-    } else if (m.type === 'update') {
-      const view = new Uint8Array(m.memory, m.offset, m.length);
-      for (const h of jobs.get(m.job)) {
-        if (h.hash) h.hash.update(view);
-        else h.crc = crc32(view, h.crc);
-      }
-      parentPort.postMessage({ job: m.job, seq: m.seq });
-    } else if (m.type === 'digest') {
-      const digests = jobs.get(m.job).map((h) => {
-        if (h.hash) return [h.a, h.hash.digest()];
-        const b = Buffer.alloc(4);
-        b.writeUInt32BE(h.crc >>> 0);
-        return [h.a, b];
-      });
-      jobs.delete(m.job);
-      parentPort.postMessage({ job: m.job, seq: m.seq, digests });
-    } else if (m.type === 'drop') {
-      jobs.delete(m.job);
-    }
-  } catch (e) {
-    jobs.delete(m.job);
-    parentPort.postMessage({ job: m.job, seq: m.seq, error: String(e && e.message) });
-  }
-});
-`;
+/** What the hasher thread is sent; `update` blocks are views of shared memory. */
+export type HasherMessage =
+  | { type: 'begin'; job: number; algorithms: RawAlgorithm[] }
+  | { type: 'update'; job: number; seq: number; memory: SharedArrayBuffer; offset: number; length: number }
+  | { type: 'digest'; job: number; seq: number }
+  | { type: 'drop'; job: number };
 
 /** A hasher thread stops after this long without a job (each holds a V8 heap of its own). */
 const IDLE_MS = 10_000;
@@ -70,16 +43,16 @@ class HasherThread {
     this.jobs++;
     clearTimeout(this.idleTimer);
     this.waiting.set(job, new Map());
-    this.start().postMessage({ type: 'begin', job, algorithms });
+    this.start().postMessage({ type: 'begin', job, algorithms } satisfies HasherMessage);
   }
 
-  request(job: number, seq: number, message: Record<string, unknown>): Promise<Reply> {
+  request(job: number, seq: number, message: { type: 'update'; memory: SharedArrayBuffer; offset: number; length: number } | { type: 'digest' }): Promise<Reply> {
     const replies = this.waiting.get(job);
     if (!replies || !this.worker) return Promise.reject(new Error('hash job is gone'));
     const worker = this.worker;
     return new Promise((resolve, reject) => {
       replies.set(seq, { resolve, reject });
-      worker.postMessage({ ...message, job, seq });
+      worker.postMessage({ ...message, job, seq } satisfies HasherMessage);
     });
   }
 
@@ -89,7 +62,7 @@ class HasherThread {
     this.waiting.delete(job);
     for (const w of replies.values()) w.reject(new Error('hash job dropped'));
     this.jobs--;
-    if (tellWorker) this.worker?.postMessage({ type: 'drop', job });
+    if (tellWorker) this.worker?.postMessage({ type: 'drop', job } satisfies HasherMessage);
     if (this.jobs > 0 || !this.worker) return;
     const worker = this.worker;
     worker.unref();
@@ -106,7 +79,7 @@ class HasherThread {
       this.worker.ref();
       return this.worker;
     }
-    const worker = new Worker(HASHER_SOURCE, { eval: true });
+    const worker = startWorker(import.meta.url, 'hasher.worker');
     worker.on('message', (reply: Reply) => {
       const w = this.waiting.get(reply.job)?.get(reply.seq);
       if (!w) return;

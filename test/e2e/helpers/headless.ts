@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createEngine, type Engine } from '../../../electron/engine/index.js';
 import { MemorySecretStore } from '../../../electron/engine/auth/secret-store.js';
-import { silentLogger } from '../../../electron/engine/log.js';
+import { silentLogger } from '../../../electron/engine/platform/log.js';
 import { startDaemon, type Daemon } from '../../../electron/daemon/daemon.js';
 
 export interface Headless {
@@ -31,7 +31,7 @@ export async function startHeadless(options: { brokerUrl: string; localMode?: bo
     dataDir,
     async stop() {
       await daemon.close();
-      await engine.close();
+      await engine.stop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

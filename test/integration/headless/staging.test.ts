@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startDaemon, type Daemon } from '../../../electron/daemon/daemon.js';
-import { stagingDirOf } from '../../../electron/engine/data-dir.js';
+import { stagingDirOf } from '../../../electron/engine/intake/expand-paths.js';
 import { startTestEngine, type TestEngine } from '../../support/engine.js';
 
 const token = 'T'.repeat(43);

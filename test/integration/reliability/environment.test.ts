@@ -83,7 +83,7 @@ describe('the state DB', () => {
     const workload = makeWorkload(files, 'db-deleted', { large: [9 * MiB], small: 4, watched: 5 });
     await workload.start(engine.engine);
     await workload.verify(engine.engine, rig);
-    await engine.engine.close();
+    await engine.engine.stop();
     for (const f of readdirSync(engine.dataDir)) if (f.startsWith('state.db')) rmSync(path.join(engine.dataDir, f));
     // while stopped, one more file appears in the watched folder
     const late = randomBytes(3 * MiB + 1);
@@ -154,7 +154,7 @@ describe('the state DB', () => {
     const { identityId } = await engine.engine['session.get']({});
     const keys = new Set(await rig.listKeys(`uploads/${identityId}/`));
     for (const p of [first, ...many]) expect(keys.has(`uploads/${identityId}/${path.basename(p)}`), p).toBe(true);
-    await engine.engine.close();
+    await engine.engine.stop();
     const db = new Database(path.join(dataDir, 'state.db'), { readonly: true });
     try {
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');

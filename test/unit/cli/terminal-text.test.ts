@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { formatBytes, printable } from '../../../electron/cli/format.js';
 import { createProgressView } from '../../../electron/cli/progress.js';
 import type { Transfer } from '../../../electron/common/contract.js';
-import { createLogger } from '../../../electron/engine/log.js';
+import { createLogger } from '../../../electron/engine/platform/log.js';
 
 describe('formatBytes', () => {
   it.each([

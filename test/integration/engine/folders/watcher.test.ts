@@ -31,7 +31,7 @@ async function watch(factory: WatcherFactory) {
     { event: (type, relative) => events.push(`${type} ${relative}`), error: (error) => events.push(`error ${error.code}`) },
   );
   await watcher.start();
-  cleanups.push(() => dir.remove(), () => watcher.close());
+  cleanups.push(() => dir.remove(), () => watcher.stop());
   return { root, dir: dir.path, events, watcher };
 }
 

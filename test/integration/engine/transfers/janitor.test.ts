@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CreateMultipartUploadCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStateDb } from '../../../../electron/engine/state/db.js';
-import { createJournal } from '../../../../electron/engine/state/journal.js';
+import { createJournal } from '../../../../electron/engine/transfers/journal.js';
 import { createTransferQueue, type TransferQueue, type UploadTarget } from '../../../../electron/engine/transfers/queue.js';
 import { objectDigest } from '../../../support/digest.js';
 import { identityClient, incompleteUploads, MiB, newIdentityId, tempDir, testSettings, useCloud, writeRandomFile } from './helpers.js';

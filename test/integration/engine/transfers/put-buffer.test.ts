@@ -6,7 +6,7 @@ import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/cli
 import { describe, expect, it } from 'vitest';
 import { crc32Base64 } from '../../../../electron/engine/transfers/body.js';
 import { classify } from '../../../../electron/engine/transfers/retry.js';
-import { createS3Client, putBuffer, S3ResponseError } from '../../../../electron/engine/transfers/s3-client.js';
+import { createS3Client, putBuffer, PutRoutes, S3ResponseError } from '../../../../electron/engine/transfers/s3-client.js';
 import { startLocalCloud } from '../../../../server/local-cloud/index.js';
 import { objectDigest, sha256 } from '../../../support/digest.js';
 import { identityClient, newIdentityId, tempDir, useCloud } from './helpers.js';
@@ -16,6 +16,7 @@ const env = useCloud();
 const input = (Bucket: string, Key: string, Body: Buffer) => ({ Bucket, Key, Body, ChecksumCRC32: crc32Base64(crc32(Body)) });
 
 describe('putBuffer', () => {
+  const routes = new PutRoutes();
   it('stores what the SDK stores, for keys the SDK encodes specially, with identity credentials', async () => {
     const identityId = newIdentityId();
     const s3 = identityClient(env.cloud, identityId);
@@ -23,7 +24,7 @@ describe('putBuffer', () => {
     for (const name of keys) {
       const body = name === 'empty' ? Buffer.alloc(0) : Buffer.from(`content of ${name}`);
       const key = `uploads/${identityId}/${name}`;
-      const res = await putBuffer(s3, input(env.cloud.bucket, key, body), new AbortController().signal);
+      const res = await putBuffer(routes, s3, input(env.cloud.bucket, key, body), new AbortController().signal);
       expect(res.ChecksumCRC32).toBe(crc32Base64(crc32(body)));
       expect(res.ETag).toMatch(/^"[0-9a-f]{32}"$/);
       expect(await objectDigest(env.admin, env.cloud.bucket, key)).toEqual({ sha: sha256(body), size: body.length });
@@ -38,7 +39,7 @@ describe('putBuffer', () => {
   it("answers S3's errors as the SDK names them, which the queue classifies the same way", async () => {
     const identityId = newIdentityId();
     const s3 = identityClient(env.cloud, identityId);
-    const denied = await putBuffer(s3, input(env.cloud.bucket, `uploads/${newIdentityId()}/x.bin`, Buffer.from('x')), new AbortController().signal).catch((e: unknown) => e);
+    const denied = await putBuffer(routes, s3, input(env.cloud.bucket, `uploads/${newIdentityId()}/x.bin`, Buffer.from('x')), new AbortController().signal).catch((e: unknown) => e);
     expect(denied).toBeInstanceOf(S3ResponseError);
     expect(denied).toMatchObject({ name: 'AccessDenied', Code: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
     expect((denied as S3ResponseError).$metadata.requestId).toBeTruthy();
@@ -49,12 +50,12 @@ describe('putBuffer', () => {
     expect(classify(denied)).toBe('permanent');
 
     const corrupt = { ...input(env.cloud.bucket, `uploads/${identityId}/bad.bin`, Buffer.from('data')), ChecksumCRC32: crc32Base64(crc32(Buffer.from('other'))) };
-    const bad = await putBuffer(s3, corrupt, new AbortController().signal).catch((e: unknown) => e);
+    const bad = await putBuffer(routes, s3, corrupt, new AbortController().signal).catch((e: unknown) => e);
     expect(bad).toMatchObject({ name: 'BadDigest', $metadata: { httpStatusCode: 400 } });
     expect(classify(bad)).toBe('transient');
 
     const expired = createS3Client({ endpoint: env.cloud.s3Endpoint, region: env.cloud.region, credentials: { ...env.cloud.credentials.issueTemporary(identityId, 3600), sessionToken: 'not-a-token' } });
-    const token = await putBuffer(expired, input(env.cloud.bucket, `uploads/${identityId}/t.bin`, Buffer.from('t')), new AbortController().signal).catch((e: unknown) => e);
+    const token = await putBuffer(routes, expired, input(env.cloud.bucket, `uploads/${identityId}/t.bin`, Buffer.from('t')), new AbortController().signal).catch((e: unknown) => e);
     expect(classify(token)).toBe((await sdkError(expired, identityId)).kind);
   });
 
@@ -62,7 +63,7 @@ describe('putBuffer', () => {
     const s3 = identityClient(env.cloud, newIdentityId());
     const abort = new AbortController();
     abort.abort(new Error('paused'));
-    const error = await putBuffer(s3, input(env.cloud.bucket, 'uploads/x/y', Buffer.from('z')), abort.signal).catch((e: unknown) => e);
+    const error = await putBuffer(routes, s3, input(env.cloud.bucket, 'uploads/x/y', Buffer.from('z')), abort.signal).catch((e: unknown) => e);
     expect(classify(error, abort.signal)).toBe('aborted');
   });
 
@@ -72,10 +73,10 @@ describe('putBuffer', () => {
     try {
       const s3 = createS3Client({ endpoint: skewed.s3Endpoint, region: skewed.region, credentials: skewed.adminCredentials });
       const body = Buffer.from('late');
-      const first = await putBuffer(s3, input(skewed.bucket, 'k', body), new AbortController().signal).catch((e: unknown) => e);
+      const first = await putBuffer(routes, s3, input(skewed.bucket, 'k', body), new AbortController().signal).catch((e: unknown) => e);
       expect(first).toMatchObject({ name: 'RequestTimeTooSkewed' });
       expect(classify(first)).toBe('transient');
-      const again = await putBuffer(s3, input(skewed.bucket, 'k', body), new AbortController().signal);
+      const again = await putBuffer(routes, s3, input(skewed.bucket, 'k', body), new AbortController().signal);
       expect(again.ChecksumCRC32).toBe(crc32Base64(crc32(body)));
     } finally {
       await skewed.close();

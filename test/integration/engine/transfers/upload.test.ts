@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { events as eventSchemas, type Settings, type Transfer } from '../../../../electron/common/contract.js';
 import { openStateDb, type StateDb } from '../../../../electron/engine/state/db.js';
-import { createJournal } from '../../../../electron/engine/state/journal.js';
-import { partBuffers } from '../../../../electron/engine/transfers/part-buffers.js';
+import { createJournal } from '../../../../electron/engine/transfers/journal.js';
+import { PartBufferPool } from '../../../../electron/engine/transfers/part-buffers.js';
 import { readVersion } from '../../../../electron/engine/transfers/file-version.js';
 import { createTransferQueue, type TransferQueue, type UploadTarget } from '../../../../electron/engine/transfers/queue.js';
 import { objectDigest, sha256 } from '../../../support/digest.js';
@@ -20,6 +20,8 @@ interface Harness {
   db: StateDb;
   queue: TransferQueue;
   target: UploadTarget;
+  /** The queue's part-buffer pool (what createEngine would give it). */
+  partBuffers: PartBufferPool;
   settings: Settings;
   events: Array<{ event: string; payload: unknown }>;
   reopen(): void;
@@ -40,11 +42,12 @@ function makeHarness(): Harness {
     db: openStateDb(dbPath),
     queue: undefined as unknown as TransferQueue,
     target,
+    partBuffers: new PartBufferPool(),
     settings,
     events,
     reopen() {
       harness.db = openStateDb(dbPath);
-      harness.queue = createTransferQueue({ db: harness.db, settings: () => settings, emit: (event, payload) => events.push({ event, payload }), partSize: 5 * MiB });
+      harness.queue = createTransferQueue({ db: harness.db, settings: () => settings, emit: (event, payload) => events.push({ event, payload }), partSize: 5 * MiB, partBuffers: harness.partBuffers });
       harness.queue.setTarget(target);
     },
     async waitFor(pred, what) {
@@ -62,6 +65,7 @@ beforeEach(() => {
 });
 afterEach(async () => {
   await h.queue.stop();
+  h.partBuffers.stop();
   h.db.close();
   work.remove();
 });
@@ -111,7 +115,7 @@ describe('uploads', () => {
   });
 
   it('streams parts and PUTs (CRC32 trailer) when the part-buffer pool is spent, and stores the same bytes', async () => {
-    const spent = partBuffers.take(partBuffers.limitBytes)!;
+    const spent = h.partBuffers.take(h.partBuffers.limitBytes)!;
     try {
       const files = [3 * MiB, 11 * MiB].map((size) => {
         const path = join(h.dir, `s-${size}.bin`);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAggregator, type AggregatorBatch } from '../../../../electron/engine/folders/aggregator.js';
 import { createStabilityTracker, type Observation } from '../../../../electron/engine/folders/stability.js';
-import { createFakeClock } from './fake-clock.js';
+import { createFakeClock } from '../../../support/fake-clock.js';
 
 function harness(windowMs = 2_000) {
   const clock = createFakeClock();

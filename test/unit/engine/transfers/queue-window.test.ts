@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Settings, Totals } from '../../../../electron/common/contract.js';
-import { createJournal } from '../../../../electron/engine/state/journal.js';
+import { createJournal } from '../../../../electron/engine/transfers/journal.js';
 import { useQueueRig } from '../../../support/queue-rig.js';
 import type { TransferQueue } from '../../../../electron/engine/transfers/queue.js';
 
@@ -14,7 +14,7 @@ const settings: Settings = { filesInParallel: 2, partsInParallel: 2, bandwidthLi
 const rig = useQueueRig('hoist-queue-window-', () => settings);
 
 /** `n` files of `size` bytes, queued in batches whose createdAt differs (the rig.clock moves between them). */
-function queueFiles(q: TransferQueue, n: number, size: number, batch = 100, origin: { kind: 'drop' } | { kind: 'folder'; folderId: string } = { kind: 'drop' }): string[] {
+async function queueFiles(q: TransferQueue, n: number, size: number, batch = 100, origin: { kind: 'drop' } | { kind: 'folder'; folderId: string } = { kind: 'drop' }): Promise<string[]> {
   const ids: string[] = [];
   for (let start = 0; start < n; start += batch) {
     const items = [];
@@ -24,7 +24,7 @@ function queueFiles(q: TransferQueue, n: number, size: number, batch = 100, orig
       items.push({ path: file, destination: `d/f${i}.bin`, origin });
     }
     ids.push(...q.add(items));
-    rig.clock.advance(1000);
+    await rig.clock.advance(1000);
   }
   return ids;
 }
@@ -33,9 +33,9 @@ const counts = (t: Totals) => ({ all: t.all, done: t.done, failed: t.failed, que
 
 
 describe('transfer queue, windowed', () => {
-  it('lists pages newest first, in the order windows sort by, for every filter', () => {
+  it('lists pages newest first, in the order windows sort by, for every filter', async () => {
     const q = rig.open();
-    const ids = queueFiles(q, 1050, 3, 100);
+    const ids = await queueFiles(q, 1050, 3, 100);
     const all = q.list();
     expect(all).toHaveLength(1050);
     for (let i = 1; i < all.length; i++) {
@@ -56,7 +56,7 @@ describe('transfer queue, windowed', () => {
 
   it('keeps counts and byte totals in step through pause, resume, failure, retry, done and cancel, and after a restart', async () => {
     const q = rig.open();
-    const ids = queueFiles(q, 10, 7, 5);
+    const ids = await queueFiles(q, 10, 7, 5);
     const [gone] = q.add([{ path: join(rig.dir, 'missing.bin'), destination: 'missing.bin', origin: { kind: 'drop' } }]);
     expect(counts(q.totals())).toEqual({ all: 11, done: 0, failed: 1, queued: 10, active: 0, bytesTotal: 70 });
 
@@ -68,7 +68,7 @@ describe('transfer queue, windowed', () => {
     expect(counts(q.totals())).toMatchObject({ queued: 9 });
 
     // Finished while nobody ran it (another process of the same journal, as after a crash): a restart counts it.
-    createJournal(rig.db, () => rig.clock.now).markDone(ids[2]!);
+    createJournal(rig.db, () => rig.clock.now()).markDone(ids[2]!);
     const after = rig.open();
     expect(counts(after.totals())).toEqual({ all: 11, done: 1, failed: 1, queued: 8, active: 0, bytesTotal: 63 });
     expect(after.stateOf(ids[2]!)).toBe('done');
@@ -90,10 +90,10 @@ describe('transfer queue, windowed', () => {
 
   it('pause all and resume all send one invalidation, not an event per transfer', async () => {
     const q = rig.open();
-    queueFiles(q, 3000, 1, 500);
+    await queueFiles(q, 3000, 1, 500);
     rig.events = [];
     await q.pauseAll();
-    rig.clock.advance(1000);
+    await rig.clock.advance(1000);
     expect(rig.events.filter((e) => e.event === 'transfers.invalidated')).toHaveLength(1);
     expect(rig.events.filter((e) => e.event === 'transfers.changed')).toEqual([]);
     expect(rig.events.filter((e) => e.event === 'totals').at(-1)?.payload).toMatchObject({ pausedAll: true, all: 3000 });
@@ -101,10 +101,10 @@ describe('transfer queue, windowed', () => {
     expect(q.totals()).toMatchObject({ pausedAll: true, queued: 0, all: 3000 });
 
     await q.pause(q.list('all', { limit: 1 })[0]!.id);
-    rig.clock.advance(1000); // its own change goes out
+    await rig.clock.advance(1000); // its own change goes out
     rig.events = [];
     q.resumeAll();
-    rig.clock.advance(1000);
+    await rig.clock.advance(1000);
     expect(rig.events.filter((e) => e.event === 'transfers.invalidated')).toHaveLength(1);
     expect(rig.events.filter((e) => e.event === 'transfers.changed')).toEqual([]);
     expect(q.totals()).toMatchObject({ pausedAll: false, queued: 3000 });
@@ -113,12 +113,12 @@ describe('transfer queue, windowed', () => {
 
   it('finds transfers by destination and the unfinished ones of a folder', async () => {
     const q = rig.open();
-    const first = queueFiles(q, 3, 2, 3, { kind: 'folder', folderId: 'F1' });
-    const second = queueFiles(q, 2, 2, 2, { kind: 'folder', folderId: 'F2' });
+    const first = await queueFiles(q, 3, 2, 3, { kind: 'folder', folderId: 'F1' });
+    const second = await queueFiles(q, 2, 2, 2, { kind: 'folder', folderId: 'F2' });
     expect(q.unfinishedOfFolder('F1').sort()).toEqual([...first].sort());
     expect(q.unfinishedOfFolder('F2').sort()).toEqual([...second].sort());
     await q.pause(first[0]!);
-    createJournal(rig.db, () => rig.clock.now).markDone(first[1]!);
+    createJournal(rig.db, () => rig.clock.now()).markDone(first[1]!);
     // Paused is unfinished; done is not (as seen by a queue opened after the change).
     expect(rig.open().unfinishedOfFolder('F1').sort()).toEqual([first[0], first[2]].sort());
     // f0 was written by F1's first transfer, then by F2's: newest first.

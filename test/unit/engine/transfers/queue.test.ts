@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Settings } from '../../../../electron/common/contract.js';
-import { createJournal } from '../../../../electron/engine/state/journal.js';
+import { createJournal } from '../../../../electron/engine/transfers/journal.js';
 import { useQueueRig } from '../../../support/queue-rig.js';
 
 const settings: Settings = { filesInParallel: 2, partsInParallel: 2, bandwidthLimit: null, stabilityWindowMs: 0, ignorePatterns: [], startAtLogin: false, proxyUrl: null, caFile: null, };
@@ -81,16 +81,16 @@ describe('transfer queue (no network)', () => {
       { path: join(rig.dir, 'a.txt'), destination: 'a.txt', origin: drop },
       { path: join(rig.dir, 'a.txt'), destination: 'b.txt', origin: drop },
     ]);
-    createJournal(rig.db, () => rig.clock.now).markDone(done!);
+    createJournal(rig.db, () => rig.clock.now()).markDone(done!);
     const q = rig.open();
     expect(q.list('done').map((t) => t.id)).toEqual([done]);
-    expect(q.list('done')[0]).toMatchObject({ bytesDone: 5, finishedAt: rig.clock.now });
+    expect(q.list('done')[0]).toMatchObject({ bytesDone: 5, finishedAt: rig.clock.now() });
     q.clearHistory();
     expect(q.list().map((t) => t.id)).toEqual([queued]);
     expect(rig.events).toContainEqual({ event: 'transfers.removed', payload: { ids: [done] } });
   });
 
-  it('coalesces changes of any number of transfers into at most one event per 100 ms', () => {
+  it('coalesces changes of any number of transfers into at most one event per 100 ms', async () => {
     writeFileSync(join(rig.dir, 'a.txt'), 'hello');
     const q = rig.open();
     const count = () => rig.events.filter((e) => e.event === 'transfers.changed').length;
@@ -98,7 +98,7 @@ describe('transfer queue (no network)', () => {
     expect(count()).toBe(1); // a lone change goes out at once
     for (let i = 0; i < 2; i++) q.add(Array.from({ length: 100 }, (_, n) => ({ path: join(rig.dir, 'a.txt'), destination: `d${i}/${n}.txt`, origin: drop })));
     expect(count()).toBe(1);
-    rig.clock.advance(100);
+    await rig.clock.advance(100);
     expect(count()).toBe(2);
     const last = rig.events.filter((e) => e.event === 'transfers.changed').at(-1)!.payload as { transfers: unknown[] };
     expect(last.transfers).toHaveLength(200);
@@ -106,7 +106,7 @@ describe('transfer queue (no network)', () => {
 
     // Past 200 queued transfers in one go, one invalidation instead of the rows.
     for (let i = 2; i < 5; i++) q.add(Array.from({ length: 200 }, (_, n) => ({ path: join(rig.dir, 'a.txt'), destination: `d${i}/${n}.txt`, origin: drop })));
-    rig.clock.advance(100);
+    await rig.clock.advance(100);
     expect(count()).toBe(2);
     expect(rig.events.filter((e) => e.event === 'transfers.invalidated')).toHaveLength(1);
     expect(rig.events.filter((e) => e.event === 'totals').at(-1)?.payload).toMatchObject({ all: 801 });

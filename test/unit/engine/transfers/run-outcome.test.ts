@@ -1,7 +1,7 @@
 // The table from a failed attempt's error to what happens to its transfer.
 import { describe, expect, it } from 'vitest';
 import { StorageFullError } from '../../../../electron/engine/state/db.js';
-import type { TransferRow } from '../../../../electron/engine/state/journal.js';
+import type { TransferRow } from '../../../../electron/engine/transfers/journal.js';
 import { FileChangedError, FileMissingError } from '../../../../electron/engine/transfers/file-version.js';
 import { InvalidDestinationError, outcomeOf } from '../../../../electron/engine/transfers/run-outcome.js';
 

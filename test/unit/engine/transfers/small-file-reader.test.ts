@@ -4,40 +4,44 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readSmallFile } from '../../../../electron/engine/transfers/small-file-reader.js';
+import { SmallFileReader } from '../../../../electron/engine/transfers/small-file-reader.js';
 import { FileMissingError, NotAFileError, readVersion } from '../../../../electron/engine/transfers/file-version.js';
 
 describe('small files read on the reader thread', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hoist-small-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const reader = new SmallFileReader();
+  afterAll(async () => {
+    await reader.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('gives the version readVersion gives, and the bytes when the file is within the limit', async () => {
     const file = join(dir, 'a.bin');
     const data = Buffer.from('some small file');
     writeFileSync(file, data);
-    const read = await readSmallFile(file, 1024);
+    const read = await reader.read(file, 1024);
     expect(read.data?.equals(data)).toBe(true);
     expect(read.version).toEqual(await readVersion(file));
-    const exact = await readSmallFile(file, data.length);
+    const exact = await reader.read(file, data.length);
     expect(exact.data?.length).toBe(data.length);
-    const over = await readSmallFile(file, data.length - 1);
+    const over = await reader.read(file, data.length - 1);
     expect(over).toEqual({ version: await readVersion(file) }); // the version only: too big to read here
     const empty = join(dir, 'empty.bin');
     writeFileSync(empty, '');
-    expect((await readSmallFile(empty, 1024)).data?.length).toBe(0);
+    expect((await reader.read(empty, 1024)).data?.length).toBe(0);
   });
 
   it('fails as readVersion would, and never opens what is not a regular file', async () => {
-    await expect(readSmallFile(join(dir, 'missing.bin'), 1024)).rejects.toBeInstanceOf(FileMissingError);
-    await expect(readSmallFile(join(dir, 'a.bin', 'under-a-file'), 1024)).rejects.toBeInstanceOf(FileMissingError);
+    await expect(reader.read(join(dir, 'missing.bin'), 1024)).rejects.toBeInstanceOf(FileMissingError);
+    await expect(reader.read(join(dir, 'a.bin', 'under-a-file'), 1024)).rejects.toBeInstanceOf(FileMissingError);
     const sub = join(dir, 'sub');
     mkdirSync(sub);
-    await expect(readSmallFile(sub, 1024)).rejects.toBeInstanceOf(NotAFileError);
+    await expect(reader.read(sub, 1024)).rejects.toBeInstanceOf(NotAFileError);
     // Opening a FIFO would block the reader thread until a writer came; it is refused after the stat.
     const fifo = join(dir, 'pipe');
     execFileSync('mkfifo', [fifo]);
-    await expect(readSmallFile(fifo, 1024)).rejects.toBeInstanceOf(NotAFileError);
-    expect((await readSmallFile(join(dir, 'a.bin'), 1024)).data?.toString()).toBe('some small file');
+    await expect(reader.read(fifo, 1024)).rejects.toBeInstanceOf(NotAFileError);
+    expect((await reader.read(join(dir, 'a.bin'), 1024)).data?.toString()).toBe('some small file');
   });
 
   it('many reads at once each get their own file', async () => {
@@ -46,13 +50,13 @@ describe('small files read on the reader thread', () => {
       writeFileSync(file, `file number ${i}`);
       return file;
     });
-    const reads = await Promise.all(files.map((f) => readSmallFile(f, 1024)));
+    const reads = await Promise.all(files.map((f) => reader.read(f, 1024)));
     reads.forEach((r, i) => expect(r.data?.toString()).toBe(`file number ${i}`));
   });
 
   it('gives up at once when its signal aborts', async () => {
     const abort = new AbortController();
     abort.abort(new Error('paused'));
-    await expect(readSmallFile(join(dir, 'a.bin'), 1, abort.signal)).rejects.toThrow('paused');
+    await expect(reader.read(join(dir, 'a.bin'), 1, abort.signal)).rejects.toThrow('paused');
   });
 });

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { dataFolderReason, expandPaths } from '../../../electron/engine/intake.js';
+import { dataFolderReason, expandPaths } from '../../../../electron/engine/intake/expand-paths.js';
 
 let root: string;
 const noOwner = () => undefined;

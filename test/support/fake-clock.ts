@@ -1,5 +1,8 @@
-// A manual clock for the folder-sync timers: advance() runs due callbacks in time order.
-import type { Clock } from '../../../../electron/engine/folders/clock.js';
+// The one fake clock (docs/ARCHITECTURE.md, style rule 7): the engine's Clock with timers that fire only
+// when a test moves time. advance() runs the due callbacks in time order and lets the async work each
+// one starts settle before the next, so folder timers (restats) and the queue's throttled publishing run
+// at the moments the test chooses, never after its database closed.
+import type { Clock } from '../../electron/engine/platform/clock.js';
 
 export interface FakeClock extends Clock {
   advance(ms: number): Promise<void>;
@@ -9,6 +12,9 @@ export function createFakeClock(start = 1_000_000): FakeClock {
   let now = start;
   let seq = 0;
   const timers = new Map<number, { at: number; fn: () => void }>();
+  const settle = async (): Promise<void> => {
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+  };
   return {
     now: () => now,
     setTimeout(fn, ms) {
@@ -27,11 +33,10 @@ export function createFakeClock(start = 1_000_000): FakeClock {
         timers.delete(next[0]);
         now = next[1].at;
         next[1].fn();
-        // let async work started by the callback (restat promises) settle
-        for (let i = 0; i < 10; i++) await Promise.resolve();
+        await settle();
       }
       now = end;
-      for (let i = 0; i < 10; i++) await Promise.resolve();
+      await settle();
     },
   };
 }

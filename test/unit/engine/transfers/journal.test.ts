@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS, openStateDb, type StateDb } from '../../../../electron/engine/state/db.js';
-import { createJournal } from '../../../../electron/engine/state/journal.js';
+import { createJournal } from '../../../../electron/engine/transfers/journal.js';
 
 let dir: string;
 let db: StateDb;

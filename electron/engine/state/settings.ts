@@ -2,8 +2,8 @@
 // read so a hand-edited or damaged file falls back to defaults instead of stopping the app.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Settings } from '../common/contract.js';
-import { writeFileAtomic } from './fs/atomic.js';
+import { Settings } from '../../common/contract.js';
+import { writeFileAtomic } from '../platform/atomic-file.js';
 
 export const defaultSettings: Settings = {
   filesInParallel: 4,

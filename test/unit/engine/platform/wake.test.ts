@@ -1,5 +1,5 @@
 import { afterEach, expect, it, vi } from 'vitest';
-import { onWakeFromSleep } from '../../../electron/engine/wake.js';
+import { onWakeFromSleep } from '../../../../electron/engine/platform/wake.js';
 
 afterEach(() => {
   vi.useRealTimers();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { objectKeyFor } from '../../../../electron/engine/transfers/keys.js';
+import { objectKeyFor } from '../../../../electron/engine/keys/object-key.js';
 
 const prefix = 'uploads/us-east-1:abc/';
 

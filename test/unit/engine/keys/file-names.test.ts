@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeName, folderDestination } from '../../../../electron/engine/folders/folder-keys.js';
+import { decodeName, folderDestination } from '../../../../electron/engine/keys/file-names.js';
 import { checkLabel, defaultLabel, uniqueLabel } from '../../../../electron/engine/folders/labels.js';
 
 const ok = (label: string, relative: string) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkDestinationFolder, checkRelativeKey, maxDestinationFolderBytes } from '../../../electron/engine/keys.js';
+import { checkDestinationFolder, checkRelativeKey, maxDestinationFolderBytes } from '../../../../electron/engine/keys/relative-key.js';
 
 describe('destination folders', () => {
   it.each(['2026', '2026/november', '2026/november/', 'Photos (2)/été'])('accepts %j', (folder) => {

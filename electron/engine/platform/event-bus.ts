@@ -1,5 +1,5 @@
 // The engine's event bus: typed by the contract, fanned out to every window and transport.
-import type { EventName, EventPayload } from '../common/contract.js';
+import type { EventName, EventPayload } from '../../common/contract.js';
 
 type Listener<E extends EventName> = (payload: EventPayload<E>) => void;
 

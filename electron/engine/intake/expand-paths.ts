@@ -5,7 +5,7 @@
 import type { Dirent, Stats } from 'node:fs';
 import { lstat, opendir, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { checkRelativeKey, trimTrailingSlashes } from './keys.js';
+import { checkRelativeKey, trimTrailingSlashes } from '../keys/relative-key.js';
 import { contains } from './path-contains.js';
 
 export interface IntakeItem {
@@ -33,6 +33,14 @@ export interface IntakeOptions {
   stagingDir?: string | undefined;
   /** The source path that already owns a destination, if any. */
   destinationOwner: (destination: string) => string | undefined;
+}
+
+/**
+ * Where the headless window stages files dropped into a plain browser (it has no paths to give): the one
+ * part of the data folder that may be uploaded, since it holds only copies of what the user dropped.
+ */
+export function stagingDirOf(dataDir: string): string {
+  return path.join(dataDir, 'staging');
 }
 
 export const dataFolderReason = 'This is Hoist’s own data folder (state database, lock, logs), which is never uploaded.';

@@ -2,7 +2,7 @@
 // Only the queue writes here; rows are plain data, the queue decides what they mean.
 import type { Transfer, TransferError, TransferFilter } from '../../common/contract.js';
 import type Database from 'better-sqlite3';
-import type { StateDb } from './db.js';
+import type { StateDb } from '../state/db.js';
 
 /** What the journal stores; "waiting" is never stored, it is derived while running. */
 export type JournalState = 'queued' | 'uploading' | 'verifying' | 'paused' | 'done' | 'failed';

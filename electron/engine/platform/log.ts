@@ -1,6 +1,6 @@
 // The engine's logger: JSON lines to a sink, with every field that could hold a secret redacted
 // before it is written, whatever the caller passes. Secrets never reach a log file or a terminal.
-import { printable } from '../common/printable.js';
+import { printable } from '../../common/printable.js';
 
 export interface Logger {
   debug(message: string, fields?: Record<string, unknown>): void;

@@ -1,7 +1,7 @@
 // Names on disk → destinations (keys relative to the user's prefix): "<folder label>/<relative path>",
 // "/" separators, Unicode NFC. A name that cannot be a valid key is reported with a reason, never
 // rewritten into something else: the user must be able to find what was and was not uploaded.
-import { checkRelativeKey } from '../keys.js';
+import { checkRelativeKey } from './relative-key.js';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const lossyUtf8 = new TextDecoder('utf-8');

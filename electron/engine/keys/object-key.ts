@@ -1,7 +1,7 @@
 // Object keys: the destination is relative to the identity's prefix and must never escape it
 // (docs/ARCHITECTURE.md, Data safety: keys stay under uploads/<identity id>/). The role policy would
 // refuse such a write anyway; we refuse it first, with a reason.
-import { checkRelativeKey, maxKeyBytes } from '../keys.js';
+import { checkRelativeKey, maxKeyBytes } from './relative-key.js';
 
 export const MAX_KEY_BYTES = maxKeyBytes;
 
