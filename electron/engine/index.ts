@@ -30,6 +30,8 @@ export interface EngineOptions {
   /** Defaults to the OS keychain, or memory when there is none. */
   secrets?: OpenedSecretStore;
   log?: Logger;
+  /** Opens an address in the system browser (the desktop app; never an embedded view). */
+  openUrl?: (url: string) => Promise<void>;
 }
 
 export interface Engine extends EngineApi {
@@ -130,6 +132,9 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
 
     'session.get': async () => session.view(),
     'session.signIn': async ({ brokerUrl, username, password }) => session.signIn(username, password, brokerUrl),
+    'session.signInMethods': async ({ brokerUrl }) => session.signInMethods(brokerUrl),
+    'session.signInWithBrowser': async ({ brokerUrl }) => session.signInWithBrowser(brokerUrl, options.openUrl),
+    'session.signInWithDevice': async ({ brokerUrl }) => session.signInWithDevice(brokerUrl),
     'session.signOut': async () => {
       const view = await session.signOut();
       return view;

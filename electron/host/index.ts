@@ -27,6 +27,8 @@ export interface HostOptions {
   /** Sign in with HOIST_USERNAME / HOIST_PASSWORD for this run only: kept in memory, never written. */
   signInFromEnv?: boolean;
   log?: Logger;
+  /** Opens an address in the system browser, for sign-in with the organisation. */
+  openUrl?: (url: string) => Promise<void>;
 }
 
 export interface Host {
@@ -67,7 +69,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       stack = await startEmbeddedStack(dataDir, secrets.store, log);
       brokerUrl = stack.brokerUrl;
     }
-    engine = await createEngine({ dataDir, brokerUrl, localMode: stack !== undefined, secrets, log });
+    engine = await createEngine({ dataDir, brokerUrl, localMode: stack !== undefined, secrets, log, ...(options.openUrl ? { openUrl: options.openUrl } : {}) });
     if (useEnv) await engine['session.signIn']({ username: envUser!, password: envPassword! });
     else if (stack && (await engine['session.get']({})).state !== 'signed-in') await engine['session.signIn'](stack.localAccount);
     const control = await serveControlSocket(controlSocketPath(dataDir), createDispatcher(engine, { log }), engine.events, log);

@@ -3,7 +3,7 @@
 // native folder picker. The engine is plain Node (electron/engine), composed here exactly as the
 // headless daemon composes it, and reached by the window only through the IPC transport (electron/rpc/ipc).
 // May depend on electron, electron/common, electron/engine, electron/rpc; never on renderer code or ipcMain.
-import { app, dialog, type BrowserWindow } from 'electron';
+import { app, dialog, shell, type BrowserWindow } from 'electron';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { startHost } from '../host/index.js';
@@ -28,6 +28,11 @@ async function start(): Promise<void> {
     // HOIST_DATA_DIR: a separate state folder (tests, a second profile); the command line honours it too.
     data: process.env.HOIST_DATA_DIR ?? app.getPath('userData'),
     ...(process.env.HOIST_BROKER_URL ? { broker: process.env.HOIST_BROKER_URL } : {}),
+    // Sign-in with the organisation happens in the system browser, never in a view of ours.
+    openUrl: async (url) => {
+      if (!/^https?:\/\//i.test(url)) throw new Error('only http(s) addresses are opened');
+      await shell.openExternal(url);
+    },
   });
   const engine = withLoginItem(host.engine);
 
@@ -55,6 +60,13 @@ async function start(): Promise<void> {
   });
   const stopTray = createTray({ engine, open, quit });
   const stopNotifications = notifyOnTransfers(engine.events, open);
+  // Back from the browser: the window comes to the front once the sign-in there has finished.
+  let signedIn = (await engine['session.get']({})).state === 'signed-in';
+  const stopSignInFocus = engine.events.on('session', (session) => {
+    const now = session.state === 'signed-in';
+    if ((now && !signedIn) || session.signInError) open();
+    signedIn = now;
+  });
   installAppMenu({ open, quit });
 
   app.on('second-instance', open);
@@ -66,6 +78,7 @@ async function start(): Promise<void> {
     // Close the engine (journal, uploads in flight) before the process goes.
     event.preventDefault();
     stopNotifications();
+    stopSignInFocus();
     stopTray();
     stopIpc();
     app.removeAllListeners('before-quit');

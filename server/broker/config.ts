@@ -2,6 +2,7 @@
 // are not configured here: the SDK's standard chain finds them (env, profile, instance/task role).
 import { z } from 'zod';
 import type { BrokerOptions } from './index.js';
+import type { OidcOptions } from './oidc.js';
 
 const positiveInt = z.coerce.number().int().positive();
 
@@ -20,7 +21,36 @@ const envSchema = z.object({
   HOIST_BROKER_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
   HOIST_SIGN_IN_MAX_FAILURES_PER_USER: positiveInt.default(5),
   HOIST_SIGN_IN_MAX_FAILURES_PER_ADDRESS: positiveInt.default(20),
+  HOIST_OIDC_ISSUER: z.url().optional(),
+  HOIST_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  HOIST_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  HOIST_OIDC_SCOPE: z.string().min(1).optional(),
+  HOIST_OIDC_ALLOWED_HD: z.string().min(1).optional(),
+  HOIST_OIDC_ALLOWED_TID: z.string().min(1).optional(),
+  HOIST_OIDC_ALLOWED_GROUP: z.string().min(1).optional(),
+  HOIST_OIDC_GROUP_CLAIM: z.string().min(1).optional(),
+  HOIST_PASSWORD_SIGN_IN: z.enum(['true', 'false', '1', '0']).default('true'),
 });
+
+/** The OpenID provider settings, or undefined when no issuer is set. */
+function oidcOptions(e: z.infer<typeof envSchema>): OidcOptions | undefined {
+  if (!e.HOIST_OIDC_ISSUER) {
+    const stray = (['HOIST_OIDC_CLIENT_ID', 'HOIST_OIDC_CLIENT_SECRET', 'HOIST_OIDC_ALLOWED_HD', 'HOIST_OIDC_ALLOWED_TID', 'HOIST_OIDC_ALLOWED_GROUP'] as const).filter((k) => e[k]);
+    if (stray.length > 0) throw new Error(`invalid broker configuration: ${stray.join(', ')} set without HOIST_OIDC_ISSUER`);
+    return undefined;
+  }
+  if (!e.HOIST_OIDC_CLIENT_ID) throw new Error('invalid broker configuration: HOIST_OIDC_CLIENT_ID (needed with HOIST_OIDC_ISSUER)');
+  return {
+    issuer: e.HOIST_OIDC_ISSUER,
+    clientId: e.HOIST_OIDC_CLIENT_ID,
+    ...(e.HOIST_OIDC_CLIENT_SECRET ? { clientSecret: e.HOIST_OIDC_CLIENT_SECRET } : {}),
+    ...(e.HOIST_OIDC_SCOPE ? { scope: e.HOIST_OIDC_SCOPE } : {}),
+    ...(e.HOIST_OIDC_ALLOWED_HD ? { allowedHostedDomain: e.HOIST_OIDC_ALLOWED_HD } : {}),
+    ...(e.HOIST_OIDC_ALLOWED_TID ? { allowedTenantId: e.HOIST_OIDC_ALLOWED_TID } : {}),
+    ...(e.HOIST_OIDC_ALLOWED_GROUP ? { allowedGroup: e.HOIST_OIDC_ALLOWED_GROUP } : {}),
+    ...(e.HOIST_OIDC_GROUP_CLAIM ? { groupClaim: e.HOIST_OIDC_GROUP_CLAIM } : {}),
+  };
+}
 
 /** Options for startBroker from the environment; throws with the names of missing or invalid variables. */
 export function brokerOptionsFromEnv(env: NodeJS.ProcessEnv): BrokerOptions {
@@ -32,6 +62,9 @@ export function brokerOptionsFromEnv(env: NodeJS.ProcessEnv): BrokerOptions {
   const e = parsed.data;
   const region = e.HOIST_REGION ?? e.AWS_REGION;
   if (!region) throw new Error('invalid broker configuration: HOIST_REGION (or AWS_REGION)');
+  const oidc = oidcOptions(e);
+  const passwordSignIn = e.HOIST_PASSWORD_SIGN_IN === 'true' || e.HOIST_PASSWORD_SIGN_IN === '1';
+  if (!oidc && !passwordSignIn) throw new Error('invalid broker configuration: HOIST_PASSWORD_SIGN_IN=false needs HOIST_OIDC_ISSUER (no way to sign in otherwise)');
   return {
     host: e.HOIST_BROKER_HOST,
     port: e.HOIST_BROKER_PORT,
@@ -50,5 +83,7 @@ export function brokerOptionsFromEnv(env: NodeJS.ProcessEnv): BrokerOptions {
       maxFailuresPerAddress: e.HOIST_SIGN_IN_MAX_FAILURES_PER_ADDRESS,
     },
     trustProxy: e.HOIST_BROKER_TRUST_PROXY === 'true' || e.HOIST_BROKER_TRUST_PROXY === '1',
+    ...(oidc ? { oidc } : {}),
+    passwordSignIn,
   };
 }

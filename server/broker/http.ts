@@ -10,8 +10,10 @@ export class HttpError extends Error {
     readonly status: number,
     readonly code: string,
     readonly headers: Record<string, string> = {},
+    /** A plain-language explanation sent beside the code: no secret, no stack trace. */
+    message: string = code,
   ) {
-    super(code);
+    super(message);
   }
 }
 

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { createBrokerApp } from './app.js';
 import { createCognitoTokenIssuer, type CognitoOptions, type OpenIdTokenIssuer } from './cognito.js';
 import { jsonLogger, type Logger } from './logger.js';
+import { createOidcSignIn, type OidcOptions, type OidcSignIn } from './oidc.js';
 import { DEFAULT_RATE_LIMIT, SignInLimiter, type RateLimitOptions } from './rate-limit.js';
 import { SessionService } from './sessions.js';
 import { SqliteUserStore } from './sqlite-store.js';
@@ -18,6 +19,7 @@ export { SessionService, type Session } from './sessions.js';
 export { SqliteUserStore } from './sqlite-store.js';
 export type { User, UserStore } from './store.js';
 export { jsonLogger, silentLogger, type Logger } from './logger.js';
+export { createOidcSignIn, developerUserId, type OidcOptions, type OidcSignIn } from './oidc.js';
 
 export const DEFAULT_REFRESH_TOKEN_LIFETIME_SECONDS = 30 * 24 * 3600;
 
@@ -39,6 +41,10 @@ export interface BrokerOptions {
   rateLimit?: Partial<RateLimitOptions>;
   /** Read the client address from X-Forwarded-For: only behind a proxy that sets it. */
   trustProxy?: boolean;
+  /** Sign-in through the company's OpenID Connect provider. */
+  oidc?: OidcOptions;
+  /** Username and password sign-in (default on; off answers 403 password_sign_in_disabled). */
+  passwordSignIn?: boolean;
   logger?: Logger;
   now?: () => Date;
 }
@@ -73,7 +79,10 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     logger,
     now,
   });
-  const server = createServer(createBrokerApp({ sessions, logger, trustProxy: options.trustProxy ?? false }));
+  const oidc: OidcSignIn | undefined = options.oidc ? createOidcSignIn(options.oidc) : undefined;
+  const server = createServer(
+    createBrokerApp({ sessions, logger, trustProxy: options.trustProxy ?? false, ...(oidc ? { oidc } : {}), passwordSignIn: options.passwordSignIn ?? true }),
+  );
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
   await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
