@@ -188,7 +188,11 @@ function rejection(error: unknown): Error {
   if (error instanceof oidc.ResponseBodyError && error.status < 500) return new OidcRejectedError(`the provider refused: ${error.error}`);
   if (error instanceof oidc.AuthorizationResponseError) return new OidcRejectedError(`the provider refused: ${error.error}`);
   if (error instanceof oidc.ClientError || (error instanceof Error && /^OAUTH_|^ERR_JW[ST]_/.test(String((error as { code?: unknown }).code)))) {
-    return new OidcRejectedError(error.message);
+    // The library's own check says what failed (`unexpected JWT "aud" (audience) claim value`, …): no
+    // token or secret is in it.
+    const detail = error.cause instanceof Error ? error.cause.message : error.message;
+    if ((error as { code?: unknown }).code === 'OAUTH_TIMEOUT') return new UpstreamError('OpenID provider timed out');
+    return new OidcRejectedError(detail);
   }
   // Unreachable provider, a 5xx, a discovery failure: nothing the user did.
   return new UpstreamError(`OpenID provider failed: ${error instanceof Error ? error.name : typeof error}`);
