@@ -31,7 +31,7 @@ let restricted: Harness;
 let passwordless: Harness;
 let browser: Browser;
 let context: BrowserContext;
-let foreignKey: CryptoKey;
+let foreignKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
