@@ -6,7 +6,7 @@ import { UpstreamError } from './cognito.js';
 import { HttpError, bearerToken, clientAddress, readJsonBody, sendJson } from './http.js';
 import type { Logger } from './logger.js';
 import { DeviceGrantError, NotAllowedError, OidcRejectedError, type OidcSignIn } from './oidc.js';
-import { InvalidCredentialsError, InvalidRefreshTokenError, RateLimitedError, UserDisabledError, type SessionService } from './sessions.js';
+import { InvalidCredentialsError, InvalidRefreshTokenError, RateLimitedError, UserDisabledError, type Sessions } from './sessions.js';
 
 export const signInBody = z.object({
   username: z.string().min(1).max(128),
@@ -14,7 +14,8 @@ export const signInBody = z.object({
 });
 
 export const refreshBody = z.object({
-  refreshToken: z.string().min(1).max(512),
+  // Room for the stored tokens (43 characters) and the sealed ones of the stateless broker.
+  refreshToken: z.string().min(1).max(1024),
 });
 
 export const oidcSignInBody = z.object({
@@ -31,7 +32,7 @@ export const devicePollBody = z.object({
 });
 
 export interface BrokerAppDeps {
-  sessions: SessionService;
+  sessions: Sessions;
   /** Sign-in through the company's OpenID provider; absent when not configured. */
   oidc?: OidcSignIn;
   /** Username and password sign-in (default on). */

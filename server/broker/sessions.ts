@@ -41,6 +41,14 @@ export class RateLimitedError extends Error {
   }
 }
 
+/** What the HTTP API needs from a session service: the SQLite-backed one below, or StatelessSessions. */
+export interface Sessions {
+  signIn(username: string, password: string, address: string): Promise<Session>;
+  signInExternal(user: { userId: string; displayName: string }): Promise<Session>;
+  refresh(refreshToken: string): Promise<Session>;
+  signOut(refreshToken: string): Promise<void>;
+}
+
 export interface SessionDeps {
   store: UserStore;
   issuer: OpenIdTokenIssuer;
@@ -50,7 +58,7 @@ export interface SessionDeps {
   now: () => Date;
 }
 
-export class SessionService {
+export class SessionService implements Sessions {
   constructor(private readonly deps: SessionDeps) {}
 
   async signIn(username: string, password: string, address: string): Promise<Session> {
