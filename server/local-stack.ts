@@ -1,5 +1,6 @@
 // `npm run local-stack -- --data DIR --port 0 --ready-file FILE [--user NAME:PASSWORD]… [--credential-lifetime S]
-// [--token-lifetime S] [--advertise-s3-endpoint URL] [--tls]`: the local cloud and the broker until SIGTERM/SIGINT
+// [--token-lifetime S] [--advertise-s3-endpoint URL] [--tls]`: the local cloud, the broker and the local
+// OpenID provider until SIGTERM/SIGINT
 // (docs/ARCHITECTURE.md, Contracts: local stack command and ready file). The work is in
 // server/local-stack/; this file only parses options and handles signals.
 import { Command, InvalidArgumentError } from 'commander';
@@ -86,7 +87,7 @@ try {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   if (opts.readyFile) await writeReadyFile(opts.readyFile, stack.info());
-  console.error(`local-stack: broker ${stack.brokerUrl}, S3 ${stack.s3Endpoint}, Cognito ${stack.cognitoEndpoint}, bucket ${stack.bucket}`);
+  console.error(`local-stack: broker ${stack.brokerUrl}, S3 ${stack.s3Endpoint}, Cognito ${stack.cognitoEndpoint}, bucket ${stack.bucket}, OpenID provider ${stack.oidcIssuer}`);
 } catch (error) {
   console.error(`local-stack: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);

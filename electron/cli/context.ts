@@ -36,9 +36,10 @@ function checkGlobalOptions(options: GlobalOptions): void {
   if (options.broker === '') throw new Error('--broker is empty: give the identity broker URL, or leave out --broker to use the built-in local cloud.');
 }
 
-export function openContext(options: GlobalOptions, { signInFromEnv = true } = {}): Promise<Host> {
+export function openContext(options: GlobalOptions, { signInFromEnv = true, openUrl }: { signInFromEnv?: boolean; openUrl?: (url: string) => Promise<void> } = {}): Promise<Host> {
   checkGlobalOptions(options);
   return startHost({
+    ...(openUrl ? { openUrl } : {}),
     ...(options.data !== undefined ? { data: options.data } : {}),
     ...(options.broker ? { broker: options.broker } : {}),
     signInFromEnv,

@@ -4,7 +4,7 @@
 import { Command, Option } from 'commander';
 import { endQuietlyWhenOutputCloses } from './closed-output.js';
 import { statusCommand, transferCommand } from './commands/control.js';
-import { signInCommand, signOutCommand } from './commands/session.js';
+import { browserSignInCommand, deviceSignInCommand, signInCommand, signOutCommand } from './commands/session.js';
 import { syncCommand } from './commands/sync.js';
 import { uploadCommand } from './commands/upload.js';
 import { parseBrokerUrl, type GlobalOptions } from './context.js';
@@ -61,7 +61,11 @@ program
   .command('sign-in')
   .description('sign in and keep the session in the OS keychain')
   .option('--username <name>', 'user name (default: HOIST_USERNAME or a prompt)')
-  .action((options: { username?: string }) => run(() => signInCommand(options, globals()))());
+  .addOption(new Option('--browser', 'sign in with your organisation in a browser on this computer').conflicts(['username', 'device']))
+  .addOption(new Option('--device', 'sign in with your organisation on another device, with a code').conflicts(['username']))
+  .action((options: { username?: string; browser?: boolean; device?: boolean }) =>
+    run(() => (options.browser ? browserSignInCommand(globals()) : options.device ? deviceSignInCommand(globals()) : signInCommand(options, globals())))(),
+  );
 
 program
   .command('sign-out')

@@ -96,8 +96,22 @@ export const Session = z.object({
   keychain: z.enum(['os', 'memory']),
   /** A plain-language note for the user (e.g. why the keychain is unavailable). */
   notice: z.string().optional(),
+  /** Why the last browser or device sign-in did not finish (cleared when another starts or succeeds). */
+  signInError: z.string().optional(),
 });
 export type Session = z.infer<typeof Session>;
+
+/** How a broker lets people sign in. */
+export const SignInMethods = z.object({
+  password: z.boolean(),
+  /** Through the organisation's OpenID provider in a browser. */
+  browser: z.boolean(),
+  /** The device grant, for machines with no browser. */
+  device: z.boolean(),
+});
+export type SignInMethods = z.infer<typeof SignInMethods>;
+
+const optionalBroker = z.object({ brokerUrl: z.url({ protocol: /^https?$/ }).max(2048).optional() }).strict();
 
 export const Settings = z.object({
   filesInParallel: z.number().int().min(1).max(64),
@@ -137,6 +151,17 @@ export const commands = {
     result: Session,
   },
   'session.signOut': { params: none, result: Session },
+  'session.signInMethods': { params: optionalBroker, result: SignInMethods },
+  /**
+   * Starts a sign-in in the system browser (authorization code + PKCE, loopback redirect). Returns the
+   * address to open (`opened`: the host already opened it); the outcome arrives as a `session` event.
+   */
+  'session.signInWithBrowser': { params: optionalBroker, result: z.object({ url: z.string(), opened: z.boolean() }) },
+  /** Starts a device-grant sign-in; the outcome arrives as a `session` event. */
+  'session.signInWithDevice': {
+    params: optionalBroker,
+    result: z.object({ verificationUri: z.string(), verificationUriComplete: z.string().optional(), userCode: z.string(), expiresIn: z.number() }),
+  },
 
   /**
    * Newest first (createdAt, then id, descending). With `limit`, one page of it: windows read the rows

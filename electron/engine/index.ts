@@ -38,6 +38,8 @@ export interface EngineOptions {
   log?: Logger;
   /** The operating system's proxy for a URL in PAC form (the desktop app passes Electron's session.resolveProxy). */
   systemProxy?: (url: string) => Promise<string>;
+  /** Opens an address in the system browser (the desktop app; never an embedded view). */
+  openUrl?: (url: string) => Promise<void>;
 }
 
 /** The keychain account holding the manual proxy's password. */
@@ -178,6 +180,9 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
 
     'session.get': async () => session.view(),
     'session.signIn': async ({ brokerUrl, username, password }) => session.signIn(username, password, brokerUrl),
+    'session.signInMethods': async ({ brokerUrl }) => session.signInMethods(brokerUrl),
+    'session.signInWithBrowser': async ({ brokerUrl }) => session.signInWithBrowser(brokerUrl, options.openUrl),
+    'session.signInWithDevice': async ({ brokerUrl }) => session.signInWithDevice(brokerUrl),
     'session.signOut': async () => {
       const view = await session.signOut();
       return view;

@@ -28,6 +28,8 @@ export interface HostOptions {
   log?: Logger;
   /** The OS's proxy for a URL in PAC form (the desktop app: Electron's session.resolveProxy). */
   systemProxy?: (url: string) => Promise<string>;
+  /** Opens an address in the system browser, for sign-in with the organisation. */
+  openUrl?: (url: string) => Promise<void>;
 }
 
 export interface Host {
@@ -75,6 +77,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       secrets,
       log,
       ...(options.systemProxy ? { systemProxy: options.systemProxy } : {}),
+      ...(options.openUrl ? { openUrl: options.openUrl } : {}),
     });
     if (useEnv) await engine['session.signIn']({ username: envUser!, password: envPassword! });
     else if (stack && (await engine['session.get']({})).state !== 'signed-in') await engine['session.signIn'](stack.localAccount);

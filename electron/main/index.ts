@@ -3,7 +3,7 @@
 // native folder picker. The engine is plain Node (electron/engine), composed here exactly as the
 // headless daemon composes it, and reached by the window only through the IPC transport (electron/rpc/ipc).
 // May depend on electron, electron/common, electron/engine, electron/rpc; never on renderer code or ipcMain.
-import { app, dialog, session, type BrowserWindow } from 'electron';
+import { app, dialog, session, shell, type BrowserWindow } from 'electron';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { startHost } from '../host/index.js';
@@ -30,6 +30,11 @@ async function start(): Promise<void> {
     ...(process.env.HOIST_BROKER_URL ? { broker: process.env.HOIST_BROKER_URL } : {}),
     // The OS's proxy settings (PAC and auto-detect included), as Chromium resolves them.
     systemProxy: (url) => session.defaultSession.resolveProxy(url),
+    // Sign-in with the organisation happens in the system browser, never in a view of ours.
+    openUrl: async (url) => {
+      if (!/^https?:\/\//i.test(url)) throw new Error('only http(s) addresses are opened');
+      await shell.openExternal(url);
+    },
   });
   const engine = host.engine;
   const stopLoginItem = followLoginItem(engine);
@@ -58,6 +63,13 @@ async function start(): Promise<void> {
   });
   const stopTray = createTray({ engine, open, quit });
   const stopNotifications = notifyOnTransfers(engine.events, open);
+  // Back from the browser: the window comes to the front once the sign-in there has finished.
+  let signedIn = (await engine['session.get']({})).state === 'signed-in';
+  const stopSignInFocus = engine.events.on('session', (session) => {
+    const now = session.state === 'signed-in';
+    if ((now && !signedIn) || session.signInError) open();
+    signedIn = now;
+  });
   installAppMenu({ open, quit });
 
   app.on('second-instance', open);
@@ -70,6 +82,7 @@ async function start(): Promise<void> {
     event.preventDefault();
     stopNotifications();
     stopLoginItem();
+    stopSignInFocus();
     stopTray();
     stopIpc();
     app.removeAllListeners('before-quit');

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { UpstreamError } from './cognito.js';
 import { HttpError, bearerToken, clientAddress, readJsonBody, sendJson } from './http.js';
 import type { Logger } from './logger.js';
-import { InvalidCredentialsError, InvalidRefreshTokenError, RateLimitedError, type SessionService } from './sessions.js';
+import { DeviceGrantError, NotAllowedError, OidcRejectedError, type OidcSignIn } from './oidc.js';
+import { InvalidCredentialsError, InvalidRefreshTokenError, RateLimitedError, UserDisabledError, type Sessions } from './sessions.js';
 
 export const signInBody = z.object({
   username: z.string().min(1).max(128),
@@ -13,11 +14,29 @@ export const signInBody = z.object({
 });
 
 export const refreshBody = z.object({
-  refreshToken: z.string().min(1).max(512),
+  // Room for the stored tokens (43 characters) and the sealed ones of the stateless broker.
+  refreshToken: z.string().min(1).max(1024),
+});
+
+export const oidcSignInBody = z.object({
+  code: z.string().min(1).max(2048),
+  codeVerifier: z.string().min(43).max(128),
+  redirectUri: z.string().min(1).max(256),
+  nonce: z.string().min(1).max(256),
+  /** The `iss` of the authorization response, when the provider sends one (RFC 9207). */
+  iss: z.string().min(1).max(2048).optional(),
+});
+
+export const devicePollBody = z.object({
+  deviceCode: z.string().min(1).max(2048),
 });
 
 export interface BrokerAppDeps {
-  sessions: SessionService;
+  sessions: Sessions;
+  /** Sign-in through the company's OpenID provider; absent when not configured. */
+  oidc?: OidcSignIn;
+  /** Username and password sign-in (default on). */
+  passwordSignIn?: boolean;
   logger: Logger;
   /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
   trustProxy?: boolean;
@@ -26,13 +45,18 @@ export interface BrokerAppDeps {
 type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 export function createBrokerApp(deps: BrokerAppDeps): RequestListener {
-  const { sessions } = deps;
+  const { sessions, oidc } = deps;
+  const passwordSignIn = deps.passwordSignIn ?? true;
   const routes: Record<string, Partial<Record<string, Route>>> = {
     '/healthz': {
       GET: async (_req, res) => sendJson(res, 200, { status: 'ok' }),
     },
+    '/v1/sign-in-methods': {
+      GET: async (_req, res) => sendJson(res, 200, { password: passwordSignIn, ...(oidc ? { oidc: await oidc.info() } : {}) }),
+    },
     '/v1/sessions': {
       POST: async (req, res) => {
+        if (!passwordSignIn) throw new HttpError(403, 'password_sign_in_disabled');
         const body = parse(signInBody, await readJsonBody(req));
         sendJson(res, 201, await sessions.signIn(body.username, body.password, clientAddress(req, deps.trustProxy ?? false)));
       },
@@ -43,6 +67,27 @@ export function createBrokerApp(deps: BrokerAppDeps): RequestListener {
         sendJson(res, 200, await sessions.refresh(body.refreshToken));
       },
     },
+    ...(oidc
+      ? {
+          '/v1/sessions/oidc': {
+            POST: async (req, res) => {
+              const body = parse(oidcSignInBody, await readJsonBody(req));
+              const { iss, ...rest } = body;
+              const user = await oidc.redeemCode({ ...rest, ...(iss !== undefined ? { iss } : {}) });
+              sendJson(res, 201, await sessions.signInExternal(user));
+            },
+          },
+          '/v1/sessions/device': {
+            POST: async (_req, res) => sendJson(res, 200, await oidc.startDevice()),
+          },
+          '/v1/sessions/device/poll': {
+            POST: async (req, res) => {
+              const body = parse(devicePollBody, await readJsonBody(req));
+              sendJson(res, 201, await sessions.signInExternal(await oidc.pollDevice(body.deviceCode)));
+            },
+          },
+        }
+      : {}),
     '/v1/sessions/current': {
       DELETE: async (req, res) => {
         const token = bearerToken(req);
@@ -70,7 +115,7 @@ export function createBrokerApp(deps: BrokerAppDeps): RequestListener {
       }
       // Unread request bodies must not hold the connection open.
       if (!req.readableEnded) res.setHeader('connection', 'close');
-      sendJson(res, failure.status, { error: failure.code }, failure.headers);
+      sendJson(res, failure.status, { error: failure.code, ...(failure.message !== failure.code ? { message: failure.message } : {}) }, failure.headers);
     });
   };
 }
@@ -85,6 +130,15 @@ function toHttpError(error: unknown, logger: Logger): HttpError {
   if (error instanceof HttpError) return error;
   if (error instanceof InvalidCredentialsError) return new HttpError(401, 'invalid_credentials');
   if (error instanceof InvalidRefreshTokenError) return new HttpError(401, 'invalid_refresh_token');
+  if (error instanceof OidcRejectedError) {
+    logger.info('oidc_rejected', { reason: error.message });
+    return new HttpError(401, 'oidc_rejected', {}, `The organisation's sign-in was not accepted: ${error.message}.`);
+  }
+  if (error instanceof NotAllowedError || error instanceof UserDisabledError) {
+    logger.info('oidc_not_allowed', { reason: error.message });
+    return new HttpError(403, 'not_allowed');
+  }
+  if (error instanceof DeviceGrantError) return new HttpError(error.code === 'authorization_pending' ? 428 : 400, error.code);
   if (error instanceof RateLimitedError) return new HttpError(429, 'rate_limited', { 'retry-after': String(error.retryAfterSeconds) });
   if (error instanceof UpstreamError) {
     logger.error('upstream_failed', { message: error.message });

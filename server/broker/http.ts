@@ -10,8 +10,10 @@ export class HttpError extends Error {
     readonly status: number,
     readonly code: string,
     readonly headers: Record<string, string> = {},
+    /** A plain-language explanation sent beside the code: no secret, no stack trace. */
+    message: string = code,
   ) {
-    super(code);
+    super(message);
   }
 }
 
@@ -40,9 +42,9 @@ export function sendJson(res: ServerResponse, status: number, body?: unknown, he
   res.end(payload);
 }
 
-/** `Authorization: Bearer <token>` */
+/** `Authorization: Bearer <token>` (dots allowed: sealed refresh tokens are JWEs). */
 export function bearerToken(req: IncomingMessage): string | undefined {
-  const match = /^Bearer ([A-Za-z0-9_-]{1,512})$/.exec(req.headers.authorization ?? '');
+  const match = /^Bearer ([A-Za-z0-9_.-]{1,1024})$/.exec(req.headers.authorization ?? '');
   return match?.[1];
 }
 

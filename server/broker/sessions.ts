@@ -30,14 +30,26 @@ export interface Session {
   bucket: string;
   keyPrefix: string;
   endpoints?: { cognitoIdentity: string; s3: string };
+  /** Who signed in, as the provider names them (OpenID sign-in only). */
+  username?: string;
 }
 
 export class InvalidCredentialsError extends Error {}
 export class InvalidRefreshTokenError extends Error {}
+/** An OpenID user whom the broker's admin disabled. */
+export class UserDisabledError extends Error {}
 export class RateLimitedError extends Error {
   constructor(readonly retryAfterSeconds: number) {
     super('Too many failed sign-ins');
   }
+}
+
+/** What the HTTP API needs from a session service: the SQLite-backed one below, or StatelessSessions. */
+export interface Sessions {
+  signIn(username: string, password: string, address: string): Promise<Session>;
+  signInExternal(user: { userId: string; displayName: string }): Promise<Session>;
+  refresh(refreshToken: string): Promise<Session>;
+  signOut(refreshToken: string): Promise<void>;
 }
 
 export interface SessionDeps {
@@ -49,7 +61,7 @@ export interface SessionDeps {
   now: () => Date;
 }
 
-export class SessionService {
+export class SessionService implements Sessions {
   constructor(private readonly deps: SessionDeps) {}
 
   async signIn(username: string, password: string, address: string): Promise<Session> {
@@ -76,6 +88,23 @@ export class SessionService {
     await store.createSession(user.id, hashRefreshToken(refreshToken), refreshExpiresAt, now);
     logger.info('sign_in', { userId: user.id, address });
     return this.session(openId, refreshToken, refreshExpiresAt);
+  }
+
+  /** Someone the OpenID provider vouched for (oidc.ts checked the token): a session like a password user's. */
+  async signInExternal(user: { userId: string; displayName: string }): Promise<Session> {
+    const { store, logger } = this.deps;
+    const now = this.deps.now();
+    const stored = await store.ensureExternalUser(user.userId, now);
+    if (stored.disabled) {
+      logger.info('sign_in_failed', { userId: stored.id, reason: 'disabled' });
+      throw new UserDisabledError();
+    }
+    const openId = await this.deps.issuer.issue(stored.id);
+    const refreshToken = newRefreshToken();
+    const refreshExpiresAt = this.refreshExpiry(now, now);
+    await store.createSession(stored.id, hashRefreshToken(refreshToken), refreshExpiresAt, now);
+    logger.info('sign_in', { userId: stored.id, method: 'oidc' });
+    return { ...this.session(openId, refreshToken, refreshExpiresAt), username: user.displayName };
   }
 
   async refresh(refreshToken: string): Promise<Session> {

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { closeSync, constants, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { UserExistsError, type RefreshTokenRecord, type User, type UserStore } from './store.js';
+import { EXTERNAL_PASSWORD_HASH, UserExistsError, type RefreshTokenRecord, type User, type UserStore } from './store.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS users (
@@ -81,6 +81,13 @@ export class SqliteUserStore implements UserStore {
       throw error;
     }
     return user;
+  }
+
+  async ensureExternalUser(id: string, now: Date): Promise<User> {
+    this.db
+      .prepare('INSERT INTO users (id, username, password_hash, disabled, created_at) VALUES (?, ?, ?, 0, ?) ON CONFLICT (id) DO NOTHING')
+      .run(id, id, EXTERNAL_PASSWORD_HASH, now.getTime());
+    return (await this.findUserById(id))!;
   }
 
   async findUserByName(username: string): Promise<User | undefined> {

@@ -22,6 +22,9 @@ export interface RefreshTokenRecord {
   familyCreatedAt: Date;
 }
 
+/** Stored instead of a hash for users who sign in through the OpenID provider: no password matches it. */
+export const EXTERNAL_PASSWORD_HASH = '!external';
+
 export class UserExistsError extends Error {
   constructor(username: string) {
     super(`A user named ${username} already exists.`);
@@ -30,6 +33,11 @@ export class UserExistsError extends Error {
 
 export interface UserStore {
   addUser(username: string, passwordHash: string, now: Date): Promise<User>;
+  /**
+   * The user signed in through the OpenID provider, with `id` as both id and name and no password
+   * (EXTERNAL_PASSWORD_HASH); created on first sign-in, so sessions and `disable-user` work as for others.
+   */
+  ensureExternalUser(id: string, now: Date): Promise<User>;
   findUserByName(username: string): Promise<User | undefined>;
   findUserById(id: string): Promise<User | undefined>;
   listUsers(): Promise<User[]>;

@@ -5,13 +5,14 @@ import { mkdirSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { startBroker, type BrokerOptions, type Logger } from '../broker/index.js';
+import { startBroker, type BrokerOptions, type Logger, type OidcOptions } from '../broker/index.js';
 import { hashPassword, verifyPassword } from '../broker/passwords.js';
 import { SqliteUserStore } from '../broker/sqlite-store.js';
 import type { UserStore } from '../broker/store.js';
 import { usernameSchema } from '../broker/usernames.js';
 import { localServerTls } from '../common/tls-ca.js';
 import { startLocalCloud, type LocalCloud } from '../local-cloud/index.js';
+import { startLocalOidcProvider, type LocalOidcProvider } from './oidc-provider.js';
 
 export interface LocalStackOptions {
   /** Everything is kept here: `cloud/` (buckets, identities, keys) and `broker.db` (users, sessions). */
@@ -30,6 +31,12 @@ export interface LocalStackOptions {
   logger?: Logger;
   /** Serve everything over HTTPS with certificates from a CA kept in `<dataDir>/tls/` (ready file: caFile). */
   tls?: boolean;
+  /** Run the local OpenID provider and let the broker use it (default true). */
+  oidc?: boolean;
+  /** Changes to the broker's OpenID settings (tests: a claim restriction, the public client). */
+  brokerOidc?: Partial<OidcOptions>;
+  /** Username and password sign-in at the broker (default on). */
+  passwordSignIn?: boolean;
 }
 
 /** What `--ready-file` holds (docs/ARCHITECTURE.md, Contracts: local stack command and ready file). */
@@ -44,9 +51,13 @@ export interface LocalStackInfo {
   adminCredentials: { accessKeyId: string; secretAccessKey: string };
   /** With --tls: the CA certificate (PEM file) that signed every server's certificate. */
   caFile?: string;
+  /** The local OpenID provider (absent only when started with `oidc: false`, as the app's built-in cloud is). */
+  oidcIssuer?: string;
 }
 
 export interface LocalStack extends LocalStackInfo {
+  /** The local OpenID provider, for tests that need its clients or signing key. */
+  oidcProvider?: LocalOidcProvider;
   /** The ready-file content: the info without close(). */
   info(): LocalStackInfo;
   /** The local cloud itself (request log, settings, lifecycle sweep) for tests and benchmarks. */
@@ -83,9 +94,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ...(options.logger ? { logger: options.logger } : {}),
   });
   let store: UserStore | undefined;
+  let provider: LocalOidcProvider | undefined;
   try {
     store = new SqliteUserStore(join(options.dataDir, 'broker.db'));
     for (const user of options.users ?? []) await ensureUser(store, user.username, user.password);
+    if (options.oidc ?? true) {
+      provider = await startLocalOidcProvider({ keyFile: join(options.dataDir, 'oidc-provider.json'), users: options.users ?? [], host: HOST });
+    }
     const s3Endpoint = options.advertiseS3Endpoint ?? cloud.s3Endpoint;
     const broker = await startBroker({
       host: HOST,
@@ -96,6 +111,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       endpoints: { cognitoIdentity: cloud.cognitoEndpoint, s3: s3Endpoint },
       ...(options.logger ? { logger: options.logger } : {}),
       ...(tls ? { tls } : {}),
+      ...(provider ? { oidc: { issuer: provider.issuer, clientId: provider.clientId, clientSecret: provider.clientSecret, ...options.brokerOidc } } : {}),
+      passwordSignIn: options.passwordSignIn ?? true,
     });
     const info: LocalStackInfo = {
       brokerUrl: broker.url,
@@ -107,16 +124,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       developerProviderName: cloud.developerProviderName,
       adminCredentials: { accessKeyId: cloud.adminCredentials.accessKeyId, secretAccessKey: cloud.adminCredentials.secretAccessKey },
       ...(serverTls ? { caFile: serverTls.caFile } : {}),
+      ...(provider ? { oidcIssuer: provider.issuer } : {}),
     };
     const openStore = store;
+    const openProvider = provider;
     let closing: Promise<void> | undefined;
     return {
       ...info,
       cloud,
+      ...(provider ? { oidcProvider: provider } : {}),
       info: () => ({ ...info, adminCredentials: { ...info.adminCredentials } }),
       close() {
         // Broker first: it calls the cloud while requests drain.
         closing ??= broker.close().finally(async () => {
+          await openProvider?.close();
           await openStore.close();
           await cloud.close();
         });
@@ -124,6 +145,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       },
     };
   } catch (error) {
+    await provider?.close();
     await store?.close();
     await cloud.close();
     throw error;

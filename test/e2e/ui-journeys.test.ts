@@ -66,13 +66,13 @@ describe('signed-in journeys', () => {
   it('explains a wrong password, then signs in', async () => {
     await page.getByLabel('Username').fill('ada');
     await page.getByLabel('Password').fill('wrong');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     // Explains: the wrong password itself, not any failure ("Something went wrong.").
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/username or password is not correct/);
     expect((await headless.engine['session.get']({})).state).not.toBe('signed-in');
     await shot('journey-signin-error');
     await page.getByLabel('Password').fill('correct horse');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
     expect((await headless.engine['session.get']({})).state).toBe('signed-in');
   });

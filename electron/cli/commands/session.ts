@@ -1,7 +1,64 @@
 // `hoist sign-in` / `hoist sign-out`: the session kept in the OS keychain, shared with the app.
 import { createInterface } from 'node:readline/promises';
+import type { Session } from '../../common/contract.js';
+import type { Host } from '../../host/index.js';
 import { openContext, type GlobalOptions } from '../context.js';
 import { printable } from '../format.js';
+import { openInBrowser } from '../open-url.js';
+
+/** `hoist sign-in --browser`: print the address (and open it where there is a desktop), wait, done. */
+export async function browserSignInCommand(global: GlobalOptions): Promise<number> {
+  const context = await openContext(global, { signInFromEnv: false, openUrl: openInBrowser });
+  try {
+    const outcome = outcomeOf(context);
+    const started = await context.engine['session.signInWithBrowser']({});
+    process.stderr.write(`${started.opened ? 'Your browser should open to sign in; if it does not, open' : 'To sign in, open'} this address in a browser on this computer:\n`);
+    process.stdout.write(`${started.url}\n`);
+    return reportSignedIn(await outcome);
+  } finally {
+    await context.close();
+  }
+}
+
+/** `hoist sign-in --device`: print where to confirm and the code, poll until confirmed. */
+export async function deviceSignInCommand(global: GlobalOptions): Promise<number> {
+  const context = await openContext(global, { signInFromEnv: false });
+  try {
+    const outcome = outcomeOf(context);
+    const started = await context.engine['session.signInWithDevice']({});
+    process.stderr.write(`To sign in, open this address on any device and enter the code ${printable(started.userCode)}:\n`);
+    process.stdout.write(`${started.verificationUri}\n`);
+    if (started.verificationUriComplete) {
+      process.stderr.write('or open this one, which carries the code:\n');
+      process.stdout.write(`${started.verificationUriComplete}\n`);
+    }
+    process.stderr.write(`Waiting for the sign-in to be confirmed (the code is valid for ${Math.round(started.expiresIn / 60)} minutes)…\n`);
+    return reportSignedIn(await outcome);
+  } finally {
+    await context.close();
+  }
+}
+
+/** The next session change that ends the sign-in: signed in, or the reason it did not finish. */
+function outcomeOf(context: Host): Promise<Session> {
+  return new Promise((resolve, reject) => {
+    const stop = context.engine.events.on('session', (session) => {
+      if (session.signInError) {
+        stop();
+        reject(new Error(session.signInError));
+      } else if (session.state === 'signed-in') {
+        stop();
+        resolve(session);
+      }
+    });
+  });
+}
+
+function reportSignedIn(session: Session): number {
+  const notice = session.keychain === 'memory' && session.notice ? ` ${printable(session.notice)}` : '';
+  process.stderr.write(`Signed in as ${printable(session.username ?? 'your organisation account')}.${notice}\n`);
+  return 0;
+}
 
 export async function signInCommand(options: { username?: string }, global: GlobalOptions): Promise<number> {
   // Set but empty is a mistake in a script, not a request to be asked: said as such.

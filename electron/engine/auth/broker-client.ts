@@ -2,7 +2,14 @@
 // it. Every answer is validated: a broker that sends something else is a protocol error, not a crash.
 import { z } from 'zod';
 import { ProxyRefusedError, UntrustedCertificateError, type Fetch } from '../net/index.js';
-import { BrokerProtocolError, InvalidCredentialsError, NetworkUnavailableError, RateLimitedError, SignInRequiredError } from './errors.js';
+import {
+  BrokerProtocolError,
+  BrowserSignInError,
+  InvalidCredentialsError,
+  NetworkUnavailableError,
+  RateLimitedError,
+  SignInRequiredError,
+} from './errors.js';
 
 const timestamp = z.union([z.number(), z.string()]).transform((value, ctx) => {
   // Epoch seconds, epoch milliseconds or ISO 8601: all seen in brokers of this kind.
@@ -24,11 +31,48 @@ export const BrokerSession = z.object({
   bucket: z.string().min(1),
   keyPrefix: z.string().min(1),
   endpoints: z.object({ cognitoIdentity: z.string().url(), s3: z.string().url() }).optional(),
+  /** Who signed in, as the organisation's provider names them (OpenID sign-in). */
+  username: z.string().max(256).optional(),
 });
 export type BrokerSession = z.infer<typeof BrokerSession>;
 
+const httpUrl = z.string().url().refine((v) => /^https?:/i.test(v), 'not an http(s) URL');
+
+export const BrokerSignInMethods = z.object({
+  password: z.boolean(),
+  oidc: z
+    .object({ issuer: z.string().min(1), clientId: z.string().min(1), authorizationEndpoint: httpUrl, scope: z.string().min(1), deviceAuthorization: z.boolean() })
+    .optional(),
+});
+export type BrokerSignInMethods = z.infer<typeof BrokerSignInMethods>;
+
+export const DeviceStart = z.object({
+  deviceCode: z.string().min(1),
+  userCode: z.string().min(1),
+  verificationUri: httpUrl,
+  verificationUriComplete: httpUrl.optional(),
+  interval: z.number().positive(),
+  expiresIn: z.number().positive(),
+});
+export type DeviceStart = z.infer<typeof DeviceStart>;
+
+/** What the loopback redirect brought back, for the broker to redeem. */
+export interface AuthorizationCodeProof {
+  code: string;
+  codeVerifier: string;
+  redirectUri: string;
+  nonce: string;
+  iss?: string;
+}
+
+export type DevicePoll = { status: 'done'; session: BrokerSession } | { status: 'pending' | 'slow_down' };
+
 export interface BrokerClient {
   signIn(username: string, password: string): Promise<BrokerSession>;
+  signInMethods(): Promise<BrokerSignInMethods>;
+  signInWithCode(proof: AuthorizationCodeProof): Promise<BrokerSession>;
+  startDevice(): Promise<DeviceStart>;
+  pollDevice(deviceCode: string): Promise<DevicePoll>;
   refresh(refreshToken: string): Promise<BrokerSession>;
   signOut(refreshToken: string): Promise<void>;
 }
@@ -80,8 +124,50 @@ export function createBrokerClient(brokerUrl: string, options: { timeoutMs?: num
     async signIn(username, password) {
       const response = await request('POST', '/v1/sessions', { body: { username, password } });
       if (response.status === 201 || response.status === 200) return sessionFrom(response);
+      if (response.status === 403 && (await errorOf(response)).error === 'password_sign_in_disabled') {
+        throw new BrowserSignInError('This organisation does not use passwords: choose “Sign in with your organisation”.');
+      }
       if (response.status === 401 || response.status === 403) throw new InvalidCredentialsError();
       if (response.status === 429) throw new RateLimitedError(retryAfter(response));
+      throw unexpected(response);
+    },
+    async signInMethods() {
+      const response = await request('GET', '/v1/sign-in-methods', {});
+      // A broker from before OpenID sign-in: passwords only.
+      if (response.status === 404) return { password: true };
+      if (response.status !== 200) throw unexpected(response);
+      const parsed = BrokerSignInMethods.safeParse(await response.json().catch(() => undefined));
+      if (!parsed.success) throw new BrokerProtocolError('The sign-in service sent an answer Hoist does not understand.');
+      return parsed.data;
+    },
+    async signInWithCode(proof) {
+      const response = await request('POST', '/v1/sessions/oidc', { body: proof });
+      if (response.status === 201 || response.status === 200) return sessionFrom(response);
+      await refusal(response);
+      throw unexpected(response);
+    },
+    async startDevice() {
+      const response = await request('POST', '/v1/sessions/device', { body: {} });
+      if (response.status === 404) throw new BrowserSignInError('This sign-in service does not offer sign-in with a code on another device.');
+      if (response.status !== 200) {
+        await refusal(response);
+        throw unexpected(response);
+      }
+      const parsed = DeviceStart.safeParse(await response.json().catch(() => undefined));
+      if (!parsed.success) throw new BrokerProtocolError('The sign-in service sent an answer Hoist does not understand.');
+      return parsed.data;
+    },
+    async pollDevice(deviceCode) {
+      const response = await request('POST', '/v1/sessions/device/poll', { body: { deviceCode } });
+      if (response.status === 201 || response.status === 200) return { status: 'done', session: await sessionFrom(response) };
+      if (response.status === 428) return { status: 'pending' };
+      if (response.status === 400) {
+        const { error } = await errorOf(response);
+        if (error === 'slow_down') return { status: 'slow_down' };
+        if (error === 'expired_token') throw new BrowserSignInError('The code expired before the sign-in was confirmed. Start again.');
+        if (error === 'access_denied') throw new BrowserSignInError('The sign-in was cancelled at your organisation’s sign-in page.');
+      }
+      await refusal(response);
       throw unexpected(response);
     },
     async refresh(refreshToken) {
@@ -97,6 +183,21 @@ export function createBrokerClient(brokerUrl: string, options: { timeoutMs?: num
       if (response.status !== 204 && response.status !== 200 && response.status !== 401) throw unexpected(response);
     },
   };
+}
+
+async function errorOf(response: Response): Promise<{ error?: string; message?: string }> {
+  const body = (await response.json().catch(() => undefined)) as unknown;
+  const parsed = z.object({ error: z.string().max(64).optional(), message: z.string().max(512).optional() }).safeParse(body);
+  return parsed.success ? parsed.data : {};
+}
+
+/** The broker's refusals of an OpenID sign-in, in words. */
+async function refusal(response: Response): Promise<void> {
+  if (response.status === 401) {
+    const { message } = await errorOf(response);
+    throw new BrowserSignInError(message ?? 'Your organisation’s sign-in was not accepted.');
+  }
+  if (response.status === 403) throw new BrowserSignInError('Your organisation does not allow this account to use Hoist. Ask your IT team for access.');
 }
 
 function retryAfter(response: Response): number | undefined {

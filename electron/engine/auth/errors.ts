@@ -35,3 +35,8 @@ export class RateLimitedError extends Error {
 export class BrokerProtocolError extends Error {
   override readonly name = 'BrokerProtocolError';
 }
+
+/** A browser or device sign-in that did not finish: cancelled, refused, expired, or its answer was forged. */
+export class BrowserSignInError extends Error {
+  override readonly name = 'BrowserSignInError';
+}

@@ -1,9 +1,10 @@
 // The signed-in session: sign in through the broker, restore from the keychain at start, keep the
 // OpenID token fresh (one refresh at a time: rotating refresh tokens must never be spent twice),
 // and sign out. Holds the only copy of secrets outside the keychain; exposes none of them.
-import type { Session } from '../../common/contract.js';
+import type { Session, SignInMethods } from '../../common/contract.js';
 import { createBrokerClient, type BrokerClient, type BrokerSession } from './broker-client.js';
-import { NetworkUnavailableError, SignInRequiredError } from './errors.js';
+import { startBrowserSignIn } from './browser-sign-in.js';
+import { BrowserSignInError, NetworkUnavailableError, SignInRequiredError } from './errors.js';
 import type { SecretStore } from './secret-store.js';
 import type { Logger } from '../platform/log.js';
 
@@ -57,6 +58,9 @@ export class SessionManager {
   #tokenReceivedAt = 0;
   #retryTimer: NodeJS.Timeout | undefined;
   #retryDelayMs = 0;
+  /** The browser or device sign-in under way, if any: one at a time. */
+  #pending: { cancel(): void } | undefined;
+  #signInError: string | undefined;
   readonly #listeners = new Set<(session: Session) => void>();
   readonly #identityListeners = new Set<(identity: Identity | undefined) => void>();
   readonly #now: () => number;
@@ -78,6 +82,7 @@ export class SessionManager {
       localMode: this.options.localMode && this.#brokerUrl === this.options.defaultBrokerUrl,
       keychain: this.options.secrets.kind,
       ...(this.options.secretsNotice ? { notice: this.options.secretsNotice } : {}),
+      ...(this.#signInError ? { signInError: this.#signInError } : {}),
     };
   }
 
@@ -133,6 +138,107 @@ export class SessionManager {
     this.#username = username;
     await this.#accept(session);
     return this.view();
+  }
+
+  async signInMethods(brokerUrl = this.#brokerUrl): Promise<SignInMethods> {
+    const methods = await this.#client(brokerUrl).signInMethods();
+    return { password: methods.password, browser: methods.oidc !== undefined, device: methods.oidc?.deviceAuthorization ?? false };
+  }
+
+  /**
+   * Starts a sign-in in the system browser and returns its address (opened with `openUrl` when the host
+   * has one). The outcome is a `session` change: signed in, or `signInError` saying why not.
+   */
+  async signInWithBrowser(brokerUrl = this.#brokerUrl, openUrl?: (url: string) => Promise<void>): Promise<{ url: string; opened: boolean }> {
+    this.#cancelPending();
+    const flow = await startBrowserSignIn(this.#client(brokerUrl));
+    this.#pending = flow;
+    this.#setSignInError(undefined);
+    flow.done.then(
+      (session) => this.#finishExternal(flow, brokerUrl, session),
+      (error: unknown) => this.#externalFailed(flow, error),
+    );
+    let opened = false;
+    if (openUrl) {
+      opened = await openUrl(flow.url).then(
+        () => true,
+        (error: unknown) => (this.options.log.warn('could not open the browser', { error: String(error) }), false),
+      );
+    }
+    return { url: flow.url, opened };
+  }
+
+  /** Starts a device-grant sign-in: the user confirms the code elsewhere while this polls the broker. */
+  async signInWithDevice(brokerUrl = this.#brokerUrl): Promise<{ verificationUri: string; verificationUriComplete?: string; userCode: string; expiresIn: number }> {
+    this.#cancelPending();
+    const client = this.#client(brokerUrl);
+    const start = await client.startDevice();
+    let timer: NodeJS.Timeout | undefined;
+    let stopped = false;
+    const flow = {
+      cancel() {
+        stopped = true;
+        clearTimeout(timer);
+      },
+    };
+    this.#pending = flow;
+    this.#setSignInError(undefined);
+    const deadline = this.#now() + start.expiresIn * 1000;
+    let intervalMs = start.interval * 1000;
+    const poll = async (): Promise<void> => {
+      if (stopped) return;
+      if (this.#now() >= deadline) return this.#externalFailed(flow, new BrowserSignInError('The code expired before the sign-in was confirmed. Start again.'));
+      try {
+        const answer = await client.pollDevice(start.deviceCode);
+        if (stopped) return;
+        if (answer.status === 'done') return await this.#finishExternal(flow, brokerUrl, answer.session);
+        if (answer.status === 'slow_down') intervalMs += 5000; // as RFC 8628 asks
+      } catch (error) {
+        if (!(error instanceof NetworkUnavailableError)) return this.#externalFailed(flow, error);
+      }
+      timer = setTimeout(() => void poll(), intervalMs);
+    };
+    timer = setTimeout(() => void poll(), intervalMs);
+    return {
+      verificationUri: start.verificationUri,
+      ...(start.verificationUriComplete ? { verificationUriComplete: start.verificationUriComplete } : {}),
+      userCode: start.userCode,
+      expiresIn: start.expiresIn,
+    };
+  }
+
+  async #finishExternal(flow: { cancel(): void }, brokerUrl: string, session: BrokerSession): Promise<void> {
+    if (this.#pending !== flow) return;
+    this.#pending = undefined;
+    if (this.#identityId && this.#identityId !== session.identityId) {
+      this.options.log.info('signed in as a different identity; earlier uploads stay with their own identity');
+    }
+    this.#brokerUrl = brokerUrl;
+    this.#username = session.username ?? 'organisation account';
+    this.#signInError = undefined;
+    await this.#accept(session);
+    // Said even when the state stays "signed-in" (signing in again): whoever started the sign-in waits for it.
+    for (const listener of this.#listeners) listener(this.view());
+  }
+
+  #externalFailed(flow: { cancel(): void }, error: unknown): void {
+    if (this.#pending !== flow) return;
+    this.#pending = undefined;
+    flow.cancel();
+    const message = error instanceof Error ? error.message : String(error);
+    this.options.log.info('browser or device sign-in did not finish', { error: message });
+    this.#setSignInError(message);
+  }
+
+  #cancelPending(): void {
+    this.#pending?.cancel();
+    this.#pending = undefined;
+  }
+
+  #setSignInError(message: string | undefined): void {
+    if (this.#signInError === message) return;
+    this.#signInError = message;
+    for (const listener of this.#listeners) listener(this.view());
   }
 
   async signOut(): Promise<Session> {
@@ -247,6 +353,7 @@ export class SessionManager {
   /** Stops background retries (the engine is closing). */
   stop(): void {
     clearTimeout(this.#retryTimer);
+    this.#cancelPending();
   }
 
   #setState(state: State): void {

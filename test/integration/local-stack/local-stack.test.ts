@@ -71,8 +71,13 @@ describe('npm run local-stack', () => {
     ]);
     const info = await waitForReady(readyFile, first.child, first.stderr);
     expect(Object.keys(info).sort()).toEqual(
-      ['adminCredentials', 'bucket', 'brokerUrl', 'cognitoEndpoint', 'developerProviderName', 'identityPoolId', 'region', 's3Endpoint'].sort(),
+      ['adminCredentials', 'bucket', 'brokerUrl', 'cognitoEndpoint', 'developerProviderName', 'identityPoolId', 'oidcIssuer', 'region', 's3Endpoint'].sort(),
     );
+    // The OpenID provider answers discovery at its issuer, and the broker offers it.
+    const discovery = (await (await fetch(`${info.oidcIssuer}/.well-known/openid-configuration`)).json()) as { issuer: string };
+    expect(discovery.issuer).toBe(info.oidcIssuer);
+    const methods = (await (await fetch(`${info.brokerUrl}/v1/sign-in-methods`)).json()) as { oidc?: { issuer: string } };
+    expect(methods.oidc?.issuer).toBe(info.oidcIssuer);
     expect(info.brokerUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(info.s3Endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
     expect(info.adminCredentials.accessKeyId).toBeTruthy();

@@ -37,4 +37,37 @@ describe('broker configuration from the environment', () => {
       /HOIST_BUCKET.*HOIST_TOKEN_DURATION_SECONDS|HOIST_TOKEN_DURATION_SECONDS.*HOIST_BUCKET/,
     );
   });
+
+  it('reads the OpenID provider, its restrictions, and password sign-in turned off', () => {
+    const options = brokerOptionsFromEnv({
+      ...base,
+      HOIST_OIDC_ISSUER: 'https://login.example.com',
+      HOIST_OIDC_CLIENT_ID: 'hoist',
+      HOIST_OIDC_CLIENT_SECRET: 's3cret',
+      HOIST_OIDC_ALLOWED_HD: 'example.com',
+      HOIST_OIDC_ALLOWED_GROUP: 'hoist-users',
+      HOIST_PASSWORD_SIGN_IN: 'false',
+    });
+    expect(options.oidc).toEqual({ issuer: 'https://login.example.com', clientId: 'hoist', clientSecret: 's3cret', allowedHostedDomain: 'example.com', allowedGroup: 'hoist-users' });
+    expect(options.passwordSignIn).toBe(false);
+  });
+
+  it('refuses settings that leave nobody able to sign in, or an OpenID setting without its issuer', () => {
+    expect(() => brokerOptionsFromEnv({ ...base, HOIST_PASSWORD_SIGN_IN: 'false' })).toThrow(/HOIST_PASSWORD_SIGN_IN=false needs HOIST_OIDC_ISSUER/);
+    expect(() => brokerOptionsFromEnv({ ...base, HOIST_OIDC_CLIENT_ID: 'hoist' })).toThrow(/HOIST_OIDC_CLIENT_ID set without HOIST_OIDC_ISSUER/);
+    expect(() => brokerOptionsFromEnv({ ...base, HOIST_OIDC_ISSUER: 'https://login.example.com' })).toThrow(/HOIST_OIDC_CLIENT_ID/);
+  });
+
+  it('selects the stateless mode with a seal key: no database, no passwords, short-lived tokens', () => {
+    const { HOIST_BROKER_DB: _, ...rest } = base;
+    const key = Buffer.alloc(32, 7).toString('base64url');
+    const options = brokerOptionsFromEnv({ ...rest, HOIST_BROKER_SEAL_KEY: key, HOIST_OIDC_ISSUER: 'https://login.example.com', HOIST_OIDC_CLIENT_ID: 'hoist' });
+    expect(options.stateless?.sealKey).toEqual(new Uint8Array(Buffer.alloc(32, 7)));
+    expect(options.dbPath).toBeUndefined();
+    expect(options.passwordSignIn).toBe(false);
+    expect(options.refreshTokenLifetimeSeconds).toBe(12 * 3600);
+    expect(() => brokerOptionsFromEnv({ ...rest, HOIST_BROKER_SEAL_KEY: key })).toThrow(/needs HOIST_OIDC_ISSUER/);
+    expect(() => brokerOptionsFromEnv({ ...rest, HOIST_BROKER_SEAL_KEY: Buffer.from('too short').toString('base64url'), HOIST_OIDC_ISSUER: 'https://l.example', HOIST_OIDC_CLIENT_ID: 'h' })).toThrow(/must be 32 bytes/);
+    expect(() => brokerOptionsFromEnv(rest)).toThrow(/HOIST_BROKER_DB/);
+  });
 });

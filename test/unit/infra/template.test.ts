@@ -127,7 +127,7 @@ describe('server/infra/template.json', () => {
   });
 
   it('refers only to parameters and resources it defines', () => {
-    const known = new Set([...Object.keys(template.Parameters), ...Object.keys(resources), 'AWS::Region', 'AWS::AccountId', 'AWS::Partition']);
+    const known = new Set([...Object.keys(template.Parameters), ...Object.keys(resources), 'AWS::Region', 'AWS::AccountId', 'AWS::Partition', 'AWS::StackName', 'AWS::NoValue']);
     const missing: string[] = [];
     const walk = (value: Json): void => {
       if (Array.isArray(value)) return value.forEach(walk);
@@ -144,5 +144,21 @@ describe('server/infra/template.json', () => {
     };
     walk(template as unknown as Json);
     expect(missing).toEqual([]);
+  });
+
+  it('deploys the optional stateless broker only when asked, with a role that can mint tokens for this pool and nothing else', () => {
+    const gated = ['BrokerLogGroup', 'BrokerFunctionRole', 'BrokerFunction', 'BrokerFunctionUrl', 'BrokerFunctionUrlPermission'];
+    for (const name of gated) expect((resources[name] as unknown as { Condition?: string }).Condition, name).toBe('DeployBroker');
+    const statements = (resource('BrokerFunctionRole').Properties['Policies'] as unknown as Array<{ PolicyDocument: { Statement: Array<{ Action: Json; Resource: Json }> } }>).flatMap(
+      (p) => p.PolicyDocument.Statement,
+    );
+    expect(statements.map((s) => s.Action)).toEqual(['cognito-identity:GetOpenIdTokenForDeveloperIdentity', ['logs:CreateLogStream', 'logs:PutLogEvents']]);
+    expect(statements[0]?.Resource).toEqual({ 'Fn::Sub': 'arn:aws:cognito-identity:${AWS::Region}:${AWS::AccountId}:identitypool/${IdentityPool}' });
+    expect(statements[1]?.Resource).toEqual({ 'Fn::Sub': '${BrokerLogGroup.Arn}' });
+    const env = (resource('BrokerFunction').Properties['Environment'] as { Variables: Record<string, Json> }).Variables;
+    // Stateless: a seal key and an OpenID provider, no SQLite file.
+    expect(Object.keys(env)).toEqual(expect.arrayContaining(['HOIST_BROKER_SEAL_KEY', 'HOIST_OIDC_ISSUER', 'HOIST_OIDC_CLIENT_ID']));
+    expect(env['HOIST_BROKER_DB']).toBeUndefined();
+    expect(resource('BrokerFunctionUrl').Properties['AuthType']).toBe('NONE');
   });
 });

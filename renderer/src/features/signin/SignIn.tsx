@@ -1,6 +1,7 @@
-// Sign-in: broker URL (preset, editable), username, password; errors in plain words; local mode shown.
-import { useId, useState, type FormEvent } from 'react';
-import type { Session } from '../../../../electron/common/contract.js';
+// Sign-in: broker URL (preset, editable), username, password, or "Sign in with your organisation" in the
+// system browser when the broker offers it; errors in plain words; local mode shown.
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import type { Session, SignInMethods } from '../../../../electron/common/contract.js';
 import { messageOf } from '../../api/index.js';
 import { useClient, useStore } from '../../app/hooks.js';
 import { Badge } from '../../components/Badge.js';
@@ -14,7 +15,44 @@ export function SignIn({ session }: { session: Session }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const [showServer, setShowServer] = useState(false);
+  const [methods, setMethods] = useState<SignInMethods>();
+  const [browserUrl, setBrowserUrl] = useState<string>();
   const errorId = useId();
+
+  useEffect(() => {
+    let current = true;
+    // An unreachable broker leaves the password form, which then says why when used.
+    client.call('session.signInMethods', brokerUrl !== session.brokerUrl ? { brokerUrl } : {}).then(
+      (found) => current && setMethods(found),
+      () => current && setMethods(undefined),
+    );
+    return () => {
+      current = false;
+    };
+  }, [client, brokerUrl, session.brokerUrl]);
+
+  // A browser sign-in that ended without a session says why; a new attempt or success clears it.
+  useEffect(() => {
+    if (session.signInError) {
+      setBrowserUrl(undefined);
+      setError(session.signInError);
+    }
+  }, [session.signInError]);
+
+  async function signInWithBrowser() {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const started = await client.call('session.signInWithBrowser', brokerUrl !== session.brokerUrl ? { brokerUrl } : {});
+      setBrowserUrl(started.url);
+      // The desktop app opened the system browser already; in a browser tab, open another tab.
+      if (!started.opened) window.open(started.url, '_blank', 'noopener');
+    } catch (err) {
+      setError(messageOf(err));
+    } finally {
+      setBusy(false);
+    }
+  }
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -43,6 +81,25 @@ export function SignIn({ session }: { session: Session }) {
         </p>
         {session.localMode && <p className="note">Files go to the built-in local cloud on this computer, not to AWS.</p>}
 
+        {methods?.browser && (
+          <>
+            <button type="button" className="button button-primary button-wide" onClick={signInWithBrowser} disabled={busy}>
+              Sign in with your organisation
+            </button>
+            {browserUrl && (
+              <p className="note" role="status">
+                Finish signing in in your browser. If no browser tab opened,{' '}
+                <a href={browserUrl} target="_blank" rel="noopener noreferrer">
+                  open the sign-in page
+                </a>
+                .
+              </p>
+            )}
+          </>
+        )}
+
+        {(methods?.password ?? true) && (
+        <>
         <label className="field">
           <span>Username</span>
           <input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required autoFocus />
@@ -51,6 +108,8 @@ export function SignIn({ session }: { session: Session }) {
           <span>Password</span>
           <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
         </label>
+        </>
+        )}
 
         {showServer ? (
           <label className="field">
@@ -73,9 +132,11 @@ export function SignIn({ session }: { session: Session }) {
         )}
         {session.notice && <p className="note">{session.notice}</p>}
 
-        <button type="submit" className="button button-primary button-wide" disabled={busy || !username || !password}>
-          {busy ? 'Signing in…' : 'Sign in'}
-        </button>
+        {(methods?.password ?? true) && (
+          <button type="submit" className={`button ${methods?.browser ? '' : 'button-primary'} button-wide`} disabled={busy || !username || !password}>
+            {busy ? 'Signing in…' : 'Sign in'}
+          </button>
+        )}
       </form>
     </div>
   );

@@ -1,0 +1,45 @@
+// Drives the local OpenID provider's pages in a real Chromium, as a person would: its login page has
+// fields labelled Username and Password, a Sign in button and a Cancel button (server/local-stack).
+import type { BrowserContext, Page } from 'playwright-core';
+import { createBrokerClient, type BrokerSession } from '../../electron/engine/auth/broker-client.js';
+import { startBrowserSignIn } from '../../electron/engine/auth/browser-sign-in.js';
+
+/** Opens `url` (an authorization or device address) and signs in at the provider's login page. */
+export async function loginAtProvider(page: Page, url: string, user: { username: string; password: string }): Promise<void> {
+  await page.goto(url);
+  await fillLogin(page, user);
+}
+
+export async function fillLogin(page: Page, user: { username: string; password: string }): Promise<void> {
+  await page.getByLabel('Username').fill(user.username);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** The first line of `text` that is an http(s) address, once there is one. */
+export function firstUrl(text: string, contains = ''): string | undefined {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .find((line) => /^https?:\/\/\S+$/.test(line) && line.includes(contains));
+}
+
+/**
+ * One whole browser sign-in through the engine's own code (loopback listener, PKCE, state, nonce) at
+ * `brokerUrl`: the provider's login page is filled in when it shows (a context with a provider session skips it).
+ */
+export async function browserSignIn(context: BrowserContext, brokerUrl: string, user: { username: string; password: string }): Promise<BrokerSession> {
+  const flow = await startBrowserSignIn(createBrokerClient(brokerUrl));
+  // Settled as soon as the broker answers, which can be before the page has finished loading.
+  const outcome = flow.done.then((session) => ({ session }), (error: unknown) => ({ error }));
+  const page = await context.newPage();
+  try {
+    await page.goto(flow.url);
+    if (await page.getByLabel('Username').isVisible()) await fillLogin(page, user);
+    const result = await outcome;
+    if ('error' in result) throw result.error;
+    return result.session;
+  } finally {
+    await page.close();
+  }
+}
