@@ -3,7 +3,7 @@
 // the same EngineApi. Depends on: common (contract), and its own modules below.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { EngineApi, EventName, EventPayload } from '../common/contract.js';
+import type { EngineApi, EventName, EventPayload, Settings } from '../common/contract.js';
 import { createCognitoCredentials } from './auth/credentials.js';
 import { openSecretStore, type OpenedSecretStore } from './auth/secret-store.js';
 import { SessionManager, type Identity } from './auth/session.js';
@@ -14,6 +14,7 @@ import { expandPaths } from './intake.js';
 import { checkDestinationFolder } from './keys.js';
 import { createLogger, type Logger } from './log.js';
 import { openSettings } from './settings.js';
+import { withRunSettings } from './run-settings.js';
 import { isStorageFull, openStateDb, StorageFullError } from './state/db.js';
 import { onWakeFromSleep } from './wake.js';
 import { createS3Client } from './transfers/s3-client.js';
@@ -27,6 +28,8 @@ export interface EngineOptions {
   brokerUrl: string;
   /** True when brokerUrl is the built-in local stack (shown as "local mode"). */
   localMode?: boolean;
+  /** Settings for this run only (`--bwlimit`, `--transfers`): in force until changed, never written. */
+  runSettings?: Partial<Settings>;
   /** Defaults to the OS keychain, or memory when there is none. */
   secrets?: OpenedSecretStore;
   log?: Logger;
@@ -46,7 +49,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const log = options.log ?? createLogger();
   const secrets = options.secrets ?? (await openSecretStore());
   if (secrets.notice) log.warn(secrets.notice);
-  const settings = openSettings(options.dataDir);
+  const settings = withRunSettings(openSettings(options.dataDir), options.runSettings ?? {});
   const db = openStateDb(path.join(options.dataDir, 'state.db'));
   const bus = createEventBus((error) => log.error('event listener failed', { error: String(error) }));
 

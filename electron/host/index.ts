@@ -4,6 +4,7 @@
 // socket that `hoist status|pause|resume|cancel` talk to. Plain Node; may depend on the engine, the
 // RPC layer (not rpc/ipc) and electron/embedded; never on Electron or the renderer.
 import path from 'node:path';
+import type { Settings } from '../common/contract.js';
 import { MemorySecretStore, openSecretStore, type OpenedSecretStore } from '../engine/auth/secret-store.js';
 import { defaultDataDir } from '../engine/data-dir.js';
 import { createEngine, type Engine } from '../engine/index.js';
@@ -26,6 +27,8 @@ export interface HostOptions {
   broker?: string;
   /** Sign in with HOIST_USERNAME / HOIST_PASSWORD for this run only: kept in memory, never written. */
   signInFromEnv?: boolean;
+  /** Settings for this run only (`--bwlimit`, `--transfers`): never written to the settings file. */
+  runSettings?: Partial<Settings>;
   log?: Logger;
 }
 
@@ -67,7 +70,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       stack = await startEmbeddedStack(dataDir, secrets.store, log);
       brokerUrl = stack.brokerUrl;
     }
-    engine = await createEngine({ dataDir, brokerUrl, localMode: stack !== undefined, secrets, log });
+    engine = await createEngine({ dataDir, brokerUrl, localMode: stack !== undefined, secrets, log, ...(options.runSettings ? { runSettings: options.runSettings } : {}) });
     if (useEnv) await engine['session.signIn']({ username: envUser!, password: envPassword! });
     else if (stack && (await engine['session.get']({})).state !== 'signed-in') await engine['session.signIn'](stack.localAccount);
     const control = await serveControlSocket(controlSocketPath(dataDir), createDispatcher(engine, { log }), engine.events, log);
