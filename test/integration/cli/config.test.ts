@@ -190,6 +190,36 @@ describe('hoist upload --bwlimit / --transfers', () => {
     expect(text.stderr).toMatch(/^For this run: 6 files at a time, at most 512k per second \(not saved/m);
   });
 
+  it('holds the upload to its limit until `hoist config set` lifts it in the running process', async () => {
+    const data = freshData();
+    // Over 1 MiB, so its body is streamed through the limiter (a small file's PUT goes in one piece and the
+    // next one waits it off). At 1 KiB/s it would take half an hour; unlimited, well under a second.
+    const content = randomBytes(2 * 1024 * 1024);
+    const file = path.join(work, `held-${caseNumber}.bin`);
+    await writeFile(file, content);
+    const upload = startHoist(['--data', data, '--broker', env.stack.brokerUrl, 'upload', file, '--bwlimit', '1k', '--to', 'held', '--json'], {
+      env: { ...signedIn, HOIST_DATA_DIR: path.join(work, 'default') },
+      timeoutMs: 110_000,
+    });
+    const uploading = await pollUntil(async () => {
+      if (upload.child.exitCode !== null) return true;
+      const s = await hoist(data, ['status', '--json']);
+      return s.code === 0 && (JSON.parse(s.stdout) as { transfers: Array<{ state: string }> }).transfers[0]?.state === 'uploading';
+    }, { timeoutMs: 60_000, intervalMs: 300 });
+    expect(uploading).toBe(true);
+    expect(await get(data, 'bandwidth-limit')).toBe('1k');
+    // Still running, so this reaches it (with no limiter it would have finished, and this would only save).
+    const lift = await hoist(data, ['config', 'set', 'bandwidth-limit', 'off']);
+    expect(lift.code, lift.stderr).toBe(0);
+    expect(lift.stdout).toMatch(/^bandwidth-limit = off: applied to the Hoist running on /m);
+    const finished = await upload.result;
+    expect(finished.signal, 'killed: the lifted limit never reached the upload').toBeNull();
+    expect(finished.code, finished.stderr).toBe(0);
+    expect((JSON.parse(finished.stdout) as { limits: { bandwidthLimit: number | null } }).limits.bandwidthLimit).toBe(1024);
+    const key = (await userKeys()).find((k) => k.endsWith(`/held/held-${caseNumber}.bin`));
+    expect(await env.objectSha256(key!)).toBe(sha256(content));
+  });
+
   it.each([
     { option: ['--transfers', '0'], says: /--transfers '0': it must be at least 1\. Give a whole number from 1 to 64/ },
     { option: ['--transfers', 'abc'], says: /--transfers 'abc': it is not a whole number/ },
