@@ -7,9 +7,14 @@ import type { SettingsStore } from './settings.js';
 export function withRunSettings(store: SettingsStore, runSettings: Partial<Settings>): SettingsStore {
   // Checked like anything else that reaches the engine: a host passing nonsense fails at start.
   let run: Partial<Settings> = Settings.partial().strict().parse(runSettings);
-  const effective = (): Settings => ({ ...store.get(), ...run });
+  // Kept merged, not merged on every read: the queue reads the settings before every chunk it sends.
+  let current: Settings = { ...store.get(), ...run };
+  // Registered first, so every listener added later already sees the merged value.
+  store.onChange((saved) => {
+    current = { ...saved, ...run };
+  });
   return {
-    get: effective,
+    get: () => current,
     update(patch) {
       const before = run;
       run = Object.fromEntries(Object.entries(run).filter(([field]) => !(field in patch)));
@@ -19,8 +24,8 @@ export function withRunSettings(store: SettingsStore, runSettings: Partial<Setti
         run = before;
         throw error;
       }
-      return effective();
+      return current;
     },
-    onChange: (listener) => store.onChange(() => listener(effective())),
+    onChange: (listener) => store.onChange(() => listener(current)),
   };
 }

@@ -3,7 +3,7 @@
 // once, and it saves it); otherwise they are read from, and written to, the settings file for the next
 // start, through the engine's own settings module. A bad key or value exits 2 and changes nothing.
 import type { Settings } from '../../common/contract.js';
-import { acquireInstanceLock } from '../../engine/instance-lock.js';
+import { acquireInstanceLock, InstanceLockedError } from '../../engine/instance-lock.js';
 import { openSettings } from '../../engine/settings.js';
 import { prepareDataDir } from '../../host/data-dir.js';
 import { connectControlSocket, RpcCallError } from '../../rpc/socket/client.js';
@@ -106,18 +106,32 @@ export async function configSetCommand(key: string, text: string, global: Global
   const setting = findSettingKey(key);
   const value = parseSettingValue(setting, text);
   const dataDir = resolveDataDir(global);
-  const source = await openSource(dataDir);
-  try {
-    const next = await source.update({ [setting.field]: value });
-    const now = `${setting.key} = ${shown(setting.format(next[setting.field])) || "''"}`;
-    process.stdout.write(
-      source.running
-        ? `${now}: applied to the Hoist running on ${printable(dataDir)}, and saved for its next start.\n`
-        : `${now}: saved for the next start (no Hoist is running on ${printable(dataDir)}).\n`,
-    );
-    return 0;
-  } finally {
-    source.close();
+  const { running, settings } = await update(dataDir, { [setting.field]: value });
+  const now = `${setting.key} = ${shown(setting.format(settings[setting.field])) || "''"}`;
+  process.stdout.write(
+    running
+      ? `${now}: applied to the Hoist running on ${printable(dataDir)}, and saved for its next start.\n`
+      : `${now}: saved for the next start (no Hoist is running on ${printable(dataDir)}).\n`,
+  );
+  return 0;
+}
+
+/** How long a Hoist that holds the data folder but does not answer yet (it is starting) is waited for. */
+const STARTING_WAIT_MS = 15_000;
+
+async function update(dataDir: string, patch: Partial<Settings>): Promise<{ running: boolean; settings: Settings }> {
+  const deadline = Date.now() + STARTING_WAIT_MS;
+  for (;;) {
+    const source = await openSource(dataDir);
+    try {
+      return { running: source.running, settings: await source.update(patch) };
+    } catch (error) {
+      // Between taking the lock and serving its socket, a starting Hoist can be told nothing: ask it once it listens.
+      if (!(error instanceof InstanceLockedError) || Date.now() > deadline) throw error;
+    } finally {
+      source.close();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 

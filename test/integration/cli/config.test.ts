@@ -57,8 +57,11 @@ async function userKeys(): Promise<string[]> {
 }
 
 describe('with no Hoist running', () => {
-  it('lists the defaults, saves each setting for the next start, and new processes (the engine too) read them back', async () => {
-    const data = freshData();
+  let state: string;
+
+  it('lists the defaults and what each key takes, creating nothing', async () => {
+    state = freshData();
+    const data = state;
     const listing = JSON.parse(await ok(data, ['config', 'list', '--json'])) as Listing;
     expect(listing.from).toBe('file');
     expect(listing.settings).toMatchObject({
@@ -74,7 +77,13 @@ describe('with no Hoist running', () => {
     expect(text).toMatch(/^bandwidth-limit +off +upload speed limit/m);
     // Listing creates nothing.
     expect(existsSync(data)).toBe(false);
+    const help = await ok(data, ['config', '--help']);
+    for (const key of Object.keys(listing.settings)) expect(help).toMatch(new RegExp(`^  ${key} `, 'm'));
+    expect(help).toMatch(/a size such as 512k, 10M or 1\.5G \(k = KiB, M = MiB, G = GiB/);
+  });
 
+  it('saves each setting for the next start, and new processes (the engine too) read them back', async () => {
+    const data = state;
     const set = await ok(data, ['config', 'set', 'parallel-files', '6']);
     expect(set).toMatch(/^parallel-files = 6: saved for the next start \(no Hoist is running on .+\)\.$/m);
     await ok(data, ['config', 'set', 'bandwidth-limit', '1.5M']);
@@ -101,7 +110,10 @@ describe('with no Hoist running', () => {
     const upload = await hoist(data, ['--broker', env.stack.brokerUrl, 'upload', file, '--json']);
     expect(upload.code, upload.stderr).toBe(0);
     expect((JSON.parse(upload.stdout) as { limits: unknown }).limits).toEqual({ bandwidthLimit: 1.5 * 1024 * 1024, filesInParallel: 6, partsInParallel: 3 });
+  }, 240_000);
 
+  it('turns the limit off and clears the patterns', async () => {
+    const data = state;
     await ok(data, ['config', 'set', 'bandwidth-limit', 'off']);
     expect(await get(data, 'bandwidth-limit')).toBe('off');
     await ok(data, ['config', 'set', 'ignore-patterns', '']);
@@ -188,7 +200,7 @@ describe('hoist upload --bwlimit / --transfers', () => {
     const text = await hoist(data, ['--broker', env.stack.brokerUrl, 'upload', file, '--bwlimit', '512k', '--to', 'limited-again']);
     expect(text.code, text.stderr).toBe(0);
     expect(text.stderr).toMatch(/^For this run: 6 files at a time, at most 512k per second \(not saved/m);
-  });
+  }, 240_000);
 
   it('holds the upload to its limit until `hoist config set` lifts it in the running process', async () => {
     const data = freshData();
@@ -199,7 +211,7 @@ describe('hoist upload --bwlimit / --transfers', () => {
     await writeFile(file, content);
     const upload = startHoist(['--data', data, '--broker', env.stack.brokerUrl, 'upload', file, '--bwlimit', '1k', '--to', 'held', '--json'], {
       env: { ...signedIn, HOIST_DATA_DIR: path.join(work, 'default') },
-      timeoutMs: 110_000,
+      timeoutMs: 220_000,
     });
     const uploading = await pollUntil(async () => {
       if (upload.child.exitCode !== null) return true;
@@ -218,7 +230,7 @@ describe('hoist upload --bwlimit / --transfers', () => {
     expect((JSON.parse(finished.stdout) as { limits: { bandwidthLimit: number | null } }).limits.bandwidthLimit).toBe(1024);
     const key = (await userKeys()).find((k) => k.endsWith(`/held/held-${caseNumber}.bin`));
     expect(await env.objectSha256(key!)).toBe(sha256(content));
-  });
+  }, 240_000);
 
   it.each([
     { option: ['--transfers', '0'], says: /--transfers '0': it must be at least 1\. Give a whole number from 1 to 64/ },
@@ -262,7 +274,7 @@ describe('with `hoist sync` running', () => {
 
     const sync = startHoist(['--data', data, '--broker', env.stack.brokerUrl, 'sync', dir, '--transfers', '3', '--bwlimit', '2M'], {
       env: { ...signedIn, HOIST_DATA_DIR: path.join(work, 'default') },
-      timeoutMs: 110_000,
+      timeoutMs: 220_000,
     });
     let stderr = '';
     sync.child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -325,5 +337,6 @@ describe('with `hoist sync` running', () => {
     expect(await get(data, 'parallel-files')).toBe('5');
     expect(await get(data, 'bandwidth-limit')).toBe('4M');
     expect(await get(data, 'stability-window')).toBe('300ms');
-  });
+    // Many short `hoist` processes one after the other: room for a slow, busy machine.
+  }, 240_000);
 });
