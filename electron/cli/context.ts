@@ -1,5 +1,6 @@
 // The command line's view of a host: global options in, an engine out, logs as plain text lines.
 import { InvalidArgumentError } from 'commander';
+import type { Settings } from '../common/contract.js';
 import { createLogger } from '../engine/platform/log.js';
 import { resolveDataDir as resolve, startHost, type Host } from '../host/index.js';
 import { printable } from './format.js';
@@ -36,13 +37,21 @@ function checkGlobalOptions(options: GlobalOptions): void {
   if (options.broker === '') throw new Error('--broker is empty: give the identity broker URL, or leave out --broker to use the built-in local cloud.');
 }
 
-export function openContext(options: GlobalOptions, { signInFromEnv = true, openUrl }: { signInFromEnv?: boolean; openUrl?: (url: string) => Promise<void> } = {}): Promise<Host> {
+export function openContext(
+  options: GlobalOptions,
+  {
+    signInFromEnv = true,
+    openUrl,
+    runSettings = {} as Partial<Settings>,
+  }: { signInFromEnv?: boolean; openUrl?: (url: string) => Promise<void>; runSettings?: Partial<Settings> } = {},
+): Promise<Host> {
   checkGlobalOptions(options);
   return startHost({
     ...(openUrl ? { openUrl } : {}),
     ...(options.data !== undefined ? { data: options.data } : {}),
     ...(options.broker ? { broker: options.broker } : {}),
     signInFromEnv,
+    runSettings,
     // Log lines carry paths and server messages: escaped, so no file name can drive the terminal.
     log: createLogger({ level: options.verbose ? 'debug' : 'warn', format: 'text', sink: (line) => process.stderr.write(`${printable(line)}\n`) }),
   });

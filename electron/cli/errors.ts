@@ -5,6 +5,7 @@ import { isStorageFull } from '../engine/state/db.js';
 import { DataDirError } from '../host/data-dir.js';
 import { RpcCallError } from '../common/rpc/errors.js';
 import { NotRunningError } from './commands/control.js';
+import { BadSettingError } from './config/keys.js';
 import { resolveDataDir, type GlobalOptions } from './context.js';
 import { printable } from './format.js';
 
@@ -15,9 +16,12 @@ export interface Failure {
 
 /** No instance to talk to, or another one holds the data folder. */
 const EXIT_NO_INSTANCE = 3;
+/** A setting's key or value that is not one (`hoist config set`, `--bwlimit`, `--transfers`). */
+const EXIT_BAD_SETTING = 2;
 
 export function describeFailure(error: unknown, global: GlobalOptions): Failure {
   if (error instanceof NotRunningError || error instanceof InstanceLockedError) return { message: error.message, exitCode: EXIT_NO_INSTANCE };
+  if (error instanceof BadSettingError) return { message: error.message, exitCode: EXIT_BAD_SETTING };
   if (error instanceof DataDirError) {
     const where = global.data ? `--data ${error.dataDir}` : process.env.HOIST_DATA_DIR ? `HOIST_DATA_DIR (${error.dataDir})` : `the default data folder ${error.dataDir}`;
     return { message: `Cannot use ${where} as the data folder: ${error.reason}. Choose a folder you can write to with --data.`, exitCode: 1 };

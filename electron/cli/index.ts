@@ -3,10 +3,12 @@
 // Depends on the engine, the RPC socket transport and the embedded local stack; never on Electron.
 import { Command, Option } from 'commander';
 import { endQuietlyWhenOutputCloses } from './closed-output.js';
+import { configGetCommand, configHelp, configListCommand, configSetCommand } from './commands/config.js';
 import { statusCommand, transferCommand } from './commands/control.js';
 import { browserSignInCommand, deviceSignInCommand, signInCommand, signOutCommand } from './commands/session.js';
 import { syncCommand } from './commands/sync.js';
-import { uploadCommand } from './commands/upload.js';
+import { uploadCommand, type UploadOptions } from './commands/upload.js';
+import { runLimitOptions, type RunLimitOptions } from './config/run-options.js';
 import { parseBrokerUrl, type GlobalOptions } from './context.js';
 import { describeFailure, printableLines } from './errors.js';
 
@@ -28,19 +30,44 @@ const run = (action: () => Promise<number>) => async () => {
   exitCode = await action();
 };
 
-program
+const upload = program
   .command('upload')
   .description('upload files and folders; exits 0 only when every one is verified in the bucket')
   .argument('<path...>', 'files or folders')
   .option('--to <subpath>', 'folder under your prefix to upload into')
-  .option('--json', 'print the result as JSON')
-  .action((paths: string[], options: { to?: string; json?: boolean }) => run(() => uploadCommand(paths, options, globals()))());
+  .option('--json', 'print the result as JSON');
+for (const option of runLimitOptions()) upload.addOption(option);
+upload.action((paths: string[], options: UploadOptions) => run(() => uploadCommand(paths, options, globals()))());
 
-program
+const sync = program
   .command('sync')
   .description('watch folders and upload every new or changed file until stopped')
-  .argument('<dir...>', 'folders to watch')
-  .action((dirs: string[]) => run(() => syncCommand(dirs, globals()))());
+  .argument('<dir...>', 'folders to watch');
+for (const option of runLimitOptions()) sync.addOption(option);
+sync.action((dirs: string[], options: RunLimitOptions) => run(() => syncCommand(dirs, options, globals()))());
+
+const config = program
+  .command('config')
+  .description('show or change the settings (those of the window): live in a running Hoist, or for the next start')
+  .addHelpText('after', configHelp());
+config
+  .command('list')
+  .description('every setting and its value')
+  .option('--json', 'print as JSON')
+  .action((options: { json?: boolean }) => run(() => configListCommand(options, globals()))());
+config
+  .command('get')
+  .description('one setting’s value, as `set` takes it')
+  .argument('<key>', 'setting (see `hoist config --help`)')
+  .action((key: string) => run(() => configGetCommand(key, globals()))());
+config
+  .command('set')
+  .description('change one setting')
+  // `set bandwidth-limit -1M` is a bad value (exit 2, said so), not an unknown option.
+  .allowUnknownOption()
+  .argument('<key>', 'setting (see `hoist config --help`)')
+  .argument('<value>', 'its new value')
+  .action((key: string, value: string) => run(() => configSetCommand(key, value, globals()))());
 
 program
   .command('status')

@@ -3,7 +3,7 @@
 // the same EngineApi. Depends on: common (contract), and its own modules below.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { EngineApi, EngineEventSource } from '../common/contract.js';
+import type { EngineApi, EngineEventSource, Settings } from '../common/contract.js';
 import { createBrokerClient } from './auth/broker-client.js';
 import { createCognitoCredentials } from './auth/credentials.js';
 import { openSecretStore, type OpenedSecretStore } from './auth/secret-store.js';
@@ -17,6 +17,7 @@ import { openSettings } from './state/settings.js';
 import { createNetwork } from './net/index.js';
 import { trustedCas } from './net/ca-bundle.js';
 import { parseProxyUrl } from './net/proxy.js';
+import { withRunSettings } from './state/run-settings.js';
 import { isStorageFull, openStateDb, StorageFullError } from './state/db.js';
 import { onWakeFromSleep } from './platform/wake.js';
 import { createS3Client } from './transfers/s3-client.js';
@@ -33,6 +34,8 @@ export interface EngineOptions {
   brokerUrl: string;
   /** True when brokerUrl is the built-in local stack (shown as "local mode"). */
   localMode?: boolean;
+  /** Settings for this run only (`--bwlimit`, `--transfers`): in force until changed, never written. */
+  runSettings?: Partial<Settings>;
   /** Defaults to the OS keychain, or memory when there is none. */
   secrets?: OpenedSecretStore;
   log?: Logger;
@@ -60,7 +63,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const log = options.log ?? createLogger();
   const secrets = options.secrets ?? (await openSecretStore());
   if (secrets.notice) log.warn(secrets.notice);
-  const settings = openSettings(options.dataDir);
+  const settings = withRunSettings(openSettings(options.dataDir), options.runSettings ?? {});
   const db = openStateDb(path.join(options.dataDir, 'state.db'));
   const bus = createEventBus((error) => log.error('event listener failed', { error: String(error) }));
   // Every connection's proxy and trusted authorities (docs/ARCHITECTURE.md, The network layer). The

@@ -4,6 +4,7 @@
 // socket that `hoist status|pause|resume|cancel` talk to. Plain Node; may depend on the engine, the
 // RPC layer (not rpc/ipc) and electron/embedded; never on Electron or the renderer.
 import path from 'node:path';
+import type { Settings } from '../common/contract.js';
 import { MemorySecretStore, openSecretStore, type OpenedSecretStore } from '../engine/auth/secret-store.js';
 import { createEngine, type Engine } from '../engine/index.js';
 import { acquireInstanceLock } from './instance-lock.js';
@@ -25,6 +26,8 @@ export interface HostOptions {
   broker?: string;
   /** Sign in with HOIST_USERNAME / HOIST_PASSWORD for this run only: kept in memory, never written. */
   signInFromEnv?: boolean;
+  /** Settings for this run only (`--bwlimit`, `--transfers`): never written to the settings file. */
+  runSettings?: Partial<Settings>;
   log?: Logger;
   /** The OS's proxy for a URL in PAC form (the desktop app: Electron's session.resolveProxy). */
   systemProxy?: (url: string) => Promise<string>;
@@ -78,6 +81,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       log,
       ...(options.systemProxy ? { systemProxy: options.systemProxy } : {}),
       ...(options.openUrl ? { openUrl: options.openUrl } : {}),
+      ...(options.runSettings ? { runSettings: options.runSettings } : {}),
     });
     if (useEnv) await engine['session.signIn']({ username: envUser!, password: envPassword! });
     else if (stack && (await engine['session.get']({})).state !== 'signed-in') await engine['session.signIn'](stack.localAccount);

@@ -5,12 +5,14 @@ import path from 'node:path';
 import type { Folder } from '../../common/contract.js';
 import { checkFolder } from '../../engine/folders/folder-sync.js';
 import { contains } from '../../engine/intake/path-contains.js';
+import { describeRunLimits, runSettingsOf, type RunLimitOptions } from '../config/run-options.js';
 import { openContext, type GlobalOptions } from '../context.js';
 import { printable } from '../format.js';
 import { createProgressView } from '../progress.js';
 
-export async function syncCommand(dirs: string[], global: GlobalOptions): Promise<number> {
-  const context = await openContext(global);
+export async function syncCommand(dirs: string[], options: RunLimitOptions, global: GlobalOptions): Promise<number> {
+  const runSettings = runSettingsOf(options);
+  const context = await openContext(global, { runSettings });
   const progress = createProgressView();
   try {
     const { engine } = context;
@@ -25,6 +27,7 @@ export async function syncCommand(dirs: string[], global: GlobalOptions): Promis
       process.stderr.write('Nothing is watched: fix or leave out the folders above, then run the command again.\n');
       return 1;
     }
+    if (Object.keys(runSettings).length > 0) process.stderr.write(`${describeRunLimits(await engine['settings.get']({}))}\n`);
     for (const real of add) {
       const folder = await engine['folders.add']({ path: real });
       process.stderr.write(`watching ${printable(folder.path)} → ${printable(folder.label)}/\n`);

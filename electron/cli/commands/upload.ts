@@ -4,6 +4,7 @@
 // reason. Killed and run again with the same --data, the journaled transfers continue where they were.
 import type { SkippedPath, Transfer } from '../../common/contract.js';
 import { checkDestinationFolder } from '../../engine/keys/relative-key.js';
+import { describeRunLimits, runSettingsOf, type RunLimitOptions } from '../config/run-options.js';
 import { openContext, type GlobalOptions } from '../context.js';
 import { printable } from '../format.js';
 import { createProgressView } from '../progress.js';
@@ -11,7 +12,7 @@ import { summariseSkipped } from '../skipped-summary.js';
 
 const finished = new Set<Transfer['state']>(['done', 'failed', 'cancelled']);
 
-export interface UploadOptions {
+export interface UploadOptions extends RunLimitOptions {
   to?: string;
   json?: boolean;
 }
@@ -22,7 +23,8 @@ export async function uploadCommand(paths: string[], options: UploadOptions, glo
     const problem = checkDestinationFolder(options.to);
     if (problem) throw new Error(`--to ${shortened(options.to)}: ${problem}`);
   }
-  const context = await openContext(global);
+  const runSettings = runSettingsOf(options);
+  const context = await openContext(global, { runSettings });
   const progress = options.json ? undefined : createProgressView();
   try {
     const { engine } = context;
@@ -30,6 +32,10 @@ export async function uploadCommand(paths: string[], options: UploadOptions, glo
     if (session.state !== 'signed-in') {
       throw new Error('Not signed in: run `hoist sign-in`, or set HOIST_USERNAME and HOIST_PASSWORD for this run.');
     }
+    // What the queue and its bandwidth limiter run with (the settings file, then this run's options).
+    const { bandwidthLimit, filesInParallel, partsInParallel } = await engine['settings.get']({});
+    const limits = { bandwidthLimit, filesInParallel, partsInParallel };
+    if (!options.json && Object.keys(runSettings).length > 0) process.stderr.write(`${describeRunLimits(limits)}\n`);
     const added = await engine['transfers.add']({ paths, ...(options.to !== undefined ? { to: options.to } : {}) });
     const { ids } = added;
     const skipped: SkippedPath[] = added.skipped ?? [];
@@ -81,7 +87,7 @@ export async function uploadCommand(paths: string[], options: UploadOptions, glo
     if (options.json) {
       const report = outcome.transfers.map((t) => ({ id: t.id, source: t.sourcePath, destination: t.destination, size: t.size, state: t.state, ...(t.error ? { error: t.error } : {}) }));
       const problem = outcome.diskFull ? { error: { code: 'disk_full', message: outcome.diskFull } } : {};
-      process.stdout.write(`${JSON.stringify({ ok, transfers: report, skipped, ...(cancelled > 0 ? { cancelled } : {}), ...problem }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ ok, transfers: report, skipped, ...(cancelled > 0 ? { cancelled } : {}), ...problem, limits }, null, 2)}\n`);
     } else {
       for (const line of summariseSkipped(skipped)) process.stderr.write(`${line}\n`);
       // Stopped early (sign-in, full disk): the unfinished ones are journaled, not failed.
