@@ -125,6 +125,8 @@ const named: Partial<Record<Field, { key: string; description: string; kind: Kin
   stabilityWindowMs: { key: 'stability-window', description: 'how long a file in a watched folder must stay unchanged before it is uploaded', kind: 'duration' },
   ignorePatterns: { key: 'ignore-patterns', description: 'files in watched folders that are never uploaded (gitignore syntax)', kind: 'list' },
   startAtLogin: { key: 'start-at-login', description: 'start Hoist when you log in (the desktop app)', kind: 'switch' },
+  proxyUrl: { key: 'proxy-url', description: "proxy for every connection (http://host:port); '' for the environment's or the system's", kind: 'text' },
+  caFile: { key: 'ca-file', description: "extra certificate authorities to trust (a PEM file); '' for none", kind: 'text' },
 };
 
 /** Never offered on the command line, whatever the schema holds: secrets live in the keychain. */

@@ -85,19 +85,19 @@ describe('the settings table', () => {
 
   it('gives fields added to the schema later a key and a form from their type, and never offers a secret', () => {
     const extended = Settings.extend({
-      proxyUrl: z.string().url().nullable(),
-      caFile: z.string().min(1).nullable().describe('extra CA bundle to trust'),
+      mirrorUrl: z.string().url().nullable(),
+      logFile: z.string().min(1).nullable().describe('where to copy the log'),
       retryDelayMs: z.number().int().min(0).max(60_000),
       mode: z.enum(['fast', 'careful']),
       proxyPassword: z.string(),
     });
     const table = settingKeysOf(extended);
-    expect(table.map((k) => k.key)).toEqual([...settingKeys.map((k) => k.key), 'proxy-url', 'ca-file', 'retry-delay', 'mode']);
+    expect(table.map((k) => k.key)).toEqual([...settingKeys.map((k) => k.key), 'mirror-url', 'log-file', 'retry-delay', 'mode']);
     const key = (name: string) => findSettingKey(name, table);
-    expect(parseSettingValue(key('proxy-url'), 'http://proxy.example:3128')).toBe('http://proxy.example:3128');
-    expect(parseSettingValue(key('proxy-url'), '')).toBeNull();
-    expect(() => parseSettingValue(key('proxy-url'), 'not a url')).toThrow(/^proxy-url 'not a url': .+\. Give text; '' for none\.$/);
-    expect(key('ca-file').description).toBe('extra CA bundle to trust');
+    expect(parseSettingValue(key('mirror-url'), 'http://mirror.example:3128')).toBe('http://mirror.example:3128');
+    expect(parseSettingValue(key('mirror-url'), '')).toBeNull();
+    expect(() => parseSettingValue(key('mirror-url'), 'not a url')).toThrow(/^mirror-url 'not a url': .+\. Give text; '' for none\.$/);
+    expect(key('log-file').description).toBe('where to copy the log');
     expect(parseSettingValue(key('retry-delay'), '1.5s')).toBe(1_500);
     expect(() => parseSettingValue(key('retry-delay'), '2m')).toThrow(/it must be at most 1m/);
     expect(() => parseSettingValue(key('mode'), 'slow')).toThrow(/it must be one of fast, careful\. Give one of fast, careful\./);
