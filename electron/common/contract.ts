@@ -96,6 +96,11 @@ export const Session = z.object({
   keychain: z.enum(['os', 'memory']),
   /** A plain-language note for the user (e.g. why the keychain is unavailable). */
   notice: z.string().optional(),
+  /**
+   * Present when the company pinned the configuration (a deployment file): the sign-in service cannot
+   * be changed, so no server field is shown; `name` is the organisation's, `signIn` the methods offered.
+   */
+  deployment: z.object({ name: z.string().optional(), signIn: z.array(z.enum(['oidc', 'password'])).min(1) }).optional(),
 });
 export type Session = z.infer<typeof Session>;
 
@@ -125,7 +130,6 @@ export const commands = {
   'session.signIn': {
     params: z
       .object({
-        brokerUrl: z.url({ protocol: /^https?$/ }).max(2048).optional(),
         username: z.string().min(1).max(256),
         password: z.string().min(1).max(1024),
       })
@@ -133,6 +137,12 @@ export const commands = {
     result: Session,
   },
   'session.signOut': { params: none, result: Session },
+  /**
+   * Another sign-in service for the next sign-in. Refused in a pinned deployment; while signed in it
+   * needs a confirmation the window cannot give (a native dialog in the desktop app), and is refused
+   * where there is none (headless: sign out first).
+   */
+  'session.setBroker': { params: z.object({ brokerUrl: z.url({ protocol: /^https?$/ }).max(2048) }).strict(), result: Session },
 
   /**
    * Newest first (createdAt, then id, descending). With `limit`, one page of it: windows read the rows

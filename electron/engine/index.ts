@@ -5,8 +5,10 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { EngineApi, EventName, EventPayload } from '../common/contract.js';
 import { createCognitoCredentials } from './auth/credentials.js';
+import type { LoadedDeployment } from './deployment/file.js';
+import { checkWatchedFolder } from './deployment/limits.js';
 import { openSecretStore, type OpenedSecretStore } from './auth/secret-store.js';
-import { SessionManager, type Identity } from './auth/session.js';
+import { SessionManager, type BrokerChange, type Identity } from './auth/session.js';
 import { createEventBus } from './events.js';
 import { createFolderSync } from './folders/index.js';
 import { stagingDirOf } from './data-dir.js';
@@ -27,6 +29,12 @@ export interface EngineOptions {
   brokerUrl: string;
   /** True when brokerUrl is the built-in local stack (shown as "local mode"). */
   localMode?: boolean;
+  /** True when brokerUrl was chosen for this run (--broker): a session kept for another broker is not used. */
+  explicitBroker?: boolean;
+  /** The company's pinned configuration, when there is one: its broker replaces brokerUrl. */
+  deployment?: LoadedDeployment;
+  /** The desktop app's native confirmation before leaving a session for another broker. */
+  confirmBrokerChange?: (change: BrokerChange) => Promise<boolean>;
   /** Defaults to the OS keychain, or memory when there is none. */
   secrets?: OpenedSecretStore;
   log?: Logger;
@@ -46,7 +54,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const log = options.log ?? createLogger();
   const secrets = options.secrets ?? (await openSecretStore());
   if (secrets.notice) log.warn(secrets.notice);
-  const settings = openSettings(options.dataDir);
+  const limits = options.deployment?.deployment.limits;
+  const settings = openSettings(options.dataDir, limits);
   const db = openStateDb(path.join(options.dataDir, 'state.db'));
   const bus = createEventBus((error) => log.error('event listener failed', { error: String(error) }));
 
@@ -55,6 +64,9 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     ...(secrets.notice ? { secretsNotice: secrets.notice } : {}),
     defaultBrokerUrl: options.brokerUrl,
     localMode: options.localMode ?? false,
+    ...(options.explicitBroker ? { explicitBroker: true } : {}),
+    ...(options.deployment ? { deployment: options.deployment } : {}),
+    ...(options.confirmBrokerChange ? { confirmBrokerChange: options.confirmBrokerChange } : {}),
     log,
   });
   const queue = createTransferQueue({ db, settings: settings.get, emit: (event, payload) => bus.emit(event, payload as never), log });
@@ -129,7 +141,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     },
 
     'session.get': async () => session.view(),
-    'session.signIn': async ({ brokerUrl, username, password }) => session.signIn(username, password, brokerUrl),
+    'session.signIn': async ({ username, password }) => session.signIn(username, password),
+    'session.setBroker': async ({ brokerUrl }) => session.setBroker(brokerUrl),
     'session.signOut': async () => {
       const view = await session.signOut();
       return view;
@@ -174,7 +187,10 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     'transfers.clearHistory': async () => (await queue.clearHistory(), ok),
 
     'folders.list': async () => folders.list(),
-    'folders.add': async ({ path: folderPath, label }) => folders.add(folderPath, label),
+    'folders.add': async ({ path: folderPath, label }) => {
+      checkWatchedFolder(folderPath, limits);
+      return folders.add(folderPath, label);
+    },
     'folders.pause': async ({ id }) => (await folders.pause(id), ok),
     'folders.resume': async ({ id }) => (await folders.resume(id), ok),
     'folders.remove': async ({ id }) => (await folders.remove(id), ok),

@@ -13,6 +13,7 @@ import { installAppMenu } from './menu.js';
 import { notifyOnTransfers } from './notifications.js';
 import { createTray } from './tray.js';
 import { createMainWindow } from './main-window.js';
+import { confirmBrokerChange } from './broker-change.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererIndex = path.resolve(here, '../../../renderer/dist/index.html');
@@ -28,6 +29,10 @@ async function start(): Promise<void> {
     // HOIST_DATA_DIR: a separate state folder (tests, a second profile); the command line honours it too.
     data: process.env.HOIST_DATA_DIR ?? app.getPath('userData'),
     ...(process.env.HOIST_BROKER_URL ? { broker: process.env.HOIST_BROKER_URL } : {}),
+    // A company's installer may carry its deployment file beside the app's resources (build/electron-builder.yml).
+    ...(app.isPackaged ? { bundledDeploymentFile: path.join(process.resourcesPath, 'deployment.json') } : {}),
+    // Leaving a session for another sign-in service is asked here, in a native dialog the window cannot answer.
+    confirmBrokerChange: (change) => confirmBrokerChange(change, window),
   });
   const engine = withLoginItem(host.engine);
 

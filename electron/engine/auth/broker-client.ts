@@ -1,6 +1,7 @@
 // The identity broker's HTTP API (docs/ARCHITECTURE.md, Contracts: broker HTTP API), as the client sees
 // it. Every answer is validated: a broker that sends something else is a protocol error, not a crash.
 import { z } from 'zod';
+import { checkBrokerUrl } from '../net/trust.js';
 import { BrokerProtocolError, InvalidCredentialsError, NetworkUnavailableError, RateLimitedError, SignInRequiredError } from './errors.js';
 
 const timestamp = z.union([z.number(), z.string()]).transform((value, ctx) => {
@@ -34,6 +35,8 @@ export interface BrokerClient {
 
 export function createBrokerClient(brokerUrl: string, options: { timeoutMs?: number } = {}): BrokerClient {
   const timeoutMs = options.timeoutMs ?? 15_000;
+  // The trust rules, before anything is sent (docs/ARCHITECTURE.md, Trust rules).
+  checkBrokerUrl(brokerUrl);
 
   async function request(method: string, path: string, init: { body?: unknown; bearer?: string }): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json' };

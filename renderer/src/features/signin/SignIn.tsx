@@ -1,4 +1,5 @@
-// Sign-in: broker URL (preset, editable), username, password; errors in plain words; local mode shown.
+// Sign-in: broker URL (preset, editable unless the company pinned it), username, password; errors in
+// plain words; local mode shown. A changed server is set first (session.setBroker), then signed in at.
 import { useId, useState, type FormEvent } from 'react';
 import type { Session } from '../../../../electron/common/contract.js';
 import { messageOf } from '../../api/index.js';
@@ -21,7 +22,8 @@ export function SignIn({ session }: { session: Session }) {
     setBusy(true);
     setError(undefined);
     try {
-      const next = await client.call('session.signIn', { username, password, ...(brokerUrl !== session.brokerUrl ? { brokerUrl } : {}) });
+      if (!session.deployment && brokerUrl !== session.brokerUrl) store.setSession(await client.call('session.setBroker', { brokerUrl }));
+      const next = await client.call('session.signIn', { username, password });
       setPassword('');
       store.setSession(next);
     } catch (err) {
@@ -52,7 +54,11 @@ export function SignIn({ session }: { session: Session }) {
           <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
         </label>
 
-        {showServer ? (
+        {session.deployment ? (
+          <p className="server-line">
+            <span className="muted">Organisation</span> <span className="truncate">{session.deployment.name ?? session.brokerUrl}</span>
+          </p>
+        ) : showServer ? (
           <label className="field">
             <span>Sign-in server</span>
             <input name="brokerUrl" type="url" inputMode="url" spellCheck={false} value={brokerUrl} onChange={(e) => setBrokerUrl(e.target.value)} />
