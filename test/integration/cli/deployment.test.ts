@@ -92,6 +92,7 @@ describe('a pinned deployment', () => {
   it('signs in at the pinned broker with no --broker and uploads', async () => {
     const file = await deploymentFile();
     const src = await smallFile('pinned.txt');
+    const before = credentialRequests();
     const r = await hoist(['--data', path.join(work, 'pinned-data'), 'upload', src.path, '--json'], { env: { ...signInEnv, HOIST_DEPLOYMENT_FILE: file } });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -99,6 +100,8 @@ describe('a pinned deployment', () => {
     const keys = (await env.listKeys('uploads/')).filter((k) => k.endsWith('/pinned.txt'));
     expect(keys).toHaveLength(1);
     expect(await env.objectSha256(keys[0]!)).toBe(src.sha);
+    // The count the refusals below rely on does see a client that asks for credentials.
+    expect(credentialRequests()).toBeGreaterThan(before);
   });
 
   it('refuses a --broker that names another sign-in service', async () => {
