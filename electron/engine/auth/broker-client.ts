@@ -35,13 +35,13 @@ export interface BrokerClient {
 
 export function createBrokerClient(brokerUrl: string, options: { timeoutMs?: number } = {}): BrokerClient {
   const timeoutMs = options.timeoutMs ?? 15_000;
-  // The trust rules, before anything is sent (docs/ARCHITECTURE.md, Trust rules).
-  checkBrokerUrl(brokerUrl);
 
   async function request(method: string, path: string, init: { body?: unknown; bearer?: string }): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (init.body !== undefined) headers['content-type'] = 'application/json';
     if (init.bearer) headers.authorization = `Bearer ${init.bearer}`;
+    // The trust rules, before anything is sent (docs/ARCHITECTURE.md, Trust rules).
+    checkBrokerUrl(brokerUrl);
     try {
       return await fetch(new URL(path, brokerUrl), {
         method,
