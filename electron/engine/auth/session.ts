@@ -167,9 +167,17 @@ export class SessionManager {
 
   /** Signs in at the configured broker; changing the broker is setBroker's job, never a side effect. */
   async signIn(username: string, password: string): Promise<Session> {
-    this.#checkMethod('password');
+    return this.signInWith('password', (client) => client.signIn(username, password), username);
+  }
+
+  /**
+   * Every way of signing in ends here: the method must be offered, the answer is checked against the
+   * deployment and the trust rules before it is kept, and the broker is always the configured one.
+   */
+  async signInWith(method: 'password' | 'oidc', obtain: (client: BrokerClient) => Promise<BrokerSession>, username: string): Promise<Session> {
+    this.#checkMethod(method);
     const client = this.#client(this.#brokerUrl);
-    const answer = await client.signIn(username, password);
+    const answer = await obtain(client);
     let session: BrokerSession;
     try {
       session = this.#checked(answer);
