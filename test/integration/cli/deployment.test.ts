@@ -81,7 +81,10 @@ describe('a broken deployment file', () => {
     });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d));
+    // A daemon that starts anyway would run until stopped: killed, and reported as a signal, not a pass.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    clearTimeout(timer);
     expect(code).toBe(1);
     expect(stderr).toContain(`The deployment file ${file} is not valid:`);
     expect(stderr).toContain('brokerUrl: Hoist refuses to sign in at http://sign-in.example.com: a sign-in service that is not on this computer must use https');
