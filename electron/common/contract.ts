@@ -98,6 +98,11 @@ export const Session = z.object({
   notice: z.string().optional(),
   /** Why the last browser or device sign-in did not finish (cleared when another starts or succeeds). */
   signInError: z.string().optional(),
+  /**
+   * Present when the company pinned the configuration (a deployment file): the sign-in service cannot
+   * be changed, so no server field is shown; `name` is the organisation's, `signIn` the methods offered.
+   */
+  deployment: z.object({ name: z.string().optional(), signIn: z.array(z.enum(['oidc', 'password'])).min(1) }).optional(),
 });
 export type Session = z.infer<typeof Session>;
 
@@ -143,7 +148,6 @@ export const commands = {
   'session.signIn': {
     params: z
       .object({
-        brokerUrl: z.url({ protocol: /^https?$/ }).max(2048).optional(),
         username: z.string().min(1).max(256),
         password: z.string().min(1).max(1024),
       })
@@ -156,12 +160,18 @@ export const commands = {
    * Starts a sign-in in the system browser (authorization code + PKCE, loopback redirect). Returns the
    * address to open (`opened`: the host already opened it); the outcome arrives as a `session` event.
    */
-  'session.signInWithBrowser': { params: optionalBroker, result: z.object({ url: z.string(), opened: z.boolean() }) },
+  'session.signInWithBrowser': { params: z.object({}).strict(), result: z.object({ url: z.string(), opened: z.boolean() }) },
   /** Starts a device-grant sign-in; the outcome arrives as a `session` event. */
   'session.signInWithDevice': {
-    params: optionalBroker,
+    params: z.object({}).strict(),
     result: z.object({ verificationUri: z.string(), verificationUriComplete: z.string().optional(), userCode: z.string(), expiresIn: z.number() }),
   },
+  /**
+   * Another sign-in service for the next sign-in. Refused in a pinned deployment; while signed in it
+   * needs a confirmation the window cannot give (a native dialog in the desktop app), and is refused
+   * where there is none (headless: sign out first).
+   */
+  'session.setBroker': { params: z.object({ brokerUrl: z.url({ protocol: /^https?$/ }).max(2048) }).strict(), result: Session },
 
   /**
    * Newest first (createdAt, then id, descending). With `limit`, one page of it: windows read the rows

@@ -6,8 +6,10 @@ import path from 'node:path';
 import type { EngineApi, EngineEventSource, Settings } from '../common/contract.js';
 import { createBrokerClient } from './auth/broker-client.js';
 import { createCognitoCredentials } from './auth/credentials.js';
+import type { LoadedDeployment } from './deployment/file.js';
+import { checkWatchedFolder } from './deployment/limits.js';
 import { openSecretStore, type OpenedSecretStore } from './auth/secret-store.js';
-import { SessionManager, type Identity } from './auth/session.js';
+import { SessionManager, type BrokerChange, type Identity } from './auth/session.js';
 import { createEventBus } from './platform/event-bus.js';
 import { createFolderSync } from './folders/index.js';
 import { expandPaths, stagingDirOf } from './intake/expand-paths.js';
@@ -36,6 +38,12 @@ export interface EngineOptions {
   localMode?: boolean;
   /** Settings for this run only (`--bwlimit`, `--transfers`): in force until changed, never written. */
   runSettings?: Partial<Settings>;
+  /** True when brokerUrl was chosen for this run (--broker): a session kept for another broker is not used. */
+  explicitBroker?: boolean;
+  /** The company's pinned configuration, when there is one: its broker replaces brokerUrl. */
+  deployment?: LoadedDeployment;
+  /** The desktop app's native confirmation before leaving a session for another broker. */
+  confirmBrokerChange?: (change: BrokerChange) => Promise<boolean>;
   /** Defaults to the OS keychain, or memory when there is none. */
   secrets?: OpenedSecretStore;
   log?: Logger;
@@ -63,7 +71,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const log = options.log ?? createLogger();
   const secrets = options.secrets ?? (await openSecretStore());
   if (secrets.notice) log.warn(secrets.notice);
-  const settings = withRunSettings(openSettings(options.dataDir), options.runSettings ?? {});
+  const limits = options.deployment?.deployment.limits;
+  const settings = withRunSettings(openSettings(options.dataDir, limits), options.runSettings ?? {});
   const db = openStateDb(path.join(options.dataDir, 'state.db'));
   const bus = createEventBus((error) => log.error('event listener failed', { error: String(error) }));
   // Every connection's proxy and trusted authorities (docs/ARCHITECTURE.md, The network layer). The
@@ -80,6 +89,9 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     ...(secrets.notice ? { secretsNotice: secrets.notice } : {}),
     defaultBrokerUrl: options.brokerUrl,
     localMode: options.localMode ?? false,
+    ...(options.explicitBroker ? { explicitBroker: true } : {}),
+    ...(options.deployment ? { deployment: options.deployment } : {}),
+    ...(options.confirmBrokerChange ? { confirmBrokerChange: options.confirmBrokerChange } : {}),
     log,
     brokerClient: (url) => createBrokerClient(url, { fetch: network.fetch }),
   });
@@ -182,10 +194,11 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     },
 
     'session.get': async () => session.view(),
-    'session.signIn': async ({ brokerUrl, username, password }) => session.signIn(username, password, brokerUrl),
+    'session.signIn': async ({ username, password }) => session.signIn(username, password),
+    'session.setBroker': async ({ brokerUrl }) => session.setBroker(brokerUrl),
     'session.signInMethods': async ({ brokerUrl }) => session.signInMethods(brokerUrl),
-    'session.signInWithBrowser': async ({ brokerUrl }) => session.signInWithBrowser(brokerUrl, options.openUrl),
-    'session.signInWithDevice': async ({ brokerUrl }) => session.signInWithDevice(brokerUrl),
+    'session.signInWithBrowser': async () => session.signInWithBrowser(options.openUrl),
+    'session.signInWithDevice': async () => session.signInWithDevice(),
     'session.signOut': async () => {
       const view = await session.signOut();
       return view;
@@ -230,7 +243,10 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     'transfers.clearHistory': async () => (await queue.clearHistory(), ok),
 
     'folders.list': async () => folders.list(),
-    'folders.add': async ({ path: folderPath, label }) => folders.add(folderPath, label),
+    'folders.add': async ({ path: folderPath, label }) => {
+      checkWatchedFolder(folderPath, limits);
+      return folders.add(folderPath, label);
+    },
     'folders.pause': async ({ id }) => (await folders.pause(id), ok),
     'folders.resume': async ({ id }) => (await folders.resume(id), ok),
     'folders.remove': async ({ id }) => (await folders.remove(id), ok),

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { Settings } from '../common/contract.js';
 import { MemorySecretStore, openSecretStore, type OpenedSecretStore } from '../engine/auth/secret-store.js';
-import { createEngine, type Engine } from '../engine/index.js';
+import { createEngine, type Engine, type EngineOptions } from '../engine/index.js';
 import { acquireInstanceLock } from './instance-lock.js';
 import { createLogger, type Logger } from '../engine/platform/log.js';
 import { createRpcServer } from '../rpc/server.js';
@@ -14,6 +14,7 @@ import { serveControlSocket } from '../rpc/socket/server.js';
 import { controlSocketPath } from '../rpc/socket/path.js';
 import type { EmbeddedStack } from '../embedded/local-stack.js';
 import { defaultDataDir, prepareDataDir } from './data-dir.js';
+import { resolveBroker } from './broker-choice.js';
 
 // Hoist supports Node 20.19+ on purpose (Electron 45 brings 22): the SDK's end-of-support notice is
 // not something a user can act on.
@@ -24,6 +25,10 @@ export interface HostOptions {
   data?: string;
   /** Identity broker URL (default: the embedded local stack). */
   broker?: string;
+  /** A deployment file baked into the installer (next to the app's resources); the system one wins. */
+  bundledDeploymentFile?: string;
+  /** The desktop app's native confirmation before leaving a session for another broker. */
+  confirmBrokerChange?: EngineOptions['confirmBrokerChange'];
   /** Sign in with HOIST_USERNAME / HOIST_PASSWORD for this run only: kept in memory, never written. */
   signInFromEnv?: boolean;
   /** Settings for this run only (`--bwlimit`, `--transfers`): never written to the settings file. */
@@ -51,6 +56,9 @@ export function resolveDataDir(data: string | undefined): string {
 }
 
 export async function startHost(options: HostOptions): Promise<Host> {
+  // The deployment file and the trust rules first: a broken file or an untrusted broker stops start-up
+  // before the data folder is touched or anything is contacted.
+  const broker = resolveBroker({ broker: options.broker, ...(options.bundledDeploymentFile ? { bundledDeploymentFile: options.bundledDeploymentFile } : {}) });
   const dataDir = resolveDataDir(options.data);
   prepareDataDir(dataDir);
   const lock = acquireInstanceLock(dataDir);
@@ -66,7 +74,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     // With the password in the environment, the next run signs in from there too: a "no keychain,
     // sign in again next time" notice is noise.
     const secrets: OpenedSecretStore = envSuppliesPassword ? { store: opened.store } : opened;
-    let brokerUrl = options.broker;
+    let brokerUrl = broker.brokerUrl;
     if (!brokerUrl) {
       // Loaded only when needed: the local cloud and broker are a large part of start-up otherwise.
       const { startEmbeddedStack } = await import('../embedded/local-stack.js');
@@ -77,6 +85,9 @@ export async function startHost(options: HostOptions): Promise<Host> {
       dataDir,
       brokerUrl,
       localMode: stack !== undefined,
+      explicitBroker: options.broker !== undefined,
+      ...(broker.deployment ? { deployment: broker.deployment } : {}),
+      ...(options.confirmBrokerChange ? { confirmBrokerChange: options.confirmBrokerChange } : {}),
       secrets,
       log,
       ...(options.systemProxy ? { systemProxy: options.systemProxy } : {}),

@@ -13,6 +13,7 @@ import { installAppMenu } from './menu.js';
 import { notifyOnTransfers } from './notifications.js';
 import { createTray } from './tray.js';
 import { createMainWindow } from './main-window.js';
+import { confirmBrokerChange } from './broker-change.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererIndex = path.resolve(here, '../../../renderer/dist/index.html');
@@ -35,6 +36,10 @@ async function start(): Promise<void> {
       if (!/^https?:\/\//i.test(url)) throw new Error('only http(s) addresses are opened');
       await shell.openExternal(url);
     },
+    // A company's installer may carry its deployment file beside the app's resources (build/electron-builder.yml).
+    ...(app.isPackaged ? { bundledDeploymentFile: path.join(process.resourcesPath, 'deployment.json') } : {}),
+    // Leaving a session for another sign-in service is asked here, in a native dialog the window cannot answer.
+    confirmBrokerChange: (change) => confirmBrokerChange(change, window),
   });
   const engine = host.engine;
   const stopLoginItem = followLoginItem(engine);

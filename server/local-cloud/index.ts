@@ -100,7 +100,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const logger = options.logger ?? jsonLogger();
   const s3 = createS3Handler({ store, uploads, settings, now, credentials, log: requestLog, logger });
   const cognitoFactory = options.cognitoHandler ?? createCognitoHandler;
-  const cognito = cognitoFactory({ settings, credentials, dataDir: options.dataDir, now, logger });
+  const cognito = cognitoFactory({ settings, credentials, dataDir: options.dataDir, now, logger, log: requestLog });
 
   const isCognito = (req: IncomingMessage): boolean => String(req.headers['x-amz-target'] ?? '').startsWith(COGNITO_TARGET_PREFIX);
   const dispatch = (req: IncomingMessage, res: ServerResponse, awaitingContinue: boolean): void => {

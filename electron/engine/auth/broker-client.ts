@@ -2,6 +2,7 @@
 // it. Every answer is validated: a broker that sends something else is a protocol error, not a crash.
 import { z } from 'zod';
 import { ProxyRefusedError, UntrustedCertificateError, type Fetch } from '../net/index.js';
+import { checkBrokerUrl } from '../net/trust.js';
 import {
   BrokerProtocolError,
   BrowserSignInError,
@@ -88,6 +89,8 @@ export function createBrokerClient(brokerUrl: string, options: { timeoutMs?: num
     const headers: Record<string, string> = { accept: 'application/json' };
     if (init.body !== undefined) headers['content-type'] = 'application/json';
     if (init.bearer) headers.authorization = `Bearer ${init.bearer}`;
+    // The trust rules, before anything is sent (docs/ARCHITECTURE.md, Trust rules).
+    checkBrokerUrl(brokerUrl);
     try {
       return await send(new URL(path, brokerUrl), {
         method,

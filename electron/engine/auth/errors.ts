@@ -40,3 +40,23 @@ export class BrokerProtocolError extends Error {
 export class BrowserSignInError extends Error {
   override readonly name = 'BrowserSignInError';
 }
+
+/**
+ * The broker answered for another region, identity pool or bucket than the deployment file pins.
+ * A sign-in-required error, so uploads wait for a sign-in instead of retrying.
+ */
+export class DeploymentMismatchError extends SignInRequiredError {
+  readonly code = 'deployment_mismatch';
+}
+
+/** A change of sign-in service that is not allowed here (pinned, or not confirmed by the user). */
+export class BrokerChangeError extends Error {
+  override readonly name = 'BrokerChangeError';
+  readonly code = 'broker_change_refused';
+}
+
+/** A sign-in method the deployment file does not offer. */
+export class SignInMethodError extends Error {
+  override readonly name = 'SignInMethodError';
+  readonly code = 'sign_in_method_not_offered';
+}

@@ -4,9 +4,11 @@
 import type { Session, SignInMethods } from '../../common/contract.js';
 import { createBrokerClient, type BrokerClient, type BrokerSession } from './broker-client.js';
 import { startBrowserSignIn } from './browser-sign-in.js';
-import { BrowserSignInError, NetworkUnavailableError, SignInRequiredError } from './errors.js';
+import { BrokerChangeError, BrowserSignInError, DeploymentMismatchError, NetworkUnavailableError, SignInMethodError, SignInRequiredError } from './errors.js';
 import type { SecretStore } from './secret-store.js';
 import type { Logger } from '../platform/log.js';
+import type { LoadedDeployment } from '../deployment/file.js';
+import { checkBrokerUrl, sameBroker, trustedEndpoints } from '../net/trust.js';
 
 /** What the keychain holds: enough to restore the session with no prompt. */
 interface StoredSession {
@@ -37,6 +39,18 @@ export interface SessionManagerOptions {
   defaultBrokerUrl: string;
   /** True when the default broker is the built-in local stack. */
   localMode: boolean;
+  /**
+   * True when the default broker was chosen on purpose for this run (--broker, HOIST_BROKER_URL): a
+   * session kept for another broker is then not used. Otherwise the kept session's broker is.
+   */
+  explicitBroker?: boolean;
+  /** The company's pinned configuration: the broker never changes and its answers must match. */
+  deployment?: LoadedDeployment;
+  /**
+   * Asks the person, outside the window, whether to leave the current session for another broker.
+   * Absent (headless, command line): such a change is refused while signed in.
+   */
+  confirmBrokerChange?: (change: BrokerChange) => Promise<boolean>;
   log: Logger;
   now?: () => number;
   brokerClient?: (brokerUrl: string) => BrokerClient;
@@ -45,6 +59,12 @@ export interface SessionManagerOptions {
 }
 
 type State = Session['state'];
+
+export interface BrokerChange {
+  from: string;
+  to: string;
+  username?: string;
+}
 
 export class SessionManager {
   #state: State = 'signed-out';
@@ -61,13 +81,16 @@ export class SessionManager {
   /** The browser or device sign-in under way, if any: one at a time. */
   #pending: { cancel(): void } | undefined;
   #signInError: string | undefined;
+  /** Why the last broker answer was refused, shown until the next sign-in. */
+  #problem: string | undefined;
+  #warnedEndpoints = false;
   readonly #listeners = new Set<(session: Session) => void>();
   readonly #identityListeners = new Set<(identity: Identity | undefined) => void>();
   readonly #now: () => number;
   readonly #client: (brokerUrl: string) => BrokerClient;
 
   constructor(private readonly options: SessionManagerOptions) {
-    this.#brokerUrl = options.defaultBrokerUrl;
+    this.#brokerUrl = options.deployment?.deployment.brokerUrl ?? options.defaultBrokerUrl;
     this.#now = options.now ?? Date.now;
     this.#client = options.brokerClient ?? ((url) => createBrokerClient(url));
   }
@@ -81,9 +104,15 @@ export class SessionManager {
       brokerUrl: this.#brokerUrl,
       localMode: this.options.localMode && this.#brokerUrl === this.options.defaultBrokerUrl,
       keychain: this.options.secrets.kind,
-      ...(this.options.secretsNotice ? { notice: this.options.secretsNotice } : {}),
+      ...(this.#problem || this.options.secretsNotice ? { notice: this.#problem ?? this.options.secretsNotice } : {}),
       ...(this.#signInError ? { signInError: this.#signInError } : {}),
+      ...(this.options.deployment ? { deployment: this.#deploymentView(this.options.deployment) } : {}),
     };
+  }
+
+  /** What the window may know of the pinned configuration: what to show, never where or what to trust. */
+  #deploymentView({ deployment }: LoadedDeployment): NonNullable<Session['deployment']> {
+    return { ...(deployment.name ? { name: deployment.name } : {}), signIn: deployment.signIn ?? ['password'] };
   }
 
   identity(): Identity | undefined {
@@ -118,6 +147,18 @@ export class SessionManager {
       await this.options.secrets.delete(sessionAccount);
       return;
     }
+    // A session kept for another broker is not sent anywhere when this run's broker was chosen on
+    // purpose or is pinned: its refresh token belongs to that other service.
+    if (!sameBroker(stored.brokerUrl, this.#brokerUrl) && (this.options.deployment || this.options.explicitBroker)) {
+      this.options.log.info('the kept session belongs to another sign-in service; not using it', { kept: stored.brokerUrl, configured: this.#brokerUrl });
+      return;
+    }
+    try {
+      checkBrokerUrl(stored.brokerUrl);
+    } catch (error) {
+      this.options.log.warn('the kept session names a sign-in service Hoist no longer trusts; sign in again', { error: String(error) });
+      return;
+    }
     this.#brokerUrl = stored.brokerUrl;
     this.#username = stored.username;
     this.#identityId = stored.identityId;
@@ -129,28 +170,53 @@ export class SessionManager {
     }
   }
 
-  async signIn(username: string, password: string, brokerUrl = this.#brokerUrl): Promise<Session> {
-    const session = await this.#client(brokerUrl).signIn(username, password);
+  /** Signs in at the configured broker; changing the broker is setBroker's job, never a side effect. */
+  async signIn(username: string, password: string): Promise<Session> {
+    return this.signInWith('password', (client) => client.signIn(username, password), username);
+  }
+
+  /**
+   * Every way of signing in ends here: the method must be offered, the answer is checked against the
+   * deployment and the trust rules before it is kept, and the broker is always the configured one.
+   */
+  async signInWith(method: 'password' | 'oidc', obtain: (client: BrokerClient) => Promise<BrokerSession>, username: string): Promise<Session> {
+    this.#checkMethod(method);
+    const client = this.#client(this.#brokerUrl);
+    const answer = await obtain(client);
+    let session: BrokerSession;
+    try {
+      session = this.#checked(answer);
+    } catch (error) {
+      // The broker made a session this client will not use: give it back (best effort).
+      void client.signOut(answer.refreshToken).catch(() => undefined);
+      throw error;
+    }
     if (this.#identityId && this.#identityId !== session.identityId) {
       this.options.log.info('signed in as a different identity; earlier uploads stay with their own identity');
     }
-    this.#brokerUrl = brokerUrl;
     this.#username = username;
     await this.#accept(session);
     return this.view();
   }
 
+  /** What a broker offers (another one than the configured one only to show what it would offer). */
   async signInMethods(brokerUrl = this.#brokerUrl): Promise<SignInMethods> {
+    checkBrokerUrl(brokerUrl);
     const methods = await this.#client(brokerUrl).signInMethods();
-    return { password: methods.password, browser: methods.oidc !== undefined, device: methods.oidc?.deviceAuthorization ?? false };
+    const offered = this.options.deployment?.deployment.signIn;
+    const allows = (method: 'password' | 'oidc'): boolean => !offered || offered.includes(method);
+    const oidc = allows('oidc') ? methods.oidc : undefined;
+    return { password: methods.password && allows('password'), browser: oidc !== undefined, device: oidc?.deviceAuthorization ?? false };
   }
 
   /**
    * Starts a sign-in in the system browser and returns its address (opened with `openUrl` when the host
    * has one). The outcome is a `session` change: signed in, or `signInError` saying why not.
    */
-  async signInWithBrowser(brokerUrl = this.#brokerUrl, openUrl?: (url: string) => Promise<void>): Promise<{ url: string; opened: boolean }> {
+  async signInWithBrowser(openUrl?: (url: string) => Promise<void>): Promise<{ url: string; opened: boolean }> {
+    this.#checkMethod('oidc');
     this.#cancelPending();
+    const brokerUrl = this.#brokerUrl;
     const flow = await startBrowserSignIn(this.#client(brokerUrl));
     this.#pending = flow;
     this.#setSignInError(undefined);
@@ -169,8 +235,10 @@ export class SessionManager {
   }
 
   /** Starts a device-grant sign-in: the user confirms the code elsewhere while this polls the broker. */
-  async signInWithDevice(brokerUrl = this.#brokerUrl): Promise<{ verificationUri: string; verificationUriComplete?: string; userCode: string; expiresIn: number }> {
+  async signInWithDevice(): Promise<{ verificationUri: string; verificationUriComplete?: string; userCode: string; expiresIn: number }> {
+    this.#checkMethod('oidc');
     this.#cancelPending();
+    const brokerUrl = this.#brokerUrl;
     const client = this.#client(brokerUrl);
     const start = await client.startDevice();
     let timer: NodeJS.Timeout | undefined;
@@ -207,13 +275,21 @@ export class SessionManager {
     };
   }
 
-  async #finishExternal(flow: { cancel(): void }, brokerUrl: string, session: BrokerSession): Promise<void> {
+  async #finishExternal(flow: { cancel(): void }, brokerUrl: string, answer: BrokerSession): Promise<void> {
     if (this.#pending !== flow) return;
+    let session: BrokerSession;
+    try {
+      if (!sameBroker(brokerUrl, this.#brokerUrl)) throw new BrokerChangeError('The sign-in service changed while signing in. Start again.');
+      session = this.#checked(answer);
+    } catch (error) {
+      // A session this client will not use: give it back (best effort).
+      void this.#client(brokerUrl).signOut(answer.refreshToken).catch(() => undefined);
+      return this.#externalFailed(flow, error);
+    }
     this.#pending = undefined;
     if (this.#identityId && this.#identityId !== session.identityId) {
       this.options.log.info('signed in as a different identity; earlier uploads stay with their own identity');
     }
-    this.#brokerUrl = brokerUrl;
     this.#username = session.username ?? 'organisation account';
     this.#signInError = undefined;
     await this.#accept(session);
@@ -239,6 +315,76 @@ export class SessionManager {
     if (this.#signInError === message) return;
     this.#signInError = message;
     for (const listener of this.#listeners) listener(this.view());
+  }
+
+  /**
+   * Points the app at another sign-in service. Pinned deployments refuse; while a session exists the
+   * person must confirm outside the window (confirmBrokerChange), and the session is signed out first.
+   */
+  async setBroker(brokerUrl: string): Promise<Session> {
+    const pinned = this.options.deployment;
+    if (pinned) {
+      if (sameBroker(brokerUrl, this.#brokerUrl)) return this.view();
+      throw new BrokerChangeError(`The sign-in service is set by your organisation (${pinned.file}) and cannot be changed.`);
+    }
+    checkBrokerUrl(brokerUrl);
+    if (sameBroker(brokerUrl, this.#brokerUrl)) return this.view();
+    if (this.#state !== 'signed-out') {
+      const confirm = this.options.confirmBrokerChange;
+      const who = this.#username ? ` as ${this.#username}` : '';
+      if (!confirm) {
+        throw new BrokerChangeError(
+          `Hoist is signed in${who} at ${this.#brokerUrl}; the sign-in service cannot be changed from here while signed in. Sign out first, or restart Hoist with --broker ${brokerUrl}.`,
+        );
+      }
+      const change: BrokerChange = { from: this.#brokerUrl, to: brokerUrl, ...(this.#username ? { username: this.#username } : {}) };
+      if (!(await confirm(change))) throw new BrokerChangeError(`The change was not confirmed: Hoist stays signed in${who} at ${this.#brokerUrl}.`);
+      await this.signOut();
+    }
+    this.options.log.info('sign-in service changed', { from: this.#brokerUrl, to: brokerUrl });
+    this.#brokerUrl = brokerUrl;
+    this.#problem = undefined;
+    this.#emitView();
+    return this.view();
+  }
+
+  #checkMethod(method: 'password' | 'oidc'): void {
+    const offered = this.options.deployment?.deployment.signIn;
+    if (offered && !offered.includes(method)) {
+      throw new SignInMethodError(
+        method === 'password'
+          ? 'Your organisation signs in through its own identity provider: use "Sign in with your organisation" instead of a password.'
+          : 'Your organisation signs in with a user name and password here, not through an identity provider.',
+      );
+    }
+  }
+
+  /**
+   * A broker answer as this client may use it: refused when it disagrees with the pinned deployment
+   * (before any credentials are asked for), and with endpoints only where the trust rules allow them.
+   */
+  #checked(session: BrokerSession): BrokerSession {
+    const pinned = this.options.deployment;
+    if (pinned) {
+      const fields = ['region', 'identityPoolId', 'bucket'] as const;
+      const wrong = fields.filter((field) => session[field] !== pinned.deployment[field]);
+      if (wrong.length > 0) {
+        const said = wrong.map((field) => `${field} "${session[field]}" where ${pinned.file} pins "${pinned.deployment[field]}"`).join(', ');
+        const message = `The sign-in service answered with ${said}. Hoist refused the session, so nothing is uploaded: ask your IT department to check the deployment.`;
+        this.#problem = message;
+        throw new DeploymentMismatchError(message);
+      }
+    }
+    const endpoints = trustedEndpoints(this.#brokerUrl, session.endpoints);
+    if (session.endpoints && !endpoints && !this.#warnedEndpoints) {
+      this.#warnedEndpoints = true;
+      this.options.log.warn(`the sign-in service named storage endpoints that are not all on this computer; using AWS's own endpoints for ${session.region}`, {
+        s3: session.endpoints.s3,
+        cognitoIdentity: session.endpoints.cognitoIdentity,
+      });
+    }
+    const { endpoints: _named, ...rest } = session;
+    return endpoints ? { ...rest, endpoints } : rest;
   }
 
   async signOut(): Promise<Session> {
@@ -284,7 +430,7 @@ export class SessionManager {
     this.#refreshing ??= (async () => {
       const refreshToken = this.#refreshToken;
       if (!refreshToken) throw new SignInRequiredError('Sign in to continue.');
-      const session = await this.#client(this.#brokerUrl).refresh(refreshToken);
+      const session = this.#checked(await this.#client(this.#brokerUrl).refresh(refreshToken));
       await this.#accept(session);
       this.options.log.debug('session refreshed', { expiresAt: session.tokenExpiresAt.toISOString() });
       return session;
@@ -317,6 +463,7 @@ export class SessionManager {
     this.#retryDelayMs = 0;
     clearTimeout(this.#retryTimer);
     this.#identityId = session.identityId;
+    this.#problem = undefined;
     // The rotated refresh token is saved before anything else can need it.
     const stored: StoredSession = { brokerUrl: this.#brokerUrl, username: this.#username ?? '', identityId: session.identityId, refreshToken: session.refreshToken };
     await this.options.secrets.set(sessionAccount, JSON.stringify(stored)).catch((error: unknown) => {
@@ -360,6 +507,11 @@ export class SessionManager {
     const changed = this.#state !== state;
     this.#state = state;
     if (changed) for (const listener of this.#listeners) listener(this.view());
+  }
+
+  #emitView(): void {
+    const view = this.view();
+    for (const listener of this.#listeners) listener(view);
   }
 
   #emitIdentity(): void {

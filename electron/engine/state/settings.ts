@@ -3,6 +3,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Settings } from '../../common/contract.js';
+import { checkSettingsChange, withinLimits } from '../deployment/limits.js';
+import type { DeploymentLimits } from '../deployment/file.js';
 import { writeFileAtomic } from '../platform/atomic-file.js';
 
 export const defaultSettings: Settings = {
@@ -22,13 +24,15 @@ export interface SettingsStore {
   onChange(listener: (settings: Settings) => void): () => void;
 }
 
-export function openSettings(dataDir: string): SettingsStore {
+/** `limits`: the deployment file's, enforced on every change and on what was stored before. */
+export function openSettings(dataDir: string, limits?: DeploymentLimits): SettingsStore {
   const file = path.join(dataDir, 'settings.json');
-  let current = load(file);
+  let current = withinLimits(load(file), limits);
   const listeners = new Set<(settings: Settings) => void>();
   return {
     get: () => current,
     update(patch) {
+      checkSettingsChange(patch, limits);
       const next = Settings.parse({ ...current, ...patch });
       writeFileAtomic(file, `${JSON.stringify(next, null, 2)}\n`);
       current = next;

@@ -1,12 +1,14 @@
 // Cognito Identity stand-in (JSON 1.1, `x-amz-target: AWSCognitoIdentityService.<Op>`): developer-authenticated
 // identities, their OpenID tokens and the temporary credentials they are exchanged for.
 // Depends only on the local cloud's shared auth contracts (../auth/types.ts); the S3 side routes requests here.
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { jsonLogger, type Logger } from '../../common/logger.js';
 import type { CloudSettings, CredentialStore, Principal, ProtocolHandler } from '../auth/types.js';
+import type { RequestLog } from '../request-log.js';
 import { authenticate } from './authenticate.js';
 import { authorizeCognitoCall } from './authorize.js';
 import { parseJson, readBody } from './body.js';
@@ -26,6 +28,8 @@ export interface CognitoDeps {
   now?: () => Date;
   /** Where internal errors are reported (default: JSON lines on stderr). */
   logger?: Logger;
+  /** Every answered request, beside the S3 ones (tests check who asked for credentials). */
+  log?: RequestLog;
 }
 
 interface Operation {
@@ -80,6 +84,14 @@ export function createCognitoHandler(deps: CognitoDeps): ProtocolHandler {
   }
 
   return (req, res) => {
+    if (deps.log) {
+      const log = deps.log;
+      const time = new Date().toISOString();
+      const target = String(req.headers['x-amz-target'] ?? '');
+      res.once('finish', () => {
+        log.append({ time, requestId: randomUUID(), method: req.method ?? '', protocol: 'cognito', operation: target.slice(COGNITO_TARGET_PREFIX.length) || 'Unknown', bytesReceived: Number(req.headers['content-length'] ?? 0), status: res.statusCode });
+      });
+    }
     handle(req, res).catch((error: unknown) => {
       // An unread body must not keep the connection: close it after the reply.
       if (!req.readableEnded && !res.headersSent) res.setHeader('connection', 'close');

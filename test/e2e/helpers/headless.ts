@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createEngine, type Engine } from '../../../electron/engine/index.js';
 import { MemorySecretStore } from '../../../electron/engine/auth/secret-store.js';
 import { silentLogger } from '../../../electron/engine/platform/log.js';
+import type { LoadedDeployment } from '../../../electron/engine/deployment/file.js';
 import { startDaemon, type Daemon } from '../../../electron/daemon/daemon.js';
 
 export interface Headless {
@@ -15,12 +16,13 @@ export interface Headless {
   stop(): Promise<void>;
 }
 
-export async function startHeadless(options: { brokerUrl: string; localMode?: boolean }): Promise<Headless> {
+export async function startHeadless(options: { brokerUrl: string; localMode?: boolean; deployment?: LoadedDeployment }): Promise<Headless> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'hoist-e2e-'));
   const engine = await createEngine({
     dataDir,
     brokerUrl: options.brokerUrl,
     localMode: options.localMode ?? false,
+    ...(options.deployment ? { deployment: options.deployment } : {}),
     secrets: { store: new MemorySecretStore(), notice: 'No keychain in tests: the session is kept in memory.' },
     log: silentLogger,
   });

@@ -1,5 +1,6 @@
-// Sign-in: broker URL (preset, editable), username, password, or "Sign in with your organisation" in the
-// system browser when the broker offers it; errors in plain words; local mode shown.
+// Sign-in: broker URL (preset, editable unless the company pinned it), username, password, or "Sign in with
+// your organisation" in the system browser when the broker offers it; errors in plain words; local mode
+// shown. A changed server is set first (session.setBroker), then signed in at.
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { Session, SignInMethods } from '../../../../electron/common/contract.js';
 import { messageOf } from '../../api/index.js';
@@ -43,7 +44,8 @@ export function SignIn({ session }: { session: Session }) {
     setBusy(true);
     setError(undefined);
     try {
-      const started = await client.call('session.signInWithBrowser', brokerUrl !== session.brokerUrl ? { brokerUrl } : {});
+      if (!session.deployment && brokerUrl !== session.brokerUrl) store.setSession(await client.call('session.setBroker', { brokerUrl }));
+      const started = await client.call('session.signInWithBrowser', {});
       setBrowserUrl(started.url);
       // The desktop app opened the system browser already; in a browser tab, open another tab.
       if (!started.opened) window.open(started.url, '_blank', 'noopener');
@@ -59,7 +61,8 @@ export function SignIn({ session }: { session: Session }) {
     setBusy(true);
     setError(undefined);
     try {
-      const next = await client.call('session.signIn', { username, password, ...(brokerUrl !== session.brokerUrl ? { brokerUrl } : {}) });
+      if (!session.deployment && brokerUrl !== session.brokerUrl) store.setSession(await client.call('session.setBroker', { brokerUrl }));
+      const next = await client.call('session.signIn', { username, password });
       setPassword('');
       store.setSession(next);
     } catch (err) {
@@ -111,7 +114,11 @@ export function SignIn({ session }: { session: Session }) {
         </>
         )}
 
-        {showServer ? (
+        {session.deployment ? (
+          <p className="server-line">
+            <span className="muted">Organisation</span> <span className="truncate">{session.deployment.name ?? session.brokerUrl}</span>
+          </p>
+        ) : showServer ? (
           <label className="field">
             <span>Sign-in server</span>
             <input name="brokerUrl" type="url" inputMode="url" spellCheck={false} value={brokerUrl} onChange={(e) => setBrokerUrl(e.target.value)} />
