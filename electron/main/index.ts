@@ -3,7 +3,7 @@
 // native folder picker. The engine is plain Node (electron/engine), composed here exactly as the
 // headless daemon composes it, and reached by the window only through the IPC transport (electron/rpc/ipc).
 // May depend on electron, electron/common, electron/engine, electron/rpc; never on renderer code or ipcMain.
-import { app, dialog, type BrowserWindow } from 'electron';
+import { app, dialog, shell, type BrowserWindow } from 'electron';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { startHost } from '../host/index.js';
@@ -52,6 +52,7 @@ async function start(): Promise<void> {
       const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
+    showInFolder: (file) => shell.showItemInFolder(file),
   });
   const stopTray = createTray({ engine, open, quit });
   const stopNotifications = notifyOnTransfers(engine.events, open);

@@ -16,6 +16,8 @@ export interface HoistBridge {
   pathForFile(file: File): string;
   /** The native folder picker; null when cancelled. */
   pickFolder(): Promise<string | null>;
+  /** Opens the file manager with this file selected (a finished upload's source). */
+  showInFolder(path: string): void;
 }
 
 const listeners = new Map<string, Set<(payload: unknown) => void>>();
@@ -35,6 +37,7 @@ const bridge: HoistBridge = {
   },
   pathForFile: (file) => webUtils.getPathForFile(file),
   pickFolder: () => ipcRenderer.invoke(ipcChannels.pickFolder) as Promise<string | null>,
+  showInFolder: (path) => void ipcRenderer.invoke(ipcChannels.showInFolder, path),
 };
 
 contextBridge.exposeInMainWorld('hoist', Object.freeze(bridge));

@@ -3,6 +3,7 @@
 // served to our own window's main frame only, and every message goes through the contract's dispatcher.
 // Depends on electron (main process), electron/common and electron/rpc.
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
+import { isAbsolute } from 'node:path';
 import type { EngineApi, RpcEvent, RpcResponse } from '../../common/contract.js';
 import { createDispatcher } from '../dispatch.js';
 import { fanOutEvents, type EngineEventSource } from '../events.js';
@@ -23,6 +24,8 @@ export interface IpcTransportOptions {
   log?: RpcLog;
   /** Native folder picker (a shell capability, not an engine command): resolves to a path or null. */
   pickFolder?: () => Promise<string | null>;
+  /** Shows a local file in the file manager (a shell capability, like pickFolder). */
+  showInFolder?: (path: string) => void;
 }
 
 const refused: RpcResponse = { id: -1, error: { code: 'unauthorized', message: 'Not allowed.' } };
@@ -40,6 +43,11 @@ export function registerIpcTransport(options: IpcTransportOptions): () => void {
     if (!trusted(event) || !options.pickFolder) return null;
     return options.pickFolder();
   });
+  ipcMain.handle(ipcChannels.showInFolder, (event, raw: unknown) => {
+    // Only an absolute local path: the file manager opens there and nothing is read or run.
+    if (!trusted(event) || !options.showInFolder || typeof raw !== 'string' || !isAbsolute(raw) || raw.includes('\0') || raw.length > 4096) return;
+    options.showInFolder(raw);
+  });
 
   const stopEvents = fanOutEvents(options.engine.events, (message: RpcEvent) => {
     const win = options.window();
@@ -50,5 +58,6 @@ export function registerIpcTransport(options: IpcTransportOptions): () => void {
     stopEvents();
     ipcMain.removeHandler(ipcChannels.rpc);
     ipcMain.removeHandler(ipcChannels.pickFolder);
+    ipcMain.removeHandler(ipcChannels.showInFolder);
   };
 }

@@ -10,6 +10,7 @@ export interface HoistBridge {
   on(event: EventName, listener: (payload: unknown) => void): () => void;
   pathForFile(file: File): string;
   pickFolder(): Promise<string | null>;
+  showInFolder(path: string): void;
 }
 
 export function hoistBridge(): HoistBridge | undefined {
@@ -34,6 +35,7 @@ export function createBridgeConnection(bridge: HoistBridge): Connection {
     onStatus: () => () => {},
     drop: { kind: 'path', pathForFile: (file) => bridge.pathForFile(file) },
     pickFolder: () => bridge.pickFolder(),
+    showInFolder: (path) => bridge.showInFolder(path),
     desktop: true,
     close: () => {},
   };

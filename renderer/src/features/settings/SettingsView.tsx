@@ -1,9 +1,11 @@
-// The Settings tab: the contract's Settings as a form; only changed fields are sent.
+// The Settings tab: the contract's Settings as a form; only changed fields are sent. Values out of range
+// are named under their field (and the first one focused) before anything is sent.
 import { useEffect, useState, type FormEvent } from 'react';
 import type { Settings } from '../../../../electron/common/contract.js';
 import { messageOf } from '../../api/index.js';
 import { useClient, useConnection } from '../../app/hooks.js';
 import { NumberField } from './NumberField.js';
+import { validateDraft, type DraftErrors } from './validate.js';
 
 /** The form's own state: numbers as typed, the limit in MB/s, patterns one per line. */
 interface Draft {
@@ -51,6 +53,7 @@ export function SettingsView() {
   const [saved, setSaved] = useState<Settings>();
   const [draft, setDraft] = useState<Draft>();
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string }>();
+  const [errors, setErrors] = useState<DraftErrors>({});
 
   useEffect(() => {
     client.call('settings.get', {}).then(
@@ -66,11 +69,20 @@ export function SettingsView() {
   const set = (patch: Partial<Draft>) => {
     setDraft({ ...draft, ...patch });
     setMessage(undefined);
+    // A field's error goes once it is edited; the others stay until the next Save.
+    setErrors((shown) => Object.fromEntries(Object.entries(shown).filter(([key]) => !(key in patch))));
   };
   const diff = changes(saved, fromDraft(draft));
 
   async function save(event: FormEvent) {
     event.preventDefault();
+    const found = validateDraft(draft!);
+    setErrors(found);
+    const firstBad = Object.keys(found)[0];
+    if (firstBad) {
+      (event.currentTarget as HTMLFormElement).querySelector<HTMLInputElement>(`[name="${firstBad}"]`)?.focus();
+      return;
+    }
     try {
       const next = await client.call('settings.update', diff);
       setSaved(next);
@@ -82,17 +94,17 @@ export function SettingsView() {
   }
 
   return (
-    <form className="settings card" onSubmit={save}>
+    <form className="settings card" onSubmit={save} noValidate>
       <fieldset>
         <legend>Speed</legend>
-        <NumberField label="Files uploaded at a time" unit="files" min={1} max={64} value={draft.filesInParallel} onChange={(v) => set({ filesInParallel: v })} />
-        <NumberField label="Parts of each file at a time" unit="parts" min={1} max={64} value={draft.partsInParallel} onChange={(v) => set({ partsInParallel: v })} />
+        <NumberField label="Files uploaded at a time" unit="files" min={1} max={64} name="filesInParallel" error={errors.filesInParallel} value={draft.filesInParallel} onChange={(v) => set({ filesInParallel: v })} />
+        <NumberField label="Parts of each file at a time" unit="parts" min={1} max={64} name="partsInParallel" error={errors.partsInParallel} value={draft.partsInParallel} onChange={(v) => set({ partsInParallel: v })} />
         <div className="setting">
           <label className="check">
             <input type="checkbox" checked={draft.limited} onChange={(e) => set({ limited: e.target.checked })} />
             <span>Limit upload speed to</span>
           </label>
-          <NumberField label="Speed limit" hideLabel unit="MB/s" min={0.01} step={0.1} value={draft.limitMBps} disabled={!draft.limited} onChange={(v) => set({ limitMBps: v })} />
+          <NumberField label="Speed limit" hideLabel unit="MB/s" min={0.01} step={0.1} name="limitMBps" error={errors.limitMBps} value={draft.limitMBps} disabled={!draft.limited} onChange={(v) => set({ limitMBps: v })} />
         </div>
       </fieldset>
       <fieldset>
@@ -103,6 +115,8 @@ export function SettingsView() {
           min={0}
           max={600}
           step={0.5}
+          name="stabilitySeconds"
+          error={errors.stabilitySeconds}
           value={draft.stabilitySeconds}
           onChange={(v) => set({ stabilitySeconds: v })}
           hint="Files still being written are never uploaded half-way."
@@ -127,7 +141,15 @@ export function SettingsView() {
             {message.text}
           </span>
         )}
-        <button type="button" className="button" disabled={Object.keys(diff).length === 0} onClick={() => set(toDraft(saved))}>
+        <button
+          type="button"
+          className="button"
+          disabled={Object.keys(diff).length === 0}
+          onClick={() => {
+            set(toDraft(saved));
+            setErrors({});
+          }}
+        >
           Revert
         </button>
         <button type="submit" className="button button-primary" disabled={Object.keys(diff).length === 0}>
