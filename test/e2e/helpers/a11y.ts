@@ -47,7 +47,7 @@ const focusScript = `(() => {
   const style = getComputedStyle(el);
   const outlined = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
   const shadowed = style.boxShadow !== 'none' && style.boxShadow !== '';
-  const label = el.getAttribute('aria-label') ?? (el.labels && el.labels[0] ? el.labels[0].textContent : null) ?? el.textContent ?? '';
+  const label = el.getAttribute('aria-label') ?? (el.labels && el.labels[0] ? (el.labels[0].querySelector('span') ?? el.labels[0]).textContent : null) ?? el.textContent ?? '';
   return { name: label.trim(), tag: el.tagName, role: el.getAttribute('role'), visible: outlined || shadowed };
 })()`;
 
