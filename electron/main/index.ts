@@ -29,7 +29,7 @@ async function start(): Promise<void> {
     data: process.env.HOIST_DATA_DIR ?? app.getPath('userData'),
     ...(process.env.HOIST_BROKER_URL ? { broker: process.env.HOIST_BROKER_URL } : {}),
   });
-  const engine = withLoginItem(host.engine);
+  const engine = withLoginItem(host.engine, (error) => host.log.warn('start at login: the OS could not be set to match the setting', { error: String(error) }));
 
   const open = () => {
     if (!window || window.isDestroyed()) window = createMainWindow({ preloadPath, rendererIndex, shouldQuit: () => quitting });

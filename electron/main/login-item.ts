@@ -1,19 +1,22 @@
-// The start-at-login hook: the engine stores the setting, the shell applies it to the OS. Wraps the
-// engine's settings commands so whichever window or CLI changes the setting, the OS follows.
+// The start-at-login hook for the desktop app: macOS and Windows through Electron's login items, Linux
+// through an XDG autostart entry (xdg-autostart.ts). start-at-login.ts keeps the OS in step with the
+// engine's setting.
 import { app } from 'electron';
 import type { EngineApi } from '../common/contract.js';
+import { followStartAtLogin } from './start-at-login.js';
+import { setXdgAutostart } from './xdg-autostart.js';
 
-export function withLoginItem<E extends EngineApi>(engine: E): E {
-  const apply = (startAtLogin: boolean) => {
-    // Linux has no standard login-item API in Electron; the setting is kept and packaging adds autostart.
-    if (process.platform === 'darwin' || process.platform === 'win32') app.setLoginItemSettings({ openAtLogin: startAtLogin });
-  };
-  void engine['settings.get']({}).then((s) => apply(s.startAtLogin));
-  return Object.assign(Object.create(engine) as E, {
-    'settings.update': async (patch: Parameters<EngineApi['settings.update']>[0]) => {
-      const next = await engine['settings.update'](patch);
-      apply(next.startAtLogin);
-      return next;
-    },
-  });
+/** What the session should run at login: the AppImage itself (its mount point changes every run), else this binary. */
+function linuxCommand(): string[] {
+  if (process.env.APPIMAGE) return [process.env.APPIMAGE];
+  return app.isPackaged ? [process.execPath] : [process.execPath, app.getAppPath()];
+}
+
+async function apply(startAtLogin: boolean): Promise<void> {
+  if (process.platform === 'linux') await setXdgAutostart(startAtLogin, linuxCommand());
+  else app.setLoginItemSettings({ openAtLogin: startAtLogin });
+}
+
+export function withLoginItem<E extends EngineApi>(engine: E, onError?: (error: unknown) => void): E {
+  return followStartAtLogin(engine, apply, onError);
 }
