@@ -22,11 +22,13 @@ async function violations(page: Page): Promise<string[]> {
  */
 export async function axeViolations(page: Page, where: string): Promise<string[]> {
   const found: string[] = [];
+  // Reduced motion while checking: colours are read at once after the switch, not halfway through a
+  // transition from the other scheme's.
   for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
+    await page.emulateMedia({ colorScheme, reducedMotion: 'reduce' });
     for (const v of await violations(page)) found.push(`${where}, ${colorScheme}: ${v}`);
   }
-  await page.emulateMedia({ colorScheme: 'light' });
+  await page.emulateMedia({ colorScheme: 'light', reducedMotion: 'no-preference' });
   return found;
 }
 
@@ -78,7 +80,10 @@ export async function recordTexts(page: Page, selector: string): Promise<() => P
   return () => page.evaluate<string[]>('window.recordedTexts.filter(Boolean)');
 }
 
+/** A screenshot with transitions off, so a scheme just switched is drawn in its own colours. */
 export async function saveScreenshot(page: Page, name: string): Promise<void> {
   await mkdir(screenshotDir, { recursive: true });
+  await page.emulateMedia({ reducedMotion: 'reduce' });
   await page.screenshot({ path: `${screenshotDir}/${name}.png` });
+  await page.emulateMedia({ reducedMotion: 'no-preference' });
 }
