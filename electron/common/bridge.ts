@@ -12,4 +12,6 @@ export interface HoistBridge {
   pathForFile(file: File): string;
   /** The native folder picker; null when cancelled. */
   pickFolder(): Promise<string | null>;
+  /** Opens the file manager with this file selected (a finished upload's source). */
+  showInFolder(path: string): void;
 }

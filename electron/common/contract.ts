@@ -52,6 +52,8 @@ export const Transfer = z.object({
   origin: z.discriminatedUnion('kind', [z.object({ kind: z.literal('drop') }), z.object({ kind: z.literal('folder'), folderId: id })]),
   createdAt: z.number(),
   finishedAt: z.number().optional(),
+  /** Where a finished upload is, `s3://bucket/key`; set while signed in as the identity that uploaded it. */
+  s3Uri: z.string().optional(),
 });
 export type Transfer = z.infer<typeof Transfer>;
 

@@ -8,4 +8,6 @@ export const ipcChannels = {
   message: 'hoist:message',
   /** invoke: () → string | null, the native folder picker */
   pickFolder: 'hoist:pick-folder',
+  /** invoke: (path: string) → void, the file manager showing a local file */
+  showInFolder: 'hoist:show-in-folder',
 } as const;

@@ -5,6 +5,7 @@
 //   npm run headless -- --data DIR --port 0 --ready-file FILE [--broker URL]
 // Plain Node: may depend on electron/common, electron/rpc (not rpc/ipc) and electron/engine; never on
 // Electron, React or the renderer.
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,7 @@ import { writeFileAtomic } from '../engine/platform/atomic-file.js';
 import { stagingDirOf } from '../engine/intake/expand-paths.js';
 import { startHost } from '../host/index.js';
 import { startDaemon } from './daemon.js';
+import { notBuiltMessage } from './static.js';
 
 export { startDaemon, type Daemon, type DaemonOptions } from './daemon.js';
 
@@ -35,6 +37,8 @@ async function main(): Promise<void> {
   await mkdir(stagingDir, { recursive: true, mode: 0o700 });
 
   const rendererDir = fileURLToPath(new URL('../../renderer/dist', import.meta.url));
+  // `npm run headless` builds it first; started some other way, say so before anyone opens the page.
+  if (!existsSync(path.join(rendererDir, 'index.html'))) console.error(`headless: ${notBuiltMessage}`);
   const daemon = await startDaemon({ engine, port, host: '127.0.0.1', rendererDir, stagingDir, log: host.log });
   if (values['ready-file']) writeFileAtomic(values['ready-file'], JSON.stringify({ url: daemon.url }));
   console.log(`Hoist is running headless${host.embedded ? ' on the built-in local cloud' : ''}. Open: ${daemon.url}`);

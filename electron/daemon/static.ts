@@ -30,10 +30,17 @@ export function resolveStatic(root: string, pathname: string): string | undefine
   return full.startsWith(path.resolve(root) + path.sep) ? full : undefined;
 }
 
+/** Said instead of "Not found" when the window itself has not been built (a fresh clone). */
+export const notBuiltMessage = "Hoist's window has not been built yet. In the Hoist folder, run `npm run build:renderer` (or `npm run build`), then reload this page.";
+
 /** Sends the file, or a plain 404. Headers common to every response are set by the caller. */
 export async function serveStatic(root: string, pathname: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const file = resolveStatic(root, pathname);
   const info = file ? await stat(file).catch(() => undefined) : undefined;
+  if (file === path.resolve(root, 'index.html') && !info?.isFile()) {
+    res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' }).end(notBuiltMessage);
+    return;
+  }
   if (!file || !info?.isFile()) {
     res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
     return;

@@ -41,8 +41,8 @@ async function start(): Promise<void> {
     // Leaving a session for another sign-in service is asked here, in a native dialog the window cannot answer.
     confirmBrokerChange: (change) => confirmBrokerChange(change, window),
   });
-  const engine = host.engine;
-  const stopLoginItem = followLoginItem(engine);
+  const engine = followLoginItem(host.engine, (error) => host.log.warn('start at login: the OS could not be set to match the setting', { error: String(error) }));
+  const stopLoginItem = () => engine.stopFollowing();
 
   const open = () => {
     if (!window || window.isDestroyed()) window = createMainWindow({ preloadPath, rendererIndex, shouldQuit: () => quitting });
@@ -65,6 +65,7 @@ async function start(): Promise<void> {
       const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
+    showInFolder: (file) => shell.showItemInFolder(file),
   });
   const stopTray = createTray({ engine, open, quit });
   const stopNotifications = notifyOnTransfers(engine.events, open);

@@ -16,6 +16,7 @@ const bridge: HoistBridge = {
   },
   pathForFile: (file) => webUtils.getPathForFile(file),
   pickFolder: () => ipcRenderer.invoke(ipcChannels.pickFolder) as Promise<string | null>,
+  showInFolder: (path) => void ipcRenderer.invoke(ipcChannels.showInFolder, path),
 };
 
 contextBridge.exposeInMainWorld('hoist', Object.freeze(bridge));

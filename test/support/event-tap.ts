@@ -30,7 +30,8 @@ export function tapEvents<T extends { events: EngineEventSource }>(engine: T): E
     },
   };
   return {
-    engine: { ...engine, events },
+    // Commands are looked up on the engine itself, so a test that replaces one on it reaches the window.
+    engine: Object.assign(Object.create(engine) as T, { events }),
     mute(event) {
       muted.add(event);
       return () => void muted.delete(event);

@@ -8,6 +8,7 @@ import type { StateDb, StorageFullError } from '../state/db.js';
 import { createJournal, type Journal, type TransferRow } from './journal.js';
 import { RequestBudget } from './budget.js';
 import { Janitor } from './janitor.js';
+import { objectKeyFor } from '../keys/object-key.js';
 import { DEFAULT_PART_SIZE } from './plan.js';
 import { ChangePublisher, RateMeter } from './progress.js';
 import { PartBufferPool } from './part-buffers.js';
@@ -149,8 +150,16 @@ export function eligible(q: QueueState, row: { identityId: string | undefined })
   return q.target !== undefined && (row.identityId === undefined || row.identityId === q.target.identityId);
 }
 
+/** A finished row's object, known while signed in as the identity that uploaded it (the bucket is its session's). */
+function s3UriOf(q: QueueState, row: TransferRow): string | undefined {
+  const target = q.target;
+  if (!target || row.identityId !== target.identityId) return undefined;
+  const key = objectKeyFor(target.keyPrefix, row.destination);
+  return key.ok ? `s3://${target.bucket}/${key.key}` : undefined;
+}
+
 export function viewOf(q: QueueState, row: TransferRow): Transfer {
-  return transferView(row, q.runtimes.get(row.id), { now: q.now(), pausedAll: q.pausedAll, eligible: (r) => eligible(q, r) });
+  return transferView(row, q.runtimes.get(row.id), { now: q.now(), pausedAll: q.pausedAll, eligible: (r) => eligible(q, r), s3Uri: (r) => s3UriOf(q, r) });
 }
 
 export function totalsOf(q: QueueState): Totals {

@@ -31,6 +31,8 @@ export interface ViewContext {
   pausedAll: boolean;
   /** Whether the current target may upload this row (signed in as its identity). */
   eligible(row: TransferRow): boolean;
+  /** Where a finished row's object is (s3://bucket/key), when that is known. */
+  s3Uri?(row: TransferRow): string | undefined;
 }
 
 /** The state a transfer shows: the journal's, refined by what its run is doing. */
@@ -69,6 +71,8 @@ export function transferView(row: TransferRow, r: Runtime | undefined, ctx: View
   if (row.error && state === 'failed') out.error = row.error;
   if (rate > 0) out.etaSeconds = (row.size - bytesDone) / rate;
   if (row.finishedAt !== undefined && (state === 'done' || state === 'failed')) out.finishedAt = row.finishedAt;
+  const s3Uri = state === 'done' ? ctx.s3Uri?.(row) : undefined;
+  if (s3Uri) out.s3Uri = s3Uri;
   return out;
 }
 

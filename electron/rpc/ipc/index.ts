@@ -3,6 +3,7 @@
 // window's main frame is heard, and every request goes to the generic RPC server (electron/rpc/server.ts).
 // Depends on electron (main process), electron/common and electron/rpc.
 import { ipcMain, type BrowserWindow, type IpcMainEvent, type IpcMainInvokeEvent } from 'electron';
+import { isAbsolute } from 'node:path';
 import type { EngineApi, EngineEventSource, RpcResponse } from '../../common/contract.js';
 import type { MessageTransport } from '../../common/rpc/transport.js';
 import type { RpcLog } from '../log.js';
@@ -23,6 +24,8 @@ export interface IpcTransportOptions {
   log?: RpcLog;
   /** Native folder picker (a shell capability, not an engine command): resolves to a path or null. */
   pickFolder?: () => Promise<string | null>;
+  /** Shows a local file in the file manager (a shell capability, like pickFolder). */
+  showInFolder?: (path: string) => void;
 }
 
 const refused: RpcResponse = { id: -1, error: { code: 'unauthorized', message: 'Not allowed.' } };
@@ -58,9 +61,15 @@ export function registerIpcTransport(options: IpcTransportOptions): () => void {
     if (!trusted(event) || !options.pickFolder) return null;
     return options.pickFolder();
   });
+  ipcMain.handle(ipcChannels.showInFolder, (event, raw: unknown) => {
+    // Only an absolute local path: the file manager opens there and nothing is read or run.
+    if (!trusted(event) || !options.showInFolder || typeof raw !== 'string' || !isAbsolute(raw) || raw.includes('\0') || raw.length > 4096) return;
+    options.showInFolder(raw);
+  });
 
   return () => {
     rpc.close();
     ipcMain.removeHandler(ipcChannels.pickFolder);
+    ipcMain.removeHandler(ipcChannels.showInFolder);
   };
 }

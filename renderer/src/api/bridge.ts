@@ -23,6 +23,7 @@ export function createBridgeConnection(bridge: HoistBridge): Connection {
     onStatus: () => () => {},
     drop: { kind: 'path', pathForFile: (file) => bridge.pathForFile(file) },
     pickFolder: () => bridge.pickFolder(),
+    showInFolder: (path) => bridge.showInFolder(path),
     desktop: true,
     close: () => client.close(),
   };

@@ -17,6 +17,8 @@ export interface Connection {
   drop: DropTarget;
   /** The native folder picker, when the shell has one (Electron). */
   pickFolder?: () => Promise<string | null>;
+  /** Opens the file manager at a local file, when the shell can (Electron). */
+  showInFolder?: (path: string) => void;
   /** True in the desktop app (start-at-login means something there). */
   desktop: boolean;
   close(): void;

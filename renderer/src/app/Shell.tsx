@@ -1,5 +1,6 @@
-// The main window once signed in: header with totals, three tabs, and a window-wide drop target.
-import { useState } from 'react';
+// The main window once signed in: header with totals, three tabs, a window-wide drop target and the
+// live region that says when transfers finish.
+import { useEffect, useState } from 'react';
 import type { Session } from '../../../electron/common/contract.js';
 import { TotalsHeader } from '../features/header/TotalsHeader.js';
 import { TransfersView } from '../features/transfers/TransfersView.js';
@@ -7,6 +8,7 @@ import { FoldersView } from '../features/folders/FoldersView.js';
 import { SettingsView } from '../features/settings/SettingsView.js';
 import { Tabs } from '../components/Tabs.js';
 import { useDropHandler } from '../features/transfers/useDropHandler.js';
+import { TransferAnnouncer } from '../features/announce/TransferAnnouncer.js';
 
 const tabs = [
   { id: 'transfers', label: 'Transfers' },
@@ -18,6 +20,10 @@ type TabId = (typeof tabs)[number]['id'];
 export function Shell({ session }: { session: Session }) {
   const [tab, setTab] = useState<TabId>('transfers');
   const drop = useDropHandler();
+  // Signing in removes the form that had focus: keyboard users continue from the current tab.
+  useEffect(() => {
+    if (!document.activeElement || document.activeElement === document.body) document.getElementById('tab-transfers')?.focus();
+  }, []);
   return (
     <div className={`shell${drop.dragging ? ' is-dragging' : ''}`} {...drop.handlers}>
       <TotalsHeader session={session} />
@@ -27,6 +33,7 @@ export function Shell({ session }: { session: Session }) {
         {tab === 'folders' && <FoldersView />}
         {tab === 'settings' && <SettingsView />}
       </main>
+      <TransferAnnouncer />
       {drop.dragging && (
         <div className="drop-overlay" aria-hidden="true">
           <div className="drop-overlay-card">Drop to upload</div>

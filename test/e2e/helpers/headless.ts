@@ -8,10 +8,13 @@ import { MemorySecretStore } from '../../../electron/engine/auth/secret-store.js
 import { silentLogger } from '../../../electron/engine/platform/log.js';
 import type { LoadedDeployment } from '../../../electron/engine/deployment/file.js';
 import { startDaemon, type Daemon } from '../../../electron/daemon/daemon.js';
+import { tapEvents, type EventTap } from '../../support/event-tap.js';
 
 export interface Headless {
   engine: Engine;
   daemon: Daemon;
+  /** The engine's events on their way to the window (mute one, push one). */
+  tap: EventTap<Engine>;
   dataDir: string;
   stop(): Promise<void>;
 }
@@ -26,10 +29,12 @@ export async function startHeadless(options: { brokerUrl: string; localMode?: bo
     secrets: { store: new MemorySecretStore(), notice: 'No keychain in tests: the session is kept in memory.' },
     log: silentLogger,
   });
-  const daemon = await startDaemon({ engine, port: 0, host: '127.0.0.1', rendererDir: path.resolve('renderer/dist'), stagingDir: path.join(dataDir, 'staging') });
+  const tap = tapEvents(engine);
+  const daemon = await startDaemon({ engine: tap.engine, port: 0, host: '127.0.0.1', rendererDir: path.resolve('renderer/dist'), stagingDir: path.join(dataDir, 'staging') });
   return {
     engine,
     daemon,
+    tap,
     dataDir,
     async stop() {
       await daemon.close();

@@ -27,7 +27,7 @@ export function TotalsHeader({ session }: { session: Session }) {
         <span className="logo" aria-hidden="true">
           <Icon name="upload" size={18} />
         </span>
-        <span className="brand">Hoist</span>
+        <h1 className="brand">Hoist</h1>
         {session.localMode && <Badge tone="accent">Local mode</Badge>}
         {session.state === 'waiting-network' && <Badge tone="warn">Offline</Badge>}
       </div>
@@ -55,15 +55,18 @@ export function TotalsHeader({ session }: { session: Session }) {
       </section>
 
       <div className="topbar-actions">
-        {totals?.pausedAll ? (
-          <button key="resume" type="button" className="button button-primary" onClick={() => run('Could not resume all transfers', () => client.call('transfers.resumeAll', {}))}>
-            <Icon name="play" /> Resume all
-          </button>
-        ) : (
-          <button key="pause" type="button" className="button" onClick={() => run('Could not pause all transfers', () => client.call('transfers.pauseAll', {}))}>
-            <Icon name="pause" /> Pause all
-          </button>
-        )}
+        {/* One button whose label changes, so keyboard focus stays on it after a press. */}
+        <button
+          type="button"
+          className={`button${totals?.pausedAll ? ' button-primary' : ''}`}
+          onClick={() =>
+            totals?.pausedAll
+              ? run('Could not resume all transfers', () => client.call('transfers.resumeAll', {}))
+              : run('Could not pause all transfers', () => client.call('transfers.pauseAll', {}))
+          }
+        >
+          <Icon name={totals?.pausedAll ? 'play' : 'pause'} /> {totals?.pausedAll ? 'Resume all' : 'Pause all'}
+        </button>
         <div className="account">
           <span className="account-name" title={session.username}>
             {session.username ?? 'Signed in'}

@@ -1,9 +1,11 @@
-// The Settings tab: the contract's Settings as a form; only changed fields are sent.
+// The Settings tab: the contract's Settings as a form; only changed fields are sent. Values out of range
+// are named under their field (and the first one focused) before anything is sent.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { Settings } from '../../../../electron/common/contract.js';
 import { messageOf } from '../../api/index.js';
 import { useClient, useConnection } from '../../app/hooks.js';
 import { NumberField } from './NumberField.js';
+import { validateDraft, type DraftErrors } from './validate.js';
 
 /** The form's own state: numbers as typed, the limit in MB/s, patterns one per line. */
 interface Draft {
@@ -68,6 +70,7 @@ export function SettingsView() {
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string }>();
   /** What the settings-changed listener compares the draft with (the state of the last render may lag). */
   const savedRef = useRef<Settings>(undefined);
+  const [errors, setErrors] = useState<DraftErrors>({});
 
   useEffect(() => {
     // Settings changed elsewhere (another window, `hoist` on the command line) show at once; fields
@@ -87,6 +90,8 @@ export function SettingsView() {
   const set = (patch: Partial<Draft>) => {
     setDraft({ ...draft, ...patch });
     setMessage(undefined);
+    // A field's error goes once it is edited; the others stay until the next Save.
+    setErrors((shown) => Object.fromEntries(Object.entries(shown).filter(([key]) => !(key in patch))));
   };
   // The password is write-only: sent when typed, kept in the keychain, never read back.
   const diff: Partial<Settings> & { proxyPassword?: string } = changes(saved, fromDraft(draft));
@@ -94,6 +99,13 @@ export function SettingsView() {
 
   async function save(event: FormEvent) {
     event.preventDefault();
+    const found = validateDraft(draft!);
+    setErrors(found);
+    const firstBad = Object.keys(found)[0];
+    if (firstBad) {
+      (event.currentTarget as HTMLFormElement).querySelector<HTMLInputElement>(`[name="${firstBad}"]`)?.focus();
+      return;
+    }
     try {
       const next = await client.call('settings.update', diff);
       savedRef.current = next;
@@ -106,17 +118,17 @@ export function SettingsView() {
   }
 
   return (
-    <form className="settings card" onSubmit={save}>
+    <form className="settings card" onSubmit={save} noValidate>
       <fieldset>
         <legend>Speed</legend>
-        <NumberField label="Files uploaded at a time" unit="files" min={1} max={64} value={draft.filesInParallel} onChange={(v) => set({ filesInParallel: v })} />
-        <NumberField label="Parts of each file at a time" unit="parts" min={1} max={64} value={draft.partsInParallel} onChange={(v) => set({ partsInParallel: v })} />
+        <NumberField label="Files uploaded at a time" unit="files" min={1} max={64} name="filesInParallel" error={errors.filesInParallel} value={draft.filesInParallel} onChange={(v) => set({ filesInParallel: v })} />
+        <NumberField label="Parts of each file at a time" unit="parts" min={1} max={64} name="partsInParallel" error={errors.partsInParallel} value={draft.partsInParallel} onChange={(v) => set({ partsInParallel: v })} />
         <div className="setting">
           <label className="check">
             <input type="checkbox" checked={draft.limited} onChange={(e) => set({ limited: e.target.checked })} />
             <span>Limit upload speed to</span>
           </label>
-          <NumberField label="Speed limit" hideLabel unit="MB/s" min={0.01} step={0.1} value={draft.limitMBps} disabled={!draft.limited} onChange={(v) => set({ limitMBps: v })} />
+          <NumberField label="Speed limit" hideLabel unit="MB/s" min={0.01} step={0.1} name="limitMBps" error={errors.limitMBps} value={draft.limitMBps} disabled={!draft.limited} onChange={(v) => set({ limitMBps: v })} />
         </div>
       </fieldset>
       <fieldset>
@@ -127,6 +139,8 @@ export function SettingsView() {
           min={0}
           max={600}
           step={0.5}
+          name="stabilitySeconds"
+          error={errors.stabilitySeconds}
           value={draft.stabilitySeconds}
           onChange={(v) => set({ stabilitySeconds: v })}
           hint="Files still being written are never uploaded half-way."
@@ -169,7 +183,15 @@ export function SettingsView() {
             {message.text}
           </span>
         )}
-        <button type="button" className="button" disabled={Object.keys(diff).length === 0} onClick={() => set(toDraft(saved))}>
+        <button
+          type="button"
+          className="button"
+          disabled={Object.keys(diff).length === 0}
+          onClick={() => {
+            set(toDraft(saved));
+            setErrors({});
+          }}
+        >
           Revert
         </button>
         <button type="submit" className="button button-primary" disabled={Object.keys(diff).length === 0}>

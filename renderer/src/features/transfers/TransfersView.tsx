@@ -1,5 +1,6 @@
 // The Transfers tab: drop zone, filters with their counts (from totals, never by walking the list), the
 // paged list, and clear history.
+import { useLayoutEffect, useRef } from 'react';
 import type { TransferFilter } from '../../../../electron/common/contract.js';
 import { useAction, useClient, useStore, useTotals, useTransfers } from '../../app/hooks.js';
 import { Tabs } from '../../components/Tabs.js';
@@ -22,6 +23,12 @@ export function TransfersView({ drop }: { drop: DropState }) {
   const client = useClient();
   const run = useAction();
   const none = countOf('all', totals) === 0;
+  // The last row going (cancelled) takes the focus with it: the filter tab takes it instead.
+  const hadRows = useRef(false);
+  useLayoutEffect(() => {
+    if (length === 0 && hadRows.current && document.activeElement === document.body) document.getElementById(`filter-tab-${filter}`)?.focus();
+    hadRows.current = length > 0;
+  }, [length, filter]);
 
   return (
     <div className="transfers">
