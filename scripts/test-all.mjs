@@ -12,6 +12,11 @@ const steps = [
   ['e2e', 'npm', ['run', '--silent', 'test:e2e']],
 ];
 
+// Tests talk only to this computer; a proxy from the developer's environment would sit in the path of
+// every loopback connection (Hoist honours proxies for loopback as curl does). The proxy tests set their own.
+const testEnv = { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? '0' };
+for (const name of ['HTTPS_PROXY', 'HTTP_PROXY', 'ALL_PROXY', 'NO_PROXY', 'https_proxy', 'http_proxy', 'all_proxy', 'no_proxy']) delete testEnv[name];
+
 const only = process.argv.slice(2);
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const failedSteps = [];
@@ -19,7 +24,7 @@ const failedSteps = [];
 function run(name, cmd, args) {
   return new Promise((resolve) => {
     console.log(`\n=== ${name}: ${cmd} ${args.join(' ')}`);
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? '0' } });
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'], env: testEnv });
     let tail = '';
     child.stdout.on('data', (chunk) => {
       process.stdout.write(chunk);
