@@ -14,31 +14,43 @@ export function followStartAtLogin<E extends EngineApi & { events: EngineEventSo
   apply: ApplyStartAtLogin,
   onError: (error: unknown) => void = () => {},
 ): FollowingEngine<E> {
+  /** What the OS was last made to match, and the setting's last known value. */
   let applied: boolean | undefined;
+  let setting: boolean | undefined;
   let last: Promise<void> = Promise.resolve();
 
   /** Makes the OS match `on` once per change; callers asking for the same value share the outcome. */
   const follow = (on: boolean): Promise<void> => {
+    const previous = setting;
+    setting = on;
     if (on === applied) return last;
     const before = applied;
     applied = on;
-    last = Promise.resolve()
+    // One change at a time, in order: two writers of the same entry must not interleave.
+    last = last
+      .catch(() => undefined)
       .then(() => apply(on))
       .catch(async (error: unknown) => {
         applied = before;
-        if (before !== undefined) await engine['settings.update']({ startAtLogin: before }).catch(() => undefined);
+        // The OS refused: the setting goes back to what it was, so it never claims what is not so.
+        if (previous !== undefined && previous !== on) await engine['settings.update']({ startAtLogin: previous }).catch(() => undefined);
         throw error;
       });
     last.catch(onError);
     return last;
   };
 
-  // At start the OS is brought in line with the stored setting (it may have been changed elsewhere).
-  void engine['settings.get']({}).then((s) => follow(s.startAtLogin).catch(() => undefined), onError);
-  const stop = engine.events.on('settings.changed', (s) => void follow(s.startAtLogin).catch(() => undefined));
+  // At start the OS is brought in line with the stored setting (it may have been changed elsewhere);
+  // changes heard meanwhile wait for that, so they apply after it, in order.
+  const ready = engine['settings.get']({}).then(
+    (s) => follow(s.startAtLogin).catch(() => undefined),
+    (error: unknown) => onError(error),
+  );
+  const stop = engine.events.on('settings.changed', (s) => void ready.then(() => follow(s.startAtLogin).catch(() => undefined)));
 
   return Object.assign(Object.create(engine) as E, {
     'settings.update': async (patch: Parameters<EngineApi['settings.update']>[0]) => {
+      await ready;
       const next = await engine['settings.update'](patch);
       try {
         await follow(next.startAtLogin);

@@ -64,20 +64,20 @@ describe('sign-in', () => {
 
     await page.getByLabel('Username').fill('ada');
     await page.getByLabel('Password').fill('wrong');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/username or password is not correct/);
     found.push(...(await axeViolations(page, 'sign-in, wrong password')));
 
     await page.getByRole('button', { name: 'Change' }).click();
     await page.getByLabel('Sign-in server').fill('http://127.0.0.1:9');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/cannot be reached/);
     found.push(...(await axeViolations(page, 'sign-in, server unreachable')));
     expect(found).toEqual([]);
 
     await page.getByLabel('Sign-in server').fill(stack.brokerUrl);
     await page.getByLabel('Password').fill('correct horse');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
   });
 });

@@ -31,7 +31,7 @@ it('shows the organisation and no server field when the deployment pins the brok
   expect(await page.getByLabel('Sign-in server').count()).toBe(0);
   await page.getByLabel('Username').fill('ada');
   await page.getByLabel('Password').fill('secret');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   // The sign-in went to the pinned broker (a closed port here), not the one the engine was started with.
   await expect.poll(async () => (await page.getByRole('alert').textContent()) ?? '').toMatch(/sign-in service at 127\.0\.0\.1:9 cannot be reached/);
   await page.screenshot({ path: 'test/e2e/artifacts/signin-pinned.png' });
@@ -46,13 +46,13 @@ it('sets a changed server first, then signs in there', async () => {
   await page.getByLabel('Sign-in server').fill('http://127.0.0.1:10/');
   await page.getByLabel('Username').fill('ada');
   await page.getByLabel('Password').fill('secret');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect.poll(async () => (await page.getByRole('alert').textContent()) ?? '').toMatch(/sign-in service at 127\.0\.0\.1:10 cannot be reached/);
   expect((await headless.engine['session.get']({})).brokerUrl).toBe('http://127.0.0.1:10/');
 
   // An http server off this computer is refused with the reason, and the broker stays as it was.
   await page.getByLabel('Sign-in server').fill('http://sign-in.example.com/');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect.poll(async () => (await page.getByRole('alert').textContent()) ?? '').toContain('must use https');
   expect((await headless.engine['session.get']({})).brokerUrl).toBe('http://127.0.0.1:10/');
 });

@@ -46,12 +46,12 @@ it('says why sign-in failed and keeps the form usable', async () => {
   const page = await open('light');
   await page.getByLabel('Username').fill('ada');
   await page.getByLabel('Password').fill('wrong');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   const alert = page.getByRole('alert');
   await alert.waitFor();
   // Why: here no sign-in service answers, and the message says so ("Something went wrong." would pass a length check).
   expect(await alert.textContent()).toMatch(/sign-in service at .+ cannot be reached/);
-  await expect.poll(() => page.getByRole('button', { name: 'Sign in' }).isEnabled()).toBe(true);
+  await expect.poll(() => page.getByRole('button', { name: 'Sign in', exact: true }).isEnabled()).toBe(true);
   await page.screenshot({ path: 'test/e2e/artifacts/signin-error.png' });
   await page.close();
 });

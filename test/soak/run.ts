@@ -40,7 +40,10 @@ export interface SoakResult {
   expectedKeys: string[];
   bucketKeys: string[];
   mismatched: string[];
+  /** Multipart uploads left open that some run had journaled. */
   openUploads: string[];
+  /** Left open by a kill during CreateMultipartUpload, before its id could be journaled. */
+  unjournaledOpenUploads: number;
   /** "uploadId#part" sent again after a kill although it was journaled as finished before it. */
   resentJournaledParts: string[];
   uploadPartRequests: number;
@@ -90,6 +93,19 @@ function hoist(args: string[]): Child {
   };
 }
 
+/** Upload ids the journal holds now: Hoist knows these and must complete or abort each one. */
+function journaledUploads(dbPath: string): Set<string> {
+  const db = new Database(dbPath, { fileMustExist: true });
+  try {
+    const rows = db.prepare('SELECT upload_id FROM transfers WHERE upload_id IS NOT NULL').all() as Array<{ upload_id: string }>;
+    return new Set(rows.map((r) => r.upload_id));
+  } catch {
+    return new Set(); // killed before the schema existed
+  } finally {
+    db.close();
+  }
+}
+
 function journaledParts(dbPath: string): Set<string> {
   const db = new Database(dbPath, { fileMustExist: true });
   try {
@@ -132,6 +148,7 @@ export async function runCrashSoak(options: SoakOptions): Promise<SoakResult> {
     const cloudLog = () => rig!.cloud.requestLog.entries();
     const kills: SoakResult['kills'] = [];
     const checkpoints: Array<{ logIndex: number; journaled: Set<string> }> = [];
+    const knownUploads = new Set<string>();
 
     for (let k = 0; k < options.kills; k++) {
       const before = cloudLog().length;
@@ -146,6 +163,7 @@ export async function runCrashSoak(options: SoakOptions): Promise<SoakResult> {
       child.kill();
       await child.exited;
       const journaled = journaledParts(path.join(dataDir, 'state.db'));
+      for (const id of journaledUploads(path.join(dataDir, 'state.db'))) knownUploads.add(id);
       checkpoints.push({ logIndex: cloudLog().length, journaled });
       kills.push({ afterMs, journaledParts: journaled.size, exitedBeforeKill });
       log(`kill ${k + 1}/${options.kills}: ${afterMs} ms after first S3 request, ${journaled.size} parts journaled${exitedBeforeKill ? ' (had already finished)' : ''}`);
@@ -158,6 +176,7 @@ export async function runCrashSoak(options: SoakOptions): Promise<SoakResult> {
       await rig.proxy.downFor(options.networkDownSeconds * 1000);
     }
     const final = await last.exited;
+    for (const id of journaledUploads(path.join(dataDir, 'state.db'))) knownUploads.add(id);
     log(`last run exited ${final.code}`);
 
     const identityPrefix = (await rig.listKeys('uploads/'))[0]?.split('/').slice(0, 2).join('/') ?? 'uploads/?';
@@ -178,7 +197,11 @@ export async function runCrashSoak(options: SoakOptions): Promise<SoakResult> {
       expectedKeys: [...expected.keys()].sort(),
       bucketKeys: bucketKeys.sort(),
       mismatched,
-      openUploads: await rig.openUploads('uploads/'),
+      // A kill that lands while CreateMultipartUpload is on the wire leaves an upload nobody journaled:
+      // the deployed role cannot list uploads to find it, so the bucket's AbortIncompleteMultipartUpload
+      // rule removes it. Every upload Hoist did journal must be completed or aborted by Hoist.
+      openUploads: (await rig.openUploads('uploads/')).filter((u) => knownUploads.has(u.slice(u.lastIndexOf('#') + 1))),
+      unjournaledOpenUploads: (await rig.openUploads('uploads/')).filter((u) => !knownUploads.has(u.slice(u.lastIndexOf('#') + 1))).length,
       resentJournaledParts: [...resent],
       uploadPartRequests: entries.filter((e) => e.operation === 'UploadPart').length,
     };
@@ -211,7 +234,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
     result.openUploads.length ? `multipart uploads left open: ${result.openUploads.join(', ')}` : '',
     result.resentJournaledParts.length ? `journaled parts sent again: ${result.resentJournaledParts.join(', ')}` : '',
   ].filter(Boolean);
-  console.log(`${result.kills.length} kills, ${result.uploadPartRequests} UploadPart requests, ${result.expectedKeys.length} files`);
+  console.log(`${result.kills.length} kills, ${result.uploadPartRequests} UploadPart requests, ${result.expectedKeys.length} files, ${result.unjournaledOpenUploads} uploads left open by a kill during their creation`);
   if (problems.length) {
     console.error(problems.join('\n'));
     process.exit(1);

@@ -94,7 +94,7 @@ describe('with no Hoist running', () => {
 
     expect(await get(data, 'bandwidth-limit')).toBe('1.5M');
     const values = Object.fromEntries(Object.entries((JSON.parse(await ok(data, ['config', 'list', '--json'])) as Listing).settings).map(([k, v]) => [k, v.value]));
-    expect(values).toEqual({ 'parallel-files': '6', 'parallel-parts': '3', 'bandwidth-limit': '1.5M', 'stability-window': '500ms', 'ignore-patterns': '*.log,build/', 'start-at-login': 'on' });
+    expect(values).toEqual({ 'parallel-files': '6', 'parallel-parts': '3', 'bandwidth-limit': '1.5M', 'stability-window': '500ms', 'ignore-patterns': '*.log,build/', 'start-at-login': 'on', 'proxy-url': '', 'ca-file': '' });
     expect(JSON.parse(await readFile(settingsFile(data), 'utf8'))).toEqual({
       filesInParallel: 6,
       partsInParallel: 3,
@@ -102,6 +102,8 @@ describe('with no Hoist running', () => {
       stabilityWindowMs: 500,
       ignorePatterns: ['*.log', 'build/'],
       startAtLogin: true,
+      proxyUrl: null,
+      caFile: null,
     });
 
     // A new engine starts with them: what `upload --json` reports it runs with.

@@ -5,7 +5,7 @@ import { MiB } from './rig.js';
 import { runCrashSoak } from '../../soak/run.js';
 
 describe('crash soak', () => {
-  it('survives 20 kill -9 of `hoist upload`: every file once and intact, nothing open, no journaled part re-sent', async () => {
+  it('survives 20 kill -9 of `hoist upload`: every file once and intact, no journaled upload left open, no journaled part re-sent', async () => {
     const lines: string[] = [];
     const result = await runCrashSoak({ kills: 20, large: [17 * MiB + 3, 11 * MiB, 6 * MiB + 1], small: 24, bandwidthLimit: 8 * MiB, log: (l) => lines.push(l) });
     const story = lines.join('\n');

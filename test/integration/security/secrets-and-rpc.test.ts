@@ -236,7 +236,7 @@ describe('the headless WebSocket under fuzz', () => {
   it('kept the settings valid through all of it', async () => {
     const settings = (await rpc('settings.get', {})).result as Record<string, unknown>;
     expect(settings.filesInParallel).not.toBe(64);
-    expect(Object.keys(settings).sort()).toEqual(['bandwidthLimit', 'filesInParallel', 'ignorePatterns', 'partsInParallel', 'stabilityWindowMs', 'startAtLogin']);
+    expect(Object.keys(settings).sort()).toEqual(['bandwidthLimit', 'caFile', 'filesInParallel', 'ignorePatterns', 'partsInParallel', 'proxyUrl', 'stabilityWindowMs', 'startAtLogin']);
     expect(Object.getPrototypeOf(settings)).toBe(Object.prototype);
   });
 });
