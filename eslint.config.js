@@ -9,7 +9,8 @@ const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}
 
 const noElectron = {
   name: 'electron',
-  message: 'This layer runs without Electron (plain Node or the browser): only electron/main, electron/preload and electron/rpc/ipc may import it.',
+  message:
+    'This layer runs without Electron (plain Node or the browser): only electron/main, electron/preload and electron/rpc/ipc may import it.',
 };
 const noIpc = {
   name: 'electron',
@@ -26,12 +27,19 @@ const noFocusedTests = {
 };
 
 const enginePatterns = [
-  { group: ['**/renderer/**', 'react', 'react-dom', '**/main/**', '**/preload/**'], message: 'The engine never reaches into the UI or the Electron shell.' },
+  {
+    group: ['**/renderer/**', 'react', 'react-dom', '**/main/**', '**/preload/**'],
+    message: 'The engine never reaches into the UI or the Electron shell.',
+  },
   {
     group: ['**/host/**', '**/rpc/**', '**/cli/**', '**/daemon/**', '**/embedded/**'],
-    message: 'The engine is the bottom layer: the hosts (host, embedded, daemon, cli) and RPC use it, never the reverse. Move shared code into electron/common or the engine.',
+    message:
+      'The engine is the bottom layer: the hosts (host, embedded, daemon, cli) and RPC use it, never the reverse. Move shared code into electron/common or the engine.',
   },
-  { group: ['**/server/**'], message: 'The engine talks to the broker and the cloud over HTTP only; electron/embedded starts the local stack.' },
+  {
+    group: ['**/server/**'],
+    message: 'The engine talks to the broker and the cloud over HTTP only; electron/embedded starts the local stack.',
+  },
 ];
 
 /** no-restricted-imports with the common paths plus the given ones. */
@@ -41,7 +49,15 @@ function restrictImports({ paths = [], patterns = [] }) {
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'out/', 'dist/', 'renderer/dist/', 'test/fixtures/lint/', 'test/e2e/artifacts/', 'test/bench/results/'],
+    ignores: [
+      'node_modules/',
+      'out/',
+      'dist/',
+      'renderer/dist/',
+      'test/fixtures/lint/',
+      'test/e2e/artifacts/',
+      'test/bench/results/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -78,8 +94,19 @@ export default tseslint.config(
     languageOptions: { globals: {} },
     rules: {
       'no-restricted-imports': restrictImports({
-        paths: [noElectron, ...noNodeInRenderer.map((p) => ({ ...p, message: 'electron/common is runtime-free: no Node, no DOM, no Electron.' }))],
-        patterns: [{ group: ['**/engine/**', '**/renderer/**', '**/server/**', 'react', 'react-dom'], message: 'electron/common depends on nothing of ours.' }],
+        paths: [
+          noElectron,
+          ...noNodeInRenderer.map((p) => ({
+            ...p,
+            message: 'electron/common is runtime-free: no Node, no DOM, no Electron.',
+          })),
+        ],
+        patterns: [
+          {
+            group: ['**/engine/**', '**/renderer/**', '**/server/**', 'react', 'react-dom'],
+            message: 'electron/common depends on nothing of ours.',
+          },
+        ],
       }),
     },
   },
@@ -100,7 +127,18 @@ export default tseslint.config(
         paths: [noElectron],
         patterns: [
           ...enginePatterns,
-          { group: ['../auth/**', '../folders/**', '../intake/**', '../keys/**', '../state/**', '../transfers/**', '../index.js'], message: 'engine/platform is the bottom of the engine: the other engine folders use it, never the reverse.' },
+          {
+            group: [
+              '../auth/**',
+              '../folders/**',
+              '../intake/**',
+              '../keys/**',
+              '../state/**',
+              '../transfers/**',
+              '../index.js',
+            ],
+            message: 'engine/platform is the bottom of the engine: the other engine folders use it, never the reverse.',
+          },
         ],
       }),
     },
@@ -111,7 +149,12 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': restrictImports({
         paths: [noElectron],
-        patterns: [{ group: ['**/renderer/**', 'react', 'react-dom', '**/main/**', '**/preload/**'], message: 'Node hosts never reach into the UI or the Electron shell.' }],
+        patterns: [
+          {
+            group: ['**/renderer/**', 'react', 'react-dom', '**/main/**', '**/preload/**'],
+            message: 'Node hosts never reach into the UI or the Electron shell.',
+          },
+        ],
       }),
       'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage'],
     },
@@ -129,7 +172,8 @@ export default tseslint.config(
         patterns: [
           {
             regex: String.raw`^(?!electron$)(?!(?:\.\./)+common/)`,
-            message: 'The preload may import only electron and electron/common (the contract and the IPC channel names).',
+            message:
+              'The preload may import only electron and electron/common (the contract and the IPC channel names).',
           },
         ],
       }),
@@ -138,7 +182,12 @@ export default tseslint.config(
   // The Electron shell: may use Electron, but IPC only through the transport.
   {
     files: ['electron/main/**'],
-    rules: { 'no-restricted-imports': restrictImports({ paths: [noIpc], patterns: [{ group: ['**/renderer/**'], message: 'main never imports renderer code.' }] }) },
+    rules: {
+      'no-restricted-imports': restrictImports({
+        paths: [noIpc],
+        patterns: [{ group: ['**/renderer/**'], message: 'main never imports renderer code.' }],
+      }),
+    },
   },
   // The window: browser only.
   {
@@ -148,7 +197,16 @@ export default tseslint.config(
       'no-restricted-imports': restrictImports({
         paths: [noElectron, ...noNodeInRenderer],
         patterns: [
-          { group: ['**/electron/engine/**', '**/electron/rpc/**', '**/electron/main/**', '**/electron/daemon/**', '**/server/**'], message: 'The renderer only knows electron/common and its EngineClient.' },
+          {
+            group: [
+              '**/electron/engine/**',
+              '**/electron/rpc/**',
+              '**/electron/main/**',
+              '**/electron/daemon/**',
+              '**/server/**',
+            ],
+            message: 'The renderer only knows electron/common and its EngineClient.',
+          },
         ],
       }),
     },
@@ -159,7 +217,12 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': restrictImports({
         paths: [noElectron],
-        patterns: [{ group: ['**/electron/**', '**/renderer/**'], message: 'server/ is deployed on its own and never imports the app.' }],
+        patterns: [
+          {
+            group: ['**/electron/**', '**/renderer/**'],
+            message: 'server/ is deployed on its own and never imports the app.',
+          },
+        ],
       }),
     },
   },

@@ -7,12 +7,44 @@
 import { build } from 'esbuild';
 import { workerEntries } from './worker-entries.mjs';
 
-const common = { bundle: true, platform: 'node', target: 'node22', sourcemap: true, packages: 'external', logLevel: 'warning' };
-const nodeTools = { ...common, target: 'node20', format: 'esm', splitting: true, outdir: 'out/node', entryNames: '[name]', chunkNames: '[name]-[hash]' };
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node22',
+  sourcemap: true,
+  packages: 'external',
+  logLevel: 'warning',
+};
+const nodeTools = {
+  ...common,
+  target: 'node20',
+  format: 'esm',
+  splitting: true,
+  outdir: 'out/node',
+  entryNames: '[name]',
+  chunkNames: '[name]-[hash]',
+};
 
 await Promise.all([
-  build({ ...common, entryPoints: { index: 'electron/main/index.ts', ...workerEntries }, outdir: 'out/electron/main', entryNames: '[name]', format: 'esm' }),
-  build({ ...common, entryPoints: ['electron/preload/index.ts'], outfile: 'out/electron/preload/index.cjs', format: 'cjs', external: ['electron'] }),
-  build({ ...nodeTools, entryPoints: { hoist: 'electron/cli/index.ts', headless: 'electron/daemon/index.ts', ...workerEntries } }),
+  build({
+    ...common,
+    entryPoints: { index: 'electron/main/index.ts', ...workerEntries },
+    outdir: 'out/electron/main',
+    entryNames: '[name]',
+    format: 'esm',
+  }),
+  build({
+    ...common,
+    entryPoints: ['electron/preload/index.ts'],
+    outfile: 'out/electron/preload/index.cjs',
+    format: 'cjs',
+    external: ['electron'],
+  }),
+  build({
+    ...nodeTools,
+    entryPoints: { hoist: 'electron/cli/index.ts', headless: 'electron/daemon/index.ts', ...workerEntries },
+  }),
 ]);
-console.log('built out/electron/main/index.js, out/electron/preload/index.cjs, out/node/hoist.js and out/node/headless.js, with their worker threads');
+console.log(
+  'built out/electron/main/index.js, out/electron/preload/index.cjs, out/node/hoist.js and out/node/headless.js, with their worker threads',
+);

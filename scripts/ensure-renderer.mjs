@@ -21,7 +21,9 @@ function newest(p) {
 export function rendererStale(root = checkout) {
   const builtAt = statSync(path.join(root, 'renderer', 'dist', 'index.html'), { throwIfNoEntry: false })?.mtimeMs;
   if (builtAt === undefined) return 'renderer/dist is missing';
-  return Math.max(...sources.map((p) => newest(path.join(root, p)))) > builtAt ? 'its sources changed since it was built' : undefined;
+  return Math.max(...sources.map((p) => newest(path.join(root, p)))) > builtAt
+    ? 'its sources changed since it was built'
+    : undefined;
 }
 
 /** Builds renderer/dist if needed; returns false (having said what to run) when the build fails. */
@@ -30,10 +32,14 @@ export function ensureRenderer() {
   if (!why) return true;
   console.error(`Hoist: building the window first (${why})…`);
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const build = spawnSync(npm, ['run', '--silent', 'build:renderer'], { cwd: checkout, stdio: ['ignore', process.stderr, process.stderr] });
+  const build = spawnSync(npm, ['run', '--silent', 'build:renderer'], {
+    cwd: checkout,
+    stdio: ['ignore', process.stderr, process.stderr],
+  });
   if (build.status === 0) return true;
   console.error('Hoist: building the window failed. Run `npm install`, then `npm run build:renderer` to see why.');
   return false;
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) process.exit(ensureRenderer() ? 0 : 1);
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url))
+  process.exit(ensureRenderer() ? 0 : 1);

@@ -10,7 +10,9 @@ await page.setContent(`<html><body style="margin:0;background:transparent">${svg
 await page.screenshot({ path: 'build/icons/icon.png', omitBackground: true });
 for (const size of [512, 256, 128, 64, 32, 16]) {
   await page.setViewportSize({ width: size, height: size });
-  await page.setContent(`<html><body style="margin:0;background:transparent">${svg.replace('width="1024" height="1024"', `width="${size}" height="${size}"`)}</body></html>`);
+  await page.setContent(
+    `<html><body style="margin:0;background:transparent">${svg.replace('width="1024" height="1024"', `width="${size}" height="${size}"`)}</body></html>`,
+  );
   await page.screenshot({ path: `build/icons/${size}x${size}.png`, omitBackground: true });
 }
 await browser.close();

@@ -19,7 +19,9 @@ function installedBinary(packageDir) {
   const pathFile = path.join(packageDir, 'path.txt');
   if (!existsSync(pathFile)) return undefined;
   const relative = readFileSync(pathFile, 'utf8').trim();
-  const binary = process.env.ELECTRON_OVERRIDE_DIST_PATH ? path.join(process.env.ELECTRON_OVERRIDE_DIST_PATH, relative) : path.join(packageDir, 'dist', relative);
+  const binary = process.env.ELECTRON_OVERRIDE_DIST_PATH
+    ? path.join(process.env.ELECTRON_OVERRIDE_DIST_PATH, relative)
+    : path.join(packageDir, 'dist', relative);
   return existsSync(binary) ? binary : undefined;
 }
 
@@ -27,13 +29,16 @@ function installedBinary(packageDir) {
 function downloadProblem(result) {
   if (result.error?.code === 'ETIMEDOUT') return `the download did not finish in ${downloadTimeoutMs / 1000} s`;
   const lines = `${result.stderr ?? ''}\n${result.stdout ?? ''}`.split('\n').map((l) => l.trim());
-  const line = lines.find((l) => /^\w*Error\b|failed|ENOTFOUND|ECONNREFUSED|EAI_AGAIN/.test(l) && !l.startsWith('at ')) ?? lines.find(Boolean);
+  const line =
+    lines.find((l) => /^\w*Error\b|failed|ENOTFOUND|ECONNREFUSED|EAI_AGAIN/.test(l) && !l.startsWith('at ')) ??
+    lines.find(Boolean);
   return line ? line.replace(/^\w*Error: /, '') : `the downloader exited with ${result.status}`;
 }
 
 /** { binary } when the window can open, else { why } in words. */
 function electron() {
-  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return { why: 'there is no display (DISPLAY and WAYLAND_DISPLAY are unset)' };
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY)
+    return { why: 'there is no display (DISPLAY and WAYLAND_DISPLAY are unset)' };
   let packageDir;
   try {
     packageDir = path.dirname(require.resolve('electron/package.json'));
@@ -43,10 +48,16 @@ function electron() {
   const present = installedBinary(packageDir);
   if (present) return { binary: present };
   console.error('Hoist: downloading Electron (first run)…');
-  const result = spawnSync(process.execPath, [path.join(packageDir, 'install.js')], { encoding: 'utf8', timeout: downloadTimeoutMs, stdio: ['ignore', 'pipe', 'pipe'] });
+  const result = spawnSync(process.execPath, [path.join(packageDir, 'install.js')], {
+    encoding: 'utf8',
+    timeout: downloadTimeoutMs,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const binary = installedBinary(packageDir);
   if (result.status === 0 && binary) return { binary };
-  return { why: `Electron could not be downloaded (${downloadProblem(result)}); \`npx install-electron --no\` retries it` };
+  return {
+    why: `Electron could not be downloaded (${downloadProblem(result)}); \`npx install-electron --no\` retries it`,
+  };
 }
 
 function run(command, commandArgs) {

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 const steps = [
   ['typecheck', 'npm', ['run', '--silent', 'typecheck']],
   ['lint', 'npm', ['run', '--silent', 'lint']],
+  ['format', 'npm', ['run', '--silent', 'format:check']],
   ['unit', 'npx', ['vitest', 'run', '--project', 'unit']],
   ['integration', 'npx', ['vitest', 'run', '--project', 'integration']],
   ['keychain', 'npm', ['run', '--silent', 'test:keychain']],
@@ -15,7 +16,17 @@ const steps = [
 // Tests talk only to this computer; a proxy from the developer's environment would sit in the path of
 // every loopback connection (Hoist honours proxies for loopback as curl does). The proxy tests set their own.
 const testEnv = { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? '0' };
-for (const name of ['HTTPS_PROXY', 'HTTP_PROXY', 'ALL_PROXY', 'NO_PROXY', 'https_proxy', 'http_proxy', 'all_proxy', 'no_proxy']) delete testEnv[name];
+for (const name of [
+  'HTTPS_PROXY',
+  'HTTP_PROXY',
+  'ALL_PROXY',
+  'NO_PROXY',
+  'https_proxy',
+  'http_proxy',
+  'all_proxy',
+  'no_proxy',
+])
+  delete testEnv[name];
 
 const only = process.argv.slice(2);
 const totals = { passed: 0, failed: 0, skipped: 0 };

@@ -24,7 +24,10 @@ function port(value: string): number {
   return n;
 }
 
-function user(value: string, previous: Array<{ username: string; password: string }>): Array<{ username: string; password: string }> {
+function user(
+  value: string,
+  previous: Array<{ username: string; password: string }>,
+): Array<{ username: string; password: string }> {
   const colon = value.indexOf(':');
   if (colon < 1 || colon === value.length - 1) throw new InvalidArgumentError('NAME:PASSWORD is expected');
   return [...previous, { username: value.slice(0, colon), password: value.slice(colon + 1) }];
@@ -47,7 +50,10 @@ const program = new Command('local-stack')
   .option('--credential-lifetime <seconds>', 'lifetime of temporary AWS credentials', seconds)
   .option('--token-lifetime <seconds>', "lifetime of the broker's OpenID tokens (at most 86400)", tokenSeconds)
   .option('--advertise-s3-endpoint <url>', 'the S3 endpoint the broker tells clients to use', url)
-  .option('--tls', 'serve HTTPS with certificates from a CA made in DIR/tls (its certificate: caFile in the ready file)')
+  .option(
+    '--tls',
+    'serve HTTPS with certificates from a CA made in DIR/tls (its certificate: caFile in the ready file)',
+  )
   .parse();
 
 const opts = program.opts<{
@@ -87,7 +93,9 @@ try {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   if (opts.readyFile) await writeReadyFile(opts.readyFile, stack.info());
-  console.error(`local-stack: broker ${stack.brokerUrl}, S3 ${stack.s3Endpoint}, Cognito ${stack.cognitoEndpoint}, bucket ${stack.bucket}, OpenID provider ${stack.oidcIssuer}`);
+  console.error(
+    `local-stack: broker ${stack.brokerUrl}, S3 ${stack.s3Endpoint}, Cognito ${stack.cognitoEndpoint}, bucket ${stack.bucket}, OpenID provider ${stack.oidcIssuer}`,
+  );
 } catch (error) {
   console.error(`local-stack: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);

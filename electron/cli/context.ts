@@ -20,7 +20,9 @@ export function parseBrokerUrl(value: string): string {
     url = undefined;
   }
   if (url?.protocol !== 'http:' && url?.protocol !== 'https:') {
-    throw new InvalidArgumentError('--broker needs an http:// or https:// URL of your sign-in service, e.g. https://sign-in.example.com.');
+    throw new InvalidArgumentError(
+      '--broker needs an http:// or https:// URL of your sign-in service, e.g. https://sign-in.example.com.',
+    );
   }
   return value;
 }
@@ -33,8 +35,12 @@ export function resolveDataDir(options: GlobalOptions): string {
 /** Refuses option values that would quietly mean something else, naming the option. */
 function checkGlobalOptions(options: GlobalOptions): void {
   // Without this, `--data ''` meant the current folder for `status` and the default folder for `upload`.
-  if (options.data === '') throw new Error('--data is empty: give the folder for Hoist’s state, or leave out --data to use the default one.');
-  if (options.broker === '') throw new Error('--broker is empty: give the identity broker URL, or leave out --broker to use the built-in local cloud.');
+  if (options.data === '')
+    throw new Error('--data is empty: give the folder for Hoist’s state, or leave out --data to use the default one.');
+  if (options.broker === '')
+    throw new Error(
+      '--broker is empty: give the identity broker URL, or leave out --broker to use the built-in local cloud.',
+    );
 }
 
 export function openContext(
@@ -53,6 +59,10 @@ export function openContext(
     signInFromEnv,
     runSettings,
     // Log lines carry paths and server messages: escaped, so no file name can drive the terminal.
-    log: createLogger({ level: options.verbose ? 'debug' : 'warn', format: 'text', sink: (line) => process.stderr.write(`${printable(line)}\n`) }),
+    log: createLogger({
+      level: options.verbose ? 'debug' : 'warn',
+      format: 'text',
+      sink: (line) => process.stderr.write(`${printable(line)}\n`),
+    }),
   });
 }

@@ -20,11 +20,19 @@ const EXIT_NO_INSTANCE = 3;
 const EXIT_BAD_SETTING = 2;
 
 export function describeFailure(error: unknown, global: GlobalOptions): Failure {
-  if (error instanceof NotRunningError || error instanceof InstanceLockedError) return { message: error.message, exitCode: EXIT_NO_INSTANCE };
+  if (error instanceof NotRunningError || error instanceof InstanceLockedError)
+    return { message: error.message, exitCode: EXIT_NO_INSTANCE };
   if (error instanceof BadSettingError) return { message: error.message, exitCode: EXIT_BAD_SETTING };
   if (error instanceof DataDirError) {
-    const where = global.data ? `--data ${error.dataDir}` : process.env.HOIST_DATA_DIR ? `HOIST_DATA_DIR (${error.dataDir})` : `the default data folder ${error.dataDir}`;
-    return { message: `Cannot use ${where} as the data folder: ${error.reason}. Choose a folder you can write to with --data.`, exitCode: 1 };
+    const where = global.data
+      ? `--data ${error.dataDir}`
+      : process.env.HOIST_DATA_DIR
+        ? `HOIST_DATA_DIR (${error.dataDir})`
+        : `the default data folder ${error.dataDir}`;
+    return {
+      message: `Cannot use ${where} as the data folder: ${error.reason}. Choose a folder you can write to with --data.`,
+      exitCode: 1,
+    };
   }
   if (isDiskFull(error)) {
     return {

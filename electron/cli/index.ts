@@ -81,17 +81,32 @@ for (const action of ['pause', 'resume', 'cancel'] as const) {
     .description(`${action} one transfer of the running instance, or all of them`)
     .argument('[id]', 'transfer id (from `hoist status`)')
     .addOption(new Option('--all', `${action} every transfer`))
-    .action((id: string | undefined, options: { all?: boolean }) => run(() => transferCommand(action, id, options, globals()))());
+    .action((id: string | undefined, options: { all?: boolean }) =>
+      run(() => transferCommand(action, id, options, globals()))(),
+    );
 }
 
 program
   .command('sign-in')
   .description('sign in and keep the session in the OS keychain')
   .option('--username <name>', 'user name (default: HOIST_USERNAME or a prompt)')
-  .addOption(new Option('--browser', 'sign in with your organisation in a browser on this computer').conflicts(['username', 'device']))
-  .addOption(new Option('--device', 'sign in with your organisation on another device, with a code').conflicts(['username']))
+  .addOption(
+    new Option('--browser', 'sign in with your organisation in a browser on this computer').conflicts([
+      'username',
+      'device',
+    ]),
+  )
+  .addOption(
+    new Option('--device', 'sign in with your organisation on another device, with a code').conflicts(['username']),
+  )
   .action((options: { username?: string; browser?: boolean; device?: boolean }) =>
-    run(() => (options.browser ? browserSignInCommand(globals()) : options.device ? deviceSignInCommand(globals()) : signInCommand(options, globals())))(),
+    run(() =>
+      options.browser
+        ? browserSignInCommand(globals())
+        : options.device
+          ? deviceSignInCommand(globals())
+          : signInCommand(options, globals()),
+    )(),
   );
 
 program

@@ -9,7 +9,11 @@ import { z } from 'zod';
 
 // Limits carry their own words: zod's defaults ("Too big: expected string to have <=64 characters")
 // reach people through the command line and the window.
-const id = z.string().min(1, 'An id is empty.').max(64, 'An id is at most 64 characters long.').regex(/^[A-Za-z0-9_-]+$/, 'ids are short [A-Za-z0-9_-] strings');
+const id = z
+  .string()
+  .min(1, 'An id is empty.')
+  .max(64, 'An id is at most 64 characters long.')
+  .regex(/^[A-Za-z0-9_-]+$/, 'ids are short [A-Za-z0-9_-] strings');
 /** A local path as the user typed or dropped it; the engine checks it against the file system. */
 const localPath = z
   .string()
@@ -21,7 +25,16 @@ const localPath = z
 export const SkippedPath = z.object({ path: z.string(), reason: z.string() });
 export type SkippedPath = z.infer<typeof SkippedPath>;
 
-export const transferStates = ['queued', 'uploading', 'paused', 'waiting', 'verifying', 'done', 'failed', 'cancelled'] as const;
+export const transferStates = [
+  'queued',
+  'uploading',
+  'paused',
+  'waiting',
+  'verifying',
+  'done',
+  'failed',
+  'cancelled',
+] as const;
 export const TransferState = z.enum(transferStates);
 export type TransferState = z.infer<typeof TransferState>;
 
@@ -49,7 +62,10 @@ export const Transfer = z.object({
   rate: z.number().nonnegative(),
   /** Seconds left at the current rate; absent when unknown. */
   etaSeconds: z.number().nonnegative().optional(),
-  origin: z.discriminatedUnion('kind', [z.object({ kind: z.literal('drop') }), z.object({ kind: z.literal('folder'), folderId: id })]),
+  origin: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('drop') }),
+    z.object({ kind: z.literal('folder'), folderId: id }),
+  ]),
   createdAt: z.number(),
   finishedAt: z.number().optional(),
   /** Where a finished upload is, `s3://bucket/key`; set while signed in as the identity that uploaded it. */
@@ -104,7 +120,9 @@ export const Session = z.object({
    * Present when the company pinned the configuration (a deployment file): the sign-in service cannot
    * be changed, so no server field is shown; `name` is the organisation's, `signIn` the methods offered.
    */
-  deployment: z.object({ name: z.string().optional(), signIn: z.array(z.enum(['oidc', 'password'])).min(1) }).optional(),
+  deployment: z
+    .object({ name: z.string().optional(), signIn: z.array(z.enum(['oidc', 'password'])).min(1) })
+    .optional(),
 });
 export type Session = z.infer<typeof Session>;
 
@@ -118,7 +136,14 @@ export const SignInMethods = z.object({
 });
 export type SignInMethods = z.infer<typeof SignInMethods>;
 
-const optionalBroker = z.object({ brokerUrl: z.url({ protocol: /^https?$/ }).max(2048).optional() }).strict();
+const optionalBroker = z
+  .object({
+    brokerUrl: z
+      .url({ protocol: /^https?$/ })
+      .max(2048)
+      .optional(),
+  })
+  .strict();
 
 export const Settings = z.object({
   filesInParallel: z.number().int().min(1).max(64),
@@ -129,7 +154,10 @@ export const Settings = z.object({
   ignorePatterns: z.array(z.string().min(1).max(512)).max(500),
   startAtLogin: z.boolean(),
   /** A manual proxy (http:// or https://, optional user name); its password lives in the keychain. */
-  proxyUrl: z.url({ protocol: /^https?$/, error: 'The proxy must be an http:// or https:// address.' }).max(2048).nullable(),
+  proxyUrl: z
+    .url({ protocol: /^https?$/, error: 'The proxy must be an http:// or https:// address.' })
+    .max(2048)
+    .nullable(),
   /** A PEM bundle of extra certificate authorities, added to the ones Hoist trusts anyway. */
   caFile: z.string().min(1).max(4096).nullable(),
 });
@@ -162,18 +190,29 @@ export const commands = {
    * Starts a sign-in in the system browser (authorization code + PKCE, loopback redirect). Returns the
    * address to open (`opened`: the host already opened it); the outcome arrives as a `session` event.
    */
-  'session.signInWithBrowser': { params: z.object({}).strict(), result: z.object({ url: z.string(), opened: z.boolean() }) },
+  'session.signInWithBrowser': {
+    params: z.object({}).strict(),
+    result: z.object({ url: z.string(), opened: z.boolean() }),
+  },
   /** Starts a device-grant sign-in; the outcome arrives as a `session` event. */
   'session.signInWithDevice': {
     params: z.object({}).strict(),
-    result: z.object({ verificationUri: z.string(), verificationUriComplete: z.string().optional(), userCode: z.string(), expiresIn: z.number() }),
+    result: z.object({
+      verificationUri: z.string(),
+      verificationUriComplete: z.string().optional(),
+      userCode: z.string(),
+      expiresIn: z.number(),
+    }),
   },
   /**
    * Another sign-in service for the next sign-in. Refused in a pinned deployment; while signed in it
    * needs a confirmation the window cannot give (a native dialog in the desktop app), and is refused
    * where there is none (headless: sign out first).
    */
-  'session.setBroker': { params: z.object({ brokerUrl: z.url({ protocol: /^https?$/ }).max(2048) }).strict(), result: Session },
+  'session.setBroker': {
+    params: z.object({ brokerUrl: z.url({ protocol: /^https?$/ }).max(2048) }).strict(),
+    result: Session,
+  },
 
   /**
    * Newest first (createdAt, then id, descending). With `limit`, one page of it: windows read the rows
@@ -181,7 +220,11 @@ export const commands = {
    */
   'transfers.list': {
     params: z
-      .object({ filter: TransferFilter.optional(), offset: z.number().int().nonnegative().optional(), limit: z.number().int().min(1).max(5_000).optional() })
+      .object({
+        filter: TransferFilter.optional(),
+        offset: z.number().int().nonnegative().optional(),
+        limit: z.number().int().min(1).max(5_000).optional(),
+      })
       .strict(),
     result: z.array(Transfer),
   },
@@ -194,7 +237,10 @@ export const commands = {
   'transfers.add': {
     params: z
       .object({
-        paths: z.array(localPath).min(1, 'Give at least one file or folder.').max(10_000, 'At most 10,000 paths can be added at once.'),
+        paths: z
+          .array(localPath)
+          .min(1, 'Give at least one file or folder.')
+          .max(10_000, 'At most 10,000 paths can be added at once.'),
         to: z.string().max(1024, 'The destination folder can be at most 1,024 characters long.').optional(),
       })
       .strict(),
@@ -211,14 +257,22 @@ export const commands = {
   'transfers.clearHistory': { params: none, result: ok },
 
   'folders.list': { params: none, result: z.array(Folder) },
-  'folders.add': { params: z.object({ path: localPath, label: z.string().min(1).max(255).optional() }).strict(), result: Folder },
+  'folders.add': {
+    params: z.object({ path: localPath, label: z.string().min(1).max(255).optional() }).strict(),
+    result: Folder,
+  },
   'folders.pause': { params: byId, result: ok },
   'folders.resume': { params: byId, result: ok },
   'folders.remove': { params: byId, result: ok },
 
   'settings.get': { params: none, result: Settings },
   /** `proxyPassword` goes to the keychain, never to settings or back to a window; null forgets it. */
-  'settings.update': { params: Settings.partial().extend({ proxyPassword: z.string().min(1).max(1024).nullable().optional() }).strict(), result: Settings },
+  'settings.update': {
+    params: Settings.partial()
+      .extend({ proxyPassword: z.string().min(1).max(1024).nullable().optional() })
+      .strict(),
+    result: Settings,
+  },
 } as const;
 
 export type CommandName = keyof typeof commands;
@@ -265,10 +319,18 @@ export interface EngineClient extends EngineEventSource {
 
 // ---------- wire envelope (shared by every transport: IPC, WebSocket, control socket) ----------
 
-export const RpcRequest = z.object({ id: z.number().int().nonnegative(), command: z.string().max(64), params: z.unknown() }).strict();
+export const RpcRequest = z
+  .object({ id: z.number().int().nonnegative(), command: z.string().max(64), params: z.unknown() })
+  .strict();
 export type RpcRequest = z.infer<typeof RpcRequest>;
 
-export const rpcErrorCodes = ['invalid_request', 'unknown_command', 'invalid_params', 'failed', 'unauthorized'] as const;
+export const rpcErrorCodes = [
+  'invalid_request',
+  'unknown_command',
+  'invalid_params',
+  'failed',
+  'unauthorized',
+] as const;
 export const RpcError = z.object({ code: z.enum(rpcErrorCodes), message: z.string(), detail: z.string().optional() });
 export type RpcError = z.infer<typeof RpcError>;
 

@@ -47,11 +47,15 @@ export interface Daemon {
 const DEFAULT_MAX_BATCH_BYTES = 32 * 1024 ** 3;
 
 function refuse(res: ServerResponse, status: 400 | 403 | 404 | 405 | 409 | 500): void {
-  res.writeHead(status, { ...securityHeaders, 'Content-Type': 'text/plain' }).end(status === 403 ? 'Forbidden' : 'Refused');
+  res
+    .writeHead(status, { ...securityHeaders, 'Content-Type': 'text/plain' })
+    .end(status === 403 ? 'Forbidden' : 'Refused');
 }
 
 function refuseUpgrade(socket: Duplex, status: 400 | 403): void {
-  socket.end(`HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : 'Bad Request'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  socket.end(
+    `HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : 'Bad Request'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+  );
 }
 
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
@@ -62,7 +66,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const sweep = (): Promise<void> =>
     sweepStaging(options.engine, options.stagingDir, budget).then(
       () => undefined,
-      (err: unknown) => (options.log ?? stderrLog).error(`staging sweep failed: ${err instanceof Error ? err.message : String(err)}`),
+      (err: unknown) =>
+        (options.log ?? stderrLog).error(`staging sweep failed: ${err instanceof Error ? err.message : String(err)}`),
     );
   // Clear finished also clears out abandoned staged copies.
   const engineApi: EngineApi = Object.assign(Object.create(options.engine) as EngineApi, {

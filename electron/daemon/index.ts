@@ -31,7 +31,10 @@ async function main(): Promise<void> {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port must be 0..65535');
   // No --broker: the local stack runs in-process with its local account (electron/host).
-  const host = await startHost({ ...(values.data ? { data: values.data } : {}), ...(values.broker ? { broker: values.broker } : {}) });
+  const host = await startHost({
+    ...(values.data ? { data: values.data } : {}),
+    ...(values.broker ? { broker: values.broker } : {}),
+  });
   const { engine, dataDir } = host;
   const stagingDir = stagingDirOf(dataDir);
   await mkdir(stagingDir, { recursive: true, mode: 0o700 });

@@ -57,7 +57,12 @@ export function hostAllowed(req: IncomingMessage, port: number): boolean {
 export function originAllowed(req: IncomingMessage, port: number): boolean {
   const origin = req.headers.origin;
   const host = req.headers.host?.toLowerCase();
-  return typeof origin === 'string' && host !== undefined && allowedHosts(port).has(host) && origin.toLowerCase() === `http://${host}`;
+  return (
+    typeof origin === 'string' &&
+    host !== undefined &&
+    allowedHosts(port).has(host) &&
+    origin.toLowerCase() === `http://${host}`
+  );
 }
 
 /** Every token a request carries, in order: the ?token= query, a Bearer header, our cookie. */

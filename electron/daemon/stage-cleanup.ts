@@ -10,13 +10,22 @@ export function cleanStagedCopies(events: EngineEventSource, stagingDir: string)
   const removeEmptyParents = async (file: string) => {
     for (let dir = path.dirname(file); dir.startsWith(root); dir = path.dirname(dir)) {
       // rmdir refuses non-empty folders, which is exactly the stop condition.
-      if (!(await rmdir(dir).then(() => true, () => false))) return;
+      if (
+        !(await rmdir(dir).then(
+          () => true,
+          () => false,
+        ))
+      )
+        return;
     }
   };
   return events.on('transfers.changed', ({ transfers }) => {
     for (const t of transfers) {
       if ((t.state === 'done' || t.state === 'cancelled') && path.resolve(t.sourcePath).startsWith(root)) {
-        void rm(t.sourcePath, { force: true }).then(() => removeEmptyParents(t.sourcePath), () => {});
+        void rm(t.sourcePath, { force: true }).then(
+          () => removeEmptyParents(t.sourcePath),
+          () => {},
+        );
       }
     }
   });

@@ -13,14 +13,19 @@ export const IN_FLIGHT_MS = 60 * 60 * 1000;
 const PAGE = 5_000;
 
 /** Removes abandoned batches; returns their names. */
-export async function sweepStaging(engine: Pick<EngineApi, 'transfers.list'>, stagingDir: string, budget: StagingBudget): Promise<string[]> {
+export async function sweepStaging(
+  engine: Pick<EngineApi, 'transfers.list'>,
+  stagingDir: string,
+  budget: StagingBudget,
+): Promise<string[]> {
   const root = path.resolve(stagingDir);
   const inUse = new Set<string>();
   for (let offset = 0; ; offset += PAGE) {
     const page = await engine['transfers.list']({ filter: 'all', offset, limit: PAGE });
     for (const t of page) {
       const relative = path.relative(root, path.resolve(t.sourcePath));
-      if (t.state !== 'done' && relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative)) inUse.add(relative.split(path.sep)[0]!);
+      if (t.state !== 'done' && relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative))
+        inUse.add(relative.split(path.sep)[0]!);
     }
     if (page.length < PAGE) break;
   }

@@ -81,7 +81,12 @@ export class StagingBudget {
   }
 }
 
-export async function stageUpload(stagingDir: string, url: URL, body: IncomingMessage, budget: StagingBudget): Promise<Staged> {
+export async function stageUpload(
+  stagingDir: string,
+  url: URL,
+  body: IncomingMessage,
+  budget: StagingBudget,
+): Promise<Staged> {
   const segments = sanitiseRelativePath(url.searchParams.get('name') ?? '');
   if (!segments) throw new StageError('bad name');
   const given = url.searchParams.get('batch');
@@ -89,7 +94,8 @@ export async function stageUpload(stagingDir: string, url: URL, body: IncomingMe
   const batch = given ?? randomUUID();
   const batchDir = path.join(stagingDir, batch);
   // A batch must be one we created; a client cannot make us write into a directory of its choosing.
-  if (given !== null && !(await stat(batchDir).catch(() => undefined))?.isDirectory()) throw new StageError('unknown batch');
+  if (given !== null && !(await stat(batchDir).catch(() => undefined))?.isDirectory())
+    throw new StageError('unknown batch');
 
   const target = path.join(batchDir, ...segments);
   if (!target.startsWith(batchDir + path.sep)) throw new StageError('bad name');

@@ -31,10 +31,16 @@ export function resolveStatic(root: string, pathname: string): string | undefine
 }
 
 /** Said instead of "Not found" when the window itself has not been built (a fresh clone). */
-export const notBuiltMessage = "Hoist's window has not been built yet. In the Hoist folder, run `npm run build:renderer` (or `npm run build`), then reload this page.";
+export const notBuiltMessage =
+  "Hoist's window has not been built yet. In the Hoist folder, run `npm run build:renderer` (or `npm run build`), then reload this page.";
 
 /** Sends the file, or a plain 404. Headers common to every response are set by the caller. */
-export async function serveStatic(root: string, pathname: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function serveStatic(
+  root: string,
+  pathname: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const file = resolveStatic(root, pathname);
   const info = file ? await stat(file).catch(() => undefined) : undefined;
   if (file === path.resolve(root, 'index.html') && !info?.isFile()) {
@@ -45,10 +51,15 @@ export async function serveStatic(root: string, pathname: string, req: IncomingM
     res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
     return;
   }
-  res.writeHead(200, { 'Content-Type': types[path.extname(file)] ?? 'application/octet-stream', 'Content-Length': info.size });
+  res.writeHead(200, {
+    'Content-Type': types[path.extname(file)] ?? 'application/octet-stream',
+    'Content-Length': info.size,
+  });
   if (req.method === 'HEAD') {
     res.end();
     return;
   }
-  createReadStream(file).on('error', () => res.destroy()).pipe(res);
+  createReadStream(file)
+    .on('error', () => res.destroy())
+    .pipe(res);
 }

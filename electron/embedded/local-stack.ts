@@ -31,7 +31,11 @@ export async function startEmbeddedStack(dataDir: string, secrets: SecretStore, 
     // The local account signs in by itself: no OpenID provider needed here.
     oidc: false,
     // The stack's own events go to the engine's log, at the engine's level.
-    logger: { info: (event, fields) => log.debug(`local stack: ${event}`, fields), warn: (event, fields) => log.warn(`local stack: ${event}`, fields), error: (event, fields) => log.error(`local stack: ${event}`, fields) },
+    logger: {
+      info: (event, fields) => log.debug(`local stack: ${event}`, fields),
+      warn: (event, fields) => log.warn(`local stack: ${event}`, fields),
+      error: (event, fields) => log.error(`local stack: ${event}`, fields),
+    },
   });
   return {
     brokerUrl: stack.brokerUrl,

@@ -79,7 +79,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   // built-in local cloud runs in this process on loopback: never through a proxy.
   const network = createNetwork({
     settings: settings.get,
-    proxyPassword: async () => (settings.get().proxyUrl ? ((await secrets.store.get(PROXY_PASSWORD_ACCOUNT)) ?? undefined) : undefined),
+    proxyPassword: async () =>
+      settings.get().proxyUrl ? ((await secrets.store.get(PROXY_PASSWORD_ACCOUNT)) ?? undefined) : undefined,
     ...(options.systemProxy ? { systemProxy: options.systemProxy } : {}),
     directToLoopback: options.localMode ?? false,
   });
@@ -217,13 +218,16 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         destinationOwner: (destination) => queue.byDestination(destination)[0]?.sourcePath,
       });
       // Returned, not logged one by one: `hoist upload /` may skip hundreds of thousands of paths.
-      if (skipped.length > 0) log.info('transfers.add: some paths are not uploaded', { skipped: skipped.length, queued: items.length });
+      if (skipped.length > 0)
+        log.info('transfers.add: some paths are not uploaded', { skipped: skipped.length, queued: items.length });
       // The same file to the same place while its transfer is unfinished is that transfer, not a new
       // one: running `hoist upload` again after a crash continues instead of starting over.
       const ids: string[] = [];
       const fresh: typeof items = [];
       for (const item of items) {
-        const existing = queue.byDestination(item.destination).find((t) => t.sourcePath === item.path && t.state !== 'done' && t.state !== 'cancelled');
+        const existing = queue
+          .byDestination(item.destination)
+          .find((t) => t.sourcePath === item.path && t.state !== 'done' && t.state !== 'cancelled');
         if (!existing) fresh.push(item);
         else {
           ids.push(existing.id);

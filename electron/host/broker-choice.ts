@@ -11,12 +11,21 @@ export interface BrokerChoice {
   deployment?: LoadedDeployment;
 }
 
-export function resolveBroker(options: { broker?: string | undefined; bundledDeploymentFile?: string; env?: NodeJS.ProcessEnv }): BrokerChoice {
-  const loaded = loadDeployment({ ...(options.env ? { env: options.env } : {}), ...(options.bundledDeploymentFile ? { bundledFile: options.bundledDeploymentFile } : {}) });
+export function resolveBroker(options: {
+  broker?: string | undefined;
+  bundledDeploymentFile?: string;
+  env?: NodeJS.ProcessEnv;
+}): BrokerChoice {
+  const loaded = loadDeployment({
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.bundledDeploymentFile ? { bundledFile: options.bundledDeploymentFile } : {}),
+  });
   if (loaded) {
     const pinned = loaded.deployment.brokerUrl;
     if (options.broker !== undefined && !sameBroker(options.broker, pinned)) {
-      throw new BrokerChangeError(`The sign-in service is set by your organisation (${loaded.file}) to ${pinned}; ${options.broker} cannot replace it. Leave out --broker.`);
+      throw new BrokerChangeError(
+        `The sign-in service is set by your organisation (${loaded.file}) to ${pinned}; ${options.broker} cannot replace it. Leave out --broker.`,
+      );
     }
     return { brokerUrl: pinned, deployment: loaded };
   }

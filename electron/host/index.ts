@@ -58,7 +58,10 @@ export function resolveDataDir(data: string | undefined): string {
 export async function startHost(options: HostOptions): Promise<Host> {
   // The deployment file and the trust rules first: a broken file or an untrusted broker stops start-up
   // before the data folder is touched or anything is contacted.
-  const broker = resolveBroker({ broker: options.broker, ...(options.bundledDeploymentFile ? { bundledDeploymentFile: options.bundledDeploymentFile } : {}) });
+  const broker = resolveBroker({
+    broker: options.broker,
+    ...(options.bundledDeploymentFile ? { bundledDeploymentFile: options.bundledDeploymentFile } : {}),
+  });
   const dataDir = resolveDataDir(options.data);
   prepareDataDir(dataDir);
   const lock = acquireInstanceLock(dataDir);
@@ -95,7 +98,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
       ...(options.runSettings ? { runSettings: options.runSettings } : {}),
     });
     if (useEnv) await engine['session.signIn']({ username: envUser!, password: envPassword! });
-    else if (stack && (await engine['session.get']({})).state !== 'signed-in') await engine['session.signIn'](stack.localAccount);
+    else if (stack && (await engine['session.get']({})).state !== 'signed-in')
+      await engine['session.signIn'](stack.localAccount);
     const rpc = createRpcServer(engine, { log });
     const control = await serveControlSocket(controlSocketPath(dataDir), rpc);
     const running = engine;

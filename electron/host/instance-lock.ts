@@ -28,7 +28,8 @@ export function acquireInstanceLock(dataDir: string): InstanceLock {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const pid = Number(readFileSync(file, 'utf8').trim());
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) throw new InstanceLockedError(dataDir, pid);
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid))
+        throw new InstanceLockedError(dataDir, pid);
       rmSync(file, { force: true }); // stale: its owner died without releasing it
     }
   }

@@ -15,6 +15,9 @@ export async function confirmBrokerChange(change: BrokerChange, window: BrowserW
     cancelId: 0,
     noLink: true,
   };
-  const result = window && !window.isDestroyed() ? await dialog.showMessageBox(window, options) : await dialog.showMessageBox(options);
+  const result =
+    window && !window.isDestroyed()
+      ? await dialog.showMessageBox(window, options)
+      : await dialog.showMessageBox(options);
   return result.response === 1;
 }

@@ -41,11 +41,14 @@ async function start(): Promise<void> {
     // Leaving a session for another sign-in service is asked here, in a native dialog the window cannot answer.
     confirmBrokerChange: (change) => confirmBrokerChange(change, window),
   });
-  const engine = followLoginItem(host.engine, (error) => host.log.warn('start at login: the OS could not be set to match the setting', { error: String(error) }));
+  const engine = followLoginItem(host.engine, (error) =>
+    host.log.warn('start at login: the OS could not be set to match the setting', { error: String(error) }),
+  );
   const stopLoginItem = () => engine.stopFollowing();
 
   const open = () => {
-    if (!window || window.isDestroyed()) window = createMainWindow({ preloadPath, rendererIndex, shouldQuit: () => quitting });
+    if (!window || window.isDestroyed())
+      window = createMainWindow({ preloadPath, rendererIndex, shouldQuit: () => quitting });
     if (window.isMinimized()) window.restore();
     window.show();
     window.focus();
@@ -61,7 +64,10 @@ async function start(): Promise<void> {
     window: () => window,
     appUrl: new URL(`file://${rendererIndex}`).href,
     pickFolder: async () => {
-      const options = { title: 'Choose a folder to upload from', properties: ['openDirectory' as const, 'createDirectory' as const] };
+      const options = {
+        title: 'Choose a folder to upload from',
+        properties: ['openDirectory' as const, 'createDirectory' as const],
+      };
       const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
@@ -101,8 +107,11 @@ async function start(): Promise<void> {
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  void app.whenReady().then(start).catch((err: unknown) => {
-    dialog.showErrorBox('Hoist could not start', err instanceof Error ? err.message : String(err));
-    app.exit(1);
-  });
+  void app
+    .whenReady()
+    .then(start)
+    .catch((err: unknown) => {
+      dialog.showErrorBox('Hoist could not start', err instanceof Error ? err.message : String(err));
+      app.exit(1);
+    });
 }

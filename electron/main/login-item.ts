@@ -18,6 +18,9 @@ async function apply(startAtLogin: boolean): Promise<void> {
 }
 
 /** The engine as the desktop shell serves it: the OS follows start-at-login; stopFollowing() at quit. */
-export function followLoginItem<E extends EngineApi & { events: EngineEventSource }>(engine: E, onError?: (error: unknown) => void): FollowingEngine<E> {
+export function followLoginItem<E extends EngineApi & { events: EngineEventSource }>(
+  engine: E,
+  onError?: (error: unknown) => void,
+): FollowingEngine<E> {
   return followStartAtLogin(engine, apply, onError);
 }

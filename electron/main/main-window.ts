@@ -4,7 +4,11 @@ import { BrowserWindow } from 'electron';
 import { lockDownContents, secureWebPreferences } from './window.js';
 
 /** The main window: hidden until ready, locked down, and only hidden (not closed) by its close button. */
-export function createMainWindow(options: { preloadPath: string; rendererIndex: string; shouldQuit: () => boolean }): BrowserWindow {
+export function createMainWindow(options: {
+  preloadPath: string;
+  rendererIndex: string;
+  shouldQuit: () => boolean;
+}): BrowserWindow {
   const window = new BrowserWindow({
     width: 1100,
     height: 720,

@@ -6,7 +6,14 @@ export function installAppMenu(options: { open: () => void; quit: () => void }):
   const mac = process.platform === 'darwin';
   const template: MenuItemConstructorOptions[] = [
     ...(mac ? [{ role: 'appMenu' as const }] : []),
-    { label: 'File', submenu: [{ label: 'Open Hoist', accelerator: 'CmdOrCtrl+O', click: options.open }, { type: 'separator' }, mac ? { role: 'close' } : { label: 'Quit', accelerator: 'CmdOrCtrl+Q', click: options.quit }] },
+    {
+      label: 'File',
+      submenu: [
+        { label: 'Open Hoist', accelerator: 'CmdOrCtrl+O', click: options.open },
+        { type: 'separator' },
+        mac ? { role: 'close' } : { label: 'Quit', accelerator: 'CmdOrCtrl+Q', click: options.quit },
+      ],
+    },
     { role: 'editMenu' },
     { role: 'viewMenu' },
     { role: 'windowMenu' },

@@ -33,7 +33,8 @@ export function followStartAtLogin<E extends EngineApi & { events: EngineEventSo
       .catch(async (error: unknown) => {
         applied = before;
         // The OS refused: the setting goes back to what it was, so it never claims what is not so.
-        if (previous !== undefined && previous !== on) await engine['settings.update']({ startAtLogin: previous }).catch(() => undefined);
+        if (previous !== undefined && previous !== on)
+          await engine['settings.update']({ startAtLogin: previous }).catch(() => undefined);
         throw error;
       });
     last.catch(onError);
@@ -46,7 +47,10 @@ export function followStartAtLogin<E extends EngineApi & { events: EngineEventSo
     (s) => follow(s.startAtLogin).catch(() => undefined),
     (error: unknown) => onError(error),
   );
-  const stop = engine.events.on('settings.changed', (s) => void ready.then(() => follow(s.startAtLogin).catch(() => undefined)));
+  const stop = engine.events.on(
+    'settings.changed',
+    (s) => void ready.then(() => follow(s.startAtLogin).catch(() => undefined)),
+  );
 
   return Object.assign(Object.create(engine) as E, {
     'settings.update': async (patch: Parameters<EngineApi['settings.update']>[0]) => {
@@ -56,7 +60,9 @@ export function followStartAtLogin<E extends EngineApi & { events: EngineEventSo
         await follow(next.startAtLogin);
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        throw new Error(`Could not ${next.startAtLogin ? 'turn on' : 'turn off'} start at login: ${reason}`, { cause: error });
+        throw new Error(`Could not ${next.startAtLogin ? 'turn on' : 'turn off'} start at login: ${reason}`, {
+          cause: error,
+        });
       }
       return next;
     },

@@ -9,12 +9,17 @@ export function statusText(totals: Totals | undefined, session: Session | undefi
   if (session?.state === 'waiting-network') return 'Waiting for the network';
   if (!totals) return 'Starting…';
   if (totals.pausedAll) return 'Paused';
-  if (totals.active + totals.queued > 0) return `Uploading ${(totals.active + totals.queued).toLocaleString()} ${totals.active + totals.queued === 1 ? 'file' : 'files'}`;
+  if (totals.active + totals.queued > 0)
+    return `Uploading ${(totals.active + totals.queued).toLocaleString()} ${totals.active + totals.queued === 1 ? 'file' : 'files'}`;
   if (totals.failed > 0) return `${totals.failed.toLocaleString()} failed`;
   return 'Up to date';
 }
 
-export function createTray(options: { engine: EngineApi & { events: EngineEventSource }; open: () => void; quit: () => void }): () => void {
+export function createTray(options: {
+  engine: EngineApi & { events: EngineEventSource };
+  open: () => void;
+  quit: () => void;
+}): () => void {
   const { engine } = options;
   const tray = new Tray(nativeImage.createFromDataURL(trayIconDataUrl));
   let totals: Totals | undefined;

@@ -5,7 +5,9 @@ import type { BrowserWindowConstructorOptions, WebContents } from 'electron';
 import { isSameDocument } from '../common/same-document.js';
 
 /** webPreferences every Hoist window gets. Exported so a unit test can assert them without Electron. */
-export function secureWebPreferences(preloadPath: string): NonNullable<BrowserWindowConstructorOptions['webPreferences']> {
+export function secureWebPreferences(
+  preloadPath: string,
+): NonNullable<BrowserWindowConstructorOptions['webPreferences']> {
   return {
     preload: preloadPath,
     sandbox: true,

@@ -25,7 +25,10 @@ const escapedInQuotes = /["`$\\]/g;
 /** One argument of an Exec line, quoted and escaped as a desktop entry requires. */
 function execArgument(arg: string): string {
   // eslint-disable-next-line no-control-regex -- a control character cannot be written in a desktop entry
-  if (/[\u0000-\u001f\u007f]/.test(arg)) throw new Error(`Start at login: the path "${arg}" contains a control character, which a desktop entry cannot hold.`);
+  if (/[\u0000-\u001f\u007f]/.test(arg))
+    throw new Error(
+      `Start at login: the path "${arg}" contains a control character, which a desktop entry cannot hold.`,
+    );
   const field = arg.replaceAll('%', '%%');
   const quoted = needsQuotes.test(field) ? `"${field.replace(escapedInQuotes, (c) => `\\${c}`)}"` : field;
   // Exec is a string value, whose own escape rule doubles every backslash once more.
@@ -51,7 +54,11 @@ export function desktopEntry(command: readonly string[]): string {
  * Writes the entry (whole or not at all: a temporary file renamed over it) when `enabled`, removes it
  * otherwise. `command` is the program and its arguments, e.g. the AppImage's path.
  */
-export async function setXdgAutostart(enabled: boolean, command: readonly string[], place: AutostartPlace = {}): Promise<void> {
+export async function setXdgAutostart(
+  enabled: boolean,
+  command: readonly string[],
+  place: AutostartPlace = {},
+): Promise<void> {
   const file = autostartFile(place);
   if (!enabled) {
     await rm(file, { force: true });

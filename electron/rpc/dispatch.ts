@@ -2,7 +2,14 @@
 // envelope, the command name and the params against the contract before the engine sees anything, and
 // turns every failure (bad input or an engine exception) into an RpcResponse: nothing escapes as a crash.
 import type { z } from 'zod';
-import { RpcRequest, commands, isCommandName, type EngineApi, type RpcError, type RpcResponse } from '../common/contract.js';
+import {
+  RpcRequest,
+  commands,
+  isCommandName,
+  type EngineApi,
+  type RpcError,
+  type RpcResponse,
+} from '../common/contract.js';
 import { stderrLog, type RpcLog } from './log.js';
 
 export type Dispatch = (raw: unknown) => Promise<RpcResponse>;
@@ -49,7 +56,10 @@ function failure(err: unknown): RpcError {
 
 export function createDispatcher(engine: EngineApi, options: DispatcherOptions = {}): Dispatch {
   const checkResults = options.checkResults ?? true;
-  const report = options.onContractViolation ?? ((command, message) => (options.log ?? stderrLog).error(`rpc: ${command} returned a result outside the contract: ${message}`));
+  const report =
+    options.onContractViolation ??
+    ((command, message) =>
+      (options.log ?? stderrLog).error(`rpc: ${command} returned a result outside the contract: ${message}`));
 
   return async (raw) => {
     const id = idOf(raw);

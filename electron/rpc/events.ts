@@ -7,7 +7,11 @@ import { stderrLog, type RpcLog } from './log.js';
 const eventNames = Object.keys(events) as EventName[];
 
 /** Forward every engine event to `send`; returns a function that stops forwarding. */
-export function fanOutEvents(source: EngineEventSource, send: (message: RpcEvent) => void, log: RpcLog = stderrLog): () => void {
+export function fanOutEvents(
+  source: EngineEventSource,
+  send: (message: RpcEvent) => void,
+  log: RpcLog = stderrLog,
+): () => void {
   const offs = eventNames.map((name) =>
     source.on(name, (payload) => {
       const parsed = events[name].safeParse(payload);

@@ -16,7 +16,10 @@ export interface RpcServer {
 
 const undecodable: RpcResponse = { id: -1, error: { code: 'invalid_request', message: 'Not JSON.' } };
 
-export function createRpcServer(engine: EngineApi & { events: EngineEventSource }, options: DispatcherOptions = {}): RpcServer {
+export function createRpcServer(
+  engine: EngineApi & { events: EngineEventSource },
+  options: DispatcherOptions = {},
+): RpcServer {
   const log = options.log ?? stderrLog;
   const dispatch = createDispatcher(engine, options);
   const connections = new Set<MessageTransport>();

@@ -6,7 +6,13 @@ import { UpstreamError } from './cognito.js';
 import { HttpError, bearerToken, clientAddress, readJsonBody, sendJson } from './http.js';
 import type { Logger } from './logger.js';
 import { DeviceGrantError, NotAllowedError, OidcRejectedError, type OidcSignIn } from './oidc.js';
-import { InvalidCredentialsError, InvalidRefreshTokenError, RateLimitedError, UserDisabledError, type Sessions } from './sessions.js';
+import {
+  InvalidCredentialsError,
+  InvalidRefreshTokenError,
+  RateLimitedError,
+  UserDisabledError,
+  type Sessions,
+} from './sessions.js';
 
 export const signInBody = z.object({
   username: z.string().min(1).max(128),
@@ -52,13 +58,18 @@ export function createBrokerApp(deps: BrokerAppDeps): RequestListener {
       GET: async (_req, res) => sendJson(res, 200, { status: 'ok' }),
     },
     '/v1/sign-in-methods': {
-      GET: async (_req, res) => sendJson(res, 200, { password: passwordSignIn, ...(oidc ? { oidc: await oidc.info() } : {}) }),
+      GET: async (_req, res) =>
+        sendJson(res, 200, { password: passwordSignIn, ...(oidc ? { oidc: await oidc.info() } : {}) }),
     },
     '/v1/sessions': {
       POST: async (req, res) => {
         if (!passwordSignIn) throw new HttpError(403, 'password_sign_in_disabled');
         const body = parse(signInBody, await readJsonBody(req));
-        sendJson(res, 201, await sessions.signIn(body.username, body.password, clientAddress(req, deps.trustProxy ?? false)));
+        sendJson(
+          res,
+          201,
+          await sessions.signIn(body.username, body.password, clientAddress(req, deps.trustProxy ?? false)),
+        );
       },
     },
     '/v1/sessions/refresh': {
@@ -105,7 +116,9 @@ export function createBrokerApp(deps: BrokerAppDeps): RequestListener {
     const run: Route =
       route ??
       (async () => {
-        throw methods ? new HttpError(405, 'method_not_allowed', { allow: Object.keys(methods).join(', ') }) : new HttpError(404, 'not_found');
+        throw methods
+          ? new HttpError(405, 'method_not_allowed', { allow: Object.keys(methods).join(', ') })
+          : new HttpError(404, 'not_found');
       });
     run(req, res).catch((error: unknown) => {
       const failure = toHttpError(error, deps.logger);
@@ -115,7 +128,12 @@ export function createBrokerApp(deps: BrokerAppDeps): RequestListener {
       }
       // Unread request bodies must not hold the connection open.
       if (!req.readableEnded) res.setHeader('connection', 'close');
-      sendJson(res, failure.status, { error: failure.code, ...(failure.message !== failure.code ? { message: failure.message } : {}) }, failure.headers);
+      sendJson(
+        res,
+        failure.status,
+        { error: failure.code, ...(failure.message !== failure.code ? { message: failure.message } : {}) },
+        failure.headers,
+      );
     });
   };
 }
@@ -138,8 +156,10 @@ function toHttpError(error: unknown, logger: Logger): HttpError {
     logger.info('oidc_not_allowed', { reason: error.message });
     return new HttpError(403, 'not_allowed');
   }
-  if (error instanceof DeviceGrantError) return new HttpError(error.code === 'authorization_pending' ? 428 : 400, error.code);
-  if (error instanceof RateLimitedError) return new HttpError(429, 'rate_limited', { 'retry-after': String(error.retryAfterSeconds) });
+  if (error instanceof DeviceGrantError)
+    return new HttpError(error.code === 'authorization_pending' ? 428 : 400, error.code);
+  if (error instanceof RateLimitedError)
+    return new HttpError(429, 'rate_limited', { 'retry-after': String(error.retryAfterSeconds) });
   if (error instanceof UpstreamError) {
     logger.error('upstream_failed', { message: error.message });
     return new HttpError(503, 'upstream_unavailable', { 'retry-after': '5' });

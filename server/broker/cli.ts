@@ -24,7 +24,9 @@ async function readPasswordFromStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin as AsyncIterable<Buffer>) chunks.push(chunk);
   // One line: a trailing newline from `echo` or a heredoc is not part of the password.
-  const password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  const password = Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
   if (!password) throw new Error('no password on stdin');
   return password;
 }
@@ -73,9 +75,16 @@ program
   .option('--json', 'print JSON')
   .action(async (options: { json?: boolean }) => {
     const users = await withStore(db(), (store) => store.listUsers());
-    const rows = users.map((u) => ({ username: u.username, id: u.id, disabled: u.disabled, createdAt: u.createdAt.toISOString() }));
+    const rows = users.map((u) => ({
+      username: u.username,
+      id: u.id,
+      disabled: u.disabled,
+      createdAt: u.createdAt.toISOString(),
+    }));
     if (options.json) console.log(JSON.stringify(rows));
-    else for (const r of rows) console.log(`${r.username}\t${r.id}\t${r.disabled ? 'disabled' : 'enabled'}\t${r.createdAt}`);
+    else
+      for (const r of rows)
+        console.log(`${r.username}\t${r.id}\t${r.disabled ? 'disabled' : 'enabled'}\t${r.createdAt}`);
   });
 
 for (const [command, disabled] of [
@@ -102,7 +111,9 @@ program.command('remove-user <name>').action(async (name: string) => {
 
 program
   .command('set-password <name>')
-  .description("replace a user's password (read from stdin, or typed at a terminal; never an argument) and end their sessions")
+  .description(
+    "replace a user's password (read from stdin, or typed at a terminal; never an argument) and end their sessions",
+  )
   .action(async (name: string) => {
     await withStore(db(), async (store) => {
       if (!(await store.findUserByName(name))) fail(`no user named ${name}`);
@@ -126,4 +137,6 @@ program.command('revoke-sessions <name>').action(async (name: string) => {
   console.log(`revoked ${count} session(s) of ${name}`);
 });
 
-await program.parseAsync(process.argv).catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
+await program
+  .parseAsync(process.argv)
+  .catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));

@@ -34,14 +34,21 @@ export interface CognitoOptions {
 
 export class UpstreamError extends Error {}
 
-export function createCognitoTokenIssuer(options: CognitoOptions, now: () => Date = () => new Date()): OpenIdTokenIssuer {
+export function createCognitoTokenIssuer(
+  options: CognitoOptions,
+  now: () => Date = () => new Date(),
+): OpenIdTokenIssuer {
   const duration = options.tokenDurationSeconds ?? 900;
   const client = new CognitoIdentityClient({
     region: options.region,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
     ...(options.extraCaCertificates
-      ? { requestHandler: new NodeHttpHandler({ httpsAgent: new Agent({ keepAlive: true, ca: [...rootCertificates, ...options.extraCaCertificates] }) }) }
+      ? {
+          requestHandler: new NodeHttpHandler({
+            httpsAgent: new Agent({ keepAlive: true, ca: [...rootCertificates, ...options.extraCaCertificates] }),
+          }),
+        }
       : {}),
   });
   return {
@@ -60,8 +67,13 @@ export function createCognitoTokenIssuer(options: CognitoOptions, now: () => Dat
         // The name only: SDK errors can carry request details we do not want in logs or replies.
         throw new UpstreamError(`GetOpenIdTokenForDeveloperIdentity failed: ${(error as Error).name}`);
       }
-      if (!out.IdentityId || !out.Token) throw new UpstreamError('GetOpenIdTokenForDeveloperIdentity returned no token');
-      return { identityId: out.IdentityId, token: out.Token, expiresAt: tokenExpiry(out.Token, new Date(requestedAt.getTime() + duration * 1000)) };
+      if (!out.IdentityId || !out.Token)
+        throw new UpstreamError('GetOpenIdTokenForDeveloperIdentity returned no token');
+      return {
+        identityId: out.IdentityId,
+        token: out.Token,
+        expiresAt: tokenExpiry(out.Token, new Date(requestedAt.getTime() + duration * 1000)),
+      };
     },
     destroy() {
       client.destroy();

@@ -1,7 +1,12 @@
 // Broker configuration from environment variables (documented in server/infra/README.md). AWS credentials
 // are not configured here: the SDK's standard chain finds them (env, profile, instance/task role).
 import { z } from 'zod';
-import { DEFAULT_REFRESH_TOKEN_LIFETIME_SECONDS, DEFAULT_STATELESS_REFRESH_TOKEN_LIFETIME_SECONDS, type BrokerOptions, type StatelessOptions } from './index.js';
+import {
+  DEFAULT_REFRESH_TOKEN_LIFETIME_SECONDS,
+  DEFAULT_STATELESS_REFRESH_TOKEN_LIFETIME_SECONDS,
+  type BrokerOptions,
+  type StatelessOptions,
+} from './index.js';
 import { parseSealKey } from './sealed-tokens.js';
 import type { OidcOptions } from './oidc.js';
 
@@ -44,7 +49,11 @@ function statelessOptions(e: z.infer<typeof envSchema>): StatelessOptions | unde
   return {
     sealKey: parseSealKey(e.HOIST_BROKER_SEAL_KEY),
     ...(e.HOIST_BROKER_SEAL_KEYS_PREVIOUS
-      ? { previousSealKeys: e.HOIST_BROKER_SEAL_KEYS_PREVIOUS.split(',').map((k) => parseSealKey(k, 'HOIST_BROKER_SEAL_KEYS_PREVIOUS')) }
+      ? {
+          previousSealKeys: e.HOIST_BROKER_SEAL_KEYS_PREVIOUS.split(',').map((k) =>
+            parseSealKey(k, 'HOIST_BROKER_SEAL_KEYS_PREVIOUS'),
+          ),
+        }
       : {}),
     ...(e.HOIST_SESSION_MAX_AGE_SECONDS ? { sessionMaxAgeSeconds: e.HOIST_SESSION_MAX_AGE_SECONDS } : {}),
   };
@@ -53,11 +62,21 @@ function statelessOptions(e: z.infer<typeof envSchema>): StatelessOptions | unde
 /** The OpenID provider settings, or undefined when no issuer is set. */
 function oidcOptions(e: z.infer<typeof envSchema>): OidcOptions | undefined {
   if (!e.HOIST_OIDC_ISSUER) {
-    const stray = (['HOIST_OIDC_CLIENT_ID', 'HOIST_OIDC_CLIENT_SECRET', 'HOIST_OIDC_ALLOWED_HD', 'HOIST_OIDC_ALLOWED_TID', 'HOIST_OIDC_ALLOWED_GROUP'] as const).filter((k) => e[k]);
-    if (stray.length > 0) throw new Error(`invalid broker configuration: ${stray.join(', ')} set without HOIST_OIDC_ISSUER`);
+    const stray = (
+      [
+        'HOIST_OIDC_CLIENT_ID',
+        'HOIST_OIDC_CLIENT_SECRET',
+        'HOIST_OIDC_ALLOWED_HD',
+        'HOIST_OIDC_ALLOWED_TID',
+        'HOIST_OIDC_ALLOWED_GROUP',
+      ] as const
+    ).filter((k) => e[k]);
+    if (stray.length > 0)
+      throw new Error(`invalid broker configuration: ${stray.join(', ')} set without HOIST_OIDC_ISSUER`);
     return undefined;
   }
-  if (!e.HOIST_OIDC_CLIENT_ID) throw new Error('invalid broker configuration: HOIST_OIDC_CLIENT_ID (needed with HOIST_OIDC_ISSUER)');
+  if (!e.HOIST_OIDC_CLIENT_ID)
+    throw new Error('invalid broker configuration: HOIST_OIDC_CLIENT_ID (needed with HOIST_OIDC_ISSUER)');
   return {
     issuer: e.HOIST_OIDC_ISSUER,
     clientId: e.HOIST_OIDC_CLIENT_ID,
@@ -82,11 +101,18 @@ export function brokerOptionsFromEnv(env: NodeJS.ProcessEnv): BrokerOptions {
   if (!region) throw new Error('invalid broker configuration: HOIST_REGION (or AWS_REGION)');
   const oidc = oidcOptions(e);
   const stateless = statelessOptions(e);
-  if (stateless && !oidc) throw new Error('invalid broker configuration: HOIST_BROKER_SEAL_KEY (stateless mode) needs HOIST_OIDC_ISSUER');
-  if (!stateless && !e.HOIST_BROKER_DB) throw new Error('invalid broker configuration: HOIST_BROKER_DB (or HOIST_BROKER_SEAL_KEY for the stateless OpenID-only mode)');
+  if (stateless && !oidc)
+    throw new Error('invalid broker configuration: HOIST_BROKER_SEAL_KEY (stateless mode) needs HOIST_OIDC_ISSUER');
+  if (!stateless && !e.HOIST_BROKER_DB)
+    throw new Error(
+      'invalid broker configuration: HOIST_BROKER_DB (or HOIST_BROKER_SEAL_KEY for the stateless OpenID-only mode)',
+    );
   // Stateless: no user table, so no passwords, whatever HOIST_PASSWORD_SIGN_IN says by default.
   const passwordSignIn = !stateless && (e.HOIST_PASSWORD_SIGN_IN === 'true' || e.HOIST_PASSWORD_SIGN_IN === '1');
-  if (!oidc && !passwordSignIn) throw new Error('invalid broker configuration: HOIST_PASSWORD_SIGN_IN=false needs HOIST_OIDC_ISSUER (no way to sign in otherwise)');
+  if (!oidc && !passwordSignIn)
+    throw new Error(
+      'invalid broker configuration: HOIST_PASSWORD_SIGN_IN=false needs HOIST_OIDC_ISSUER (no way to sign in otherwise)',
+    );
   return {
     host: e.HOIST_BROKER_HOST,
     port: e.HOIST_BROKER_PORT,
@@ -100,7 +126,9 @@ export function brokerOptionsFromEnv(env: NodeJS.ProcessEnv): BrokerOptions {
       tokenDurationSeconds: e.HOIST_TOKEN_DURATION_SECONDS,
       ...(e.HOIST_COGNITO_ENDPOINT ? { endpoint: e.HOIST_COGNITO_ENDPOINT } : {}),
     },
-    refreshTokenLifetimeSeconds: e.HOIST_REFRESH_TOKEN_LIFETIME_SECONDS ?? (stateless ? DEFAULT_STATELESS_REFRESH_TOKEN_LIFETIME_SECONDS : DEFAULT_REFRESH_TOKEN_LIFETIME_SECONDS),
+    refreshTokenLifetimeSeconds:
+      e.HOIST_REFRESH_TOKEN_LIFETIME_SECONDS ??
+      (stateless ? DEFAULT_STATELESS_REFRESH_TOKEN_LIFETIME_SECONDS : DEFAULT_REFRESH_TOKEN_LIFETIME_SECONDS),
     refreshTokenMaxAgeSeconds: e.HOIST_REFRESH_TOKEN_MAX_AGE_SECONDS,
     rateLimit: {
       maxFailuresPerUsername: e.HOIST_SIGN_IN_MAX_FAILURES_PER_USER,

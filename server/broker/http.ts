@@ -18,7 +18,10 @@ export class HttpError extends Error {
 }
 
 export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
-  const type = String(req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  const type = String(req.headers['content-type'] ?? '')
+    .split(';')[0]
+    ?.trim()
+    .toLowerCase();
   // Requiring JSON also keeps browsers' cross-site "simple" form posts out.
   if (type !== 'application/json') throw new HttpError(415, 'unsupported_media_type');
   if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) throw new HttpError(413, 'payload_too_large');
@@ -30,7 +33,12 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-export function sendJson(res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): void {
   const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
   res.writeHead(status, {
     // Replies carry tokens: no cache may keep them.

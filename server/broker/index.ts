@@ -83,12 +83,16 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
   const now = options.now ?? (() => new Date());
   const logger = options.logger ?? jsonLogger();
   const { stateless } = options;
-  if (stateless && !options.oidc) throw new Error('a stateless broker needs an OpenID provider (it has no user table for passwords)');
-  if (stateless && options.passwordSignIn === true) throw new Error('a stateless broker cannot check passwords (it has no user table)');
+  if (stateless && !options.oidc)
+    throw new Error('a stateless broker needs an OpenID provider (it has no user table for passwords)');
+  if (stateless && options.passwordSignIn === true)
+    throw new Error('a stateless broker cannot check passwords (it has no user table)');
   const ownsStore = options.store === undefined && !stateless;
   if (ownsStore && !options.dbPath) throw new Error('startBroker needs a store or a dbPath');
   // Loaded only when used: the stateless broker (a Lambda bundle) ships without the native SQLite module.
-  const store = stateless ? undefined : (options.store ?? new (await import('./sqlite-store.js')).SqliteUserStore(options.dbPath ?? ''));
+  const store = stateless
+    ? undefined
+    : (options.store ?? new (await import('./sqlite-store.js')).SqliteUserStore(options.dbPath ?? ''));
   const issuer = options.issuer ?? createCognitoTokenIssuer(options.cognito, now);
   const place = {
     region: options.cognito.region,
@@ -114,7 +118,8 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
         sealer: createSealer(stateless!.sealKey, stateless!.previousSealKeys),
         settings: {
           ...place,
-          refreshTokenLifetimeSeconds: options.refreshTokenLifetimeSeconds ?? DEFAULT_STATELESS_REFRESH_TOKEN_LIFETIME_SECONDS,
+          refreshTokenLifetimeSeconds:
+            options.refreshTokenLifetimeSeconds ?? DEFAULT_STATELESS_REFRESH_TOKEN_LIFETIME_SECONDS,
           sessionMaxAgeSeconds: stateless!.sessionMaxAgeSeconds ?? DEFAULT_STATELESS_SESSION_MAX_AGE_SECONDS,
         },
         logger,
@@ -122,7 +127,17 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
       });
   const oidc: OidcSignIn | undefined = options.oidc ? createOidcSignIn(options.oidc) : undefined;
   const passwordSignIn = stateless ? false : (options.passwordSignIn ?? true);
-  const server = createWebServer(options.tls, {}, createBrokerApp({ sessions, logger, trustProxy: options.trustProxy ?? false, ...(oidc ? { oidc } : {}), passwordSignIn }));
+  const server = createWebServer(
+    options.tls,
+    {},
+    createBrokerApp({
+      sessions,
+      logger,
+      trustProxy: options.trustProxy ?? false,
+      ...(oidc ? { oidc } : {}),
+      passwordSignIn,
+    }),
+  );
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
   const url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');

@@ -24,12 +24,27 @@ export interface HttpResultV2 {
   isBase64Encoded: boolean;
 }
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'host', 'x-forwarded-for', 'upgrade', 'expect']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'content-length',
+  'host',
+  'x-forwarded-for',
+  'upgrade',
+  'expect',
+]);
 
 let running: Promise<RunningBroker> | undefined;
 
 function broker(): Promise<RunningBroker> {
-  running ??= startBroker({ ...brokerOptionsFromEnv(process.env), host: '127.0.0.1', port: 0, trustProxy: true, logger: jsonLogger() }).catch((error: unknown) => {
+  running ??= startBroker({
+    ...brokerOptionsFromEnv(process.env),
+    host: '127.0.0.1',
+    port: 0,
+    trustProxy: true,
+    logger: jsonLogger(),
+  }).catch((error: unknown) => {
     running = undefined; // the next invocation tries again
     throw error;
   });
@@ -46,7 +61,10 @@ export async function handler(event: HttpEventV2): Promise<HttpResultV2> {
   // The address AWS saw, never one the caller wrote into its own X-Forwarded-For (rate limits use it).
   headers.set('x-forwarded-for', event.requestContext.http.sourceIp);
   const method = event.requestContext.http.method.toUpperCase();
-  const body = event.body === undefined || method === 'GET' || method === 'HEAD' ? undefined : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+  const body =
+    event.body === undefined || method === 'GET' || method === 'HEAD'
+      ? undefined
+      : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
   const response = await fetch(target, { method, headers, body, redirect: 'manual' });
   const out: Record<string, string> = {};
   response.headers.forEach((value, name) => {

@@ -58,7 +58,13 @@ export class DeviceGrantError extends Error {
 
 export interface OidcSignIn {
   info(): Promise<OidcPublicInfo>;
-  redeemCode(input: { code: string; codeVerifier: string; redirectUri: string; nonce: string; iss?: string }): Promise<OidcUser>;
+  redeemCode(input: {
+    code: string;
+    codeVerifier: string;
+    redirectUri: string;
+    nonce: string;
+    iss?: string;
+  }): Promise<OidcUser>;
   startDevice(): Promise<DeviceStart>;
   pollDevice(deviceCode: string): Promise<OidcUser>;
 }
@@ -76,7 +82,14 @@ export function isLoopbackRedirect(value: string): boolean {
   } catch {
     return false;
   }
-  return url.protocol === 'http:' && (url.hostname === '127.0.0.1' || url.hostname === '[::1]') && url.port !== '' && url.pathname === '/callback' && !url.search && !url.hash;
+  return (
+    url.protocol === 'http:' &&
+    (url.hostname === '127.0.0.1' || url.hostname === '[::1]') &&
+    url.port !== '' &&
+    url.pathname === '/callback' &&
+    !url.search &&
+    !url.hash
+  );
 }
 
 function isLoopbackHost(url: URL): boolean {
@@ -85,7 +98,8 @@ function isLoopbackHost(url: URL): boolean {
 
 export function createOidcSignIn(options: OidcOptions): OidcSignIn {
   const issuerUrl = new URL(options.issuer);
-  if (issuerUrl.protocol !== 'https:' && !isLoopbackHost(issuerUrl)) throw new Error('the OpenID issuer must be an https URL');
+  if (issuerUrl.protocol !== 'https:' && !isLoopbackHost(issuerUrl))
+    throw new Error('the OpenID issuer must be an https URL');
   const scope = options.scope ?? 'openid profile';
   let configuration: Promise<oidc.Configuration> | undefined;
 
@@ -109,7 +123,9 @@ export function createOidcSignIn(options: OidcOptions): OidcSignIn {
   const userOf = (claims: oidc.IDToken | undefined): OidcUser => {
     if (!claims) throw new OidcRejectedError('the provider sent no ID token');
     checkAllowed(claims, options);
-    const name = [claims.email, claims.preferred_username, claims.name].find((v): v is string => typeof v === 'string' && v.length > 0);
+    const name = [claims.email, claims.preferred_username, claims.name].find(
+      (v): v is string => typeof v === 'string' && v.length > 0,
+    );
     return { userId: developerUserId(claims.iss, claims.sub), displayName: (name ?? claims.sub).slice(0, 256) };
   };
 
@@ -133,7 +149,11 @@ export function createOidcSignIn(options: OidcOptions): OidcSignIn {
       if (iss !== undefined) current.searchParams.set('iss', iss);
       let tokens;
       try {
-        tokens = await oidc.authorizationCodeGrant(await config(), current, { pkceCodeVerifier: codeVerifier, expectedNonce: nonce, idTokenExpected: true });
+        tokens = await oidc.authorizationCodeGrant(await config(), current, {
+          pkceCodeVerifier: codeVerifier,
+          expectedNonce: nonce,
+          idTokenExpected: true,
+        });
       } catch (error) {
         throw rejection(error);
       }
@@ -142,7 +162,8 @@ export function createOidcSignIn(options: OidcOptions): OidcSignIn {
 
     async startDevice() {
       const c = await config();
-      if (!c.serverMetadata().device_authorization_endpoint) throw new OidcRejectedError('the provider does not offer the device grant');
+      if (!c.serverMetadata().device_authorization_endpoint)
+        throw new OidcRejectedError('the provider does not offer the device grant');
       let answer;
       try {
         answer = await oidc.initiateDeviceAuthorization(c, { scope });
@@ -162,10 +183,18 @@ export function createOidcSignIn(options: OidcOptions): OidcSignIn {
     async pollDevice(deviceCode) {
       let tokens;
       try {
-        tokens = await oidc.genericGrantRequest(await config(), 'urn:ietf:params:oauth:grant-type:device_code', { device_code: deviceCode });
+        tokens = await oidc.genericGrantRequest(await config(), 'urn:ietf:params:oauth:grant-type:device_code', {
+          device_code: deviceCode,
+        });
       } catch (error) {
         const code = error instanceof oidc.ResponseBodyError ? error.error : undefined;
-        if (code === 'authorization_pending' || code === 'slow_down' || code === 'expired_token' || code === 'access_denied') throw new DeviceGrantError(code);
+        if (
+          code === 'authorization_pending' ||
+          code === 'slow_down' ||
+          code === 'expired_token' ||
+          code === 'access_denied'
+        )
+          throw new DeviceGrantError(code);
         throw rejection(error);
       }
       return userOf(tokens.claims());
@@ -174,8 +203,10 @@ export function createOidcSignIn(options: OidcOptions): OidcSignIn {
 }
 
 function checkAllowed(claims: oidc.IDToken, options: OidcOptions): void {
-  if (options.allowedHostedDomain !== undefined && claims.hd !== options.allowedHostedDomain) throw new NotAllowedError('hosted domain not allowed');
-  if (options.allowedTenantId !== undefined && claims.tid !== options.allowedTenantId) throw new NotAllowedError('tenant not allowed');
+  if (options.allowedHostedDomain !== undefined && claims.hd !== options.allowedHostedDomain)
+    throw new NotAllowedError('hosted domain not allowed');
+  if (options.allowedTenantId !== undefined && claims.tid !== options.allowedTenantId)
+    throw new NotAllowedError('tenant not allowed');
   if (options.allowedGroup !== undefined) {
     const value = claims[options.groupClaim ?? 'groups'];
     const groups = Array.isArray(value) ? value : [value];
@@ -185,9 +216,14 @@ function checkAllowed(claims: oidc.IDToken, options: OidcOptions): void {
 
 /** A refusal by the provider or by the checks; anything else (network, 5xx) stays an upstream failure. */
 function rejection(error: unknown): Error {
-  if (error instanceof oidc.ResponseBodyError && error.status < 500) return new OidcRejectedError(`the provider refused: ${error.error}`);
-  if (error instanceof oidc.AuthorizationResponseError) return new OidcRejectedError(`the provider refused: ${error.error}`);
-  if (error instanceof oidc.ClientError || (error instanceof Error && /^OAUTH_|^ERR_JW[ST]_/.test(String((error as { code?: unknown }).code)))) {
+  if (error instanceof oidc.ResponseBodyError && error.status < 500)
+    return new OidcRejectedError(`the provider refused: ${error.error}`);
+  if (error instanceof oidc.AuthorizationResponseError)
+    return new OidcRejectedError(`the provider refused: ${error.error}`);
+  if (
+    error instanceof oidc.ClientError ||
+    (error instanceof Error && /^OAUTH_|^ERR_JW[ST]_/.test(String((error as { code?: unknown }).code)))
+  ) {
     // The library's own check says what failed (`unexpected JWT "aud" (audience) claim value`, …): no
     // token or secret is in it.
     const detail = error.cause instanceof Error ? error.cause.message : error.message;

@@ -20,7 +20,12 @@ export interface RateLimitOptions {
   maxDelaySeconds: number;
 }
 
-export const DEFAULT_RATE_LIMIT: RateLimitOptions = { maxFailuresPerUsername: 5, maxFailuresPerAddress: 20, windowSeconds: 60, maxDelaySeconds: 300 };
+export const DEFAULT_RATE_LIMIT: RateLimitOptions = {
+  maxFailuresPerUsername: 5,
+  maxFailuresPerAddress: 20,
+  windowSeconds: 60,
+  maxDelaySeconds: 300,
+};
 
 const USER_MEMORY_MS = 24 * 3600 * 1000;
 
@@ -56,7 +61,8 @@ export class SignInLimiter {
         { key: keys.address, since: new Date(t - windowMs) },
       ],
       now,
-      ([userAttempts = [], addressAttempts = []]) => Math.max(this.userDelay(userAttempts, t), this.addressWait(addressAttempts, t, windowMs)),
+      ([userAttempts = [], addressAttempts = []]) =>
+        Math.max(this.userDelay(userAttempts, t), this.addressWait(addressAttempts, t, windowMs)),
     );
   }
 

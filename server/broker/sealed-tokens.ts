@@ -31,7 +31,8 @@ export function parseSealKey(value: string, name = 'HOIST_BROKER_SEAL_KEY'): Uin
   } catch {
     throw new Error(`invalid broker configuration: ${name} is not base64url`);
   }
-  if (key.length !== 32) throw new Error(`invalid broker configuration: ${name} must be 32 bytes (base64url), it is ${key.length}`);
+  if (key.length !== 32)
+    throw new Error(`invalid broker configuration: ${name} must be 32 bytes (base64url), it is ${key.length}`);
   return key;
 }
 
@@ -53,15 +54,20 @@ export function createSealer(current: Uint8Array, previous: Uint8Array[] = []): 
     },
     async unseal(token, now) {
       try {
-        const { payload } = await jwtDecrypt(token, async (header) => keys.get(header.kid ?? '') ?? new Uint8Array(32), {
-          issuer: ISSUER,
-          audience: AUDIENCE,
-          currentDate: now,
-          keyManagementAlgorithms: ['dir'],
-          contentEncryptionAlgorithms: ['A256GCM'],
-        });
+        const { payload } = await jwtDecrypt(
+          token,
+          async (header) => keys.get(header.kid ?? '') ?? new Uint8Array(32),
+          {
+            issuer: ISSUER,
+            audience: AUDIENCE,
+            currentDate: now,
+            keyManagementAlgorithms: ['dir'],
+            contentEncryptionAlgorithms: ['A256GCM'],
+          },
+        );
         const { sub, fam, fexp, exp } = payload;
-        if (typeof sub !== 'string' || typeof fam !== 'string' || typeof fexp !== 'number' || typeof exp !== 'number') return undefined;
+        if (typeof sub !== 'string' || typeof fam !== 'string' || typeof fexp !== 'number' || typeof exp !== 'number')
+          return undefined;
         if (fexp * 1000 <= now.getTime()) return undefined;
         return { userId: sub, familyId: fam, familyExpiresAt: fexp, expiresAt: exp };
       } catch {

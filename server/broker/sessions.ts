@@ -78,7 +78,10 @@ export class SessionService implements Sessions {
     const passwordOk = await verifyPassword(password, user?.passwordHash ?? UNKNOWN_USER_HASH);
     if (!user || !passwordOk || user.disabled) {
       // The reservation stays: it is the recorded failure.
-      logger.info('sign_in_failed', { address, reason: !user ? 'unknown_user' : user.disabled ? 'disabled' : 'wrong_password' });
+      logger.info('sign_in_failed', {
+        address,
+        reason: !user ? 'unknown_user' : user.disabled ? 'disabled' : 'wrong_password',
+      });
       throw new InvalidCredentialsError();
     }
     await limiter.succeeded(keys, reservation);
@@ -148,10 +151,19 @@ export class SessionService implements Sessions {
 
   private refreshExpiry(now: Date, familyCreatedAt: Date): Date {
     const { refreshTokenLifetimeSeconds, refreshTokenMaxAgeSeconds } = this.deps.settings;
-    return new Date(Math.min(now.getTime() + refreshTokenLifetimeSeconds * 1000, familyCreatedAt.getTime() + refreshTokenMaxAgeSeconds * 1000));
+    return new Date(
+      Math.min(
+        now.getTime() + refreshTokenLifetimeSeconds * 1000,
+        familyCreatedAt.getTime() + refreshTokenMaxAgeSeconds * 1000,
+      ),
+    );
   }
 
-  private session(openId: { identityId: string; token: string; expiresAt: Date }, refreshToken: string, refreshExpiresAt: Date): Session {
+  private session(
+    openId: { identityId: string; token: string; expiresAt: Date },
+    refreshToken: string,
+    refreshExpiresAt: Date,
+  ): Session {
     const { settings } = this.deps;
     return {
       identityId: openId.identityId,

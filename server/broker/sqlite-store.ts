@@ -4,7 +4,13 @@ import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { closeSync, constants, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { EXTERNAL_PASSWORD_HASH, UserExistsError, type RefreshTokenRecord, type User, type UserStore } from './store.js';
+import {
+  EXTERNAL_PASSWORD_HASH,
+  UserExistsError,
+  type RefreshTokenRecord,
+  type User,
+  type UserStore,
+} from './store.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS users (
@@ -85,7 +91,9 @@ export class SqliteUserStore implements UserStore {
 
   async ensureExternalUser(id: string, now: Date): Promise<User> {
     this.db
-      .prepare('INSERT INTO users (id, username, password_hash, disabled, created_at) VALUES (?, ?, ?, 0, ?) ON CONFLICT (id) DO NOTHING')
+      .prepare(
+        'INSERT INTO users (id, username, password_hash, disabled, created_at) VALUES (?, ?, ?, 0, ?) ON CONFLICT (id) DO NOTHING',
+      )
       .run(id, id, EXTERNAL_PASSWORD_HASH, now.getTime());
     return (await this.findUserById(id))!;
   }
@@ -105,11 +113,15 @@ export class SqliteUserStore implements UserStore {
   }
 
   async setPasswordHash(username: string, passwordHash: string): Promise<boolean> {
-    return this.db.prepare('UPDATE users SET password_hash = ? WHERE username = ?').run(passwordHash, username).changes === 1;
+    return (
+      this.db.prepare('UPDATE users SET password_hash = ? WHERE username = ?').run(passwordHash, username).changes === 1
+    );
   }
 
   async setDisabled(username: string, disabled: boolean): Promise<boolean> {
-    return this.db.prepare('UPDATE users SET disabled = ? WHERE username = ?').run(disabled ? 1 : 0, username).changes === 1;
+    return (
+      this.db.prepare('UPDATE users SET disabled = ? WHERE username = ?').run(disabled ? 1 : 0, username).changes === 1
+    );
   }
 
   async removeUser(username: string): Promise<boolean> {
@@ -119,7 +131,9 @@ export class SqliteUserStore implements UserStore {
   async createSession(userId: string, tokenHash: string, expiresAt: Date, now: Date): Promise<void> {
     const familyId = randomUUID();
     this.db.transaction(() => {
-      this.db.prepare('INSERT INTO session_families (id, user_id, created_at) VALUES (?, ?, ?)').run(familyId, userId, now.getTime());
+      this.db
+        .prepare('INSERT INTO session_families (id, user_id, created_at) VALUES (?, ?, ?)')
+        .run(familyId, userId, now.getTime());
       this.insertToken(tokenHash, familyId, expiresAt, now);
     })();
   }
@@ -154,7 +168,9 @@ export class SqliteUserStore implements UserStore {
           )
           .run(now.getTime(), oldHash);
         if (marked.changes !== 1) return false;
-        const { family_id: familyId } = this.db.prepare('SELECT family_id FROM refresh_tokens WHERE token_hash = ?').get(oldHash) as {
+        const { family_id: familyId } = this.db
+          .prepare('SELECT family_id FROM refresh_tokens WHERE token_hash = ?')
+          .get(oldHash) as {
           family_id: string;
         };
         this.insertToken(newHash, familyId, expiresAt, now);
@@ -164,12 +180,15 @@ export class SqliteUserStore implements UserStore {
   }
 
   async revokeFamily(familyId: string, now: Date): Promise<void> {
-    this.db.prepare('UPDATE session_families SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now.getTime(), familyId);
+    this.db
+      .prepare('UPDATE session_families SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL')
+      .run(now.getTime(), familyId);
   }
 
   async revokeUserSessions(userId: string, now: Date): Promise<number> {
-    return this.db.prepare('UPDATE session_families SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL').run(now.getTime(), userId)
-      .changes;
+    return this.db
+      .prepare('UPDATE session_families SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL')
+      .run(now.getTime(), userId).changes;
   }
 
   async reserveSignInAttempt(
@@ -182,7 +201,9 @@ export class SqliteUserStore implements UserStore {
     // IMMEDIATE: the write lock is taken before reading, so no other process can check in between.
     return this.db
       .transaction(() => {
-        const attempts = keys.map(({ key, since }) => (select.all(key, since.getTime()) as { at: number }[]).map((row) => new Date(row.at)));
+        const attempts = keys.map(({ key, since }) =>
+          (select.all(key, since.getTime()) as { at: number }[]).map((row) => new Date(row.at)),
+        );
         const retryAfter = decide(attempts);
         if (retryAfter > 0) return { retryAfter, ids: [] };
         return { retryAfter: 0, ids: keys.map(({ key }) => Number(insert.run(key, now.getTime()).lastInsertRowid)) };
@@ -207,7 +228,9 @@ export class SqliteUserStore implements UserStore {
       this.db.prepare('DELETE FROM sign_in_failures WHERE at < ?').run(t - KEEP_FAILURES_MS);
       // A family whose newest token expired long ago can no longer be used nor reveal a replay.
       this.db
-        .prepare('DELETE FROM session_families WHERE id NOT IN (SELECT family_id FROM refresh_tokens WHERE expires_at > ?)')
+        .prepare(
+          'DELETE FROM session_families WHERE id NOT IN (SELECT family_id FROM refresh_tokens WHERE expires_at > ?)',
+        )
         .run(t - KEEP_DEAD_FAMILIES_MS);
     })();
   }

@@ -7,9 +7,18 @@ import { randomUUID } from 'node:crypto';
 import type { OpenIdTokenIssuer } from './cognito.js';
 import type { Logger } from './logger.js';
 import type { Sealer } from './sealed-tokens.js';
-import { InvalidCredentialsError, InvalidRefreshTokenError, type Session, type SessionSettings, type Sessions } from './sessions.js';
+import {
+  InvalidCredentialsError,
+  InvalidRefreshTokenError,
+  type Session,
+  type SessionSettings,
+  type Sessions,
+} from './sessions.js';
 
-export interface StatelessSettings extends Omit<SessionSettings, 'refreshTokenLifetimeSeconds' | 'refreshTokenMaxAgeSeconds'> {
+export interface StatelessSettings extends Omit<
+  SessionSettings,
+  'refreshTokenLifetimeSeconds' | 'refreshTokenMaxAgeSeconds'
+> {
   /** Life of one sealed refresh token; each refresh issues the next. */
   refreshTokenLifetimeSeconds: number;
   /** After this long from sign-in, the person signs in again whatever happened in between. */
@@ -18,7 +27,13 @@ export interface StatelessSettings extends Omit<SessionSettings, 'refreshTokenLi
 
 export class StatelessSessions implements Sessions {
   constructor(
-    private readonly deps: { issuer: OpenIdTokenIssuer; sealer: Sealer; settings: StatelessSettings; logger: Logger; now: () => Date },
+    private readonly deps: {
+      issuer: OpenIdTokenIssuer;
+      sealer: Sealer;
+      settings: StatelessSettings;
+      logger: Logger;
+      now: () => Date;
+    },
   ) {}
 
   async signIn(): Promise<Session> {
@@ -48,7 +63,10 @@ export class StatelessSessions implements Sessions {
     const { settings } = this.deps;
     const openId = await this.deps.issuer.issue(userId);
     // Never beyond the family's deadline.
-    const expiresAt = Math.min(Math.floor(now.getTime() / 1000) + settings.refreshTokenLifetimeSeconds, familyExpiresAt);
+    const expiresAt = Math.min(
+      Math.floor(now.getTime() / 1000) + settings.refreshTokenLifetimeSeconds,
+      familyExpiresAt,
+    );
     const refreshToken = await this.deps.sealer.seal({ userId, familyId, familyExpiresAt, expiresAt });
     return {
       identityId: openId.identityId,

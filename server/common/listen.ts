@@ -1,6 +1,12 @@
 // How the local stack's servers (the local cloud, the broker, the OpenID provider) listen: plain HTTP,
 // or HTTPS with the given key and certificate (server/common/tls-ca.ts), and the URL they answer on.
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerOptions,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
@@ -10,8 +16,14 @@ export interface TlsOptions {
 }
 
 /** An http.Server, or an https.Server (same events and API) when `tls` is given. */
-export function createWebServer(tls: TlsOptions | undefined, options: ServerOptions, handler: (req: IncomingMessage, res: ServerResponse) => void): Server {
-  return tls ? createHttpsServer({ ...options, key: tls.key, cert: tls.cert }, handler) : createHttpServer(options, handler);
+export function createWebServer(
+  tls: TlsOptions | undefined,
+  options: ServerOptions,
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Server {
+  return tls
+    ? createHttpsServer({ ...options, key: tls.key, cert: tls.cert }, handler)
+    : createHttpServer(options, handler);
 }
 
 /** Listens on host:port (0: any free port) and answers the server's base URL, without a trailing slash. */
@@ -21,7 +33,8 @@ export function listen(server: Server, port: number, host: string): Promise<stri
     server.listen(port, host, () => {
       server.off('error', reject);
       const address = server.address() as AddressInfo;
-      const shown = address.family === 'IPv6' || address.address.includes(':') ? `[${address.address}]` : address.address;
+      const shown =
+        address.family === 'IPv6' || address.address.includes(':') ? `[${address.address}]` : address.address;
       const secure = 'setSecureContext' in server;
       resolve(`${secure ? 'https' : 'http'}://${shown}:${address.port}`);
     });

@@ -19,7 +19,10 @@ export interface ServerTls {
 
 const DAY_MS = 24 * 3600 * 1000;
 
-export function localServerTls(dataDir: string, hosts: { dns: string[]; ips: string[] } = { dns: ['localhost'], ips: ['127.0.0.1', '::1'] }): ServerTls {
+export function localServerTls(
+  dataDir: string,
+  hosts: { dns: string[]; ips: string[] } = { dns: ['localhost'], ips: ['127.0.0.1', '::1'] },
+): ServerTls {
   const dir = join(dataDir, 'tls');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const ca = loadOrCreateCa(dir);
@@ -35,7 +38,10 @@ export function localServerTls(dataDir: string, hosts: { dns: string[]; ips: str
     { name: 'basicConstraints', cA: false },
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
     { name: 'extKeyUsage', serverAuth: true },
-    { name: 'subjectAltName', altNames: [...hosts.dns.map((value) => ({ type: 2, value })), ...hosts.ips.map((ip) => ({ type: 7, ip }))] },
+    {
+      name: 'subjectAltName',
+      altNames: [...hosts.dns.map((value) => ({ type: 2, value })), ...hosts.ips.map((ip) => ({ type: 7, ip }))],
+    },
   ]);
   cert.sign(ca.key, forge.md.sha256.create());
   const key = forge.pki.privateKeyToPem(keys.privateKey);
@@ -80,7 +86,9 @@ function loadOrCreateCa(dir: string): { cert: forge.pki.Certificate; key: forge.
 /** RSA keys from Node's crypto (fast, native), handed to forge for signing. */
 function rsaKeys(): { privateKey: forge.pki.rsa.PrivateKey; publicKey: forge.pki.rsa.PublicKey } {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const forgeKey = forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString()) as forge.pki.rsa.PrivateKey;
+  const forgeKey = forge.pki.privateKeyFromPem(
+    privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+  ) as forge.pki.rsa.PrivateKey;
   return { privateKey: forgeKey, publicKey: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e) };
 }
 

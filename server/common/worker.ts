@@ -7,5 +7,7 @@ import { Worker } from 'node:worker_threads';
 export function startWorker(callerUrl: string, name: string): Worker {
   const built = !callerUrl.endsWith('.ts');
   if (built) return new Worker(new URL(`./${name}.js`, callerUrl));
-  return new Worker(new URL('./worker-from-source.mjs', import.meta.url), { workerData: { entry: new URL(`./${name}.ts`, callerUrl).href } });
+  return new Worker(new URL('./worker-from-source.mjs', import.meta.url), {
+    workerData: { entry: new URL(`./${name}.ts`, callerUrl).href },
+  });
 }

@@ -49,7 +49,13 @@ export interface LocalCloudOptions {
   /** Where internal errors are reported (default: JSON lines on stderr). */
   logger?: Logger;
   /** Replaces the Cognito handler (tests of the S3 half alone). */
-  cognitoHandler?: (deps: { settings: CloudSettings; credentials: CredentialStore; dataDir: string; now?: () => Date; logger?: Logger }) => ProtocolHandler;
+  cognitoHandler?: (deps: {
+    settings: CloudSettings;
+    credentials: CredentialStore;
+    dataDir: string;
+    now?: () => Date;
+    logger?: Logger;
+  }) => ProtocolHandler;
 }
 
 export interface LocalCloud {
@@ -95,14 +101,17 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const uploads = new UploadStore(s3Root);
   store.collectGarbage();
   store.createBucketSync(bucket, now());
-  const requestLog = createRequestLog(options.logRequestsToFile ? { file: join(options.dataDir, 'requests.jsonl') } : {});
+  const requestLog = createRequestLog(
+    options.logRequestsToFile ? { file: join(options.dataDir, 'requests.jsonl') } : {},
+  );
 
   const logger = options.logger ?? jsonLogger();
   const s3 = createS3Handler({ store, uploads, settings, now, credentials, log: requestLog, logger });
   const cognitoFactory = options.cognitoHandler ?? createCognitoHandler;
   const cognito = cognitoFactory({ settings, credentials, dataDir: options.dataDir, now, logger, log: requestLog });
 
-  const isCognito = (req: IncomingMessage): boolean => String(req.headers['x-amz-target'] ?? '').startsWith(COGNITO_TARGET_PREFIX);
+  const isCognito = (req: IncomingMessage): boolean =>
+    String(req.headers['x-amz-target'] ?? '').startsWith(COGNITO_TARGET_PREFIX);
   const dispatch = (req: IncomingMessage, res: ServerResponse, awaitingContinue: boolean): void => {
     try {
       if (isCognito(req)) {
@@ -133,7 +142,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
     const { requestId, hostId } = newRequestIds();
     const code = tooLarge ? 'RequestHeaderSectionTooLarge' : 'BadRequest';
-    const message = tooLarge ? 'Your request header section exceeds the maximum allowed size.' : 'An error occurred when parsing the HTTP request.';
+    const message = tooLarge
+      ? 'Your request header section exceeds the maximum allowed size.'
+      : 'An error occurred when parsing the HTTP request.';
     const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${requestId}</RequestId><HostId>${hostId}</HostId></Error>`;
     socket.end(
       `HTTP/1.1 ${status}\r\nx-amz-request-id: ${requestId}\r\nx-amz-id-2: ${hostId}\r\nDate: ${new Date().toUTCString()}\r\n` +
@@ -144,7 +155,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const sweepAge = options.multipartSweepAgeSeconds ?? 7 * 24 * 3600;
   const sweep = (): Promise<string[]> => sweepIncompleteUploads(uploads, sweepAge, now());
   await sweep();
-  const sweepTimer = setInterval(() => void sweep().catch(() => undefined), (options.multipartSweepIntervalSeconds ?? 3600) * 1000);
+  const sweepTimer = setInterval(
+    () => void sweep().catch(() => undefined),
+    (options.multipartSweepIntervalSeconds ?? 3600) * 1000,
+  );
   sweepTimer.unref();
 
   const url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');

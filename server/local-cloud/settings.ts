@@ -17,9 +17,14 @@ export function loadOrCreateSettings(
   overrides: Partial<PersistedSettings>,
 ): PersistedSettings {
   const path = join(dataDir, 'settings.json');
-  const stored: Partial<PersistedSettings> = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as PersistedSettings) : {};
+  const stored: Partial<PersistedSettings> = existsSync(path)
+    ? (JSON.parse(readFileSync(path, 'utf8')) as PersistedSettings)
+    : {};
   const settings: PersistedSettings = {
-    accountId: overrides.accountId ?? stored.accountId ?? String(randomInt(100_000, 999_999)) + String(randomInt(100_000, 999_999)),
+    accountId:
+      overrides.accountId ??
+      stored.accountId ??
+      String(randomInt(100_000, 999_999)) + String(randomInt(100_000, 999_999)),
     identityPoolId: overrides.identityPoolId ?? stored.identityPoolId ?? `${region}:${randomUUID()}`,
     developerProviderName: overrides.developerProviderName ?? stored.developerProviderName ?? 'login.hoist.local',
   };

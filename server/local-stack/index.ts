@@ -90,7 +90,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     port: 0,
     host: HOST,
     ...(tls ? { tls } : {}),
-    ...(options.credentialLifetimeSeconds !== undefined ? { credentialLifetimeSeconds: options.credentialLifetimeSeconds } : {}),
+    ...(options.credentialLifetimeSeconds !== undefined
+      ? { credentialLifetimeSeconds: options.credentialLifetimeSeconds }
+      : {}),
     ...(options.logger ? { logger: options.logger } : {}),
   });
   let store: UserStore | undefined;
@@ -99,7 +101,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     store = new SqliteUserStore(join(options.dataDir, 'broker.db'));
     for (const user of options.users ?? []) await ensureUser(store, user.username, user.password);
     if (options.oidc ?? true) {
-      provider = await startLocalOidcProvider({ keyFile: join(options.dataDir, 'oidc-provider.json'), users: options.users ?? [], host: HOST });
+      provider = await startLocalOidcProvider({
+        keyFile: join(options.dataDir, 'oidc-provider.json'),
+        users: options.users ?? [],
+        host: HOST,
+      });
     }
     const s3Endpoint = options.advertiseS3Endpoint ?? cloud.s3Endpoint;
     const broker = await startBroker({
@@ -107,11 +113,23 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       port: options.port ?? 0,
       store,
       bucket: cloud.bucket,
-      cognito: { ...brokerCognitoFor(cloud, options.tokenLifetimeSeconds), ...(serverTls ? { extraCaCertificates: [serverTls.caCert] } : {}) },
+      cognito: {
+        ...brokerCognitoFor(cloud, options.tokenLifetimeSeconds),
+        ...(serverTls ? { extraCaCertificates: [serverTls.caCert] } : {}),
+      },
       endpoints: { cognitoIdentity: cloud.cognitoEndpoint, s3: s3Endpoint },
       ...(options.logger ? { logger: options.logger } : {}),
       ...(tls ? { tls } : {}),
-      ...(provider ? { oidc: { issuer: provider.issuer, clientId: provider.clientId, clientSecret: provider.clientSecret, ...options.brokerOidc } } : {}),
+      ...(provider
+        ? {
+            oidc: {
+              issuer: provider.issuer,
+              clientId: provider.clientId,
+              clientSecret: provider.clientSecret,
+              ...options.brokerOidc,
+            },
+          }
+        : {}),
       passwordSignIn: options.passwordSignIn ?? true,
     });
     const info: LocalStackInfo = {
@@ -122,7 +140,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       bucket: cloud.bucket,
       identityPoolId: cloud.identityPoolId,
       developerProviderName: cloud.developerProviderName,
-      adminCredentials: { accessKeyId: cloud.adminCredentials.accessKeyId, secretAccessKey: cloud.adminCredentials.secretAccessKey },
+      adminCredentials: {
+        accessKeyId: cloud.adminCredentials.accessKeyId,
+        secretAccessKey: cloud.adminCredentials.secretAccessKey,
+      },
       ...(serverTls ? { caFile: serverTls.caFile } : {}),
       ...(provider ? { oidcIssuer: provider.issuer } : {}),
     };
@@ -159,7 +180,8 @@ async function ensureUser(store: UserStore, username: string, password: string):
     await store.addUser(name, await hashPassword(password), new Date());
     return;
   }
-  if (!(await verifyPassword(password, existing.passwordHash))) await store.setPasswordHash(name, await hashPassword(password));
+  if (!(await verifyPassword(password, existing.passwordHash)))
+    await store.setPasswordHash(name, await hashPassword(password));
   if (existing.disabled) await store.setDisabled(name, false);
 }
 

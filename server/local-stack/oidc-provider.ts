@@ -40,8 +40,17 @@ interface KeyMaterial {
 async function loadKeyMaterial(file: string): Promise<KeyMaterial> {
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as KeyMaterial;
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
-  const signingKey = { ...(await exportJWK(privateKey)), kid: randomBytes(8).toString('hex'), alg: 'RS256', use: 'sig' };
-  const material: KeyMaterial = { signingKey, cookieKeys: [randomBytes(32).toString('base64url')], clientSecret: randomBytes(32).toString('base64url') };
+  const signingKey = {
+    ...(await exportJWK(privateKey)),
+    kid: randomBytes(8).toString('hex'),
+    alg: 'RS256',
+    use: 'sig',
+  };
+  const material: KeyMaterial = {
+    signingKey,
+    cookieKeys: [randomBytes(32).toString('base64url')],
+    clientSecret: randomBytes(32).toString('base64url'),
+  };
   writeFileSync(file, JSON.stringify(material), { mode: 0o600 });
   return material;
 }
@@ -84,7 +93,13 @@ export async function startLocalOidcProvider(options: LocalOidcProviderOptions):
   };
   const provider = new Provider(issuer, {
     clients: [
-      { ...common, client_id: LOCAL_OIDC_CLIENT_ID, client_secret: keys.clientSecret, token_endpoint_auth_method: 'client_secret_basic', client_name: 'Hoist' },
+      {
+        ...common,
+        client_id: LOCAL_OIDC_CLIENT_ID,
+        client_secret: keys.clientSecret,
+        token_endpoint_auth_method: 'client_secret_basic',
+        client_name: 'Hoist',
+      },
       { ...common, client_id: LOCAL_OIDC_PUBLIC_CLIENT_ID, token_endpoint_auth_method: 'none', client_name: 'Hoist' },
     ],
     jwks: { keys: [keys.signingKey] },
@@ -97,7 +112,10 @@ export async function startLocalOidcProvider(options: LocalOidcProviderOptions):
       deviceFlow: {
         enabled: true,
         userCodeInputSource: async (ctx, form, _out, err) => {
-          ctx.body = page('Enter the code', `${err ? '<p role="alert">That code is not valid. Try again.</p>' : '<p>Enter the code shown on your device.</p>'}${form}<button type="submit" form="op.deviceInputForm">Continue</button>`);
+          ctx.body = page(
+            'Enter the code',
+            `${err ? '<p role="alert">That code is not valid. Try again.</p>' : '<p>Enter the code shown on your device.</p>'}${form}<button type="submit" form="op.deviceInputForm">Continue</button>`,
+          );
         },
         userCodeConfirmSource: async (ctx, form, _client, _info, userCode) => {
           ctx.body = page(
@@ -110,10 +128,21 @@ export async function startLocalOidcProvider(options: LocalOidcProviderOptions):
         },
       },
     },
-    findAccount: async (_ctx, id) => (passwords.has(id) ? { accountId: id, claims: async () => ({ sub: id, preferred_username: id, name: id }) } : undefined),
+    findAccount: async (_ctx, id) =>
+      passwords.has(id)
+        ? { accountId: id, claims: async () => ({ sub: id, preferred_username: id, name: id }) }
+        : undefined,
     interactions: { policy, url: async (_ctx, interaction) => `/interaction/${interaction.uid}` },
     // Short enough for tests and a local machine; the provider's defaults apply to everything else.
-    ttl: { Interaction: 600, Session: 8 * 3600, Grant: 8 * 3600, AccessToken: 600, IdToken: 600, DeviceCode: 600, AuthorizationCode: 60 },
+    ttl: {
+      Interaction: 600,
+      Session: 8 * 3600,
+      Grant: 8 * 3600,
+      AccessToken: 600,
+      IdToken: 600,
+      DeviceCode: 600,
+      AuthorizationCode: 60,
+    },
     // First-party clients need no consent screen: their grant is made on the spot.
     loadExistingGrant: async (ctx) => {
       const { oidc } = ctx;
@@ -136,18 +165,41 @@ export async function startLocalOidcProvider(options: LocalOidcProviderOptions):
   });
   const providerCallback = provider.callback();
 
-  async function interaction(req: IncomingMessage, res: ServerResponse, uid: string, action: string | undefined): Promise<void> {
+  async function interaction(
+    req: IncomingMessage,
+    res: ServerResponse,
+    uid: string,
+    action: string | undefined,
+  ): Promise<void> {
     const details = await provider.interactionDetails(req, res);
-    if (details.uid !== uid) return sendHtml(res, 400, page('Sign-in error', '<p role="alert">This sign-in page has expired. Start again from the app.</p>'));
+    if (details.uid !== uid)
+      return sendHtml(
+        res,
+        400,
+        page('Sign-in error', '<p role="alert">This sign-in page has expired. Start again from the app.</p>'),
+      );
     if (req.method === 'GET' && action === undefined) return sendHtml(res, 200, loginPage(uid));
     if (req.method === 'POST' && action === 'abort') {
-      return void (await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'The sign-in was cancelled.' }, { mergeWithLastSubmission: false }));
+      return void (await provider.interactionFinished(
+        req,
+        res,
+        { error: 'access_denied', error_description: 'The sign-in was cancelled.' },
+        { mergeWithLastSubmission: false },
+      ));
     }
     if (req.method === 'POST' && action === 'login') {
-      const form = new URLSearchParams((await readBounded(req, 16 * 1024, () => new Error('form too large'))).toString('utf8'));
+      const form = new URLSearchParams(
+        (await readBounded(req, 16 * 1024, () => new Error('form too large'))).toString('utf8'),
+      );
       const username = form.get('username') ?? '';
-      if (!checkPassword(username, form.get('password') ?? '')) return sendHtml(res, 200, loginPage(uid, 'The username or password is not correct.'));
-      return void (await provider.interactionFinished(req, res, { login: { accountId: username } }, { mergeWithLastSubmission: false }));
+      if (!checkPassword(username, form.get('password') ?? ''))
+        return sendHtml(res, 200, loginPage(uid, 'The username or password is not correct.'));
+      return void (await provider.interactionFinished(
+        req,
+        res,
+        { login: { accountId: username } },
+        { mergeWithLastSubmission: false },
+      ));
     }
     sendHtml(res, 405, page('Sign-in error', '<p role="alert">Not allowed.</p>'));
   }
@@ -156,7 +208,15 @@ export async function startLocalOidcProvider(options: LocalOidcProviderOptions):
     const match = /^\/interaction\/([\w-]+)(?:\/(login|abort))?$/.exec(new URL(req.url ?? '/', issuer).pathname);
     if (!match) return void providerCallback(req, res);
     interaction(req, res, match[1]!, match[2]).catch(() => {
-      if (!res.headersSent) sendHtml(res, 400, page('Sign-in error', '<p role="alert">This sign-in has expired or is not valid. Start again from the app.</p>'));
+      if (!res.headersSent)
+        sendHtml(
+          res,
+          400,
+          page(
+            'Sign-in error',
+            '<p role="alert">This sign-in has expired or is not valid. Start again from the app.</p>',
+          ),
+        );
       else res.destroy();
     });
   });
@@ -197,11 +257,14 @@ function page(title: string, body: string): string {
 }
 
 function sendHtml(res: ServerResponse, status: number, html: string): void {
-  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-frame-options': 'DENY' });
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-frame-options': 'DENY',
+  });
   res.end(html);
 }
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
-

@@ -21,7 +21,8 @@ export interface BenchBuild {
 
 export async function buildBenchTools(outdir = path.join(repo, 'out/bench')): Promise<BenchBuild> {
   const dir = path.resolve(repo, outdir);
-  if (path.relative(repo, dir).startsWith('..')) throw new Error(`${dir}: the build must stay inside ${repo} (dependencies load from its node_modules)`);
+  if (path.relative(repo, dir).startsWith('..'))
+    throw new Error(`${dir}: the build must stay inside ${repo} (dependencies load from its node_modules)`);
   await build({
     absWorkingDir: repo,
     entryPoints: { probe: 'test/bench/probe.ts', 'folder-memory': 'test/bench/folder-memory.ts', ...workerEntries },
@@ -43,5 +44,7 @@ export async function buildBenchTools(outdir = path.join(repo, 'out/bench')): Pr
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   const built = await buildBenchTools(process.argv[2]);
-  process.stdout.write(`built ${path.relative(process.cwd(), built.probe)} and ${path.relative(process.cwd(), built.folderMemory)}\n`);
+  process.stdout.write(
+    `built ${path.relative(process.cwd(), built.probe)} and ${path.relative(process.cwd(), built.folderMemory)}\n`,
+  );
 }

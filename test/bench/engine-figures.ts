@@ -12,8 +12,14 @@ import { SETTLE_MS, describeFolderRun, type EngineFigures, type FolderRun } from
 import { hoistArgs, hoistCli, hoistDataDir, hoistEnv, type Ctx } from './rig.js';
 import type { TimedEntry } from './stack-child.js';
 
-
-export function startProbe(ctx: Ctx, config: ProbeConfig, env: NodeJS.ProcessEnv = {}): { child: ChildProcess; next: <T extends ProbeMessage['type']>(type: T, timeoutMs: number) => Promise<Extract<ProbeMessage, { type: T }>> } {
+export function startProbe(
+  ctx: Ctx,
+  config: ProbeConfig,
+  env: NodeJS.ProcessEnv = {},
+): {
+  child: ChildProcess;
+  next: <T extends ProbeMessage['type']>(type: T, timeoutMs: number) => Promise<Extract<ProbeMessage, { type: T }>>;
+} {
   const child = spawn(process.execPath, [ctx.probe], {
     cwd: repo,
     env: { ...hoistEnv(), ...env, BENCH_PROBE: JSON.stringify(config) },
@@ -27,7 +33,10 @@ export function startProbe(ctx: Ctx, config: ProbeConfig, env: NodeJS.ProcessEnv
   });
   const next = <T extends ProbeMessage['type']>(type: T, timeoutMs: number) =>
     new Promise<Extract<ProbeMessage, { type: T }>>((resolve, reject) => {
-      const timer = setTimeout(() => done(new Error(`probe (${config.mode}): no ${type} in ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => done(new Error(`probe (${config.mode}): no ${type} in ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       const done = (error?: Error, value?: ProbeMessage) => {
         clearTimeout(timer);
         waiters.delete(check);
@@ -62,11 +71,24 @@ export async function stopProbe(child: ChildProcess): Promise<void> {
  * then a big folder, with the default watcher and then with the fallback (chokidar), each in a fresh
  * engine: time until every file is queued (uploads paused), then the idle engine.
  */
-export async function folderFigures(ctx: Ctx, profile: Profile, dataDir: string, log: (s: string) => void): Promise<EngineFigures['folder']> {
+export async function folderFigures(
+  ctx: Ctx,
+  profile: Profile,
+  dataDir: string,
+  log: (s: string) => void,
+): Promise<EngineFigures['folder']> {
   const { brokerUrl } = ctx.stack.info;
   const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-  const bareProbe = startProbe(ctx, { mode: 'idle', dataDir: await hoistDataDir(ctx), brokerUrl, ...USER, settings: {}, dir: '', count: 0 });
+  const bareProbe = startProbe(ctx, {
+    mode: 'idle',
+    dataDir: await hoistDataDir(ctx),
+    brokerUrl,
+    ...USER,
+    settings: {},
+    dir: '',
+    count: 0,
+  });
   let baselineRssMiB: number;
   try {
     await bareProbe.next('ready', 120_000);
@@ -86,9 +108,26 @@ export async function folderFigures(ctx: Ctx, profile: Profile, dataDir: string,
   return { ...preferred, baselineRssMiB, chokidar };
 }
 
-export async function measureFolder(ctx: Ctx, profile: Profile, folderDir: string, env: NodeJS.ProcessEnv): Promise<FolderRun> {
+export async function measureFolder(
+  ctx: Ctx,
+  profile: Profile,
+  folderDir: string,
+  env: NodeJS.ProcessEnv,
+): Promise<FolderRun> {
   const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
-  const probe = startProbe(ctx, { mode: 'folder', dataDir: await hoistDataDir(ctx), brokerUrl: ctx.stack.info.brokerUrl, ...USER, settings: {}, dir: folderDir, count: profile.folderFiles }, env);
+  const probe = startProbe(
+    ctx,
+    {
+      mode: 'folder',
+      dataDir: await hoistDataDir(ctx),
+      brokerUrl: ctx.stack.info.brokerUrl,
+      ...USER,
+      settings: {},
+      dir: folderDir,
+      count: profile.folderFiles,
+    },
+    env,
+  );
   try {
     const reconciled = await probe.next('reconciled', 60 * 60_000);
     const peakRssMiB = processRss(probe.child.pid!).peakMiB;
@@ -97,13 +136,26 @@ export async function measureFolder(ctx: Ctx, profile: Profile, folderDir: strin
     const cpu0 = processCpuSeconds(probe.child.pid!);
     await wait(profile.idleSeconds * 1000);
     const idleCpuS = processCpuSeconds(probe.child.pid!) - cpu0;
-    return { watcher: reconciled.watcher, files: profile.folderFiles, reconciledS: reconciled.ms / 1000, peakRssMiB, idleRssMiB, idleCpuS, idleSeconds: profile.idleSeconds };
+    return {
+      watcher: reconciled.watcher,
+      files: profile.folderFiles,
+      reconciledS: reconciled.ms / 1000,
+      peakRssMiB,
+      idleRssMiB,
+      idleCpuS,
+      idleSeconds: profile.idleSeconds,
+    };
   } finally {
     await stopProbe(probe.child);
   }
 }
 
-export async function engineOnly(ctx: Ctx, profile: Profile, dataDir: string, log: (s: string) => void): Promise<EngineFigures> {
+export async function engineOnly(
+  ctx: Ctx,
+  profile: Profile,
+  dataDir: string,
+  log: (s: string) => void,
+): Promise<EngineFigures> {
   const { brokerUrl } = ctx.stack.info;
   const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -113,7 +165,10 @@ export async function engineOnly(ctx: Ctx, profile: Profile, dataDir: string, lo
 
   // Peak RSS while uploading one big file.
   const rssFile = path.join(dataDir, 'rss', 'f0.bin');
-  const rssRun = await timed(process.execPath, hoistArgs(await hoistDataDir(ctx), brokerUrl, rssFile, 'bench-rss'), { env: hoistEnv(), cwd: repo });
+  const rssRun = await timed(process.execPath, hoistArgs(await hoistDataDir(ctx), brokerUrl, rssFile, 'bench-rss'), {
+    env: hoistEnv(),
+    cwd: repo,
+  });
   if (rssRun.exitCode !== 0) throw new Error(`hoist failed on the RSS file: ${rssRun.stderr.slice(-2000)}`);
   log(`  RSS: ${rssRun.peakRssMiB.toFixed(0)} MiB peak for ${profile.rssFile / MiB} MiB`);
 
@@ -121,29 +176,42 @@ export async function engineOnly(ctx: Ctx, profile: Profile, dataDir: string, lo
   const killFile = path.join(dataDir, 'kill', 'f0.bin');
   const killData = await hoistDataDir(ctx);
   await ctx.stack.entries();
-  const victim = spawn(process.execPath, hoistArgs(killData, brokerUrl, killFile, 'bench-kill'), { env: hoistEnv(), cwd: repo, stdio: 'ignore' });
+  const victim = spawn(process.execPath, hoistArgs(killData, brokerUrl, killFile, 'bench-kill'), {
+    env: hoistEnv(),
+    cwd: repo,
+    stdio: 'ignore',
+  });
   const totalParts = Math.ceil(profile.killFile / PART);
   const killEntries: TimedEntry[] = [];
   let partsBeforeKill: number;
   for (;;) {
     await wait(20);
     killEntries.push(...(await ctx.stack.entries()));
-    partsBeforeKill = killEntries.filter((e) => e.operation === 'UploadPart' && e.status === 200 && e.key?.endsWith('/f0.bin')).length;
+    partsBeforeKill = killEntries.filter(
+      (e) => e.operation === 'UploadPart' && e.status === 200 && e.key?.endsWith('/f0.bin'),
+    ).length;
     if (partsBeforeKill >= Math.max(1, Math.floor(totalParts / 3)) || victim.exitCode !== null) break;
   }
-  if (victim.exitCode !== null) throw new Error('the upload to be killed finished before it could be killed: make the kill file bigger');
+  if (victim.exitCode !== null)
+    throw new Error('the upload to be killed finished before it could be killed: make the kill file bigger');
   victim.kill('SIGKILL');
   await new Promise((r) => victim.once('exit', r));
-  const resume = await timed(process.execPath, hoistArgs(killData, brokerUrl, killFile, 'bench-kill'), { env: hoistEnv(), cwd: repo });
+  const resume = await timed(process.execPath, hoistArgs(killData, brokerUrl, killFile, 'bench-kill'), {
+    env: hoistEnv(),
+    cwd: repo,
+  });
   if (resume.exitCode !== 0) throw new Error(`hoist did not finish after kill -9: ${resume.stderr.slice(-2000)}`);
   await wait(200);
   killEntries.push(...(await ctx.stack.entries()));
   const partEntries = killEntries.filter((e) => e.operation === 'UploadPart' && e.key?.includes('bench-kill/'));
   // The attempt that counts for each part: the last stored one of the upload that was completed. Every
   // other attempt (cut off by the kill, or stored and then sent again) is bytes sent twice.
-  const completed = killEntries.filter((e) => e.operation === 'CompleteMultipartUpload' && e.status === 200 && e.key?.includes('bench-kill/')).pop();
+  const completed = killEntries
+    .filter((e) => e.operation === 'CompleteMultipartUpload' && e.status === 200 && e.key?.includes('bench-kill/'))
+    .pop();
   const kept = new Map<number, TimedEntry>();
-  for (const e of partEntries) if (e.uploadId === completed?.uploadId && e.status === 200 && e.partNumber !== undefined) kept.set(e.partNumber, e);
+  for (const e of partEntries)
+    if (e.uploadId === completed?.uploadId && e.status === 200 && e.partNumber !== undefined) kept.set(e.partNumber, e);
   const keptSet = new Set(kept.values());
   const resent = partEntries.filter((e) => !keptSet.has(e));
   const kill = {
@@ -155,14 +223,24 @@ export async function engineOnly(ctx: Ctx, profile: Profile, dataDir: string, lo
     inFlightBound: CONCURRENCY * PART,
     uploadIds: new Set(partEntries.map((e) => e.uploadId)).size,
   };
-  log(`  kill -9: ${(kill.resentBytes / MiB).toFixed(1)} MiB in ${kill.resentParts} parts re-sent (${partsBeforeKill} parts done at the kill)`);
+  log(
+    `  kill -9: ${(kill.resentBytes / MiB).toFixed(1)} MiB in ${kill.resentParts} parts re-sent (${partsBeforeKill} parts done at the kill)`,
+  );
 
   const folder = await folderFigures(ctx, profile, dataDir, log);
 
   // Change-to-upload-started: a new file in a watched folder until its PUT reaches the local cloud.
   const watchDir = path.join(ctx.work, 'watched');
   mkdirSync(watchDir, { recursive: true });
-  const watchProbe = startProbe(ctx, { mode: 'watch', dataDir: await hoistDataDir(ctx), brokerUrl, ...USER, settings: { stabilityWindowMs: profile.stabilityWindowMs }, dir: watchDir, count: 0 });
+  const watchProbe = startProbe(ctx, {
+    mode: 'watch',
+    dataDir: await hoistDataDir(ctx),
+    brokerUrl,
+    ...USER,
+    settings: { stabilityWindowMs: profile.stabilityWindowMs },
+    dir: watchDir,
+    count: 0,
+  });
   const samples: number[] = [];
   try {
     await watchProbe.next('watching', 120_000);
@@ -177,19 +255,43 @@ export async function engineOnly(ctx: Ctx, profile: Profile, dataDir: string, lo
   } finally {
     await stopProbe(watchProbe.child);
   }
-  const latency = { samples, p50: percentile(samples, 50), p95: percentile(samples, 95), stabilityWindowMs: profile.stabilityWindowMs };
+  const latency = {
+    samples,
+    p50: percentile(samples, 50),
+    p95: percentile(samples, 95),
+    stabilityWindowMs: profile.stabilityWindowMs,
+  };
   log(`  latency: p50 ${latency.p50} ms, p95 ${latency.p95} ms (stability window ${profile.stabilityWindowMs} ms)`);
 
   // Progress events reaching a subscriber with many transfers queued.
-  const eventsProbe = startProbe(ctx, { mode: 'events', dataDir: await hoistDataDir(ctx), brokerUrl, ...USER, settings: {}, dir: path.join(dataDir, 'events'), count: profile.eventSeconds });
+  const eventsProbe = startProbe(ctx, {
+    mode: 'events',
+    dataDir: await hoistDataDir(ctx),
+    brokerUrl,
+    ...USER,
+    settings: {},
+    dir: path.join(dataDir, 'events'),
+    count: profile.eventSeconds,
+  });
   let events: EngineFigures['events'];
   try {
     const m = await eventsProbe.next('events', 30 * 60_000);
-    events = { queued: m.queued, seconds: m.seconds, perSecond: m.events / m.seconds, transfersPerEvent: m.events ? m.transfersInEvents / m.events : 0 };
+    events = {
+      queued: m.queued,
+      seconds: m.seconds,
+      perSecond: m.events / m.seconds,
+      transfersPerEvent: m.events ? m.transfersInEvents / m.events : 0,
+    };
   } finally {
     await stopProbe(eventsProbe.child);
   }
   log(`  events: ${events.perSecond.toFixed(1)}/s with ${events.queued} queued`);
-  return { startup: { wallS: startup.wallS, cpuS: startup.cpuS, peakRssMiB: startup.peakRssMiB }, rss: { fileBytes: profile.rssFile, peakRssMiB: rssRun.peakRssMiB, wallS: rssRun.wallS }, kill, folder, latency, events };
+  return {
+    startup: { wallS: startup.wallS, cpuS: startup.cpuS, peakRssMiB: startup.peakRssMiB },
+    rss: { fileBytes: profile.rssFile, peakRssMiB: rssRun.peakRssMiB, wallS: rssRun.wallS },
+    kill,
+    folder,
+    latency,
+    events,
+  };
 }
-

@@ -22,7 +22,12 @@ import v8 from 'node:v8';
 import type { Settings } from '../../electron/common/contract.js';
 import { createEventBus } from '../../electron/engine/platform/event-bus.js';
 import { createFolderSync, type FolderQueue } from '../../electron/engine/folders/index.js';
-import { defaultWatcherFactory, watcherBackends, type Watcher, type WatcherFactory } from '../../electron/engine/folders/watcher.js';
+import {
+  defaultWatcherFactory,
+  watcherBackends,
+  type Watcher,
+  type WatcherFactory,
+} from '../../electron/engine/folders/watcher.js';
 import { createLogger } from '../../electron/engine/platform/log.js';
 import { defaultSettings } from '../../electron/engine/state/settings.js';
 import { openStateDb } from '../../electron/engine/state/db.js';
@@ -44,7 +49,13 @@ const MiB = 1024 * 1024;
 const gc = (globalThis as { gc?: () => void }).gc;
 const mem = () => {
   const m = process.memoryUsage();
-  return { rssMiB: m.rss / MiB, heapTotalMiB: m.heapTotal / MiB, heapUsedMiB: m.heapUsed / MiB, externalMiB: m.external / MiB, arrayBuffersMiB: m.arrayBuffers / MiB };
+  return {
+    rssMiB: m.rss / MiB,
+    heapTotalMiB: m.heapTotal / MiB,
+    heapUsedMiB: m.heapUsed / MiB,
+    externalMiB: m.external / MiB,
+    arrayBuffersMiB: m.arrayBuffers / MiB,
+  };
 };
 const show = (m: ReturnType<typeof mem>) =>
   `RSS ${m.rssMiB.toFixed(0)} MiB, heapTotal ${m.heapTotalMiB.toFixed(0)} MiB, heapUsed ${m.heapUsedMiB.toFixed(0)} MiB, external ${m.externalMiB.toFixed(1)} MiB`;
@@ -57,7 +68,8 @@ if (!existsSync(marker)) {
   for (let d = 0; d < Math.ceil(files / perDir); d++) {
     const dir = path.join(treeDir, `dir-${String(d).padStart(4, '0')}`);
     mkdirSync(dir, { recursive: true });
-    for (let f = 0; f < perDir && d * perDir + f < files; f++) writeFileSync(path.join(dir, `file-${String(f).padStart(3, '0')}.txt`), `${d}/${f}\n`);
+    for (let f = 0; f < perDir && d * perDir + f < files; f++)
+      writeFileSync(path.join(dir, `file-${String(f).padStart(3, '0')}.txt`), `${d}/${f}\n`);
   }
   // Old enough that the scan may treat every file as stable at once (as for a folder that sat there).
   writeFileSync(marker, '');
@@ -74,9 +86,19 @@ const log = createLogger({ level: 'warn', sink: (line) => process.stderr.write(`
 let queue: FolderQueue & { stop?: () => Promise<void>; count: () => number };
 if (queueChoice === 'stub') {
   let n = 0;
-  queue = { add: (items) => items.map(() => (n++, randomUUID())), cancel: () => undefined, stateOf: () => 'queued', unfinishedOfFolder: () => [], count: () => n };
+  queue = {
+    add: (items) => items.map(() => (n++, randomUUID())),
+    cancel: () => undefined,
+    stateOf: () => 'queued',
+    unfinishedOfFolder: () => [],
+    count: () => n,
+  };
 } else {
-  const real = createTransferQueue({ db, settings: () => settings, emit: (event, payload) => bus.emit(event, payload as never) });
+  const real = createTransferQueue({
+    db,
+    settings: () => settings,
+    emit: (event, payload) => bus.emit(event, payload as never),
+  });
   real.start();
   await real.pauseAll();
   queue = {
@@ -91,7 +113,11 @@ if (queueChoice === 'stub') {
 
 const noWatcher: WatcherFactory = () => ({ backend: 'none', start: async () => {}, stop: async () => {} });
 const chosen: WatcherFactory =
-  watcherChoice === 'none' ? noWatcher : watcherChoice === 'default' ? defaultWatcherFactory() : watcherBackends[watcherChoice as keyof typeof watcherBackends];
+  watcherChoice === 'none'
+    ? noWatcher
+    : watcherChoice === 'default'
+      ? defaultWatcherFactory()
+      : watcherBackends[watcherChoice as keyof typeof watcherBackends];
 if (!chosen) throw new Error(`--watcher: expected default, parcel, chokidar or none, not ${watcherChoice}`);
 let watcher: Watcher | undefined;
 const factory: WatcherFactory = (root, options, handlers) => (watcher = chosen(root, options, handlers));
@@ -109,7 +135,9 @@ const sync = createFolderSync({
 
 gc?.();
 const before = mem();
-process.stderr.write(`folder-memory: ${files} files in ${treeDir}; watcher ${watcherChoice}, queue ${queueChoice}; before: ${show(before)}\n`);
+process.stderr.write(
+  `folder-memory: ${files} files in ${treeDir}; watcher ${watcherChoice}, queue ${queueChoice}; before: ${show(before)}\n`,
+);
 await sync.start();
 const start = performance.now();
 const folder = await sync.add(treeDir);
@@ -149,13 +177,17 @@ process.stderr.write(
 
 if (smaps) {
   process.stderr.write('  resident by mapping:\n');
-  for (const [name, kib] of residentByMapping().slice(0, 8)) process.stderr.write(`    ${(kib / 1024).toFixed(1).padStart(7)} MiB ${name}\n`);
+  for (const [name, kib] of residentByMapping().slice(0, 8))
+    process.stderr.write(`    ${(kib / 1024).toFixed(1).padStart(7)} MiB ${name}\n`);
 }
 if (snapshot) {
   const file = v8.writeHeapSnapshot(path.join(dataDir, 'heap.heapsnapshot'));
   const top = summarise(file, 25);
   process.stderr.write(`  heap snapshot, self size by constructor (top 25):\n`);
-  for (const t of top) process.stderr.write(`    ${(t.bytes / MiB).toFixed(1).padStart(7)} MiB ${String(t.count).padStart(8)} × ${t.name}  (held by ${t.heldBy})\n`);
+  for (const t of top)
+    process.stderr.write(
+      `    ${(t.bytes / MiB).toFixed(1).padStart(7)} MiB ${String(t.count).padStart(8)} × ${t.name}  (held by ${t.heldBy})\n`,
+    );
   Object.assign(report, { top });
 }
 process.stdout.write(`${JSON.stringify(report)}\n`);
@@ -203,7 +235,14 @@ function summarise(file: string, n: number): Array<{ name: string; count: number
     return Uint32Array.from(out);
   };
   const header = JSON.parse(`${buf.toString('utf8', 0, at('"nodes":') - '"nodes":'.length).replace(/,\s*$/, '')}}`) as {
-    snapshot: { meta: { node_fields: string[]; node_types: [string[], ...unknown[]]; edge_fields: string[]; edge_types: [string[], ...unknown[]] } };
+    snapshot: {
+      meta: {
+        node_fields: string[];
+        node_types: [string[], ...unknown[]];
+        edge_fields: string[];
+        edge_types: [string[], ...unknown[]];
+      };
+    };
   };
   const nodes = ints(at('"nodes":['));
   const edges = ints(at('"edges":['));
@@ -251,7 +290,11 @@ function summarise(file: string, n: number): Array<{ name: string; count: number
       name,
       count: e.count,
       bytes: e.bytes,
-      heldBy: [...e.holders].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([h, c]) => `${h} ×${c}`).join(', '),
+      heldBy: [...e.holders]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 3)
+        .map(([h, c]) => `${h} ×${c}`)
+        .join(', '),
     }))
     .sort((a, b) => b.bytes - a.bytes)
     .slice(0, n);

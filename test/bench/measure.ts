@@ -21,10 +21,18 @@ export interface RunMeasure {
 let counter = 0;
 
 /** Runs `command args` under GNU time; wall time is taken here, CPU and peak RSS from time's rusage. */
-export async function timed(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<RunMeasure> {
+export async function timed(
+  command: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {},
+): Promise<RunMeasure> {
   const timeFile = path.join(os.tmpdir(), `hoist-bench-time-${process.pid}-${counter++}`);
   const start = performance.now();
-  const child = spawn(TIME, ['-f', '%e %U %S %M', '-o', timeFile, command, ...args], { env: options.env ?? process.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(TIME, ['-f', '%e %U %S %M', '-o', timeFile, command, ...args], {
+    env: options.env ?? process.env,
+    cwd: options.cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

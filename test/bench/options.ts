@@ -91,18 +91,25 @@ export function parseArgs(argv: string[]): { mode: Mode; only?: Part; out?: stri
     else if (a === '--smoke') mode = 'smoke';
     else if (a === '--only') {
       const part = argv[++i];
-      if (!parts.includes(part as Part)) throw new Error(`--only: expected one of ${parts.join(', ')}, not ${part ?? 'nothing'}`);
+      if (!parts.includes(part as Part))
+        throw new Error(`--only: expected one of ${parts.join(', ')}, not ${part ?? 'nothing'}`);
       only = part as Part;
     } else if (a === '--out') out = argv[++i];
     else if (a === '--json') json = argv[++i];
     else if (a === '--keep') keep = true;
-    else throw new Error(`unknown option ${a} (expected --quick, --smoke, --only folder, --out FILE, --json FILE, --keep)`);
+    else
+      throw new Error(
+        `unknown option ${a} (expected --quick, --smoke, --only folder, --out FILE, --json FILE, --keep)`,
+      );
   }
-  if (!out && mode !== 'smoke' && !only) out = path.join(repo, 'test/bench/results', `${new Date().toISOString().slice(0, 10)}${mode === 'quick' ? '-quick' : ''}.md`);
+  if (!out && mode !== 'smoke' && !only)
+    out = path.join(
+      repo,
+      'test/bench/results',
+      `${new Date().toISOString().slice(0, 10)}${mode === 'quick' ? '-quick' : ''}.md`,
+    );
   return { mode, keep, ...(only ? { only } : {}), ...(out ? { out } : {}), ...(json ? { json } : {}) };
 }
 
-
 export type Tool = 'hoist' | 'rclone' | 'awscli';
 export const tools: Tool[] = ['hoist', 'rclone', 'awscli'];
-

@@ -24,7 +24,15 @@ export interface WorkloadResult {
 export interface EngineFigures {
   startup: { wallS: number; cpuS: number; peakRssMiB: number };
   rss: { fileBytes: number; peakRssMiB: number; wallS: number };
-  kill: { fileBytes: number; partsBeforeKill: number; resentBytes: number; resentParts: number; overheadBytes: number; inFlightBound: number; uploadIds: number };
+  kill: {
+    fileBytes: number;
+    partsBeforeKill: number;
+    resentBytes: number;
+    resentParts: number;
+    overheadBytes: number;
+    inFlightBound: number;
+    uploadIds: number;
+  };
   /** baselineRssMiB: a bare engine (signed in, uploads paused, no folder), read as long after it is ready as idleRssMiB after reconciled. */
   /** The default watcher (@parcel/watcher where it loads), with the fallback (chokidar) measured the same way. */
   folder: FolderRun & { baselineRssMiB: number; chokidar: FolderRun };
@@ -46,7 +54,6 @@ export interface FolderRun {
 
 export const SETTLE_MS = 5000;
 
-
 export const describeFolderRun = (r: FolderRun): string =>
   `${r.files} files reconciled in ${r.reconciledS.toFixed(1)} s, peak ${r.peakRssMiB.toFixed(0)} MiB, idle ${r.idleRssMiB.toFixed(0)} MiB, ${r.idleCpuS.toFixed(2)} s CPU in ${r.idleSeconds} s`;
 
@@ -57,7 +64,14 @@ export function folderRows(folder: EngineFigures['folder']): string[] {
     `| … idle RSS (${r.watcher}) | ${f(r.idleRssMiB, 0)} MiB | ${SETTLE_MS / 1000} s after reconciled; ${f(r.idleRssMiB - folder.baselineRssMiB, 0)} MiB over the bare engine (signed in, no folder: ${f(folder.baselineRssMiB, 0)} MiB)${extra} |`,
     `| … idle CPU (${r.watcher}) | ${f(r.idleCpuS, 2)} s in ${r.idleSeconds} s | /proc/<pid>/stat utime+stime, from ${SETTLE_MS / 1000} s after reconciled |`,
   ];
-  return [...rows(folder, '', ''), ...rows(folder.chokidar, 'Fallback: ', '; HOIST_WATCHER=chokidar, what a machine gets where @parcel/watcher does not load')];
+  return [
+    ...rows(folder, '', ''),
+    ...rows(
+      folder.chokidar,
+      'Fallback: ',
+      '; HOIST_WATCHER=chokidar, what a machine gets where @parcel/watcher does not load',
+    ),
+  ];
 }
 
 // ---------- report ----------
@@ -68,7 +82,9 @@ export interface BenchReport {
   machine: Record<string, string>;
   concurrency: number;
   partSize: number;
-  workloads: Array<WorkloadResult & { medians: Record<Tool, { wallS: number; cpuS: number; peakRssMiB: number; cloudCpuS: number }> }>;
+  workloads: Array<
+    WorkloadResult & { medians: Record<Tool, { wallS: number; cpuS: number; peakRssMiB: number; cloudCpuS: number }> }
+  >;
   engine: EngineFigures;
   cloud: { cpuSPerGiB: number; completeMs: number; completeParts: number };
   targets: Array<{ target: string; measured: string; met: boolean }>;
@@ -78,7 +94,9 @@ export interface BenchReport {
 export function machine(): Record<string, string> {
   const version = (cmd: string, args: string[]) => {
     try {
-      return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n')[0]!.trim();
+      return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+        .split('\n')[0]!
+        .trim();
     } catch (error) {
       return `unavailable (${(error as Error).message.split('\n')[0]})`;
     }
@@ -97,12 +115,22 @@ export function machine(): Record<string, string> {
 export const f = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 export const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
 
-export function buildReport(mode: Mode, profile: Profile, workloads: WorkloadResult[], engine: EngineFigures): BenchReport {
+export function buildReport(
+  mode: Mode,
+  profile: Profile,
+  workloads: WorkloadResult[],
+  engine: EngineFigures,
+): BenchReport {
   const withMedians = workloads.map((w) => {
     const medians = {} as Record<Tool, { wallS: number; cpuS: number; peakRssMiB: number; cloudCpuS: number }>;
     for (const tool of tools) {
       const runs = w.runs.filter((r) => r.tool === tool);
-      medians[tool] = { wallS: median(runs.map((r) => r.wallS)), cpuS: median(runs.map((r) => r.cpuS)), peakRssMiB: median(runs.map((r) => r.peakRssMiB)), cloudCpuS: median(runs.map((r) => r.cloudCpuS)) };
+      medians[tool] = {
+        wallS: median(runs.map((r) => r.wallS)),
+        cpuS: median(runs.map((r) => r.cpuS)),
+        peakRssMiB: median(runs.map((r) => r.peakRssMiB)),
+        cloudCpuS: median(runs.map((r) => r.cloudCpuS)),
+      };
     }
     return { ...w, medians };
   });
@@ -111,23 +139,62 @@ export function buildReport(mode: Mode, profile: Profile, workloads: WorkloadRes
   const bigGiB = big.bytes / GiB;
   const cloudCpuSPerGiB = median(big.runs.map((r) => r.cloudCpuS / bigGiB));
   const hoistComplete = big.runs.filter((r) => r.tool === 'hoist').flatMap((r) => r.completeMs);
-  const cloud = { cpuSPerGiB: cloudCpuSPerGiB, completeMs: median(hoistComplete), completeParts: Math.ceil(big.bytes / PART) };
+  const cloud = {
+    cpuSPerGiB: cloudCpuSPerGiB,
+    completeMs: median(hoistComplete),
+    completeParts: Math.ceil(big.bytes / PART),
+  };
   const m = big.medians;
   const targets = [
-    { target: `${big.label} wall ≤ 0.8× rclone`, measured: ratio(m.hoist.wallS, m.rclone.wallS), met: m.hoist.wallS <= 0.8 * m.rclone.wallS },
-    { target: `${big.label} wall ≤ 0.8× awscli`, measured: ratio(m.hoist.wallS, m.awscli.wallS), met: m.hoist.wallS <= 0.8 * m.awscli.wallS },
-    { target: 'client CPU per GiB ≤ awscli’s', measured: `${f(m.hoist.cpuS / bigGiB)} vs ${f(m.awscli.cpuS / bigGiB)} s/GiB`, met: m.hoist.cpuS <= m.awscli.cpuS },
-    { target: `${small.label} wall ≤ 1.0× rclone`, measured: ratio(small.medians.hoist.wallS, small.medians.rclone.wallS), met: small.medians.hoist.wallS <= small.medians.rclone.wallS },
-    { target: `peak RSS ≤ 200 MiB for a ${profile.rssFile / GiB >= 1 ? `${profile.rssFile / GiB} GiB` : `${profile.rssFile / MiB} MiB`} upload (target is for 4 GiB)`, measured: `${f(engine.rss.peakRssMiB, 0)} MiB`, met: engine.rss.peakRssMiB <= 200 },
-    { target: `re-sent after kill -9 ≤ parts in flight (${CONCURRENCY} parts, ${CONCURRENCY} × ${PART / MiB} MiB)`, measured: `${engine.kill.resentParts} parts, ${f(engine.kill.resentBytes / MiB, 1)} MiB`, met: engine.kill.resentParts <= CONCURRENCY && engine.kill.resentBytes <= engine.kill.inFlightBound },
-    { target: `idle RSS ≤ 250 MiB with a ${engine.folder.files.toLocaleString('en-US')}-file folder (target is for 100,000)`, measured: `${f(engine.folder.idleRssMiB, 0)} MiB`, met: engine.folder.idleRssMiB <= 250 },
+    {
+      target: `${big.label} wall ≤ 0.8× rclone`,
+      measured: ratio(m.hoist.wallS, m.rclone.wallS),
+      met: m.hoist.wallS <= 0.8 * m.rclone.wallS,
+    },
+    {
+      target: `${big.label} wall ≤ 0.8× awscli`,
+      measured: ratio(m.hoist.wallS, m.awscli.wallS),
+      met: m.hoist.wallS <= 0.8 * m.awscli.wallS,
+    },
+    {
+      target: 'client CPU per GiB ≤ awscli’s',
+      measured: `${f(m.hoist.cpuS / bigGiB)} vs ${f(m.awscli.cpuS / bigGiB)} s/GiB`,
+      met: m.hoist.cpuS <= m.awscli.cpuS,
+    },
+    {
+      target: `${small.label} wall ≤ 1.0× rclone`,
+      measured: ratio(small.medians.hoist.wallS, small.medians.rclone.wallS),
+      met: small.medians.hoist.wallS <= small.medians.rclone.wallS,
+    },
+    {
+      target: `peak RSS ≤ 200 MiB for a ${profile.rssFile / GiB >= 1 ? `${profile.rssFile / GiB} GiB` : `${profile.rssFile / MiB} MiB`} upload (target is for 4 GiB)`,
+      measured: `${f(engine.rss.peakRssMiB, 0)} MiB`,
+      met: engine.rss.peakRssMiB <= 200,
+    },
+    {
+      target: `re-sent after kill -9 ≤ parts in flight (${CONCURRENCY} parts, ${CONCURRENCY} × ${PART / MiB} MiB)`,
+      measured: `${engine.kill.resentParts} parts, ${f(engine.kill.resentBytes / MiB, 1)} MiB`,
+      met: engine.kill.resentParts <= CONCURRENCY && engine.kill.resentBytes <= engine.kill.inFlightBound,
+    },
+    {
+      target: `idle RSS ≤ 250 MiB with a ${engine.folder.files.toLocaleString('en-US')}-file folder (target is for 100,000)`,
+      measured: `${f(engine.folder.idleRssMiB, 0)} MiB`,
+      met: engine.folder.idleRssMiB <= 250,
+    },
   ];
   const date = new Date().toISOString().slice(0, 10);
   const mach = machine();
   const lines: string[] = [];
   lines.push(`# Hoist benchmark — ${date}${mode === 'full' ? '' : ` (${mode})`}`, '');
-  lines.push(`Machine: ${mach.cpu}, ${mach.memory} RAM, ${mach.os}. Node ${mach.node}; ${mach.rclone}; ${mach.awscli}; Hoist ${mach.hoist}.`, '');
-  if (mode !== 'full') lines.push(`**${mode} run**: smaller data than the issue asks for (sizes below); the targets are checked on these smaller figures and only indicate.`, '');
+  lines.push(
+    `Machine: ${mach.cpu}, ${mach.memory} RAM, ${mach.os}. Node ${mach.node}; ${mach.rclone}; ${mach.awscli}; Hoist ${mach.hoist}.`,
+    '',
+  );
+  if (mode !== 'full')
+    lines.push(
+      `**${mode} run**: smaller data than the issue asks for (sizes below); the targets are checked on these smaller figures and only indicate.`,
+      '',
+    );
   lines.push(
     `Concurrency: ${CONCURRENCY} upload requests in flight for every tool, ${PART / MiB} MiB parts, multipart above ${PART / MiB} MiB. ` +
       `Hoist: \`filesInParallel\` = \`partsInParallel\` = ${CONCURRENCY} (the engine shares one budget of max(files, parts) requests). ` +
@@ -138,44 +205,89 @@ export function buildReport(mode: Mode, profile: Profile, workloads: WorkloadRes
     '',
   );
   lines.push('## Side by side (medians)', '');
-  lines.push('| Workload | Figure | Hoist | rclone | awscli | Hoist/rclone | Hoist/awscli |', '|---|---|---:|---:|---:|---:|---:|');
+  lines.push(
+    '| Workload | Figure | Hoist | rclone | awscli | Hoist/rclone | Hoist/awscli |',
+    '|---|---|---:|---:|---:|---:|---:|',
+  );
   for (const w of withMedians) {
     const row = (name: string, key: 'wallS' | 'cpuS' | 'peakRssMiB' | 'cloudCpuS', digits = 2) =>
-      lines.push(`| ${w.label} | ${name} | ${f(w.medians.hoist[key], digits)} | ${f(w.medians.rclone[key], digits)} | ${f(w.medians.awscli[key], digits)} | ${ratio(w.medians.hoist[key], w.medians.rclone[key])} | ${ratio(w.medians.hoist[key], w.medians.awscli[key])} |`);
+      lines.push(
+        `| ${w.label} | ${name} | ${f(w.medians.hoist[key], digits)} | ${f(w.medians.rclone[key], digits)} | ${f(w.medians.awscli[key], digits)} | ${ratio(w.medians.hoist[key], w.medians.rclone[key])} | ${ratio(w.medians.hoist[key], w.medians.awscli[key])} |`,
+      );
     row('wall s', 'wallS');
     row('client CPU s', 'cpuS');
     row('client peak RSS MiB', 'peakRssMiB', 0);
     row('local-cloud CPU s', 'cloudCpuS');
   }
-  lines.push('', '## Physical floor (same data, warm cache)', '', '| Workload | `cat > /dev/null` s | `md5sum` s |', '|---|---:|---:|');
+  lines.push(
+    '',
+    '## Physical floor (same data, warm cache)',
+    '',
+    '| Workload | `cat > /dev/null` s | `md5sum` s |',
+    '|---|---:|---:|',
+  );
   for (const w of withMedians) lines.push(`| ${w.label} | ${f(w.floor.catS)} | ${f(w.floor.md5S)} |`);
   lines.push('', '## Engine only', '', '| Figure | Value | Notes |', '|---|---:|---|');
   const e = engine;
-  lines.push(`| CLI start-up (\`hoist --help\`) | ${f(e.startup.wallS)} s | ${f(e.startup.cpuS)} s CPU, ${f(e.startup.peakRssMiB, 0)} MiB peak: paid by every \`hoist upload\` above |`);
-  lines.push(`| Peak RSS uploading ${f(e.rss.fileBytes / MiB, 0)} MiB | ${f(e.rss.peakRssMiB, 0)} MiB | \`hoist upload\`, GNU time max RSS; took ${f(e.rss.wallS, 1)} s |`);
-  lines.push(`| Re-sent after kill -9 mid-upload | ${f(e.kill.resentBytes / MiB, 1)} MiB | ${f(e.kill.fileBytes / MiB, 0)} MiB file killed after ${e.kill.partsBeforeKill} parts were stored; every UploadPart attempt except the one kept per part in the completed upload (${e.kill.resentParts} parts; attempts cut off by the kill count with the bytes that arrived); ${e.kill.uploadIds} multipart upload id(s); body framing on the kept parts ${f(e.kill.overheadBytes / 1024, 0)} KiB, not counted; bound ${CONCURRENCY} × ${PART / MiB} MiB |`);
+  lines.push(
+    `| CLI start-up (\`hoist --help\`) | ${f(e.startup.wallS)} s | ${f(e.startup.cpuS)} s CPU, ${f(e.startup.peakRssMiB, 0)} MiB peak: paid by every \`hoist upload\` above |`,
+  );
+  lines.push(
+    `| Peak RSS uploading ${f(e.rss.fileBytes / MiB, 0)} MiB | ${f(e.rss.peakRssMiB, 0)} MiB | \`hoist upload\`, GNU time max RSS; took ${f(e.rss.wallS, 1)} s |`,
+  );
+  lines.push(
+    `| Re-sent after kill -9 mid-upload | ${f(e.kill.resentBytes / MiB, 1)} MiB | ${f(e.kill.fileBytes / MiB, 0)} MiB file killed after ${e.kill.partsBeforeKill} parts were stored; every UploadPart attempt except the one kept per part in the completed upload (${e.kill.resentParts} parts; attempts cut off by the kill count with the bytes that arrived); ${e.kill.uploadIds} multipart upload id(s); body framing on the kept parts ${f(e.kill.overheadBytes / 1024, 0)} KiB, not counted; bound ${CONCURRENCY} × ${PART / MiB} MiB |`,
+  );
   lines.push(...folderRows(e.folder));
-  lines.push(`| Change-to-upload-started p50 / p95 | ${f(e.latency.p50, 0)} / ${f(e.latency.p95, 0)} ms | new 1 KiB file in a watched folder until its PUT arrives; ${e.latency.samples.length} samples; stability window ${e.latency.stabilityWindowMs} ms |`);
-  lines.push(`| Progress events per second | ${f(e.events.perSecond, 1)} /s | \`transfers.changed\` on the engine bus with ${e.events.queued.toLocaleString('en-US')} transfers active, over ${f(e.events.seconds, 1)} s; ${f(e.events.transfersPerEvent, 1)} transfers per event |`);
+  lines.push(
+    `| Change-to-upload-started p50 / p95 | ${f(e.latency.p50, 0)} / ${f(e.latency.p95, 0)} ms | new 1 KiB file in a watched folder until its PUT arrives; ${e.latency.samples.length} samples; stability window ${e.latency.stabilityWindowMs} ms |`,
+  );
+  lines.push(
+    `| Progress events per second | ${f(e.events.perSecond, 1)} /s | \`transfers.changed\` on the engine bus with ${e.events.queued.toLocaleString('en-US')} transfers active, over ${f(e.events.seconds, 1)} s; ${f(e.events.transfersPerEvent, 1)} transfers per event |`,
+  );
   lines.push('', '## Local cloud', '', '| Figure | Value | Notes |', '|---|---:|---|');
-  lines.push(`| CPU per GiB ingested | ${f(cloud.cpuSPerGiB)} s/GiB | ${big.label}, median over all tools' runs (per tool: Hoist ${f(m.hoist.cloudCpuS / bigGiB)}, rclone ${f(m.rclone.cloudCpuS / bigGiB)}, awscli ${f(m.awscli.cloudCpuS / bigGiB)}) |`);
-  lines.push(`| CompleteMultipartUpload, ${big.label} | ${f(cloud.completeMs, 0)} ms | ${cloud.completeParts} parts; arrival to response end, Hoist's runs (median) |`);
+  lines.push(
+    `| CPU per GiB ingested | ${f(cloud.cpuSPerGiB)} s/GiB | ${big.label}, median over all tools' runs (per tool: Hoist ${f(m.hoist.cloudCpuS / bigGiB)}, rclone ${f(m.rclone.cloudCpuS / bigGiB)}, awscli ${f(m.awscli.cloudCpuS / bigGiB)}) |`,
+  );
+  lines.push(
+    `| CompleteMultipartUpload, ${big.label} | ${f(cloud.completeMs, 0)} ms | ${cloud.completeParts} parts; arrival to response end, Hoist's runs (median) |`,
+  );
   lines.push('', '## Targets', '', '| Target | Measured | Result |', '|---|---|---|');
   for (const t of targets) lines.push(`| ${t.target} | ${t.measured} | ${t.met ? 'met' : '**missed**'} |`);
-  lines.push('', '## Every run', '', '| Workload | Tool | Run | wall s | CPU s | peak RSS MiB | cloud CPU s | requests | MiB received |', '|---|---|---:|---:|---:|---:|---:|---:|---:|');
-  for (const w of withMedians) for (const r of w.runs) lines.push(`| ${w.label} | ${r.tool} | ${r.run} | ${f(r.wallS)} | ${f(r.cpuS)} | ${f(r.peakRssMiB, 0)} | ${f(r.cloudCpuS)} | ${r.requests} | ${f(r.bytesReceived / MiB, 1)} |`);
+  lines.push(
+    '',
+    '## Every run',
+    '',
+    '| Workload | Tool | Run | wall s | CPU s | peak RSS MiB | cloud CPU s | requests | MiB received |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
+  );
+  for (const w of withMedians)
+    for (const r of w.runs)
+      lines.push(
+        `| ${w.label} | ${r.tool} | ${r.run} | ${f(r.wallS)} | ${f(r.cpuS)} | ${f(r.peakRssMiB, 0)} | ${f(r.cloudCpuS)} | ${r.requests} | ${f(r.bytesReceived / MiB, 1)} |`,
+      );
   lines.push(
     '',
     '## Methods',
     '',
     `- Client figures: each command runs under \`${TIME} -f '%e %U %S %M'\` (GNU time: user+sys CPU and max RSS from the child's rusage, which includes waited-for descendants); wall time is measured around the spawn. Hoist runs as \`node out/node/hoist.js upload\` (the built command line the \`hoist\` bin runs; built at the start of the benchmark), so its figures include node's start-up and loading the SDK.`,
-    '- Engine-only figures other than the command line\'s (folder, latency, events) come from test/bench/probe.ts, built like the `hoist` bin (esbuild: ES module, Node 20, dependencies external; test/bench/build.ts) and run with plain `node`: no TypeScript loader in the process measured. RSS and CPU are read from /proc/<pid>/status and /proc/<pid>/stat of that process.',
+    "- Engine-only figures other than the command line's (folder, latency, events) come from test/bench/probe.ts, built like the `hoist` bin (esbuild: ES module, Node 20, dependencies external; test/bench/build.ts) and run with plain `node`: no TypeScript loader in the process measured. RSS and CPU are read from /proc/<pid>/status and /proc/<pid>/stat of that process.",
     '- Local cloud: its own process (test/bench/stack-child.ts); CPU seconds are utime+stime from /proc/<pid>/stat read before and after each run; request durations from the time each request arrived to the end of its response.',
     '- Kill -9: SIGKILL to the `hoist upload` process once a third of the parts are stored, then the same command on the same state folder; the figure sums the bytes the local cloud received for every UploadPart attempt of that key other than the one kept per part in the completed upload (attempts cut off by the kill count with what arrived).',
     '- Floor: `find … | xargs cat > /dev/null` and `xargs md5sum`, wall time, on the same (cached) files.',
     '- Caveat: a 2-core machine; other engineers may run tests in the same machine during the run, which shows up as spread between runs (see "Every run").',
     '',
   );
-  return { mode, date, machine: mach, concurrency: CONCURRENCY, partSize: PART, workloads: withMedians, engine, cloud, targets, markdown: lines.join('\n') };
+  return {
+    mode,
+    date,
+    machine: mach,
+    concurrency: CONCURRENCY,
+    partSize: PART,
+    workloads: withMedians,
+    engine,
+    cloud,
+    targets,
+    markdown: lines.join('\n'),
+  };
 }
-

@@ -65,7 +65,11 @@ export async function startStack(dir: string): Promise<StackHandle> {
   child.on('message', (m: FromStack) => {
     for (const l of [...listeners]) l(m);
   });
-  const next = <T extends FromStack['type']>(type: T, match: (m: Extract<FromStack, { type: T }>) => boolean = () => true, timeoutMs = 60_000) =>
+  const next = <T extends FromStack['type']>(
+    type: T,
+    match: (m: Extract<FromStack, { type: T }>) => boolean = () => true,
+    timeoutMs = 60_000,
+  ) =>
     new Promise<Extract<FromStack, { type: T }>>((resolve, reject) => {
       const timer = setTimeout(() => {
         listeners.delete(l);
@@ -81,7 +85,10 @@ export async function startStack(dir: string): Promise<StackHandle> {
       listeners.add(l);
     });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  const ready = await Promise.race([next('ready'), exited.then(() => Promise.reject(new Error('the local stack exited before it was ready')))]);
+  const ready = await Promise.race([
+    next('ready'),
+    exited.then(() => Promise.reject(new Error('the local stack exited before it was ready'))),
+  ]);
   let since = 0;
   return {
     child,
@@ -108,8 +115,6 @@ export async function startStack(dir: string): Promise<StackHandle> {
   };
 }
 
-
-
 // ---------- the tools ----------
 
 export interface Ctx {
@@ -132,7 +137,10 @@ export async function peerEnvironment(work: string, stack: StackHandle): Promise
     config,
     `[default]\nregion = ${stack.info.region}\ns3 =\n  max_concurrent_requests = ${CONCURRENCY}\n  multipart_chunksize = ${PART / MiB}MB\n  multipart_threshold = ${PART / MiB}MB\n  addressing_style = path\n`,
   );
-  await writeFile(credentials, `[default]\naws_access_key_id = ${accessKeyId}\naws_secret_access_key = ${secretAccessKey}\n`);
+  await writeFile(
+    credentials,
+    `[default]\naws_access_key_id = ${accessKeyId}\naws_secret_access_key = ${secretAccessKey}\n`,
+  );
   return {
     ...env,
     AWS_CONFIG_FILE: config,
@@ -151,7 +159,10 @@ export async function peerEnvironment(work: string, stack: StackHandle): Promise
 export async function hoistDataDir(ctx: Ctx, settings: Record<string, unknown> = {}): Promise<string> {
   const data = path.join(ctx.work, 'hoist-state', `run-${ctx.runId++}`);
   mkdirSync(data, { recursive: true });
-  await writeFile(path.join(data, 'settings.json'), JSON.stringify({ filesInParallel: CONCURRENCY, partsInParallel: CONCURRENCY, ...settings }));
+  await writeFile(
+    path.join(data, 'settings.json'),
+    JSON.stringify({ filesInParallel: CONCURRENCY, partsInParallel: CONCURRENCY, ...settings }),
+  );
   return data;
 }
 
@@ -162,21 +173,53 @@ export function hoistArgs(data: string, brokerUrl: string, source: string, to: s
   return [hoistCli, '--data', data, '--broker', brokerUrl, 'upload', source, '--to', to, '--json'];
 }
 
-export const hoistEnv = (): NodeJS.ProcessEnv => ({ ...process.env, HOIST_USERNAME: USER.username, HOIST_PASSWORD: USER.password, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' });
+export const hoistEnv = (): NodeJS.ProcessEnv => ({
+  ...process.env,
+  HOIST_USERNAME: USER.username,
+  HOIST_PASSWORD: USER.password,
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+});
 
-export async function runTool(ctx: Ctx, tool: Tool, source: string, single: boolean, workload: string): Promise<RunMeasure> {
+export async function runTool(
+  ctx: Ctx,
+  tool: Tool,
+  source: string,
+  single: boolean,
+  workload: string,
+): Promise<RunMeasure> {
   const { bucket, s3Endpoint, brokerUrl } = ctx.stack.info;
   if (tool === 'hoist') {
     const data = await hoistDataDir(ctx);
-    return timed(process.execPath, hoistArgs(data, brokerUrl, source, `bench-${workload}`), { env: hoistEnv(), cwd: repo });
+    return timed(process.execPath, hoistArgs(data, brokerUrl, source, `bench-${workload}`), {
+      env: hoistEnv(),
+      cwd: repo,
+    });
   }
   if (tool === 'rclone') {
     const dest = `bench:${bucket}/rclone/${workload}${single ? `/${path.basename(source)}` : ''}`;
     // One file: its parts in parallel; many files: one request per file, so at most CONCURRENCY in flight either way.
-    const args = [single ? 'copyto' : 'copy', source, dest, '-q', '--s3-no-check-bucket', '--no-check-dest', '--transfers', String(CONCURRENCY), '--s3-upload-concurrency', String(single ? CONCURRENCY : 1), '--s3-chunk-size', `${PART / MiB}M`, '--s3-upload-cutoff', `${PART / MiB}M`];
+    const args = [
+      single ? 'copyto' : 'copy',
+      source,
+      dest,
+      '-q',
+      '--s3-no-check-bucket',
+      '--no-check-dest',
+      '--transfers',
+      String(CONCURRENCY),
+      '--s3-upload-concurrency',
+      String(single ? CONCURRENCY : 1),
+      '--s3-chunk-size',
+      `${PART / MiB}M`,
+      '--s3-upload-cutoff',
+      `${PART / MiB}M`,
+    ];
     return timed('/usr/bin/rclone', args, { env: ctx.peerEnv });
   }
   const dest = `s3://${bucket}/awscli/${workload}${single ? `/${path.basename(source)}` : '/'}`;
-  return timed('/usr/bin/aws', ['s3', 'cp', source, dest, ...(single ? [] : ['--recursive']), '--endpoint-url', s3Endpoint, '--only-show-errors'], { env: ctx.peerEnv });
+  return timed(
+    '/usr/bin/aws',
+    ['s3', 'cp', source, dest, ...(single ? [] : ['--recursive']), '--endpoint-url', s3Endpoint, '--only-show-errors'],
+    { env: ctx.peerEnv },
+  );
 }
-

@@ -20,8 +20,12 @@ import { makeFiles, peerEnvironment, runTool, startStack, type Ctx, type StackHa
 
 // ---------- side by side ----------
 
-
-async function sideBySide(ctx: Ctx, profile: Profile, dataDir: string, log: (s: string) => void): Promise<WorkloadResult[]> {
+async function sideBySide(
+  ctx: Ctx,
+  profile: Profile,
+  dataDir: string,
+  log: (s: string) => void,
+): Promise<WorkloadResult[]> {
   const results: WorkloadResult[] = [];
   for (const w of profile.workloads) {
     const source = w.files === 1 ? path.join(dataDir, w.id, 'f0.bin') : path.join(dataDir, w.id);
@@ -37,7 +41,8 @@ async function sideBySide(ctx: Ctx, profile: Profile, dataDir: string, log: (s: 
         const m = await runTool(ctx, tool, source, w.files === 1, w.id);
         const cloudCpuS = ctx.stack.cpu() - cpuBefore;
         const entries = (await ctx.stack.entries()).filter((e) => e.protocol === 's3');
-        if (m.exitCode !== 0) throw new Error(`${tool} failed on ${w.label} (exit ${m.exitCode}): ${m.stderr.slice(-2000)}`);
+        if (m.exitCode !== 0)
+          throw new Error(`${tool} failed on ${w.label} (exit ${m.exitCode}): ${m.stderr.slice(-2000)}`);
         runs.push({
           tool,
           run,
@@ -50,13 +55,21 @@ async function sideBySide(ctx: Ctx, profile: Profile, dataDir: string, log: (s: 
           bytesReceived: entries.reduce((s, e) => s + e.bytesReceived, 0),
           completeMs: entries.filter((e) => e.operation === 'CompleteMultipartUpload').map((e) => e.durationMs),
         });
-        log(`  ${w.label} ${tool} run ${run}: ${m.wallS.toFixed(2)} s wall, ${m.cpuS.toFixed(2)} s CPU, ${m.peakRssMiB.toFixed(0)} MiB, cloud ${cloudCpuS.toFixed(2)} s CPU, ${entries.length} requests`);
+        log(
+          `  ${w.label} ${tool} run ${run}: ${m.wallS.toFixed(2)} s wall, ${m.cpuS.toFixed(2)} s CPU, ${m.peakRssMiB.toFixed(0)} MiB, cloud ${cloudCpuS.toFixed(2)} s CPU, ${entries.length} requests`,
+        );
       }
     }
     const quoted = `'${source.replace(/'/g, "'\\''")}'`;
     const floorCat = await timed('/bin/bash', ['-c', `find ${quoted} -type f -print0 | xargs -0 cat > /dev/null`]);
     const floorMd5 = await timed('/bin/bash', ['-c', `find ${quoted} -type f -print0 | xargs -0 md5sum > /dev/null`]);
-    results.push({ id: w.id, label: w.label, bytes: w.files * w.size, runs, floor: { catS: floorCat.wallS, md5S: floorMd5.wallS } });
+    results.push({
+      id: w.id,
+      label: w.label,
+      bytes: w.files * w.size,
+      runs,
+      floor: { catS: floorCat.wallS, md5S: floorMd5.wallS },
+    });
   }
   return results;
 }
@@ -73,7 +86,11 @@ async function buildProbe(work: string): Promise<{ probe: string }> {
 }
 
 /** `--only folder`: the watched-folder figures alone, printed as a table (to --out / --json if given). */
-async function onlyFolder(options: ReturnType<typeof parseArgs>, profile: Profile, log: (s: string) => void): Promise<void> {
+async function onlyFolder(
+  options: ReturnType<typeof parseArgs>,
+  profile: Profile,
+  log: (s: string) => void,
+): Promise<void> {
   const work = await mkdtemp(path.join(os.tmpdir(), 'hoist-bench-'));
   let stack: StackHandle | undefined;
   try {
@@ -103,7 +120,11 @@ async function onlyFolder(options: ReturnType<typeof parseArgs>, profile: Profil
       await writeFile(options.out, markdown);
       log(`written to ${options.out}`);
     }
-    if (options.json) await writeFile(options.json, JSON.stringify({ mode: options.mode, only: 'folder', machine: mach, folder }, null, 2));
+    if (options.json)
+      await writeFile(
+        options.json,
+        JSON.stringify({ mode: options.mode, only: 'folder', machine: mach, folder }, null, 2),
+      );
   } finally {
     await stack?.stop();
     if (!options.keep) {
@@ -118,7 +139,8 @@ async function main(): Promise<void> {
   const profile = profiles[options.mode];
   const log = (s: string) => process.stderr.write(`${s}\n`);
   if (options.only === 'folder') return onlyFolder(options, profile, log);
-  for (const bin of [TIME, '/usr/bin/rclone', '/usr/bin/aws']) if (!existsSync(bin)) throw new Error(`${bin} is required for the benchmark`);
+  for (const bin of [TIME, '/usr/bin/rclone', '/usr/bin/aws'])
+    if (!existsSync(bin)) throw new Error(`${bin} is required for the benchmark`);
   // Measure the command line as it ships: built to plain JavaScript, not transpiled on every start.
   const build = spawnSync('npm', ['run', '--silent', 'build:main'], { cwd: repo, stdio: 'inherit' });
   if (build.status !== 0) throw new Error('npm run build:main failed');
@@ -162,4 +184,3 @@ main().catch((error: unknown) => {
   process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });
-

@@ -41,7 +41,10 @@ log.append = (entry) => {
 // is appended when the response ends, which for a long PUT is much later than "upload started").
 const handler = (entry: TimedEntry): void => {
   for (const suffix of watches) {
-    if (entry.key?.endsWith(suffix) && (entry.operation === 'PutObject' || entry.operation === 'CreateMultipartUpload')) {
+    if (
+      entry.key?.endsWith(suffix) &&
+      (entry.operation === 'PutObject' || entry.operation === 'CreateMultipartUpload')
+    ) {
       watches.delete(suffix);
       send({ type: 'seen', suffix, entry });
     }

@@ -30,7 +30,11 @@ const errors: string[] = [];
 beforeAll(async () => {
   stackDir = await mkdtemp(path.join(tmpdir(), 'hoist-stack-'));
   filesDir = await mkdtemp(path.join(tmpdir(), 'hoist-a11y-'));
-  stack = await startLocalStack({ dataDir: stackDir, users: [{ username: 'ada', password: 'correct horse' }], logger: silentLogger });
+  stack = await startLocalStack({
+    dataDir: stackDir,
+    users: [{ username: 'ada', password: 'correct horse' }],
+    logger: silentLogger,
+  });
   headless = await startHeadless({ brokerUrl: stack.brokerUrl });
   browser = await launchChromium();
   // axe runs in a page of its own context.
@@ -112,13 +116,21 @@ describe('signed in', () => {
     await rm(gone);
     await engine['transfers.resumeAll']({});
     await waitForTransfer(engine, failed.ids[0]!, (t) => t.state === 'failed');
-    await expect.poll(announced, wait).toEqual([expect.stringMatching(/done\.txt/), expect.stringMatching(/gone\.txt/)]);
+    await expect
+      .poll(announced, wait)
+      .toEqual([expect.stringMatching(/done\.txt/), expect.stringMatching(/gone\.txt/)]);
 
     // One at a time on a slow link: one uploads, the others wait their turn.
     await engine['settings.update']({ filesInParallel: 1, bandwidthLimit: 16 * 1024 });
     const slow = await engine['transfers.add']({ paths: [await file('uploading.bin', 4 * 1024 * 1024)] });
     await waitForTransfer(engine, slow.ids[0]!, (t) => t.state === 'uploading' && t.bytesDone > 0);
-    const others = await engine['transfers.add']({ paths: [await file('queued.bin', 1024 * 1024), await file('paused.bin', 1024 * 1024), await file('cancelled.bin', 1024 * 1024)] });
+    const others = await engine['transfers.add']({
+      paths: [
+        await file('queued.bin', 1024 * 1024),
+        await file('paused.bin', 1024 * 1024),
+        await file('cancelled.bin', 1024 * 1024),
+      ],
+    });
     await engine['transfers.pause']({ id: others.ids[1]! });
     await engine['transfers.cancel']({ id: others.ids[2]! });
     for (const [name, state] of [
@@ -135,7 +147,9 @@ describe('signed in', () => {
     // The upload's progress reaches the window several times, and the live region stays as it was.
     const progress = row('uploading.bin').getByRole('progressbar', { name: 'uploading.bin progress' });
     const seen = new Set<string>();
-    await expect.poll(async () => seen.add((await progress.getAttribute('aria-valuenow')) ?? '').size, wait).toBeGreaterThan(2);
+    await expect
+      .poll(async () => seen.add((await progress.getAttribute('aria-valuenow')) ?? '').size, wait)
+      .toBeGreaterThan(2);
     expect(await progress.getAttribute('aria-valuemin')).toBe('0');
     expect(await progress.getAttribute('aria-valuemax')).toBe('100');
     expect(await announced()).toHaveLength(2);
@@ -170,7 +184,8 @@ describe('signed in', () => {
     const unavailable = await made('unavailable');
     const added = new Map<string, Folder>();
     for (const dir of [watching, paused, unavailable]) added.set(dir, await engine['folders.add']({ path: dir }));
-    const stateOf = async (dir: string) => (await engine['folders.list']({})).find((f) => f.id === added.get(dir)!.id)?.state;
+    const stateOf = async (dir: string) =>
+      (await engine['folders.list']({})).find((f) => f.id === added.get(dir)!.id)?.state;
     for (const dir of added.keys()) await expect.poll(() => stateOf(dir), wait).toBe('watching');
     await engine['folders.pause']({ id: added.get(paused)!.id });
     await rm(unavailable, { recursive: true });
@@ -181,7 +196,14 @@ describe('signed in', () => {
     // and "Scanning" lasts only as long as a scan. Those two folders are added to the engine's own
     // list in the one folders event the window gets meanwhile; everything else is real.
     const extra: Folder[] = [
-      { id: 'broken', path: '/srv/broken', label: 'Broken', state: 'error', filesSeen: 0, message: 'The folder cannot be read: permission denied.' },
+      {
+        id: 'broken',
+        path: '/srv/broken',
+        label: 'Broken',
+        state: 'error',
+        filesSeen: 0,
+        message: 'The folder cannot be read: permission denied.',
+      },
       { id: 'scanning', path: '/srv/scanning', label: 'Big', state: 'scanning', filesSeen: 1200 },
     ];
     const unmute = headless.tap.mute('folders');
@@ -243,9 +265,12 @@ describe('media preferences', () => {
       expect(focus).toMatchObject({ name: 'Transfers', visible: true });
       // The fill of a finished transfer's bar is drawn in a colour other than its track's.
       const track = row('done.txt').locator('.progress');
-      const colour = (css: string) => `getComputedStyle(document.querySelector(${JSON.stringify(css)})).backgroundColor`;
+      const colour = (css: string) =>
+        `getComputedStyle(document.querySelector(${JSON.stringify(css)})).backgroundColor`;
       expect(await track.count()).toBe(1);
-      const [trackColour, fillColour] = await page.evaluate<string[]>(`[${colour('.row-done .progress')}, ${colour('.row-done .progress-fill')}]`);
+      const [trackColour, fillColour] = await page.evaluate<string[]>(
+        `[${colour('.row-done .progress')}, ${colour('.row-done .progress-fill')}]`,
+      );
       expect(fillColour).not.toBe(trackColour);
       await saveScreenshot(page, 'main-forced-colors');
     } finally {

@@ -25,11 +25,17 @@ const errors: string[] = [];
 
 beforeAll(async () => {
   stackDir = await mkdtemp(path.join(tmpdir(), 'hoist-stack-'));
-  stack = await startLocalStack({ dataDir: stackDir, users: [{ username: 'ada', password: 'correct horse' }], logger: silentLogger });
+  stack = await startLocalStack({
+    dataDir: stackDir,
+    users: [{ username: 'ada', password: 'correct horse' }],
+    logger: silentLogger,
+  });
   headless = await startHeadless({ brokerUrl: stack.brokerUrl });
   browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1200, height: 760 } });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(headless.daemon.url).origin });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], {
+    origin: new URL(headless.daemon.url).origin,
+  });
   page = await context.newPage();
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
@@ -47,13 +53,16 @@ afterAll(async () => {
 async function focused(expected: { name?: string | RegExp; role?: string; tag?: string }): Promise<FocusInfo> {
   let info: FocusInfo | undefined;
   const matches = (i: FocusInfo) =>
-    (expected.name === undefined || (typeof expected.name === 'string' ? i.name === expected.name : expected.name.test(i.name))) &&
+    (expected.name === undefined ||
+      (typeof expected.name === 'string' ? i.name === expected.name : expected.name.test(i.name))) &&
     (expected.role === undefined || i.role === expected.role) &&
     (expected.tag === undefined || i.tag === expected.tag);
   try {
     await expect.poll(async () => matches((info = await focusInfo(page))), { timeout: 10_000 }).toBe(true);
   } catch {
-    throw new Error(`expected the focus on ${JSON.stringify(expected, (_, v: unknown) => (v instanceof RegExp ? String(v) : v))}, it is on ${JSON.stringify(info)}`);
+    throw new Error(
+      `expected the focus on ${JSON.stringify(expected, (_, v: unknown) => (v instanceof RegExp ? String(v) : v))}, it is on ${JSON.stringify(info)}`,
+    );
   }
   expect(info!.tag, 'focus is on the page body').not.toBe('BODY');
   expect(info!.visible, `no visible focus on ${info!.name}`).toBe(true);
@@ -73,7 +82,10 @@ async function tabTo(wanted: string | RegExp, { back = false, most = 40 } = {}):
 }
 
 const rowName = (info: FocusInfo) => info.name.split(', ')[0]!;
-const stateOf = async (name: string) => (await page.getByRole('row', { name: new RegExp(`^${name.replaceAll('.', '\\.')},`) }).getAttribute('aria-label'))?.split(', ')[1];
+const stateOf = async (name: string) =>
+  (
+    await page.getByRole('row', { name: new RegExp(`^${name.replaceAll('.', '\\.')},`) }).getAttribute('aria-label')
+  )?.split(', ')[1];
 
 it('signs in, uploads, steers transfers and folders and changes a setting with the keyboard alone', async () => {
   // Sign in: the username field has the focus when the page opens.
@@ -90,7 +102,9 @@ it('signs in, uploads, steers transfers and folders and changes a setting with t
   await tabTo('Choose files…');
   let chooser = page.waitForEvent('filechooser');
   await page.keyboard.press('Enter');
-  await (await chooser).setFiles([{ name: 'done.txt', mimeType: 'text/plain', buffer: Buffer.from('done by keyboard') }]);
+  await (
+    await chooser
+  ).setFiles([{ name: 'done.txt', mimeType: 'text/plain', buffer: Buffer.from('done by keyboard') }]);
   await focused({ name: 'Choose files…' });
   await expect.poll(() => stateOf('done.txt'), wait).toBe('Done');
 
@@ -98,9 +112,14 @@ it('signs in, uploads, steers transfers and folders and changes a setting with t
   await headless.engine['settings.update']({ filesInParallel: 1, bandwidthLimit: 16 * 1024 });
   chooser = page.waitForEvent('filechooser');
   await page.keyboard.press('Enter');
-  const big = (name: string) => ({ name, mimeType: 'application/octet-stream', buffer: Buffer.alloc(1024 * 1024, name) });
+  const big = (name: string) => ({
+    name,
+    mimeType: 'application/octet-stream',
+    buffer: Buffer.alloc(1024 * 1024, name),
+  });
   await (await chooser).setFiles([big('one.bin'), big('two.bin'), big('three.bin')]);
-  for (const name of ['one.bin', 'two.bin', 'three.bin']) await expect.poll(() => stateOf(name), wait).toMatch(/Uploading|Queued|Waiting/);
+  for (const name of ['one.bin', 'two.bin', 'three.bin'])
+    await expect.poll(() => stateOf(name), wait).toMatch(/Uploading|Queued|Waiting/);
 
   // Into the list: one row is in the tab order, the arrows move between rows.
   await tabTo(/^(one|two|three)\.bin, /);
@@ -123,7 +142,9 @@ it('signs in, uploads, steers transfers and folders and changes a setting with t
   await page.keyboard.press('Enter');
   await focused({ name: 'Copied the S3 URI of done.txt' });
   const { identityId } = await headless.engine['session.get']({});
-  expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(`s3://${stack.bucket}/uploads/${identityId}/done.txt`);
+  expect(await page.evaluate<string>('navigator.clipboard.readText()')).toBe(
+    `s3://${stack.bucket}/uploads/${identityId}/done.txt`,
+  );
   // The browser cannot open a file manager: no "Show in folder" here.
   expect(await page.getByRole('button', { name: /in folder$/ }).count()).toBe(0);
 
@@ -145,7 +166,9 @@ it('signs in, uploads, steers transfers and folders and changes a setting with t
   await focused({ name: `Cancel ${first}` });
   await page.keyboard.press('Enter');
   await focused({ name: new RegExp(`^${second.replace('.', '\\.')},`), role: 'row' });
-  await expect.poll(() => page.getByRole('row', { name: new RegExp(`^${first.replace('.', '\\.')},`) }).count()).toBe(0);
+  await expect
+    .poll(() => page.getByRole('row', { name: new RegExp(`^${first.replace('.', '\\.')},`) }).count())
+    .toBe(0);
 
   // Folders: back to the tabs, on to Folders, add one by its path.
   await tabTo('Transfers', { back: true });

@@ -9,7 +9,11 @@ let server: PreviewServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  server = await preview({ configFile: 'build/vite.renderer.config.ts', preview: { host: '127.0.0.1', port: 0, strictPort: false }, logLevel: 'silent' });
+  server = await preview({
+    configFile: 'build/vite.renderer.config.ts',
+    preview: { host: '127.0.0.1', port: 0, strictPort: false },
+    logLevel: 'silent',
+  });
   browser = await launchChromium();
 });
 

@@ -28,39 +28,49 @@ const skipReason = binary
   : 'Electron binary not installed (it is downloaded on first use and this machine cannot reach the download host)';
 if (skipReason) console.warn(`electron e2e skipped: ${skipReason}`);
 
-it.skipIf(!binary)('opens the Hoist window in Electron and uploads a file on the built-in local cloud', async ({ expect }) => {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'hoist-electron-'));
-  const file = path.join(dataDir, 'from-electron.txt');
-  await writeFile(file, 'uploaded through the Electron shell');
-  const app = await _electron.launch({ executablePath: binary!, args: ['out/electron/main/index.js'], env: { ...process.env, HOIST_DATA_DIR: path.join(dataDir, 'state') } });
-  try {
-    const window = await app.firstWindow();
-    await expect.poll(() => window.title()).toBe('Hoist');
-    // The renderer has no Node: no require, no process.
-    const nodeInRenderer = await window.evaluate(() => typeof (globalThis as { require?: unknown }).require + typeof (globalThis as { process?: unknown }).process);
-    expect(nodeInRenderer).toBe('undefinedundefined');
-    // With nothing configured the app signs in to the built-in local cloud by itself.
-    await window.getByText('Local mode').waitFor({ timeout: 60_000 });
-    // What a drop does in Electron: a request through the preload's bridge queues the dropped file's path.
-    await window.evaluate(
-      (p) =>
-        new Promise<void>((resolve, reject) => {
-          const hoist = (globalThis as unknown as { hoist: HoistBridge }).hoist;
-          const id = 900_001; // far above the window's own client's ids
-          const stop = hoist.onMessage((message) => {
-            const reply = message as { id?: number; error?: { message: string } };
-            if (reply.id !== id) return;
-            stop();
-            if (reply.error) reject(new Error(reply.error.message));
-            else resolve();
-          });
-          hoist.send({ id, command: 'transfers.add', params: { paths: [p] } });
-        }),
-      file,
-    );
-    await window.getByRole('row', { name: /^from-electron\.txt,.*Done/ }).waitFor({ timeout: 60_000 });
-  } finally {
-    await app.close();
-    await rm(dataDir, { recursive: true, force: true });
-  }
-});
+it.skipIf(!binary)(
+  'opens the Hoist window in Electron and uploads a file on the built-in local cloud',
+  async ({ expect }) => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'hoist-electron-'));
+    const file = path.join(dataDir, 'from-electron.txt');
+    await writeFile(file, 'uploaded through the Electron shell');
+    const app = await _electron.launch({
+      executablePath: binary!,
+      args: ['out/electron/main/index.js'],
+      env: { ...process.env, HOIST_DATA_DIR: path.join(dataDir, 'state') },
+    });
+    try {
+      const window = await app.firstWindow();
+      await expect.poll(() => window.title()).toBe('Hoist');
+      // The renderer has no Node: no require, no process.
+      const nodeInRenderer = await window.evaluate(
+        () =>
+          typeof (globalThis as { require?: unknown }).require + typeof (globalThis as { process?: unknown }).process,
+      );
+      expect(nodeInRenderer).toBe('undefinedundefined');
+      // With nothing configured the app signs in to the built-in local cloud by itself.
+      await window.getByText('Local mode').waitFor({ timeout: 60_000 });
+      // What a drop does in Electron: a request through the preload's bridge queues the dropped file's path.
+      await window.evaluate(
+        (p) =>
+          new Promise<void>((resolve, reject) => {
+            const hoist = (globalThis as unknown as { hoist: HoistBridge }).hoist;
+            const id = 900_001; // far above the window's own client's ids
+            const stop = hoist.onMessage((message) => {
+              const reply = message as { id?: number; error?: { message: string } };
+              if (reply.id !== id) return;
+              stop();
+              if (reply.error) reject(new Error(reply.error.message));
+              else resolve();
+            });
+            hoist.send({ id, command: 'transfers.add', params: { paths: [p] } });
+          }),
+        file,
+      );
+      await window.getByRole('row', { name: /^from-electron\.txt,.*Done/ }).waitFor({ timeout: 60_000 });
+    } finally {
+      await app.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  },
+);

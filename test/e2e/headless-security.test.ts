@@ -24,7 +24,13 @@ let origin: string;
 
 beforeAll(async () => {
   staging = await mkdtemp(path.join(tmpdir(), 'hoist-stage-'));
-  daemon = await startDaemon({ engine: recorder.engine, port: 0, host: '127.0.0.1', rendererDir: path.resolve('renderer/dist'), stagingDir: staging });
+  daemon = await startDaemon({
+    engine: recorder.engine,
+    port: 0,
+    host: '127.0.0.1',
+    rendererDir: path.resolve('renderer/dist'),
+    stagingDir: staging,
+  });
   // The daemon's own staging sweep at start lists transfers; what follows counts only what requests reach.
   recorder.calls.length = 0;
   token = new URL(daemon.url).searchParams.get('token')!;
@@ -39,13 +45,27 @@ afterAll(async () => {
 });
 
 /** A raw HTTP request, so we can send any Host header we like. */
-function raw(pathAndQuery: string, headers: Record<string, string> = {}, method = 'GET', body?: string): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function raw(
+  pathAndQuery: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+  body?: string,
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: daemon.port, path: pathAndQuery, method, headers: { host: `127.0.0.1:${daemon.port}`, ...headers } }, (res) => {
-      let text = '';
-      res.on('data', (c: Buffer) => (text += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: daemon.port,
+        path: pathAndQuery,
+        method,
+        headers: { host: `127.0.0.1:${daemon.port}`, ...headers },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -88,7 +108,13 @@ describe('headless daemon security', () => {
   });
 
   it('refuses a foreign Host header even with the right token (DNS rebinding)', async () => {
-    for (const host of ['evil.example', `evil.example:${daemon.port}`, '127.0.0.1', `127.0.0.1:${daemon.port + 1}`, `0.0.0.0:${daemon.port}`]) {
+    for (const host of [
+      'evil.example',
+      `evil.example:${daemon.port}`,
+      '127.0.0.1',
+      `127.0.0.1:${daemon.port + 1}`,
+      `0.0.0.0:${daemon.port}`,
+    ]) {
       expect((await raw(`/?token=${token}`, { host })).status, host).toBe(403);
     }
     expect((await raw(`/?token=${token}`, { host: `localhost:${daemon.port}` })).status).toBe(303);
@@ -124,14 +150,25 @@ describe('headless daemon security', () => {
     expect(staged.path.startsWith(staging + path.sep)).toBe(true);
     expect(await readFile(staged.path, 'utf8')).toBe('hello');
     expect((await raw('/api/stage?name=a.txt&batch=../../x', auth, 'POST', 'x')).status).toBe(400);
-    expect((await raw('/api/stage?name=a.txt', { authorization: `Bearer ${token}`, origin: 'http://evil.example' }, 'POST', 'x')).status).toBe(403);
+    expect(
+      (
+        await raw(
+          '/api/stage?name=a.txt',
+          { authorization: `Bearer ${token}`, origin: 'http://evil.example' },
+          'POST',
+          'x',
+        )
+      ).status,
+    ).toBe(403);
     expect((await raw('/api/stage?name=a.txt', { origin }, 'POST', 'x')).status).toBe(403);
   });
 
   it('serves the page with the strict CSP, which matches the meta tag', async () => {
     const res = await raw('/', { authorization: `Bearer ${token}` });
     expect(res.headers['content-security-policy']).toBe(contentSecurityPolicy);
-    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(await readFile('renderer/index.html', 'utf8'))?.[1];
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(
+      await readFile('renderer/index.html', 'utf8'),
+    )?.[1];
     expect(meta).toBe(pagePolicy);
     expect(contentSecurityPolicy).toBe(`${pagePolicy}; frame-ancestors 'none'`);
   });
@@ -139,7 +176,9 @@ describe('headless daemon security', () => {
   it('refuses the socket to another local page, even though the browser holds our cookie', async () => {
     // Cookies are shared by every port of 127.0.0.1, so a page served from another local port is
     // "same-site" and carries our cookie: only the Origin check stands between it and the engine.
-    const foreign = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<title>foreign</title>'));
+    const foreign = createServer((_req, res) =>
+      res.writeHead(200, { 'Content-Type': 'text/html' }).end('<title>foreign</title>'),
+    );
     await new Promise<void>((resolve) => foreign.listen(0, '127.0.0.1', resolve));
     const context = await browser.newContext();
     const page = await context.newPage();

@@ -53,7 +53,10 @@ async function openHoist(): Promise<Page> {
 
 /** Clicks the button and returns the provider's tab that Hoist opened. */
 async function startSignIn(page: Page): Promise<Page> {
-  const [tab] = await Promise.all([context!.waitForEvent('page'), page.getByRole('button', { name: 'Sign in with your organisation' }).click()]);
+  const [tab] = await Promise.all([
+    context!.waitForEvent('page'),
+    page.getByRole('button', { name: 'Sign in with your organisation' }).click(),
+  ]);
   await tab.waitForLoadState();
   return tab;
 }
@@ -69,10 +72,21 @@ it('signs in with the organisation, comes back signed in, and uploads to the per
   expect(session).toMatchObject({ state: 'signed-in', username: user.username });
   await page.screenshot({ path: 'test/e2e/artifacts/oidc-signed-in.png' });
 
-  await page.getByTestId('choose-files').setInputFiles([{ name: 'from-sso.txt', mimeType: 'text/plain', buffer: Buffer.from('signed in with the organisation') }]);
-  const s3 = new S3Client({ region: stack.region, endpoint: stack.s3Endpoint, forcePathStyle: true, credentials: stack.adminCredentials });
+  await page
+    .getByTestId('choose-files')
+    .setInputFiles([
+      { name: 'from-sso.txt', mimeType: 'text/plain', buffer: Buffer.from('signed in with the organisation') },
+    ]);
+  const s3 = new S3Client({
+    region: stack.region,
+    endpoint: stack.s3Endpoint,
+    forcePathStyle: true,
+    credentials: stack.adminCredentials,
+  });
   try {
-    await expect.poll(() => listKeys(s3, stack.bucket, `uploads/${session.identityId}/`), { timeout: 60_000 }).toContain(`uploads/${session.identityId}/from-sso.txt`);
+    await expect
+      .poll(() => listKeys(s3, stack.bucket, `uploads/${session.identityId}/`), { timeout: 60_000 })
+      .toContain(`uploads/${session.identityId}/from-sso.txt`);
   } finally {
     s3.destroy();
   }
@@ -87,7 +101,9 @@ it('keeps a wrong password at the provider, and a cancelled login ends in a clea
 
   await tab.getByRole('button', { name: 'Cancel' }).click();
   await tab.getByText('You can close this tab and return to Hoist').waitFor();
-  await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/sign-in was cancelled at your organisation’s sign-in page/);
+  await expect
+    .poll(() => page.getByRole('alert').textContent())
+    .toMatch(/sign-in was cancelled at your organisation’s sign-in page/);
   expect((await headless!.engine['session.get']({})).state).toBe('signed-out');
   await page.screenshot({ path: 'test/e2e/artifacts/oidc-cancelled.png' });
 });
@@ -96,7 +112,9 @@ it('refuses an answer with a forged state, says so, and stays signed out', async
   const page = await openHoist();
   const tab = await startSignIn(page);
   // The provider's page carries its interaction, not the request: the request is Hoist's own link.
-  const authorization = new URL((await page.getByRole('link', { name: 'open the sign-in page' }).getAttribute('href'))!);
+  const authorization = new URL(
+    (await page.getByRole('link', { name: 'open the sign-in page' }).getAttribute('href'))!,
+  );
   const loopback = new URL(authorization.searchParams.get('redirect_uri')!);
   expect(loopback.hostname).toBe('127.0.0.1');
   loopback.search = new URLSearchParams({ code: 'stolen-code', state: 'forged-state' }).toString();

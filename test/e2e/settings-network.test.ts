@@ -21,7 +21,11 @@ const frames: string[] = [];
 
 beforeAll(async () => {
   stackDir = await mkdtemp(path.join(tmpdir(), 'hoist-stack-'));
-  stack = await startLocalStack({ dataDir: stackDir, users: [{ username: 'nina', password: 'network pass phrase' }], logger: silentLogger });
+  stack = await startLocalStack({
+    dataDir: stackDir,
+    users: [{ username: 'nina', password: 'network pass phrase' }],
+    logger: silentLogger,
+  });
   headless = await startHeadless({ brokerUrl: stack.brokerUrl, localMode: true });
   await headless.engine['session.signIn']({ username: 'nina', password: 'network pass phrase' });
   browser = await launchChromium();

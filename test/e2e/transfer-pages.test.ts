@@ -41,7 +41,11 @@ const listCalls: { offset?: number; limit?: number }[] = [];
 beforeAll(async () => {
   stackDir = await mkdtemp(path.join(tmpdir(), 'hoist-stack-'));
   filesDir = await mkdtemp(path.join(tmpdir(), 'hoist-pages-'));
-  stack = await startLocalStack({ dataDir: stackDir, users: [{ username: 'ada', password: 'correct horse' }], logger: silentLogger });
+  stack = await startLocalStack({
+    dataDir: stackDir,
+    users: [{ username: 'ada', password: 'correct horse' }],
+    logger: silentLogger,
+  });
   dataDir = await mkdtemp(path.join(tmpdir(), 'hoist-e2e-'));
   engine = await createEngine({
     dataDir,
@@ -51,7 +55,13 @@ beforeAll(async () => {
     log: quietEngine,
   });
   tap = tapEvents(engine);
-  daemon = await startDaemon({ engine: tap.engine, port: 0, host: '127.0.0.1', rendererDir: path.resolve('renderer/dist'), stagingDir: path.join(dataDir, 'staging') });
+  daemon = await startDaemon({
+    engine: tap.engine,
+    port: 0,
+    host: '127.0.0.1',
+    rendererDir: path.resolve('renderer/dist'),
+    stagingDir: path.join(dataDir, 'staging'),
+  });
   await engine['session.signIn']({ username: 'ada', password: 'correct horse' });
   await engine['settings.update']({ filesInParallel: 1 });
 
@@ -68,7 +78,12 @@ beforeAll(async () => {
   // Then 3,000 that wait: uploads paused, and a slow link for when they are resumed.
   await engine['transfers.pauseAll']({});
   await engine['settings.update']({ bandwidthLimit: 1024 });
-  await engine['transfers.add']({ paths: await files(Array.from({ length: queued }, (_, i) => `page-${String(i).padStart(4, '0')}.txt`), 4096) });
+  await engine['transfers.add']({
+    paths: await files(
+      Array.from({ length: queued }, (_, i) => `page-${String(i).padStart(4, '0')}.txt`),
+      4096,
+    ),
+  });
 
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
@@ -99,7 +114,8 @@ async function files(names: string[], size = 16): Promise<string[]> {
 
 const shot = (name: string) => page.screenshot({ path: `test/e2e/artifacts/${name}.png` });
 const list = () => page.locator('.list-body');
-const scrollTo = (fraction: number) => list().evaluate((el, f) => (el.scrollTop = (el.scrollHeight - el.clientHeight) * f), fraction);
+const scrollTo = (fraction: number) =>
+  list().evaluate((el, f) => (el.scrollTop = (el.scrollHeight - el.clientHeight) * f), fraction);
 const rowsInDom = () => page.locator('.list-body [role=row]').count();
 const placeholders = () => page.locator('.list-body .row-placeholder').count();
 const row = (name: string) => page.getByRole('row', { name: new RegExp(`^${name.replace(/\./g, '\\.')},`) });
@@ -112,8 +128,14 @@ const shown = () =>
     }),
   );
 const states = async () => new Set((await shown()).map(([, state]) => state));
-const tabCount = async (label: string) => Number((await page.getByRole('tab', { name: new RegExp(`^${label}`) }).textContent())?.replace(/\D/g, ''));
-const tabCounts = async () => ({ all: await tabCount('All'), active: await tabCount('Active'), done: await tabCount('Done'), failed: await tabCount('Failed') });
+const tabCount = async (label: string) =>
+  Number((await page.getByRole('tab', { name: new RegExp(`^${label}`) }).textContent())?.replace(/\D/g, ''));
+const tabCounts = async () => ({
+  all: await tabCount('All'),
+  active: await tabCount('Active'),
+  done: await tabCount('Done'),
+  failed: await tabCount('Failed'),
+});
 async function engineCounts() {
   const t = await engine['transfers.totals']({});
   return { all: t.all, active: t.all - t.done - t.failed, done: t.done, failed: t.failed };
@@ -125,7 +147,9 @@ describe('a long transfer list, read a page at a time', () => {
     await page.getByRole('button', { name: 'Resume all' }).waitFor();
     await expect.poll(tabCounts, wait).toEqual(await engineCounts());
     expect(await tabCounts()).toEqual({ all: queued + 3, active: queued, done: 2, failed: 1 });
-    expect(await page.getByRole('table', { name: 'All transfers' }).getAttribute('aria-rowcount')).toBe(String(queued + 3 + 1)); // and the header row
+    expect(await page.getByRole('table', { name: 'All transfers' }).getAttribute('aria-rowcount')).toBe(
+      String(queued + 3 + 1),
+    ); // and the header row
     await expect.poll(placeholders, wait).toBe(0);
     expect(await rowsInDom()).toBeLessThan(60);
     expect(await states()).toEqual(new Set(['Paused']));
@@ -187,7 +211,9 @@ describe('a long transfer list, read a page at a time', () => {
       await page.getByRole('button', { name: 'Pause all' }).click();
       await page.getByRole('button', { name: 'Resume all' }).waitFor();
       tap.emit('transfers.invalidated', {});
-      await expect.poll(async () => [...(await states())].every((s) => s === 'Paused' || s === 'Done'), wait).toBe(true);
+      await expect
+        .poll(async () => [...(await states())].every((s) => s === 'Paused' || s === 'Done'), wait)
+        .toBe(true);
     } finally {
       unmute.forEach((u) => u());
     }
@@ -198,7 +224,9 @@ describe('a long transfer list, read a page at a time', () => {
     await expect.poll(placeholders, wait).toBe(0);
     await expect.poll(async () => (await shown()).length, wait).toBeGreaterThan(0);
     expect([...(await states())].every((s) => s === 'Paused')).toBe(true);
-    expect(await page.getByRole('table', { name: 'Active transfers' }).getAttribute('aria-rowcount')).toBe(String((await engineCounts()).active + 1));
+    expect(await page.getByRole('table', { name: 'Active transfers' }).getAttribute('aria-rowcount')).toBe(
+      String((await engineCounts()).active + 1),
+    );
 
     const done = await engine['transfers.list']({ filter: 'done' });
     await page.getByRole('tab', { name: /^Done/ }).click();

@@ -22,7 +22,11 @@ const errors: string[] = [];
 
 beforeAll(async () => {
   stackDir = await mkdtemp(path.join(tmpdir(), 'hoist-stack-'));
-  stack = await startLocalStack({ dataDir: stackDir, users: [{ username: 'ada', password: 'correct horse' }], logger: silentLogger });
+  stack = await startLocalStack({
+    dataDir: stackDir,
+    users: [{ username: 'ada', password: 'correct horse' }],
+    logger: silentLogger,
+  });
   headless = await startHeadless({ brokerUrl: stack.brokerUrl, localMode: true });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
@@ -44,8 +48,15 @@ const rowState = async (name: string) => (await row(name).getAttribute('aria-lab
 /** What the bucket holds at the user's prefix for a destination. */
 async function objectText(destination: string): Promise<string> {
   const { identityId } = await headless.engine['session.get']({});
-  const s3 = new S3Client({ region: stack.region, endpoint: stack.s3Endpoint, forcePathStyle: true, credentials: stack.adminCredentials });
-  const object = await s3.send(new GetObjectCommand({ Bucket: stack.bucket, Key: `uploads/${identityId}/${destination}` }));
+  const s3 = new S3Client({
+    region: stack.region,
+    endpoint: stack.s3Endpoint,
+    forcePathStyle: true,
+    credentials: stack.adminCredentials,
+  });
+  const object = await s3.send(
+    new GetObjectCommand({ Bucket: stack.bucket, Key: `uploads/${identityId}/${destination}` }),
+  );
   return (await object.Body?.transformToString()) ?? '';
 }
 
@@ -53,7 +64,9 @@ async function objectText(destination: string): Promise<string> {
 async function dropFiles(files: { name: string; text: string }[]): Promise<void> {
   const data = await page.evaluateHandle((list) => {
     // In the page: DataTransfer is a DOM type, which this Node-side file does not declare.
-    const { DataTransfer: Transfer } = globalThis as unknown as { DataTransfer: new () => { items: { add(file: File): void } } };
+    const { DataTransfer: Transfer } = globalThis as unknown as {
+      DataTransfer: new () => { items: { add(file: File): void } };
+    };
     const transfer = new Transfer();
     for (const f of list) transfer.items.add(new File([f.text], f.name, { type: 'text/plain' }));
     return transfer;
@@ -92,7 +105,9 @@ describe('signed-in journeys', () => {
   });
 
   it('uploads chosen files', async () => {
-    await page.getByTestId('choose-files').setInputFiles([{ name: 'chosen.txt', mimeType: 'text/plain', buffer: Buffer.from('chosen bytes') }]);
+    await page
+      .getByTestId('choose-files')
+      .setInputFiles([{ name: 'chosen.txt', mimeType: 'text/plain', buffer: Buffer.from('chosen bytes') }]);
     await expect.poll(() => rowState('chosen.txt'), { timeout: 60_000 }).toBe('Done');
     const destination = await row('chosen.txt').locator('.destination').getAttribute('title');
     expect(await objectText(destination!)).toBe('chosen bytes');
@@ -101,7 +116,11 @@ describe('signed-in journeys', () => {
   it('pauses, resumes and cancels one transfer, and all of them', async () => {
     // A slow link makes the transfers last long enough to act on.
     await headless.engine['settings.update']({ bandwidthLimit: 64 * 1024 });
-    const big = (name: string) => ({ name, mimeType: 'application/octet-stream', buffer: Buffer.alloc(6 * 1024 * 1024, name) });
+    const big = (name: string) => ({
+      name,
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.alloc(6 * 1024 * 1024, name),
+    });
     await page.getByTestId('choose-files').setInputFiles([big('slow-a.bin'), big('slow-b.bin')]);
     await row('slow-a.bin').waitFor();
     await expect.poll(() => rowState('slow-a.bin'), { timeout: 30_000 }).toMatch(/Uploading|Queued|Waiting/);
@@ -120,7 +139,9 @@ describe('signed-in journeys', () => {
     await page.getByRole('button', { name: 'Pause all' }).waitFor();
 
     await row('slow-b.bin').getByRole('button', { name: 'Cancel slow-b.bin' }).click();
-    await expect.poll(async () => (await row('slow-b.bin').count()) === 0 || (await rowState('slow-b.bin')) === 'Cancelled').toBe(true);
+    await expect
+      .poll(async () => (await row('slow-b.bin').count()) === 0 || (await rowState('slow-b.bin')) === 'Cancelled')
+      .toBe(true);
     await row('slow-a.bin').getByRole('button', { name: 'Cancel slow-a.bin' }).click();
     await headless.engine['settings.update']({ bandwidthLimit: null });
   });
@@ -195,7 +216,11 @@ describe('signed-in journeys', () => {
     // watched while-paused.txt would be in the list too.
     const canaryDir = await mkdtemp(path.join(tmpdir(), 'hoist-canary-'));
     const canary = await headless.engine['folders.add']({ path: canaryDir });
-    await expect.poll(async () => (await headless.engine['folders.list']({})).find((f) => f.id === canary.id)?.state, { timeout: 30_000 }).toBe('watching');
+    await expect
+      .poll(async () => (await headless.engine['folders.list']({})).find((f) => f.id === canary.id)?.state, {
+        timeout: 30_000,
+      })
+      .toBe('watching');
     await writeFile(path.join(folder, 'while-paused.txt'), 'while paused');
     await writeFile(path.join(canaryDir, 'canary.txt'), 'canary');
     await page.getByRole('tab', { name: 'Transfers' }).click();
@@ -237,7 +262,9 @@ describe('signed-in journeys', () => {
     for (let i = 0; i < 10_000; i++) paths.push(path.join(folder, `many-${String(i).padStart(5, '0')}.txt`));
     await Promise.all(paths.map((p) => writeFile(p, 'x')));
     await headless.engine['transfers.add']({ paths });
-    await expect.poll(() => page.getByRole('tab', { name: /^All/ }).textContent(), { timeout: 60_000 }).toMatch(/10,0\d\d/);
+    await expect
+      .poll(() => page.getByRole('tab', { name: /^All/ }).textContent(), { timeout: 60_000 })
+      .toMatch(/10,0\d\d/);
     expect(await page.locator('.list-body [role=row]').count()).toBeLessThan(60);
     await page.locator('.list-body').evaluate((el) => (el.scrollTop = el.scrollHeight));
     // Newest first: the first files of this session sit at the very bottom.

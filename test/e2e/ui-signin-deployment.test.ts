@@ -20,7 +20,16 @@ it('shows the organisation and no server field when the deployment pins the brok
   const pinned = 'http://127.0.0.1:9';
   headless = await startHeadless({
     brokerUrl: 'http://127.0.0.1:10',
-    deployment: { file: '/etc/hoist/deployment.json', deployment: { name: 'Acme Test', brokerUrl: pinned, region: 'us-east-1', identityPoolId: 'us-east-1:0123', bucket: 'acme-uploads' } },
+    deployment: {
+      file: '/etc/hoist/deployment.json',
+      deployment: {
+        name: 'Acme Test',
+        brokerUrl: pinned,
+        region: 'us-east-1',
+        identityPoolId: 'us-east-1:0123',
+        bucket: 'acme-uploads',
+      },
+    },
   });
   browser = await launchChromium();
   const page = await browser.newPage();
@@ -33,7 +42,9 @@ it('shows the organisation and no server field when the deployment pins the brok
   await page.getByLabel('Password').fill('secret');
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   // The sign-in went to the pinned broker (a closed port here), not the one the engine was started with.
-  await expect.poll(async () => (await page.getByRole('alert').textContent()) ?? '').toMatch(/sign-in service at 127\.0\.0\.1:9 cannot be reached/);
+  await expect
+    .poll(async () => (await page.getByRole('alert').textContent()) ?? '')
+    .toMatch(/sign-in service at 127\.0\.0\.1:9 cannot be reached/);
   await page.screenshot({ path: 'test/e2e/artifacts/signin-pinned.png' });
 });
 
@@ -47,7 +58,9 @@ it('sets a changed server first, then signs in there', async () => {
   await page.getByLabel('Username').fill('ada');
   await page.getByLabel('Password').fill('secret');
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expect.poll(async () => (await page.getByRole('alert').textContent()) ?? '').toMatch(/sign-in service at 127\.0\.0\.1:10 cannot be reached/);
+  await expect
+    .poll(async () => (await page.getByRole('alert').textContent()) ?? '')
+    .toMatch(/sign-in service at 127\.0\.0\.1:10 cannot be reached/);
   expect((await headless.engine['session.get']({})).brokerUrl).toBe('http://127.0.0.1:10/');
 
   // An http server off this computer is refused with the reason, and the broker stays as it was.

@@ -34,7 +34,9 @@ afterAll(async () => {
 async function printedUrl(run: CliRun, contains = ''): Promise<string> {
   let out = '';
   run.child.stdout!.on('data', (d: Buffer) => (out += d));
-  const ok = await pollUntil(() => firstUrl(out, contains) !== undefined || run.child.exitCode !== null, { timeoutMs: 60_000 });
+  const ok = await pollUntil(() => firstUrl(out, contains) !== undefined || run.child.exitCode !== null, {
+    timeoutMs: 60_000,
+  });
   const url = firstUrl(out, contains);
   if (!ok || !url) throw new Error(`hoist printed no address: ${out} ${(await run.result).stderr}`);
   return url;
@@ -43,10 +45,17 @@ async function printedUrl(run: CliRun, contains = ''): Promise<string> {
 /** The person's identity, asked of Cognito as the broker would: provider issuer + subject. */
 async function identityOf(username: string): Promise<string> {
   const { cloud } = env.stack;
-  const cognito = new CognitoIdentityClient({ region: cloud.region, endpoint: cloud.cognitoEndpoint, credentials: cloud.developerCredentials });
+  const cognito = new CognitoIdentityClient({
+    region: cloud.region,
+    endpoint: cloud.cognitoEndpoint,
+    credentials: cloud.developerCredentials,
+  });
   try {
     const out = await cognito.send(
-      new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: cloud.identityPoolId, Logins: { [cloud.developerProviderName]: developerUserId(env.stack.oidcIssuer!, username) } }),
+      new GetOpenIdTokenForDeveloperIdentityCommand({
+        IdentityPoolId: cloud.identityPoolId,
+        Logins: { [cloud.developerProviderName]: developerUserId(env.stack.oidcIssuer!, username) },
+      }),
     );
     return out.IdentityId!;
   } finally {
@@ -65,7 +74,10 @@ async function uploadOne(dataDir: string, name: string): Promise<string[]> {
 
 it('signs in with --browser: prints the address, waits for the provider, exits 0, and the session uploads', async () => {
   const dataDir = path.join(work, 'browser');
-  const run = startHoist(['--data', dataDir, '--broker', env.stack.brokerUrl, 'sign-in', '--browser'], { timeoutMs: 120_000, env: { DISPLAY: '', WAYLAND_DISPLAY: '' } });
+  const run = startHoist(['--data', dataDir, '--broker', env.stack.brokerUrl, 'sign-in', '--browser'], {
+    timeoutMs: 120_000,
+    env: { DISPLAY: '', WAYLAND_DISPLAY: '' },
+  });
   const url = await printedUrl(run);
   expect(url.startsWith(`${env.stack.oidcIssuer}/auth?`)).toBe(true);
   const page = await browser.newPage();
@@ -80,7 +92,9 @@ it('signs in with --browser: prints the address, waits for the provider, exits 0
 
 it('signs in with --device: prints the address and code, polls until confirmed, exits 0', async () => {
   const dataDir = path.join(work, 'device');
-  const run = startHoist(['--data', dataDir, '--broker', env.stack.brokerUrl, 'sign-in', '--device'], { timeoutMs: 120_000 });
+  const run = startHoist(['--data', dataDir, '--broker', env.stack.brokerUrl, 'sign-in', '--device'], {
+    timeoutMs: 120_000,
+  });
   const complete = await printedUrl(run, 'user_code=');
   const page = await browser.newPage();
   await page.goto(complete);
@@ -96,7 +110,9 @@ it('signs in with --device: prints the address and code, polls until confirmed, 
 
 it('ends --browser with a clear message and exit code 1 when the login is cancelled', async () => {
   const dataDir = path.join(work, 'cancelled');
-  const run = startHoist(['--data', dataDir, '--broker', env.stack.brokerUrl, 'sign-in', '--browser'], { timeoutMs: 120_000 });
+  const run = startHoist(['--data', dataDir, '--broker', env.stack.brokerUrl, 'sign-in', '--browser'], {
+    timeoutMs: 120_000,
+  });
   const url = await printedUrl(run);
   const context = await browser.newContext(); // no provider session from the tests above
   const page = await context.newPage();

@@ -27,7 +27,10 @@ describe('openSecretStore', () => {
       const { store, notice } = await openSecretStore('hoist-test-nobus');
       await store.set('a', 'b');
       console.log(JSON.stringify({ kind: store.kind, notice, value: await store.get('a') }));`;
-    const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env, encoding: 'utf8' });
+    const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      env,
+      encoding: 'utf8',
+    });
     expect(result.status, result.stderr).toBe(0);
     const out = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { kind: string; notice: string; value: string };
     expect(out.kind).toBe('memory');

@@ -30,7 +30,11 @@ it('keeps the session in the keychain across a restart and removes it on sign-ou
     const view = await t.engine['session.signIn'](user);
     expect(view.keychain).toBe('os');
 
-    const kept = JSON.parse((await keytar.getPassword(service, 'session'))!) as { refreshToken: string; identityId: string; username: string };
+    const kept = JSON.parse((await keytar.getPassword(service, 'session'))!) as {
+      refreshToken: string;
+      identityId: string;
+      username: string;
+    };
     expect(kept.username).toBe(user.username);
     expect(kept.identityId).toBe(view.identityId);
 

@@ -97,7 +97,9 @@ function hoist(args: string[]): Child {
 function journaledUploads(dbPath: string): Set<string> {
   const db = new Database(dbPath, { fileMustExist: true });
   try {
-    const rows = db.prepare('SELECT upload_id FROM transfers WHERE upload_id IS NOT NULL').all() as Array<{ upload_id: string }>;
+    const rows = db.prepare('SELECT upload_id FROM transfers WHERE upload_id IS NOT NULL').all() as Array<{
+      upload_id: string;
+    }>;
     return new Set(rows.map((r) => r.upload_id));
   } catch {
     return new Set(); // killed before the schema existed
@@ -109,7 +111,11 @@ function journaledUploads(dbPath: string): Set<string> {
 function journaledParts(dbPath: string): Set<string> {
   const db = new Database(dbPath, { fileMustExist: true });
   try {
-    const rows = db.prepare('SELECT t.upload_id AS upload_id, p.number AS number FROM parts p JOIN transfers t ON t.id = p.transfer_id WHERE t.upload_id IS NOT NULL').all() as Array<{ upload_id: string; number: number }>;
+    const rows = db
+      .prepare(
+        'SELECT t.upload_id AS upload_id, p.number AS number FROM parts p JOIN transfers t ON t.id = p.transfer_id WHERE t.upload_id IS NOT NULL',
+      )
+      .all() as Array<{ upload_id: string; number: number }>;
     return new Set(rows.map((r) => `${r.upload_id}#${r.number}`));
   } catch {
     return new Set(); // killed before the schema existed
@@ -136,13 +142,21 @@ export async function runCrashSoak(options: SoakOptions): Promise<SoakResult> {
       expected.set(`soak/Soak/${relative}`, sha256(data));
     };
     (options.large ?? [21 * MiB + 3, 13 * MiB, 9 * MiB + 1]).forEach((size, i) => put(`large-${i}.bin`, size));
-    for (let i = 0; i < (options.small ?? 30); i++) put(i % 2 ? `small/s-${i}.txt` : `small/deeper/s-${i}.txt`, i * 1531);
+    for (let i = 0; i < (options.small ?? 30); i++)
+      put(i % 2 ? `small/s-${i}.txt` : `small/deeper/s-${i}.txt`, i * 1531);
 
     const dataDir = path.join(work, 'data');
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     writeFileSync(
       path.join(dataDir, 'settings.json'),
-      JSON.stringify({ filesInParallel: 2, partsInParallel: 2, bandwidthLimit: options.bandwidthLimit ?? 8 * MiB, stabilityWindowMs: 0, ignorePatterns: [], startAtLogin: false }),
+      JSON.stringify({
+        filesInParallel: 2,
+        partsInParallel: 2,
+        bandwidthLimit: options.bandwidthLimit ?? 8 * MiB,
+        stabilityWindowMs: 0,
+        ignorePatterns: [],
+        startAtLogin: false,
+      }),
     );
     const args = ['--data', dataDir, '--broker', rig.brokerUrl, 'upload', tree, '--to', 'soak', '--json'];
     const cloudLog = () => rig!.cloud.requestLog.entries();
@@ -155,7 +169,10 @@ export async function runCrashSoak(options: SoakOptions): Promise<SoakResult> {
       const child = hoist(args);
       // Wait until this run talks to S3 (or a while), then a random moment: mid-part, between parts,
       // during Complete, during start-up.
-      const uploading = () => cloudLog().slice(before).some((e) => e.protocol === 's3' && e.principal === 'identity');
+      const uploading = () =>
+        cloudLog()
+          .slice(before)
+          .some((e) => e.protocol === 's3' && e.principal === 'identity');
       await pollUntil(() => !child.running() || uploading(), { timeoutMs: 5_000, intervalMs: 10 });
       const afterMs = Math.floor(random() * 2000);
       await new Promise((r) => setTimeout(r, afterMs));
@@ -166,7 +183,9 @@ export async function runCrashSoak(options: SoakOptions): Promise<SoakResult> {
       for (const id of journaledUploads(path.join(dataDir, 'state.db'))) knownUploads.add(id);
       checkpoints.push({ logIndex: cloudLog().length, journaled });
       kills.push({ afterMs, journaledParts: journaled.size, exitedBeforeKill });
-      log(`kill ${k + 1}/${options.kills}: ${afterMs} ms after first S3 request, ${journaled.size} parts journaled${exitedBeforeKill ? ' (had already finished)' : ''}`);
+      log(
+        `kill ${k + 1}/${options.kills}: ${afterMs} ms after first S3 request, ${journaled.size} parts journaled${exitedBeforeKill ? ' (had already finished)' : ''}`,
+      );
     }
 
     const last = hoist(args);
@@ -182,12 +201,14 @@ export async function runCrashSoak(options: SoakOptions): Promise<SoakResult> {
     const identityPrefix = (await rig.listKeys('uploads/'))[0]?.split('/').slice(0, 2).join('/') ?? 'uploads/?';
     const bucketKeys = (await rig.listKeys(`${identityPrefix}/`)).map((k) => k.slice(identityPrefix.length + 1));
     const mismatched: string[] = [];
-    for (const [key, sha] of expected) if ((await rig.objectSha256(`${identityPrefix}/${key}`)) !== sha) mismatched.push(key);
+    for (const [key, sha] of expected)
+      if ((await rig.objectSha256(`${identityPrefix}/${key}`)) !== sha) mismatched.push(key);
     const entries = cloudLog();
     const resent = new Set<string>();
     for (const c of checkpoints) {
       for (const e of entries.slice(c.logIndex)) {
-        if (e.operation === 'UploadPart' && c.journaled.has(`${e.uploadId}#${e.partNumber}`)) resent.add(`${e.uploadId}#${e.partNumber}`);
+        if (e.operation === 'UploadPart' && c.journaled.has(`${e.uploadId}#${e.partNumber}`))
+          resent.add(`${e.uploadId}#${e.partNumber}`);
       }
     }
     return {
@@ -201,7 +222,9 @@ export async function runCrashSoak(options: SoakOptions): Promise<SoakResult> {
       // the deployed role cannot list uploads to find it, so the bucket's AbortIncompleteMultipartUpload
       // rule removes it. Every upload Hoist did journal must be completed or aborted by Hoist.
       openUploads: (await rig.openUploads('uploads/')).filter((u) => knownUploads.has(u.slice(u.lastIndexOf('#') + 1))),
-      unjournaledOpenUploads: (await rig.openUploads('uploads/')).filter((u) => !knownUploads.has(u.slice(u.lastIndexOf('#') + 1))).length,
+      unjournaledOpenUploads: (await rig.openUploads('uploads/')).filter(
+        (u) => !knownUploads.has(u.slice(u.lastIndexOf('#') + 1)),
+      ).length,
       resentJournaledParts: [...resent],
       uploadPartRequests: entries.filter((e) => e.operation === 'UploadPart').length,
     };
@@ -229,12 +252,16 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   });
   const problems = [
     result.finalExitCode === 0 ? '' : `last run exited ${result.finalExitCode}: ${result.finalStderr}`,
-    JSON.stringify(result.bucketKeys) === JSON.stringify(result.expectedKeys) ? '' : `bucket keys differ from the files: ${JSON.stringify({ expected: result.expectedKeys, bucket: result.bucketKeys })}`,
+    JSON.stringify(result.bucketKeys) === JSON.stringify(result.expectedKeys)
+      ? ''
+      : `bucket keys differ from the files: ${JSON.stringify({ expected: result.expectedKeys, bucket: result.bucketKeys })}`,
     result.mismatched.length ? `content differs: ${result.mismatched.join(', ')}` : '',
     result.openUploads.length ? `multipart uploads left open: ${result.openUploads.join(', ')}` : '',
     result.resentJournaledParts.length ? `journaled parts sent again: ${result.resentJournaledParts.join(', ')}` : '',
   ].filter(Boolean);
-  console.log(`${result.kills.length} kills, ${result.uploadPartRequests} UploadPart requests, ${result.expectedKeys.length} files, ${result.unjournaledOpenUploads} uploads left open by a kill during their creation`);
+  console.log(
+    `${result.kills.length} kills, ${result.uploadPartRequests} UploadPart requests, ${result.expectedKeys.length} files, ${result.unjournaledOpenUploads} uploads left open by a kill during their creation`,
+  );
   if (problems.length) {
     console.error(problems.join('\n'));
     process.exit(1);

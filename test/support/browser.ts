@@ -7,7 +7,9 @@ export const chromiumPath = process.env.HOIST_CHROMIUM ?? '/usr/bin/chromium';
 
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(chromiumPath)) {
-    throw new Error(`No Chromium at ${chromiumPath}: install the Debian package "chromium" (see README) or set HOIST_CHROMIUM.`);
+    throw new Error(
+      `No Chromium at ${chromiumPath}: install the Debian package "chromium" (see README) or set HOIST_CHROMIUM.`,
+    );
   }
   return chromium.launch({
     executablePath: chromiumPath,

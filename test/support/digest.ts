@@ -9,7 +9,11 @@ export function sha256(data: Uint8Array | string, encoding: 'hex' | 'base64' = '
 }
 
 /** sha256 (hex) and size of an object, streamed, or undefined when it does not exist. */
-export async function objectDigest(s3: S3Client, bucket: string, key: string): Promise<{ sha: string; size: number } | undefined> {
+export async function objectDigest(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+): Promise<{ sha: string; size: number } | undefined> {
   try {
     const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     const hash = createHash('sha256');

@@ -18,11 +18,19 @@ export interface TestEngine {
   close(): Promise<void>;
 }
 
-export async function startTestEngine(options: Partial<EngineOptions> & { brokerUrl: string; dataDir?: string }): Promise<TestEngine> {
+export async function startTestEngine(
+  options: Partial<EngineOptions> & { brokerUrl: string; dataDir?: string },
+): Promise<TestEngine> {
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'hoist-engine-')));
   const logLines: string[] = [];
   const secrets = options.secrets ?? { store: new MemorySecretStore() };
-  const open = () => createEngine({ ...options, dataDir, secrets, log: createLogger({ level: 'debug', sink: (line) => logLines.push(line) }) });
+  const open = () =>
+    createEngine({
+      ...options,
+      dataDir,
+      secrets,
+      log: createLogger({ level: 'debug', sink: (line) => logLines.push(line) }),
+    });
   let engine = await open();
   const handle: TestEngine = {
     engine,
@@ -44,11 +52,22 @@ export async function startTestEngine(options: Partial<EngineOptions> & { broker
 }
 
 /** Resolves with the transfer once `predicate` holds for it (driven by pushed events, not polling). */
-export function waitForTransfer(engine: Engine, id: string, predicate: (t: Transfer) => boolean, timeoutMs = 60_000): Promise<Transfer> {
+export function waitForTransfer(
+  engine: Engine,
+  id: string,
+  predicate: (t: Transfer) => boolean,
+  timeoutMs = 60_000,
+): Promise<Transfer> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       stop();
-      void engine['transfers.list']({ filter: 'all' }).then((all) => reject(new Error(`transfer ${id} did not reach the expected state; last: ${JSON.stringify(all.find((t) => t.id === id))}`)));
+      void engine['transfers.list']({ filter: 'all' }).then((all) =>
+        reject(
+          new Error(
+            `transfer ${id} did not reach the expected state; last: ${JSON.stringify(all.find((t) => t.id === id))}`,
+          ),
+        ),
+      );
     }, timeoutMs);
     const check = (transfers: Transfer[]) => {
       const t = transfers.find((x) => x.id === id);
@@ -60,7 +79,10 @@ export function waitForTransfer(engine: Engine, id: string, predicate: (t: Trans
     };
     const reread = () => void engine['transfers.list']({ filter: 'all' }).then(check);
     // Many changes at once come as one invalidation (the contract): read the list again, as windows do.
-    const offs = [engine.events.on('transfers.changed', ({ transfers }) => check(transfers)), engine.events.on('transfers.invalidated', reread)];
+    const offs = [
+      engine.events.on('transfers.changed', ({ transfers }) => check(transfers)),
+      engine.events.on('transfers.invalidated', reread),
+    ];
     const stop = () => offs.forEach((off) => off());
     reread();
   });

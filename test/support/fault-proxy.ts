@@ -46,7 +46,8 @@ export interface FaultProxy {
 export type FaultKind = 'fail' | 'reset' | 'stall' | 'truncate' | 'lie';
 
 export const isUploadPart: Match = (req) => req.method === 'PUT' && (req.url ?? '').includes('partNumber=');
-export const isPutObject: Match = (req) => req.method === 'PUT' && !(req.url ?? '').includes('partNumber=') && !(req.url ?? '').includes('uploadId=');
+export const isPutObject: Match = (req) =>
+  req.method === 'PUT' && !(req.url ?? '').includes('partNumber=') && !(req.url ?? '').includes('uploadId=');
 export const isCompleteMultipart: Match = (req) => req.method === 'POST' && (req.url ?? '').includes('uploadId=');
 export const isCreateMultipart: Match = (req) => req.method === 'POST' && /[?&]uploads(=|&|$)/.test(req.url ?? '');
 export const isS3Write: Match = (req) => req.method === 'PUT' || req.method === 'POST';
@@ -84,38 +85,48 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   const stalled = new Set<IncomingMessage>();
 
   const forward = (req: IncomingMessage, res: ServerResponse, truncate: boolean, lie = false): void => {
-    const up = request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (upRes) => {
-      if (lie) {
-        const chunks: Buffer[] = [];
-        upRes.on('data', (c: Buffer) => chunks.push(c));
-        upRes.on('end', () => {
-          const other = 'AAAAAA==';
-          const body = Buffer.from(Buffer.concat(chunks).toString('utf8').replace(/<ChecksumCRC32>[^<]*<\/ChecksumCRC32>/g, `<ChecksumCRC32>${other}</ChecksumCRC32>`));
-          const headers: Record<string, string | string[] | undefined> = { ...upRes.headers, 'content-length': String(body.length) };
-          if (headers['x-amz-checksum-crc32']) headers['x-amz-checksum-crc32'] = other;
-          res.writeHead(upRes.statusCode ?? 502, headers);
-          res.end(body);
-        });
-        return;
-      }
-      if (truncate) {
-        const chunks: Buffer[] = [];
-        upRes.on('data', (c: Buffer) => chunks.push(c));
-        upRes.on('end', () => {
-          const body = Buffer.concat(chunks);
-          if (body.length === 0) {
-            // Nothing to cut short: the answer is lost altogether, after the upstream acted on the request.
-            req.socket.destroy();
-            return;
-          }
-          res.writeHead(upRes.statusCode ?? 502, upRes.headers);
-          res.write(body.subarray(0, Math.floor(body.length / 2)), () => req.socket.destroy());
-        });
-        return;
-      }
-      res.writeHead(upRes.statusCode ?? 502, upRes.headers);
-      upRes.pipe(throttle(() => bandwidth)).pipe(res);
-    });
+    const up = request(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+      (upRes) => {
+        if (lie) {
+          const chunks: Buffer[] = [];
+          upRes.on('data', (c: Buffer) => chunks.push(c));
+          upRes.on('end', () => {
+            const other = 'AAAAAA==';
+            const body = Buffer.from(
+              Buffer.concat(chunks)
+                .toString('utf8')
+                .replace(/<ChecksumCRC32>[^<]*<\/ChecksumCRC32>/g, `<ChecksumCRC32>${other}</ChecksumCRC32>`),
+            );
+            const headers: Record<string, string | string[] | undefined> = {
+              ...upRes.headers,
+              'content-length': String(body.length),
+            };
+            if (headers['x-amz-checksum-crc32']) headers['x-amz-checksum-crc32'] = other;
+            res.writeHead(upRes.statusCode ?? 502, headers);
+            res.end(body);
+          });
+          return;
+        }
+        if (truncate) {
+          const chunks: Buffer[] = [];
+          upRes.on('data', (c: Buffer) => chunks.push(c));
+          upRes.on('end', () => {
+            const body = Buffer.concat(chunks);
+            if (body.length === 0) {
+              // Nothing to cut short: the answer is lost altogether, after the upstream acted on the request.
+              req.socket.destroy();
+              return;
+            }
+            res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+            res.write(body.subarray(0, Math.floor(body.length / 2)), () => req.socket.destroy());
+          });
+          return;
+        }
+        res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+        upRes.pipe(throttle(() => bandwidth)).pipe(res);
+      },
+    );
     up.on('error', () => res.destroy());
     req.pipe(throttle(() => bandwidth)).pipe(up);
   };
@@ -142,7 +153,9 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       req.resume();
       req.on('end', () => {
         res.writeHead(fault.status!, { 'content-type': 'application/xml' });
-        res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${fault.code}</Code><Message>injected by the fault proxy</Message><RequestId>fault</RequestId></Error>`);
+        res.end(
+          `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${fault.code}</Code><Message>injected by the fault proxy</Message><RequestId>fault</RequestId></Error>`,
+        );
       });
       return;
     }
@@ -181,7 +194,12 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       s.close(() => resolve());
     });
 
-  const enqueue = (kind: FaultKind, count: number, match: Match, extra: { status?: number; code?: string } = {}): void => {
+  const enqueue = (
+    kind: FaultKind,
+    count: number,
+    match: Match,
+    extra: { status?: number; code?: string } = {},
+  ): void => {
     for (let n = 0; n < count; n++) faults.push({ kind, match, ...extra });
   };
 

@@ -10,7 +10,9 @@ export interface HeadlessRun {
 }
 
 export function startHeadlessCommand(args: string[]): HeadlessRun {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/daemon/index.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/daemon/index.ts', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d));
   child.stderr.on('data', (d: Buffer) => (output += d));

@@ -5,7 +5,11 @@ import { createBrokerClient, type BrokerSession } from '../../electron/engine/au
 import { startBrowserSignIn } from '../../electron/engine/auth/browser-sign-in.js';
 
 /** Opens `url` (an authorization or device address) and signs in at the provider's login page. */
-export async function loginAtProvider(page: Page, url: string, user: { username: string; password: string }): Promise<void> {
+export async function loginAtProvider(
+  page: Page,
+  url: string,
+  user: { username: string; password: string },
+): Promise<void> {
   await page.goto(url);
   await fillLogin(page, user);
 }
@@ -28,10 +32,17 @@ export function firstUrl(text: string, contains = ''): string | undefined {
  * One whole browser sign-in through the engine's own code (loopback listener, PKCE, state, nonce) at
  * `brokerUrl`: the provider's login page is filled in when it shows (a context with a provider session skips it).
  */
-export async function browserSignIn(context: BrowserContext, brokerUrl: string, user: { username: string; password: string }): Promise<BrokerSession> {
+export async function browserSignIn(
+  context: BrowserContext,
+  brokerUrl: string,
+  user: { username: string; password: string },
+): Promise<BrokerSession> {
   const flow = await startBrowserSignIn(createBrokerClient(brokerUrl));
   // Settled as soon as the broker answers, which can be before the page has finished loading.
-  const outcome = flow.done.then((session) => ({ session }), (error: unknown) => ({ error }));
+  const outcome = flow.done.then(
+    (session) => ({ session }),
+    (error: unknown) => ({ error }),
+  );
   const page = await context.newPage();
   try {
     await page.goto(flow.url);

@@ -57,15 +57,21 @@ export async function startTestProxy(options: TestProxyOptions = {}): Promise<Te
     ].join('\n');
     await writeFile(path.join(dir, 'tinyproxy.conf'), `${config}\n`);
     if (options.denyAll) await writeFile(filterFile, '^nothing-is-allowed\\.invalid$\n');
-    const child = spawn(TINYPROXY, ['-d', '-c', path.join(dir, 'tinyproxy.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(TINYPROXY, ['-d', '-c', path.join(dir, 'tinyproxy.conf')], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => (stderr += d));
     let exited = false;
     child.on('exit', () => (exited = true));
-    const listening = await pollUntil(async () => exited || (await readFile(logFile, 'utf8').catch(() => '')).includes('listening on'), { timeoutMs: 10_000 });
+    const listening = await pollUntil(
+      async () => exited || (await readFile(logFile, 'utf8').catch(() => '')).includes('listening on'),
+      { timeoutMs: 10_000 },
+    );
     if (listening && !exited) return handle(child, dir, logFile, port);
     child.kill('SIGKILL');
-    if (attempt >= 3) throw new Error(`tinyproxy did not start: ${stderr}${await readFile(logFile, 'utf8').catch(() => '')}`);
+    if (attempt >= 3)
+      throw new Error(`tinyproxy did not start: ${stderr}${await readFile(logFile, 'utf8').catch(() => '')}`);
   }
 }
 
@@ -76,7 +82,9 @@ function handle(child: ChildProcess, dir: string, logFile: string, port: number)
     port,
     log,
     async connects() {
-      return [...(await log()).matchAll(/Request \(file descriptor \d+\): CONNECT (\S+) HTTP/g)].map((m) => m[1] as string);
+      return [...(await log()).matchAll(/Request \(file descriptor \d+\): CONNECT (\S+) HTTP/g)].map(
+        (m) => m[1] as string,
+      );
     },
     async close() {
       if (child.exitCode === null) {

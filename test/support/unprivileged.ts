@@ -30,9 +30,16 @@ function probe(prefix: string[], options: { uid?: number; gid?: number }): { ok:
     'fs.rmSync(dir, { recursive: true, force: true }); if (!refused) { console.error("a mode-000 file was readable"); process.exit(3); }',
   ].join('\n');
   const [command, ...rest] = [...prefix, process.execPath];
-  const r = spawnSync(command!, [...rest, '-e', script, require.resolve('better-sqlite3')], { ...options, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(command!, [...rest, '-e', script, require.resolve('better-sqlite3')], {
+    ...options,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   const lines = `${r.error?.message ?? ''}\n${r.stderr ?? ''}`.split('\n').filter((l) => l.trim());
-  return { ok: r.status === 0, output: lines.find((l) => /Error|readable/.test(l))?.trim() ?? lines[0]?.trim() ?? `exit ${r.status}` };
+  return {
+    ok: r.status === 0,
+    output: lines.find((l) => /Error|readable/.test(l))?.trim() ?? lines[0]?.trim() ?? `exit ${r.status}`,
+  };
 }
 
 let cached: Unprivileged | undefined;
@@ -41,7 +48,13 @@ export function unprivileged(): Unprivileged {
   if (cached) return cached;
   if (process.getuid?.() !== 0) return (cached = { kind: 'self' });
   const noOverride = probe(['setpriv', ...DROP], {});
-  if (noOverride.ok) return (cached = { kind: 'no-override', wrap: (command, args) => ['setpriv', [...DROP, command, ...args]], uid: 0, gid: 0 });
+  if (noOverride.ok)
+    return (cached = {
+      kind: 'no-override',
+      wrap: (command, args) => ['setpriv', [...DROP, command, ...args]],
+      uid: 0,
+      gid: 0,
+    });
   const nobody = probe([], { uid: NOBODY, gid: NOBODY });
   if (nobody.ok) return (cached = { kind: 'nobody', uid: NOBODY, gid: NOBODY });
   return (cached = {

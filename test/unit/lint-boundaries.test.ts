@@ -70,8 +70,11 @@ describe('lint boundaries', () => {
     const engine = "import { createLogger } from '../platform/log.js';\nexport const log = createLogger;\n";
     const [inEngine] = await eslint.lintText(engine, { filePath: path.join(root, 'electron/engine/transfers/ok.ts') });
     expect(inEngine!.messages).toEqual([]);
-    const platform = "import { readFile } from 'node:fs/promises';\nimport { printable } from '../../common/printable.js';\nexport const use = [readFile, printable];\n";
-    const [inPlatform] = await eslint.lintText(platform, { filePath: path.join(root, 'electron/engine/platform/ok.ts') });
+    const platform =
+      "import { readFile } from 'node:fs/promises';\nimport { printable } from '../../common/printable.js';\nexport const use = [readFile, printable];\n";
+    const [inPlatform] = await eslint.lintText(platform, {
+      filePath: path.join(root, 'electron/engine/platform/ok.ts'),
+    });
     expect(inPlatform!.messages).toEqual([]);
   });
 
@@ -88,7 +91,15 @@ describe('lint boundaries', () => {
   });
 
   // Command entry points print: that is their job.
-  for (const entry of ['electron/cli/ok.ts', 'electron/daemon/index.ts', 'server/local-stack.ts', 'server/broker/cli.ts', 'scripts/ok.ts', 'test/unit/ok.test.ts', 'build/ok.ts']) {
+  for (const entry of [
+    'electron/cli/ok.ts',
+    'electron/daemon/index.ts',
+    'server/local-stack.ts',
+    'server/broker/cli.ts',
+    'scripts/ok.ts',
+    'test/unit/ok.test.ts',
+    'build/ok.ts',
+  ]) {
     it(`lets ${entry} print`, async () => {
       const [result] = await eslint.lintText("console.log('hello');\n", { filePath: path.join(root, entry) });
       expect(result!.messages.map((m) => m.ruleId)).not.toContain('no-console');

@@ -1,5 +1,6 @@
 // README's "Layout" cannot rot: every folder or file it names exists, and every folder of the parts a newcomer
 // looks into first (the top level, electron/, electron/engine/, server/, test/) is named there.
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +33,10 @@ function layoutEntries(readme: string): Entry[] {
     parents.length = depth;
     const entryPath = parents.join('') + name;
     if (name.endsWith('/')) parents.push(name);
-    entries.push({ path: entryPath, files: [...description.matchAll(/[\w.-]+\.(?:ts|tsx|mjs|js|md)\b/g)].map((m) => m[0]) });
+    entries.push({
+      path: entryPath,
+      files: [...description.matchAll(/[\w.-]+\.(?:ts|tsx|mjs|js|md)\b/g)].map((m) => m[0]),
+    });
   }
   return entries;
 }
@@ -41,10 +45,29 @@ const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
 const entries = layoutEntries(readme);
 const named = new Set(entries.map((e) => e.path));
 const ignoredFolders = new Set(['node_modules', 'out', 'dist']);
+/** Folders that hold tracked files: what a build or a test run leaves behind (test-results/) is not layout. */
+const trackedFolders = ((): Set<string> | undefined => {
+  try {
+    const files = execFileSync('git', ['ls-files'], { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).split(
+      '\n',
+    );
+    return new Set(
+      files.flatMap((file) =>
+        file
+          .split('/')
+          .slice(0, -1)
+          .map((_, i, parts) => `${parts.slice(0, i + 1).join('/')}/`),
+      ),
+    );
+  } catch {
+    return undefined; // not a git checkout: every folder on disk counts
+  }
+})();
 const folders = (dir: string): string[] =>
   readdirSync(path.join(root, dir), { withFileTypes: true })
     .filter((d) => d.isDirectory() && !d.name.startsWith('.') && !ignoredFolders.has(d.name))
-    .map((d) => `${dir}${d.name}/`);
+    .map((d) => `${dir}${d.name}/`)
+    .filter((folder) => !trackedFolders || trackedFolders.has(folder));
 
 describe("README's layout", () => {
   it('draws a tree', () => {
@@ -59,13 +82,19 @@ describe("README's layout", () => {
 
   it('names only files that exist in or beside the folder it describes', () => {
     const missing = entries.flatMap((e) =>
-      e.files.filter((file) => ![e.path, path.posix.dirname(e.path) + '/'].some((dir) => existsSync(path.join(root, dir, file)))).map((file) => `${e.path}: ${file}`),
+      e.files
+        .filter(
+          (file) => ![e.path, path.posix.dirname(e.path) + '/'].some((dir) => existsSync(path.join(root, dir, file))),
+        )
+        .map((file) => `${e.path}: ${file}`),
     );
     expect(missing).toEqual([]);
   });
 
   it('names every folder at the top and in electron/, electron/engine/, server/ and test/', () => {
-    const unnamed = ['', 'electron/', 'electron/engine/', 'server/', 'test/'].flatMap(folders).filter((folder) => !named.has(folder));
+    const unnamed = ['', 'electron/', 'electron/engine/', 'server/', 'test/']
+      .flatMap(folders)
+      .filter((folder) => !named.has(folder));
     expect(unnamed).toEqual([]);
   });
 });

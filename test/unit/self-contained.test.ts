@@ -15,7 +15,11 @@ const skippedFolders = new Set(['node_modules', 'dist', 'out', 'artifacts', 'res
 const scannedExtensions = /\.(?:ts|tsx|mts|cts|js|mjs|cjs|sh|md|ya?ml|html)$/;
 
 /** Documents that live beside the repository, not in it: cited by name, with or without `.md`. */
-const outsideDocuments = [['DES', 'IGN'], ['STY', 'LE'], ['AWS', '-WIRE']].map((parts) => parts.join(''));
+const outsideDocuments = [
+  ['DES', 'IGN'],
+  ['STY', 'LE'],
+  ['AWS', '-WIRE'],
+].map((parts) => parts.join(''));
 const outsideCitation = new RegExp(String.raw`\b(?:${outsideDocuments.join('|')})(?:\.md)?\b`, 'g');
 /** A relative path into a `shared` folder: fine only when it stays inside the repository and names a folder that exists. */
 const sharedPath = new RegExp(String.raw`(?:\.\./)+${'sha' + 'red'}/`, 'g');

@@ -41,7 +41,8 @@ async function openSource(dataDir: string): Promise<SettingsSource> {
           return await client.call('settings.update', patch);
         } catch (error) {
           // An instance of another version may know other settings or limits: its refusal is a bad value too.
-          if (error instanceof RpcCallError && error.code === 'invalid_params') throw new BadSettingError(`The running Hoist refuses this value: ${error.message}`);
+          if (error instanceof RpcCallError && error.code === 'invalid_params')
+            throw new BadSettingError(`The running Hoist refuses this value: ${error.message}`);
           throw error;
         }
       },
@@ -73,7 +74,9 @@ export async function configListCommand(options: { json?: boolean }, global: Glo
     const settings = await source.get();
     if (options.json) {
       const entries = settingKeys.map((k) => [k.key, { value: k.format(settings[k.field]), raw: settings[k.field] }]);
-      process.stdout.write(`${JSON.stringify({ from: source.running ? 'running' : 'file', dataDir, settings: Object.fromEntries(entries) }, null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ from: source.running ? 'running' : 'file', dataDir, settings: Object.fromEntries(entries) }, null, 2)}\n`,
+      );
       return 0;
     }
     process.stdout.write(
@@ -84,7 +87,9 @@ export async function configListCommand(options: { json?: boolean }, global: Glo
     const keyWidth = Math.max(...settingKeys.map((k) => k.key.length));
     const values = settingKeys.map((k) => shown(k.format(settings[k.field])));
     const valueWidth = Math.min(16, Math.max(...values.map((v) => v.length)));
-    settingKeys.forEach((k, i) => process.stdout.write(`${k.key.padEnd(keyWidth)}  ${values[i]!.padEnd(valueWidth)}  ${k.description}\n`));
+    settingKeys.forEach((k, i) =>
+      process.stdout.write(`${k.key.padEnd(keyWidth)}  ${values[i]!.padEnd(valueWidth)}  ${k.description}\n`),
+    );
     return 0;
   } finally {
     source.close();
@@ -139,7 +144,10 @@ async function update(dataDir: string, patch: Partial<Settings>): Promise<{ runn
 /** The settings, their forms and what `set` does: the help of `hoist config`. */
 export function configHelp(): string {
   const width = Math.max(...settingKeys.map((k) => k.key.length));
-  const lines = settingKeys.flatMap((k) => [`  ${k.key.padEnd(width)}  ${k.description}`, `  ${''.padEnd(width)}  ${k.form}`]);
+  const lines = settingKeys.flatMap((k) => [
+    `  ${k.key.padEnd(width)}  ${k.description}`,
+    `  ${''.padEnd(width)}  ${k.form}`,
+  ]);
   return [
     '',
     'Settings (KEY):',

@@ -15,7 +15,9 @@ async function connect(global: GlobalOptions): Promise<ControlClient> {
   try {
     return await connectControlSocket(controlSocketPath(dataDir));
   } catch {
-    throw new NotRunningError(`No Hoist is running on ${dataDir}. Start one with \`hoist sync\`, \`npm start\` or \`npm run headless\`.`);
+    throw new NotRunningError(
+      `No Hoist is running on ${dataDir}. Start one with \`hoist sync\`, \`npm start\` or \`npm run headless\`.`,
+    );
   }
 }
 
@@ -25,7 +27,11 @@ const SHOWN = 50;
 export async function statusCommand(options: { json?: boolean }, global: GlobalOptions): Promise<number> {
   const client = await connect(global);
   try {
-    const [session, totals, folders] = await Promise.all([client.call('session.get', {}), client.call('transfers.totals', {}), client.call('folders.list', {})]);
+    const [session, totals, folders] = await Promise.all([
+      client.call('session.get', {}),
+      client.call('transfers.totals', {}),
+      client.call('folders.list', {}),
+    ]);
     if (options.json) {
       // Scripts get every transfer; people get the unfinished ones that fit on a screen.
       const transfers = await client.call('transfers.list', { filter: 'all' });
@@ -47,7 +53,9 @@ export async function statusCommand(options: { json?: boolean }, global: GlobalO
     );
     for (const t of [...unfinished, ...failed]) {
       const error = t.error ? `  ${printable(t.error.message)}` : '';
-      process.stdout.write(`  ${t.id}  ${t.state.padEnd(9)} ${printable(t.destination)}  ${formatBytes(t.bytesDone)}/${formatBytes(t.size)}${error}\n`);
+      process.stdout.write(
+        `  ${t.id}  ${t.state.padEnd(9)} ${printable(t.destination)}  ${formatBytes(t.bytesDone)}/${formatBytes(t.size)}${error}\n`,
+      );
     }
     const notShown = totals.all - totals.done - unfinished.length - failed.length;
     if (notShown > 0) process.stdout.write(`  … and ${notShown} more (\`hoist status --json\` lists every transfer)\n`);
@@ -62,11 +70,18 @@ export async function statusCommand(options: { json?: boolean }, global: GlobalO
 export class UnknownTransferIdError extends Error {
   override readonly name = 'UnknownTransferIdError';
   constructor(id: string) {
-    super(`There is no transfer with id "${id}". \`hoist status\` lists the unfinished ones and their ids (\`hoist status --json\` every one).`);
+    super(
+      `There is no transfer with id "${id}". \`hoist status\` lists the unfinished ones and their ids (\`hoist status --json\` every one).`,
+    );
   }
 }
 
-export async function transferCommand(action: 'pause' | 'resume' | 'cancel', id: string | undefined, options: { all?: boolean }, global: GlobalOptions): Promise<number> {
+export async function transferCommand(
+  action: 'pause' | 'resume' | 'cancel',
+  id: string | undefined,
+  options: { all?: boolean },
+  global: GlobalOptions,
+): Promise<number> {
   if (!id && !options.all) throw new Error(`Say which transfer to ${action} (an id from \`hoist status\`), or --all.`);
   const client = await connect(global);
   try {
@@ -98,7 +113,8 @@ async function steerOne(client: ControlClient, action: 'pause' | 'resume' | 'can
     await client.call(`transfers.${action}`, { id });
   } catch (error) {
     // Not even shaped like an id (invalid_params), or no transfer has it.
-    const unknown = error instanceof RpcCallError && (error.code === 'invalid_params' || error.detail === 'unknown_transfer');
+    const unknown =
+      error instanceof RpcCallError && (error.code === 'invalid_params' || error.detail === 'unknown_transfer');
     throw unknown ? new UnknownTransferIdError(id) : error;
   }
 }

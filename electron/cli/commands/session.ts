@@ -12,7 +12,9 @@ export async function browserSignInCommand(global: GlobalOptions): Promise<numbe
   try {
     const outcome = outcomeOf(context);
     const started = await context.engine['session.signInWithBrowser']({});
-    process.stderr.write(`${started.opened ? 'Your browser should open to sign in; if it does not, open' : 'To sign in, open'} this address in a browser on this computer:\n`);
+    process.stderr.write(
+      `${started.opened ? 'Your browser should open to sign in; if it does not, open' : 'To sign in, open'} this address in a browser on this computer:\n`,
+    );
     process.stdout.write(`${started.url}\n`);
     return reportSignedIn(await outcome);
   } finally {
@@ -26,13 +28,17 @@ export async function deviceSignInCommand(global: GlobalOptions): Promise<number
   try {
     const outcome = outcomeOf(context);
     const started = await context.engine['session.signInWithDevice']({});
-    process.stderr.write(`To sign in, open this address on any device and enter the code ${printable(started.userCode)}:\n`);
+    process.stderr.write(
+      `To sign in, open this address on any device and enter the code ${printable(started.userCode)}:\n`,
+    );
     process.stdout.write(`${started.verificationUri}\n`);
     if (started.verificationUriComplete) {
       process.stderr.write('or open this one, which carries the code:\n');
       process.stdout.write(`${started.verificationUriComplete}\n`);
     }
-    process.stderr.write(`Waiting for the sign-in to be confirmed (the code is valid for ${Math.round(started.expiresIn / 60)} minutes)…\n`);
+    process.stderr.write(
+      `Waiting for the sign-in to be confirmed (the code is valid for ${Math.round(started.expiresIn / 60)} minutes)…\n`,
+    );
     return reportSignedIn(await outcome);
   } finally {
     await context.close();
@@ -69,7 +75,8 @@ export async function signInCommand(options: { username?: string }, global: Glob
   // Said here: the broker would only answer "HTTP 400" (or, for control characters, "not correct").
   const problem = checkUsername(username);
   if (problem) throw new Error(problem);
-  if (process.env.HOIST_PASSWORD === '') throw new Error('HOIST_PASSWORD is set but empty: set it to the password, or unset it to be asked for it.');
+  if (process.env.HOIST_PASSWORD === '')
+    throw new Error('HOIST_PASSWORD is set but empty: set it to the password, or unset it to be asked for it.');
   const password = process.env.HOIST_PASSWORD ?? (await prompt('Password: ', { hidden: true }));
   if (!password) throw new Error('A password is required: type it when asked, or set HOIST_PASSWORD.');
   const context = await openContext(global, { signInFromEnv: false });
@@ -100,8 +107,10 @@ const maxUsernameLength = 128;
 function checkUsername(username: string): string | undefined {
   if (!username.trim()) return 'A user name is required: give it with --username NAME or HOIST_USERNAME.';
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f-\u009f]/.test(username)) return `The user name '${printable(username)}' contains control characters: type it without them.`;
-  if (username.length > maxUsernameLength) return `The user name is ${username.length} characters long; it can be at most ${maxUsernameLength}.`;
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(username))
+    return `The user name '${printable(username)}' contains control characters: type it without them.`;
+  if (username.length > maxUsernameLength)
+    return `The user name is ${username.length} characters long; it can be at most ${maxUsernameLength}.`;
   return undefined;
 }
 

@@ -23,11 +23,13 @@ export async function syncCommand(dirs: string[], options: RunLimitOptions, glob
     const { add, refused } = await checkFolders(dirs, context.dataDir, watched);
     if (refused.length > 0) {
       // All or nothing: a typo must not leave the other folders watched (and remembered) on their own.
-      for (const { input, reason } of refused) process.stderr.write(`not watched: ${shownPath(input)}: ${printable(reason)}\n`);
+      for (const { input, reason } of refused)
+        process.stderr.write(`not watched: ${shownPath(input)}: ${printable(reason)}\n`);
       process.stderr.write('Nothing is watched: fix or leave out the folders above, then run the command again.\n');
       return 1;
     }
-    if (Object.keys(runSettings).length > 0) process.stderr.write(`${describeRunLimits(await engine['settings.get']({}))}\n`);
+    if (Object.keys(runSettings).length > 0)
+      process.stderr.write(`${describeRunLimits(await engine['settings.get']({}))}\n`);
     for (const real of add) {
       const folder = await engine['folders.add']({ path: real });
       process.stderr.write(`watching ${printable(folder.path)} → ${printable(folder.label)}/\n`);
@@ -60,7 +62,11 @@ export async function syncCommand(dirs: string[], options: RunLimitOptions, glob
  * the ones refused with their reason. A folder named twice (a, ./a, a link to it) is one folder; one
  * inside another (given or already watched) is refused, since its files would upload under two labels.
  */
-async function checkFolders(dirs: string[], dataDir: string, watched: Folder[]): Promise<{ add: string[]; refused: Array<{ input: string; reason: string }> }> {
+async function checkFolders(
+  dirs: string[],
+  dataDir: string,
+  watched: Folder[],
+): Promise<{ add: string[]; refused: Array<{ input: string; reason: string }> }> {
   const refused: Array<{ input: string; reason: string }> = [];
   const given: Array<{ input: string; real: string }> = [];
   for (const input of dirs) {
@@ -89,7 +95,8 @@ function overlap(real: string, given: Array<{ real: string }>, watched: Folder[]
     if (root === real) continue;
     const where = `the folder "${f.label}" (${root}), which this data folder already watches`;
     if (contains(root, real)) return `This is inside ${where}: its files are uploaded already.`;
-    if (contains(real, root)) return `This contains ${where}: stop watching that one first (in the app), or use another --data.`;
+    if (contains(real, root))
+      return `This contains ${where}: stop watching that one first (in the app), or use another --data.`;
   }
   return undefined;
 }

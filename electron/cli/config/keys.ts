@@ -40,7 +40,8 @@ const wholeNumber = /^\d+$/;
 
 const kinds = {
   count: {
-    form: (s) => `a whole number from ${bounds(s).min ?? 0} to ${bounds(s).max ?? 'any'}, e.g. ${Math.min(8, bounds(s).max ?? 8)}`,
+    form: (s) =>
+      `a whole number from ${bounds(s).min ?? 0} to ${bounds(s).max ?? 'any'}, e.g. ${Math.min(8, bounds(s).max ?? 8)}`,
     parse(text) {
       const value = text.trim();
       if (/^-\d/.test(value)) throw new UnitFormError('it cannot be negative');
@@ -50,7 +51,8 @@ const kinds = {
     format: (value) => (value === null ? 'off' : String(value)),
   },
   number: {
-    form: (s) => `a number${bounds(s).min !== undefined ? ` from ${bounds(s).min}` : ''}${bounds(s).max !== undefined ? ` to ${bounds(s).max}` : ''}`,
+    form: (s) =>
+      `a number${bounds(s).min !== undefined ? ` from ${bounds(s).min}` : ''}${bounds(s).max !== undefined ? ` to ${bounds(s).max}` : ''}`,
     parse(text) {
       const value = text.trim();
       if (!/^-?(\d+\.?\d*|\.\d+)$/.test(value)) throw new UnitFormError('it is not a number');
@@ -70,7 +72,8 @@ const kinds = {
     format: (value) => formatSize(value as number | null),
   },
   duration: {
-    form: (s) => `a duration such as 500ms, 2s or 1m30s (a bare number is seconds)${bounds(s).max !== undefined ? `, from ${formatDuration(bounds(s).min ?? 0)} to ${formatDuration(bounds(s).max!)}` : ''}`,
+    form: (s) =>
+      `a duration such as 500ms, 2s or 1m30s (a bare number is seconds)${bounds(s).max !== undefined ? `, from ${formatDuration(bounds(s).min ?? 0)} to ${formatDuration(bounds(s).max!)}` : ''}`,
     parse: (text) => parseDuration(text),
     format: (value) => (value === null ? 'off' : formatDuration(value as number)),
   },
@@ -119,14 +122,38 @@ type KindName = keyof typeof kinds;
 
 /** The window's settings with the names and words the command line uses; listed in this order. */
 const named: Partial<Record<Field, { key: string; description: string; kind: KindName }>> = {
-  filesInParallel: { key: 'parallel-files', description: 'files uploaded at a time (as rclone’s --transfers)', kind: 'count' },
+  filesInParallel: {
+    key: 'parallel-files',
+    description: 'files uploaded at a time (as rclone’s --transfers)',
+    kind: 'count',
+  },
   partsInParallel: { key: 'parallel-parts', description: 'parts of each file uploaded at a time', kind: 'count' },
-  bandwidthLimit: { key: 'bandwidth-limit', description: 'upload speed limit, in bytes per second, for all transfers together', kind: 'size' },
-  stabilityWindowMs: { key: 'stability-window', description: 'how long a file in a watched folder must stay unchanged before it is uploaded', kind: 'duration' },
-  ignorePatterns: { key: 'ignore-patterns', description: 'files in watched folders that are never uploaded (gitignore syntax)', kind: 'list' },
+  bandwidthLimit: {
+    key: 'bandwidth-limit',
+    description: 'upload speed limit, in bytes per second, for all transfers together',
+    kind: 'size',
+  },
+  stabilityWindowMs: {
+    key: 'stability-window',
+    description: 'how long a file in a watched folder must stay unchanged before it is uploaded',
+    kind: 'duration',
+  },
+  ignorePatterns: {
+    key: 'ignore-patterns',
+    description: 'files in watched folders that are never uploaded (gitignore syntax)',
+    kind: 'list',
+  },
   startAtLogin: { key: 'start-at-login', description: 'start Hoist when you log in (the desktop app)', kind: 'switch' },
-  proxyUrl: { key: 'proxy-url', description: "proxy for every connection (http://host:port); '' for the environment's or the system's", kind: 'text' },
-  caFile: { key: 'ca-file', description: "extra certificate authorities to trust (a PEM file); '' for none", kind: 'text' },
+  proxyUrl: {
+    key: 'proxy-url',
+    description: "proxy for every connection (http://host:port); '' for the environment's or the system's",
+    kind: 'text',
+  },
+  caFile: {
+    key: 'ca-file',
+    description: "extra certificate authorities to trust (a PEM file); '' for none",
+    kind: 'text',
+  },
 };
 
 /** Never offered on the command line, whatever the schema holds: secrets live in the keychain. */
@@ -138,7 +165,9 @@ export const settingKeys: readonly SettingKey[] = settingKeysOf(Settings);
 export function settingKeysOf(settings: z.ZodObject): SettingKey[] {
   const shape = settings.shape as Record<Field, z.ZodType>;
   const fields = Object.keys(shape) as Field[];
-  const ordered = [...fields.filter((f) => named[f]), ...fields.filter((f) => !named[f])].filter((f) => !secretLooking.test(f));
+  const ordered = [...fields.filter((f) => named[f]), ...fields.filter((f) => !named[f])].filter(
+    (f) => !secretLooking.test(f),
+  );
   return ordered.map((field) => {
     const schema = shape[field];
     const given = named[field];
@@ -175,14 +204,16 @@ function kindOf(field: string, schema: z.ZodType): KindName {
 
 function unwrapped(schema: z.ZodType): z.ZodType {
   let s = schema;
-  while (s instanceof z.ZodNullable || s instanceof z.ZodOptional || s instanceof z.ZodDefault) s = s.unwrap() as z.ZodType;
+  while (s instanceof z.ZodNullable || s instanceof z.ZodOptional || s instanceof z.ZodDefault)
+    s = s.unwrap() as z.ZodType;
   return s;
 }
 
 function bounds(schema: z.ZodType): { min?: number; max?: number } {
   const inner = unwrapped(schema);
   if (!(inner instanceof z.ZodNumber)) return {};
-  const finite = (n: number | null) => (n !== null && Number.isFinite(n) && Math.abs(n) < Number.MAX_SAFE_INTEGER ? n : undefined);
+  const finite = (n: number | null) =>
+    n !== null && Number.isFinite(n) && Math.abs(n) < Number.MAX_SAFE_INTEGER ? n : undefined;
   const min = finite(inner.minValue);
   const max = finite(inner.maxValue);
   return { ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) };
@@ -191,7 +222,9 @@ function bounds(schema: z.ZodType): { min?: number; max?: number } {
 export function findSettingKey(key: string, table: readonly SettingKey[] = settingKeys): SettingKey {
   const found = table.find((k) => k.key === key);
   if (!found) {
-    throw new BadSettingError(`There is no setting '${printable(key)}'. The settings are: ${table.map((k) => k.key).join(', ')} (\`hoist config --help\` says what each takes).`);
+    throw new BadSettingError(
+      `There is no setting '${printable(key)}'. The settings are: ${table.map((k) => k.key).join(', ')} (\`hoist config --help\` says what each takes).`,
+    );
   }
   return found;
 }

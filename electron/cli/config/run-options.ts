@@ -14,10 +14,13 @@ const files = findSettingKey('parallel-files');
 
 export function runLimitOptions(): Option[] {
   return [
-    new Option('--bwlimit <size>', 'upload speed limit for this run, bytes per second: 512k, 10M, 1.5G (KiB, MiB, GiB), or off').argParser(
-      (text) => parseSettingValue(bandwidth, text, '--bwlimit') as number | null,
+    new Option(
+      '--bwlimit <size>',
+      'upload speed limit for this run, bytes per second: 512k, 10M, 1.5G (KiB, MiB, GiB), or off',
+    ).argParser((text) => parseSettingValue(bandwidth, text, '--bwlimit') as number | null),
+    new Option('--transfers <n>', 'files uploaded at a time for this run (1 to 64)').argParser(
+      (text) => parseSettingValue(files, text, '--transfers') as number,
     ),
-    new Option('--transfers <n>', 'files uploaded at a time for this run (1 to 64)').argParser((text) => parseSettingValue(files, text, '--transfers') as number),
   ];
 }
 
@@ -31,6 +34,9 @@ export function runSettingsOf(options: RunLimitOptions): Partial<Settings> {
 
 /** One line for the terminal: the limits this run uses. */
 export function describeRunLimits(settings: Pick<Settings, 'bandwidthLimit' | 'filesInParallel'>): string {
-  const speed = settings.bandwidthLimit === null ? 'no bandwidth limit' : `at most ${bandwidth.format(settings.bandwidthLimit)} per second`;
+  const speed =
+    settings.bandwidthLimit === null
+      ? 'no bandwidth limit'
+      : `at most ${bandwidth.format(settings.bandwidthLimit)} per second`;
   return `For this run: ${settings.filesInParallel} file${settings.filesInParallel === 1 ? '' : 's'} at a time, ${speed} (not saved; \`hoist config\` changes the saved settings).`;
 }

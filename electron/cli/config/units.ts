@@ -25,7 +25,11 @@ export function parseSize(text: string): number | null {
   const match = sizePattern.exec(value);
   if (!match) {
     const suffix = /[^\d.]+$/.exec(value)?.[0];
-    throw new UnitFormError(/^(\d+\.?\d*|\.\d+)[^\d.]+$/.test(value) && suffix ? `'${suffix}' is not a size suffix` : 'it is not a number with a size suffix');
+    throw new UnitFormError(
+      /^(\d+\.?\d*|\.\d+)[^\d.]+$/.test(value) && suffix
+        ? `'${suffix}' is not a size suffix`
+        : 'it is not a number with a size suffix',
+    );
   }
   const suffix = (match[2] ?? '').toLowerCase();
   const multiplier = suffix === '' ? multipliers.k! : suffix === 'b' ? 1 : multipliers[suffix[0]!]!;
@@ -63,7 +67,9 @@ export function parseDuration(text: string): number {
   if (value === '') throw new UnitFormError('it is empty');
   if (/^-[\d.]/.test(value)) throw new UnitFormError('a duration cannot be negative');
   if (/^(\d+\.?\d*|\.\d+)$/.test(value)) return wholeMilliseconds(Number(value) * 1_000);
-  const parts = /^(?:(?:\d+\.?\d*|\.\d+)(?:ms|s|m|h))+$/.test(value) ? value.match(/(\d+\.?\d*|\.\d+)(ms|s|m|h)/g)! : undefined;
+  const parts = /^(?:(?:\d+\.?\d*|\.\d+)(?:ms|s|m|h))+$/.test(value)
+    ? value.match(/(\d+\.?\d*|\.\d+)(ms|s|m|h)/g)!
+    : undefined;
   if (!parts) throw new UnitFormError('it is not a number of h, m, s or ms');
   let ms = 0;
   for (const part of parts) {
@@ -83,7 +89,11 @@ function wholeMilliseconds(ms: number): number {
 /** `2s`, `1.5s`, `500ms`, `10m`, `1h`: the largest unit that shows it in at most three decimals. */
 export function formatDuration(ms: number): string {
   if (ms === 0) return '0s';
-  for (const [unit, size] of [['h', 3_600_000], ['m', 60_000], ['s', 1_000]] as const) {
+  for (const [unit, size] of [
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1_000],
+  ] as const) {
     if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
   }
   return ms >= 1_000 ? `${ms / 1_000}s` : `${ms}ms`;

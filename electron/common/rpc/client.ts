@@ -1,7 +1,16 @@
 // The generic RPC client: an EngineClient over any MessageTransport. It numbers requests, matches
 // replies to them, turns error replies into RpcCallError and hands pushed events to their listeners.
 // Used by the command line (control socket) and the window (WebSocket or Electron IPC).
-import { commands, type CommandName, type CommandParams, type CommandResult, type EngineClient, type EventName, type EventPayload, type RpcError } from '../contract.js';
+import {
+  commands,
+  type CommandName,
+  type CommandParams,
+  type CommandResult,
+  type EngineClient,
+  type EventName,
+  type EventPayload,
+  type RpcError,
+} from '../contract.js';
 import { RpcCallError } from './errors.js';
 import { Listeners } from './listeners.js';
 import type { MessageTransport } from './transport.js';
@@ -51,7 +60,10 @@ export function createRpcClient(transport: MessageTransport, options: RpcClientO
       settle(call, message);
     },
     closed() {
-      const lost = new RpcCallError({ code: 'disconnected', message: options.disconnectedMessage ?? 'Lost the connection to Hoist.' });
+      const lost = new RpcCallError({
+        code: 'disconnected',
+        message: options.disconnectedMessage ?? 'Lost the connection to Hoist.',
+      });
       for (const call of pending.values()) call.reject(lost);
       pending.clear();
     },

@@ -37,12 +37,21 @@ export const BrokerSession = z.object({
 });
 export type BrokerSession = z.infer<typeof BrokerSession>;
 
-const httpUrl = z.string().url().refine((v) => /^https?:/i.test(v), 'not an http(s) URL');
+const httpUrl = z
+  .string()
+  .url()
+  .refine((v) => /^https?:/i.test(v), 'not an http(s) URL');
 
 export const BrokerSignInMethods = z.object({
   password: z.boolean(),
   oidc: z
-    .object({ issuer: z.string().min(1), clientId: z.string().min(1), authorizationEndpoint: httpUrl, scope: z.string().min(1), deviceAuthorization: z.boolean() })
+    .object({
+      issuer: z.string().min(1),
+      clientId: z.string().min(1),
+      authorizationEndpoint: httpUrl,
+      scope: z.string().min(1),
+      deviceAuthorization: z.boolean(),
+    })
     .optional(),
 });
 export type BrokerSignInMethods = z.infer<typeof BrokerSignInMethods>;
@@ -81,7 +90,10 @@ export interface BrokerClient {
 /** Node's fetch, for callers without an engine network (no proxy, default authorities). */
 const plainFetch: Fetch = (url, init) => fetch(url, { ...init, redirect: 'error' });
 
-export function createBrokerClient(brokerUrl: string, options: { timeoutMs?: number; fetch?: Fetch } = {}): BrokerClient {
+export function createBrokerClient(
+  brokerUrl: string,
+  options: { timeoutMs?: number; fetch?: Fetch } = {},
+): BrokerClient {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const send = options.fetch ?? plainFetch;
 
@@ -101,10 +113,14 @@ export function createBrokerClient(brokerUrl: string, options: { timeoutMs?: num
     } catch (error) {
       // A proxy that refused us or a certificate we do not trust: waiting will not mend it, say what will.
       if (error instanceof ProxyRefusedError || error instanceof UntrustedCertificateError) {
-        throw new BrokerProtocolError(`The sign-in service at ${new URL(brokerUrl).host} cannot be used: ${error.message}.`);
+        throw new BrokerProtocolError(
+          `The sign-in service at ${new URL(brokerUrl).host} cannot be used: ${error.message}.`,
+        );
       }
       // fetch rejects only when no HTTP answer came back: refused, reset, DNS, timeout.
-      throw new NetworkUnavailableError(`The sign-in service at ${new URL(brokerUrl).host} cannot be reached (${describe(error)}).`);
+      throw new NetworkUnavailableError(
+        `The sign-in service at ${new URL(brokerUrl).host} cannot be reached (${describe(error)}).`,
+      );
     }
   }
 
@@ -115,10 +131,13 @@ export function createBrokerClient(brokerUrl: string, options: { timeoutMs?: num
   }
 
   function unexpected(response: Response): Error {
-    if (response.status >= 500) return new NetworkUnavailableError(`The sign-in service is unavailable (HTTP ${response.status}).`);
+    if (response.status >= 500)
+      return new NetworkUnavailableError(`The sign-in service is unavailable (HTTP ${response.status}).`);
     // No such route or method: a web server, S3 or a mistyped URL, not a broker.
     if (response.status === 404 || response.status === 405) {
-      return new BrokerProtocolError(`${brokerUrl} does not look like a Hoist sign-in service (it answered HTTP ${response.status}). Check the broker URL.`);
+      return new BrokerProtocolError(
+        `${brokerUrl} does not look like a Hoist sign-in service (it answered HTTP ${response.status}). Check the broker URL.`,
+      );
     }
     return new BrokerProtocolError(`The sign-in service answered HTTP ${response.status}.`);
   }
@@ -128,7 +147,9 @@ export function createBrokerClient(brokerUrl: string, options: { timeoutMs?: num
       const response = await request('POST', '/v1/sessions', { body: { username, password } });
       if (response.status === 201 || response.status === 200) return sessionFrom(response);
       if (response.status === 403 && (await errorOf(response)).error === 'password_sign_in_disabled') {
-        throw new BrowserSignInError('This organisation does not use passwords: choose “Sign in with your organisation”.');
+        throw new BrowserSignInError(
+          'This organisation does not use passwords: choose “Sign in with your organisation”.',
+        );
       }
       if (response.status === 401 || response.status === 403) throw new InvalidCredentialsError();
       if (response.status === 429) throw new RateLimitedError(retryAfter(response));
@@ -140,7 +161,8 @@ export function createBrokerClient(brokerUrl: string, options: { timeoutMs?: num
       if (response.status === 404) return { password: true };
       if (response.status !== 200) throw unexpected(response);
       const parsed = BrokerSignInMethods.safeParse(await response.json().catch(() => undefined));
-      if (!parsed.success) throw new BrokerProtocolError('The sign-in service sent an answer Hoist does not understand.');
+      if (!parsed.success)
+        throw new BrokerProtocolError('The sign-in service sent an answer Hoist does not understand.');
       return parsed.data;
     },
     async signInWithCode(proof) {
@@ -151,24 +173,29 @@ export function createBrokerClient(brokerUrl: string, options: { timeoutMs?: num
     },
     async startDevice() {
       const response = await request('POST', '/v1/sessions/device', { body: {} });
-      if (response.status === 404) throw new BrowserSignInError('This sign-in service does not offer sign-in with a code on another device.');
+      if (response.status === 404)
+        throw new BrowserSignInError('This sign-in service does not offer sign-in with a code on another device.');
       if (response.status !== 200) {
         await refusal(response);
         throw unexpected(response);
       }
       const parsed = DeviceStart.safeParse(await response.json().catch(() => undefined));
-      if (!parsed.success) throw new BrokerProtocolError('The sign-in service sent an answer Hoist does not understand.');
+      if (!parsed.success)
+        throw new BrokerProtocolError('The sign-in service sent an answer Hoist does not understand.');
       return parsed.data;
     },
     async pollDevice(deviceCode) {
       const response = await request('POST', '/v1/sessions/device/poll', { body: { deviceCode } });
-      if (response.status === 201 || response.status === 200) return { status: 'done', session: await sessionFrom(response) };
+      if (response.status === 201 || response.status === 200)
+        return { status: 'done', session: await sessionFrom(response) };
       if (response.status === 428) return { status: 'pending' };
       if (response.status === 400) {
         const { error } = await errorOf(response);
         if (error === 'slow_down') return { status: 'slow_down' };
-        if (error === 'expired_token') throw new BrowserSignInError('The code expired before the sign-in was confirmed. Start again.');
-        if (error === 'access_denied') throw new BrowserSignInError('The sign-in was cancelled at your organisation’s sign-in page.');
+        if (error === 'expired_token')
+          throw new BrowserSignInError('The code expired before the sign-in was confirmed. Start again.');
+        if (error === 'access_denied')
+          throw new BrowserSignInError('The sign-in was cancelled at your organisation’s sign-in page.');
       }
       await refusal(response);
       throw unexpected(response);
@@ -176,7 +203,8 @@ export function createBrokerClient(brokerUrl: string, options: { timeoutMs?: num
     async refresh(refreshToken) {
       const response = await request('POST', '/v1/sessions/refresh', { body: { refreshToken } });
       if (response.status === 200) return sessionFrom(response);
-      if (response.status === 401 || response.status === 403) throw new SignInRequiredError('Your session has ended. Sign in to continue.');
+      if (response.status === 401 || response.status === 403)
+        throw new SignInRequiredError('Your session has ended. Sign in to continue.');
       if (response.status === 429) throw new NetworkUnavailableError('The sign-in service is busy; retrying shortly.');
       throw unexpected(response);
     },
@@ -190,7 +218,9 @@ export function createBrokerClient(brokerUrl: string, options: { timeoutMs?: num
 
 async function errorOf(response: Response): Promise<{ error?: string; message?: string }> {
   const body = (await response.json().catch(() => undefined)) as unknown;
-  const parsed = z.object({ error: z.string().max(64).optional(), message: z.string().max(512).optional() }).safeParse(body);
+  const parsed = z
+    .object({ error: z.string().max(64).optional(), message: z.string().max(512).optional() })
+    .safeParse(body);
   return parsed.success ? parsed.data : {};
 }
 
@@ -200,7 +230,10 @@ async function refusal(response: Response): Promise<void> {
     const { message } = await errorOf(response);
     throw new BrowserSignInError(message ?? 'Your organisation’s sign-in was not accepted.');
   }
-  if (response.status === 403) throw new BrowserSignInError('Your organisation does not allow this account to use Hoist. Ask your IT team for access.');
+  if (response.status === 403)
+    throw new BrowserSignInError(
+      'Your organisation does not allow this account to use Hoist. Ask your IT team for access.',
+    );
 }
 
 function retryAfter(response: Response): number | undefined {

@@ -19,13 +19,20 @@ export interface BrowserSignIn {
 /** How long a browser sign-in may take before the loopback listener gives up. */
 export const BROWSER_SIGN_IN_TIMEOUT_MS = 10 * 60_000;
 
-export async function startBrowserSignIn(broker: BrokerClient, options: { timeoutMs?: number } = {}): Promise<BrowserSignIn> {
+export async function startBrowserSignIn(
+  broker: BrokerClient,
+  options: { timeoutMs?: number } = {},
+): Promise<BrowserSignIn> {
   const methods = await broker.signInMethods();
-  if (!methods.oidc) throw new BrowserSignInError('This sign-in service does not offer sign-in with your organisation.');
+  if (!methods.oidc)
+    throw new BrowserSignInError('This sign-in service does not offer sign-in with your organisation.');
   const codeVerifier = randomPKCECodeVerifier();
   const state = randomState();
   const nonce = randomNonce();
-  const listener = await startLoopbackListener({ expectedState: state, timeoutMs: options.timeoutMs ?? BROWSER_SIGN_IN_TIMEOUT_MS });
+  const listener = await startLoopbackListener({
+    expectedState: state,
+    timeoutMs: options.timeoutMs ?? BROWSER_SIGN_IN_TIMEOUT_MS,
+  });
   const url = new URL(methods.oidc.authorizationEndpoint);
   for (const [key, value] of Object.entries({
     response_type: 'code',
@@ -42,7 +49,12 @@ export async function startBrowserSignIn(broker: BrokerClient, options: { timeou
   let cancelled: ((error: Error) => void) | undefined;
   const cancel = new Promise<never>((_resolve, reject) => (cancelled = reject));
   cancel.catch(() => undefined);
-  const done = Promise.race([listener.wait((answer) => broker.signInWithCode({ ...answer, codeVerifier, redirectUri: listener.redirectUri, nonce })), cancel]);
+  const done = Promise.race([
+    listener.wait((answer) =>
+      broker.signInWithCode({ ...answer, codeVerifier, redirectUri: listener.redirectUri, nonce }),
+    ),
+    cancel,
+  ]);
   return {
     url: url.toString(),
     done,

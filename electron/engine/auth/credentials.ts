@@ -41,7 +41,11 @@ export function createCognitoCredentials(
       region: identity.region,
       ...(identity.endpoints ? { endpoint: identity.endpoints.cognitoIdentity } : {}),
       maxAttempts: 2,
-      requestHandler: network.sdkHandler(new URL(endpoint), { maxSockets: 4, connectionTimeout: 10_000, socketTimeout: 30_000 }),
+      requestHandler: network.sdkHandler(new URL(endpoint), {
+        maxSockets: 4,
+        connectionTimeout: 10_000,
+        socketTimeout: 30_000,
+      }),
     },
   });
 
@@ -83,7 +87,11 @@ function classify(error: unknown): Error {
     return new SignInRequiredError('Your sign-in is no longer accepted. Sign in to continue.');
   }
   const code = (error as { code?: string })?.code ?? '';
-  if (/^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|ENOTFOUND|EPIPE|EHOSTUNREACH|ENETUNREACH)$/.test(code) || name === 'TimeoutError' || (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 503) {
+  if (
+    /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|ENOTFOUND|EPIPE|EHOSTUNREACH|ENETUNREACH)$/.test(code) ||
+    name === 'TimeoutError' ||
+    (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 503
+  ) {
     return new NetworkUnavailableError('The AWS sign-in service cannot be reached right now.');
   }
   return error instanceof Error ? error : new Error(String(error));

@@ -25,12 +25,16 @@ export interface LoopbackListener {
 
 const CLOSE_TAB = 'You can close this tab and return to Hoist.';
 
-export async function startLoopbackListener(options: { expectedState: string; timeoutMs: number }): Promise<LoopbackListener> {
+export async function startLoopbackListener(options: {
+  expectedState: string;
+  timeoutMs: number;
+}): Promise<LoopbackListener> {
   let onRequest: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     // Browsers also ask for /favicon.ico and the like: only the callback counts.
-    if (req.method !== 'GET' || url.pathname !== '/callback' || !onRequest) return void sendPage(res, 404, 'Not found', CLOSE_TAB);
+    if (req.method !== 'GET' || url.pathname !== '/callback' || !onRequest)
+      return void sendPage(res, 404, 'Not found', CLOSE_TAB);
     onRequest(req, res);
   });
   await new Promise<void>((resolve, reject) => {
@@ -58,14 +62,21 @@ export async function startLoopbackListener(options: { expectedState: string; ti
         const end = (res: ServerResponse, ok: boolean, message: string): void => {
           clearTimeout(timer);
           onRequest = undefined;
-          sendPage(res, ok ? 200 : 400, ok ? 'Signed in to Hoist' : 'Sign-in did not finish', `${message} ${CLOSE_TAB}`);
+          sendPage(
+            res,
+            ok ? 200 : 400,
+            ok ? 'Signed in to Hoist' : 'Sign-in did not finish',
+            `${message} ${CLOSE_TAB}`,
+          );
           close();
         };
         onRequest = (req, res) => {
           const params = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams;
           // The state comes first: an answer to a request this app did not make is refused whatever it says.
           if (params.get('state') !== options.expectedState) {
-            const error = new BrowserSignInError('The sign-in answer did not match the request Hoist made (its state was wrong), so it was refused. Start again.');
+            const error = new BrowserSignInError(
+              'The sign-in answer did not match the request Hoist made (its state was wrong), so it was refused. Start again.',
+            );
             end(res, false, error.message);
             return reject(error);
           }

@@ -64,12 +64,18 @@ export async function openSecretStore(service = keychainService): Promise<Opened
     const loaded = (await import('keytar')) as unknown as { default?: Keytar } & Keytar;
     keytar = loaded.default ?? loaded;
   } catch (error) {
-    return { store: new MemorySecretStore(), notice: memoryNotice(`the keychain module could not be loaded (${firstLine(error)})`) };
+    return {
+      store: new MemorySecretStore(),
+      notice: memoryNotice(`the keychain module could not be loaded (${firstLine(error)})`),
+    };
   }
   try {
     await keytar.getPassword(service, '__probe__');
   } catch (error) {
-    return { store: new MemorySecretStore(), notice: memoryNotice(`no keychain service is available (${firstLine(error)})`) };
+    return {
+      store: new MemorySecretStore(),
+      notice: memoryNotice(`no keychain service is available (${firstLine(error)})`),
+    };
   }
   return { store: new KeytarSecretStore(keytar, service) };
 }
@@ -79,5 +85,7 @@ function memoryNotice(reason: string): string {
 }
 
 function firstLine(error: unknown): string {
-  return String(error instanceof Error ? error.message : error).split('\n')[0]!.slice(0, 200);
+  return String(error instanceof Error ? error.message : error)
+    .split('\n')[0]!
+    .slice(0, 200);
 }

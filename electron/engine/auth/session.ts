@@ -4,7 +4,14 @@
 import type { Session, SignInMethods } from '../../common/contract.js';
 import { createBrokerClient, type BrokerClient, type BrokerSession } from './broker-client.js';
 import { startBrowserSignIn } from './browser-sign-in.js';
-import { BrokerChangeError, BrowserSignInError, DeploymentMismatchError, NetworkUnavailableError, SignInMethodError, SignInRequiredError } from './errors.js';
+import {
+  BrokerChangeError,
+  BrowserSignInError,
+  DeploymentMismatchError,
+  NetworkUnavailableError,
+  SignInMethodError,
+  SignInRequiredError,
+} from './errors.js';
 import type { SecretStore } from './secret-store.js';
 import type { Logger } from '../platform/log.js';
 import type { LoadedDeployment } from '../deployment/file.js';
@@ -150,13 +157,18 @@ export class SessionManager {
     // A session kept for another broker is not sent anywhere when this run's broker was chosen on
     // purpose or is pinned: its refresh token belongs to that other service.
     if (!sameBroker(stored.brokerUrl, this.#brokerUrl) && (this.options.deployment || this.options.explicitBroker)) {
-      this.options.log.info('the kept session belongs to another sign-in service; not using it', { kept: stored.brokerUrl, configured: this.#brokerUrl });
+      this.options.log.info('the kept session belongs to another sign-in service; not using it', {
+        kept: stored.brokerUrl,
+        configured: this.#brokerUrl,
+      });
       return;
     }
     try {
       checkBrokerUrl(stored.brokerUrl);
     } catch (error) {
-      this.options.log.warn('the kept session names a sign-in service Hoist no longer trusts; sign in again', { error: String(error) });
+      this.options.log.warn('the kept session names a sign-in service Hoist no longer trusts; sign in again', {
+        error: String(error),
+      });
       return;
     }
     this.#brokerUrl = stored.brokerUrl;
@@ -179,7 +191,11 @@ export class SessionManager {
    * Every way of signing in ends here: the method must be offered, the answer is checked against the
    * deployment and the trust rules before it is kept, and the broker is always the configured one.
    */
-  async signInWith(method: 'password' | 'oidc', obtain: (client: BrokerClient) => Promise<BrokerSession>, username: string): Promise<Session> {
+  async signInWith(
+    method: 'password' | 'oidc',
+    obtain: (client: BrokerClient) => Promise<BrokerSession>,
+    username: string,
+  ): Promise<Session> {
     this.#checkMethod(method);
     const client = this.#client(this.#brokerUrl);
     const answer = await obtain(client);
@@ -206,7 +222,11 @@ export class SessionManager {
     const offered = this.options.deployment?.deployment.signIn;
     const allows = (method: 'password' | 'oidc'): boolean => !offered || offered.includes(method);
     const oidc = allows('oidc') ? methods.oidc : undefined;
-    return { password: methods.password && allows('password'), browser: oidc !== undefined, device: oidc?.deviceAuthorization ?? false };
+    return {
+      password: methods.password && allows('password'),
+      browser: oidc !== undefined,
+      device: oidc?.deviceAuthorization ?? false,
+    };
   }
 
   /**
@@ -235,7 +255,12 @@ export class SessionManager {
   }
 
   /** Starts a device-grant sign-in: the user confirms the code elsewhere while this polls the broker. */
-  async signInWithDevice(): Promise<{ verificationUri: string; verificationUriComplete?: string; userCode: string; expiresIn: number }> {
+  async signInWithDevice(): Promise<{
+    verificationUri: string;
+    verificationUriComplete?: string;
+    userCode: string;
+    expiresIn: number;
+  }> {
     this.#checkMethod('oidc');
     this.#cancelPending();
     const brokerUrl = this.#brokerUrl;
@@ -255,7 +280,11 @@ export class SessionManager {
     let intervalMs = start.interval * 1000;
     const poll = async (): Promise<void> => {
       if (stopped) return;
-      if (this.#now() >= deadline) return this.#externalFailed(flow, new BrowserSignInError('The code expired before the sign-in was confirmed. Start again.'));
+      if (this.#now() >= deadline)
+        return this.#externalFailed(
+          flow,
+          new BrowserSignInError('The code expired before the sign-in was confirmed. Start again.'),
+        );
       try {
         const answer = await client.pollDevice(start.deviceCode);
         if (stopped) return;
@@ -279,11 +308,14 @@ export class SessionManager {
     if (this.#pending !== flow) return;
     let session: BrokerSession;
     try {
-      if (!sameBroker(brokerUrl, this.#brokerUrl)) throw new BrokerChangeError('The sign-in service changed while signing in. Start again.');
+      if (!sameBroker(brokerUrl, this.#brokerUrl))
+        throw new BrokerChangeError('The sign-in service changed while signing in. Start again.');
       session = this.#checked(answer);
     } catch (error) {
       // A session this client will not use: give it back (best effort).
-      void this.#client(brokerUrl).signOut(answer.refreshToken).catch(() => undefined);
+      void this.#client(brokerUrl)
+        .signOut(answer.refreshToken)
+        .catch(() => undefined);
       return this.#externalFailed(flow, error);
     }
     this.#pending = undefined;
@@ -325,7 +357,9 @@ export class SessionManager {
     const pinned = this.options.deployment;
     if (pinned) {
       if (sameBroker(brokerUrl, this.#brokerUrl)) return this.view();
-      throw new BrokerChangeError(`The sign-in service is set by your organisation (${pinned.file}) and cannot be changed.`);
+      throw new BrokerChangeError(
+        `The sign-in service is set by your organisation (${pinned.file}) and cannot be changed.`,
+      );
     }
     checkBrokerUrl(brokerUrl);
     if (sameBroker(brokerUrl, this.#brokerUrl)) return this.view();
@@ -337,8 +371,13 @@ export class SessionManager {
           `Hoist is signed in${who} at ${this.#brokerUrl}; the sign-in service cannot be changed from here while signed in. Sign out first, or restart Hoist with --broker ${brokerUrl}.`,
         );
       }
-      const change: BrokerChange = { from: this.#brokerUrl, to: brokerUrl, ...(this.#username ? { username: this.#username } : {}) };
-      if (!(await confirm(change))) throw new BrokerChangeError(`The change was not confirmed: Hoist stays signed in${who} at ${this.#brokerUrl}.`);
+      const change: BrokerChange = {
+        from: this.#brokerUrl,
+        to: brokerUrl,
+        ...(this.#username ? { username: this.#username } : {}),
+      };
+      if (!(await confirm(change)))
+        throw new BrokerChangeError(`The change was not confirmed: Hoist stays signed in${who} at ${this.#brokerUrl}.`);
       await this.signOut();
     }
     this.options.log.info('sign-in service changed', { from: this.#brokerUrl, to: brokerUrl });
@@ -369,7 +408,9 @@ export class SessionManager {
       const fields = ['region', 'identityPoolId', 'bucket'] as const;
       const wrong = fields.filter((field) => session[field] !== pinned.deployment[field]);
       if (wrong.length > 0) {
-        const said = wrong.map((field) => `${field} "${session[field]}" where ${pinned.file} pins "${pinned.deployment[field]}"`).join(', ');
+        const said = wrong
+          .map((field) => `${field} "${session[field]}" where ${pinned.file} pins "${pinned.deployment[field]}"`)
+          .join(', ');
         const message = `The sign-in service answered with ${said}. Hoist refused the session, so nothing is uploaded: ask your IT department to check the deployment.`;
         this.#problem = message;
         throw new DeploymentMismatchError(message);
@@ -378,10 +419,13 @@ export class SessionManager {
     const endpoints = trustedEndpoints(this.#brokerUrl, session.endpoints);
     if (session.endpoints && !endpoints && !this.#warnedEndpoints) {
       this.#warnedEndpoints = true;
-      this.options.log.warn(`the sign-in service named storage endpoints that are not all on this computer; using AWS's own endpoints for ${session.region}`, {
-        s3: session.endpoints.s3,
-        cognitoIdentity: session.endpoints.cognitoIdentity,
-      });
+      this.options.log.warn(
+        `the sign-in service named storage endpoints that are not all on this computer; using AWS's own endpoints for ${session.region}`,
+        {
+          s3: session.endpoints.s3,
+          cognitoIdentity: session.endpoints.cognitoIdentity,
+        },
+      );
     }
     const { endpoints: _named, ...rest } = session;
     return endpoints ? { ...rest, endpoints } : rest;
@@ -396,7 +440,9 @@ export class SessionManager {
     this.#username = undefined;
     this.#setState('signed-out');
     this.#emitIdentity(); // the queue stops sending; transfers stay journaled for this identity
-    await this.options.secrets.delete(sessionAccount).catch((error: unknown) => this.options.log.warn('keychain delete failed', { error: String(error) }));
+    await this.options.secrets
+      .delete(sessionAccount)
+      .catch((error: unknown) => this.options.log.warn('keychain delete failed', { error: String(error) }));
     if (refreshToken) {
       // Revoking is best effort: the keychain entry is already gone, so this device is signed out either way.
       await this.#client(this.#brokerUrl)
@@ -456,7 +502,9 @@ export class SessionManager {
     const identityChanged = before?.identityId !== session.identityId;
     const placeChanged =
       before !== undefined &&
-      (before.bucket !== session.bucket || before.region !== session.region || JSON.stringify(before.endpoints) !== JSON.stringify(session.endpoints));
+      (before.bucket !== session.bucket ||
+        before.region !== session.region ||
+        JSON.stringify(before.endpoints) !== JSON.stringify(session.endpoints));
     this.#current = session;
     this.#tokenReceivedAt = this.#now();
     this.#refreshToken = session.refreshToken;
@@ -465,7 +513,12 @@ export class SessionManager {
     this.#identityId = session.identityId;
     this.#problem = undefined;
     // The rotated refresh token is saved before anything else can need it.
-    const stored: StoredSession = { brokerUrl: this.#brokerUrl, username: this.#username ?? '', identityId: session.identityId, refreshToken: session.refreshToken };
+    const stored: StoredSession = {
+      brokerUrl: this.#brokerUrl,
+      username: this.#username ?? '',
+      identityId: session.identityId,
+      refreshToken: session.refreshToken,
+    };
     await this.options.secrets.set(sessionAccount, JSON.stringify(stored)).catch((error: unknown) => {
       this.options.log.warn('keychain write failed; the session lasts until Hoist quits', { error: String(error) });
     });
@@ -484,7 +537,9 @@ export class SessionManager {
       this.#setState('waiting-network');
       this.#scheduleRetry();
     } else {
-      this.options.log.error('session refresh failed', { error: error instanceof Error ? error.message : String(error) });
+      this.options.log.error('session refresh failed', {
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   }
 

@@ -12,7 +12,11 @@ export const signInMethods = ['oidc', 'password'] as const;
 
 const Limits = z
   .object({
-    maxBandwidthBytesPerSecond: z.number('must be a number of bytes per second').int('must be a whole number of bytes per second').min(1024, 'must be at least 1024 bytes per second').optional(),
+    maxBandwidthBytesPerSecond: z
+      .number('must be a number of bytes per second')
+      .int('must be a whole number of bytes per second')
+      .min(1024, 'must be at least 1024 bytes per second')
+      .optional(),
     watchedFoldersInsideHome: z.boolean('must be true or false').optional(),
   })
   .strict();
@@ -23,15 +27,38 @@ const Deployment = z
       try {
         checkBrokerUrl(value);
       } catch (error) {
-        ctx.addIssue({ code: 'custom', message: error instanceof UntrustedBrokerError ? error.message : String(error) });
+        ctx.addIssue({
+          code: 'custom',
+          message: error instanceof UntrustedBrokerError ? error.message : String(error),
+        });
       }
     }),
-    region: z.string('must be an AWS region such as "eu-west-1"').regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region such as "eu-west-1"'),
-    identityPoolId: z.string('must be an identity pool id such as "eu-west-1:0000…"').regex(/^[a-z]{2}(-[a-z]+)+-\d+:[0-9a-f-]+$/, 'must be an identity pool id such as "eu-west-1:01234567-89ab-cdef-0123-456789abcdef"'),
-    bucket: z.string('must be the bucket name').regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name (3 to 63 lower-case letters, digits, dots and hyphens)'),
-    signIn: z.array(z.enum(signInMethods, 'must be "oidc" or "password"'), 'must be a list such as ["oidc"]').min(1, 'must offer at least one sign-in method').optional(),
+    region: z
+      .string('must be an AWS region such as "eu-west-1"')
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region such as "eu-west-1"'),
+    identityPoolId: z
+      .string('must be an identity pool id such as "eu-west-1:0000…"')
+      .regex(
+        /^[a-z]{2}(-[a-z]+)+-\d+:[0-9a-f-]+$/,
+        'must be an identity pool id such as "eu-west-1:01234567-89ab-cdef-0123-456789abcdef"',
+      ),
+    bucket: z
+      .string('must be the bucket name')
+      .regex(
+        /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+        'must be an S3 bucket name (3 to 63 lower-case letters, digits, dots and hyphens)',
+      ),
+    signIn: z
+      .array(z.enum(signInMethods, 'must be "oidc" or "password"'), 'must be a list such as ["oidc"]')
+      .min(1, 'must offer at least one sign-in method')
+      .optional(),
     limits: Limits.optional(),
-    name: z.string('must be a string').trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters').optional(),
+    name: z
+      .string('must be a string')
+      .trim()
+      .min(1, 'must not be empty')
+      .max(100, 'must be at most 100 characters')
+      .optional(),
   })
   .strict();
 
@@ -51,7 +78,10 @@ export interface LoadedDeployment {
 }
 
 /** Where IT places the file on each system. */
-export function systemDeploymentFile(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): string {
+export function systemDeploymentFile(
+  platform: NodeJS.Platform = process.platform,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   if (platform === 'win32') return path.win32.join(env.ProgramData ?? 'C:\\ProgramData', 'Hoist', 'deployment.json');
   if (platform === 'darwin') return '/Library/Application Support/Hoist/deployment.json';
   return '/etc/hoist/deployment.json';
@@ -72,7 +102,10 @@ export function loadDeployment(options: FindOptions = {}): LoadedDeployment | un
   const env = options.env ?? process.env;
   const explicit = env.HOIST_DEPLOYMENT_FILE;
   if (explicit !== undefined) {
-    if (explicit === '') throw new DeploymentFileError('HOIST_DEPLOYMENT_FILE is set but empty: set it to the deployment file, or unset it.');
+    if (explicit === '')
+      throw new DeploymentFileError(
+        'HOIST_DEPLOYMENT_FILE is set but empty: set it to the deployment file, or unset it.',
+      );
     return { file: explicit, deployment: readDeployment(explicit, { mustExist: true })! };
   }
   for (const file of [systemDeploymentFile(options.platform, env), options.bundledFile]) {
@@ -91,8 +124,17 @@ export function readDeployment(file: string, { mustExist }: { mustExist: boolean
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' && !mustExist) return undefined;
-    const why = code === 'ENOENT' ? 'it does not exist' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' || code === 'EPERM' ? 'it cannot be read (permission denied)' : `it cannot be read (${code ?? String(error)})`;
-    throw new DeploymentFileError(`The deployment file ${file} cannot be used: ${why}. Hoist does not start without it; ask your IT department.`);
+    const why =
+      code === 'ENOENT'
+        ? 'it does not exist'
+        : code === 'EISDIR'
+          ? 'it is a folder'
+          : code === 'EACCES' || code === 'EPERM'
+            ? 'it cannot be read (permission denied)'
+            : `it cannot be read (${code ?? String(error)})`;
+    throw new DeploymentFileError(
+      `The deployment file ${file} cannot be used: ${why}. Hoist does not start without it; ask your IT department.`,
+    );
   }
   return parseDeployment(text, file);
 }
@@ -103,7 +145,9 @@ export function parseDeployment(text: string, file: string): Deployment {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new DeploymentFileError(`The deployment file ${file} is not valid JSON (${error instanceof Error ? error.message : String(error)}).`);
+    throw new DeploymentFileError(
+      `The deployment file ${file} is not valid JSON (${error instanceof Error ? error.message : String(error)}).`,
+    );
   }
   const parsed = Deployment.safeParse(json);
   if (parsed.success) return parsed.data;
@@ -123,13 +167,19 @@ function describeIssue(issue: z.core.$ZodIssue, json: unknown): string {
     return issue.keys
       .map((key) => {
         const field = where ? `${where}.${key}` : key;
-        const near = known.find((k) => k.toLowerCase() === key.toLowerCase() || k.toLowerCase().replace(/[^a-z]/g, '') === key.toLowerCase().replace(/[^a-z]/g, ''));
+        const near = known.find(
+          (k) =>
+            k.toLowerCase() === key.toLowerCase() ||
+            k.toLowerCase().replace(/[^a-z]/g, '') === key.toLowerCase().replace(/[^a-z]/g, ''),
+        );
         return `${field}: unknown setting${near ? ` (did you mean "${where ? `${where}.` : ''}${near}"?)` : ''}; allowed: ${known.join(', ')}`;
       })
       .join('\n- ');
   }
-  if (issue.code === 'invalid_type' && valueAt(json, issue.path) === undefined) return `${where || 'the file'}: is missing`;
-  if (issue.path.length === 0) return `the file: must be a JSON object with brokerUrl, region, identityPoolId and bucket`;
+  if (issue.code === 'invalid_type' && valueAt(json, issue.path) === undefined)
+    return `${where || 'the file'}: is missing`;
+  if (issue.path.length === 0)
+    return `the file: must be a JSON object with brokerUrl, region, identityPoolId and bucket`;
   return `${where}: ${issue.message}`;
 }
 

@@ -20,9 +20,14 @@ export function checkSettingsChange(patch: Partial<Settings>, limits: Deployment
   if (max === undefined || !('bandwidthLimit' in patch)) return;
   const wanted = patch.bandwidthLimit;
   if (wanted === null || wanted === undefined) {
-    throw new DeploymentLimitError(`Your organisation limits uploads to ${formatRate(max)}: the bandwidth cannot be unlimited.`);
+    throw new DeploymentLimitError(
+      `Your organisation limits uploads to ${formatRate(max)}: the bandwidth cannot be unlimited.`,
+    );
   }
-  if (wanted > max) throw new DeploymentLimitError(`Your organisation limits uploads to ${formatRate(max)}: ${formatRate(wanted)} is above that.`);
+  if (wanted > max)
+    throw new DeploymentLimitError(
+      `Your organisation limits uploads to ${formatRate(max)}: ${formatRate(wanted)} is above that.`,
+    );
 }
 
 /** Settings as they may be used: a stored bandwidth above the maximum (or unlimited) becomes the maximum. */
@@ -34,7 +39,11 @@ export function withinLimits(settings: Settings, limits: DeploymentLimits | unde
 }
 
 /** Refuses a watched folder outside the home folder when the deployment asks for that. */
-export function checkWatchedFolder(folder: string, limits: DeploymentLimits | undefined, home: string = os.homedir()): void {
+export function checkWatchedFolder(
+  folder: string,
+  limits: DeploymentLimits | undefined,
+  home: string = os.homedir(),
+): void {
   if (!limits?.watchedFoldersInsideHome) return;
   // Resolved through links: a link inside home to a folder outside it is outside.
   const real = (p: string) => {
@@ -45,7 +54,9 @@ export function checkWatchedFolder(folder: string, limits: DeploymentLimits | un
     }
   };
   if (!contains(real(home), real(folder))) {
-    throw new DeploymentLimitError(`Your organisation allows watching folders inside your home folder (${home}) only; ${folder} is outside it.`);
+    throw new DeploymentLimitError(
+      `Your organisation allows watching folders inside your home folder (${home}) only; ${folder} is outside it.`,
+    );
   }
 }
 

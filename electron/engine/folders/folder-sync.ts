@@ -140,7 +140,12 @@ export function createFolderSync(deps: FolderSyncDeps): FolderSync {
   const recheck = async (folder: WatchedFolder, relative: string, absolute: string) => {
     try {
       const s = await stat(absolute);
-      if (s.isFile()) await pipeline.consider(folder, { relative, absolute, size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, ino: String(s.ino) }, false);
+      if (s.isFile())
+        await pipeline.consider(
+          folder,
+          { relative, absolute, size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, ino: String(s.ino) },
+          false,
+        );
     } catch {
       // gone: nothing to do (deletions are not mirrored)
     }
@@ -154,7 +159,8 @@ export function createFolderSync(deps: FolderSyncDeps): FolderSync {
     for (const other of folders.values()) {
       if (other.root === real) throw new Error(`${input} is already watched (as "${other.label}").`);
       if (contains(other.root, real)) throw new Error(`${input} is inside the watched folder "${other.label}".`);
-      if (contains(real, other.root)) throw new Error(`${input} contains the watched folder "${other.label}"; remove that one first.`);
+      if (contains(real, other.root))
+        throw new Error(`${input} contains the watched folder "${other.label}"; remove that one first.`);
     }
     return real;
   };
@@ -164,7 +170,10 @@ export function createFolderSync(deps: FolderSyncDeps): FolderSync {
     async start() {
       if (started) return;
       started = true;
-      unsubscribe = [deps.onTransferChanged(onTransfers), ...(deps.onTransfersRemoved ? [deps.onTransfersRemoved((ids) => pipeline.transfersRemoved(ids))] : [])];
+      unsubscribe = [
+        deps.onTransferChanged(onTransfers),
+        ...(deps.onTransfersRemoved ? [deps.onTransfersRemoved((ids) => pipeline.transfersRemoved(ids))] : []),
+      ];
       for (const row of store.folders()) {
         pipeline.reconcileQueued(row.id);
         folders.set(row.id, new WatchedFolder(row, context));
@@ -189,7 +198,10 @@ export function createFolderSync(deps: FolderSyncDeps): FolderSync {
       let wanted = label?.normalize('NFC') ?? defaultLabel(real);
       const problem = checkLabel(wanted);
       if (problem) throw new Error(problem);
-      wanted = uniqueLabel(wanted, [...folders.values()].map((f) => f.label));
+      wanted = uniqueLabel(
+        wanted,
+        [...folders.values()].map((f) => f.label),
+      );
       const row = store.addFolder({ id: randomUUID(), path: real, label: wanted });
       const folder = new WatchedFolder(row, context);
       folders.set(row.id, folder);
@@ -245,7 +257,10 @@ const systemFolders = process.platform === 'linux' ? ['/proc', '/sys', '/dev'] :
  * Whether a path can be a watched folder, on its own (overlap with other watched folders is the
  * caller's): its real path, or why not in words (without the path, which the caller shows next to it).
  */
-export async function checkFolder(input: string, dataDir: string | undefined): Promise<{ real: string } | { reason: string }> {
+export async function checkFolder(
+  input: string,
+  dataDir: string | undefined,
+): Promise<{ real: string } | { reason: string }> {
   // path.resolve('') is the current folder: an empty argument must never watch it.
   if (input === '') return { reason: 'The path is empty.' };
   if (input.includes('\0')) return { reason: 'The path contains a NUL byte, which no file name can contain.' };
@@ -253,19 +268,30 @@ export async function checkFolder(input: string, dataDir: string | undefined): P
   try {
     real = await realpath(path.resolve(input));
     const stats = await stat(real);
-    if (!stats.isDirectory()) return { reason: stats.isFile() ? 'This is a file, not a folder: give the folder that holds it.' : 'This is not a folder.' };
+    if (!stats.isDirectory())
+      return {
+        reason: stats.isFile()
+          ? 'This is a file, not a folder: give the folder that holds it.'
+          : 'This is not a folder.',
+      };
     // Refused now rather than added and shown as an error: the owner can fix it and try again.
     await access(real, constants.R_OK | constants.X_OK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return { reason: code === 'ENOENT' ? 'The folder does not exist (or its disk is not connected).' : describeFsError(error) };
+    return {
+      reason: code === 'ENOENT' ? 'The folder does not exist (or its disk is not connected).' : describeFsError(error),
+    };
   }
   const system = systemFolders.find((root) => contains(root, real));
-  if (system) return { reason: `This is a system folder (${system}): its entries are the system's live state, not files to upload. Choose a folder of your own.` };
+  if (system)
+    return {
+      reason: `This is a system folder (${system}): its entries are the system's live state, not files to upload. Choose a folder of your own.`,
+    };
   if (dataDir) {
     const data = await realpath(dataDir).catch(() => path.resolve(dataDir));
     if (real === data) return { reason: `${dataFolderReason} Choose another folder.` };
-    if (contains(data, real)) return { reason: 'This is inside Hoist’s own data folder, which is never uploaded. Choose another folder.' };
+    if (contains(data, real))
+      return { reason: 'This is inside Hoist’s own data folder, which is never uploaded. Choose another folder.' };
     if (contains(real, data)) {
       return {
         reason:

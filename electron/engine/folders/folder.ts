@@ -68,7 +68,14 @@ export class WatchedFolder implements FolderHandle {
 
   view(): Folder {
     const message = this.message();
-    return { id: this.id, path: this.root, label: this.label, state: this.state, filesSeen: this.filesSeen, ...(message ? { message } : {}) };
+    return {
+      id: this.id,
+      path: this.root,
+      label: this.label,
+      state: this.state,
+      filesSeen: this.filesSeen,
+      ...(message ? { message } : {}),
+    };
   }
 
   problemList(): ScanProblem[] {
@@ -139,10 +146,16 @@ export class WatchedFolder implements FolderHandle {
     if (!root.ok) return this.goUnavailable(root.message);
     this.rootIdentity = root.identity;
     this.errorMessage = undefined;
-    this.aggregator = createAggregator({ clock: this.ctx.clock, onBatch: (batch) => void this.onBatch(batch, generation) });
+    this.aggregator = createAggregator({
+      clock: this.ctx.clock,
+      onBatch: (batch) => void this.onBatch(batch, generation),
+    });
     const watcher = this.ctx.watcherFactory(
       this.root,
-      { ignored: (relative, isDirectory) => isDirectory !== undefined && this.ctx.ignoreRules().ignores(relative, isDirectory) },
+      {
+        ignored: (relative, isDirectory) =>
+          isDirectory !== undefined && this.ctx.ignoreRules().ignores(relative, isDirectory),
+      },
       {
         event: (type, relative) => {
           if (generation !== this.generation) return;
@@ -189,7 +202,11 @@ export class WatchedFolder implements FolderHandle {
     const watcher = this.watcher;
     this.watcher = undefined;
     this.ctx.pipeline.forgetFolder(this.id);
-    await watcher?.stop().catch((error: unknown) => this.ctx.log.warn('folder sync: closing the watcher failed', { error: String(error) }));
+    await watcher
+      ?.stop()
+      .catch((error: unknown) =>
+        this.ctx.log.warn('folder sync: closing the watcher failed', { error: String(error) }),
+      );
     await this.scan?.catch(() => {});
   }
 
@@ -235,7 +252,9 @@ export class WatchedFolder implements FolderHandle {
           return this.setState('error');
         }
         // Problems found by the pipeline during the scan (names, unreadable files) are kept with the scan's own.
-        for (const [relative, problem] of this.problems) if (problem.kind === 'invalid-name' || problem.kind === 'unreadable') found.set(relative, found.get(relative) ?? problem);
+        for (const [relative, problem] of this.problems)
+          if (problem.kind === 'invalid-name' || problem.kind === 'unreadable')
+            found.set(relative, found.get(relative) ?? problem);
         this.problems = found;
         this.setState(this.errorMessage ? 'error' : 'watching');
       } catch (error) {
@@ -263,11 +282,16 @@ export class WatchedFolder implements FolderHandle {
       try {
         const s = await lstat(absolute);
         if (!s.isFile() || rules.ignores(relative, false)) continue;
-        await this.ctx.pipeline.consider(this, { relative, absolute, size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, ino: String(s.ino) }, true);
+        await this.ctx.pipeline.consider(
+          this,
+          { relative, absolute, size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, ino: String(s.ino) },
+          true,
+        );
       } catch (error) {
         // A name that is not UTF-8 reaches us mangled (U+FFFD) and cannot be opened by it: let a scan of its
         // folder find and report it by its bytes.
-        if (relative.includes('\uFFFD')) batch.dirs.push(path.posix.dirname(relative) === '.' ? '' : path.posix.dirname(relative));
+        if (relative.includes('\uFFFD'))
+          batch.dirs.push(path.posix.dirname(relative) === '.' ? '' : path.posix.dirname(relative));
         else if (!isGone(error)) this.report({ relative, kind: 'unreadable', message: describeFsError(error) });
       }
     }
@@ -286,17 +310,23 @@ export class WatchedFolder implements FolderHandle {
           await this.ctx.pipeline.consider(this, file, true);
           await this.ctx.pipeline.room();
         },
-      }).catch((error: unknown) => this.ctx.log.warn('folder sync: scanning a new folder failed', { error: String(error) }));
+      }).catch((error: unknown) =>
+        this.ctx.log.warn('folder sync: scanning a new folder failed', { error: String(error) }),
+      );
     }
   }
 
   private async rootStats(): Promise<{ ok: true; identity: string } | { ok: false; message: string }> {
     try {
       const s = await lstat(this.root);
-      if (!s.isDirectory()) return { ok: false, message: 'The folder has been replaced by something that is not a folder.' };
+      if (!s.isDirectory())
+        return { ok: false, message: 'The folder has been replaced by something that is not a folder.' };
       return { ok: true, identity: `${s.dev}:${s.ino}` };
     } catch (error) {
-      return { ok: false, message: isGone(error) ? 'The folder is missing or its disk is not connected.' : describeFsError(error) };
+      return {
+        ok: false,
+        message: isGone(error) ? 'The folder is missing or its disk is not connected.' : describeFsError(error),
+      };
     }
   }
 
@@ -356,7 +386,9 @@ export class WatchedFolder implements FolderHandle {
     if (serious.length > 0) {
       const named = serious.slice(0, problemsShown).map((p) => `"${p.relative}": ${p.message}`);
       const more = serious.length > problemsShown ? ` (and ${serious.length - problemsShown} more)` : '';
-      parts.push(`${serious.length === 1 ? '1 item is' : `${serious.length} items are`} not uploaded: ${named.join('; ')}${more}`);
+      parts.push(
+        `${serious.length === 1 ? '1 item is' : `${serious.length} items are`} not uploaded: ${named.join('; ')}${more}`,
+      );
     }
     if (links > 0) parts.push(`${links === 1 ? '1 link was' : `${links} links were`} not followed.`);
     return parts.length > 0 ? parts.join(' ') : undefined;

@@ -20,5 +20,7 @@ export const smallFileBytes = 1024 * 1024;
 
 /** sha256 of a small file, read in one go; a file that grew meanwhile is still hashed whole (the caller re-checks its version). */
 export async function sha256SmallFile(path: string): Promise<string> {
-  return createHash('sha256').update(await readFile(path)).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
 }

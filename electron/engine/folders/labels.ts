@@ -6,7 +6,8 @@ import { checkRelativeKey } from '../keys/relative-key.js';
 
 /** Why a label cannot be used, or undefined. */
 export function checkLabel(label: string): string | undefined {
-  if (label.trim() !== label || label.length === 0) return 'A folder label cannot be empty or start or end with spaces.';
+  if (label.trim() !== label || label.length === 0)
+    return 'A folder label cannot be empty or start or end with spaces.';
   if (label.includes('/') || label.includes('\\')) return 'A folder label cannot contain "/" or "\\".';
   const problem = checkRelativeKey(label);
   if (problem) return problem;

@@ -108,7 +108,13 @@ export function createPipeline(options: PipelineOptions) {
     if (items.length === 0 || stopped) return;
     let ids: string[];
     try {
-      ids = queue.add(items.map((i) => ({ path: i.file.absolute, destination: i.destination, origin: { kind: 'folder' as const, folderId: i.folder.id } })));
+      ids = queue.add(
+        items.map((i) => ({
+          path: i.file.absolute,
+          destination: i.destination,
+          origin: { kind: 'folder' as const, folderId: i.folder.id },
+        })),
+      );
     } catch (error) {
       // Not recorded, so the next scan offers them again.
       log.error('folder sync: could not queue files', { count: items.length, error: String(error) });
@@ -149,7 +155,10 @@ export function createPipeline(options: PipelineOptions) {
       let hash: string | null = null;
       const decision = decide(item.stored, observation, stateOf(item.stored?.transferId));
       if (decision === 'compare-hash' || observation.size <= maxHashedBytes) {
-        hash = observation.size <= smallFileBytes ? await smallHashLimit(() => sha256SmallFile(file.absolute)) : await hashLimit(() => sha256File(file.absolute));
+        hash =
+          observation.size <= smallFileBytes
+            ? await smallHashLimit(() => sha256SmallFile(file.absolute))
+            : await hashLimit(() => sha256File(file.absolute));
         // Changed while we read it: the window starts over.
         const after = await stat(file.absolute);
         if (!after) return void release(item.key);
@@ -242,7 +251,8 @@ export function createPipeline(options: PipelineOptions) {
     /** Start-up: queued rows whose transfer finished while nobody listened. */
     reconcileQueued(folderId: string): void {
       for (const row of store.queuedFiles(folderId)) {
-        if (row.transferId && stateOf(row.transferId) === 'done') store.finishTransfer(row.transferId, 'uploaded', options.uploadedVersion(row.transferId));
+        if (row.transferId && stateOf(row.transferId) === 'done')
+          store.finishTransfer(row.transferId, 'uploaded', options.uploadedVersion(row.transferId));
       }
     },
     forgetFolder(folderId: string): void {

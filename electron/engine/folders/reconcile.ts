@@ -43,7 +43,11 @@ export function isActive(state: TransferState | undefined): boolean {
  * @param transferState the state of stored.transferId in the queue, or undefined when the queue no
  *   longer knows it (history cleared, or never reached it).
  */
-export function decide(stored: StoredFile | undefined, current: FileVersionInfo, transferState: TransferState | undefined): Decision {
+export function decide(
+  stored: StoredFile | undefined,
+  current: FileVersionInfo,
+  transferState: TransferState | undefined,
+): Decision {
   if (!stored) return 'upload';
   if (stored.state === 'queued') {
     if (isActive(transferState)) return 'in-queue';
@@ -52,7 +56,8 @@ export function decide(stored: StoredFile | undefined, current: FileVersionInfo,
     if (transferState !== 'done') return 'upload';
   }
   if (stored.size !== current.size) return 'upload';
-  if (stored.mtimeMs === current.mtimeMs && (stored.ctimeMs === null || stored.ctimeMs === current.ctimeMs)) return 'skip';
+  if (stored.mtimeMs === current.mtimeMs && (stored.ctimeMs === null || stored.ctimeMs === current.ctimeMs))
+    return 'skip';
   // A failed or cancelled version that changed since is a new version to send.
   if (stored.state !== 'uploaded' && !(stored.state === 'queued' && transferState === 'done')) return 'upload';
   return stored.hash ? 'compare-hash' : 'upload';

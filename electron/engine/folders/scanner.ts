@@ -79,19 +79,29 @@ export async function scanFolder(root: string, options: ScanOptions): Promise<Sc
     try {
       dirStats = await lstat(dirAbsolute);
       if (!dirStats.isDirectory()) {
-        if (isRoot && !options.under) return { files, rootReadable: false, rootError: Object.assign(new Error('not a folder'), { code: 'ENOTDIR' }) };
+        if (isRoot && !options.under)
+          return {
+            files,
+            rootReadable: false,
+            rootError: Object.assign(new Error('not a folder'), { code: 'ENOTDIR' }),
+          };
         continue;
       }
       handle = await opendir(dirAbsolute, { encoding: 'buffer' as BufferEncoding, bufferSize: 64 });
     } catch (error) {
       if (isRoot && !options.under) return { files, rootReadable: false, rootError: error as NodeJS.ErrnoException };
-      if (!isGone(error)) options.onProblem({ relative: dirRelative, kind: 'unreadable', message: describeFsError(error) });
+      if (!isGone(error))
+        options.onProblem({ relative: dirRelative, kind: 'unreadable', message: describeFsError(error) });
       continue;
     }
     const identity = `${dirStats.dev}:${dirStats.ino}`;
     if (visited.has(identity)) {
       await handle.close().catch(() => {});
-      options.onProblem({ relative: dirRelative, kind: 'loop', message: 'This folder is the same folder as one already scanned (a mount loop); it was not scanned twice.' });
+      options.onProblem({
+        relative: dirRelative,
+        kind: 'loop',
+        message: 'This folder is the same folder as one already scanned (a mount loop); it was not scanned twice.',
+      });
       continue;
     }
     visited.add(identity);
@@ -100,7 +110,14 @@ export async function scanFolder(root: string, options: ScanOptions): Promise<Sc
     const drain = async () => {
       const names = batch;
       batch = [];
-      const stats = await Promise.all(names.map((rel) => lstat(path.join(root, ...rel.split('/'))).then((s) => s, (error: unknown) => error)));
+      const stats = await Promise.all(
+        names.map((rel) =>
+          lstat(path.join(root, ...rel.split('/'))).then(
+            (s) => s,
+            (error: unknown) => error,
+          ),
+        ),
+      );
       for (let i = 0; i < names.length; i++) {
         const rel = names[i] as string;
         const s = stats[i];
@@ -117,7 +134,14 @@ export async function scanFolder(root: string, options: ScanOptions): Promise<Sc
         } else if (st.isFile()) {
           if (options.ignore.ignores(rel, false)) continue;
           files++;
-          await options.onFile({ relative: rel, absolute: path.join(root, ...rel.split('/')), size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: String(st.ino) });
+          await options.onFile({
+            relative: rel,
+            absolute: path.join(root, ...rel.split('/')),
+            size: st.size,
+            mtimeMs: st.mtimeMs,
+            ctimeMs: st.ctimeMs,
+            ino: String(st.ino),
+          });
         }
       }
     };
@@ -131,7 +155,11 @@ export async function scanFolder(root: string, options: ScanOptions): Promise<Sc
           const shown = `${rel}${decoded.display}`;
           // Ignored litter with a broken name stays ignored; everything else is reported.
           if (!options.ignore.ignores(shown, entry.isDirectory())) {
-            options.onProblem({ relative: shown, kind: 'invalid-name', message: 'The name is not valid Unicode (UTF-8), so it cannot be a storage key.' });
+            options.onProblem({
+              relative: shown,
+              kind: 'invalid-name',
+              message: 'The name is not valid Unicode (UTF-8), so it cannot be a storage key.',
+            });
           }
           continue;
         }
@@ -147,8 +175,10 @@ export async function scanFolder(root: string, options: ScanOptions): Promise<Sc
     } catch (error) {
       if (options.signal?.aborted) throw error;
       // The directory vanished (or became unreadable) while we read it.
-      if (!isGone(error)) options.onProblem({ relative: dirRelative, kind: 'unreadable', message: describeFsError(error) });
-      else if (isRoot && !options.under) return { files, rootReadable: false, rootError: error as NodeJS.ErrnoException };
+      if (!isGone(error))
+        options.onProblem({ relative: dirRelative, kind: 'unreadable', message: describeFsError(error) });
+      else if (isRoot && !options.under)
+        return { files, rootReadable: false, rootError: error as NodeJS.ErrnoException };
     }
   }
   return { files, rootReadable: true };

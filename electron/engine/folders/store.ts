@@ -63,7 +63,9 @@ export function createFolderStore(db: StateDb, now: () => number = Date.now) {
   const folders = s.prepare<[], { id: string; path: string; label: string; paused: number; created_at: number }>(
     'SELECT id, path, label, paused, created_at FROM sync_folders ORDER BY created_at, id',
   );
-  const insertFolder = s.prepare('INSERT INTO sync_folders (id, path, label, paused, created_at) VALUES (?, ?, ?, 0, ?)');
+  const insertFolder = s.prepare(
+    'INSERT INTO sync_folders (id, path, label, paused, created_at) VALUES (?, ?, ?, 0, ?)',
+  );
   const setPaused = s.prepare('UPDATE sync_folders SET paused = ? WHERE id = ?');
   const deleteFolder = s.prepare('DELETE FROM sync_folders WHERE id = ?');
   const deleteFiles = s.prepare('DELETE FROM sync_files WHERE folder_id = ?');
@@ -80,10 +82,15 @@ export function createFolderStore(db: StateDb, now: () => number = Date.now) {
     `UPDATE sync_files SET state = @state, size = coalesce(@size, size), mtime_ms = coalesce(@mtimeMs, mtime_ms),
        ctime_ms = CASE WHEN @mtimeMs IS NULL THEN ctime_ms ELSE @ctimeMs END, hash = CASE WHEN @keepHash THEN hash ELSE NULL END, updated_at = @now WHERE transfer_id = @transferId AND state = 'queued'`,
   );
-  const touch = s.prepare('UPDATE sync_files SET mtime_ms = ?, ctime_ms = ?, ino = ?, updated_at = ? WHERE folder_id = ? AND rel_path = ?');
+  const touch = s.prepare(
+    'UPDATE sync_files SET mtime_ms = ?, ctime_ms = ?, ino = ?, updated_at = ? WHERE folder_id = ? AND rel_path = ?',
+  );
 
   return {
-    folders: (): FolderRow[] => folders.all().map((r) => ({ id: r.id, path: r.path, label: r.label, paused: r.paused === 1, createdAt: r.created_at })),
+    folders: (): FolderRow[] =>
+      folders
+        .all()
+        .map((r) => ({ id: r.id, path: r.path, label: r.label, paused: r.paused === 1, createdAt: r.created_at })),
     addFolder: (row: Omit<FolderRow, 'paused' | 'createdAt'>): FolderRow => {
       const createdAt = now();
       insertFolder.run(row.id, row.path, row.label, createdAt);
@@ -114,9 +121,22 @@ export function createFolderStore(db: StateDb, now: () => number = Date.now) {
      */
     finishTransfer(transferId: string, state: Exclude<FileRowState, 'queued'>, version?: UploadedVersion): void {
       const row = byTransfer.get(transferId);
-      const keepHash = !version || (row !== undefined && row.size === version.size && row.mtime_ms === version.mtimeMs && row.ctime_ms === version.ctimeMs);
+      const keepHash =
+        !version ||
+        (row !== undefined &&
+          row.size === version.size &&
+          row.mtime_ms === version.mtimeMs &&
+          row.ctime_ms === version.ctimeMs);
       const ctimeMs = version && Number.isFinite(version.ctimeMs) ? version.ctimeMs : null;
-      finish.run({ transferId, state, size: version?.size ?? null, mtimeMs: version?.mtimeMs ?? null, ctimeMs, keepHash: keepHash ? 1 : 0, now: now() });
+      finish.run({
+        transferId,
+        state,
+        size: version?.size ?? null,
+        mtimeMs: version?.mtimeMs ?? null,
+        ctimeMs,
+        keepHash: keepHash ? 1 : 0,
+        now: now(),
+      });
     },
     /** Same content under new times (hash compared equal): remember them. */
     touchFile: (folderId: string, relPath: string, times: { mtimeMs: number; ctimeMs: number }, ino: string) =>

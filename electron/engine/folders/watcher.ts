@@ -82,7 +82,9 @@ type ParcelModule = typeof ParcelWatcher;
 let parcelModule: Promise<ParcelModule> | undefined;
 /** Loads the native module once; rejects where it has no binary for this platform. */
 const loadParcel = (): Promise<ParcelModule> =>
-  (parcelModule ??= import('@parcel/watcher').then((m) => ((m as { default?: ParcelModule }).default ?? m) as ParcelModule));
+  (parcelModule ??= import('@parcel/watcher').then(
+    (m) => ((m as { default?: ParcelModule }).default ?? m) as ParcelModule,
+  ));
 
 /** @parcel/watcher only; start() rejects when it cannot be loaded or cannot watch `root`. */
 export const createParcelWatcher: WatcherFactory = (root, options, handlers) => {
@@ -119,7 +121,11 @@ export const createParcelWatcher: WatcherFactory = (root, options, handlers) => 
           const message = String(error.message);
           // The kernel dropped events: the only safe answer is a full look.
           if (/overflow/i.test(message)) return handlers.overflow?.();
-          const code = /ENOSPC|no space left|max_user_watches/i.test(message) ? 'ENOSPC' : /EMFILE|too many open files/i.test(message) ? 'EMFILE' : undefined;
+          const code = /ENOSPC|no space left|max_user_watches/i.test(message)
+            ? 'ENOSPC'
+            : /EMFILE|too many open files/i.test(message)
+              ? 'EMFILE'
+              : undefined;
           return handlers.error(Object.assign(error, code ? { code } : {}) as NodeJS.ErrnoException);
         }
         for (const e of events) void onEvent(e.type, e.path);

@@ -43,7 +43,8 @@ export function stagingDirOf(dataDir: string): string {
   return path.join(dataDir, 'staging');
 }
 
-export const dataFolderReason = 'This is Hoist’s own data folder (state database, lock, logs), which is never uploaded.';
+export const dataFolderReason =
+  'This is Hoist’s own data folder (state database, lock, logs), which is never uploaded.';
 const insideDataFolderReason = 'This is inside Hoist’s own data folder, which is never uploaded.';
 
 export async function expandPaths(paths: string[], options: IntakeOptions): Promise<IntakeResult> {
@@ -58,8 +59,14 @@ export async function expandPaths(paths: string[], options: IntakeOptions): Prom
   // A file named twice ("a a ./a", or a file and its folder) is one upload; a folder is walked once.
   const taken = new Set<string>();
   const walked = new Set<string>();
-  const dataDir = options.dataDir === undefined ? undefined : await realpath(options.dataDir).catch(() => path.resolve(options.dataDir!));
-  const stagingDir = options.stagingDir === undefined ? undefined : await realpath(options.stagingDir).catch(() => path.resolve(options.stagingDir!));
+  const dataDir =
+    options.dataDir === undefined
+      ? undefined
+      : await realpath(options.dataDir).catch(() => path.resolve(options.dataDir!));
+  const stagingDir =
+    options.stagingDir === undefined
+      ? undefined
+      : await realpath(options.stagingDir).catch(() => path.resolve(options.stagingDir!));
 
   const add = (file: string, relative: string) => {
     if (taken.has(file)) return;
@@ -92,13 +99,20 @@ export async function expandPaths(paths: string[], options: IntakeOptions): Prom
     }
     // Compared on real paths, so a way round through a linked parent folder is caught too.
     const real = dataDir === undefined ? absolute : await realpath(absolute).catch(() => absolute);
-    if (dataDir !== undefined && contains(dataDir, real) && !(stagingDir !== undefined && real !== stagingDir && contains(stagingDir, real))) {
+    if (
+      dataDir !== undefined &&
+      contains(dataDir, real) &&
+      !(stagingDir !== undefined && real !== stagingDir && contains(stagingDir, real))
+    ) {
       skip(input, real === dataDir ? dataFolderReason : insideDataFolderReason);
       continue;
     }
     if (stats.isFile()) add(absolute, path.basename(absolute));
     else if (stats.isDirectory()) {
-      const excluded = dataDir !== undefined && contains(real, dataDir) ? path.join(absolute, path.relative(real, dataDir)) : undefined;
+      const excluded =
+        dataDir !== undefined && contains(real, dataDir)
+          ? path.join(absolute, path.relative(real, dataDir))
+          : undefined;
       await walk(absolute, path.basename(absolute), { add, skip, walked, excluded });
     } else skip(input, describeSpecialFile(stats));
   }
@@ -133,7 +147,8 @@ async function walk(dir: string, relative: string, context: WalkContext): Promis
       if (entry.isFile()) context.add(full, rel);
       else if (entry.isDirectory()) await walk(full, rel, context);
       // Links are never followed: they could lead out of the folder or round in a loop.
-      else if (entry.isSymbolicLink()) context.skip(full, 'Links are not followed: upload the file or folder it points to itself.');
+      else if (entry.isSymbolicLink())
+        context.skip(full, 'Links are not followed: upload the file or folder it points to itself.');
       else context.skip(full, describeSpecialFile(entry));
     }
   } catch (error) {
@@ -142,7 +157,13 @@ async function walk(dir: string, relative: string, context: WalkContext): Promis
 }
 
 function describeSpecialFile(entry: Stats | Dirent): string {
-  const kind = entry.isFIFO() ? 'a named pipe (FIFO)' : entry.isSocket() ? 'a socket' : entry.isCharacterDevice() || entry.isBlockDevice() ? 'a device' : 'a special file';
+  const kind = entry.isFIFO()
+    ? 'a named pipe (FIFO)'
+    : entry.isSocket()
+      ? 'a socket'
+      : entry.isCharacterDevice() || entry.isBlockDevice()
+        ? 'a device'
+        : 'a special file';
   return `This is ${kind}, not a regular file: only files and folders are uploaded.`;
 }
 

@@ -21,10 +21,14 @@ export function checkRelativeKey(relative: string, maxBytes = maxKeyBytes - pref
   if (relative.startsWith('/')) return 'The name is not a relative path.';
   // "/" is the only separator in keys; a backslash would be a folder on Windows and a character elsewhere.
   if (relative.includes('\\')) return 'The name contains a backslash (\\), which cannot be part of a storage key.';
-  if (controlCharacters.test(relative)) return 'The name contains control characters, which cannot be part of a storage key.';
-  if (/\uFFFD/.test(relative) || !isWellFormed(relative)) return 'The name is not valid Unicode (UTF-8), so it cannot be a storage key.';
-  if (relative.split('/').some((segment) => segment === '' || segment === '.' || segment === '..')) return 'The name contains an empty, "." or ".." path segment.';
-  if (Buffer.byteLength(relative, 'utf8') > maxBytes) return `The path is too long for a storage key (over ${maxKeyBytes} bytes).`;
+  if (controlCharacters.test(relative))
+    return 'The name contains control characters, which cannot be part of a storage key.';
+  if (/\uFFFD/.test(relative) || !isWellFormed(relative))
+    return 'The name is not valid Unicode (UTF-8), so it cannot be a storage key.';
+  if (relative.split('/').some((segment) => segment === '' || segment === '.' || segment === '..'))
+    return 'The name contains an empty, "." or ".." path segment.';
+  if (Buffer.byteLength(relative, 'utf8') > maxBytes)
+    return `The path is too long for a storage key (over ${maxKeyBytes} bytes).`;
   return undefined;
 }
 
@@ -34,10 +38,13 @@ export function checkRelativeKey(relative: string, maxBytes = maxKeyBytes - pref
  */
 export function checkDestinationFolder(folder: string): string | undefined {
   const trimmed = trimTrailingSlashes(folder);
-  if (folder.length === 0) return 'The destination folder is empty: name a folder such as "2026/november", or leave it out to upload to the top of your area.';
-  if (folder.startsWith('/')) return 'The destination folder is relative to your area, so it cannot start with "/": drop the leading "/".';
+  if (folder.length === 0)
+    return 'The destination folder is empty: name a folder such as "2026/november", or leave it out to upload to the top of your area.';
+  if (folder.startsWith('/'))
+    return 'The destination folder is relative to your area, so it cannot start with "/": drop the leading "/".';
   if (folder.includes('\\')) return 'Backslashes (\\) are not allowed in storage keys: separate folders with "/".';
-  if (controlCharacters.test(folder)) return 'The destination folder contains control characters, which cannot be part of a storage key.';
+  if (controlCharacters.test(folder))
+    return 'The destination folder contains control characters, which cannot be part of a storage key.';
   if (trimmed.split('/').some((segment) => segment === '' || segment === '.' || segment === '..')) {
     return 'The destination folder has an empty, "." or ".." part: name each folder, as in "2026/november".';
   }

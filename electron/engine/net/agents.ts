@@ -13,9 +13,16 @@ export interface PoolOptions {
 }
 
 type ConnectionCallback = (error: Error | null, socket?: unknown) => void;
-type Connecting = { createConnection: (options: { host?: string; port?: number }, callback: ConnectionCallback) => unknown };
+type Connecting = {
+  createConnection: (options: { host?: string; port?: number }, callback: ConnectionCallback) => unknown;
+};
 
-export function createAgent(target: URL, proxy: URL | undefined, ca: string[] | undefined, pool: PoolOptions): HttpAgent {
+export function createAgent(
+  target: URL,
+  proxy: URL | undefined,
+  ca: string[] | undefined,
+  pool: PoolOptions,
+): HttpAgent {
   const options = {
     keepAlive: true,
     keepAliveMsecs: 15_000,
@@ -36,5 +43,7 @@ export function createAgent(target: URL, proxy: URL | undefined, ca: string[] | 
 function explainConnectFailures(agent: Connecting, proxy: URL): void {
   const connect = agent.createConnection.bind(agent);
   agent.createConnection = (options, callback) =>
-    connect(options, (error, socket) => callback(error ? (explainNetworkError(error, `${options.host}:${options.port}`, proxy) as Error) : null, socket));
+    connect(options, (error, socket) =>
+      callback(error ? (explainNetworkError(error, `${options.host}:${options.port}`, proxy) as Error) : null, socket),
+    );
 }

@@ -61,10 +61,13 @@ async function readBundle(file: string, source: string): Promise<string[]> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new CaBundleError(`${source} names ${file}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}).`);
+    throw new CaBundleError(
+      `${source} names ${file}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}).`,
+    );
   }
   const blocks = pemBlocks(text);
-  if (blocks.length === 0) throw new CaBundleError(`${source} names ${file}, which holds no PEM certificate (-----BEGIN CERTIFICATE-----).`);
+  if (blocks.length === 0)
+    throw new CaBundleError(`${source} names ${file}, which holds no PEM certificate (-----BEGIN CERTIFICATE-----).`);
   for (const block of blocks) {
     try {
       new X509Certificate(block);

@@ -41,14 +41,21 @@ const WHAT_TO_DO = "set HOIST_CA_BUNDLE (or the CA file in Settings) to your com
 
 /** The error of a connection to `target` (host:port), through `proxy` when one is used, explained. */
 export function explainNetworkError(error: unknown, target: string, proxy: URL | undefined): unknown {
-  if (!(error instanceof Error) || error instanceof ProxyRefusedError || error instanceof UntrustedCertificateError) return error;
+  if (!(error instanceof Error) || error instanceof ProxyRefusedError || error instanceof UntrustedCertificateError)
+    return error;
   const code = (error as NodeJS.ErrnoException).code ?? '';
   if (CERTIFICATE_CODES.has(code)) {
     if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {
-      return new UntrustedCertificateError(`the certificate of ${target} is not valid now (${code}): check the computer's clock, or ask the server's owner`, code);
+      return new UntrustedCertificateError(
+        `the certificate of ${target} is not valid now (${code}): check the computer's clock, or ask the server's owner`,
+        code,
+      );
     }
     if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
-      return new UntrustedCertificateError(`the certificate of ${target} is for another name (${code}): check the address`, code);
+      return new UntrustedCertificateError(
+        `the certificate of ${target} is for another name (${code}): check the address`,
+        code,
+      );
     }
     return new UntrustedCertificateError(`the certificate of ${target} is not trusted (${code}): ${WHAT_TO_DO}`, code);
   }

@@ -20,25 +20,30 @@ const MAX_BODY_BYTES = 1024 * 1024;
 export function fetchWith(agent: Agent, url: URL, init: FetchInit): Promise<Response> {
   const request = url.protocol === 'https:' ? https.request : http.request;
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: init.method, headers: init.headers, agent, ...(init.signal ? { signal: init.signal } : {}) }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > MAX_BODY_BYTES) res.destroy(new Error(`the answer from ${url.host} is larger than ${MAX_BODY_BYTES} bytes`));
-        else chunks.push(chunk);
-      });
-      res.on('error', reject);
-      res.on('end', () => {
-        const status = res.statusCode ?? 0;
-        const nullBody = status === 204 || status === 304 || init.method === 'HEAD';
-        try {
-          resolve(new Response(nullBody ? null : Buffer.concat(chunks), { status, headers: headersOf(res.headers) }));
-        } catch (error) {
-          reject(error); // a status outside 200–599
-        }
-      });
-    });
+    const req = request(
+      url,
+      { method: init.method, headers: init.headers, agent, ...(init.signal ? { signal: init.signal } : {}) },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > MAX_BODY_BYTES)
+            res.destroy(new Error(`the answer from ${url.host} is larger than ${MAX_BODY_BYTES} bytes`));
+          else chunks.push(chunk);
+        });
+        res.on('error', reject);
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          const nullBody = status === 204 || status === 304 || init.method === 'HEAD';
+          try {
+            resolve(new Response(nullBody ? null : Buffer.concat(chunks), { status, headers: headersOf(res.headers) }));
+          } catch (error) {
+            reject(error); // a status outside 200–599
+          }
+        });
+      },
+    );
     req.on('error', reject);
     req.end(init.body);
   });

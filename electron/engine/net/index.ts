@@ -37,7 +37,10 @@ export interface Network {
   /** A new keep-alive pool for `target`, through its proxy. */
   route(target: URL, pool: PoolOptions): Promise<Route>;
   /** The AWS SDK's request handler for clients of one endpoint (`target`). */
-  sdkHandler(target: URL, options: PoolOptions & { connectionTimeout?: number; socketTimeout?: number }): NodeHttpHandler;
+  sdkHandler(
+    target: URL,
+    options: PoolOptions & { connectionTimeout?: number; socketTimeout?: number },
+  ): NodeHttpHandler;
   /** fetch over one shared pool per origin (the broker). */
   fetch: Fetch;
   /** Forget the pools fetch keeps (the settings changed). */
@@ -89,7 +92,9 @@ export function createNetwork(options: NetworkOptions = {}): Network {
         return {
           httpAgent: pool.agent,
           httpsAgent: pool.agent,
-          ...(handlerOptions.connectionTimeout !== undefined ? { connectionTimeout: handlerOptions.connectionTimeout } : {}),
+          ...(handlerOptions.connectionTimeout !== undefined
+            ? { connectionTimeout: handlerOptions.connectionTimeout }
+            : {}),
           ...(handlerOptions.socketTimeout !== undefined ? { socketTimeout: handlerOptions.socketTimeout } : {}),
         };
       });
@@ -104,14 +109,21 @@ export function createNetwork(options: NetworkOptions = {}): Network {
       return handler;
     },
     reset() {
-      for (const pending of fetchPools.values()) void pending.then(({ agent }) => agent.destroy(), () => undefined);
+      for (const pending of fetchPools.values())
+        void pending.then(
+          ({ agent }) => agent.destroy(),
+          () => undefined,
+        );
       fetchPools.clear();
     },
   };
 }
 
 /** The manual proxy URL with its keychain password put in (the settings file holds no password). */
-async function manualProxy(url: string | null | undefined, password: (() => Promise<string | undefined>) | undefined): Promise<string | undefined> {
+async function manualProxy(
+  url: string | null | undefined,
+  password: (() => Promise<string | undefined>) | undefined,
+): Promise<string | undefined> {
   if (!url) return undefined;
   const secret = await password?.();
   if (!secret) return url;

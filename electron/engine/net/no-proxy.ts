@@ -54,5 +54,8 @@ function splitPort(entry: string): { pattern: string; entryPort?: string } {
 }
 
 function bareHost(host: string): string {
-  return host.toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
+  return host
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/\.$/, '');
 }

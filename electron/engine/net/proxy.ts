@@ -43,7 +43,9 @@ export function parseProxyUrl(text: string, source: string): URL {
     throw new ProxySettingError(`${source} is not a proxy address Hoist understands: use http://host:port.`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ProxySettingError(`${source} uses ${url.protocol.replace(/:$/, '')}://: Hoist works through http:// and https:// proxies only.`);
+    throw new ProxySettingError(
+      `${source} uses ${url.protocol.replace(/:$/, '')}://: Hoist works through http:// and https:// proxies only.`,
+    );
   }
   return url;
 }

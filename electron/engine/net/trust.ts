@@ -38,7 +38,9 @@ export function checkBrokerUrl(brokerUrl: string): URL {
     throw new UntrustedBrokerError(`${brokerUrl} is not a URL: give the sign-in service's https:// address.`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new UntrustedBrokerError(`${url.protocol} is not a protocol Hoist signs in over: give the sign-in service's https:// address.`);
+    throw new UntrustedBrokerError(
+      `${url.protocol} is not a protocol Hoist signs in over: give the sign-in service's https:// address.`,
+    );
   }
   if (url.username || url.password) {
     throw new UntrustedBrokerError('The sign-in service address must not carry a user name or password.');
@@ -60,7 +62,10 @@ export interface StorageEndpoints {
  * The endpoints to use for a broker's answer: its own when the broker and every endpoint are on this
  * computer, otherwise none (AWS's endpoints for the region).
  */
-export function trustedEndpoints(brokerUrl: string, endpoints: StorageEndpoints | undefined): StorageEndpoints | undefined {
+export function trustedEndpoints(
+  brokerUrl: string,
+  endpoints: StorageEndpoints | undefined,
+): StorageEndpoints | undefined {
   if (!endpoints) return undefined;
   const all = [brokerUrl, endpoints.cognitoIdentity, endpoints.s3];
   return all.every(isLoopbackString) ? endpoints : undefined;

@@ -13,7 +13,8 @@ type Level = 'debug' | 'info' | 'warn' | 'error';
 const levels: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 /** Field names whose values are secret wherever they appear (compared case-insensitively). */
-const secretKeys = /^(password|passphrase|token|refreshtoken|idtoken|accesstoken|sessiontoken|secret|secretkey|secretaccesskey|authorization|cookie|x-amz-security-token|credentials|logins)$/i;
+const secretKeys =
+  /^(password|passphrase|token|refreshtoken|idtoken|accesstoken|sessiontoken|secret|secretkey|secretaccesskey|authorization|cookie|x-amz-security-token|credentials|logins)$/i;
 /** Secret-looking text inside free strings: bearer tokens, JWTs, AWS signatures and session tokens. */
 const secretPatterns: RegExp[] = [
   /Bearer\s+[A-Za-z0-9._~+/=-]+/g,
@@ -22,17 +23,24 @@ const secretPatterns: RegExp[] = [
 ];
 
 export function redact(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return secretPatterns.reduce((text, pattern) => text.replace(pattern, (m) => `${m.split(/[\s=]/)[0]}=[redacted]`), value);
+  if (typeof value === 'string')
+    return secretPatterns.reduce(
+      (text, pattern) => text.replace(pattern, (m) => `${m.split(/[\s=]/)[0]}=[redacted]`),
+      value,
+    );
   if (value instanceof Error) return redact(value.message, depth);
   if (depth > 5 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) out[key] = secretKeys.test(key) ? '[redacted]' : redact(item, depth + 1);
+  for (const [key, item] of Object.entries(value))
+    out[key] = secretKeys.test(key) ? '[redacted]' : redact(item, depth + 1);
   return out;
 }
 
 /** `json`: one JSON object a line (files, services); `text`: "hoist: warning: …" for a terminal. */
-export function createLogger(options: { sink?: (line: string) => void; level?: Level; format?: 'json' | 'text' } = {}): Logger {
+export function createLogger(
+  options: { sink?: (line: string) => void; level?: Level; format?: 'json' | 'text' } = {},
+): Logger {
   const sink = options.sink ?? ((line: string) => process.stderr.write(`${line}\n`));
   const min = levels[options.level ?? 'info'];
   const write = (level: Level, message: string, fields?: Record<string, unknown>) => {
@@ -41,7 +49,11 @@ export function createLogger(options: { sink?: (line: string) => void; level?: L
     const safeFields = fields ? (redact(fields) as Record<string, unknown>) : undefined;
     if (options.format === 'text') {
       // A terminal reads this: paths and server messages in it must not carry escape sequences.
-      const details = safeFields ? Object.entries(safeFields).map(([k, v]) => ` ${printable(k)}=${printable(typeof v === 'string' ? v : String(JSON.stringify(v)))}`).join('') : '';
+      const details = safeFields
+        ? Object.entries(safeFields)
+            .map(([k, v]) => ` ${printable(k)}=${printable(typeof v === 'string' ? v : String(JSON.stringify(v)))}`)
+            .join('')
+        : '';
       sink(`hoist: ${level === 'info' ? '' : `${level}: `}${printable(safeMessage)}${details}`);
     } else {
       sink(JSON.stringify({ time: new Date().toISOString(), level, message: safeMessage, ...safeFields }));

@@ -1,7 +1,10 @@
 // Notices that the computer slept: a timer that fires much later than asked means the process was
 // frozen. Works the same in the desktop app, the headless mode and the command line (Electron's
 // powerMonitor exists only in the first).
-export function onWakeFromSleep(listener: () => void, options: { intervalMs?: number; now?: () => number } = {}): () => void {
+export function onWakeFromSleep(
+  listener: () => void,
+  options: { intervalMs?: number; now?: () => number } = {},
+): () => void {
   const intervalMs = options.intervalMs ?? 30_000;
   const now = options.now ?? Date.now;
   let last = now();

@@ -103,7 +103,9 @@ export const MIGRATIONS: readonly string[] = [
 export class StorageFullError extends Error {
   override readonly name = 'StorageFullError';
   constructor(readonly dataDir: string) {
-    super(`The disk holding Hoist's data folder (${dataDir}) is full: Hoist cannot record its progress. Free some space on it; the uploads then continue where they were.`);
+    super(
+      `The disk holding Hoist's data folder (${dataDir}) is full: Hoist cannot record its progress. Free some space on it; the uploads then continue where they were.`,
+    );
   }
 }
 
@@ -131,7 +133,9 @@ export function openStateDb(path: string): StateDb {
   const checkpoints = startCheckpoints(sqlite);
 
   const getMeta = sqlite.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
-  const putMeta = sqlite.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
+  const putMeta = sqlite.prepare(
+    'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+  );
   const delMeta = sqlite.prepare('DELETE FROM meta WHERE key = ?');
   const durably = <T>(fn: () => T): T => {
     sqlite.pragma('synchronous = FULL');
@@ -191,7 +195,9 @@ function startCheckpoints(sqlite: Database.Database): NodeJS.Timeout {
 function migrate(sqlite: Database.Database): void {
   const version = sqlite.pragma('user_version', { simple: true }) as number;
   if (version > MIGRATIONS.length) {
-    throw new Error(`state database is version ${version}, newer than this Hoist (${MIGRATIONS.length}); refusing to touch it`);
+    throw new Error(
+      `state database is version ${version}, newer than this Hoist (${MIGRATIONS.length}); refusing to touch it`,
+    );
   }
   for (let step = version; step < MIGRATIONS.length; step++) {
     sqlite.transaction(() => {

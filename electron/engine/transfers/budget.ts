@@ -2,7 +2,12 @@
 // and one huge file both fill the link, and sockets and part buffers stay bounded.
 export class RequestBudget {
   private inUse = 0;
-  private readonly waiters: Array<{ resolve: () => void; reject: (e: unknown) => void; signal?: AbortSignal; onAbort: () => void }> = [];
+  private readonly waiters: Array<{
+    resolve: () => void;
+    reject: (e: unknown) => void;
+    signal?: AbortSignal;
+    onAbort: () => void;
+  }> = [];
 
   constructor(private readonly limit: () => number) {}
 

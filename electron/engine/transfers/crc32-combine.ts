@@ -32,7 +32,10 @@ export function crc32Combine(crcA: number, crcB: number, lengthB: number, polyno
 }
 
 /** The CRC32 of parts laid end to end, in order. */
-export function crc32OfParts(parts: ReadonlyArray<{ crc: number; size: number }>, polynomial = CRC32_POLYNOMIAL): number {
+export function crc32OfParts(
+  parts: ReadonlyArray<{ crc: number; size: number }>,
+  polynomial = CRC32_POLYNOMIAL,
+): number {
   let crc = 0;
   for (const part of parts) crc = crc32Combine(crc, part.crc, part.size, polynomial);
   return crc;

@@ -18,7 +18,11 @@ function isGone(error: unknown): boolean {
 }
 
 /** Aborts every abandoned upload of this identity; failures stay queued for the next run. Resolves true when none is left. */
-export async function abortAbandoned(journal: Journal, target: JanitorTarget, log: Logger = silentLogger): Promise<boolean> {
+export async function abortAbandoned(
+  journal: Journal,
+  target: JanitorTarget,
+  log: Logger = silentLogger,
+): Promise<boolean> {
   let clean = true;
   for (const u of journal.abandoned(target.identityId)) {
     if (journal.isReferenced(u.uploadId)) {
@@ -26,7 +30,9 @@ export async function abortAbandoned(journal: Journal, target: JanitorTarget, lo
       continue;
     }
     try {
-      await target.s3.send(new AbortMultipartUploadCommand({ Bucket: target.bucket, Key: u.objectKey, UploadId: u.uploadId }));
+      await target.s3.send(
+        new AbortMultipartUploadCommand({ Bucket: target.bucket, Key: u.objectKey, UploadId: u.uploadId }),
+      );
       journal.abandonedDone(u.uploadId);
     } catch (error) {
       // Gone already, or refused for good: the bucket's 7-day lifecycle rule is the backstop, and
@@ -35,7 +41,8 @@ export async function abortAbandoned(journal: Journal, target: JanitorTarget, lo
       const kind = classify(error);
       if (isGone(error) || kind === 'permanent') {
         journal.abandonedDone(u.uploadId);
-        if (!isGone(error)) log.warn('janitor: abort refused, left to the lifecycle rule', { key: u.objectKey, error: String(error) });
+        if (!isGone(error))
+          log.warn('janitor: abort refused, left to the lifecycle rule', { key: u.objectKey, error: String(error) });
       } else {
         clean = false;
         log.debug('janitor: abort failed, kept for the next pass', { key: u.objectKey, error: String(error) });

@@ -121,18 +121,24 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
     'SELECT id, state, size, identity_id FROM transfers ORDER BY seq',
   );
   // Newest first, in the order windows sort by (createdAt, then id, descending). LIMIT -1 = no limit.
-  const pageAll = s.prepare<[number, number], RawTransfer>('SELECT * FROM transfers ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?');
+  const pageAll = s.prepare<[number, number], RawTransfer>(
+    'SELECT * FROM transfers ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?',
+  );
   const pageIn = s.prepare<[string, number, number], RawTransfer>(
     'SELECT * FROM transfers WHERE state IN (SELECT value FROM json_each(?)) ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?',
   );
-  const byDestination = s.prepare<[string], RawTransfer>('SELECT * FROM transfers WHERE destination = ? ORDER BY seq DESC');
+  const byDestination = s.prepare<[string], RawTransfer>(
+    'SELECT * FROM transfers WHERE destination = ? ORDER BY seq DESC',
+  );
   const stateOf = s.prepare<[string], { state: JournalState }>('SELECT state FROM transfers WHERE id = ?');
   const unfinishedOfFolder = s.prepare<[string], { id: string }>(
     `SELECT id FROM transfers WHERE state IN ('queued', 'uploading', 'verifying', 'paused') AND json_extract(origin, '$.kind') = 'folder'
        AND json_extract(origin, '$.folderId') = ? ORDER BY seq`,
   );
   const one = s.prepare<[string], RawTransfer>('SELECT * FROM transfers WHERE id = ?');
-  const partBytes = s.prepare<[], { id: string; bytes: number }>('SELECT transfer_id AS id, sum(size) AS bytes FROM parts GROUP BY transfer_id');
+  const partBytes = s.prepare<[], { id: string; bytes: number }>(
+    'SELECT transfer_id AS id, sum(size) AS bytes FROM parts GROUP BY transfer_id',
+  );
   const setStateStmt = s.prepare<[Record<string, unknown>], RawTransfer>(
     `UPDATE transfers SET state = @state, error_code = @errorCode, error_message = @errorMessage, error_retryable = @errorRetryable,
        finished_at = @finishedAt, updated_at = @now WHERE id = @id RETURNING *`,
@@ -155,14 +161,20 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
     `UPDATE transfers SET size = @size, mtime_ms = @mtimeMs, ctime_ms = @ctimeMs, ino = @ino, object_key = NULL, upload_id = NULL, part_size = NULL,
        completing = 0, updated_at = @now WHERE id = @id`,
   );
-  const setUpload = s.prepare('UPDATE transfers SET object_key = ?, upload_id = ?, part_size = ?, completing = 0, updated_at = ? WHERE id = ?');
-  const clearUpload = s.prepare('UPDATE transfers SET upload_id = NULL, object_key = NULL, part_size = NULL, completing = 0, updated_at = ? WHERE id = ?');
+  const setUpload = s.prepare(
+    'UPDATE transfers SET object_key = ?, upload_id = ?, part_size = ?, completing = 0, updated_at = ? WHERE id = ?',
+  );
+  const clearUpload = s.prepare(
+    'UPDATE transfers SET upload_id = NULL, object_key = NULL, part_size = NULL, completing = 0, updated_at = ? WHERE id = ?',
+  );
   const setCompleting = s.prepare('UPDATE transfers SET completing = ?, updated_at = ? WHERE id = ?');
   const delParts = s.prepare('DELETE FROM parts WHERE transfer_id = ?');
   const putPart = s.prepare(
     'INSERT OR REPLACE INTO parts (transfer_id, number, size, etag, checksum) VALUES (@transferId, @number, @size, @etag, @checksum)',
   );
-  const getParts = s.prepare<[string], PartRow>('SELECT number, size, etag, checksum FROM parts WHERE transfer_id = ? ORDER BY number');
+  const getParts = s.prepare<[string], PartRow>(
+    'SELECT number, size, etag, checksum FROM parts WHERE transfer_id = ? ORDER BY number',
+  );
   const delTransfer = s.prepare('DELETE FROM transfers WHERE id = ?');
   const delHistory = s.prepare<[], { id: string }>(`DELETE FROM transfers WHERE state = 'done' RETURNING id`);
   const addAbandoned = s.prepare(
@@ -208,10 +220,25 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
     if (version) {
       abandonCurrent(one.get(id));
       delParts.run(id);
-      raw = returning(doneVersionStmt, { id, size: version.size, mtimeMs: version.mtimeMs, ctimeMs: version.ctimeMs, ino: version.ino, now: t });
+      raw = returning(doneVersionStmt, {
+        id,
+        size: version.size,
+        mtimeMs: version.mtimeMs,
+        ctimeMs: version.ctimeMs,
+        ino: version.ino,
+        now: t,
+      });
     } else {
       delParts.run(id);
-      raw = returning(setStateStmt, { id, state: 'done', errorCode: null, errorMessage: null, errorRetryable: null, finishedAt: t, now: t });
+      raw = returning(setStateStmt, {
+        id,
+        state: 'done',
+        errorCode: null,
+        errorMessage: null,
+        errorRetryable: null,
+        finishedAt: t,
+        now: t,
+      });
     }
     return raw && rowOf(raw);
   });
@@ -247,14 +274,16 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
     all: (): TransferRow[] => all.all().map(rowOf),
     /** Every transfer, oldest first, as the queue indexes it (no paths: those stay on disk). */
     *indexRows(): Generator<IndexRow> {
-      for (const r of indexRows.iterate()) yield { id: r.id, state: r.state, size: r.size, identityId: r.identity_id ?? undefined };
+      for (const r of indexRows.iterate())
+        yield { id: r.id, state: r.state, size: r.size, identityId: r.identity_id ?? undefined };
     },
     /** Bytes of journaled parts, per transfer that has any (what a resumed transfer has sent already). */
     partBytesByTransfer: (): Array<{ id: string; bytes: number }> => partBytes.all(),
     /** Newest first; `limit` undefined = every one. */
     page(filter: TransferFilter, offset = 0, limit?: number): TransferRow[] {
       const n = limit ?? -1;
-      const raws = filter === 'all' ? pageAll.all(n, offset) : pageIn.all(JSON.stringify(filterStates[filter]), n, offset);
+      const raws =
+        filter === 'all' ? pageAll.all(n, offset) : pageIn.all(JSON.stringify(filterStates[filter]), n, offset);
       return raws.map(rowOf);
     },
     /** Transfers that write `destination`, newest first. */
@@ -273,11 +302,11 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
       const write = state === 'paused' ? db.durably : <T>(fn: () => T): T => fn();
       const raw = write(() =>
         returning(setStateStmt, {
-        id,
-        state,
-        errorCode: error?.code ?? null,
-        errorMessage: error?.message ?? null,
-        errorRetryable: error ? Number(error.retryable) : null,
+          id,
+          state,
+          errorCode: error?.code ?? null,
+          errorMessage: error?.message ?? null,
+          errorRetryable: error ? Number(error.retryable) : null,
           finishedAt: state === 'done' || state === 'failed' ? t : null,
           now: t,
         }),
@@ -289,7 +318,15 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
       const t = now();
       const out: TransferRow[] = [];
       for (const id of ids) {
-        const raw = returning(setStateStmt, { id, state, errorCode: null, errorMessage: null, errorRetryable: null, finishedAt: null, now: t });
+        const raw = returning(setStateStmt, {
+          id,
+          state,
+          errorCode: null,
+          errorMessage: null,
+          errorRetryable: null,
+          finishedAt: null,
+          now: t,
+        });
         if (raw) out.push(rowOf(raw));
       }
       return out;
@@ -301,7 +338,14 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
      */
     markDone: (id: string, version?: FileVersion): TransferRow | undefined => {
       if (version) {
-        const raw = returning(doneVersionBareStmt, { id, size: version.size, mtimeMs: version.mtimeMs, ctimeMs: version.ctimeMs, ino: version.ino, now: now() });
+        const raw = returning(doneVersionBareStmt, {
+          id,
+          size: version.size,
+          mtimeMs: version.mtimeMs,
+          ctimeMs: version.ctimeMs,
+          ino: version.ino,
+          now: now(),
+        });
         if (raw) return rowOf(raw);
       }
       return markDoneTx(id, version);
@@ -344,7 +388,9 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
       ),
     clearHistory: (): string[] => db.durably(() => delHistory.all().map((r) => r.id)),
     abandoned: (identityId: string): AbandonedUpload[] =>
-      listAbandoned.all(identityId).map((r) => ({ uploadId: r.upload_id, objectKey: r.object_key, identityId: r.identity_id })),
+      listAbandoned
+        .all(identityId)
+        .map((r) => ({ uploadId: r.upload_id, objectKey: r.object_key, identityId: r.identity_id })),
     abandonedDone: (uploadId: string) => void delAbandoned.run(uploadId),
     /** How many uploads this journal object has abandoned so far (the janitor skips a pass when nothing changed). */
     abandonCount: (): number => abandons,
@@ -362,13 +408,19 @@ function toRow(r: RawTransfer, origin: Transfer['origin'], identityId: string | 
     identityId,
     origin,
     state: r.state,
-    version: r.mtime_ms === null ? undefined : { size: r.size, mtimeMs: r.mtime_ms, ctimeMs: r.ctime_ms ?? Number.NaN, ino: r.ino ?? '' },
+    version:
+      r.mtime_ms === null
+        ? undefined
+        : { size: r.size, mtimeMs: r.mtime_ms, ctimeMs: r.ctime_ms ?? Number.NaN, ino: r.ino ?? '' },
     size: r.size,
     objectKey: r.object_key ?? undefined,
     uploadId: r.upload_id ?? undefined,
     partSize: r.part_size ?? undefined,
     completing: r.completing === 1,
-    error: r.error_code === null ? undefined : { code: r.error_code, message: r.error_message ?? '', retryable: r.error_retryable === 1 },
+    error:
+      r.error_code === null
+        ? undefined
+        : { code: r.error_code, message: r.error_message ?? '', retryable: r.error_retryable === 1 },
     createdAt: r.created_at,
     finishedAt: r.finished_at ?? undefined,
   };

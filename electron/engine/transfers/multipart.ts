@@ -39,18 +39,24 @@ export async function uploadMultipart(ctx: UploadContext): Promise<void> {
  * The journaled upload id, checked with ListParts after a restart; or a new one, journaled at once.
  * 'completed': S3 had completed it (as our parts) before a crash took the answer away.
  */
-async function ensureUpload(ctx: UploadContext): Promise<{ uploadId: string; partSize: number; fullObject: boolean } | 'completed'> {
+async function ensureUpload(
+  ctx: UploadContext,
+): Promise<{ uploadId: string; partSize: number; fullObject: boolean } | 'completed'> {
   const row = ctx.journal.get(ctx.id);
   if (row?.uploadId && row.partSize && row.objectKey === ctx.key) {
     const alive = await withRetries(ctx, () =>
-      ctx.s3.send(new ListPartsCommand({ Bucket: ctx.bucketName, Key: ctx.key, UploadId: row.uploadId, MaxParts: 1 }), { abortSignal: ctx.signal }).then(
-        // An upload journaled by an older Hoist may be COMPOSITE: it is completed as it was created.
-        (listed) => ({ fullObject: listed.ChecksumType === 'FULL_OBJECT' }),
-        (error: unknown) => {
-          if (isNoSuchUpload(error)) return undefined;
-          throw error;
-        },
-      ),
+      ctx.s3
+        .send(new ListPartsCommand({ Bucket: ctx.bucketName, Key: ctx.key, UploadId: row.uploadId, MaxParts: 1 }), {
+          abortSignal: ctx.signal,
+        })
+        .then(
+          // An upload journaled by an older Hoist may be COMPOSITE: it is completed as it was created.
+          (listed) => ({ fullObject: listed.ChecksumType === 'FULL_OBJECT' }),
+          (error: unknown) => {
+            if (isNoSuchUpload(error)) return undefined;
+            throw error;
+          },
+        ),
     );
     if (alive) return { uploadId: row.uploadId, partSize: row.partSize, fullObject: alive.fullObject };
     // Gone: expired, aborted, or completed just before a crash. S3 answers a repeated Complete as it
@@ -75,7 +81,9 @@ async function ensureUpload(ctx: UploadContext): Promise<{ uploadId: string; par
   if (!uploadId) throw new Error('CreateMultipartUpload returned no UploadId');
   if (ctx.signal.aborted) {
     // Paused or cancelled while Create was on the wire: this id was never journaled, drop it now.
-    await ctx.s3.send(new AbortMultipartUploadCommand({ Bucket: ctx.bucketName, Key: ctx.key, UploadId: uploadId })).catch(() => undefined);
+    await ctx.s3
+      .send(new AbortMultipartUploadCommand({ Bucket: ctx.bucketName, Key: ctx.key, UploadId: uploadId }))
+      .catch(() => undefined);
     ctx.signal.throwIfAborted();
   }
   ctx.journal.setUpload(ctx.id, ctx.key, uploadId, ctx.partSize);
@@ -137,14 +145,27 @@ async function uploadPart(ctx: UploadContext, uploadId: string, part: PlannedPar
   try {
     await withRetries(ctx, async () => {
       await assertVersion(ctx.sourcePath, ctx.version);
-      const { response, checksum } = await sendRange(ctx, part, `part ${part.number}`, async ({ body, checksum, signal }) => {
-        const res = await ctx.s3.send(
-          new UploadPartCommand({ Bucket: ctx.bucketName, Key: ctx.key, UploadId: uploadId, PartNumber: part.number, Body: body, ContentLength: part.size, ...checksum }),
-          { abortSignal: signal },
-        );
-        if (!res.ETag) throw new Error(`UploadPart ${part.number} returned no ETag`);
-        return { ChecksumCRC32: res.ChecksumCRC32, etag: res.ETag };
-      });
+      const { response, checksum } = await sendRange(
+        ctx,
+        part,
+        `part ${part.number}`,
+        async ({ body, checksum, signal }) => {
+          const res = await ctx.s3.send(
+            new UploadPartCommand({
+              Bucket: ctx.bucketName,
+              Key: ctx.key,
+              UploadId: uploadId,
+              PartNumber: part.number,
+              Body: body,
+              ContentLength: part.size,
+              ...checksum,
+            }),
+            { abortSignal: signal },
+          );
+          if (!res.ETag) throw new Error(`UploadPart ${part.number} returned no ETag`);
+          return { ChecksumCRC32: res.ChecksumCRC32, etag: res.ETag };
+        },
+      );
       // S3 stored the CRC32 of the bytes we read: the part counts once it is journaled.
       ctx.journal.putPart(ctx.id, { number: part.number, size: part.size, etag: response.etag, checksum });
     });
@@ -157,7 +178,9 @@ async function complete(ctx: UploadContext, uploadId: string, partCount: number,
   const parts = ctx.journal.parts(ctx.id);
   if (parts.length !== partCount) throw new Error(`journal holds ${parts.length} of ${partCount} parts`);
   // The CRC32 of the whole file, from the part CRC32s S3 confirmed as each part was read and sent.
-  const wholeCrc32 = crc32Base64(crc32OfParts(parts.map((p) => ({ crc: Buffer.from(p.checksum, 'base64').readUInt32BE(0), size: p.size }))));
+  const wholeCrc32 = crc32Base64(
+    crc32OfParts(parts.map((p) => ({ crc: Buffer.from(p.checksum, 'base64').readUInt32BE(0), size: p.size }))),
+  );
   await assertVersion(ctx.sourcePath, ctx.version);
   ctx.onVerifying();
   ctx.journal.setCompleting(ctx.id, true);
@@ -167,7 +190,9 @@ async function complete(ctx: UploadContext, uploadId: string, partCount: number,
         Bucket: ctx.bucketName,
         Key: ctx.key,
         UploadId: uploadId,
-        MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.number, ETag: p.etag, ChecksumCRC32: p.checksum })) },
+        MultipartUpload: {
+          Parts: parts.map((p) => ({ PartNumber: p.number, ETag: p.etag, ChecksumCRC32: p.checksum })),
+        },
         // S3 checks the object it assembled against this value and refuses the Complete if they differ.
         ...(fullObject ? { ChecksumCRC32: wholeCrc32, ChecksumType: 'FULL_OBJECT' as const } : {}),
       }),
@@ -176,9 +201,13 @@ async function complete(ctx: UploadContext, uploadId: string, partCount: number,
   );
   const expected = multipartEtag(parts.map((p) => p.etag));
   if (unquote(res.ETag) !== expected) {
-    throw new VerificationError(`the completed object's ETag ${unquote(res.ETag)} is not the ${expected} of the journaled parts`);
+    throw new VerificationError(
+      `the completed object's ETag ${unquote(res.ETag)} is not the ${expected} of the journaled parts`,
+    );
   }
   if (res.ChecksumType === 'FULL_OBJECT' && res.ChecksumCRC32 !== undefined && res.ChecksumCRC32 !== wholeCrc32) {
-    throw new VerificationError(`the completed object's CRC32 ${res.ChecksumCRC32} is not the ${wholeCrc32} of the file`);
+    throw new VerificationError(
+      `the completed object's CRC32 ${res.ChecksumCRC32} is not the ${wholeCrc32} of the file`,
+    );
   }
 }

@@ -12,7 +12,10 @@ export interface ObjectMetadata {
 
 export function objectMetadata(key: string, version: Pick<FileVersion, 'mtimeMs'>): ObjectMetadata {
   const name = key.slice(key.lastIndexOf('/') + 1);
-  return { ContentType: lookup(name) || 'application/octet-stream', Metadata: { mtime: mtimeSeconds(version.mtimeMs) } };
+  return {
+    ContentType: lookup(name) || 'application/octet-stream',
+    Metadata: { mtime: mtimeSeconds(version.mtimeMs) },
+  };
 }
 
 /** Seconds since the epoch with the fraction the file system gave, shortest form ("1700000000.123"). */

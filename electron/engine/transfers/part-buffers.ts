@@ -101,7 +101,6 @@ export class PartBufferPool {
   }
 }
 
-
 /**
  * Reads exactly `size` bytes at `offset` into `into` (one read call for a cached file). Fewer bytes
  * (the file shrank) is a FileChangedError; the caller checks the version around the read.
@@ -111,7 +110,9 @@ export async function readRange(path: string, offset: number, size: number, into
   try {
     let got = 0;
     while (got < size) {
-      const n = await new Promise<number>((resolve, reject) => read(fd, into, got, size - got, offset + got, (e, n) => (e ? reject(e) : resolve(n))));
+      const n = await new Promise<number>((resolve, reject) =>
+        read(fd, into, got, size - got, offset + got, (e, n) => (e ? reject(e) : resolve(n))),
+      );
       if (n === 0) throw new FileChangedError(`${path} changed while it was being uploaded`);
       got += n;
     }

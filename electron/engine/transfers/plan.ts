@@ -33,11 +33,13 @@ export function isSinglePut(size: number, partSize: number): boolean {
 }
 
 export function planParts(size: number, partSize: number): PlannedPart[] {
-  if (size > MAX_OBJECT_SIZE) throw new ObjectTooLargeError(`a file of ${size} bytes exceeds S3's 48.8 TiB object limit`);
+  if (size > MAX_OBJECT_SIZE)
+    throw new ObjectTooLargeError(`a file of ${size} bytes exceeds S3's 48.8 TiB object limit`);
   const parts: PlannedPart[] = [];
   for (let offset = 0, number = 1; offset < size; offset += partSize, number++) {
     parts.push({ number, offset, size: Math.min(partSize, size - offset) });
   }
-  if (parts.length > MAX_PARTS) throw new ObjectTooLargeError(`${parts.length} parts exceed S3's limit of ${MAX_PARTS}`);
+  if (parts.length > MAX_PARTS)
+    throw new ObjectTooLargeError(`${parts.length} parts exceed S3's limit of ${MAX_PARTS}`);
   return parts;
 }

@@ -10,7 +10,10 @@ export class RateMeter {
   private headSlot = -1;
   private started: number | undefined;
 
-  constructor(private readonly windowMs = 5_000, count = 20) {
+  constructor(
+    private readonly windowMs = 5_000,
+    count = 20,
+  ) {
     this.buckets = new Array<number>(count).fill(0);
     this.bucketMs = windowMs / count;
   }
@@ -47,7 +50,8 @@ export class RateMeter {
       this.buckets[this.head] = 0;
     }
     if (slot > this.headSlot) this.headSlot = slot;
-    if (this.started !== undefined && now - this.started > this.windowMs * 2 && this.buckets.every((b) => b === 0)) this.started = undefined;
+    if (this.started !== undefined && now - this.started > this.windowMs * 2 && this.buckets.every((b) => b === 0))
+      this.started = undefined;
   }
 }
 

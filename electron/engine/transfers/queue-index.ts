@@ -83,7 +83,14 @@ export class QueueIndex {
     const pending = this.pending.size;
     const paused = this.paused.size;
     const failed = this.failed.size;
-    return { pending, paused, failed, done: this.doneCount, all: pending + paused + failed + this.doneCount, bytes: this.pendingSum + this.pausedSum };
+    return {
+      pending,
+      paused,
+      failed,
+      done: this.doneCount,
+      all: pending + paused + failed + this.doneCount,
+      bytes: this.pendingSum + this.pausedSum,
+    };
   }
 
   private enter(row: IndexRow, to: Bucket): void {

@@ -159,9 +159,18 @@ function s3UriOf(q: QueueState, row: TransferRow): string | undefined {
 }
 
 export function viewOf(q: QueueState, row: TransferRow): Transfer {
-  return transferView(row, q.runtimes.get(row.id), { now: q.now(), pausedAll: q.pausedAll, eligible: (r) => eligible(q, r), s3Uri: (r) => s3UriOf(q, r) });
+  return transferView(row, q.runtimes.get(row.id), {
+    now: q.now(),
+    pausedAll: q.pausedAll,
+    eligible: (r) => eligible(q, r),
+    s3Uri: (r) => s3UriOf(q, r),
+  });
 }
 
 export function totalsOf(q: QueueState): Totals {
-  return queueTotals(q.index, q.runtimes, { pausedAll: q.pausedAll, rate: q.totalMeter.rate(q.now()), ...(q.diskFull ? { diskFull: q.diskFull.message } : {}) });
+  return queueTotals(q.index, q.runtimes, {
+    pausedAll: q.pausedAll,
+    rate: q.totalMeter.rate(q.now()),
+    ...(q.diskFull ? { diskFull: q.diskFull.message } : {}),
+  });
 }

@@ -19,12 +19,35 @@ export type { QueueEmit, QueueEventName, TransferQueue, TransferQueueDeps, Uploa
 
 /** The journal row for a path to upload: failed at once when its key or file is unusable. */
 function newTransfer(item: Parameters<TransferQueue['add']>[0][number], target: UploadTarget | undefined): NewTransfer {
-  const base: NewTransfer = { id: randomUUID(), sourcePath: item.path, destination: item.destination, identityId: target?.identityId, origin: item.origin, state: 'queued', size: 0 };
+  const base: NewTransfer = {
+    id: randomUUID(),
+    sourcePath: item.path,
+    destination: item.destination,
+    identityId: target?.identityId,
+    origin: item.origin,
+    state: 'queued',
+    size: 0,
+  };
   const key = objectKeyFor(target?.keyPrefix ?? '', item.destination);
-  if (!key.ok) return { ...base, state: 'failed', error: { code: 'invalid_destination', message: `${item.destination}: ${key.reason}`, retryable: false } };
+  if (!key.ok)
+    return {
+      ...base,
+      state: 'failed',
+      error: { code: 'invalid_destination', message: `${item.destination}: ${key.reason}`, retryable: false },
+    };
   const st = statSync(item.path, { throwIfNoEntry: false });
-  if (!st) return { ...base, state: 'failed', error: { code: 'file_missing', message: `${item.path} does not exist`, retryable: false } };
-  if (!st.isFile()) return { ...base, state: 'failed', error: { code: 'not_a_file', message: `${item.path} is not a regular file`, retryable: false } };
+  if (!st)
+    return {
+      ...base,
+      state: 'failed',
+      error: { code: 'file_missing', message: `${item.path} does not exist`, retryable: false },
+    };
+  if (!st.isFile())
+    return {
+      ...base,
+      state: 'failed',
+      error: { code: 'not_a_file', message: `${item.path} is not a regular file`, retryable: false },
+    };
   return { ...base, size: st.size };
 }
 
@@ -41,7 +64,13 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
         r.blocked = false;
         if (r.waitingFor === 'sign-in') r.waitingFor = undefined;
       }
-      const same = prev && next && prev.identityId === next.identityId && prev.s3 === next.s3 && prev.bucket === next.bucket && prev.keyPrefix === next.keyPrefix;
+      const same =
+        prev &&
+        next &&
+        prev.identityId === next.identityId &&
+        prev.s3 === next.s3 &&
+        prev.bucket === next.bucket &&
+        prev.keyPrefix === next.keyPrefix;
       if (!same) {
         q.gate.reset();
         void halt(q, q.active, 'target changed'); // each run restarts (resuming from the journal) with the new target

@@ -111,7 +111,10 @@ export async function withRetries<T>(ctx: RequestContext, send: () => Promise<T>
         case 'transient':
         case 'throttled':
           if (++transient >= MAX_TRANSIENT_ATTEMPTS) throw error;
-          await sleep(backoffMs(transient - 1, kind === 'throttled' ? THROTTLE_BACKOFF : TRANSIENT_BACKOFF, ctx.random), ctx.signal);
+          await sleep(
+            backoffMs(transient - 1, kind === 'throttled' ? THROTTLE_BACKOFF : TRANSIENT_BACKOFF, ctx.random),
+            ctx.signal,
+          );
           continue;
         default:
           throw error;

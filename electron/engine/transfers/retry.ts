@@ -9,10 +9,43 @@ export type ErrorKind =
   | 'no-such-upload' // the upload id is gone: start a new one
   | 'permanent'; // access denied and the like: fail with the reason
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN', 'EPIPE', 'ECONNABORTED']);
-const CREDENTIAL_CODES = new Set(['ExpiredToken', 'InvalidToken', 'TokenRefreshRequired', 'ExpiredTokenException', 'RequestExpired']);
-const THROTTLE_CODES = new Set(['SlowDown', 'Throttling', 'ThrottlingException', 'TooManyRequests', 'TooManyRequestsException', 'RequestLimitExceeded']);
-const TRANSIENT_CODES = new Set(['InternalError', 'ServiceUnavailable', 'RequestTimeout', 'TimeoutError', 'BadDigest', 'IncompleteBody', 'RequestTimeTooSkewed', 'StalledError']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ENETDOWN',
+  'EPIPE',
+  'ECONNABORTED',
+]);
+const CREDENTIAL_CODES = new Set([
+  'ExpiredToken',
+  'InvalidToken',
+  'TokenRefreshRequired',
+  'ExpiredTokenException',
+  'RequestExpired',
+]);
+const THROTTLE_CODES = new Set([
+  'SlowDown',
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequests',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+]);
+const TRANSIENT_CODES = new Set([
+  'InternalError',
+  'ServiceUnavailable',
+  'RequestTimeout',
+  'TimeoutError',
+  'BadDigest',
+  'IncompleteBody',
+  'RequestTimeTooSkewed',
+  'StalledError',
+]);
 
 interface ErrorLike {
   name?: string;

@@ -16,17 +16,31 @@ import { BUFFERED_PUT_MAX, uploadSingle } from './single-put.js';
  * One upload attempt of the file's current version. Returns that version when it was sent whole
  * in one PUT without being journaled first (markDone records it with the outcome), else undefined.
  */
-export async function runAttempt(q: QueueState, row: TransferRow, t: UploadTarget, signal: AbortSignal): Promise<FileVersion | undefined> {
+export async function runAttempt(
+  q: QueueState,
+  row: TransferRow,
+  t: UploadTarget,
+  signal: AbortSignal,
+): Promise<FileVersion | undefined> {
   const key = objectKeyFor(t.keyPrefix, row.destination);
   if (!key.ok) throw new InvalidDestinationError(`${row.destination}: ${key.reason}`);
   // A small file is stat'ed, read and stat'ed again in one trip to the reader thread.
-  const small = row.size <= BUFFERED_PUT_MAX && !row.uploadId ? await q.smallFiles.read(row.sourcePath, BUFFERED_PUT_MAX, signal) : undefined;
+  const small =
+    row.size <= BUFFERED_PUT_MAX && !row.uploadId
+      ? await q.smallFiles.read(row.sourcePath, BUFFERED_PUT_MAX, signal)
+      : undefined;
   const version = small?.version ?? (await readVersion(row.sourcePath));
-  if (version.size > MAX_OBJECT_SIZE) throw new ObjectTooLargeError(`${row.sourcePath} is larger than S3's 48.8 TiB object limit`);
+  if (version.size > MAX_OBJECT_SIZE)
+    throw new ObjectTooLargeError(`${row.sourcePath} is larger than S3's 48.8 TiB object limit`);
   signal.throwIfAborted();
   const { current, unjournaled } = reconcile(q, row.id, version, key.key);
   const partSize = current.partSize ?? partSizeFor(version.size, q.configuredPartSize);
-  const ctx = uploadContext(q, current, t, signal, { version, key: key.key, partSize, ...(small?.data ? { contents: small.data } : {}) });
+  const ctx = uploadContext(q, current, t, signal, {
+    version,
+    key: key.key,
+    partSize,
+    ...(small?.data ? { contents: small.data } : {}),
+  });
   if (isSinglePut(version.size, partSize) && !current.uploadId) {
     await uploadSingle(ctx);
     return unjournaled;
@@ -40,7 +54,12 @@ export async function runAttempt(q: QueueState, row: TransferRow, t: UploadTarge
  * Brings the journal's row in line with the version just read and the key: the row to upload, and the
  * version when it is recorded only in memory (a single PUT: markDone journals it with the outcome).
  */
-function reconcile(q: QueueState, id: string, version: FileVersion, key: string): { current: TransferRow; unjournaled?: FileVersion } {
+function reconcile(
+  q: QueueState,
+  id: string,
+  version: FileVersion,
+  key: string,
+): { current: TransferRow; unjournaled?: FileVersion } {
   const r = runtimeOf(q, id);
   let current = q.journal.get(id);
   if (!current) throw new Error('the transfer left the journal');
@@ -50,7 +69,14 @@ function reconcile(q: QueueState, id: string, version: FileVersion, key: string)
       // A new version sent in one PUT: nothing to resume after a crash (the PUT is simply sent
       // again), so the version is journaled with the outcome, in one write instead of two.
       unjournaled = version;
-      current = { ...current, version, size: version.size, objectKey: undefined, partSize: undefined, completing: false };
+      current = {
+        ...current,
+        version,
+        size: version.size,
+        objectKey: undefined,
+        partSize: undefined,
+        completing: false,
+      };
       setRow(q, current);
       q.publisher.changed(id);
     } else {

@@ -27,17 +27,29 @@ export type RunOutcome =
   | { kind: 'restart-upload'; otherwise: TransferError }
   | { kind: 'fail'; error: TransferError };
 
-const fail = (code: string, message: string, retryable: boolean): RunOutcome => ({ kind: 'fail', error: { code, message, retryable } });
+const fail = (code: string, message: string, retryable: boolean): RunOutcome => ({
+  kind: 'fail',
+  error: { code, message, retryable },
+});
 
 export function outcomeOf(error: unknown, row: TransferRow, signal: AbortSignal): RunOutcome {
   if (signal.aborted) return { kind: 'stopped' };
   if (isStorageFull(error)) return { kind: 'wait-for-disk' };
   if (error instanceof FileChangedError) {
-    return { kind: 'retry-on-new-version', otherwise: { code: 'file_unstable', message: `${row.sourcePath} kept changing while it was being uploaded`, retryable: true } };
+    return {
+      kind: 'retry-on-new-version',
+      otherwise: {
+        code: 'file_unstable',
+        message: `${row.sourcePath} kept changing while it was being uploaded`,
+        retryable: true,
+      },
+    };
   }
   const errno = (error as NodeJS.ErrnoException).code;
-  if (error instanceof FileMissingError || errno === 'ENOENT') return fail('file_missing', `${row.sourcePath} no longer exists`, false);
-  if (errno === 'EACCES' || errno === 'EPERM' || errno === 'EISDIR') return fail('file_unreadable', `${row.sourcePath} cannot be read (${errno})`, true);
+  if (error instanceof FileMissingError || errno === 'ENOENT')
+    return fail('file_missing', `${row.sourcePath} no longer exists`, false);
+  if (errno === 'EACCES' || errno === 'EPERM' || errno === 'EISDIR')
+    return fail('file_unreadable', `${row.sourcePath} cannot be read (${errno})`, true);
   if (error instanceof NotAFileError) return fail('not_a_file', error.message, false);
   if (error instanceof VerificationError) return fail('verification_failed', error.message, true);
   if (error instanceof InvalidDestinationError) return fail('invalid_destination', error.message, false);
@@ -52,7 +64,11 @@ function describe(error: unknown, kind: ReturnType<typeof classify>, row: Transf
   const code = errorCode(error);
   const message = (error as { message?: string }).message ?? String(error);
   if (code === 'AccessDenied') {
-    return { code: 'access_denied', message: `S3 refused to store ${row.destination} (AccessDenied): ${message}`, retryable: false };
+    return {
+      code: 'access_denied',
+      message: `S3 refused to store ${row.destination} (AccessDenied): ${message}`,
+      retryable: false,
+    };
   }
   const retryable = kind === 'transient' || kind === 'throttled' || kind === 'credentials' || kind === 'network';
   return { code, message: `${code}: ${message}`, retryable };

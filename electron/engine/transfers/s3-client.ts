@@ -67,7 +67,10 @@ function quietLogger(log: Logger) {
     warn: (...args: unknown[]) => {
       if (typeof args[0] === 'string' && args[0].includes('non-retryable streaming request')) return;
       const [first, ...rest] = args;
-      log.warn(`aws-sdk: ${typeof first === 'string' ? first : String(JSON.stringify(first))}`, rest.length > 0 ? { details: rest } : undefined);
+      log.warn(
+        `aws-sdk: ${typeof first === 'string' ? first : String(JSON.stringify(first))}`,
+        rest.length > 0 ? { details: rest } : undefined,
+      );
     },
     error: () => undefined,
   };
@@ -97,14 +100,26 @@ export interface PutBufferOutput {
 export class S3ResponseError extends Error {
   readonly Code: string;
   readonly $fault: 'client' | 'server';
-  readonly $metadata: { httpStatusCode: number; requestId?: string; extendedRequestId?: string; attempts: number; totalRetryDelay: number };
+  readonly $metadata: {
+    httpStatusCode: number;
+    requestId?: string;
+    extendedRequestId?: string;
+    attempts: number;
+    totalRetryDelay: number;
+  };
 
   constructor(code: string, message: string, status: number, requestId?: string, extendedRequestId?: string) {
     super(message || code);
     this.name = code;
     this.Code = code;
     this.$fault = status >= 500 ? 'server' : 'client';
-    this.$metadata = { httpStatusCode: status, attempts: 1, totalRetryDelay: 0, ...(requestId ? { requestId } : {}), ...(extendedRequestId ? { extendedRequestId } : {}) };
+    this.$metadata = {
+      httpStatusCode: status,
+      attempts: 1,
+      totalRetryDelay: 0,
+      ...(requestId ? { requestId } : {}),
+      ...(extendedRequestId ? { extendedRequestId } : {}),
+    };
   }
 }
 
@@ -116,11 +131,22 @@ export class S3ResponseError extends Error {
  * payload (hex SHA-256), Content-Length, x-amz-checksum-crc32. An endpoint that needs more than plain
  * SigV4 (S3 Express, access points, custom endpoint headers) goes through the SDK as usual.
  */
-export async function putBuffer(routes: PutRoutes, s3: S3Client, input: PutBufferInput, signal: AbortSignal): Promise<PutBufferOutput> {
+export async function putBuffer(
+  routes: PutRoutes,
+  s3: S3Client,
+  input: PutBufferInput,
+  signal: AbortSignal,
+): Promise<PutBufferOutput> {
   const route = await routes.for(s3, input.Bucket);
   if (!route) {
-    const res = await s3.send(new PutObjectCommand({ ...input, ContentLength: input.Body.length }), { abortSignal: signal });
-    return { ...(res.ETag ? { ETag: res.ETag } : {}), ...(res.ChecksumCRC32 ? { ChecksumCRC32: res.ChecksumCRC32 } : {}), ...(res.VersionId ? { VersionId: res.VersionId } : {}) };
+    const res = await s3.send(new PutObjectCommand({ ...input, ContentLength: input.Body.length }), {
+      abortSignal: signal,
+    });
+    return {
+      ...(res.ETag ? { ETag: res.ETag } : {}),
+      ...(res.ChecksumCRC32 ? { ChecksumCRC32: res.ChecksumCRC32 } : {}),
+      ...(res.VersionId ? { VersionId: res.VersionId } : {}),
+    };
   }
   signal.throwIfAborted();
   const request = new HttpRequest({
@@ -133,7 +159,9 @@ export async function putBuffer(routes: PutRoutes, s3: S3Client, input: PutBuffe
     headers: {
       host: route.host,
       'content-type': input.ContentType ?? 'application/octet-stream',
-      ...Object.fromEntries(Object.entries(input.Metadata ?? {}).map(([name, value]) => [`x-amz-meta-${name.toLowerCase()}`, value])),
+      ...Object.fromEntries(
+        Object.entries(input.Metadata ?? {}).map(([name, value]) => [`x-amz-meta-${name.toLowerCase()}`, value]),
+      ),
       'content-length': String(input.Body.length),
       'x-amz-checksum-crc32': input.ChecksumCRC32,
       'user-agent': USER_AGENT,
@@ -141,7 +169,9 @@ export async function putBuffer(routes: PutRoutes, s3: S3Client, input: PutBuffe
     body: input.Body,
   });
   const config = s3.config as unknown as { systemClockOffset?: number };
-  const signed = await route.signer.sign(request, { signingDate: new Date(Date.now() + (config.systemClockOffset ?? 0)) });
+  const signed = await route.signer.sign(request, {
+    signingDate: new Date(Date.now() + (config.systemClockOffset ?? 0)),
+  });
   const { response } = await s3.config.requestHandler.handle(signed as HttpRequest, { abortSignal: signal });
   const body = await readSmall(response.body as Readable | undefined);
   const header = (name: string): string | undefined => {
@@ -155,11 +185,21 @@ export async function putBuffer(routes: PutRoutes, s3: S3Client, input: PutBuffe
     const etag = header('etag');
     const checksum = header('x-amz-checksum-crc32');
     const version = header('x-amz-version-id');
-    return { ...(etag ? { ETag: etag } : {}), ...(checksum ? { ChecksumCRC32: checksum } : {}), ...(version ? { VersionId: version } : {}) };
+    return {
+      ...(etag ? { ETag: etag } : {}),
+      ...(checksum ? { ChecksumCRC32: checksum } : {}),
+      ...(version ? { VersionId: version } : {}),
+    };
   }
   const error = errorDocument(body);
   const code = error.Code ?? statusCodeName(response.statusCode);
-  throw new S3ResponseError(code, error.Message ?? '', response.statusCode, header('x-amz-request-id') ?? error.RequestId, header('x-amz-id-2') ?? error.HostId);
+  throw new S3ResponseError(
+    code,
+    error.Message ?? '',
+    response.statusCode,
+    header('x-amz-request-id') ?? error.RequestId,
+    header('x-amz-id-2') ?? error.HostId,
+  );
 }
 
 interface ErrorDocument {
@@ -198,7 +238,15 @@ function updatedClockOffset(date: string, offset: number): number {
 }
 
 function statusCodeName(status: number): string {
-  return status === 404 ? 'NotFound' : status === 403 ? 'Forbidden' : status === 400 ? 'BadRequest' : status >= 500 ? 'InternalError' : 'Unknown';
+  return status === 404
+    ? 'NotFound'
+    : status === 403
+      ? 'Forbidden'
+      : status === 400
+        ? 'BadRequest'
+        : status >= 500
+          ? 'InternalError'
+          : 'Unknown';
 }
 
 /** A response body of at most 64 KiB (PutObject answers with nothing, errors with a short XML). */
@@ -253,10 +301,16 @@ async function resolveRoute(s3: S3Client, bucket: string): Promise<Route | undef
   const config = s3.config;
   // The key does not take part in S3's endpoint rules (their cache ignores it); any key gives the bucket's endpoint.
   const endpoint = await getEndpointFromInstructions({ Bucket: bucket, Key: 'k' }, PutObjectCommand, { ...config });
-  const schemes = (endpoint.properties?.authSchemes ?? []) as Array<{ name?: string; signingName?: string; signingRegion?: string; disableDoubleEncoding?: boolean }>;
+  const schemes = (endpoint.properties?.authSchemes ?? []) as Array<{
+    name?: string;
+    signingName?: string;
+    signingRegion?: string;
+    disableDoubleEncoding?: boolean;
+  }>;
   const scheme = schemes[0];
   const headers = endpoint.headers ?? {};
-  if (!scheme || scheme.name !== 'sigv4' || scheme.disableDoubleEncoding !== true || Object.keys(headers).length > 0) return undefined;
+  if (!scheme || scheme.name !== 'sigv4' || scheme.disableDoubleEncoding !== true || Object.keys(headers).length > 0)
+    return undefined;
   if (endpoint.url.search || endpoint.url.username || endpoint.url.password) return undefined;
   const port = endpoint.url.port ? Number(endpoint.url.port) : undefined;
   return {

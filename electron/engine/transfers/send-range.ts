@@ -45,7 +45,12 @@ export interface SentRange<T> {
  * Sends `range` of the upload's file with `send` (which builds and sends the request, and may throw
  * on an answer it cannot use). `what` names the range in a checksum error.
  */
-export function sendRange<T extends StoredRange>(ctx: UploadContext, range: ByteRange, what: string, send: (request: RangeRequest) => Promise<T>): Promise<SentRange<T>> {
+export function sendRange<T extends StoredRange>(
+  ctx: UploadContext,
+  range: ByteRange,
+  what: string,
+  send: (request: RangeRequest) => Promise<T>,
+): Promise<SentRange<T>> {
   const lease = ctx.partBuffers.take(range.size);
   return lease ? sendBuffered(ctx, range, what, lease, send) : sendStreamed(ctx, range, what, send);
 }
@@ -64,7 +69,12 @@ async function sendBuffered<T extends StoredRange>(
     await assertVersion(ctx.sourcePath, ctx.version);
     ctx.signal.throwIfAborted();
     const checksum = crc32Base64(crc32(data));
-    const body = bufferBody(data, { bucket: ctx.bandwidth, signal: ctx.signal, onBytes: ctx.onBytes, beforeChunk: ctx.beforeChunk });
+    const body = bufferBody(data, {
+      bucket: ctx.bandwidth,
+      signal: ctx.signal,
+      onBytes: ctx.onBytes,
+      beforeChunk: ctx.beforeChunk,
+    });
     try {
       const response = await send({ body: body.stream, checksum: { ChecksumCRC32: checksum }, signal: ctx.signal });
       sent = true;
@@ -80,7 +90,12 @@ async function sendBuffered<T extends StoredRange>(
   }
 }
 
-async function sendStreamed<T extends StoredRange>(ctx: UploadContext, range: ByteRange, what: string, send: (request: RangeRequest) => Promise<T>): Promise<SentRange<T>> {
+async function sendStreamed<T extends StoredRange>(
+  ctx: UploadContext,
+  range: ByteRange,
+  what: string,
+  send: (request: RangeRequest) => Promise<T>,
+): Promise<SentRange<T>> {
   const request = new AbortController();
   const signal = AbortSignal.any([ctx.signal, request.signal]);
   const body = partBody(ctx.sourcePath, range.offset, range.size, {
@@ -93,7 +108,8 @@ async function sendStreamed<T extends StoredRange>(ctx: UploadContext, range: By
   try {
     const response = await send({ body: body.stream, checksum: { ChecksumAlgorithm: 'CRC32' }, signal });
     // The file shrank or grew under us: what went out is not the version we recorded.
-    if (body.bytesRead() !== range.size) throw new FileChangedError(`${ctx.sourcePath} changed while it was being uploaded`);
+    if (body.bytesRead() !== range.size)
+      throw new FileChangedError(`${ctx.sourcePath} changed while it was being uploaded`);
     await assertVersion(ctx.sourcePath, ctx.version);
     const checksum = body.checksum();
     assertStoredCrc32(response.ChecksumCRC32, checksum, what);

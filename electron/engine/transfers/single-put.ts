@@ -26,9 +26,19 @@ export async function uploadSingle(ctx: UploadContext): Promise<void> {
       // The queue stat'ed the file just before the first try; a retry comes later, look again.
       if (tries++ > 0) await assertVersion(ctx.sourcePath, ctx.version);
       await sendRange(ctx, { offset: 0, size }, ctx.sourcePath, ({ body, checksum, signal }) =>
-        ctx.s3.send(new PutObjectCommand({ Bucket: ctx.bucketName, Key: ctx.key, Body: body, ContentLength: size, ...checksum, ...objectMetadata(ctx.key, ctx.version) }), {
-          abortSignal: signal,
-        }),
+        ctx.s3.send(
+          new PutObjectCommand({
+            Bucket: ctx.bucketName,
+            Key: ctx.key,
+            Body: body,
+            ContentLength: size,
+            ...checksum,
+            ...objectMetadata(ctx.key, ctx.version),
+          }),
+          {
+            abortSignal: signal,
+          },
+        ),
       );
     });
   } finally {
@@ -56,7 +66,18 @@ async function uploadBuffered(ctx: UploadContext): Promise<void> {
         ctx.beforeChunk();
         await ctx.bandwidth.take(size, ctx.signal);
       }
-      const res = await putBuffer(ctx.putRoutes, ctx.s3, { Bucket: ctx.bucketName, Key: ctx.key, Body: data, ChecksumCRC32: checksum, ...objectMetadata(ctx.key, ctx.version) }, ctx.signal);
+      const res = await putBuffer(
+        ctx.putRoutes,
+        ctx.s3,
+        {
+          Bucket: ctx.bucketName,
+          Key: ctx.key,
+          Body: data,
+          ChecksumCRC32: checksum,
+          ...objectMetadata(ctx.key, ctx.version),
+        },
+        ctx.signal,
+      );
       assertStoredCrc32(res.ChecksumCRC32, checksum, ctx.sourcePath);
     });
     ctx.onBytes(size);
@@ -69,6 +90,7 @@ async function uploadBuffered(ctx: UploadContext): Promise<void> {
 async function readContents(ctx: UploadContext): Promise<Buffer> {
   const read = await ctx.smallFiles.read(ctx.sourcePath, BUFFERED_PUT_MAX, ctx.signal);
   // Grown, rewritten, or changed since the queue looked: what we hold is not the recorded version.
-  if (!read.data || !sameVersion(read.version, ctx.version)) throw new FileChangedError(`${ctx.sourcePath} changed while it was being uploaded`);
+  if (!read.data || !sameVersion(read.version, ctx.version))
+    throw new FileChangedError(`${ctx.sourcePath} changed while it was being uploaded`);
   return read.data;
 }

@@ -35,7 +35,13 @@ export interface ReadReply {
   after?: StatReply;
   buffer?: ArrayBuffer;
   got?: number;
-  error?: { message: string; code?: string | undefined; errno?: number | undefined; syscall?: string | undefined; path?: string | undefined };
+  error?: {
+    message: string;
+    code?: string | undefined;
+    errno?: number | undefined;
+    syscall?: string | undefined;
+    path?: string | undefined;
+  };
 }
 
 /** An idle reader thread is stopped after this long (it holds a V8 heap of its own, ~10 MiB). */
@@ -54,7 +60,10 @@ export class SmallFileReader {
   private worker: Worker | undefined;
   private nextId = 0;
   private idleTimer: NodeJS.Timeout | undefined;
-  private readonly pending = new Map<number, { path: string; resolve: (r: SmallFileRead) => void; reject: (e: unknown) => void }>();
+  private readonly pending = new Map<
+    number,
+    { path: string; resolve: (r: SmallFileRead) => void; reject: (e: unknown) => void }
+  >();
 
   read(path: string, limit: number, signal?: AbortSignal): Promise<SmallFileRead> {
     return new Promise((resolve, reject) => {
@@ -122,7 +131,8 @@ export class SmallFileReader {
       this.worker = undefined;
       const waiting = [...this.pending.values()];
       this.pending.clear();
-      for (const p of waiting) p.reject(error instanceof Error ? error : new Error(`the small-file reader stopped: ${String(error)}`));
+      for (const p of waiting)
+        p.reject(error instanceof Error ? error : new Error(`the small-file reader stopped: ${String(error)}`));
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`the small-file reader exited (${code})`)));
@@ -139,13 +149,20 @@ export class SmallFileReader {
     const before = reply.before!;
     if (!before.isFile) return p.reject(new NotAFileError(`${p.path} is not a regular file`));
     const version = versionOfReply(before);
-    const unchanged = reply.after !== undefined && sameVersion(versionOfReply(reply.after), version) && reply.got === version.size;
+    const unchanged =
+      reply.after !== undefined && sameVersion(versionOfReply(reply.after), version) && reply.got === version.size;
     p.resolve(unchanged ? { version, data: Buffer.from(reply.buffer!, 0, reply.got) } : { version });
   }
 }
 
 /** The stat as the worker sent it (bigints as decimal strings), as readVersion would read it. */
-const versionOfReply = (stat: StatReply): FileVersion => versionOf({ size: BigInt(stat.size), mtimeNs: BigInt(stat.mtimeNs), ctimeNs: BigInt(stat.ctimeNs), ino: BigInt(stat.ino) });
+const versionOfReply = (stat: StatReply): FileVersion =>
+  versionOf({
+    size: BigInt(stat.size),
+    mtimeNs: BigInt(stat.mtimeNs),
+    ctimeNs: BigInt(stat.ctimeNs),
+    ino: BigInt(stat.ino),
+  });
 
 function fsError(e: NonNullable<ReadReply['error']>, path: string): Error {
   // Gone before the stat, or between it and the open: either way the file vanished.
@@ -157,4 +174,3 @@ function fsError(e: NonNullable<ReadReply['error']>, path: string): Error {
     ...(e.path !== undefined ? { path: e.path } : {}),
   });
 }
-

@@ -7,13 +7,20 @@ import type { ReadReply, ReadRequest, StatReply } from './small-file-reader.js';
 
 const port = parentPort!;
 
-const statOf = (s: BigIntStats): StatReply => ({ size: String(s.size), mtimeNs: String(s.mtimeNs), ctimeNs: String(s.ctimeNs), ino: String(s.ino), isFile: s.isFile() });
+const statOf = (s: BigIntStats): StatReply => ({
+  size: String(s.size),
+  mtimeNs: String(s.mtimeNs),
+  ctimeNs: String(s.ctimeNs),
+  ino: String(s.ino),
+  isFile: s.isFile(),
+});
 
 function read({ id, path, limit }: ReadRequest): void {
   let fd: number | undefined;
   try {
     const before = statSync(path, { bigint: true });
-    if (!before.isFile() || before.size > BigInt(limit)) return port.postMessage({ id, before: statOf(before) } satisfies ReadReply);
+    if (!before.isFile() || before.size > BigInt(limit))
+      return port.postMessage({ id, before: statOf(before) } satisfies ReadReply);
     const size = Number(before.size);
     fd = openSync(path, 'r');
     const buffer = new ArrayBuffer(size + 1); // one byte more than expected says the file grew
@@ -39,7 +46,13 @@ function read({ id, path, limit }: ReadRequest): void {
     const error = e as NodeJS.ErrnoException;
     port.postMessage({
       id,
-      error: { message: String(error?.message), code: error?.code, errno: error?.errno, syscall: error?.syscall, path: error?.path },
+      error: {
+        message: String(error?.message),
+        code: error?.code,
+        errno: error?.errno,
+        syscall: error?.syscall,
+        path: error?.path,
+      },
     } satisfies ReadReply);
   }
 }

@@ -68,7 +68,7 @@ export function throttle(bucket: TokenBucket, signal?: AbortSignal, beforeChunk?
       beforeChunk?.();
       if (bucket.getRate() === null) return done(null, chunk);
       void (async () => {
-        for (let at = 0; at < chunk.length; ) {
+        for (let at = 0; at < chunk.length;) {
           const slice = chunk.subarray(at, at + Math.min(chunk.length - at, bucket.sliceSize()));
           await bucket.take(slice.length, signal);
           this.push(slice);

@@ -107,7 +107,17 @@ export function queueTotals(index: QueueIndex, runtimes: ReadonlyMap<string, Run
   const queued = waitingRuns + (ctx.pausedAll ? 0 : idleUnfinished);
   const bytesTotal = counts.bytes;
   const { rate } = ctx;
-  const out: Totals = { active: activeCount, queued, failed: counts.failed, done: counts.done, all: counts.all, bytesDone, bytesTotal, rate, pausedAll: ctx.pausedAll };
+  const out: Totals = {
+    active: activeCount,
+    queued,
+    failed: counts.failed,
+    done: counts.done,
+    all: counts.all,
+    bytesDone,
+    bytesTotal,
+    rate,
+    pausedAll: ctx.pausedAll,
+  };
   if (ctx.diskFull) out.diskFull = ctx.diskFull;
   if (rate > 0) out.etaSeconds = (bytesTotal - bytesDone) / rate;
   return out;

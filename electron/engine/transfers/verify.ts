@@ -19,6 +19,8 @@ export function multipartEtag(partEtags: readonly string[]): string {
 /** S3 answers with the CRC32 it stored; it must be the one of the bytes we sent (absent: nothing to compare). */
 export function assertStoredCrc32(stored: string | undefined, sent: string, what: string): void {
   if (stored !== undefined && stored !== sent) {
-    throw Object.assign(new VerificationError(`${what}: S3 stored CRC32 ${stored}, we sent ${sent}`), { Code: 'BadDigest' });
+    throw Object.assign(new VerificationError(`${what}: S3 stored CRC32 ${stored}, we sent ${sent}`), {
+      Code: 'BadDigest',
+    });
   }
 }

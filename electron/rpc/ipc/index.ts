@@ -52,7 +52,11 @@ function windowTransport(options: IpcTransportOptions, trusted: (event: IpcMainE
 export function registerIpcTransport(options: IpcTransportOptions): () => void {
   const trusted = (event: IpcMainEvent | IpcMainInvokeEvent) => {
     const win = options.window();
-    return win !== undefined && !win.isDestroyed() && isTrustedSender(event.senderFrame, win.webContents.mainFrame, options.appUrl);
+    return (
+      win !== undefined &&
+      !win.isDestroyed() &&
+      isTrustedSender(event.senderFrame, win.webContents.mainFrame, options.appUrl)
+    );
   };
 
   const rpc = createRpcServer(options.engine, { log: options.log });
@@ -63,7 +67,15 @@ export function registerIpcTransport(options: IpcTransportOptions): () => void {
   });
   ipcMain.handle(ipcChannels.showInFolder, (event, raw: unknown) => {
     // Only an absolute local path: the file manager opens there and nothing is read or run.
-    if (!trusted(event) || !options.showInFolder || typeof raw !== 'string' || !isAbsolute(raw) || raw.includes('\0') || raw.length > 4096) return;
+    if (
+      !trusted(event) ||
+      !options.showInFolder ||
+      typeof raw !== 'string' ||
+      !isAbsolute(raw) ||
+      raw.includes('\0') ||
+      raw.length > 4096
+    )
+      return;
     options.showInFolder(raw);
   });
 

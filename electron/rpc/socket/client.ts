@@ -13,7 +13,12 @@ export function connectControlSocket(socketPath: string): Promise<ControlClient>
     socket.once('connect', () => {
       socket.off('error', reject);
       socket.on('error', () => {});
-      resolve(createRpcClient(lineTransport(socket), { checkResults: true, disconnectedMessage: 'The running Hoist closed the connection.' }));
+      resolve(
+        createRpcClient(lineTransport(socket), {
+          checkResults: true,
+          disconnectedMessage: 'The running Hoist closed the connection.',
+        }),
+      );
     });
   });
 }

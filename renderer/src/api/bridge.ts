@@ -7,7 +7,9 @@ import type { Connection } from './connection.js';
 
 export function hoistBridge(): HoistBridge | undefined {
   const candidate = (window as { hoist?: unknown }).hoist;
-  return typeof candidate === 'object' && candidate !== null && 'send' in candidate ? (candidate as HoistBridge) : undefined;
+  return typeof candidate === 'object' && candidate !== null && 'send' in candidate
+    ? (candidate as HoistBridge)
+    : undefined;
 }
 
 export function createBridgeConnection(bridge: HoistBridge): Connection {

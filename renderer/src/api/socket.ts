@@ -3,7 +3,12 @@
 // next connection, and calls in flight when it drops fail with code "disconnected" (the engine may or
 // may not have run them).
 import { createRpcClient } from '../../../electron/common/rpc/client.js';
-import { decodeJson, notJson, type MessageTransport, type TransportReceiver } from '../../../electron/common/rpc/transport.js';
+import {
+  decodeJson,
+  notJson,
+  type MessageTransport,
+  type TransportReceiver,
+} from '../../../electron/common/rpc/transport.js';
 import type { Connection, ConnectionStatus } from './connection.js';
 
 /** After this many failed attempts in a row the UI says the daemon is gone (it keeps trying). */

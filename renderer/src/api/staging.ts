@@ -16,11 +16,19 @@ interface StageReply {
 async function stageOne(picked: PickedFile, batch: string | undefined): Promise<StageReply> {
   const query = new URLSearchParams({ name: picked.relativePath });
   if (batch) query.set('batch', batch);
-  const response = await fetch(`/api/stage?${query.toString()}`, { method: 'POST', body: picked.file, credentials: 'same-origin' });
+  const response = await fetch(`/api/stage?${query.toString()}`, {
+    method: 'POST',
+    body: picked.file,
+    credentials: 'same-origin',
+  });
   if (response.status === 413) {
     const { maxBatchBytes } = (await response.json().catch(() => ({}))) as { maxBatchBytes?: number };
-    const limit = maxBatchBytes ? ` (${maxBatchBytes >= 1024 ** 3 ? `${Math.floor(maxBatchBytes / 1024 ** 3)} GiB` : `${Math.floor(maxBatchBytes / 1024 ** 2)} MiB`})` : '';
-    throw new Error(`This drop is larger than a browser may hand to Hoist at once${limit}: drop fewer files, or use “hoist upload” or the desktop app.`);
+    const limit = maxBatchBytes
+      ? ` (${maxBatchBytes >= 1024 ** 3 ? `${Math.floor(maxBatchBytes / 1024 ** 3)} GiB` : `${Math.floor(maxBatchBytes / 1024 ** 2)} MiB`})`
+      : '';
+    throw new Error(
+      `This drop is larger than a browser may hand to Hoist at once${limit}: drop fewer files, or use “hoist upload” or the desktop app.`,
+    );
   }
   if (!response.ok) throw new Error(`Could not hand “${picked.file.name}” to Hoist (HTTP ${response.status}).`);
   return (await response.json()) as StageReply;

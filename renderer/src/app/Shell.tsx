@@ -22,7 +22,8 @@ export function Shell({ session }: { session: Session }) {
   const drop = useDropHandler();
   // Signing in removes the form that had focus: keyboard users continue from the current tab.
   useEffect(() => {
-    if (!document.activeElement || document.activeElement === document.body) document.getElementById('tab-transfers')?.focus();
+    if (!document.activeElement || document.activeElement === document.body)
+      document.getElementById('tab-transfers')?.focus();
   }, []);
   return (
     <div className={`shell${drop.dragging ? ' is-dragging' : ''}`} {...drop.handlers}>

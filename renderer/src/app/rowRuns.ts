@@ -68,7 +68,8 @@ export class RowRuns {
     if (this.runs.length === 0) return length === 0 ? { kind: 'known', index: 0 } : { kind: 'gap' };
     for (let r = 0; r < this.runs.length; r++) {
       const run = this.runs[r]!;
-      if (newestFirst(t, run.rows[0]!) < 0) return r === 0 && run.start === 0 ? { kind: 'known', index: 0 } : { kind: 'gap' };
+      if (newestFirst(t, run.rows[0]!) < 0)
+        return r === 0 && run.start === 0 ? { kind: 'known', index: 0 } : { kind: 'gap' };
       if (newestFirst(t, run.rows.at(-1)!) < 0) return { kind: 'known', index: run.start + lowerBound(run.rows, t) };
     }
     const last = this.runs.at(-1)!;
@@ -128,7 +129,10 @@ export class RowRuns {
 
   /** Keeps only the rows with an index in one of `ranges` ([from, to) each). */
   keep(ranges: readonly (readonly [number, number])[]): void {
-    const kept: [number, number][] = [...ranges].filter(([a, b]) => b > a).sort((x, y) => x[0] - y[0]) as [number, number][];
+    const kept: [number, number][] = [...ranges].filter(([a, b]) => b > a).sort((x, y) => x[0] - y[0]) as [
+      number,
+      number,
+    ][];
     let from = 0;
     for (const [a, b] of kept) {
       if (a > from) this.drop(from, a);
@@ -139,7 +143,7 @@ export class RowRuns {
 
   /** Whether any index in [from, to) is not held. */
   missing(from: number, to: number): boolean {
-    for (let i = from; i < to; ) {
+    for (let i = from; i < to;) {
       const run = this.runs[this.runBefore(i)];
       if (!run || i >= end(run)) return true;
       i = end(run);
@@ -207,7 +211,8 @@ export class RowRuns {
         out.push(run);
         continue;
       }
-      for (const t of run.rows.slice(Math.max(0, from - run.start), Math.min(run.rows.length, to - run.start))) this.byId.delete(t.id);
+      for (const t of run.rows.slice(Math.max(0, from - run.start), Math.min(run.rows.length, to - run.start)))
+        this.byId.delete(t.id);
       if (run.start < from) out.push({ start: run.start, rows: run.rows.slice(0, from - run.start) });
       if (end(run) > to) out.push({ start: to, rows: run.rows.slice(to - run.start) });
     }

@@ -58,7 +58,11 @@ export class EngineStore {
     const { client } = this.connection;
     this.pages.reload();
     try {
-      const [session, totals, folders] = await Promise.all([client.call('session.get', {}), client.call('transfers.totals', {}), client.call('folders.list', {})]);
+      const [session, totals, folders] = await Promise.all([
+        client.call('session.get', {}),
+        client.call('transfers.totals', {}),
+        client.call('folders.list', {}),
+      ]);
       this.set(() => {
         this.session = session;
         this.folders = folders;
@@ -66,7 +70,8 @@ export class EngineStore {
       this.setTotals(totals);
     } catch (err) {
       // A dropped connection retries on reconnect (the banner says so); anything else is shown.
-      if ((err as { code?: string }).code !== 'disconnected') this.errors.report('Could not read the engine state', err);
+      if ((err as { code?: string }).code !== 'disconnected')
+        this.errors.report('Could not read the engine state', err);
     }
   }
 

@@ -89,7 +89,8 @@ export class TransferPages {
 
   /** The list's length from a totals event. */
   setLength(length: number): void {
-    if (length !== this.length && this.doubt !== undefined) this.markStale(this.runs.pagesAfter(this.doubt, this.pageSize));
+    if (length !== this.length && this.doubt !== undefined)
+      this.markStale(this.runs.pagesAfter(this.doubt, this.pageSize));
     this.doubt = undefined;
     if (length === this.length) return;
     this.length = length;

@@ -1,5 +1,15 @@
 // A determinate progress bar with its accessible value; the fill is a transform, so no layout work.
-export function ProgressBar({ value, max, label, tone = 'accent' }: { value: number; max: number; label: string; tone?: 'accent' | 'done' | 'failed' | 'paused' }) {
+export function ProgressBar({
+  value,
+  max,
+  label,
+  tone = 'accent',
+}: {
+  value: number;
+  max: number;
+  label: string;
+  tone?: 'accent' | 'done' | 'failed' | 'paused';
+}) {
   const fraction = max > 0 ? Math.min(1, Math.max(0, value / max)) : 0;
   return (
     <div

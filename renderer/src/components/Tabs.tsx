@@ -2,7 +2,19 @@
 import { useRef, type KeyboardEvent } from 'react';
 
 /** `idPrefix` keeps ids unique when two strips share a page; panels are `${idPrefix}panel-<id>`. */
-export function Tabs<T extends string>({ tabs, current, onChange, label, idPrefix = '' }: { tabs: readonly { id: T; label: string; count?: number }[]; current: T; onChange: (id: T) => void; label: string; idPrefix?: string }) {
+export function Tabs<T extends string>({
+  tabs,
+  current,
+  onChange,
+  label,
+  idPrefix = '',
+}: {
+  tabs: readonly { id: T; label: string; count?: number }[];
+  current: T;
+  onChange: (id: T) => void;
+  label: string;
+  idPrefix?: string;
+}) {
   const refs = useRef(new Map<T, HTMLButtonElement>());
   const onKey = (event: KeyboardEvent) => {
     const index = tabs.findIndex((t) => t.id === current);
@@ -14,7 +26,12 @@ export function Tabs<T extends string>({ tabs, current, onChange, label, idPrefi
     refs.current.get(next.id)?.focus();
   };
   return (
-    <div className={`tabs${idPrefix ? ` tabs-${idPrefix.replace(/-$/, '')}` : ''}`} role="tablist" aria-label={label} onKeyDown={onKey}>
+    <div
+      className={`tabs${idPrefix ? ` tabs-${idPrefix.replace(/-$/, '')}` : ''}`}
+      role="tablist"
+      aria-label={label}
+      onKeyDown={onKey}
+    >
       {tabs.map((tab) => (
         <button
           key={tab.id}

@@ -4,7 +4,11 @@ import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 type SourceData = string | ArrayBuffer | ArrayBufferView;
 
 const toBinary = (data: SourceData): string | Uint8Array =>
-  typeof data === 'string' ? data : data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  typeof data === 'string'
+    ? data
+    : data instanceof ArrayBuffer
+      ? new Uint8Array(data)
+      : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 
 export class NodeSha256 {
   private hash: Hash | Hmac;

@@ -65,7 +65,8 @@ const fail = (status: number, code: string, message: string, details?: Record<st
   ...(details ? { details } : {}),
 });
 
-const AUTH_HEADER_PATTERN = /^AWS4-HMAC-SHA256\s+Credential=([^,\s]+)\s*,\s*SignedHeaders=([^,\s]+)\s*,\s*Signature=([0-9a-fA-F]+)\s*$/;
+const AUTH_HEADER_PATTERN =
+  /^AWS4-HMAC-SHA256\s+Credential=([^,\s]+)\s*,\s*SignedHeaders=([^,\s]+)\s*,\s*Signature=([0-9a-fA-F]+)\s*$/;
 const AMZ_DATE_PATTERN = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 
 /** A SignatureV4 whose protected steps we drive with the client's own signed-header list and payload hash. */
@@ -151,15 +152,28 @@ export async function verifySigV4(input: SigV4Request): Promise<SigV4Result> {
       : fail(403, 'AccessDenied', 'AWS authentication requires a valid Date or x-amz-date header');
   }
   if (p.scopeDate !== p.amzDate.slice(0, 8)) {
-    return fail(400, errorPrefix, `Invalid credential date "${p.scopeDate}". This date is not the same as X-Amz-Date: "${p.amzDate.slice(0, 8)}".`);
+    return fail(
+      400,
+      errorPrefix,
+      `Invalid credential date "${p.scopeDate}". This date is not the same as X-Amz-Date: "${p.amzDate.slice(0, 8)}".`,
+    );
   }
   if (p.scopeRegion !== input.region) {
-    return fail(400, errorPrefix, `The authorization header is malformed; the region '${p.scopeRegion}' is wrong; expecting '${input.region}'`, {
-      Region: input.region,
-    });
+    return fail(
+      400,
+      errorPrefix,
+      `The authorization header is malformed; the region '${p.scopeRegion}' is wrong; expecting '${input.region}'`,
+      {
+        Region: input.region,
+      },
+    );
   }
   if (p.scopeService !== input.service) {
-    return fail(400, errorPrefix, `The authorization header is malformed; incorrect service "${p.scopeService}". This endpoint belongs to "${input.service}".`);
+    return fail(
+      400,
+      errorPrefix,
+      `The authorization header is malformed; incorrect service "${p.scopeService}". This endpoint belongs to "${input.service}".`,
+    );
   }
   const serverTime = isoSeconds(input.now);
   if (p.presigned) {
@@ -175,15 +189,21 @@ export async function verifySigV4(input: SigV4Request): Promise<SigV4Result> {
       return fail(403, 'AccessDenied', 'Request is not valid yet');
     }
   } else if (Math.abs(signingDate.getTime() - input.now.getTime()) > MAX_SKEW_MS) {
-    return fail(403, 'RequestTimeTooSkewed', 'The difference between the request time and the current time is too large.', {
-      RequestTime: p.amzDate,
-      ServerTime: serverTime,
-      MaxAllowedSkewMilliseconds: String(MAX_SKEW_MS),
-    });
+    return fail(
+      403,
+      'RequestTimeTooSkewed',
+      'The difference between the request time and the current time is too large.',
+      {
+        RequestTime: p.amzDate,
+        ServerTime: serverTime,
+        MaxAllowedSkewMilliseconds: String(MAX_SKEW_MS),
+      },
+    );
   }
 
   let payloadHash: string;
-  if (p.presigned) payloadHash = p.queryForSigning.find(([name]) => name === 'X-Amz-Content-Sha256')?.[1] ?? 'UNSIGNED-PAYLOAD';
+  if (p.presigned)
+    payloadHash = p.queryForSigning.find(([name]) => name === 'X-Amz-Content-Sha256')?.[1] ?? 'UNSIGNED-PAYLOAD';
   else if (input.payloadHash !== undefined) payloadHash = input.payloadHash;
   else {
     const declared = header('x-amz-content-sha256');
@@ -195,22 +215,35 @@ export async function verifySigV4(input: SigV4Request): Promise<SigV4Result> {
 
   // As S3: the host and every x-amz-* header sent must be signed, or a relay could add or change them.
   const unsigned = Object.keys(input.headers).filter(
-    (name) => (name === 'host' || name.startsWith('x-amz-')) && input.headers[name] !== undefined && !p.signedHeaders.includes(name),
+    (name) =>
+      (name === 'host' || name.startsWith('x-amz-')) &&
+      input.headers[name] !== undefined &&
+      !p.signedHeaders.includes(name),
   );
   if (!p.signedHeaders.includes('host') && !unsigned.includes('host')) unsigned.unshift('host');
   if (unsigned.length > 0) {
-    return fail(403, 'AccessDenied', 'There were headers present in the request which were not signed', { HeadersNotSigned: unsigned.join(', ') });
+    return fail(403, 'AccessDenied', 'There were headers present in the request which were not signed', {
+      HeadersNotSigned: unsigned.join(', '),
+    });
   }
 
   const signedHeaderValues: Record<string, string> = {};
   for (const name of p.signedHeaders) {
     const value = header(name);
     if (value === undefined) {
-      return fail(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.');
+      return fail(
+        403,
+        'SignatureDoesNotMatch',
+        'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+      );
     }
     signedHeaderValues[name] = value;
   }
-  const verifier = new Verifier({ accessKeyId: stored.accessKeyId, secretAccessKey: stored.secretAccessKey }, input.region, input.service);
+  const verifier = new Verifier(
+    { accessKeyId: stored.accessKeyId, secretAccessKey: stored.secretAccessKey },
+    input.region,
+    input.service,
+  );
   const scope = `${p.scopeDate}/${p.scopeRegion}/${p.scopeService}/aws4_request`;
   const request = new HttpRequest({
     method: input.method,
@@ -222,12 +255,17 @@ export async function verifySigV4(input: SigV4Request): Promise<SigV4Result> {
   });
   const expected = await verifier.expected(request, p.signedHeaders, payloadHash, p.amzDate, scope, signingDate);
   if (!constantTimeEqual(expected.signature, p.signature.toLowerCase())) {
-    return fail(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.', {
-      AWSAccessKeyId: p.accessKeyId,
-      StringToSign: expected.stringToSign,
-      SignatureProvided: p.signature,
-      CanonicalRequest: expected.canonicalRequest,
-    });
+    return fail(
+      403,
+      'SignatureDoesNotMatch',
+      'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+      {
+        AWSAccessKeyId: p.accessKeyId,
+        StringToSign: expected.stringToSign,
+        SignatureProvided: p.signature,
+        CanonicalRequest: expected.canonicalRequest,
+      },
+    );
   }
   return {
     ok: true,
@@ -244,28 +282,57 @@ export async function verifySigV4(input: SigV4Request): Promise<SigV4Result> {
 
 type ParseResult = { ok: true; value: Parsed } | { ok: false; failure: SigV4Failure };
 
-function parseAuth(input: SigV4Request, header: (name: string) => string | undefined, pairs: Array<[string, string]>): ParseResult {
+function parseAuth(
+  input: SigV4Request,
+  header: (name: string) => string | undefined,
+  pairs: Array<[string, string]>,
+): ParseResult {
   const authorization = header('authorization');
   const query = new Map(pairs);
   const hasQueryAuth = query.has('X-Amz-Algorithm') || query.has('X-Amz-Signature') || query.has('X-Amz-Credential');
   if (authorization !== undefined && hasQueryAuth) {
     return {
       ok: false,
-      failure: fail(400, 'InvalidArgument', 'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified'),
+      failure: fail(
+        400,
+        'InvalidArgument',
+        'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified',
+      ),
     };
   }
   if (authorization !== undefined) {
     const match = AUTH_HEADER_PATTERN.exec(authorization);
     if (!match) {
       if (!authorization.startsWith('AWS4-HMAC-SHA256')) {
-        return { ok: false, failure: fail(400, 'InvalidRequest', 'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.') };
+        return {
+          ok: false,
+          failure: fail(
+            400,
+            'InvalidRequest',
+            'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.',
+          ),
+        };
       }
-      return { ok: false, failure: fail(400, 'AuthorizationHeaderMalformed', 'The authorization header is malformed; the authorization header requires three components: Credential, SignedHeaders, and Signature.') };
+      return {
+        ok: false,
+        failure: fail(
+          400,
+          'AuthorizationHeaderMalformed',
+          'The authorization header is malformed; the authorization header requires three components: Credential, SignedHeaders, and Signature.',
+        ),
+      };
     }
     const [, credential = '', signedHeaders = '', signature = ''] = match;
     const scope = parseCredential(credential);
     if (!scope) {
-      return { ok: false, failure: fail(400, 'AuthorizationHeaderMalformed', `The authorization header is malformed; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".`) };
+      return {
+        ok: false,
+        failure: fail(
+          400,
+          'AuthorizationHeaderMalformed',
+          `The authorization header is malformed; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".`,
+        ),
+      };
     }
     return {
       ok: true,
@@ -281,7 +348,10 @@ function parseAuth(input: SigV4Request, header: (name: string) => string | undef
     };
   }
   if (hasQueryAuth) {
-    const bad = (message: string): ParseResult => ({ ok: false, failure: fail(400, 'AuthorizationQueryParametersError', message) });
+    const bad = (message: string): ParseResult => ({
+      ok: false,
+      failure: fail(400, 'AuthorizationQueryParametersError', message),
+    });
     if (query.get('X-Amz-Algorithm') !== ALGORITHM_IDENTIFIER) {
       return bad('X-Amz-Algorithm only supports "AWS4-HMAC-SHA256"');
     }
@@ -291,7 +361,9 @@ function parseAuth(input: SigV4Request, header: (name: string) => string | undef
     const amzDate = query.get('X-Amz-Date');
     const expiresRaw = query.get('X-Amz-Expires');
     if (!credential || !signature || !signedHeaders || !amzDate || expiresRaw === undefined) {
-      return bad('Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.');
+      return bad(
+        'Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.',
+      );
     }
     if (!/^\d+$/.test(expiresRaw)) return bad('X-Amz-Expires should be a number');
     const expiresSeconds = Number(expiresRaw);
@@ -299,7 +371,10 @@ function parseAuth(input: SigV4Request, header: (name: string) => string | undef
       return bad('X-Amz-Expires must be less than a week (in seconds) that is; the maximum expires is 604800 seconds');
     }
     const scope = parseCredential(credential);
-    if (!scope) return bad('Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".');
+    if (!scope)
+      return bad(
+        'Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".',
+      );
     return {
       ok: true,
       value: {
@@ -317,7 +392,9 @@ function parseAuth(input: SigV4Request, header: (name: string) => string | undef
   return { ok: false, failure: fail(403, 'AccessDenied', 'Access Denied') };
 }
 
-function parseCredential(credential: string): Pick<Parsed, 'accessKeyId' | 'scopeDate' | 'scopeRegion' | 'scopeService'> | undefined {
+function parseCredential(
+  credential: string,
+): Pick<Parsed, 'accessKeyId' | 'scopeDate' | 'scopeRegion' | 'scopeService'> | undefined {
   const parts = credential.split('/');
   if (parts.length !== 5 || parts[4] !== 'aws4_request') return undefined;
   const [accessKeyId = '', scopeDate = '', scopeRegion = '', scopeService = ''] = parts;
@@ -336,7 +413,12 @@ function parseAmzDate(value: string): Date | undefined {
 function dateHeaderAsAmz(value: string | undefined): string | undefined {
   if (!value) return undefined;
   const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return Number.isNaN(date.getTime())
+    ? undefined
+    : date
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d{3}/, '');
 }
 
 function isoSeconds(date: Date): string {

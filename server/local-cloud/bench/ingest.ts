@@ -50,7 +50,12 @@ async function runChild(): Promise<void> {
   const dataDir = process.argv[process.argv.indexOf('--child') + 1] ?? '';
   const { startLocalCloud } = await import('../index.js');
   const cloud = await startLocalCloud({ dataDir, port: 0 });
-  const info: ChildInfo = { url: cloud.s3Endpoint, region: cloud.region, bucket: cloud.bucket, ...cloud.adminCredentials };
+  const info: ChildInfo = {
+    url: cloud.s3Endpoint,
+    region: cloud.region,
+    bucket: cloud.bucket,
+    ...cloud.adminCredentials,
+  };
   process.stdout.write(`${JSON.stringify(info)}\n`);
   const stop = (): void => void cloud.close().then(() => process.exit(0));
   process.on('SIGTERM', stop);
@@ -83,7 +88,11 @@ async function main(): Promise<void> {
   const source = join(work, 'source.bin');
   writeSource(source, size);
 
-  const nodeArgs = ['--import', 'tsx', ...(values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']] : [])];
+  const nodeArgs = [
+    '--import',
+    'tsx',
+    ...(values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']] : []),
+  ];
   const child = spawn(process.execPath, [...nodeArgs, fileURLToPath(import.meta.url), '--child', join(work, 'cloud')], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -103,23 +112,50 @@ async function main(): Promise<void> {
       let completeCpu: number | undefined;
       if (parts > 0) {
         const key = 'bench/multipart.bin';
-        const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: info.bucket, Key: key, ChecksumAlgorithm: 'CRC32' }));
+        const { UploadId } = await s3.send(
+          new CreateMultipartUploadCommand({ Bucket: info.bucket, Key: key, ChecksumAlgorithm: 'CRC32' }),
+        );
         const partSize = Math.ceil(size / parts);
         const done: CompletedPart[] = [];
         for (let n = 1; n <= parts; n++) {
           const start = (n - 1) * partSize;
           const end = Math.min(size, n * partSize) - 1;
           const res = await s3.send(
-            new UploadPartCommand({ Bucket: info.bucket, Key: key, UploadId, PartNumber: n, ContentLength: end - start + 1, ...partBody(source, start, end, plain) }),
+            new UploadPartCommand({
+              Bucket: info.bucket,
+              Key: key,
+              UploadId,
+              PartNumber: n,
+              ContentLength: end - start + 1,
+              ...partBody(source, start, end, plain),
+            }),
           );
-          done.push({ PartNumber: n, ETag: res.ETag ?? '', ...(res.ChecksumCRC32 ? { ChecksumCRC32: res.ChecksumCRC32 } : {}) });
+          done.push({
+            PartNumber: n,
+            ETag: res.ETag ?? '',
+            ...(res.ChecksumCRC32 ? { ChecksumCRC32: res.ChecksumCRC32 } : {}),
+          });
         }
         const beforeComplete = cpuSeconds(pid);
-        await s3.send(new CompleteMultipartUploadCommand({ Bucket: info.bucket, Key: key, UploadId, MultipartUpload: { Parts: done } }));
+        await s3.send(
+          new CompleteMultipartUploadCommand({
+            Bucket: info.bucket,
+            Key: key,
+            UploadId,
+            MultipartUpload: { Parts: done },
+          }),
+        );
         const afterComplete = cpuSeconds(pid);
         completeCpu = afterComplete.user + afterComplete.system - beforeComplete.user - beforeComplete.system;
       } else {
-        await s3.send(new PutObjectCommand({ Bucket: info.bucket, Key: 'bench/put.bin', ContentLength: size, ...partBody(source, 0, size - 1, plain) }));
+        await s3.send(
+          new PutObjectCommand({
+            Bucket: info.bucket,
+            Key: 'bench/put.bin',
+            ContentLength: size,
+            ...partBody(source, 0, size - 1, plain),
+          }),
+        );
       }
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const after = cpuSeconds(pid);
@@ -149,7 +185,12 @@ async function main(): Promise<void> {
  * The bytes [start, end] as a request body: a file stream (aws-chunked, the SDK's CRC32 trailer), or with
  * `plain` read into memory and sent as a stream of that buffer with its CRC32 in a header, as Hoist does.
  */
-function partBody(path: string, start: number, end: number, plain: boolean): { Body: Readable; ChecksumCRC32?: string } {
+function partBody(
+  path: string,
+  start: number,
+  end: number,
+  plain: boolean,
+): { Body: Readable; ChecksumCRC32?: string } {
   if (!plain) return { Body: createReadStream(path, { start, end, highWaterMark: MiB }) };
   const data = Buffer.allocUnsafe(end - start + 1);
   const fd = openSync(path, 'r');
@@ -169,7 +210,7 @@ function writeSource(path: string, size: number): void {
   const fd = openSync(path, 'w');
   const block = randomBytes(8 * MiB);
   try {
-    for (let written = 0; written < size; ) {
+    for (let written = 0; written < size;) {
       const n = Math.min(block.length, size - written);
       writeSync(fd, block, 0, n);
       written += n;

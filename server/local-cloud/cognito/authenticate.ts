@@ -37,9 +37,17 @@ export async function authenticate(
     case 'ExpiredToken':
       throw new CognitoError('ExpiredTokenException', 400, 'The security token included in the request is expired');
     case 'RequestTimeTooSkewed':
-      throw new CognitoError('InvalidSignatureException', 400, 'Signature expired: the request time is more than 15 minutes from the server time.');
+      throw new CognitoError(
+        'InvalidSignatureException',
+        400,
+        'Signature expired: the request time is more than 15 minutes from the server time.',
+      );
     case 'SignatureDoesNotMatch':
-      throw new CognitoError('InvalidSignatureException', 400, 'The request signature we calculated does not match the signature you provided.');
+      throw new CognitoError(
+        'InvalidSignatureException',
+        400,
+        'The request signature we calculated does not match the signature you provided.',
+      );
     default:
       throw new CognitoError('IncompleteSignatureException', 400, result.message);
   }

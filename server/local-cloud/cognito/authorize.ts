@@ -10,7 +10,12 @@ export function identityPoolArn(settings: CloudSettings, poolId: string): string
 }
 
 /** IAM decides on the pool the request names (as AWS does, before the request itself is validated). */
-export function authorizeCognitoCall(principal: Principal, action: string, settings: CloudSettings, body: unknown): void {
+export function authorizeCognitoCall(
+  principal: Principal,
+  action: string,
+  settings: CloudSettings,
+  body: unknown,
+): void {
   if (principal.kind !== 'identity') return; // admin and developer keys belong to the pool's owner
   const requested = (body as { IdentityPoolId?: unknown } | null)?.IdentityPoolId;
   const resource = identityPoolArn(settings, typeof requested === 'string' ? requested : settings.identityPoolId);
@@ -20,6 +25,10 @@ export function authorizeCognitoCall(principal: Principal, action: string, setti
     variables: { 'cognito-identity.amazonaws.com:sub': principal.identityId },
   });
   if (!allowed) {
-    throw new CognitoError('AccessDeniedException', 400, `User: ${principal.identityId} is not authorized to perform: ${action} on resource: ${resource}`);
+    throw new CognitoError(
+      'AccessDeniedException',
+      400,
+      `User: ${principal.identityId} is not authorized to perform: ${action} on resource: ${resource}`,
+    );
   }
 }

@@ -13,10 +13,14 @@ export class CognitoError extends Error {
   }
 }
 
-export const notAuthorized = (message: string): CognitoError => new CognitoError('NotAuthorizedException', 403, message);
-export const resourceNotFound = (message: string): CognitoError => new CognitoError('ResourceNotFoundException', 404, message);
-export const invalidParameter = (message: string): CognitoError => new CognitoError('InvalidParameterException', 400, message);
-export const resourceConflict = (message: string): CognitoError => new CognitoError('ResourceConflictException', 409, message);
+export const notAuthorized = (message: string): CognitoError =>
+  new CognitoError('NotAuthorizedException', 403, message);
+export const resourceNotFound = (message: string): CognitoError =>
+  new CognitoError('ResourceNotFoundException', 404, message);
+export const invalidParameter = (message: string): CognitoError =>
+  new CognitoError('InvalidParameterException', 400, message);
+export const resourceConflict = (message: string): CognitoError =>
+  new CognitoError('ResourceConflictException', 409, message);
 
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
 

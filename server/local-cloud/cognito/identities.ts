@@ -20,7 +20,9 @@ export class IdentityRegistry {
     private readonly region: string,
   ) {
     this.path = join(dir, 'identities.json');
-    const stored = existsSync(this.path) ? (JSON.parse(readFileSync(this.path, 'utf8')) as IdentityFile) : { logins: {} };
+    const stored = existsSync(this.path)
+      ? (JSON.parse(readFileSync(this.path, 'utf8')) as IdentityFile)
+      : { logins: {} };
     this.logins = new Map(Object.entries(stored.logins));
     this.identities = new Set(this.logins.values());
   }
@@ -34,7 +36,10 @@ export class IdentityRegistry {
     this.logins.set(key, identityId);
     this.identities.add(identityId);
     // Persist before answering: an identity handed out must survive a crash.
-    writeFileAtomicSync(this.path, JSON.stringify({ logins: Object.fromEntries(this.logins) } satisfies IdentityFile, null, 1));
+    writeFileAtomicSync(
+      this.path,
+      JSON.stringify({ logins: Object.fromEntries(this.logins) } satisfies IdentityFile, null, 1),
+    );
     return identityId;
   }
 

@@ -45,7 +45,11 @@ const OPERATIONS: Record<string, Operation> = {
     signed: true,
     run: ops.getOpenIdTokenForDeveloperIdentity,
   },
-  GetCredentialsForIdentity: { schema: schemas.getCredentialsForIdentity, signed: false, run: ops.getCredentialsForIdentity },
+  GetCredentialsForIdentity: {
+    schema: schemas.getCredentialsForIdentity,
+    signed: false,
+    run: ops.getCredentialsForIdentity,
+  },
   GetId: { schema: schemas.getId, signed: false, run: ops.getId },
 };
 
@@ -89,7 +93,15 @@ export function createCognitoHandler(deps: CognitoDeps): ProtocolHandler {
       const time = new Date().toISOString();
       const target = String(req.headers['x-amz-target'] ?? '');
       res.once('finish', () => {
-        log.append({ time, requestId: randomUUID(), method: req.method ?? '', protocol: 'cognito', operation: target.slice(COGNITO_TARGET_PREFIX.length) || 'Unknown', bytesReceived: Number(req.headers['content-length'] ?? 0), status: res.statusCode });
+        log.append({
+          time,
+          requestId: randomUUID(),
+          method: req.method ?? '',
+          protocol: 'cognito',
+          operation: target.slice(COGNITO_TARGET_PREFIX.length) || 'Unknown',
+          bytesReceived: Number(req.headers['content-length'] ?? 0),
+          status: res.statusCode,
+        });
       });
     }
     handle(req, res).catch((error: unknown) => {

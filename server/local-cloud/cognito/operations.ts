@@ -29,8 +29,10 @@ export async function getOpenIdTokenForDeveloperIdentity(
   }
   const linked = ctx.identities.lookup(provider, userId);
   if (input.IdentityId !== undefined) {
-    if (linked !== undefined && linked !== input.IdentityId) throw resourceConflict('This developer user is linked to another identity.');
-    if (linked === undefined && !ctx.identities.exists(input.IdentityId)) throw resourceNotFound(`Identity '${input.IdentityId}' not found.`);
+    if (linked !== undefined && linked !== input.IdentityId)
+      throw resourceConflict('This developer user is linked to another identity.');
+    if (linked === undefined && !ctx.identities.exists(input.IdentityId))
+      throw resourceNotFound(`Identity '${input.IdentityId}' not found.`);
   }
   const identityId = ctx.identities.identityFor(provider, userId, input.IdentityId);
   const token = await ctx.tokens.issue({
@@ -49,7 +51,8 @@ export async function getCredentialsForIdentity(
   IdentityId: string;
   Credentials: { AccessKeyId: string; SecretKey: string; SessionToken: string; Expiration: number };
 }> {
-  if (input.CustomRoleArn !== undefined) throw invalidParameter('CustomRoleArn is not supported: the pool has one authenticated role.');
+  if (input.CustomRoleArn !== undefined)
+    throw invalidParameter('CustomRoleArn is not supported: the pool has one authenticated role.');
   if (!ctx.identities.exists(input.IdentityId)) throw resourceNotFound(`Identity '${input.IdentityId}' not found.`);
   const sub = await verifiedLogin(ctx, input.Logins);
   if (sub !== input.IdentityId) throw notAuthorized('Invalid login token. The token was issued to another identity.');
@@ -66,7 +69,10 @@ export async function getCredentialsForIdentity(
   };
 }
 
-export async function getId(ctx: CognitoContext, input: z.infer<typeof schemas.getId>): Promise<{ IdentityId: string }> {
+export async function getId(
+  ctx: CognitoContext,
+  input: z.infer<typeof schemas.getId>,
+): Promise<{ IdentityId: string }> {
   requirePool(ctx, input.IdentityPoolId);
   return { IdentityId: await verifiedLogin(ctx, input.Logins) };
 }

@@ -2,7 +2,10 @@
 import { z } from 'zod';
 
 const logins = z.record(z.string().min(1).max(128), z.string().min(1).max(50_000));
-const identityId = z.string().regex(/^[\w-]+:[0-9a-f-]+$/, 'IdentityId must look like <region>:<uuid>').max(55);
+const identityId = z
+  .string()
+  .regex(/^[\w-]+:[0-9a-f-]+$/, 'IdentityId must look like <region>:<uuid>')
+  .max(55);
 const identityPoolId = z.string().min(1).max(55);
 
 export const getOpenIdTokenForDeveloperIdentity = z.object({

@@ -26,7 +26,10 @@ interface Statement {
 }
 
 export function evaluate(policy: unknown, context: RequestContext): Decision {
-  const document = (typeof policy === 'object' && policy !== null ? policy : {}) as { Version?: unknown; Statement?: unknown };
+  const document = (typeof policy === 'object' && policy !== null ? policy : {}) as {
+    Version?: unknown;
+    Statement?: unknown;
+  };
   const withVariables = document.Version === '2012-10-17';
   const statements = (Array.isArray(document.Statement) ? document.Statement : [document.Statement]).filter(
     (s): s is Statement => typeof s === 'object' && s !== null,
@@ -55,10 +58,12 @@ function statementMatches(statement: Statement, context: RequestContext, withVar
         ? !anyPattern(statement.NotAction, (p) => matchAction(p, context.action))
         : false;
   if (!actionOk) return false;
-  const resourceMatch = (p: string): boolean => matchResource(p, context.resource, withVariables ? (context.variables ?? {}) : undefined);
+  const resourceMatch = (p: string): boolean =>
+    matchResource(p, context.resource, withVariables ? (context.variables ?? {}) : undefined);
   if (statement.Resource !== undefined) return anyPattern(statement.Resource, resourceMatch);
   if (statement.NotResource !== undefined) {
-    if (withVariables && anyPattern(statement.NotResource, (p) => substitute(p, context.variables ?? {}) === undefined)) return statement.Effect === 'Deny';
+    if (withVariables && anyPattern(statement.NotResource, (p) => substitute(p, context.variables ?? {}) === undefined))
+      return statement.Effect === 'Deny';
     return !anyPattern(statement.NotResource, resourceMatch);
   }
   return false;
@@ -74,7 +79,11 @@ export function matchAction(pattern: string, action: string): boolean {
 }
 
 /** Matches one Resource pattern; `variables` undefined = no substitution (pre-2012 policy). */
-export function matchResource(pattern: string, resource: string, variables?: Record<string, string | undefined>): boolean {
+export function matchResource(
+  pattern: string,
+  resource: string,
+  variables?: Record<string, string | undefined>,
+): boolean {
   const tokens = variables ? substitute(pattern, variables) : literalTokens(pattern);
   if (!tokens) return false; // an unset variable: matches nothing
   if (tokens.length === 1 && tokens[0]?.kind === 'wild' && tokens[0].char === '*') return true; // "*" = any resource

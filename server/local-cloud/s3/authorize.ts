@@ -39,11 +39,18 @@ export function actionFor(operation: Operation): string {
 export function principalMay(principal: Principal, rolePolicy: unknown, action: string, resource: string): boolean {
   if (principal.kind === 'admin') return true;
   if (principal.kind === 'developer') return false;
-  return evaluate(rolePolicy, { action, resource, variables: { 'cognito-identity.amazonaws.com:sub': principal.identityId } }) === 'allow';
+  return (
+    evaluate(rolePolicy, {
+      action,
+      resource,
+      variables: { 'cognito-identity.amazonaws.com:sub': principal.identityId },
+    }) === 'allow'
+  );
 }
 
 export function authorize(principal: Principal, rolePolicy: unknown, route: Route): void {
   const { action, on } = ACTIONS[route.operation];
-  const resource = on === 'account' ? 'arn:aws:s3:::*' : s3Resource(route.bucket ?? '', on === 'object' ? route.key : undefined);
+  const resource =
+    on === 'account' ? 'arn:aws:s3:::*' : s3Resource(route.bucket ?? '', on === 'object' ? route.key : undefined);
   if (!principalMay(principal, rolePolicy, action, resource)) throw errors.AccessDenied();
 }

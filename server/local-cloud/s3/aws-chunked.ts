@@ -75,7 +75,8 @@ export class AwsChunkedDecoder {
   private appendLine(part: Buffer): void {
     this.lineLength += part.length;
     if (this.state === 'trailer') this.trailerBytes += part.length;
-    if (this.lineLength > MAX_LINE || this.trailerBytes > MAX_TRAILER_BYTES) throw new ChunkedFormatError('aws-chunked header line too long');
+    if (this.lineLength > MAX_LINE || this.trailerBytes > MAX_TRAILER_BYTES)
+      throw new ChunkedFormatError('aws-chunked header line too long');
     this.line.push(part);
   }
 
@@ -111,6 +112,10 @@ export class AwsChunkedDecoder {
     }
     const colon = text.indexOf(':');
     if (colon <= 0) throw new ChunkedFormatError('bad aws-chunked trailer line');
-    events.push({ type: 'trailer', name: text.slice(0, colon).trim().toLowerCase(), value: text.slice(colon + 1).trim() });
+    events.push({
+      type: 'trailer',
+      name: text.slice(0, colon).trim().toLowerCase(),
+      value: text.slice(colon + 1).trim(),
+    });
   }
 }

@@ -11,6 +11,8 @@ const SSE_C_ALGORITHM = 'x-amz-server-side-encryption-customer-algorithm';
 /** DenyCustomerProvidedEncryptionKeys: no s3:PutObject naming an SSE-C algorithm (header or presigned query). */
 export function applyBucketPolicy(ctx: S3Context, route: Route): void {
   if (actionFor(route.operation) !== 's3:PutObject') return;
-  const named = ctx.header(SSE_C_ALGORITHM) !== undefined || [...ctx.query.keys()].some((name) => name.toLowerCase() === SSE_C_ALGORITHM);
+  const named =
+    ctx.header(SSE_C_ALGORITHM) !== undefined ||
+    [...ctx.query.keys()].some((name) => name.toLowerCase() === SSE_C_ALGORITHM);
   if (named) throw errors.AccessDenied();
 }

@@ -88,4 +88,10 @@ export function digestOf(algorithm: ChecksumAlgorithm, data: Buffer): string {
 }
 
 /** Decoded length of each algorithm's digest, to reject malformed header values with InvalidRequest. */
-export const DIGEST_BYTES: Record<ChecksumAlgorithm, number> = { CRC32: 4, CRC32C: 4, SHA1: 20, SHA256: 32, CRC64NVME: 8 };
+export const DIGEST_BYTES: Record<ChecksumAlgorithm, number> = {
+  CRC32: 4,
+  CRC32C: 4,
+  SHA1: 20,
+  SHA256: 32,
+  CRC64NVME: 8,
+};

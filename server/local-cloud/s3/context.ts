@@ -44,7 +44,13 @@ export function commonHeaders(ctx: S3Context): Record<string, string> {
   };
 }
 
-export function sendXml(ctx: S3Context, status: number, root: string, body: XmlNode, headers: Record<string, string> = {}): void {
+export function sendXml(
+  ctx: S3Context,
+  status: number,
+  root: string,
+  body: XmlNode,
+  headers: Record<string, string> = {},
+): void {
   const text = xmlDocument(root, body);
   ctx.res.writeHead(status, {
     ...commonHeaders(ctx),
@@ -75,7 +81,11 @@ export function sendError(ctx: S3Context, error: S3Error): void {
   const text =
     `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${escapeXml(error.code)}</Code><Message>${escapeXml(error.message)}</Message>` +
     `${extra}<Resource>${escapeXml(resource)}</Resource><RequestId>${ctx.requestId}</RequestId><HostId>${escapeXml(ctx.hostId)}</HostId></Error>`;
-  const headers: Record<string, string> = { ...commonHeaders(ctx), 'content-type': 'application/xml', ...error.headers };
+  const headers: Record<string, string> = {
+    ...commonHeaders(ctx),
+    'content-type': 'application/xml',
+    ...error.headers,
+  };
   // The client was told to wait for 100-continue and never was: it will not send the body, so the
   // connection cannot be reused (its unread body would be parsed as the next request).
   if (!ctx.bodyStarted && ctx.req.headers.expect !== undefined) headers.connection = 'close';

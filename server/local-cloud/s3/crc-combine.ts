@@ -9,11 +9,15 @@ const POLYNOMIALS: Partial<Record<ChecksumAlgorithm, number>> = { CRC32: 0xedb88
 export const fullObjectAlgorithms = (): ChecksumAlgorithm[] => Object.keys(POLYNOMIALS) as ChecksumAlgorithm[];
 
 /** base64 of the CRC of the parts laid end to end (each part: base64 CRC and size). */
-export function combinedCrc(algorithm: ChecksumAlgorithm, parts: ReadonlyArray<{ checksum: string; size: number }>): string {
+export function combinedCrc(
+  algorithm: ChecksumAlgorithm,
+  parts: ReadonlyArray<{ checksum: string; size: number }>,
+): string {
   const polynomial = POLYNOMIALS[algorithm];
   if (polynomial === undefined) throw new Error(`${algorithm} has no full-object form here`);
   let crc = 0;
-  for (const part of parts) crc = combine(crc, Buffer.from(part.checksum, 'base64').readUInt32BE(0), part.size, polynomial);
+  for (const part of parts)
+    crc = combine(crc, Buffer.from(part.checksum, 'base64').readUInt32BE(0), part.size, polynomial);
   const out = Buffer.alloc(4);
   out.writeUInt32BE(crc >>> 0);
   return out.toString('base64');

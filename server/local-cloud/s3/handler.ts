@@ -48,7 +48,8 @@ export function createS3Handler(deps: S3HandlerDeps): S3Handler {
           res.destroy();
           return;
         }
-        if (!(err instanceof S3Error)) logger.error('local-cloud.s3_internal_error', { message: err instanceof Error ? err.message : String(err) });
+        if (!(err instanceof S3Error))
+          logger.error('local-cloud.s3_internal_error', { message: err instanceof Error ? err.message : String(err) });
         try {
           sendError(ctx, toS3Error(err));
         } catch {
@@ -64,7 +65,12 @@ export function createS3Handler(deps: S3HandlerDeps): S3Handler {
   };
 }
 
-function newContext(req: IncomingMessage, res: ServerResponse, deps: S3HandlerDeps, awaitingContinue: boolean): S3Context {
+function newContext(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: S3HandlerDeps,
+  awaitingContinue: boolean,
+): S3Context {
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const rawPath = q === -1 ? url : url.slice(0, q);
@@ -154,7 +160,11 @@ async function handle(ctx: S3Context, deps: S3HandlerDeps): Promise<void> {
     await dispatch(ctx, deps, route, auth.principal);
   } catch (err) {
     // Without s3:ListBucket, S3 does not reveal whether a key exists (docs/ARCHITECTURE.md, AWS behaviour 4).
-    if (err instanceof S3Error && err.code === 'NoSuchKey' && !principalMay(auth.principal, deps.settings.rolePolicy, 's3:ListBucket', s3Resource(route.bucket ?? ''))) {
+    if (
+      err instanceof S3Error &&
+      err.code === 'NoSuchKey' &&
+      !principalMay(auth.principal, deps.settings.rolePolicy, 's3:ListBucket', s3Resource(route.bucket ?? ''))
+    ) {
       throw errors.AccessDenied();
     }
     throw err;
@@ -186,7 +196,9 @@ async function dispatch(ctx: S3Context, deps: S3HandlerDeps, route: Route, princ
     case 'ListMultipartUploads':
       return multipart.listMultipartUploads(ctx, deps, bucket);
     case 'DeleteObjects':
-      return buckets.deleteObjects(ctx, deps, bucket, (k) => principalMay(principal, deps.settings.rolePolicy, 's3:DeleteObject', s3Resource(bucket, k)));
+      return buckets.deleteObjects(ctx, deps, bucket, (k) =>
+        principalMay(principal, deps.settings.rolePolicy, 's3:DeleteObject', s3Resource(bucket, k)),
+      );
     case 'PutObject':
       return objects.putObject(ctx, deps, bucket, key);
     case 'GetObject':
@@ -212,6 +224,7 @@ async function dispatch(ctx: S3Context, deps: S3HandlerDeps, route: Route, princ
 }
 
 function describe(principal: Principal, deps: S3Deps): string {
-  if (principal.kind === 'identity') return `arn:aws:sts::${deps.settings.accountId}:assumed-role/hoist-authenticated/${principal.identityId}`;
+  if (principal.kind === 'identity')
+    return `arn:aws:sts::${deps.settings.accountId}:assumed-role/hoist-authenticated/${principal.identityId}`;
   return `arn:aws:iam::${deps.settings.accountId}:root`;
 }

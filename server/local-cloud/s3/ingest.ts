@@ -44,7 +44,9 @@ export interface IngestOptions {
 }
 
 /** Checksum algorithm the request declares (header or trailer), validated; undefined when none. */
-export function declaredChecksum(ctx: S3Context): { algorithm: ChecksumAlgorithm; value?: string; inTrailer: boolean } | undefined {
+export function declaredChecksum(
+  ctx: S3Context,
+): { algorithm: ChecksumAlgorithm; value?: string; inTrailer: boolean } | undefined {
   // A presigned PUT's query checksum is of an empty body (docs/ARCHITECTURE.md, AWS behaviour 3).
   if (ctx.auth?.presigned) return undefined;
   const found: Array<{ algorithm: ChecksumAlgorithm; value?: string; inTrailer: boolean }> = [];
@@ -59,7 +61,8 @@ export function declaredChecksum(ctx: S3Context): { algorithm: ChecksumAlgorithm
     if (!algorithm) throw errors.InvalidRequest(`The value specified in the x-amz-trailer header is not supported`);
     found.push({ algorithm, inTrailer: true });
   }
-  if (found.length > 1) throw errors.InvalidRequest('Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.');
+  if (found.length > 1)
+    throw errors.InvalidRequest('Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.');
   const only = found[0];
   if (!only) {
     const sdkAlgorithm = ctx.header('x-amz-sdk-checksum-algorithm');
@@ -76,29 +79,38 @@ export function declaredChecksum(ctx: S3Context): { algorithm: ChecksumAlgorithm
 }
 
 export async function ingestBody(ctx: S3Context, options: IngestOptions): Promise<IngestResult> {
-  const contentSha = ctx.auth?.presigned ? 'UNSIGNED-PAYLOAD' : (ctx.header('x-amz-content-sha256') ?? 'UNSIGNED-PAYLOAD');
+  const contentSha = ctx.auth?.presigned
+    ? 'UNSIGNED-PAYLOAD'
+    : (ctx.header('x-amz-content-sha256') ?? 'UNSIGNED-PAYLOAD');
   const streaming = contentSha.startsWith('STREAMING-');
-  const signedChunks = contentSha === 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD' || contentSha === 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER';
+  const signedChunks =
+    contentSha === 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD' || contentSha === 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER';
   const signedTrailer = contentSha === 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER';
   if (streaming && !signedChunks && contentSha !== 'STREAMING-UNSIGNED-PAYLOAD-TRAILER') {
     throw errors.NotImplemented(); // e.g. STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD (SigV4a)
   }
   const hexSha = /^[0-9a-f]{64}$/i.test(contentSha) ? contentSha.toLowerCase() : undefined;
   if (!streaming && !hexSha && contentSha !== 'UNSIGNED-PAYLOAD') {
-    throw errors.InvalidArgument('x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER or a valid sha256 value.', {
-      ArgumentName: 'x-amz-content-sha256',
-    });
+    throw errors.InvalidArgument(
+      'x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER or a valid sha256 value.',
+      {
+        ArgumentName: 'x-amz-content-sha256',
+      },
+    );
   }
 
   const lengthHeader = streaming ? ctx.header('x-amz-decoded-content-length') : ctx.header('content-length');
   if (lengthHeader === undefined || !/^\d+$/.test(lengthHeader)) throw errors.MissingContentLength();
   const expected = Number(lengthHeader);
-  if (expected > options.maxSize) throw errors.EntityTooLarge({ ProposedSize: String(expected), MaxSizeAllowed: String(options.maxSize) });
+  if (expected > options.maxSize)
+    throw errors.EntityTooLarge({ ProposedSize: String(expected), MaxSizeAllowed: String(options.maxSize) });
 
   const contentMd5 = ctx.header('content-md5');
-  if (contentMd5 !== undefined && Buffer.from(contentMd5, 'base64').length !== 16) throw errors.InvalidDigest({ 'Content-MD5': contentMd5 });
+  if (contentMd5 !== undefined && Buffer.from(contentMd5, 'base64').length !== 16)
+    throw errors.InvalidDigest({ 'Content-MD5': contentMd5 });
   const declared = declaredChecksum(ctx);
-  if (declared?.inTrailer && !streaming) throw errors.InvalidRequest('x-amz-trailer requires an aws-chunked body (STREAMING-…-TRAILER).');
+  if (declared?.inTrailer && !streaming)
+    throw errors.InvalidRequest('x-amz-trailer requires an aws-chunked body (STREAMING-…-TRAILER).');
 
   // Every digest the body needs, by the node algorithm behind it (SHA-256 once, whether for the payload
   // hash or a checksum). Large bodies written direct are hashed from their staging blocks on a hasher
@@ -131,7 +143,9 @@ export async function ingestBody(ctx: S3Context, options: IngestOptions): Promis
   const accept = (data: Buffer): Promise<void> | undefined => {
     size += data.length;
     if (size > expected) {
-      throw errors.InvalidRequest('The request body is longer than its declared length (x-amz-decoded-content-length).');
+      throw errors.InvalidRequest(
+        'The request body is longer than its declared length (x-amz-decoded-content-length).',
+      );
     }
     if (inline) for (const hash of inline.values()) hash.update(data);
     for (const digest of others.values()) digest.update(data);
@@ -154,7 +168,8 @@ export async function ingestBody(ctx: S3Context, options: IngestOptions): Promis
           try {
             events = decoder.push(raw);
           } catch (err) {
-            if (err instanceof ChunkedFormatError) throw errors.InvalidRequest(`Malformed aws-chunked body: ${err.message}`);
+            if (err instanceof ChunkedFormatError)
+              throw errors.InvalidRequest(`Malformed aws-chunked body: ${err.message}`);
             throw err;
           }
           for (const event of events) {
@@ -188,10 +203,17 @@ export async function ingestBody(ctx: S3Context, options: IngestOptions): Promis
     const md5Hex = digestOf('md5').toString('hex');
     if (hexSha) {
       const computed = digestOf('sha256').toString('hex');
-      if (computed !== hexSha) throw errors.XAmzContentSHA256Mismatch({ ClientComputedContentSHA256: hexSha, S3ComputedContentSHA256: computed });
+      if (computed !== hexSha)
+        throw errors.XAmzContentSHA256Mismatch({
+          ClientComputedContentSHA256: hexSha,
+          S3ComputedContentSHA256: computed,
+        });
     }
     if (contentMd5 !== undefined && Buffer.from(contentMd5, 'base64').toString('hex') !== md5Hex) {
-      throw errors.ContentMD5Mismatch({ ExpectedDigest: Buffer.from(contentMd5, 'base64').toString('hex'), CalculatedDigest: Buffer.from(md5Hex, 'hex').toString('base64') });
+      throw errors.ContentMD5Mismatch({
+        ExpectedDigest: Buffer.from(contentMd5, 'base64').toString('hex'),
+        CalculatedDigest: Buffer.from(md5Hex, 'hex').toString('base64'),
+      });
     }
     const checksums: Partial<Record<ChecksumAlgorithm, string>> = {};
     for (const algorithm of algorithms) {
@@ -200,7 +222,10 @@ export async function ingestBody(ctx: S3Context, options: IngestOptions): Promis
     }
     if (declared) {
       const sent = declared.inTrailer ? trailers.get(checksumHeader(declared.algorithm)) : declared.value;
-      if (sent === undefined) throw errors.InvalidRequest(`The trailing header ${checksumHeader(declared.algorithm)} was declared in x-amz-trailer but not sent.`);
+      if (sent === undefined)
+        throw errors.InvalidRequest(
+          `The trailing header ${checksumHeader(declared.algorithm)} was declared in x-amz-trailer but not sent.`,
+        );
       if (sent !== checksums[declared.algorithm]) throw errors.BadDigest(declared.algorithm);
     }
     return { size, md5Hex, checksums, ...(declared ? { declaredAlgorithm: declared.algorithm } : {}) };
@@ -252,7 +277,14 @@ class ChunkSignatures {
     } else if (event.type === 'chunk-end') {
       const auth = this.ctx.auth;
       if (!auth || !this.hash || !this.declared) throw mismatch();
-      const stringToSign = ['AWS4-HMAC-SHA256-PAYLOAD', auth.amzDate, auth.scope, this.previous, EMPTY_SHA256, this.hash.digest('hex')].join('\n');
+      const stringToSign = [
+        'AWS4-HMAC-SHA256-PAYLOAD',
+        auth.amzDate,
+        auth.scope,
+        this.previous,
+        EMPTY_SHA256,
+        this.hash.digest('hex'),
+      ].join('\n');
       const expected = await auth.signString(stringToSign);
       if (!constantTimeEqual(expected, this.declared)) throw mismatch();
       this.previous = expected;
@@ -266,13 +298,23 @@ class ChunkSignatures {
     if (!auth || !signature) throw mismatch();
     let canonical = '';
     for (const [name, value] of trailers) if (name !== 'x-amz-trailer-signature') canonical += `${name}:${value}\n`;
-    const stringToSign = ['AWS4-HMAC-SHA256-TRAILER', auth.amzDate, auth.scope, this.previous, createHash('sha256').update(canonical).digest('hex')].join('\n');
+    const stringToSign = [
+      'AWS4-HMAC-SHA256-TRAILER',
+      auth.amzDate,
+      auth.scope,
+      this.previous,
+      createHash('sha256').update(canonical).digest('hex'),
+    ].join('\n');
     if (!constantTimeEqual(await auth.signString(stringToSign), signature.toLowerCase())) throw mismatch();
   }
 }
 
 const mismatch = (): S3Error =>
-  new S3Error('SignatureDoesNotMatch', 403, 'The request signature we calculated does not match the signature you provided. Check your key and signing method.');
+  new S3Error(
+    'SignatureDoesNotMatch',
+    403,
+    'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+  );
 
 /** Reads a small request body (XML) whole, refusing anything over `limit` bytes. */
 export async function readSmallBody(ctx: S3Context, limit: number): Promise<Buffer> {
@@ -298,7 +340,10 @@ export async function readSmallBody(ctx: S3Context, limit: number): Promise<Buff
   if (declaredSha !== undefined && /^[0-9a-f]{64}$/i.test(declaredSha)) {
     const computed = createHash('sha256').update(body).digest('hex');
     if (computed !== declaredSha.toLowerCase()) {
-      throw errors.XAmzContentSHA256Mismatch({ ClientComputedContentSHA256: declaredSha.toLowerCase(), S3ComputedContentSHA256: computed });
+      throw errors.XAmzContentSHA256Mismatch({
+        ClientComputedContentSHA256: declaredSha.toLowerCase(),
+        S3ComputedContentSHA256: computed,
+      });
     }
   }
   const contentMd5 = ctx.header('content-md5');

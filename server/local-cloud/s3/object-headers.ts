@@ -27,7 +27,8 @@ export function objectHeadersFrom(ctx: S3Context): RequestObjectHeaders {
     if (value !== undefined) headers[name] = value;
   }
   // aws-chunked is transfer framing, not part of the object's content-encoding.
-  const encoding = ctx.header('content-encoding')
+  const encoding = ctx
+    .header('content-encoding')
     ?.split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '' && s.toLowerCase() !== 'aws-chunked')
@@ -49,7 +50,11 @@ export function objectHeadersFrom(ctx: S3Context): RequestObjectHeaders {
 }
 
 /** Response headers describing a stored object (GET/HEAD); the checksum only for a whole-object answer. */
-export function responseObjectHeaders(ctx: S3Context, record: ObjectRecord, wholeObject: boolean): Record<string, string> {
+export function responseObjectHeaders(
+  ctx: S3Context,
+  record: ObjectRecord,
+  wholeObject: boolean,
+): Record<string, string> {
   const out: Record<string, string> = {
     'content-type': record.contentType,
     etag: record.etag,

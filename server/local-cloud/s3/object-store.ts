@@ -71,7 +71,11 @@ export class ObjectStore {
     for (const name of readdirSync(this.bucketsDir)) {
       const bucketFile = join(this.bucketsDir, name, 'bucket.json');
       if (!existsSync(bucketFile)) continue;
-      const bucket: Bucket = { record: JSON.parse(readFileSync(bucketFile, 'utf8')) as BucketRecord, objects: new Map(), sorted: undefined };
+      const bucket: Bucket = {
+        record: JSON.parse(readFileSync(bucketFile, 'utf8')) as BucketRecord,
+        objects: new Map(),
+        sorted: undefined,
+      };
       const objectsDir = join(this.bucketsDir, name, 'objects');
       for (const shard of existsSync(objectsDir) ? readdirSync(objectsDir) : []) {
         for (const file of readdirSync(join(objectsDir, shard))) {
@@ -91,8 +95,10 @@ export class ObjectStore {
   /** Deletes blob files no object refers to (left by a crash between moving data and committing). */
   collectGarbage(extraLive: Set<string> = new Set()): void {
     const live = new Set(extraLive);
-    for (const bucket of this.buckets.values()) for (const o of bucket.objects.values()) for (const b of o.blobs) live.add(b.blob);
-    for (const file of readdirSync(this.blobsDir)) if (!live.has(file)) rmSync(join(this.blobsDir, file), { force: true });
+    for (const bucket of this.buckets.values())
+      for (const o of bucket.objects.values()) for (const b of o.blobs) live.add(b.blob);
+    for (const file of readdirSync(this.blobsDir))
+      if (!live.has(file)) rmSync(join(this.blobsDir, file), { force: true });
   }
 
   /** A fresh temp file path for an incoming body (same file system as blobs/, so adopting it is a rename). */
@@ -137,7 +143,8 @@ export class ObjectStore {
     if (!bucket) return true;
     if (bucket.objects.size > 0) return false;
     this.buckets.delete(name);
-    for (const dir of this.metaDirs) if (dir.startsWith(join(this.bucketsDir, name, 'objects'))) this.metaDirs.delete(dir);
+    for (const dir of this.metaDirs)
+      if (dir.startsWith(join(this.bucketsDir, name, 'objects'))) this.metaDirs.delete(dir);
     await rm(join(this.bucketsDir, name), { recursive: true, force: true });
     return true;
   }

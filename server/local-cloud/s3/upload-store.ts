@@ -74,7 +74,8 @@ export class UploadStore {
       }
       // Data files no record points to: attempts cut short by a crash or superseded by a re-sent part.
       const live = new Set([...upload.parts.values()].map((p) => p.file));
-      for (const file of files) if (file.endsWith('.bin') && !live.has(file)) rmSync(join(this.dir, id, file), { force: true });
+      for (const file of files)
+        if (file.endsWith('.bin') && !live.has(file)) rmSync(join(this.dir, id, file), { force: true });
       this.uploads.set(id, upload);
     }
   }
@@ -98,7 +99,12 @@ export class UploadStore {
     return [...this.uploads.values()]
       .map((u) => u.record)
       .filter((r) => r.bucket === bucket)
-      .sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)) || a.initiated.localeCompare(b.initiated) || a.uploadId.localeCompare(b.uploadId));
+      .sort(
+        (a, b) =>
+          Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)) ||
+          a.initiated.localeCompare(b.initiated) ||
+          a.uploadId.localeCompare(b.uploadId),
+      );
   }
 
   parts(uploadId: string): PartRecord[] {
@@ -138,6 +144,8 @@ export class UploadStore {
 
   /** Upload ids initiated before `cutoff` (the lifecycle rule's sweep). */
   olderThan(cutoff: Date): string[] {
-    return [...this.uploads.values()].filter((u) => Date.parse(u.record.initiated) < cutoff.getTime()).map((u) => u.record.uploadId);
+    return [...this.uploads.values()]
+      .filter((u) => Date.parse(u.record.initiated) < cutoff.getTime())
+      .map((u) => u.record.uploadId);
   }
 }

@@ -5,7 +5,10 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 export const S3_XMLNS = 'http://s3.amazonaws.com/doc/2006-03-01/';
 
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] ?? c);
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] ?? c,
+  );
 }
 
 export type XmlValue = string | number | boolean | undefined | XmlNode | XmlNode[];

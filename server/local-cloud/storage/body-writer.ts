@@ -138,7 +138,9 @@ class DirectWriter implements BodyWriter {
     this.spare = full;
     this.used = 0;
     const written = writeAll(this.handle, full, roundUp(length), at);
-    this.inFlight = (this.onBlock ? Promise.all([written, this.onBlock(full.subarray(0, length))]).then(() => undefined) : written).catch((err: unknown) => {
+    this.inFlight = (
+      this.onBlock ? Promise.all([written, this.onBlock(full.subarray(0, length))]).then(() => undefined) : written
+    ).catch((err: unknown) => {
       this.failed = err;
       throw err;
     });
@@ -187,8 +189,13 @@ async function writeAll(handle: FileHandle, buffer: Buffer, length: number, posi
 }
 
 /** WebAssembly.Memory (the node types here are built without the WebAssembly lib). */
-const WasmMemory = (globalThis as unknown as { WebAssembly: { Memory: new (size: { initial: number; maximum: number; shared: boolean }) => { buffer: SharedArrayBuffer } } })
-  .WebAssembly.Memory;
+const WasmMemory = (
+  globalThis as unknown as {
+    WebAssembly: {
+      Memory: new (size: { initial: number; maximum: number; shared: boolean }) => { buffer: SharedArrayBuffer };
+    };
+  }
+).WebAssembly.Memory;
 
 const roundUp = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
 

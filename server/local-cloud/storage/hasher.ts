@@ -36,7 +36,10 @@ class HasherThread {
   private worker: Worker | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   /** Replies awaited, by job then sequence number. */
-  private readonly waiting = new Map<number, Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>>();
+  private readonly waiting = new Map<
+    number,
+    Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>
+  >();
   jobs = 0;
 
   begin(job: number, algorithms: RawAlgorithm[]): void {
@@ -46,7 +49,11 @@ class HasherThread {
     this.start().postMessage({ type: 'begin', job, algorithms } satisfies HasherMessage);
   }
 
-  request(job: number, seq: number, message: { type: 'update'; memory: SharedArrayBuffer; offset: number; length: number } | { type: 'digest' }): Promise<Reply> {
+  request(
+    job: number,
+    seq: number,
+    message: { type: 'update'; memory: SharedArrayBuffer; offset: number; length: number } | { type: 'digest' },
+  ): Promise<Reply> {
     const replies = this.waiting.get(job);
     if (!replies || !this.worker) return Promise.reject(new Error('hash job is gone'));
     const worker = this.worker;

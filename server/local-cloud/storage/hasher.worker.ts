@@ -45,6 +45,10 @@ port.on('message', (m: HasherMessage) => {
     handle(m);
   } catch (e) {
     jobs.delete(m.job);
-    port.postMessage({ job: m.job, seq: 'seq' in m ? m.seq : -1, error: String((e as Error)?.message) } satisfies Reply);
+    port.postMessage({
+      job: m.job,
+      seq: 'seq' in m ? m.seq : -1,
+      error: String((e as Error)?.message),
+    } satisfies Reply);
   }
 });

@@ -19,7 +19,11 @@ export interface Headless {
   stop(): Promise<void>;
 }
 
-export async function startHeadless(options: { brokerUrl: string; localMode?: boolean; deployment?: LoadedDeployment }): Promise<Headless> {
+export async function startHeadless(options: {
+  brokerUrl: string;
+  localMode?: boolean;
+  deployment?: LoadedDeployment;
+}): Promise<Headless> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'hoist-e2e-'));
   const engine = await createEngine({
     dataDir,
@@ -30,7 +34,13 @@ export async function startHeadless(options: { brokerUrl: string; localMode?: bo
     log: silentLogger,
   });
   const tap = tapEvents(engine);
-  const daemon = await startDaemon({ engine: tap.engine, port: 0, host: '127.0.0.1', rendererDir: path.resolve('renderer/dist'), stagingDir: path.join(dataDir, 'staging') });
+  const daemon = await startDaemon({
+    engine: tap.engine,
+    port: 0,
+    host: '127.0.0.1',
+    rendererDir: path.resolve('renderer/dist'),
+    stagingDir: path.join(dataDir, 'staging'),
+  });
   return {
     engine,
     daemon,

@@ -1,9 +1,19 @@
 // An engine that records calls and does nothing, for the daemon's SECURITY tests only: the checks under
 // test (token, Host, Origin, frame size) refuse requests before any engine sees them, and the recording
 // lets the tests prove it. UI journeys never use this: they run against the real createEngine.
-import { commands, type CommandName, type EngineApi, type EngineEventSource, type EventName } from '../../../electron/common/contract.js';
+import {
+  commands,
+  type CommandName,
+  type EngineApi,
+  type EngineEventSource,
+  type EventName,
+} from '../../../electron/common/contract.js';
 
-export function inertEngine(): { engine: EngineApi & { events: EngineEventSource }; calls: string[]; emit(event: EventName, payload: unknown): void } {
+export function inertEngine(): {
+  engine: EngineApi & { events: EngineEventSource };
+  calls: string[];
+  emit(event: EventName, payload: unknown): void;
+} {
   const calls: string[] = [];
   const listeners = new Map<string, Set<(payload: never) => void>>();
   const api = Object.fromEntries(

@@ -54,7 +54,13 @@ describe('signing in', () => {
 
       // Everything a window can receive, and the log, are free of the password and the tokens.
       const stored = JSON.parse((await t.secrets.store.get('session'))!) as { refreshToken: string };
-      const visible = JSON.stringify([view, await t.engine['session.get']({}), await t.engine['transfers.list']({}), await t.engine['settings.get']({})]) + t.logLines.join('\n');
+      const visible =
+        JSON.stringify([
+          view,
+          await t.engine['session.get']({}),
+          await t.engine['transfers.list']({}),
+          await t.engine['settings.get']({}),
+        ]) + t.logLines.join('\n');
       expect(visible).not.toContain(user.password);
       expect(visible).not.toContain(stored.refreshToken);
       expect(visible).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\./); // an OpenID token (JWT)
@@ -67,7 +73,9 @@ describe('signing in', () => {
   it('refuses a wrong password with a clear message', async () => {
     const t = await startTestEngine({ brokerUrl: env.stack.brokerUrl });
     try {
-      await expect(t.engine['session.signIn']({ username: user.username, password: 'nope' })).rejects.toThrow('The username or password is not correct.');
+      await expect(t.engine['session.signIn']({ username: user.username, password: 'nope' })).rejects.toThrow(
+        'The username or password is not correct.',
+      );
       expect((await t.engine['session.get']({})).state).toBe('signed-out');
     } finally {
       await t.close();
@@ -106,7 +114,9 @@ describe('credentials that expire every few seconds', () => {
       const src = await file('long.bin', 30 * 1024 * 1024);
       const { ids } = await t.engine['transfers.add']({ paths: [src.path] });
       const seen = new Set<string>();
-      const stop = t.engine.events.on('transfers.changed', ({ transfers }) => transfers.forEach((x) => seen.add(x.state)));
+      const stop = t.engine.events.on('transfers.changed', ({ transfers }) =>
+        transfers.forEach((x) => seen.add(x.state)),
+      );
       const done = await waitForTransfer(t.engine, ids[0]!, (x) => x.state === 'done' || x.state === 'failed', 120_000);
       stop();
       expect(done.state, JSON.stringify(done.error)).toBe('done');
@@ -128,11 +138,27 @@ describe('credentials that expire every few seconds', () => {
       const { ids } = await t.engine['transfers.add']({ paths: [src.path] });
       await waitForTransfer(t.engine, ids[0]!, (x) => x.bytesDone > 0);
 
-      const revoke = spawnSync(process.execPath, ['--import', 'tsx', 'server/broker/cli.ts', '--db', path.join(env.dir, 'broker.db'), 'revoke-sessions', user.username], { encoding: 'utf8' });
+      const revoke = spawnSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'server/broker/cli.ts',
+          '--db',
+          path.join(env.dir, 'broker.db'),
+          'revoke-sessions',
+          user.username,
+        ],
+        { encoding: 'utf8' },
+      );
       expect(revoke.status, revoke.stderr).toBe(0);
 
       await waitForSession(t.engine, 'needs-sign-in');
-      const waiting = await waitForTransfer(t.engine, ids[0]!, (x) => x.state === 'waiting' && x.waitingFor === 'sign-in');
+      const waiting = await waitForTransfer(
+        t.engine,
+        ids[0]!,
+        (x) => x.state === 'waiting' && x.waitingFor === 'sign-in',
+      );
       expect(waiting.error).toBeUndefined();
 
       await t.engine['settings.update']({ bandwidthLimit: null });

@@ -7,11 +7,30 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 interface Report {
-  workloads: Array<{ id: string; label: string; runs: Array<{ tool: string; wallS: number; cpuS: number; peakRssMiB: number; cloudCpuS: number; bytesReceived: number }>; bytes: number; floor: { catS: number; md5S: number } }>;
+  workloads: Array<{
+    id: string;
+    label: string;
+    runs: Array<{
+      tool: string;
+      wallS: number;
+      cpuS: number;
+      peakRssMiB: number;
+      cloudCpuS: number;
+      bytesReceived: number;
+    }>;
+    bytes: number;
+    floor: { catS: number; md5S: number };
+  }>;
   engine: {
     startup: { wallS: number };
     rss: { peakRssMiB: number };
-    kill: { resentBytes: number; resentParts: number; fileBytes: number; partsBeforeKill: number; inFlightBound: number };
+    kill: {
+      resentBytes: number;
+      resentParts: number;
+      fileBytes: number;
+      partsBeforeKill: number;
+      inFlightBound: number;
+    };
     folder: { files: number; reconciledS: number; idleRssMiB: number; idleCpuS: number; idleSeconds: number };
     latency: { samples: number[]; p50: number; p95: number; stabilityWindowMs: number };
     events: { queued: number; perSecond: number };
@@ -30,7 +49,11 @@ beforeAll(async () => {
   const out = path.join(work, 'report.md');
   const json = path.join(work, 'report.json');
   const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/bench/run.ts', '--smoke', '--out', out, '--json', json], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'test/bench/run.ts', '--smoke', '--out', out, '--json', json],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('close', (code) => resolve({ code, stderr }));
@@ -57,7 +80,10 @@ describe('npm run bench -- --smoke', () => {
         expect(r.peakRssMiB, `${w.id} ${r.tool} rss`).toBeGreaterThan(5);
         expect(r.peakRssMiB).toBeLessThan(4096);
         // Storing and hashing megabytes costs the cloud CPU it measures (the 80 KiB workload may take less than a clock tick).
-        expect(r.cloudCpuS > 0 || w.bytes < MiB, `${w.id} ${r.tool} cloud cpu ${r.cloudCpuS} s for ${w.bytes} bytes`).toBe(true);
+        expect(
+          r.cloudCpuS > 0 || w.bytes < MiB,
+          `${w.id} ${r.tool} cloud cpu ${r.cloudCpuS} s for ${w.bytes} bytes`,
+        ).toBe(true);
         expect(r.bytesReceived, `${w.id} ${r.tool} bytes`).toBeGreaterThanOrEqual(w.bytes);
       }
       expect(w.floor.catS).toBeGreaterThan(0);
@@ -89,11 +115,36 @@ describe('npm run bench -- --smoke', () => {
   });
 
   it('writes a markdown report with every row and a verdict for every target', () => {
-    for (const heading of ['## Side by side', '## Physical floor', '## Engine only', '## Local cloud', '## Targets', '## Methods']) expect(markdown).toContain(heading);
-    for (const w of report.workloads) for (const figure of ['wall s', 'client CPU s', 'client peak RSS MiB', 'local-cloud CPU s']) expect(markdown).toContain(`| ${w.label} | ${figure} |`);
-    for (const row of ['CLI start-up', 'Peak RSS uploading', 'Re-sent after kill -9', 'time to reconciled', 'idle RSS', 'idle CPU', 'Change-to-upload-started', 'Progress events per second', 'CPU per GiB ingested', 'CompleteMultipartUpload']) expect(markdown).toContain(row);
+    for (const heading of [
+      '## Side by side',
+      '## Physical floor',
+      '## Engine only',
+      '## Local cloud',
+      '## Targets',
+      '## Methods',
+    ])
+      expect(markdown).toContain(heading);
+    for (const w of report.workloads)
+      for (const figure of ['wall s', 'client CPU s', 'client peak RSS MiB', 'local-cloud CPU s'])
+        expect(markdown).toContain(`| ${w.label} | ${figure} |`);
+    for (const row of [
+      'CLI start-up',
+      'Peak RSS uploading',
+      'Re-sent after kill -9',
+      'time to reconciled',
+      'idle RSS',
+      'idle CPU',
+      'Change-to-upload-started',
+      'Progress events per second',
+      'CPU per GiB ingested',
+      'CompleteMultipartUpload',
+    ])
+      expect(markdown).toContain(row);
     expect(report.targets).toHaveLength(7);
-    for (const t of report.targets) expect(markdown).toMatch(new RegExp(`\\| ${t.measured.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\| (met|\\*\\*missed\\*\\*) \\|`));
+    for (const t of report.targets)
+      expect(markdown).toMatch(
+        new RegExp(`\\| ${t.measured.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\| (met|\\*\\*missed\\*\\*) \\|`),
+      );
     expect(markdown).toMatch(/Machine: .+ cores, .+ RAM/);
     expect(markdown).toMatch(/Concurrency: 4 upload requests in flight/);
   });

@@ -71,7 +71,9 @@ describe('identity broker', () => {
 
   it('treats reuse of a rotated refresh token as theft: 401, and the whole family is revoked', async () => {
     const session = (await (await signIn(h.url, 'alice', 'correct horse battery staple')).json()) as SessionBody;
-    const rotated = (await (await post(`${h.url}/v1/sessions/refresh`, { refreshToken: session.refreshToken })).json()) as SessionBody;
+    const rotated = (await (
+      await post(`${h.url}/v1/sessions/refresh`, { refreshToken: session.refreshToken })
+    ).json()) as SessionBody;
     const replay = await post(`${h.url}/v1/sessions/refresh`, { refreshToken: session.refreshToken });
     expect(replay.status).toBe(401);
     expect(await replay.json()).toEqual({ error: 'invalid_refresh_token' });
@@ -82,7 +84,9 @@ describe('identity broker', () => {
 
   it('lets exactly one of two racing refreshes with the same token win', async () => {
     const session = (await (await signIn(h.url, 'bob', 'hunter2-but-longer')).json()) as SessionBody;
-    const results = await Promise.all([0, 1].map(() => post(`${h.url}/v1/sessions/refresh`, { refreshToken: session.refreshToken })));
+    const results = await Promise.all(
+      [0, 1].map(() => post(`${h.url}/v1/sessions/refresh`, { refreshToken: session.refreshToken })),
+    );
     expect(results.map((r) => r.status).sort()).toEqual([200, 401]);
   });
 
@@ -93,7 +97,10 @@ describe('identity broker', () => {
 
   it('signs out: DELETE /v1/sessions/current revokes the session', async () => {
     const session = (await (await signIn(h.url, 'alice', 'correct horse battery staple')).json()) as SessionBody;
-    const res = await fetch(`${h.url}/v1/sessions/current`, { method: 'DELETE', headers: { authorization: `Bearer ${session.refreshToken}` } });
+    const res = await fetch(`${h.url}/v1/sessions/current`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${session.refreshToken}` },
+    });
     expect(res.status).toBe(204);
     const refresh = await post(`${h.url}/v1/sessions/refresh`, { refreshToken: session.refreshToken });
     expect(refresh.status).toBe(401);
@@ -116,11 +123,35 @@ describe('identity broker', () => {
   it('rejects malformed requests with JSON errors', async () => {
     const cases: Array<[RequestInit & { path?: string }, number, string]> = [
       [{ method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":' }, 400, 'invalid_json'],
-      [{ method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":"alice"}' }, 400, 'invalid_request'],
-      [{ method: 'POST', headers: { 'content-type': 'application/json' }, body: '["alice","x"]' }, 400, 'invalid_request'],
-      [{ method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":1,"password":2}' }, 400, 'invalid_request'],
-      [{ method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"username":"a","password":"b"}' }, 415, 'unsupported_media_type'],
-      [{ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'a', password: 'x'.repeat(17 * 1024) }) }, 413, 'payload_too_large'],
+      [
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":"alice"}' },
+        400,
+        'invalid_request',
+      ],
+      [
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: '["alice","x"]' },
+        400,
+        'invalid_request',
+      ],
+      [
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":1,"password":2}' },
+        400,
+        'invalid_request',
+      ],
+      [
+        { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"username":"a","password":"b"}' },
+        415,
+        'unsupported_media_type',
+      ],
+      [
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username: 'a', password: 'x'.repeat(17 * 1024) }),
+        },
+        413,
+        'payload_too_large',
+      ],
       [{ method: 'GET' }, 405, 'method_not_allowed'],
       [{ method: 'GET', path: '/v1/nothing' }, 404, 'not_found'],
     ];
@@ -134,11 +165,15 @@ describe('identity broker', () => {
 
   it('refuses an oversized chunked body (no content-length) with 413', async () => {
     const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request(`${h.url}/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
-        let text = '';
-        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      });
+      const req = request(
+        `${h.url}/v1/sessions`,
+        { method: 'POST', headers: { 'content-type': 'application/json' } },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        },
+      );
       req.on('error', reject);
       req.write(`{"username":"a","password":"${'y'.repeat(20 * 1024)}`);
       req.end('"}');
@@ -166,7 +201,10 @@ describe('identity broker rate limiting', () => {
   beforeAll(async () => {
     // A fixed clock: the delay after the fifth failure is counted from it, not from how fast this test runs.
     const frozen = new Date();
-    h = await startHarness({ now: () => frozen, rateLimit: { maxFailuresPerUsername: 5, maxFailuresPerAddress: 8, windowSeconds: 60, maxDelaySeconds: 300 } });
+    h = await startHarness({
+      now: () => frozen,
+      rateLimit: { maxFailuresPerUsername: 5, maxFailuresPerAddress: 8, windowSeconds: 60, maxDelaySeconds: 300 },
+    });
     await h.addUser('dave', 'dave-password');
   });
   afterAll(async () => h.close());

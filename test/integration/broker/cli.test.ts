@@ -25,7 +25,9 @@ describe('broker-admin', () => {
       expect(await verifyPassword('pa ss', alice?.passwordHash ?? '')).toBe(true);
       await store.createSession(alice?.id ?? '', 'h1', new Date(Date.now() + 60_000), new Date());
 
-      expect(JSON.parse(admin(db, ['list-users', '--json']).stdout)).toEqual([expect.objectContaining({ username: 'alice', disabled: false })]);
+      expect(JSON.parse(admin(db, ['list-users', '--json']).stdout)).toEqual([
+        expect.objectContaining({ username: 'alice', disabled: false }),
+      ]);
       expect(admin(db, ['disable-user', 'alice']).status).toBe(0);
       expect((await store.findUserByName('alice'))?.disabled).toBe(true);
       expect((await store.findRefreshToken('h1'))?.familyRevokedAt).not.toBeNull();

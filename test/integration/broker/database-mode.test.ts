@@ -15,7 +15,22 @@ describe('the broker database file', () => {
     const trace = join(root, 'trace.txt');
     const run = spawnSync(
       'strace',
-      ['-f', '-qq', '-e', 'trace=openat,open,creat,mkdir,mkdirat,chmod,fchmod,fchmodat', '-o', trace, process.execPath, '--import', 'tsx', 'server/broker/cli.ts', '--db', db, 'add-user', 'alice'],
+      [
+        '-f',
+        '-qq',
+        '-e',
+        'trace=openat,open,creat,mkdir,mkdirat,chmod,fchmod,fchmodat',
+        '-o',
+        trace,
+        process.execPath,
+        '--import',
+        'tsx',
+        'server/broker/cli.ts',
+        '--db',
+        db,
+        'add-user',
+        'alice',
+      ],
       { encoding: 'utf8', input: 'pw\n', env: { ...process.env } },
     );
     expect(run.error?.message, 'strace is needed (.ci/run installs it)').toBeUndefined();
@@ -26,7 +41,9 @@ describe('the broker database file', () => {
     expect(creating[0]).toMatch(/, 0600\) = \d+$/);
     expect(calls.filter((line) => /chmod/.test(line) && line.includes(db))).toEqual([]);
     // Made by the broker: the call that succeeded asked for 0700.
-    expect(calls.find((line) => /mkdir/.test(line) && line.includes(`"${folder}"`) && / = 0$/.test(line))).toMatch(/, 0700\) = 0$/);
+    expect(calls.find((line) => /mkdir/.test(line) && line.includes(`"${folder}"`) && / = 0$/.test(line))).toMatch(
+      /, 0700\) = 0$/,
+    );
 
     for (const file of [db, `${db}-wal`, `${db}-shm`].filter((f) => statSync(f, { throwIfNoEntry: false }))) {
       expect((statSync(file).mode & 0o777).toString(8), file).toBe('600');

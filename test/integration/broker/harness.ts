@@ -21,7 +21,8 @@ export async function startHarness(overrides: Partial<BrokerOptions> = {}): Prom
   const dbPath = join(dir, 'broker.db');
   const store = new SqliteUserStore(dbPath);
   const logs: string[] = [];
-  const record = (level: string) => (event: string, fields?: object) => logs.push(JSON.stringify({ level, event, ...fields }));
+  const record = (level: string) => (event: string, fields?: object) =>
+    logs.push(JSON.stringify({ level, event, ...fields }));
   const logger: Logger = { info: record('info'), warn: record('warn'), error: record('error') };
   const developer = cognito.credentials.developer;
   const broker = await startBroker({

@@ -59,7 +59,9 @@ beforeAll(async () => {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
       const url = new URL(req.url ?? '/', 'http://gateway');
-      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v]));
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v]),
+      );
       const result = await handler({
         rawPath: url.pathname,
         rawQueryString: url.search.slice(1),
@@ -92,7 +94,10 @@ it('answers health and sign-in-method events in the function-URL shape', async (
   expect(health.statusCode).toBe(200);
   expect(JSON.parse(health.body)).toEqual({ status: 'ok' });
   const methods = await handler(event('GET', '/v1/sign-in-methods'));
-  expect(JSON.parse(methods.body)).toMatchObject({ password: false, oidc: { issuer: provider.issuer, clientId: provider.publicClientId } });
+  expect(JSON.parse(methods.body)).toMatchObject({
+    password: false,
+    oidc: { issuer: provider.issuer, clientId: provider.publicClientId },
+  });
   expect(methods.headers['cache-control']).toBe('no-store');
 });
 
@@ -106,7 +111,10 @@ it('signs a person in through the handler, then refreshes with the sealed token 
 
   // A base64 body (as API Gateway sends binary-looking payloads) works the same.
   const encoded = await handler(
-    event('POST', '/v1/sessions/refresh', undefined, { body: Buffer.from(JSON.stringify({ refreshToken: next.refreshToken })).toString('base64'), isBase64Encoded: true }),
+    event('POST', '/v1/sessions/refresh', undefined, {
+      body: Buffer.from(JSON.stringify({ refreshToken: next.refreshToken })).toString('base64'),
+      isBase64Encoded: true,
+    }),
   );
   expect(encoded.statusCode).toBe(200);
 });

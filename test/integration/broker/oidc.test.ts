@@ -44,7 +44,8 @@ async function startTamperingProxy(upstream: string): Promise<{ url: string; clo
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const self = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const rewrite = (text: string): string => text.split(upstream).join(self).split(encodeURIComponent(upstream)).join(encodeURIComponent(self));
+  const rewrite = (text: string): string =>
+    text.split(upstream).join(self).split(encodeURIComponent(upstream)).join(encodeURIComponent(self));
   const signingKey = await importJWK(provider.signingKey as JWK, 'RS256');
   server.on('request', (req, res) => {
     void (async () => {
@@ -54,7 +55,12 @@ async function startTamperingProxy(upstream: string): Promise<{ url: string; clo
         headers.set(name, Array.isArray(value) ? value.join(', ') : value);
       }
       const body = await readBody(req);
-      const answer = await fetch(`${upstream}${req.url}`, { method: req.method, headers, body: body.length > 0 ? body : undefined, redirect: 'manual' });
+      const answer = await fetch(`${upstream}${req.url}`, {
+        method: req.method,
+        headers,
+        body: body.length > 0 ? body : undefined,
+        redirect: 'manual',
+      });
       let text = rewrite(Buffer.from(await answer.arrayBuffer()).toString('utf8'));
       if (req.url?.startsWith('/token') && answer.status === 200) {
         const tokens = JSON.parse(text) as { id_token: string };
@@ -66,7 +72,8 @@ async function startTamperingProxy(upstream: string): Promise<{ url: string; clo
       }
       const out: Record<string, string | string[]> = {};
       answer.headers.forEach((value, name) => {
-        if (!['content-length', 'content-encoding', 'transfer-encoding', 'connection', 'set-cookie'].includes(name)) out[name] = rewrite(value);
+        if (!['content-length', 'content-encoding', 'transfer-encoding', 'connection', 'set-cookie'].includes(name))
+          out[name] = rewrite(value);
       });
       const cookies = answer.headers.getSetCookie();
       if (cookies.length > 0) out['set-cookie'] = cookies;
@@ -74,7 +81,10 @@ async function startTamperingProxy(upstream: string): Promise<{ url: string; clo
       res.end(text);
     })().catch(() => res.destroy());
   });
-  return { url: self, close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve()))) };
+  return {
+    url: self,
+    close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+  };
 }
 
 beforeAll(async () => {
@@ -84,7 +94,10 @@ beforeAll(async () => {
   const oidc = { issuer: proxy.url, clientId: provider.clientId, clientSecret: provider.clientSecret };
   broker = await startHarness({ oidc });
   restricted = await startHarness({ oidc: { ...oidc, allowedGroup: 'hoist-users' } });
-  passwordless = await startHarness({ oidc: { issuer: provider.issuer, clientId: provider.publicClientId }, passwordSignIn: false });
+  passwordless = await startHarness({
+    oidc: { issuer: provider.issuer, clientId: provider.publicClientId },
+    passwordSignIn: false,
+  });
   browser = await launchChromium();
   context = await browser.newContext();
 });
@@ -102,7 +115,10 @@ async function signInThrough(harness: Harness, how: Tamper = (claims) => ({ clai
   tamper = how;
   const flow = await startBrowserSignIn(createBrokerClient(harness.url));
   // Settled as soon as the broker answers, which can be before the page has finished loading.
-  const outcome = flow.done.then((session) => ({ session }), (error: unknown) => ({ error }));
+  const outcome = flow.done.then(
+    (session) => ({ session }),
+    (error: unknown) => ({ error }),
+  );
   const page = await context.newPage();
   try {
     await page.goto(flow.url);
@@ -129,23 +145,33 @@ describe('the ID token the broker accepts', () => {
   });
 
   it('refuses a token for another audience', async () => {
-    await expect(signInThrough(broker, (c) => ({ claims: { ...c, aud: 'another-app' } }))).rejects.toThrow(/not accepted.*"aud"/);
+    await expect(signInThrough(broker, (c) => ({ claims: { ...c, aud: 'another-app' } }))).rejects.toThrow(
+      /not accepted.*"aud"/,
+    );
   });
 
   it('refuses an expired token', async () => {
-    await expect(signInThrough(broker, (c) => ({ claims: { ...c, iat: now() - 3600, exp: now() - 1800 } }))).rejects.toThrow(/not accepted.*"exp"/);
+    await expect(
+      signInThrough(broker, (c) => ({ claims: { ...c, iat: now() - 3600, exp: now() - 1800 } })),
+    ).rejects.toThrow(/not accepted.*"exp"/);
   });
 
   it('refuses a token whose nonce is not the one this sign-in made', async () => {
-    await expect(signInThrough(broker, (c) => ({ claims: { ...c, nonce: 'forged-nonce' } }))).rejects.toThrow(/not accepted.*"nonce"/);
+    await expect(signInThrough(broker, (c) => ({ claims: { ...c, nonce: 'forged-nonce' } }))).rejects.toThrow(
+      /not accepted.*"nonce"/,
+    );
   });
 
   it('refuses a token signed with a key that is not the provider’s', async () => {
-    await expect(signInThrough(broker, (c) => ({ claims: c, key: 'foreign' }))).rejects.toThrow(/not accepted.*signature/i);
+    await expect(signInThrough(broker, (c) => ({ claims: c, key: 'foreign' }))).rejects.toThrow(
+      /not accepted.*signature/i,
+    );
   });
 
   it('refuses a person outside the allowed group (403), and lets one inside it in', async () => {
-    await expect(signInThrough(restricted, (c) => ({ claims: { ...c, groups: ['contractors'] } }))).rejects.toThrow(/does not allow this account/);
+    await expect(signInThrough(restricted, (c) => ({ claims: { ...c, groups: ['contractors'] } }))).rejects.toThrow(
+      /does not allow this account/,
+    );
     const inside = await signInThrough(restricted, (c) => ({ claims: { ...c, groups: ['staff', 'hoist-users'] } }));
     expect(inside.identityId).toMatch(/^[\w-]+:/);
   });
@@ -156,18 +182,34 @@ describe('the broker’s OpenID endpoints', () => {
     const methods = (await (await fetch(`${broker.url}/v1/sign-in-methods`)).json()) as Record<string, unknown>;
     expect(methods).toEqual({
       password: true,
-      oidc: { issuer: proxy.url, clientId: provider.clientId, authorizationEndpoint: `${proxy.url}/auth`, scope: 'openid profile', deviceAuthorization: true },
+      oidc: {
+        issuer: proxy.url,
+        clientId: provider.clientId,
+        authorizationEndpoint: `${proxy.url}/auth`,
+        scope: 'openid profile',
+        deviceAuthorization: true,
+      },
     });
   });
 
   it('refuses a redirect URI that is not a loopback callback, before asking the provider', async () => {
-    const response = await post(`${broker.url}/v1/sessions/oidc`, { code: 'x', codeVerifier: 'v'.repeat(43), redirectUri: 'https://evil.example/callback', nonce: 'n' });
+    const response = await post(`${broker.url}/v1/sessions/oidc`, {
+      code: 'x',
+      codeVerifier: 'v'.repeat(43),
+      redirectUri: 'https://evil.example/callback',
+      nonce: 'n',
+    });
     expect(response.status).toBe(401);
     expect(((await response.json()) as { error: string }).error).toBe('oidc_rejected');
   });
 
   it('refuses a code the provider never issued', async () => {
-    const response = await post(`${broker.url}/v1/sessions/oidc`, { code: 'made-up', codeVerifier: 'v'.repeat(43), redirectUri: 'http://127.0.0.1:5/callback', nonce: 'n' });
+    const response = await post(`${broker.url}/v1/sessions/oidc`, {
+      code: 'made-up',
+      codeVerifier: 'v'.repeat(43),
+      redirectUri: 'http://127.0.0.1:5/callback',
+      nonce: 'n',
+    });
     expect(response.status).toBe(401);
     expect(((await response.json()) as { error: string }).error).toBe('oidc_rejected');
   });
@@ -176,18 +218,21 @@ describe('the broker’s OpenID endpoints', () => {
     const refused = await post(`${passwordless.url}/v1/sessions`, { username: user.username, password: user.password });
     expect(refused.status).toBe(403);
     expect(((await refused.json()) as { error: string }).error).toBe('password_sign_in_disabled');
-    expect(((await (await fetch(`${passwordless.url}/v1/sign-in-methods`)).json()) as { password: boolean }).password).toBe(false);
+    expect(
+      ((await (await fetch(`${passwordless.url}/v1/sign-in-methods`)).json()) as { password: boolean }).password,
+    ).toBe(false);
     const session = await signInThrough(passwordless);
     expect(session.identityId).toMatch(/^[\w-]+:/);
   });
 
   it('answers a device-code poll that is not yet confirmed with 428 authorization_pending', async () => {
-    const started = (await (await post(`${broker.url}/v1/sessions/device`, {})).json()) as { deviceCode: string; userCode: string };
+    const started = (await (await post(`${broker.url}/v1/sessions/device`, {})).json()) as {
+      deviceCode: string;
+      userCode: string;
+    };
     expect(started.userCode).toMatch(/^[A-Z]{4}-[A-Z]{4}$/);
     const poll = await post(`${broker.url}/v1/sessions/device/poll`, { deviceCode: started.deviceCode });
     expect(poll.status).toBe(428);
     expect(await poll.json()).toEqual({ error: 'authorization_pending' });
   });
 });
-
-

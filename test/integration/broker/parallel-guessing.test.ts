@@ -42,17 +42,30 @@ describe('sign-in limits under parallel guessing', () => {
   it('counts every address of an IPv6 /64 as one client', async () => {
     const { url } = await start({ trustProxy: true });
     const from = (host: number) => ({ 'x-forwarded-for': `2001:db8:aa:bb::${host.toString(16)}` });
-    for (let i = 0; i < 8; i++) expect((await post(`${url}/v1/sessions`, { username: `u${i}`, password: 'x' }, from(i + 1))).status).toBe(401);
+    for (let i = 0; i < 8; i++)
+      expect((await post(`${url}/v1/sessions`, { username: `u${i}`, password: 'x' }, from(i + 1))).status).toBe(401);
     expect((await post(`${url}/v1/sessions`, { username: 'u9', password: 'x' }, from(0xffff))).status).toBe(429);
     // The next /64 is another client.
-    expect((await post(`${url}/v1/sessions`, { username: 'u9', password: 'x' }, { 'x-forwarded-for': '2001:db8:aa:bc::1' })).status).toBe(401);
+    expect(
+      (await post(`${url}/v1/sessions`, { username: 'u9', password: 'x' }, { 'x-forwarded-for': '2001:db8:aa:bc::1' }))
+        .status,
+    ).toBe(401);
   });
 
   it('slows guessing for a user with a growing delay, but never locks the user out', async () => {
     const { url, addUser } = await start({ trustProxy: true });
     await addUser('owner', 'owner-password');
     // Five guesses from five different places.
-    for (let i = 0; i < 5; i++) expect((await post(`${url}/v1/sessions`, { username: 'owner', password: `g${i}` }, { 'x-forwarded-for': `198.51.100.${i}` })).status).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect(
+        (
+          await post(
+            `${url}/v1/sessions`,
+            { username: 'owner', password: `g${i}` },
+            { 'x-forwarded-for': `198.51.100.${i}` },
+          )
+        ).status,
+      ).toBe(401);
     const limited = await signIn(url, 'owner', 'another-guess');
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('1');

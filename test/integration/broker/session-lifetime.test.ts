@@ -5,9 +5,15 @@ import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { post, signIn, startHarness, type Harness, type SessionBody } from './harness.js';
 
-function admin(db: string, args: string[], input: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function admin(
+  db: string,
+  args: string[],
+  input: string,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', 'broker-admin', '--', '--db', db, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('npm', ['run', '--silent', 'broker-admin', '--', '--db', db, ...args], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -25,12 +31,14 @@ describe('session lifetime and admin revocation', () => {
     h = undefined;
   });
 
-  it('refuses a refresh past the family\'s absolute maximum age, though each token was fresh', async () => {
+  it("refuses a refresh past the family's absolute maximum age, though each token was fresh", async () => {
     const t0 = Date.now();
     let now = new Date(t0);
     h = await startHarness({ now: () => now, refreshTokenLifetimeSeconds: 100, refreshTokenMaxAgeSeconds: 250 });
     await h.addUser('alice', 'alice-password');
-    let session = (await (await signIn(h.url, 'alice', 'alice-password')).json()) as SessionBody & { refreshTokenExpiresAt: string };
+    let session = (await (await signIn(h.url, 'alice', 'alice-password')).json()) as SessionBody & {
+      refreshTokenExpiresAt: string;
+    };
     const refresh = async (atSeconds: number): Promise<Response> => {
       now = new Date(t0 + atSeconds * 1000);
       return post(`${h?.url}/v1/sessions/refresh`, { refreshToken: session.refreshToken });
@@ -72,8 +80,8 @@ describe('session lifetime and admin revocation', () => {
     const revoked = await admin(h.dbPath, ['revoke-sessions', 'carol'], '');
     expect(revoked.status).toBe(0);
     expect(revoked.stdout).toMatch(/revoked 2 session/);
-    for (const s of [first, second]) expect((await post(`${h.url}/v1/sessions/refresh`, { refreshToken: s.refreshToken })).status).toBe(401);
+    for (const s of [first, second])
+      expect((await post(`${h.url}/v1/sessions/refresh`, { refreshToken: s.refreshToken })).status).toBe(401);
     expect((await signIn(h.url, 'carol', 'carol-password')).status).toBe(201);
   });
 });
-

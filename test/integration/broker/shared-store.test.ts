@@ -11,7 +11,10 @@ describe('two broker instances sharing a store', () => {
   beforeAll(async () => {
     // One fixed clock for both: the delay after the third failure is counted from it, not from test speed.
     const frozen = new Date();
-    a = await startHarness({ now: () => frozen, rateLimit: { maxFailuresPerUsername: 3, maxFailuresPerAddress: 100, windowSeconds: 60, maxDelaySeconds: 300 } });
+    a = await startHarness({
+      now: () => frozen,
+      rateLimit: { maxFailuresPerUsername: 3, maxFailuresPerAddress: 100, windowSeconds: 60, maxDelaySeconds: 300 },
+    });
     await a.addUser('alice', 'alice-pw');
     await a.addUser('mallory-target', 'target-pw');
     // A second process would open its own connection to the same file.

@@ -46,7 +46,11 @@ async function stateless(options: {
         }
       : {}),
     oidc: { issuer: provider.issuer, clientId: provider.publicClientId },
-    stateless: { sealKey: options.sealKey, ...(options.previousSealKeys ? { previousSealKeys: options.previousSealKeys } : {}), ...(options.maxAge ? { sessionMaxAgeSeconds: options.maxAge } : {}) },
+    stateless: {
+      sealKey: options.sealKey,
+      ...(options.previousSealKeys ? { previousSealKeys: options.previousSealKeys } : {}),
+      ...(options.maxAge ? { sessionMaxAgeSeconds: options.maxAge } : {}),
+    },
     ...(options.lifetime ? { refreshTokenLifetimeSeconds: options.lifetime } : {}),
     ...(options.movableClock ? { now: () => new Date(Date.now() + clockOffsetMs) } : {}),
   });
@@ -109,7 +113,9 @@ it('refuses a token past its own expiry, and any token past the family’s deadl
   clockOffsetMs = 0;
   const fresh = await browserSignIn(context, broker.url, user);
   clockOffsetMs = 50_000;
-  const renewed = (await (await refresh(broker, fresh.refreshToken)).json()) as SessionBody & { refreshTokenExpiresAt: string };
+  const renewed = (await (await refresh(broker, fresh.refreshToken)).json()) as SessionBody & {
+    refreshTokenExpiresAt: string;
+  };
   clockOffsetMs = 95_000;
   expect((await refresh(broker, renewed.refreshToken)).status).toBe(200); // within 60 s of its renewal and the family's 100 s
   clockOffsetMs = 101_000;
@@ -123,6 +129,9 @@ it('has no passwords to check, and signing out answers 204 (there is nothing sto
   expect(refused.status).toBe(403);
   expect(await refused.json()).toEqual({ error: 'password_sign_in_disabled' });
   const { refreshToken } = await browserSignIn(context, broker.url, user);
-  const out = await fetch(`${broker.url}/v1/sessions/current`, { method: 'DELETE', headers: { authorization: `Bearer ${refreshToken}` } });
+  const out = await fetch(`${broker.url}/v1/sessions/current`, {
+    method: 'DELETE',
+    headers: { authorization: `Bearer ${refreshToken}` },
+  });
   expect(out.status).toBe(204);
 });

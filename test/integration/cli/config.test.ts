@@ -93,8 +93,22 @@ describe('with no Hoist running', () => {
     await ok(data, ['config', 'set', 'parallel-parts', '3']);
 
     expect(await get(data, 'bandwidth-limit')).toBe('1.5M');
-    const values = Object.fromEntries(Object.entries((JSON.parse(await ok(data, ['config', 'list', '--json'])) as Listing).settings).map(([k, v]) => [k, v.value]));
-    expect(values).toEqual({ 'parallel-files': '6', 'parallel-parts': '3', 'bandwidth-limit': '1.5M', 'stability-window': '500ms', 'ignore-patterns': '*.log,build/', 'start-at-login': 'on', 'proxy-url': '', 'ca-file': '' });
+    const values = Object.fromEntries(
+      Object.entries((JSON.parse(await ok(data, ['config', 'list', '--json'])) as Listing).settings).map(([k, v]) => [
+        k,
+        v.value,
+      ]),
+    );
+    expect(values).toEqual({
+      'parallel-files': '6',
+      'parallel-parts': '3',
+      'bandwidth-limit': '1.5M',
+      'stability-window': '500ms',
+      'ignore-patterns': '*.log,build/',
+      'start-at-login': 'on',
+      'proxy-url': '',
+      'ca-file': '',
+    });
     expect(JSON.parse(await readFile(settingsFile(data), 'utf8'))).toEqual({
       filesInParallel: 6,
       partsInParallel: 3,
@@ -111,7 +125,11 @@ describe('with no Hoist running', () => {
     await writeFile(file, randomBytes(4096));
     const upload = await hoist(data, ['--broker', env.stack.brokerUrl, 'upload', file, '--json']);
     expect(upload.code, upload.stderr).toBe(0);
-    expect((JSON.parse(upload.stdout) as { limits: unknown }).limits).toEqual({ bandwidthLimit: 1.5 * 1024 * 1024, filesInParallel: 6, partsInParallel: 3 });
+    expect((JSON.parse(upload.stdout) as { limits: unknown }).limits).toEqual({
+      bandwidthLimit: 1.5 * 1024 * 1024,
+      filesInParallel: 6,
+      partsInParallel: 3,
+    });
   }, 240_000);
 
   it('turns the limit off and clears the patterns', async () => {
@@ -119,7 +137,10 @@ describe('with no Hoist running', () => {
     await ok(data, ['config', 'set', 'bandwidth-limit', 'off']);
     expect(await get(data, 'bandwidth-limit')).toBe('off');
     await ok(data, ['config', 'set', 'ignore-patterns', '']);
-    expect(JSON.parse(await readFile(settingsFile(data), 'utf8'))).toMatchObject({ bandwidthLimit: null, ignorePatterns: [] });
+    expect(JSON.parse(await readFile(settingsFile(data), 'utf8'))).toMatchObject({
+      bandwidthLimit: null,
+      ignorePatterns: [],
+    });
   });
 });
 
@@ -131,22 +152,85 @@ interface BadCase {
 }
 
 const badSettings: BadCase[] = [
-  { name: 'an unknown key', args: ['config', 'set', 'speed', '10M'], says: [/There is no setting 'speed'\. The settings are: parallel-files, parallel-parts, bandwidth-limit/] },
+  {
+    name: 'an unknown key',
+    args: ['config', 'set', 'speed', '10M'],
+    says: [/There is no setting 'speed'\. The settings are: parallel-files, parallel-parts, bandwidth-limit/],
+  },
   { name: 'an unknown key to get', args: ['config', 'get', 'speed'], says: [/There is no setting 'speed'/] },
-  { name: 'a size with an unknown suffix', args: ['config', 'set', 'bandwidth-limit', '10X'], says: [/bandwidth-limit '10X': 'X' is not a size suffix/, /Give bytes per second as a size such as 512k, 10M or 1\.5G/] },
-  { name: 'a decimal size unit rclone refuses', args: ['config', 'set', 'bandwidth-limit', '1MB'], says: [/bandwidth-limit '1MB': 'MB' is not a size suffix/] },
-  { name: 'a negative size', args: ['config', 'set', 'bandwidth-limit', '-1M'], says: [/bandwidth-limit '-1M': a size cannot be negative/] },
-  { name: 'a limit below 1k', args: ['config', 'set', 'bandwidth-limit', '100B'], says: [/bandwidth-limit '100B': it must be at least 1k/] },
-  { name: 'a size that is not a number', args: ['config', 'set', 'bandwidth-limit', 'fast'], says: [/bandwidth-limit 'fast': it is not a number with a size suffix/] },
-  { name: 'no files in parallel', args: ['config', 'set', 'parallel-files', '0'], says: [/parallel-files '0': it must be at least 1\. Give a whole number from 1 to 64/] },
-  { name: 'too many files in parallel', args: ['config', 'set', 'parallel-files', '65'], says: [/parallel-files '65': it must be at most 64/] },
-  { name: 'parallel parts that are not a number', args: ['config', 'set', 'parallel-parts', 'abc'], says: [/parallel-parts 'abc': it is not a whole number/] },
-  { name: 'half a file', args: ['config', 'set', 'parallel-files', '2.5'], says: [/parallel-files '2\.5': it is not a whole number/] },
-  { name: 'a stability window over 10 minutes', args: ['config', 'set', 'stability-window', '11m'], says: [/stability-window '11m': it must be at most 10m\. Give a duration such as 500ms, 2s/] },
-  { name: 'a negative stability window', args: ['config', 'set', 'stability-window', '-2s'], says: [/stability-window '-2s': a duration cannot be negative/] },
-  { name: 'a duration with an unknown unit', args: ['config', 'set', 'stability-window', '2x'], says: [/stability-window '2x': it is not a number of h, m, s or ms/] },
-  { name: 'a switch that is neither on nor off', args: ['config', 'set', 'start-at-login', 'maybe'], says: [/start-at-login 'maybe': it is neither on nor off\. Give on or off/] },
-  { name: 'an ignore pattern over 512 characters', args: ['config', 'set', 'ignore-patterns', `*.log,${'x'.repeat(600)}`], says: [/ignore-patterns '\*\.log,x+…': each must be at most 512 characters long/] },
+  {
+    name: 'a size with an unknown suffix',
+    args: ['config', 'set', 'bandwidth-limit', '10X'],
+    says: [
+      /bandwidth-limit '10X': 'X' is not a size suffix/,
+      /Give bytes per second as a size such as 512k, 10M or 1\.5G/,
+    ],
+  },
+  {
+    name: 'a decimal size unit rclone refuses',
+    args: ['config', 'set', 'bandwidth-limit', '1MB'],
+    says: [/bandwidth-limit '1MB': 'MB' is not a size suffix/],
+  },
+  {
+    name: 'a negative size',
+    args: ['config', 'set', 'bandwidth-limit', '-1M'],
+    says: [/bandwidth-limit '-1M': a size cannot be negative/],
+  },
+  {
+    name: 'a limit below 1k',
+    args: ['config', 'set', 'bandwidth-limit', '100B'],
+    says: [/bandwidth-limit '100B': it must be at least 1k/],
+  },
+  {
+    name: 'a size that is not a number',
+    args: ['config', 'set', 'bandwidth-limit', 'fast'],
+    says: [/bandwidth-limit 'fast': it is not a number with a size suffix/],
+  },
+  {
+    name: 'no files in parallel',
+    args: ['config', 'set', 'parallel-files', '0'],
+    says: [/parallel-files '0': it must be at least 1\. Give a whole number from 1 to 64/],
+  },
+  {
+    name: 'too many files in parallel',
+    args: ['config', 'set', 'parallel-files', '65'],
+    says: [/parallel-files '65': it must be at most 64/],
+  },
+  {
+    name: 'parallel parts that are not a number',
+    args: ['config', 'set', 'parallel-parts', 'abc'],
+    says: [/parallel-parts 'abc': it is not a whole number/],
+  },
+  {
+    name: 'half a file',
+    args: ['config', 'set', 'parallel-files', '2.5'],
+    says: [/parallel-files '2\.5': it is not a whole number/],
+  },
+  {
+    name: 'a stability window over 10 minutes',
+    args: ['config', 'set', 'stability-window', '11m'],
+    says: [/stability-window '11m': it must be at most 10m\. Give a duration such as 500ms, 2s/],
+  },
+  {
+    name: 'a negative stability window',
+    args: ['config', 'set', 'stability-window', '-2s'],
+    says: [/stability-window '-2s': a duration cannot be negative/],
+  },
+  {
+    name: 'a duration with an unknown unit',
+    args: ['config', 'set', 'stability-window', '2x'],
+    says: [/stability-window '2x': it is not a number of h, m, s or ms/],
+  },
+  {
+    name: 'a switch that is neither on nor off',
+    args: ['config', 'set', 'start-at-login', 'maybe'],
+    says: [/start-at-login 'maybe': it is neither on nor off\. Give on or off/],
+  },
+  {
+    name: 'an ignore pattern over 512 characters',
+    args: ['config', 'set', 'ignore-patterns', `*.log,${'x'.repeat(600)}`],
+    says: [/ignore-patterns '\*\.log,x+…': each must be at most 512 characters long/],
+  },
 ];
 
 describe('bad values are refused with exit 2, and change nothing', () => {
@@ -184,7 +268,19 @@ describe('hoist upload --bwlimit / --transfers', () => {
     const file = path.join(work, `limited-${caseNumber}.bin`);
     await writeFile(file, content);
 
-    const r = await hoist(data, ['--broker', env.stack.brokerUrl, 'upload', file, '--bwlimit', '1M', '--transfers', '2', '--to', 'limited', '--json']);
+    const r = await hoist(data, [
+      '--broker',
+      env.stack.brokerUrl,
+      'upload',
+      file,
+      '--bwlimit',
+      '1M',
+      '--transfers',
+      '2',
+      '--to',
+      'limited',
+      '--json',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as { ok: boolean; limits: unknown };
     expect(report.ok).toBe(true);
@@ -199,7 +295,16 @@ describe('hoist upload --bwlimit / --transfers', () => {
     expect(await get(data, 'bandwidth-limit')).toBe('off');
 
     // Said on the terminal too.
-    const text = await hoist(data, ['--broker', env.stack.brokerUrl, 'upload', file, '--bwlimit', '512k', '--to', 'limited-again']);
+    const text = await hoist(data, [
+      '--broker',
+      env.stack.brokerUrl,
+      'upload',
+      file,
+      '--bwlimit',
+      '512k',
+      '--to',
+      'limited-again',
+    ]);
     expect(text.code, text.stderr).toBe(0);
     expect(text.stderr).toMatch(/^For this run: 6 files at a time, at most 512k per second \(not saved/m);
   }, 240_000);
@@ -211,15 +316,24 @@ describe('hoist upload --bwlimit / --transfers', () => {
     const content = randomBytes(2 * 1024 * 1024);
     const file = path.join(work, `held-${caseNumber}.bin`);
     await writeFile(file, content);
-    const upload = startHoist(['--data', data, '--broker', env.stack.brokerUrl, 'upload', file, '--bwlimit', '1k', '--to', 'held', '--json'], {
-      env: { ...signedIn, HOIST_DATA_DIR: path.join(work, 'default') },
-      timeoutMs: 220_000,
-    });
-    const uploading = await pollUntil(async () => {
-      if (upload.child.exitCode !== null) return true;
-      const s = await hoist(data, ['status', '--json']);
-      return s.code === 0 && (JSON.parse(s.stdout) as { transfers: Array<{ state: string }> }).transfers[0]?.state === 'uploading';
-    }, { timeoutMs: 60_000, intervalMs: 300 });
+    const upload = startHoist(
+      ['--data', data, '--broker', env.stack.brokerUrl, 'upload', file, '--bwlimit', '1k', '--to', 'held', '--json'],
+      {
+        env: { ...signedIn, HOIST_DATA_DIR: path.join(work, 'default') },
+        timeoutMs: 220_000,
+      },
+    );
+    const uploading = await pollUntil(
+      async () => {
+        if (upload.child.exitCode !== null) return true;
+        const s = await hoist(data, ['status', '--json']);
+        return (
+          s.code === 0 &&
+          (JSON.parse(s.stdout) as { transfers: Array<{ state: string }> }).transfers[0]?.state === 'uploading'
+        );
+      },
+      { timeoutMs: 60_000, intervalMs: 300 },
+    );
     expect(uploading).toBe(true);
     expect(await get(data, 'bandwidth-limit')).toBe('1k');
     // Still running, so this reaches it (with no limiter it would have finished, and this would only save).
@@ -229,7 +343,9 @@ describe('hoist upload --bwlimit / --transfers', () => {
     const finished = await upload.result;
     expect(finished.signal, 'killed: the lifted limit never reached the upload').toBeNull();
     expect(finished.code, finished.stderr).toBe(0);
-    expect((JSON.parse(finished.stdout) as { limits: { bandwidthLimit: number | null } }).limits.bandwidthLimit).toBe(1024);
+    expect((JSON.parse(finished.stdout) as { limits: { bandwidthLimit: number | null } }).limits.bandwidthLimit).toBe(
+      1024,
+    );
     const key = (await userKeys()).find((k) => k.endsWith(`/held/held-${caseNumber}.bin`));
     expect(await env.objectSha256(key!)).toBe(sha256(content));
   }, 240_000);
@@ -274,14 +390,22 @@ describe('with `hoist sync` running', () => {
     await ok(data, ['config', 'set', 'bandwidth-limit', '4M']);
     const saved = await readFile(settingsFile(data));
 
-    const sync = startHoist(['--data', data, '--broker', env.stack.brokerUrl, 'sync', dir, '--transfers', '3', '--bwlimit', '2M'], {
-      env: { ...signedIn, HOIST_DATA_DIR: path.join(work, 'default') },
-      timeoutMs: 220_000,
-    });
+    const sync = startHoist(
+      ['--data', data, '--broker', env.stack.brokerUrl, 'sync', dir, '--transfers', '3', '--bwlimit', '2M'],
+      {
+        env: { ...signedIn, HOIST_DATA_DIR: path.join(work, 'default') },
+        timeoutMs: 220_000,
+      },
+    );
     let stderr = '';
     sync.child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     try {
-      expect(await pollUntil(() => stderr.includes('Press Ctrl-C to stop') || sync.child.exitCode !== null, { timeoutMs: 60_000, intervalMs: 100 })).toBe(true);
+      expect(
+        await pollUntil(() => stderr.includes('Press Ctrl-C to stop') || sync.child.exitCode !== null, {
+          timeoutMs: 60_000,
+          intervalMs: 100,
+        }),
+      ).toBe(true);
       expect(sync.child.exitCode, stderr).toBeNull();
       expect(stderr).toMatch(/^For this run: 3 files at a time, at most 2M per second/m);
 
@@ -290,31 +414,56 @@ describe('with `hoist sync` running', () => {
       expect(listing.from).toBe('running');
       expect(listing.settings['parallel-files']!.raw).toBe(3);
       expect(listing.settings['bandwidth-limit']!.value).toBe('2M');
-      expect(await ok(data, ['config', 'list'])).toMatch(/^Settings of the Hoist running on .+ \(`hoist config set` changes them at once\):$/m);
+      expect(await ok(data, ['config', 'list'])).toMatch(
+        /^Settings of the Hoist running on .+ \(`hoist config set` changes them at once\):$/m,
+      );
       expect((await readFile(settingsFile(data))).equals(saved)).toBe(true);
 
       // Changed live: the answer says so, the instance reports the new value, and the file keeps it.
       const set = await ok(data, ['config', 'set', 'ignore-patterns', '*.skip']);
-      expect(set).toMatch(/^ignore-patterns = \*\.skip: applied to the Hoist running on .+, and saved for its next start\.$/m);
+      expect(set).toMatch(
+        /^ignore-patterns = \*\.skip: applied to the Hoist running on .+, and saved for its next start\.$/m,
+      );
       await ok(data, ['config', 'set', 'stability-window', '300ms']);
       expect(await get(data, 'ignore-patterns')).toBe('*.skip');
       expect(await get(data, 'stability-window')).toBe('300ms');
-      expect(JSON.parse(await readFile(settingsFile(data), 'utf8'))).toMatchObject({ ignorePatterns: ['*.skip'], stabilityWindowMs: 300, bandwidthLimit: 4 * 1024 * 1024 });
+      expect(JSON.parse(await readFile(settingsFile(data), 'utf8'))).toMatchObject({
+        ignorePatterns: ['*.skip'],
+        stabilityWindowMs: 300,
+        bandwidthLimit: 4 * 1024 * 1024,
+      });
 
       // ...and the running sync obeys: the ignored file never goes, the other one does.
       await writeFile(path.join(dir, 'draft.skip'), 'ignored since a moment ago');
       await writeFile(path.join(dir, 'kept.txt'), 'uploaded');
       const label = path.basename(dir);
-      expect(await pollUntil(async () => (await userKeys()).some((k) => k.endsWith(`/${label}/kept.txt`)), { timeoutMs: 30_000, intervalMs: 200 })).toBe(true);
       expect(
-        await pollUntil(async () => {
-          const s = await hoist(data, ['status', '--json']);
-          if (s.code !== 0) return false;
-          const status = JSON.parse(s.stdout) as { totals: { active: number; queued: number }; folders: Array<{ state: string }> };
-          return status.totals.active === 0 && status.totals.queued === 0 && status.folders.every((f) => f.state !== 'scanning');
-        }, { timeoutMs: 30_000, intervalMs: 300 }),
+        await pollUntil(async () => (await userKeys()).some((k) => k.endsWith(`/${label}/kept.txt`)), {
+          timeoutMs: 30_000,
+          intervalMs: 200,
+        }),
       ).toBe(true);
-      expect((await userKeys()).filter((k) => k.includes(`/${label}/`)).map((k) => k.slice(k.indexOf(`/${label}/`) + 1))).toEqual([`${label}/kept.txt`]);
+      expect(
+        await pollUntil(
+          async () => {
+            const s = await hoist(data, ['status', '--json']);
+            if (s.code !== 0) return false;
+            const status = JSON.parse(s.stdout) as {
+              totals: { active: number; queued: number };
+              folders: Array<{ state: string }>;
+            };
+            return (
+              status.totals.active === 0 &&
+              status.totals.queued === 0 &&
+              status.folders.every((f) => f.state !== 'scanning')
+            );
+          },
+          { timeoutMs: 30_000, intervalMs: 300 },
+        ),
+      ).toBe(true);
+      expect(
+        (await userKeys()).filter((k) => k.includes(`/${label}/`)).map((k) => k.slice(k.indexOf(`/${label}/`) + 1)),
+      ).toEqual([`${label}/kept.txt`]);
 
       // A value set on purpose replaces the run's own.
       await ok(data, ['config', 'set', 'parallel-files', '5']);

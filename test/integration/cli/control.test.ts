@@ -21,7 +21,10 @@ afterAll(async () => {
 });
 
 function start(args: string[]): CliRun {
-  return startHoist(args, { env: { HOIST_USERNAME: user.username, HOIST_PASSWORD: user.password }, timeoutMs: 110_000 });
+  return startHoist(args, {
+    env: { HOIST_USERNAME: user.username, HOIST_PASSWORD: user.password },
+    timeoutMs: 110_000,
+  });
 }
 
 interface Status {
@@ -45,11 +48,15 @@ it('pauses and resumes a running upload from another process', async () => {
   await writeFile(file, content);
 
   const upload = start(['--data', data, '--broker', env.stack.brokerUrl, 'upload', file, '--json']);
-  await expect.poll(async () => (await status(data))?.transfers[0]?.bytesDone ?? 0, { timeout: 30_000, interval: 300 }).toBeGreaterThan(0);
+  await expect
+    .poll(async () => (await status(data))?.transfers[0]?.bytesDone ?? 0, { timeout: 30_000, interval: 300 })
+    .toBeGreaterThan(0);
 
   const pause = await start(['--data', data, 'pause', '--all']).result;
   expect(pause.code, pause.stderr).toBe(0);
-  await expect.poll(async () => (await status(data))?.transfers[0]?.state, { timeout: 15_000, interval: 300 }).toBe('paused');
+  await expect
+    .poll(async () => (await status(data))?.transfers[0]?.state, { timeout: 15_000, interval: 300 })
+    .toBe('paused');
   expect((await status(data))?.totals.pausedAll).toBe(true);
   const text = await start(['--data', data, 'status']).result;
   expect(text.stdout).toMatch(/^transfers: 0 active, 0 queued, 0 failed, 0 done, all paused;/m);
@@ -71,7 +78,9 @@ it('cancels a running upload from another process, and the upload says so and ex
   await writeFile(file, randomBytes(12 * 1024 * 1024));
 
   const upload = start(['--data', data, '--broker', env.stack.brokerUrl, 'upload', file]);
-  await expect.poll(async () => (await status(data))?.transfers[0]?.bytesDone ?? 0, { timeout: 30_000, interval: 300 }).toBeGreaterThan(0);
+  await expect
+    .poll(async () => (await status(data))?.transfers[0]?.bytesDone ?? 0, { timeout: 30_000, interval: 300 })
+    .toBeGreaterThan(0);
   const cancel = await start(['--data', data, 'cancel', '--all']).result;
   expect(cancel.code, cancel.stderr).toBe(0);
   const finished = await upload.result;
@@ -92,25 +101,47 @@ it('cancel --all stops the queue first: what `hoist upload` reports done is exac
   await mkdir(src, { recursive: true });
   await mkdir(data, { recursive: true });
   // Slow enough that many files finish while the cancel is under way, as in a real 2,000-file run.
-  await writeFile(path.join(data, 'settings.json'), JSON.stringify({ bandwidthLimit: 1024 * 1024, filesInParallel: 4 }));
+  await writeFile(
+    path.join(data, 'settings.json'),
+    JSON.stringify({ bandwidthLimit: 1024 * 1024, filesInParallel: 4 }),
+  );
   const count = 400;
-  for (let i = 0; i < count; i++) await writeFile(path.join(src, `f${String(i).padStart(3, '0')}.bin`), randomBytes(32 * 1024));
+  for (let i = 0; i < count; i++)
+    await writeFile(path.join(src, `f${String(i).padStart(3, '0')}.bin`), randomBytes(32 * 1024));
 
-  const upload = start(['--data', data, '--broker', env.stack.brokerUrl, 'upload', src, '--to', 'cancel-all', '--json']);
+  const upload = start([
+    '--data',
+    data,
+    '--broker',
+    env.stack.brokerUrl,
+    'upload',
+    src,
+    '--to',
+    'cancel-all',
+    '--json',
+  ]);
   await expect
-    .poll(async () => (await status(data))?.transfers.filter((t) => t.state === 'done').length ?? 0, { timeout: 60_000, interval: 300 })
+    .poll(async () => (await status(data))?.transfers.filter((t) => t.state === 'done').length ?? 0, {
+      timeout: 60_000,
+      interval: 300,
+    })
     .toBeGreaterThan(0);
   const cancel = await start(['--data', data, 'cancel', '--all']).result;
   expect(cancel.code, cancel.stderr).toBe(0);
 
   const finished = await upload.result;
   expect(finished.code).toBe(1);
-  const report = JSON.parse(finished.stdout) as { transfers: Array<{ state: string; destination: string }>; cancelled?: number };
+  const report = JSON.parse(finished.stdout) as {
+    transfers: Array<{ state: string; destination: string }>;
+    cancelled?: number;
+  };
   const done = report.transfers.filter((t) => t.state === 'done').map((t) => t.destination);
   expect(done.length + (report.cancelled ?? 0)).toBe(count);
   expect(report.cancelled ?? 0).toBeGreaterThan(0);
   const identityPrefix = (await env.listKeys('uploads/'))[0]!.split('/').slice(0, 2).join('/');
-  const inBucket = (await env.listKeys(`${identityPrefix}/cancel-all/`)).map((key) => key.slice(identityPrefix.length + 1));
+  const inBucket = (await env.listKeys(`${identityPrefix}/cancel-all/`)).map((key) =>
+    key.slice(identityPrefix.length + 1),
+  );
   expect(inBucket.sort()).toEqual(done.sort());
   expect(cancel.stdout + cancel.stderr).toMatch(/^Cancelled \d+ transfers?\.$/m);
 });

@@ -48,7 +48,16 @@ function credentialRequests(): number {
 describe('a broken deployment file', () => {
   it('stops hoist with the file, the field and the problem, before touching the data folder', async () => {
     const file = path.join(work, 'broken.json');
-    await writeFile(file, JSON.stringify({ brokerURL: 'https://x.example', region: 'eu-west-1', identityPoolId: 'eu-west-1:0123', bucket: 'acme', limits: { maxBandwidthBytesPerSecond: 10 } }));
+    await writeFile(
+      file,
+      JSON.stringify({
+        brokerURL: 'https://x.example',
+        region: 'eu-west-1',
+        identityPoolId: 'eu-west-1:0123',
+        bucket: 'acme',
+        limits: { maxBandwidthBytesPerSecond: 10 },
+      }),
+    );
     const data = path.join(work, 'broken-data');
     const src = await smallFile('broken.txt');
     const r = await hoist(['--data', data, 'upload', src.path], { env: { ...signInEnv, HOIST_DEPLOYMENT_FILE: file } });
@@ -62,23 +71,39 @@ describe('a broken deployment file', () => {
 
   it('stops hoist when the file named by HOIST_DEPLOYMENT_FILE is missing or not JSON (never runs unpinned)', async () => {
     const missing = path.join(work, 'nowhere.json');
-    const r = await hoist(['--data', path.join(work, 'missing-data'), 'sign-in', '--username', user.username], { env: { ...signInEnv, HOIST_DEPLOYMENT_FILE: missing } });
+    const r = await hoist(['--data', path.join(work, 'missing-data'), 'sign-in', '--username', user.username], {
+      env: { ...signInEnv, HOIST_DEPLOYMENT_FILE: missing },
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`The deployment file ${missing} cannot be used: it does not exist.`);
 
     const notJson = path.join(work, 'not-json.json');
     await writeFile(notJson, '{"brokerUrl": ');
-    const r2 = await hoist(['--data', path.join(work, 'missing-data'), 'sign-in', '--username', user.username], { env: { ...signInEnv, HOIST_DEPLOYMENT_FILE: notJson } });
+    const r2 = await hoist(['--data', path.join(work, 'missing-data'), 'sign-in', '--username', user.username], {
+      env: { ...signInEnv, HOIST_DEPLOYMENT_FILE: notJson },
+    });
     expect(r2.code).toBe(1);
     expect(r2.stderr).toContain(`The deployment file ${notJson} is not valid JSON`);
   });
 
   it('stops the headless command too', async () => {
     const file = path.join(work, 'broken-headless.json');
-    await writeFile(file, JSON.stringify({ brokerUrl: 'http://sign-in.example.com', region: 'eu-west-1', identityPoolId: 'eu-west-1:0123', bucket: 'acme-uploads' }));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'electron/daemon/index.ts', '--data', path.join(work, 'headless-data'), '--port', '0'], {
-      env: { ...process.env, HOIST_DEPLOYMENT_FILE: file },
-    });
+    await writeFile(
+      file,
+      JSON.stringify({
+        brokerUrl: 'http://sign-in.example.com',
+        region: 'eu-west-1',
+        identityPoolId: 'eu-west-1:0123',
+        bucket: 'acme-uploads',
+      }),
+    );
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'electron/daemon/index.ts', '--data', path.join(work, 'headless-data'), '--port', '0'],
+      {
+        env: { ...process.env, HOIST_DEPLOYMENT_FILE: file },
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d));
     // A daemon that starts anyway would run until stopped: killed, and reported as a signal, not a pass.
@@ -87,7 +112,9 @@ describe('a broken deployment file', () => {
     clearTimeout(timer);
     expect(code).toBe(1);
     expect(stderr).toContain(`The deployment file ${file} is not valid:`);
-    expect(stderr).toContain('brokerUrl: Hoist refuses to sign in at http://sign-in.example.com: a sign-in service that is not on this computer must use https');
+    expect(stderr).toContain(
+      'brokerUrl: Hoist refuses to sign in at http://sign-in.example.com: a sign-in service that is not on this computer must use https',
+    );
   });
 });
 
@@ -96,7 +123,9 @@ describe('a pinned deployment', () => {
     const file = await deploymentFile();
     const src = await smallFile('pinned.txt');
     const before = credentialRequests();
-    const r = await hoist(['--data', path.join(work, 'pinned-data'), 'upload', src.path, '--json'], { env: { ...signInEnv, HOIST_DEPLOYMENT_FILE: file } });
+    const r = await hoist(['--data', path.join(work, 'pinned-data'), 'upload', src.path, '--json'], {
+      env: { ...signInEnv, HOIST_DEPLOYMENT_FILE: file },
+    });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect((JSON.parse(r.stdout) as { ok: boolean }).ok).toBe(true);
@@ -109,18 +138,42 @@ describe('a pinned deployment', () => {
 
   it('refuses a --broker that names another sign-in service', async () => {
     const file = await deploymentFile();
-    const r = await hoist(['--data', path.join(work, 'pinned-other'), '--broker', 'https://elsewhere.example.com', 'sign-in', '--username', user.username], {
-      env: { ...signInEnv, HOIST_DEPLOYMENT_FILE: file },
-    });
+    const r = await hoist(
+      [
+        '--data',
+        path.join(work, 'pinned-other'),
+        '--broker',
+        'https://elsewhere.example.com',
+        'sign-in',
+        '--username',
+        user.username,
+      ],
+      {
+        env: { ...signInEnv, HOIST_DEPLOYMENT_FILE: file },
+      },
+    );
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`The sign-in service is set by your organisation (${file}) to ${env.stack.brokerUrl}; https://elsewhere.example.com cannot replace it.`);
+    expect(r.stderr).toContain(
+      `The sign-in service is set by your organisation (${file}) to ${env.stack.brokerUrl}; https://elsewhere.example.com cannot replace it.`,
+    );
   });
 
   it('accepts a --broker that names the pinned one', async () => {
     const file = await deploymentFile();
-    const r = await hoist(['--data', path.join(work, 'pinned-same'), '--broker', env.stack.brokerUrl.replace(/\/?$/, '/'), 'sign-in', '--username', user.username], {
-      env: { ...signInEnv, HOIST_DEPLOYMENT_FILE: file },
-    });
+    const r = await hoist(
+      [
+        '--data',
+        path.join(work, 'pinned-same'),
+        '--broker',
+        env.stack.brokerUrl.replace(/\/?$/, '/'),
+        'sign-in',
+        '--username',
+        user.username,
+      ],
+      {
+        env: { ...signInEnv, HOIST_DEPLOYMENT_FILE: file },
+      },
+    );
     expect(r.stderr).toContain(`Signed in as ${user.username}.`);
     expect(r.code).toBe(0);
   });
@@ -134,9 +187,13 @@ describe('a pinned deployment', () => {
       const file = await deploymentFile({ [field]: value });
       const before = credentialRequests();
       const src = await smallFile(`mismatch-${field}.txt`);
-      const r = await hoist(['--data', path.join(work, `mismatch-${field}`), 'upload', src.path], { env: { ...signInEnv, HOIST_DEPLOYMENT_FILE: file } });
+      const r = await hoist(['--data', path.join(work, `mismatch-${field}`), 'upload', src.path], {
+        env: { ...signInEnv, HOIST_DEPLOYMENT_FILE: file },
+      });
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain(`The sign-in service answered with ${field} "${env.stack[field]}" where ${file} pins "${value}".`);
+      expect(r.stderr).toContain(
+        `The sign-in service answered with ${field} "${env.stack[field]}" where ${file} pins "${value}".`,
+      );
       expect(r.stderr).toContain('nothing is uploaded');
       expect(credentialRequests()).toBe(before);
       expect((await env.listKeys('uploads/')).filter((k) => k.endsWith(`mismatch-${field}.txt`))).toEqual([]);
@@ -145,7 +202,9 @@ describe('a pinned deployment', () => {
 
   it('refuses password sign-in when the deployment offers only the organisation sign-in', async () => {
     const file = await deploymentFile({ signIn: ['oidc'] });
-    const r = await hoist(['--data', path.join(work, 'oidc-only'), 'sign-in', '--username', user.username], { env: { ...signInEnv, HOIST_DEPLOYMENT_FILE: file } });
+    const r = await hoist(['--data', path.join(work, 'oidc-only'), 'sign-in', '--username', user.username], {
+      env: { ...signInEnv, HOIST_DEPLOYMENT_FILE: file },
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('Your organisation signs in through its own identity provider');
   });
@@ -156,8 +215,12 @@ describe('a pinned deployment', () => {
     await mkdir(home, { recursive: true });
     await mkdir(outside, { recursive: true });
     const file = await deploymentFile({ limits: { watchedFoldersInsideHome: true } });
-    const r = await hoist(['--data', path.join(home, '.hoist'), 'sync', outside], { env: { ...signInEnv, HOIST_DEPLOYMENT_FILE: file, HOME: home } });
+    const r = await hoist(['--data', path.join(home, '.hoist'), 'sync', outside], {
+      env: { ...signInEnv, HOIST_DEPLOYMENT_FILE: file, HOME: home },
+    });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`Your organisation allows watching folders inside your home folder (${home}) only; ${outside} is outside it.`);
+    expect(r.stderr).toContain(
+      `Your organisation allows watching folders inside your home folder (${home}) only; ${outside} is outside it.`,
+    );
   });
 });

@@ -30,7 +30,18 @@ describe('a broker that is not on this computer', () => {
   it('is refused over http with the reason, and no connection is attempted', async (ctx) => {
     if (!listener) return ctx.skip('this machine has no host name or address that is not loopback');
     const before = listener.connections();
-    const r = await hoist(['--data', path.join(work, 'http'), '--broker', `http://${listener.host}/`, 'sign-in', '--username', user.username], { env: signInEnv });
+    const r = await hoist(
+      [
+        '--data',
+        path.join(work, 'http'),
+        '--broker',
+        `http://${listener.host}/`,
+        'sign-in',
+        '--username',
+        user.username,
+      ],
+      { env: signInEnv },
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`Hoist refuses to sign in at http://${listener.host}`);
     expect(r.stderr).toContain('must use https');
@@ -40,7 +51,10 @@ describe('a broker that is not on this computer', () => {
     // The same for `hoist upload`, which would otherwise sign in from the environment.
     const file = path.join(work, 'never.txt');
     await writeFile(file, 'never sent');
-    const upload = await hoist(['--data', path.join(work, 'http-upload'), '--broker', `http://${listener.host}/`, 'upload', file], { env: signInEnv });
+    const upload = await hoist(
+      ['--data', path.join(work, 'http-upload'), '--broker', `http://${listener.host}/`, 'upload', file],
+      { env: signInEnv },
+    );
     expect(upload.code).toBe(1);
     expect(upload.stderr).toContain('must use https');
     expect(listener.connections()).toBe(before);
@@ -49,7 +63,18 @@ describe('a broker that is not on this computer', () => {
   it('is contacted over https (the control: the listener does see a client that connects)', async (ctx) => {
     if (!listener) return ctx.skip('this machine has no host name or address that is not loopback');
     const before = listener.connections();
-    const r = await hoist(['--data', path.join(work, 'https'), '--broker', `https://${listener.host}/`, 'sign-in', '--username', user.username], { env: signInEnv });
+    const r = await hoist(
+      [
+        '--data',
+        path.join(work, 'https'),
+        '--broker',
+        `https://${listener.host}/`,
+        'sign-in',
+        '--username',
+        user.username,
+      ],
+      { env: signInEnv },
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/cannot be reached/);
     expect(listener.connections()).toBeGreaterThan(before);
@@ -71,7 +96,10 @@ describe('storage endpoints named by a broker', () => {
     const data = path.join(work, 'endpoints');
     const file = path.join(work, 'elsewhere.bin');
     await writeFile(file, randomBytes(4096));
-    const upload = startHoist(['--data', data, '--broker', env.stack.brokerUrl, 'upload', file, '--json'], { env: signInEnv, timeoutMs: 90_000 });
+    const upload = startHoist(['--data', data, '--broker', env.stack.brokerUrl, 'upload', file, '--json'], {
+      env: signInEnv,
+      timeoutMs: 90_000,
+    });
     let stderr = '';
     upload.child.stderr!.on('data', (d: Buffer) => (stderr += d));
     try {
@@ -85,8 +113,13 @@ describe('storage endpoints named by a broker', () => {
             if (listener!.connections() > before) return 'connected to the endpoint the broker named';
             const status = await hoist(['--data', data, 'status', '--json']);
             if (status.code !== 0) return 'no status yet';
-            const t = (JSON.parse(status.stdout) as { transfers: Array<{ state: string; waitingFor?: string }> }).transfers[0];
-            return t && ((t.state === 'waiting' && (t.waitingFor === 'network' || t.waitingFor === 'sign-in')) || t.state === 'failed') ? 'kept away' : 'not yet';
+            const t = (JSON.parse(status.stdout) as { transfers: Array<{ state: string; waitingFor?: string }> })
+              .transfers[0];
+            return t &&
+              ((t.state === 'waiting' && (t.waitingFor === 'network' || t.waitingFor === 'sign-in')) ||
+                t.state === 'failed')
+              ? 'kept away'
+              : 'not yet';
           },
           { timeout: 60_000, interval: 500 },
         )

@@ -21,7 +21,10 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-function hoist(args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function hoist(
+  args: string[],
+  extraEnv: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'electron/cli/index.ts', ...args], {
       env: { ...process.env, HOIST_USERNAME: user.username, HOIST_PASSWORD: user.password, ...extraEnv },
@@ -45,9 +48,22 @@ describe('hoist upload', () => {
     };
     for (const [name, data] of Object.entries(files)) await writeFile(path.join(src, name), data);
 
-    const result = await hoist(['--data', path.join(work, 'state1'), '--broker', env.stack.brokerUrl, 'upload', src, '--to', 'from-cli', '--json']);
+    const result = await hoist([
+      '--data',
+      path.join(work, 'state1'),
+      '--broker',
+      env.stack.brokerUrl,
+      'upload',
+      src,
+      '--to',
+      'from-cli',
+      '--json',
+    ]);
     expect(result.code, result.stderr).toBe(0);
-    const report = JSON.parse(result.stdout) as { ok: boolean; transfers: Array<{ destination: string; state: string }> };
+    const report = JSON.parse(result.stdout) as {
+      ok: boolean;
+      transfers: Array<{ destination: string; state: string }>;
+    };
     expect(report.ok).toBe(true);
     expect(report.transfers.map((t) => t.state)).toEqual(['done', 'done', 'done']);
 
@@ -63,7 +79,14 @@ describe('hoist upload', () => {
   });
 
   it('exits non-zero with the reason when a path cannot be uploaded', async () => {
-    const result = await hoist(['--data', path.join(work, 'state2'), '--broker', env.stack.brokerUrl, 'upload', path.join(work, 'does-not-exist')]);
+    const result = await hoist([
+      '--data',
+      path.join(work, 'state2'),
+      '--broker',
+      env.stack.brokerUrl,
+      'upload',
+      path.join(work, 'does-not-exist'),
+    ]);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/no longer exists/);
   });
@@ -71,7 +94,9 @@ describe('hoist upload', () => {
   it('refuses a wrong password clearly', async () => {
     const file = path.join(work, 'x.txt');
     await writeFile(file, 'x');
-    const result = await hoist(['--data', path.join(work, 'state3'), '--broker', env.stack.brokerUrl, 'upload', file], { HOIST_PASSWORD: 'wrong' });
+    const result = await hoist(['--data', path.join(work, 'state3'), '--broker', env.stack.brokerUrl, 'upload', file], {
+      HOIST_PASSWORD: 'wrong',
+    });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/username or password is not correct/);
     expect(result.stderr).not.toContain('wrong');

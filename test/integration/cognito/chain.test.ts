@@ -48,30 +48,47 @@ describe('sign-in to upload, through the local stack', () => {
 
   it('uploads under the own prefix', async () => {
     const client = s3(alice, userCredentials(alice));
-    await client.send(new PutObjectCommand({ Bucket: alice.bucket, Key: `${alice.keyPrefix}docs/hello.txt`, Body: 'hello' }));
+    await client.send(
+      new PutObjectCommand({ Bucket: alice.bucket, Key: `${alice.keyPrefix}docs/hello.txt`, Body: 'hello' }),
+    );
     const admin = s3(alice, stack.adminCredentials);
-    const object = await admin.send(new GetObjectCommand({ Bucket: alice.bucket, Key: `${alice.keyPrefix}docs/hello.txt` }));
+    const object = await admin.send(
+      new GetObjectCommand({ Bucket: alice.bucket, Key: `${alice.keyPrefix}docs/hello.txt` }),
+    );
     expect(await object.Body?.transformToString()).toBe('hello');
   });
 
   it('refuses writes under another identity’s prefix and at the bucket root', async () => {
     const client = s3(alice, userCredentials(alice));
     for (const key of [`${bob.keyPrefix}stolen.txt`, 'root.txt', `uploads/${alice.identityId}-x/a.txt`]) {
-      await expect(client.send(new PutObjectCommand({ Bucket: alice.bucket, Key: key, Body: 'x' }))).rejects.toMatchObject({ name: 'AccessDenied' });
+      await expect(
+        client.send(new PutObjectCommand({ Bucket: alice.bucket, Key: key, Body: 'x' })),
+      ).rejects.toMatchObject({ name: 'AccessDenied' });
     }
   });
 
   it('refuses reading back, even the own objects (the role only writes)', async () => {
     const client = s3(alice, userCredentials(alice));
-    await expect(client.send(new GetObjectCommand({ Bucket: alice.bucket, Key: `${alice.keyPrefix}docs/hello.txt` }))).rejects.toMatchObject({
+    await expect(
+      client.send(new GetObjectCommand({ Bucket: alice.bucket, Key: `${alice.keyPrefix}docs/hello.txt` })),
+    ).rejects.toMatchObject({
       name: 'AccessDenied',
     });
   });
 
   it('refuses identity credentials minting a token for another user', async () => {
-    const asAlice = new CognitoIdentityClient({ region: alice.region, endpoint: alice.endpoints?.cognitoIdentity ?? '', credentials: userCredentials(alice) });
+    const asAlice = new CognitoIdentityClient({
+      region: alice.region,
+      endpoint: alice.endpoints?.cognitoIdentity ?? '',
+      credentials: userCredentials(alice),
+    });
     await expect(
-      asAlice.send(new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: alice.identityPoolId, Logins: { [stack.developerProviderName]: 'bob' } })),
+      asAlice.send(
+        new GetOpenIdTokenForDeveloperIdentityCommand({
+          IdentityPoolId: alice.identityPoolId,
+          Logins: { [stack.developerProviderName]: 'bob' },
+        }),
+      ),
     ).rejects.toMatchObject({ name: 'AccessDeniedException' });
   });
 });

@@ -9,7 +9,9 @@ import { openCredentialStore, type FileCredentialStore } from '../../../server/l
 import type { CloudSettings } from '../../../server/local-cloud/auth/types.js';
 import { createCognitoHandler } from '../../../server/local-cloud/cognito/index.js';
 
-export const ROLE_POLICY: unknown = JSON.parse(readFileSync(new URL('../../../server/infra/role-policy.json', import.meta.url), 'utf8'));
+export const ROLE_POLICY: unknown = JSON.parse(
+  readFileSync(new URL('../../../server/infra/role-policy.json', import.meta.url), 'utf8'),
+);
 
 export interface CognitoOnly {
   endpoint: string;
@@ -38,7 +40,12 @@ export async function startCognitoOnly(
     ...options.settings,
   };
   const credentials = openCredentialStore(dataDir, options.now);
-  const handler = createCognitoHandler({ settings, credentials, dataDir, ...(options.now ? { now: options.now } : {}) });
+  const handler = createCognitoHandler({
+    settings,
+    credentials,
+    dataDir,
+    ...(options.now ? { now: options.now } : {}),
+  });
   const server = createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -13,10 +13,18 @@ import { startCognitoOnly, tempDir, type CognitoOnly } from './cloud.js';
 const LOGIN = 'cognito-identity.amazonaws.com';
 
 function developerClient(c: CognitoOnly): CognitoIdentityClient {
-  return new CognitoIdentityClient({ region: c.settings.region, endpoint: c.endpoint, credentials: c.credentials.developer });
+  return new CognitoIdentityClient({
+    region: c.settings.region,
+    endpoint: c.endpoint,
+    credentials: c.credentials.developer,
+  });
 }
 
-async function developerToken(c: CognitoOnly, userId: string, extra: { TokenDuration?: number } = {}): Promise<{ IdentityId: string; Token: string }> {
+async function developerToken(
+  c: CognitoOnly,
+  userId: string,
+  extra: { TokenDuration?: number } = {},
+): Promise<{ IdentityId: string; Token: string }> {
   const out = await developerClient(c).send(
     new GetOpenIdTokenForDeveloperIdentityCommand({
       IdentityPoolId: c.settings.identityPoolId,
@@ -29,10 +37,18 @@ async function developerToken(c: CognitoOnly, userId: string, extra: { TokenDura
 
 function unsignedClient(c: CognitoOnly): CognitoIdentityClient {
   // GetCredentialsForIdentity is unsigned; the SDK still wants a credentials provider configured.
-  return new CognitoIdentityClient({ region: c.settings.region, endpoint: c.endpoint, credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' } });
+  return new CognitoIdentityClient({
+    region: c.settings.region,
+    endpoint: c.endpoint,
+    credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' },
+  });
 }
 
-async function rawCall(c: CognitoOnly, op: string, body: string): Promise<{ status: number; json: { __type?: string; message?: string } }> {
+async function rawCall(
+  c: CognitoOnly,
+  op: string,
+  body: string,
+): Promise<{ status: number; json: { __type?: string; message?: string } }> {
   const res = await fetch(c.endpoint, {
     method: 'POST',
     headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSCognitoIdentityService.${op}` },
@@ -55,7 +71,9 @@ describe('local Cognito Identity', () => {
     expect(first.IdentityId).toMatch(/^us-east-1:[0-9a-f-]{36}$/);
     expect(again.IdentityId).toBe(first.IdentityId);
     expect(other.IdentityId).not.toBe(first.IdentityId);
-    const [header, payload] = first.Token.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()) as Record<string, unknown>);
+    const [header, payload] = first.Token.split('.')
+      .slice(0, 2)
+      .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()) as Record<string, unknown>);
     expect(header).toMatchObject({ alg: 'RS256' });
     expect(payload).toMatchObject({
       iss: 'https://cognito-identity.amazonaws.com',
@@ -68,7 +86,11 @@ describe('local Cognito Identity', () => {
 
   it('exchanges the token for temporary credentials through fromCognitoIdentity', async () => {
     const { IdentityId, Token } = await developerToken(c, 'user-1');
-    const provider = fromCognitoIdentity({ identityId: IdentityId, logins: { [LOGIN]: Token }, clientConfig: { region: c.settings.region, endpoint: c.endpoint } });
+    const provider = fromCognitoIdentity({
+      identityId: IdentityId,
+      logins: { [LOGIN]: Token },
+      clientConfig: { region: c.settings.region, endpoint: c.endpoint },
+    });
     const creds = await provider();
     expect(creds.identityId).toBe(IdentityId);
     expect(creds.accessKeyId).toMatch(/^ASIA/);
@@ -82,7 +104,9 @@ describe('local Cognito Identity', () => {
 
   it('answers GetId for a token holder', async () => {
     const { IdentityId, Token } = await developerToken(c, 'user-3');
-    const out = await unsignedClient(c).send(new GetIdCommand({ IdentityPoolId: c.settings.identityPoolId, Logins: { [LOGIN]: Token } }));
+    const out = await unsignedClient(c).send(
+      new GetIdCommand({ IdentityPoolId: c.settings.identityPoolId, Logins: { [LOGIN]: Token } }),
+    );
     expect(out.IdentityId).toBe(IdentityId);
   });
 
@@ -103,7 +127,12 @@ describe('local Cognito Identity', () => {
       credentials: { accessKeyId: c.credentials.developer.accessKeyId, secretAccessKey: 'not-the-secret' },
     });
     await expect(
-      forged.send(new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: c.settings.identityPoolId, Logins: { 'login.hoist.test': 'user-1' } })),
+      forged.send(
+        new GetOpenIdTokenForDeveloperIdentityCommand({
+          IdentityPoolId: c.settings.identityPoolId,
+          Logins: { 'login.hoist.test': 'user-1' },
+        }),
+      ),
     ).rejects.toMatchObject({ name: 'InvalidSignatureException' });
   });
 
@@ -111,7 +140,9 @@ describe('local Cognito Identity', () => {
     const alice = await developerToken(c, 'user-1');
     const bob = await developerToken(c, 'user-2');
     const [h, p, s] = alice.Token.split('.') as [string, string, string];
-    const forgedPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), sub: bob.IdentityId })).toString('base64url');
+    const forgedPayload = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), sub: bob.IdentityId }),
+    ).toString('base64url');
     const client = unsignedClient(c);
     const attempts: Array<[string, Record<string, string> | undefined]> = [
       [alice.IdentityId, { [LOGIN]: `${h}.${p}.${s.slice(0, -4)}AAAA` }], // signature tampered
@@ -121,7 +152,9 @@ describe('local Cognito Identity', () => {
       [alice.IdentityId, { [LOGIN]: 'not-a-jwt' }],
     ];
     for (const [identityId, logins] of attempts) {
-      await expect(client.send(new GetCredentialsForIdentityCommand({ IdentityId: identityId, Logins: logins }))).rejects.toMatchObject({
+      await expect(
+        client.send(new GetCredentialsForIdentityCommand({ IdentityId: identityId, Logins: logins })),
+      ).rejects.toMatchObject({
         name: 'NotAuthorizedException',
       });
     }
@@ -130,26 +163,43 @@ describe('local Cognito Identity', () => {
   it('refuses unknown identities and unknown pools', async () => {
     const { Token } = await developerToken(c, 'user-1');
     await expect(
-      unsignedClient(c).send(new GetCredentialsForIdentityCommand({ IdentityId: 'us-east-1:00000000-0000-0000-0000-000000000000', Logins: { [LOGIN]: Token } })),
+      unsignedClient(c).send(
+        new GetCredentialsForIdentityCommand({
+          IdentityId: 'us-east-1:00000000-0000-0000-0000-000000000000',
+          Logins: { [LOGIN]: Token },
+        }),
+      ),
     ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
     await expect(
       developerClient(c).send(
-        new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: 'us-east-1:99999999-0000-0000-0000-000000000000', Logins: { 'login.hoist.test': 'u' } }),
+        new GetOpenIdTokenForDeveloperIdentityCommand({
+          IdentityPoolId: 'us-east-1:99999999-0000-0000-0000-000000000000',
+          Logins: { 'login.hoist.test': 'u' },
+        }),
       ),
     ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
   });
 
   it('validates parameters: TokenDuration over 24 h, a foreign provider', async () => {
-    await expect(developerToken(c, 'user-1', { TokenDuration: 86_401 })).rejects.toMatchObject({ name: 'InvalidParameterException' });
+    await expect(developerToken(c, 'user-1', { TokenDuration: 86_401 })).rejects.toMatchObject({
+      name: 'InvalidParameterException',
+    });
     await expect(
-      developerClient(c).send(new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: c.settings.identityPoolId, Logins: { 'evil.example': 'u' } })),
+      developerClient(c).send(
+        new GetOpenIdTokenForDeveloperIdentityCommand({
+          IdentityPoolId: c.settings.identityPoolId,
+          Logins: { 'evil.example': 'u' },
+        }),
+      ),
     ).rejects.toMatchObject({ name: 'InvalidParameterException' });
   });
 
   it('survives malformed requests', async () => {
     expect((await rawCall(c, 'GetCredentialsForIdentity', '{not json')).json.__type).toBe('SerializationException');
     expect((await rawCall(c, 'GetCredentialsForIdentity', '[]')).json.__type).toBe('InvalidParameterException');
-    expect((await rawCall(c, 'GetCredentialsForIdentity', '{"IdentityId": 5}')).json.__type).toBe('InvalidParameterException');
+    expect((await rawCall(c, 'GetCredentialsForIdentity', '{"IdentityId": 5}')).json.__type).toBe(
+      'InvalidParameterException',
+    );
     expect((await rawCall(c, 'DeleteIdentityPool', '{}')).json.__type).toBe('UnknownOperationException');
     expect((await rawCall(c, 'toString', '{}')).json.__type).toBe('UnknownOperationException');
     const big = await rawCall(c, 'GetCredentialsForIdentity', JSON.stringify({ IdentityId: 'x'.repeat(100_000) }));
@@ -160,10 +210,19 @@ describe('local Cognito Identity', () => {
 
   it('refuses identity credentials calling GetOpenIdTokenForDeveloperIdentity under the deployed role policy', async () => {
     const { IdentityId, Token } = await developerToken(c, 'user-1');
-    const creds = await fromCognitoIdentity({ identityId: IdentityId, logins: { [LOGIN]: Token }, clientConfig: { region: c.settings.region, endpoint: c.endpoint } })();
+    const creds = await fromCognitoIdentity({
+      identityId: IdentityId,
+      logins: { [LOGIN]: Token },
+      clientConfig: { region: c.settings.region, endpoint: c.endpoint },
+    })();
     const asUser = new CognitoIdentityClient({ region: 'us-east-1', endpoint: c.endpoint, credentials: creds });
     await expect(
-      asUser.send(new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: c.settings.identityPoolId, Logins: { 'login.hoist.test': 'user-2' } })),
+      asUser.send(
+        new GetOpenIdTokenForDeveloperIdentityCommand({
+          IdentityPoolId: c.settings.identityPoolId,
+          Logins: { 'login.hoist.test': 'user-2' },
+        }),
+      ),
     ).rejects.toMatchObject({ name: 'AccessDeniedException' });
   });
 });
@@ -181,10 +240,17 @@ describe('local Cognito Identity with the well-known policy mistake', () => {
     try {
       const alice = await developerToken(c, 'alice');
       const bob = await developerToken(c, 'bob');
-      const creds = await fromCognitoIdentity({ identityId: alice.IdentityId, logins: { [LOGIN]: alice.Token }, clientConfig: { region: c.settings.region, endpoint: c.endpoint } })();
+      const creds = await fromCognitoIdentity({
+        identityId: alice.IdentityId,
+        logins: { [LOGIN]: alice.Token },
+        clientConfig: { region: c.settings.region, endpoint: c.endpoint },
+      })();
       const asAlice = new CognitoIdentityClient({ region: 'us-east-1', endpoint: c.endpoint, credentials: creds });
       const stolen = await asAlice.send(
-        new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: c.settings.identityPoolId, Logins: { 'login.hoist.test': 'bob' } }),
+        new GetOpenIdTokenForDeveloperIdentityCommand({
+          IdentityPoolId: c.settings.identityPoolId,
+          Logins: { 'login.hoist.test': 'bob' },
+        }),
       );
       expect(stolen.IdentityId).toBe(bob.IdentityId);
     } finally {
@@ -203,7 +269,8 @@ describe('local Cognito Identity applies the policy to the pool named', () => {
             {
               Effect: 'Allow',
               Action: 'cognito-identity:GetOpenIdTokenForDeveloperIdentity',
-              Resource: 'arn:aws:cognito-identity:us-east-1:123456789012:identitypool/us-east-1:00000000-0000-0000-0000-000000000000',
+              Resource:
+                'arn:aws:cognito-identity:us-east-1:123456789012:identitypool/us-east-1:00000000-0000-0000-0000-000000000000',
             },
           ],
         },
@@ -218,7 +285,12 @@ describe('local Cognito Identity applies the policy to the pool named', () => {
       })();
       const asAlice = new CognitoIdentityClient({ region: 'us-east-1', endpoint: c.endpoint, credentials: creds });
       await expect(
-        asAlice.send(new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: c.settings.identityPoolId, Logins: { 'login.hoist.test': 'bob' } })),
+        asAlice.send(
+          new GetOpenIdTokenForDeveloperIdentityCommand({
+            IdentityPoolId: c.settings.identityPoolId,
+            Logins: { 'login.hoist.test': 'bob' },
+          }),
+        ),
       ).rejects.toMatchObject({ name: 'AccessDeniedException' });
     } finally {
       await c.close();
@@ -235,7 +307,9 @@ describe('local Cognito Identity over time', () => {
     const second = await startCognitoOnly({ dataDir });
     try {
       expect((await developerToken(second, 'user-1')).IdentityId).toBe(before.IdentityId);
-      const out = await unsignedClient(second).send(new GetCredentialsForIdentityCommand({ IdentityId: before.IdentityId, Logins: { [LOGIN]: before.Token } }));
+      const out = await unsignedClient(second).send(
+        new GetCredentialsForIdentityCommand({ IdentityId: before.IdentityId, Logins: { [LOGIN]: before.Token } }),
+      );
       expect(out.IdentityId).toBe(before.IdentityId);
     } finally {
       await second.close();
@@ -248,7 +322,9 @@ describe('local Cognito Identity over time', () => {
     try {
       const { IdentityId, Token } = await developerToken(c, 'user-1', { TokenDuration: 60 });
       offsetMs = 61_000;
-      await expect(unsignedClient(c).send(new GetCredentialsForIdentityCommand({ IdentityId, Logins: { [LOGIN]: Token } }))).rejects.toMatchObject({
+      await expect(
+        unsignedClient(c).send(new GetCredentialsForIdentityCommand({ IdentityId, Logins: { [LOGIN]: Token } })),
+      ).rejects.toMatchObject({
         name: 'NotAuthorizedException',
         message: expect.stringMatching(/expired/i) as unknown,
       });
@@ -260,15 +336,23 @@ describe('local Cognito Identity over time', () => {
   it('refuses a token issued for another identity pool (wrong audience)', async () => {
     const dataDir = tempDir('cognito-aud');
     // Same data folder, so the same signing key: only the audience differs.
-    const other = await startCognitoOnly({ dataDir, settings: { identityPoolId: 'us-east-1:99999999-9999-9999-9999-999999999999' } });
+    const other = await startCognitoOnly({
+      dataDir,
+      settings: { identityPoolId: 'us-east-1:99999999-9999-9999-9999-999999999999' },
+    });
     const foreign = await developerToken(other, 'user-1');
     await other.close();
     const c = await startCognitoOnly({ dataDir });
     try {
       await developerToken(c, 'user-1'); // the same identity exists in this pool's registry
       await expect(
-        unsignedClient(c).send(new GetCredentialsForIdentityCommand({ IdentityId: foreign.IdentityId, Logins: { [LOGIN]: foreign.Token } })),
-      ).rejects.toMatchObject({ name: 'NotAuthorizedException', message: expect.stringMatching(/audience/) as unknown });
+        unsignedClient(c).send(
+          new GetCredentialsForIdentityCommand({ IdentityId: foreign.IdentityId, Logins: { [LOGIN]: foreign.Token } }),
+        ),
+      ).rejects.toMatchObject({
+        name: 'NotAuthorizedException',
+        message: expect.stringMatching(/audience/) as unknown,
+      });
     } finally {
       await c.close();
     }

@@ -21,12 +21,18 @@ afterAll(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
-const exists = (file: string) => stat(file).then(() => true, () => false);
+const exists = (file: string) =>
+  stat(file).then(
+    () => true,
+    () => false,
+  );
 
 it('writes the autostart entry when the setting is turned on and removes it when turned off', async () => {
   const env = { XDG_CONFIG_HOME: path.join(home, 'config') };
   const entry = path.join(home, 'config', 'autostart', 'hoist.desktop');
-  const desktop = followStartAtLogin(engine.engine, (on) => setXdgAutostart(on, ['/opt/Hoist/Hoist.AppImage'], { env, home }));
+  const desktop = followStartAtLogin(engine.engine, (on) =>
+    setXdgAutostart(on, ['/opt/Hoist/Hoist.AppImage'], { env, home }),
+  );
 
   expect((await desktop['settings.update']({ startAtLogin: true })).startAtLogin).toBe(true);
   expect(await readFile(entry, 'utf8')).toContain('Exec=/opt/Hoist/Hoist.AppImage');
@@ -57,8 +63,12 @@ it('keeps the setting off and says why when the entry cannot be written', async 
   await mkdir(config, { recursive: true });
   await writeFile(path.join(config, 'autostart'), 'not a folder');
   await chmod(path.join(config, 'autostart'), 0o444);
-  const desktop = followStartAtLogin(engine.engine, (on) => setXdgAutostart(on, ['/usr/bin/hoist'], { env: { XDG_CONFIG_HOME: config }, home }));
+  const desktop = followStartAtLogin(engine.engine, (on) =>
+    setXdgAutostart(on, ['/usr/bin/hoist'], { env: { XDG_CONFIG_HOME: config }, home }),
+  );
 
-  await expect(desktop['settings.update']({ startAtLogin: true })).rejects.toThrow(/^Could not turn on start at login: .*(EEXIST|ENOTDIR)/);
+  await expect(desktop['settings.update']({ startAtLogin: true })).rejects.toThrow(
+    /^Could not turn on start at login: .*(EEXIST|ENOTDIR)/,
+  );
   expect((await engine.engine['settings.get']({})).startAtLogin).toBe(false);
 });

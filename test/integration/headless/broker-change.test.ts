@@ -28,11 +28,16 @@ afterAll(async () => {
 
 function pinnedTo(stack: TestStack, overrides: Partial<LoadedDeployment['deployment']> = {}): LoadedDeployment {
   const { brokerUrl, region, identityPoolId, bucket } = stack.stack;
-  return { file: '/etc/hoist/deployment.json', deployment: { brokerUrl, region, identityPoolId, bucket, ...overrides } };
+  return {
+    file: '/etc/hoist/deployment.json',
+    deployment: { brokerUrl, region, identityPoolId, bucket, ...overrides },
+  };
 }
 
-const developerTokens = (stack: TestStack) => stack.stack.cloud.requestLog.entries().filter((e) => e.operation === 'GetOpenIdTokenForDeveloperIdentity').length;
-const credentialRequests = (stack: TestStack) => stack.stack.cloud.requestLog.entries().filter((e) => e.operation === 'GetCredentialsForIdentity').length;
+const developerTokens = (stack: TestStack) =>
+  stack.stack.cloud.requestLog.entries().filter((e) => e.operation === 'GetOpenIdTokenForDeveloperIdentity').length;
+const credentialRequests = (stack: TestStack) =>
+  stack.stack.cloud.requestLog.entries().filter((e) => e.operation === 'GetCredentialsForIdentity').length;
 
 describe('over the headless daemon', () => {
   let engine: TestEngine;
@@ -56,9 +61,17 @@ describe('over the headless daemon', () => {
 
   beforeAll(async () => {
     engine = await startTestEngine({ brokerUrl: a.stack.brokerUrl, explicitBroker: true });
-    daemon = await startDaemon({ engine: engine.engine, port: 0, rendererDir: 'renderer/dist', stagingDir: `${engine.dataDir}/staging`, token });
+    daemon = await startDaemon({
+      engine: engine.engine,
+      port: 0,
+      rendererDir: 'renderer/dist',
+      stagingDir: `${engine.dataDir}/staging`,
+      token,
+    });
     ws = await new Promise<WebSocket>((resolve, reject) => {
-      const socket = new WebSocket(`ws://127.0.0.1:${daemon.port}/rpc`, { headers: { origin: `http://127.0.0.1:${daemon.port}`, cookie: `hoist-${daemon.port}=${token}` } });
+      const socket = new WebSocket(`ws://127.0.0.1:${daemon.port}/rpc`, {
+        headers: { origin: `http://127.0.0.1:${daemon.port}`, cookie: `hoist-${daemon.port}=${token}` },
+      });
       socket.once('open', () => resolve(socket));
       socket.once('error', reject);
     });
@@ -97,7 +110,10 @@ describe('over the headless daemon', () => {
     const changed = await rpc('session.setBroker', { brokerUrl: b.stack.brokerUrl });
     expect(changed.result).toMatchObject({ state: 'signed-out', brokerUrl: b.stack.brokerUrl });
     const before = developerTokens(b);
-    expect((await rpc('session.signIn', user)).result).toMatchObject({ state: 'signed-in', brokerUrl: b.stack.brokerUrl });
+    expect((await rpc('session.signIn', user)).result).toMatchObject({
+      state: 'signed-in',
+      brokerUrl: b.stack.brokerUrl,
+    });
     expect(developerTokens(b)).toBe(before + 1);
   });
 });
@@ -115,10 +131,15 @@ describe('in the engine', () => {
     });
     try {
       await t.engine['session.signIn'](user);
-      await expect(t.engine['session.setBroker']({ brokerUrl: b.stack.brokerUrl })).rejects.toThrow(`The change was not confirmed: Hoist stays signed in as ${user.username} at ${a.stack.brokerUrl}.`);
+      await expect(t.engine['session.setBroker']({ brokerUrl: b.stack.brokerUrl })).rejects.toThrow(
+        `The change was not confirmed: Hoist stays signed in as ${user.username} at ${a.stack.brokerUrl}.`,
+      );
       expect(await t.engine['session.get']({})).toMatchObject({ state: 'signed-in', brokerUrl: a.stack.brokerUrl });
       answer = true;
-      expect(await t.engine['session.setBroker']({ brokerUrl: b.stack.brokerUrl })).toMatchObject({ state: 'signed-out', brokerUrl: b.stack.brokerUrl });
+      expect(await t.engine['session.setBroker']({ brokerUrl: b.stack.brokerUrl })).toMatchObject({
+        state: 'signed-out',
+        brokerUrl: b.stack.brokerUrl,
+      });
       expect(asked).toEqual([
         { from: a.stack.brokerUrl, to: b.stack.brokerUrl, username: user.username },
         { from: a.stack.brokerUrl, to: b.stack.brokerUrl, username: user.username },
@@ -131,12 +152,23 @@ describe('in the engine', () => {
 
   it('never changes a pinned broker, signed in or not, and asks no one', async () => {
     let asked = 0;
-    const t = await startTestEngine({ brokerUrl: b.stack.brokerUrl, deployment: pinnedTo(a), confirmBrokerChange: async () => (++asked, true) });
+    const t = await startTestEngine({
+      brokerUrl: b.stack.brokerUrl,
+      deployment: pinnedTo(a),
+      confirmBrokerChange: async () => (++asked, true),
+    });
     try {
-      expect(await t.engine['session.get']({})).toMatchObject({ brokerUrl: a.stack.brokerUrl, deployment: { signIn: ['password'] } });
-      await expect(t.engine['session.setBroker']({ brokerUrl: b.stack.brokerUrl })).rejects.toThrow('The sign-in service is set by your organisation (/etc/hoist/deployment.json) and cannot be changed.');
+      expect(await t.engine['session.get']({})).toMatchObject({
+        brokerUrl: a.stack.brokerUrl,
+        deployment: { signIn: ['password'] },
+      });
+      await expect(t.engine['session.setBroker']({ brokerUrl: b.stack.brokerUrl })).rejects.toThrow(
+        'The sign-in service is set by your organisation (/etc/hoist/deployment.json) and cannot be changed.',
+      );
       await t.engine['session.signIn'](user);
-      await expect(t.engine['session.setBroker']({ brokerUrl: b.stack.brokerUrl })).rejects.toThrow('cannot be changed');
+      await expect(t.engine['session.setBroker']({ brokerUrl: b.stack.brokerUrl })).rejects.toThrow(
+        'cannot be changed',
+      );
       expect(await t.engine['session.get']({})).toMatchObject({ state: 'signed-in', brokerUrl: a.stack.brokerUrl });
       expect(asked).toBe(0);
     } finally {
@@ -153,7 +185,10 @@ describe('in the engine', () => {
     const refreshesAtA = developerTokens(a);
     const chosen = await startTestEngine({ brokerUrl: b.stack.brokerUrl, explicitBroker: true, secrets });
     try {
-      expect(await chosen.engine['session.get']({})).toMatchObject({ state: 'signed-out', brokerUrl: b.stack.brokerUrl });
+      expect(await chosen.engine['session.get']({})).toMatchObject({
+        state: 'signed-out',
+        brokerUrl: b.stack.brokerUrl,
+      });
       expect(developerTokens(a)).toBe(refreshesAtA);
     } finally {
       await chosen.close();
@@ -161,7 +196,10 @@ describe('in the engine', () => {
     // With no broker chosen, the kept session's own broker is used, as chosen at its sign-in.
     const unchosen = await startTestEngine({ brokerUrl: b.stack.brokerUrl, secrets });
     try {
-      expect(await unchosen.engine['session.get']({})).toMatchObject({ state: 'signed-in', brokerUrl: a.stack.brokerUrl });
+      expect(await unchosen.engine['session.get']({})).toMatchObject({
+        state: 'signed-in',
+        brokerUrl: a.stack.brokerUrl,
+      });
     } finally {
       await unchosen.close();
     }
@@ -174,7 +212,11 @@ describe('in the engine', () => {
     await first.close();
 
     const before = credentialRequests(a);
-    const repinned = await startTestEngine({ brokerUrl: a.stack.brokerUrl, deployment: pinnedTo(a, { bucket: 'acme-moved-bucket' }), secrets });
+    const repinned = await startTestEngine({
+      brokerUrl: a.stack.brokerUrl,
+      deployment: pinnedTo(a, { bucket: 'acme-moved-bucket' }),
+      secrets,
+    });
     try {
       await waitForSession(repinned.engine, 'needs-sign-in');
       const view = await repinned.engine['session.get']({});

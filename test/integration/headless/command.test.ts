@@ -16,7 +16,14 @@ afterAll(async () => rm(work, { recursive: true, force: true }));
 
 it('writes the ready file, serves the window only with its token, and stops on SIGTERM', async () => {
   const readyFile = path.join(work, 'ready.json');
-  const { child, output, exited } = startHeadlessCommand(['--data', path.join(work, 'data'), '--port', '0', '--ready-file', readyFile]);
+  const { child, output, exited } = startHeadlessCommand([
+    '--data',
+    path.join(work, 'data'),
+    '--port',
+    '0',
+    '--ready-file',
+    readyFile,
+  ]);
   try {
     await expect.poll(() => existsSync(readyFile), { timeout: 60_000, interval: 200 }).toBe(true);
     const { url } = JSON.parse(readFileSync(readyFile, 'utf8')) as { url: string };

@@ -21,7 +21,13 @@ afterAll(async () => rm(work, { recursive: true, force: true }));
 describe('the headless page before the window is built', () => {
   it('says what to run instead of "Not found"', async () => {
     const engine = await startTestEngine({ brokerUrl: 'http://127.0.0.1:9' });
-    const daemon = await startDaemon({ engine: engine.engine, port: 0, host: '127.0.0.1', rendererDir: path.join(work, 'no-dist'), stagingDir: path.join(work, 'staging') });
+    const daemon = await startDaemon({
+      engine: engine.engine,
+      port: 0,
+      host: '127.0.0.1',
+      rendererDir: path.join(work, 'no-dist'),
+      stagingDir: path.join(work, 'staging'),
+    });
     try {
       const first = await fetch(daemon.url, { redirect: 'manual' });
       const cookie = first.headers.get('set-cookie')!.split(';')[0]!;
@@ -57,10 +63,14 @@ describe('when the window needs building', () => {
 /** Runs `npm start` (scripts/start.mjs) until its headless fallback writes the ready file. */
 async function start(env: NodeJS.ProcessEnv): Promise<{ stderr: string; url: string }> {
   const readyFile = path.join(work, `ready-${Date.now()}.json`);
-  const child = spawn(process.execPath, ['scripts/start.mjs', '--data', path.join(work, `data-${Date.now()}`), '--port', '0', '--ready-file', readyFile], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['scripts/start.mjs', '--data', path.join(work, `data-${Date.now()}`), '--port', '0', '--ready-file', readyFile],
+    {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -77,17 +87,25 @@ describe('npm start where the desktop window cannot open', () => {
   it('says in one line that Electron could not be downloaded, with no stack trace, and runs headless', async () => {
     // A display that is never reached (Electron does not get that far) and a download mirror on a port
     // nobody listens on; the override keeps an Electron that is already installed out of the way.
-    const { stderr, url } = await start({ DISPLAY: ':99', ELECTRON_MIRROR: 'http://127.0.0.1:9/', ELECTRON_OVERRIDE_DIST_PATH: path.join(work, 'no-electron') });
+    const { stderr, url } = await start({
+      DISPLAY: ':99',
+      ELECTRON_MIRROR: 'http://127.0.0.1:9/',
+      ELECTRON_OVERRIDE_DIST_PATH: path.join(work, 'no-electron'),
+    });
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=/);
     const why = stderr.split('\n').filter((l) => l.startsWith('Hoist: the desktop window cannot open'));
-    expect(why).toEqual([expect.stringMatching(/because Electron could not be downloaded \(.+\).*\. Starting headless instead\.$/)]);
+    expect(why).toEqual([
+      expect.stringMatching(/because Electron could not be downloaded \(.+\).*\. Starting headless instead\.$/),
+    ]);
     expect(stderr).not.toMatch(/^\s+at /m);
     expect(stderr).not.toMatch(/TypeError/);
   });
 
   it('says there is no display, without trying to download Electron', async () => {
     const { stderr } = await start({ DISPLAY: '', WAYLAND_DISPLAY: '' });
-    expect(stderr).toMatch(/^Hoist: the desktop window cannot open because there is no display \(DISPLAY and WAYLAND_DISPLAY are unset\)\. Starting headless instead\.$/m);
+    expect(stderr).toMatch(
+      /^Hoist: the desktop window cannot open because there is no display \(DISPLAY and WAYLAND_DISPLAY are unset\)\. Starting headless instead\.$/m,
+    );
     expect(stderr).not.toMatch(/downloading Electron/);
   });
 });

@@ -37,7 +37,9 @@ it('a settings change over the control socket reaches the headless window and ev
   const { child, output, exited } = startHeadlessCommand(['--data', data, '--port', '0', '--ready-file', readyFile]);
   try {
     await expect.poll(() => existsSync(readyFile), { timeout: 60_000, interval: 200 }).toBe(true);
-    const { ws, frames } = await openWebSocket(new URL((JSON.parse(readFileSync(readyFile, 'utf8')) as { url: string }).url));
+    const { ws, frames } = await openWebSocket(
+      new URL((JSON.parse(readFileSync(readyFile, 'utf8')) as { url: string }).url),
+    );
     const control = await connectControlSocket(controlSocketPath(data));
     const heardByControl: unknown[] = [];
     control.on('settings.changed', (settings) => heardByControl.push(settings));
@@ -47,7 +49,10 @@ it('a settings change over the control socket reaches the headless window and ev
 
     await expect
       .poll(() => frames, { timeout: 10_000 })
-      .toContainEqual({ event: 'settings.changed', payload: expect.objectContaining({ filesInParallel: 7, ignorePatterns: ['*.tmp'] }) });
+      .toContainEqual({
+        event: 'settings.changed',
+        payload: expect.objectContaining({ filesInParallel: 7, ignorePatterns: ['*.tmp'] }),
+      });
     await expect.poll(() => heardByControl, { timeout: 10_000 }).toEqual([updated]);
 
     // The window reading the settings afterwards sees the same.

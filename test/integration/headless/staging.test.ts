@@ -61,7 +61,9 @@ function post(query: string, body: Buffer, chunked = false): Promise<{ status: n
 
 function rpc(command: string, params: unknown = {}): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${daemon.port}/rpc`, { headers: { authorization: `Bearer ${token}`, origin: `http://127.0.0.1:${daemon.port}` } });
+    const ws = new WebSocket(`ws://127.0.0.1:${daemon.port}/rpc`, {
+      headers: { authorization: `Bearer ${token}`, origin: `http://127.0.0.1:${daemon.port}` },
+    });
     ws.once('error', reject);
     ws.once('open', () => ws.send(JSON.stringify({ id: 1, command, params })));
     ws.on('message', (data) => {
@@ -82,7 +84,15 @@ beforeAll(async () => {
   kept = await leftBatch('queued.txt');
   const added = await test.engine['transfers.add']({ paths: [kept] });
   expect(added.ids).toHaveLength(1);
-  daemon = await startDaemon({ engine: test.engine, port: 0, host: '127.0.0.1', rendererDir: path.join(work, 'no-renderer'), stagingDir: staging, token, maxBatchBytes: MAX });
+  daemon = await startDaemon({
+    engine: test.engine,
+    port: 0,
+    host: '127.0.0.1',
+    rendererDir: path.join(work, 'no-renderer'),
+    stagingDir: staging,
+    token,
+    maxBatchBytes: MAX,
+  });
 });
 afterAll(async () => {
   await daemon.close();
@@ -110,7 +120,8 @@ describe('staged drops', () => {
     const streamed = await post('name=big.bin', Buffer.alloc(MAX + 1, 4), true);
     expect(streamed.status).toBe(413);
     const batches = await readdir(staging);
-    for (const name of batches) expect(await readdir(path.join(staging, name), { recursive: true })).not.toContain('big.bin');
+    for (const name of batches)
+      expect(await readdir(path.join(staging, name), { recursive: true })).not.toContain('big.bin');
   });
 
   it('sweeps abandoned staging on Clear finished, keeping a drop still being made', async () => {

@@ -25,7 +25,14 @@ export interface Creds {
 }
 
 export function client(cloud: LocalCloud, credentials: Creds, extra: Record<string, unknown> = {}): S3Client {
-  return new S3Client({ endpoint: cloud.s3Endpoint, region: cloud.region, forcePathStyle: true, credentials, maxAttempts: 1, ...extra });
+  return new S3Client({
+    endpoint: cloud.s3Endpoint,
+    region: cloud.region,
+    forcePathStyle: true,
+    credentials,
+    maxAttempts: 1,
+    ...extra,
+  });
 }
 
 export function newIdentityId(): string {
@@ -38,7 +45,9 @@ export function identityCreds(cloud: LocalCloud, identityId: string, lifetimeSec
 }
 
 /** The error name the SDK reports for a failed call (`<Code>` of S3's XML error). */
-export async function errorOf(promise: Promise<unknown>): Promise<{ name: string; status: number | undefined; message: string }> {
+export async function errorOf(
+  promise: Promise<unknown>,
+): Promise<{ name: string; status: number | undefined; message: string }> {
   try {
     await promise;
   } catch (err) {

@@ -51,7 +51,20 @@ interface HeadObject {
 async function headObject(key: string): Promise<HeadObject> {
   const { stdout } = await run(
     '/usr/bin/aws',
-    ['--endpoint-url', env.stack.s3Endpoint, '--region', env.stack.region, 's3api', 'head-object', '--bucket', env.stack.bucket, '--key', key, '--checksum-mode', 'ENABLED'],
+    [
+      '--endpoint-url',
+      env.stack.s3Endpoint,
+      '--region',
+      env.stack.region,
+      's3api',
+      'head-object',
+      '--bucket',
+      env.stack.bucket,
+      '--key',
+      key,
+      '--checksum-mode',
+      'ENABLED',
+    ],
     {
       env: {
         ...process.env,
@@ -79,10 +92,22 @@ describe('uploaded objects', () => {
       await writeFile(path.join(work, name), data);
       await utimes(path.join(work, name), mtime, mtime);
     }
-    const result = await hoist(['--data', path.join(work, 'state'), '--broker', env.stack.brokerUrl, 'upload', ...Object.keys(files).map((n) => path.join(work, n)), '--to', 'objects'], {
-      env: { HOIST_USERNAME: user.username, HOIST_PASSWORD: user.password },
-      timeoutMs: 120_000,
-    });
+    const result = await hoist(
+      [
+        '--data',
+        path.join(work, 'state'),
+        '--broker',
+        env.stack.brokerUrl,
+        'upload',
+        ...Object.keys(files).map((n) => path.join(work, n)),
+        '--to',
+        'objects',
+      ],
+      {
+        env: { HOIST_USERNAME: user.username, HOIST_PASSWORD: user.password },
+        timeoutMs: 120_000,
+      },
+    );
     expect(result.code, result.stderr).toBe(0);
     const keys = await env.listKeys('uploads/');
     for (const [name, { data, type }] of Object.entries(files)) {
@@ -95,14 +120,22 @@ describe('uploaded objects', () => {
       // The CRC32 of the file itself, for a single PUT and a multipart upload alike.
       expect(head.ChecksumCRC32, name).toBe(crc32Base64(data));
       // awscli 2.9 predates x-amz-checksum-type in its model; the SDK reads it.
-      const sdkHead = await env.admin.send(new HeadObjectCommand({ Bucket: env.stack.bucket, Key: key!, ChecksumMode: 'ENABLED' }));
+      const sdkHead = await env.admin.send(
+        new HeadObjectCommand({ Bucket: env.stack.bucket, Key: key!, ChecksumMode: 'ENABLED' }),
+      );
       expect(sdkHead.ChecksumType, name).toBe('FULL_OBJECT');
     }
     const multipart = await headObject(keys.find((k) => k.endsWith('/talk.mov'))!);
     expect(multipart.ETag).toMatch(/-3"$/);
 
     // GET returns them too, and the SDK checks the body against the full-object checksum it is given.
-    const got = await env.admin.send(new GetObjectCommand({ Bucket: env.stack.bucket, Key: keys.find((k) => k.endsWith('/talk.mov'))!, ChecksumMode: 'ENABLED' }));
+    const got = await env.admin.send(
+      new GetObjectCommand({
+        Bucket: env.stack.bucket,
+        Key: keys.find((k) => k.endsWith('/talk.mov'))!,
+        ChecksumMode: 'ENABLED',
+      }),
+    );
     expect(got.ContentType).toBe('video/quicktime');
     expect(got.Metadata?.mtime).toBe(String(mtime));
     expect(got.ChecksumCRC32).toBe(crc32Base64(files['talk.mov'].data));
@@ -116,11 +149,27 @@ describe('the local cloud’s full-object checksums', () => {
 
   async function twoParts(key: string, type: 'FULL_OBJECT' | 'COMPOSITE' = 'FULL_OBJECT') {
     const parts = [randomBytes(5 * MiB), randomBytes(MiB + 17)];
-    const created = await env.admin.send(new CreateMultipartUploadCommand({ Bucket: env.stack.bucket, Key: key, ChecksumAlgorithm: 'CRC32', ChecksumType: type }));
+    const created = await env.admin.send(
+      new CreateMultipartUploadCommand({
+        Bucket: env.stack.bucket,
+        Key: key,
+        ChecksumAlgorithm: 'CRC32',
+        ChecksumType: type,
+      }),
+    );
     expect(created.ChecksumType).toBe(type);
     const done = [];
     for (const [i, body] of parts.entries()) {
-      const res = await env.admin.send(new UploadPartCommand({ Bucket: env.stack.bucket, Key: key, UploadId: created.UploadId, PartNumber: i + 1, Body: body, ChecksumCRC32: crc32Base64(body) }));
+      const res = await env.admin.send(
+        new UploadPartCommand({
+          Bucket: env.stack.bucket,
+          Key: key,
+          UploadId: created.UploadId,
+          PartNumber: i + 1,
+          Body: body,
+          ChecksumCRC32: crc32Base64(body),
+        }),
+      );
       done.push({ PartNumber: i + 1, ETag: res.ETag!, ChecksumCRC32: res.ChecksumCRC32! });
     }
     return { uploadId: created.UploadId!, parts, done, whole: crc32Base64(Buffer.concat(parts)) };
@@ -130,13 +179,27 @@ describe('the local cloud’s full-object checksums', () => {
     const wrong = await twoParts('admin/wrong.bin');
     await expect(
       env.admin.send(
-        new CompleteMultipartUploadCommand({ Bucket: env.stack.bucket, Key: 'admin/wrong.bin', UploadId: wrong.uploadId, MultipartUpload: { Parts: wrong.done }, ChecksumCRC32: crc32Base64(Buffer.from('not it')), ChecksumType: 'FULL_OBJECT' }),
+        new CompleteMultipartUploadCommand({
+          Bucket: env.stack.bucket,
+          Key: 'admin/wrong.bin',
+          UploadId: wrong.uploadId,
+          MultipartUpload: { Parts: wrong.done },
+          ChecksumCRC32: crc32Base64(Buffer.from('not it')),
+          ChecksumType: 'FULL_OBJECT',
+        }),
       ),
     ).rejects.toMatchObject({ name: 'BadDigest' });
 
     const right = await twoParts('admin/right.bin');
     const completed = await env.admin.send(
-      new CompleteMultipartUploadCommand({ Bucket: env.stack.bucket, Key: 'admin/right.bin', UploadId: right.uploadId, MultipartUpload: { Parts: right.done }, ChecksumCRC32: right.whole, ChecksumType: 'FULL_OBJECT' }),
+      new CompleteMultipartUploadCommand({
+        Bucket: env.stack.bucket,
+        Key: 'admin/right.bin',
+        UploadId: right.uploadId,
+        MultipartUpload: { Parts: right.done },
+        ChecksumCRC32: right.whole,
+        ChecksumType: 'FULL_OBJECT',
+      }),
     );
     expect(completed.ChecksumCRC32).toBe(right.whole);
     expect(completed.ChecksumType).toBe('FULL_OBJECT');
@@ -144,11 +207,25 @@ describe('the local cloud’s full-object checksums', () => {
 
   it('keeps composite checksums for uploads created COMPOSITE, and refuses FULL_OBJECT with SHA-256', async () => {
     const composite = await twoParts('admin/composite.bin', 'COMPOSITE');
-    const completed = await env.admin.send(new CompleteMultipartUploadCommand({ Bucket: env.stack.bucket, Key: 'admin/composite.bin', UploadId: composite.uploadId, MultipartUpload: { Parts: composite.done } }));
+    const completed = await env.admin.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: env.stack.bucket,
+        Key: 'admin/composite.bin',
+        UploadId: composite.uploadId,
+        MultipartUpload: { Parts: composite.done },
+      }),
+    );
     expect(completed.ChecksumCRC32).toMatch(/-2$/);
     expect(completed.ChecksumType).toBe('COMPOSITE');
     await expect(
-      env.admin.send(new CreateMultipartUploadCommand({ Bucket: env.stack.bucket, Key: 'admin/sha.bin', ChecksumAlgorithm: 'SHA256', ChecksumType: 'FULL_OBJECT' })),
+      env.admin.send(
+        new CreateMultipartUploadCommand({
+          Bucket: env.stack.bucket,
+          Key: 'admin/sha.bin',
+          ChecksumAlgorithm: 'SHA256',
+          ChecksumType: 'FULL_OBJECT',
+        }),
+      ),
     ).rejects.toMatchObject({ name: 'InvalidRequest' });
   });
 });

@@ -14,10 +14,22 @@ export interface RawResponse {
 }
 
 export function signer(cloud: LocalCloud, creds: Creds): SignatureV4 {
-  return new SignatureV4({ credentials: creds, region: cloud.region, service: 's3', sha256: NodeSha256, uriEscapePath: false });
+  return new SignatureV4({
+    credentials: creds,
+    region: cloud.region,
+    service: 's3',
+    sha256: NodeSha256,
+    uriEscapePath: false,
+  });
 }
 
-export function httpFor(cloud: LocalCloud, method: string, path: string, headers: Record<string, string>, query: Record<string, string> = {}): HttpRequest {
+export function httpFor(
+  cloud: LocalCloud,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  query: Record<string, string> = {},
+): HttpRequest {
   const url = new URL(cloud.s3Endpoint);
   return new HttpRequest({
     method,
@@ -50,11 +62,19 @@ export function send(cloud: LocalCloud, req: SignedRequest, body?: Buffer): Prom
   const qs = queryString(req.query ?? {});
   return new Promise((resolve, reject) => {
     const r = httpRequest(
-      { host: url.hostname, port: url.port, method: req.method, path: req.path + (qs ? `?${qs}` : ''), headers: req.headers },
+      {
+        host: url.hostname,
+        port: url.port,
+        method: req.method,
+        path: req.path + (qs ? `?${qs}` : ''),
+        headers: req.headers,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        );
         res.on('error', reject);
       },
     );

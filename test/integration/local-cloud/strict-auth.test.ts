@@ -3,7 +3,13 @@
 // it cannot resolve, and SSE-C uploads the deployed bucket policy denies. Every request here is signed
 // with the AWS SDK's own SignatureV4 and then, where the test says so, tampered with on the way.
 import { createHash } from 'node:crypto';
-import { CreateMultipartUploadCommand, HeadObjectCommand, PutObjectCommand, UploadPartCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateMultipartUploadCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../../server/local-cloud/index.js';
 import { client, identityCreds, newIdentityId, startCloud, tempDir } from './helpers.js';
@@ -36,7 +42,10 @@ describe('signed headers', () => {
   it('refuses a request whose host is not signed', async () => {
     const body = Buffer.from('no host');
     const req = await signer(cloud, cloud.adminCredentials).sign(
-      httpFor(cloud, 'PUT', `/${bucket}/strict/no-host.txt`, { 'x-amz-content-sha256': sha256(body), 'content-length': String(body.length) }),
+      httpFor(cloud, 'PUT', `/${bucket}/strict/no-host.txt`, {
+        'x-amz-content-sha256': sha256(body),
+        'content-length': String(body.length),
+      }),
       { unsignableHeaders: new Set(['host']) },
     );
     expect(req.headers['authorization']).not.toMatch(/SignedHeaders=[^,]*host/);
@@ -49,7 +58,10 @@ describe('signed headers', () => {
   it('refuses an x-amz-* header added after signing, and stores nothing', async () => {
     const body = Buffer.from('metadata');
     const req = await signer(cloud, cloud.adminCredentials).sign(
-      httpFor(cloud, 'PUT', `/${bucket}/strict/added-header.txt`, { 'x-amz-content-sha256': sha256(body), 'content-length': String(body.length) }),
+      httpFor(cloud, 'PUT', `/${bucket}/strict/added-header.txt`, {
+        'x-amz-content-sha256': sha256(body),
+        'content-length': String(body.length),
+      }),
     );
     const res = await send(cloud, { ...req, headers: { ...req.headers, 'x-amz-meta-owner': 'mallory' } }, body);
     expect([res.status, codeOf(res.body)]).toEqual([403, 'AccessDenied']);
@@ -64,14 +76,24 @@ describe('payload hashes of small bodies', () => {
   it('refuses a CompleteMultipartUpload whose body is not the one its x-amz-content-sha256 names', async () => {
     const Key = 'strict/complete.bin';
     const { UploadId } = await admin.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key }));
-    const { ETag } = await admin.send(new UploadPartCommand({ Bucket: bucket, Key, UploadId, PartNumber: 1, Body: Buffer.from('part one') }));
+    const { ETag } = await admin.send(
+      new UploadPartCommand({ Bucket: bucket, Key, UploadId, PartNumber: 1, Body: Buffer.from('part one') }),
+    );
     const xml = (etag: string) =>
-      Buffer.from(`<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${etag}</ETag></Part></CompleteMultipartUpload>`);
+      Buffer.from(
+        `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${etag}</ETag></Part></CompleteMultipartUpload>`,
+      );
     const signedFor = xml('"00000000000000000000000000000000"');
     const sent = xml(ETag ?? '');
     expect(sent.length).toBe(signedFor.length);
     const req = await signer(cloud, cloud.adminCredentials).sign(
-      httpFor(cloud, 'POST', `/${bucket}/${Key}`, { 'x-amz-content-sha256': sha256(signedFor), 'content-length': String(sent.length) }, { uploadId: UploadId ?? '' }),
+      httpFor(
+        cloud,
+        'POST',
+        `/${bucket}/${Key}`,
+        { 'x-amz-content-sha256': sha256(signedFor), 'content-length': String(sent.length) },
+        { uploadId: UploadId ?? '' },
+      ),
     );
     const res = await send(cloud, req, sent);
     expect([res.status, codeOf(res.body)]).toEqual([400, 'XAmzContentSHA256Mismatch']);
@@ -79,12 +101,19 @@ describe('payload hashes of small bodies', () => {
   });
 
   it('refuses a DeleteObjects whose body is not the one its x-amz-content-sha256 names, deleting nothing', async () => {
-    for (const Key of ['strict/keep-a', 'strict/keep-b']) await admin.send(new PutObjectCommand({ Bucket: bucket, Key, Body: 'x' }));
+    for (const Key of ['strict/keep-a', 'strict/keep-b'])
+      await admin.send(new PutObjectCommand({ Bucket: bucket, Key, Body: 'x' }));
     const xml = (key: string) => Buffer.from(`<Delete><Object><Key>${key}</Key></Object></Delete>`);
     const signedFor = xml('strict/keep-a');
     const sent = xml('strict/keep-b');
     const req = await signer(cloud, cloud.adminCredentials).sign(
-      httpFor(cloud, 'POST', `/${bucket}`, { 'x-amz-content-sha256': sha256(signedFor), 'content-md5': md5(sent), 'content-length': String(sent.length) }, { delete: '' }),
+      httpFor(
+        cloud,
+        'POST',
+        `/${bucket}`,
+        { 'x-amz-content-sha256': sha256(signedFor), 'content-md5': md5(sent), 'content-length': String(sent.length) },
+        { delete: '' },
+      ),
     );
     const res = await send(cloud, req, sent);
     expect([res.status, codeOf(res.body)]).toEqual([400, 'XAmzContentSHA256Mismatch']);
@@ -100,7 +129,13 @@ describe('signed aws-chunked bodies', () => {
     const total = chunks.reduce((n, c) => n + c.length, 0);
     const all = [...chunks, Buffer.alloc(0)];
     const framed = (signatures: string[]) =>
-      Buffer.concat(all.flatMap((c, i) => [Buffer.from(`${c.length.toString(16)};chunk-signature=${signatures[i]}\r\n`), c, Buffer.from('\r\n')]));
+      Buffer.concat(
+        all.flatMap((c, i) => [
+          Buffer.from(`${c.length.toString(16)};chunk-signature=${signatures[i]}\r\n`),
+          c,
+          Buffer.from('\r\n'),
+        ]),
+      );
     const encodedLength = framed(all.map(() => '0'.repeat(64))).length;
     const req = await s.sign(
       httpFor(cloud, 'PUT', `/${bucket}/${key}`, {
@@ -116,7 +151,10 @@ describe('signed aws-chunked bodies', () => {
     let previous = /Signature=([0-9a-f]{64})/.exec(req.headers['authorization'] ?? '')?.[1] ?? '';
     const signatures: string[] = [];
     for (const c of all) {
-      previous = await s.sign(['AWS4-HMAC-SHA256-PAYLOAD', amzDate, scope, previous, sha256(''), sha256(c)].join('\n'), { signingDate });
+      previous = await s.sign(
+        ['AWS4-HMAC-SHA256-PAYLOAD', amzDate, scope, previous, sha256(''), sha256(c)].join('\n'),
+        { signingDate },
+      );
       signatures.push(previous);
     }
     tamper?.(signatures);
@@ -160,16 +198,20 @@ describe('NotResource with a variable that cannot be resolved', () => {
     const loose = await startCloud(other.path, {
       rolePolicy: {
         Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Action: 's3:PutObject', NotResource: 'arn:aws:s3:::${bucket}/private/${aws:username}/*' }],
+        Statement: [
+          { Effect: 'Allow', Action: 's3:PutObject', NotResource: 'arn:aws:s3:::${bucket}/private/${aws:username}/*' },
+        ],
       },
     });
     try {
       const identityId = newIdentityId();
       const user = client(loose, identityCreds(loose, identityId));
-      const attempt = await user.send(new PutObjectCommand({ Bucket: loose.bucket, Key: `uploads/${identityId}/x.txt`, Body: 'x' })).then(
-        () => 'stored',
-        (err: { name?: string }) => err.name,
-      );
+      const attempt = await user
+        .send(new PutObjectCommand({ Bucket: loose.bucket, Key: `uploads/${identityId}/x.txt`, Body: 'x' }))
+        .then(
+          () => 'stored',
+          (err: { name?: string }) => err.name,
+        );
       expect(attempt).toBe('AccessDenied');
     } finally {
       await loose.close();

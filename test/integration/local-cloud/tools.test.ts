@@ -49,7 +49,9 @@ describe.skipIf(!existsSync(AWS))('awscli', () => {
   it('uploads a 9 MiB file as a multipart upload, lists it and reads it back', async () => {
     const up = await aws('s3', 'cp', source, `s3://${cloud.bucket}/awscli/source.bin`);
     expect(up.code, up.out).toBe(0);
-    const parts = cloud.requestLog.entries().filter((e) => e.operation === 'UploadPart' && e.key === 'awscli/source.bin' && e.status === 200);
+    const parts = cloud.requestLog
+      .entries()
+      .filter((e) => e.operation === 'UploadPart' && e.key === 'awscli/source.bin' && e.status === 200);
     expect(parts.length).toBeGreaterThanOrEqual(2);
     const ls = await aws('s3', 'ls', `s3://${cloud.bucket}/awscli/`);
     expect(ls.code, ls.out).toBe(0);
@@ -63,7 +65,15 @@ describe.skipIf(!existsSync(AWS))('awscli', () => {
   });
 
   it('reports S3 errors by name', async () => {
-    const res = await aws('s3api', 'get-object', '--bucket', cloud.bucket, '--key', 'awscli/missing', join(dir.path, 'x'));
+    const res = await aws(
+      's3api',
+      'get-object',
+      '--bucket',
+      cloud.bucket,
+      '--key',
+      'awscli/missing',
+      join(dir.path, 'x'),
+    );
     expect(res.code).not.toBe(0);
     expect(res.out).toContain('NoSuchKey');
   });
@@ -85,9 +95,19 @@ describe.skipIf(!existsSync(RCLONE))('rclone', () => {
   const rclone = (...args: string[]) => run(RCLONE, ['--s3-no-check-bucket', ...args], env());
 
   it('uploads with multipart (5 MiB chunks), lists, checks and reads back', async () => {
-    const up = await rclone('copyto', '--s3-upload-cutoff', '5M', '--s3-chunk-size', '5M', source, `x:${cloud.bucket}/rclone/source.bin`);
+    const up = await rclone(
+      'copyto',
+      '--s3-upload-cutoff',
+      '5M',
+      '--s3-chunk-size',
+      '5M',
+      source,
+      `x:${cloud.bucket}/rclone/source.bin`,
+    );
     expect(up.code, up.out).toBe(0);
-    const complete = cloud.requestLog.entries().filter((e) => e.operation === 'CompleteMultipartUpload' && e.key === 'rclone/source.bin');
+    const complete = cloud.requestLog
+      .entries()
+      .filter((e) => e.operation === 'CompleteMultipartUpload' && e.key === 'rclone/source.bin');
     expect(complete.map((e) => e.status)).toEqual([200]);
     const ls = await rclone('lsl', `x:${cloud.bucket}/rclone/`);
     expect(ls.code, ls.out).toBe(0);

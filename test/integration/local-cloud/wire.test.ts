@@ -44,7 +44,13 @@ afterAll(async () => {
   dir.remove();
 });
 
-const signed = async (method: string, path: string, headers: Record<string, string> = {}, query: Record<string, string> = {}, body?: Buffer): Promise<RawResponse> =>
+const signed = async (
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  query: Record<string, string> = {},
+  body?: Buffer,
+): Promise<RawResponse> =>
   send(cloud, await signer(cloud, cloud.adminCredentials).sign(httpFor(cloud, method, path, headers, query)), body);
 
 function expectS3Headers(res: RawResponse): void {
@@ -65,15 +71,25 @@ describe('NoSuchBucket', () => {
       ['ListObjectsV2', () => admin.send(new ListObjectsV2Command({ Bucket }))],
       ['ListObjectVersions', () => admin.send(new ListObjectVersionsCommand({ Bucket }))],
       ['CreateMultipartUpload', () => admin.send(new CreateMultipartUploadCommand({ Bucket, Key: 'k' }))],
-      ['UploadPart', () => admin.send(new UploadPartCommand({ Bucket, Key: 'k', UploadId: 'u', PartNumber: 1, Body: 'x' }))],
+      [
+        'UploadPart',
+        () => admin.send(new UploadPartCommand({ Bucket, Key: 'k', UploadId: 'u', PartNumber: 1, Body: 'x' })),
+      ],
       ['ListParts', () => admin.send(new ListPartsCommand({ Bucket, Key: 'k', UploadId: 'u' }))],
       ['ListMultipartUploads', () => admin.send(new ListMultipartUploadsCommand({ Bucket }))],
       ['DeleteBucket', () => admin.send(new DeleteBucketCommand({ Bucket }))],
       ['GetBucketLocation', () => admin.send(new GetBucketLocationCommand({ Bucket }))],
     ];
-    for (const [operation, call] of calls) expect([operation, await errorOf(call())]).toMatchObject([operation, { name: 'NoSuchBucket', status: 404 }]);
-    expect(await errorOf(admin.send(new HeadBucketCommand({ Bucket })))).toMatchObject({ name: 'NotFound', status: 404 });
-    expect(await errorOf(admin.send(new HeadObjectCommand({ Bucket, Key: 'k' })))).toMatchObject({ name: 'NotFound', status: 404 });
+    for (const [operation, call] of calls)
+      expect([operation, await errorOf(call())]).toMatchObject([operation, { name: 'NoSuchBucket', status: 404 }]);
+    expect(await errorOf(admin.send(new HeadBucketCommand({ Bucket })))).toMatchObject({
+      name: 'NotFound',
+      status: 404,
+    });
+    expect(await errorOf(admin.send(new HeadObjectCommand({ Bucket, Key: 'k' })))).toMatchObject({
+      name: 'NotFound',
+      status: 404,
+    });
     const raw = await signed('GET', `/${Bucket}/k`);
     expect([raw.status, codeOf(raw.body)]).toEqual([404, 'NoSuchBucket']);
     expect(raw.body).toContain(`<BucketName>${Bucket}</BucketName>`);
@@ -85,24 +101,65 @@ describe('DeleteObjects', () => {
 
   it('requires Content-MD5 or an x-amz-checksum, and checks it', async () => {
     await admin.send(new PutObjectCommand({ Bucket: bucket, Key: 'dm/a', Body: 'a' }));
-    const bare = await signed('POST', `/${bucket}`, { 'content-length': String(xml.length), 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' }, { delete: '' }, xml);
+    const bare = await signed(
+      'POST',
+      `/${bucket}`,
+      { 'content-length': String(xml.length), 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+      { delete: '' },
+      xml,
+    );
     expect([bare.status, codeOf(bare.body)]).toEqual([400, 'InvalidRequest']);
     expect(bare.body).toContain('Content-MD5');
-    const wrong = await signed('POST', `/${bucket}`, { 'content-length': String(xml.length), 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', 'content-md5': createHash('md5').update('x').digest('base64') }, { delete: '' }, xml);
+    const wrong = await signed(
+      'POST',
+      `/${bucket}`,
+      {
+        'content-length': String(xml.length),
+        'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',
+        'content-md5': createHash('md5').update('x').digest('base64'),
+      },
+      { delete: '' },
+      xml,
+    );
     expect([wrong.status, codeOf(wrong.body)]).toEqual([400, 'BadDigest']);
-    const ok = await signed('POST', `/${bucket}`, { 'content-length': String(xml.length), 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', 'content-md5': createHash('md5').update(xml).digest('base64') }, { delete: '' }, xml);
+    const ok = await signed(
+      'POST',
+      `/${bucket}`,
+      {
+        'content-length': String(xml.length),
+        'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',
+        'content-md5': createHash('md5').update(xml).digest('base64'),
+      },
+      { delete: '' },
+      xml,
+    );
     expect(ok.status).toBe(200);
     expect(ok.body).toContain('<Deleted><Key>dm/a</Key></Deleted>');
-    expect(await errorOf(admin.send(new HeadObjectCommand({ Bucket: bucket, Key: 'dm/a' })))).toMatchObject({ status: 404 });
+    expect(await errorOf(admin.send(new HeadObjectCommand({ Bucket: bucket, Key: 'dm/a' })))).toMatchObject({
+      status: 404,
+    });
   });
 
   it('deletes what ListObjectVersions lists, by VersionId "null"', async () => {
     for (const Key of ['ver/1', 'ver/2']) await admin.send(new PutObjectCommand({ Bucket: bucket, Key, Body: Key }));
     const versions = await admin.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: 'ver/' }));
-    expect(versions.Versions?.map((v) => [v.Key, v.VersionId])).toEqual([['ver/1', 'null'], ['ver/2', 'null']]);
-    const res = await admin.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: (versions.Versions ?? []).map((v) => ({ Key: v.Key, VersionId: v.VersionId })) } }));
-    expect(res.Deleted?.map((d) => [d.Key, d.VersionId])).toEqual([['ver/1', 'null'], ['ver/2', 'null']]);
-    const bad = await admin.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: [{ Key: 'ver/1', VersionId: 'v123' }] } }));
+    expect(versions.Versions?.map((v) => [v.Key, v.VersionId])).toEqual([
+      ['ver/1', 'null'],
+      ['ver/2', 'null'],
+    ]);
+    const res = await admin.send(
+      new DeleteObjectsCommand({
+        Bucket: bucket,
+        Delete: { Objects: (versions.Versions ?? []).map((v) => ({ Key: v.Key, VersionId: v.VersionId })) },
+      }),
+    );
+    expect(res.Deleted?.map((d) => [d.Key, d.VersionId])).toEqual([
+      ['ver/1', 'null'],
+      ['ver/2', 'null'],
+    ]);
+    const bad = await admin.send(
+      new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: [{ Key: 'ver/1', VersionId: 'v123' }] } }),
+    );
     expect(bad.Errors?.[0]).toMatchObject({ Key: 'ver/1', Code: 'InvalidArgument' });
     expect((await admin.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'ver/' }))).KeyCount).toBe(0);
   });
@@ -112,26 +169,35 @@ describe('listing with encoding-type=url', () => {
   it('URL-encodes keys, prefixes and common prefixes (v1 and v2)', async () => {
     await admin.send(new PutObjectCommand({ Bucket: bucket, Key: 'enc/a b+c', Body: 'x' }));
     await admin.send(new PutObjectCommand({ Bucket: bucket, Key: 'enc/dir ü/x', Body: 'x' }));
-    const v2 = await admin.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'enc/', Delimiter: '/', EncodingType: 'url' }));
+    const v2 = await admin.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: 'enc/', Delimiter: '/', EncodingType: 'url' }),
+    );
     expect(v2.EncodingType).toBe('url');
     expect(v2.Contents?.map((c) => c.Key)).toEqual(['enc/a%20b%2Bc']);
     expect(v2.CommonPrefixes?.map((p) => p.Prefix)).toEqual(['enc/dir%20%C3%BC/']);
     const v1 = await admin.send(new ListObjectsCommand({ Bucket: bucket, Prefix: 'enc/', EncodingType: 'url' }));
     expect(v1.Contents?.map((c) => c.Key)).toEqual(['enc/a%20b%2Bc', 'enc/dir%20%C3%BC/x']);
-    const after = await admin.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'enc/', StartAfter: 'enc/a b+c' }));
+    const after = await admin.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: 'enc/', StartAfter: 'enc/a b+c' }),
+    );
     expect(after.Contents?.map((c) => c.Key)).toEqual(['enc/dir ü/x']);
-    expect((await signed('GET', `/${bucket}`, { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' }, { 'encoding-type': 'base64' })).status).toBe(400);
+    expect(
+      (await signed('GET', `/${bucket}`, { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' }, { 'encoding-type': 'base64' }))
+        .status,
+    ).toBe(400);
   });
 });
 
 describe('conditional requests', () => {
   let etag: string;
   beforeAll(async () => {
-    etag = (await admin.send(new PutObjectCommand({ Bucket: bucket, Key: 'cond/obj', Body: 'conditional' }))).ETag ?? '';
+    etag =
+      (await admin.send(new PutObjectCommand({ Bucket: bucket, Key: 'cond/obj', Body: 'conditional' }))).ETag ?? '';
   });
 
   it('answers HEAD with 304 and 412 like GET', async () => {
-    const head = (extra: Record<string, unknown>) => admin.send(new HeadObjectCommand({ Bucket: bucket, Key: 'cond/obj', ...extra }));
+    const head = (extra: Record<string, unknown>) =>
+      admin.send(new HeadObjectCommand({ Bucket: bucket, Key: 'cond/obj', ...extra }));
     expect((await head({ IfMatch: etag })).ETag).toBe(etag);
     expect((await errorOf(head({ IfNoneMatch: etag }))).status).toBe(304);
     expect((await errorOf(head({ IfNoneMatch: '*' }))).status).toBe(304);
@@ -142,18 +208,33 @@ describe('conditional requests', () => {
     // If-Match true wins over a failing If-Unmodified-Since; If-None-Match false lets a true If-Modified-Since through (RFC 7232)
     expect((await head({ IfMatch: etag, IfUnmodifiedSince: new Date(Date.now() - 3600_000) })).ETag).toBe(etag);
     expect((await head({ IfNoneMatch: '"other"', IfModifiedSince: new Date(Date.now() + 3600_000) })).ETag).toBe(etag);
-    const raw = await signed('HEAD', `/${bucket}/cond/obj`, { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', 'if-none-match': etag });
+    const raw = await signed('HEAD', `/${bucket}/cond/obj`, {
+      'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',
+      'if-none-match': etag,
+    });
     expect(raw.status).toBe(304);
     expect(raw.headers.etag).toBe(etag);
     expectS3Headers(raw);
   });
 
   it('refuses conditional writes that do not hold with 412', async () => {
-    expect(await errorOf(admin.send(new PutObjectCommand({ Bucket: bucket, Key: 'cond/obj', Body: 'x', IfNoneMatch: '*' })))).toMatchObject({ name: 'PreconditionFailed', status: 412 });
+    expect(
+      await errorOf(admin.send(new PutObjectCommand({ Bucket: bucket, Key: 'cond/obj', Body: 'x', IfNoneMatch: '*' }))),
+    ).toMatchObject({ name: 'PreconditionFailed', status: 412 });
     await admin.send(new PutObjectCommand({ Bucket: bucket, Key: 'cond/new', Body: 'x', IfNoneMatch: '*' }));
-    expect(await errorOf(admin.send(new PutObjectCommand({ Bucket: bucket, Key: 'cond/obj', Body: 'x', IfMatch: '"0000"' })))).toMatchObject({ name: 'PreconditionFailed', status: 412 });
-    expect(await errorOf(admin.send(new PutObjectCommand({ Bucket: bucket, Key: 'cond/missing', Body: 'x', IfMatch: etag })))).toMatchObject({ name: 'NoSuchKey', status: 404 });
-    const replaced = await admin.send(new PutObjectCommand({ Bucket: bucket, Key: 'cond/obj', Body: 'replaced', IfMatch: etag }));
+    expect(
+      await errorOf(
+        admin.send(new PutObjectCommand({ Bucket: bucket, Key: 'cond/obj', Body: 'x', IfMatch: '"0000"' })),
+      ),
+    ).toMatchObject({ name: 'PreconditionFailed', status: 412 });
+    expect(
+      await errorOf(
+        admin.send(new PutObjectCommand({ Bucket: bucket, Key: 'cond/missing', Body: 'x', IfMatch: etag })),
+      ),
+    ).toMatchObject({ name: 'NoSuchKey', status: 404 });
+    const replaced = await admin.send(
+      new PutObjectCommand({ Bucket: bucket, Key: 'cond/obj', Body: 'replaced', IfMatch: etag }),
+    );
     expect(replaced.ETag).not.toBe(etag);
   });
 });
@@ -161,7 +242,10 @@ describe('conditional requests', () => {
 describe('ranges, metadata, ACLs', () => {
   it('answers an unsatisfiable range with 416 InvalidRange and Content-Range bytes */size', async () => {
     await admin.send(new PutObjectCommand({ Bucket: bucket, Key: 'rng', Body: '0123456789' }));
-    const res = await signed('GET', `/${bucket}/rng`, { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', range: 'bytes=10-20' });
+    const res = await signed('GET', `/${bucket}/rng`, {
+      'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',
+      range: 'bytes=10-20',
+    });
     expect([res.status, codeOf(res.body), res.headers['content-range']]).toEqual([416, 'InvalidRange', 'bytes */10']);
     expect(res.body).toContain('<ActualObjectSize>10</ActualObjectSize>');
     expectS3Headers(res);
@@ -171,27 +255,67 @@ describe('ranges, metadata, ACLs', () => {
     expect([await open.Body?.transformToString(), open.ContentRange]).toEqual(['9', 'bytes 9-9/10']);
     const multi = await admin.send(new GetObjectCommand({ Bucket: bucket, Key: 'rng', Range: 'bytes=0-1,4-5' }));
     expect([await multi.Body?.transformToString(), multi.$metadata.httpStatusCode]).toEqual(['0123456789', 200]); // S3 ignores multi-range
-    expect(await errorOf(admin.send(new GetObjectCommand({ Bucket: bucket, Key: 'rng', Range: 'bytes=-0' })))).toMatchObject({ name: 'InvalidRange', status: 416 });
+    expect(
+      await errorOf(admin.send(new GetObjectCommand({ Bucket: bucket, Key: 'rng', Range: 'bytes=-0' }))),
+    ).toMatchObject({ name: 'InvalidRange', status: 416 });
   });
 
   it('round-trips user metadata and content headers (single PUT and multipart)', async () => {
     const meta = { 'camel-case': 'Value With Spaces', n: '1' };
-    await admin.send(new PutObjectCommand({ Bucket: bucket, Key: 'meta/single', Body: 'x', Metadata: meta, ContentType: 'text/x-test', CacheControl: 'no-cache', ContentDisposition: 'attachment' }));
-    expect(await admin.send(new HeadObjectCommand({ Bucket: bucket, Key: 'meta/single' }))).toMatchObject({ Metadata: meta, ContentType: 'text/x-test', CacheControl: 'no-cache', ContentDisposition: 'attachment' });
-    const { UploadId } = await admin.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'meta/mp', Metadata: meta, ContentType: 'text/x-mp' }));
-    const p = await admin.send(new UploadPartCommand({ Bucket: bucket, Key: 'meta/mp', UploadId, PartNumber: 1, Body: 'y' }));
-    await admin.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: 'meta/mp', UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: p.ETag, ChecksumCRC32: p.ChecksumCRC32 }] } }));
+    await admin.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: 'meta/single',
+        Body: 'x',
+        Metadata: meta,
+        ContentType: 'text/x-test',
+        CacheControl: 'no-cache',
+        ContentDisposition: 'attachment',
+      }),
+    );
+    expect(await admin.send(new HeadObjectCommand({ Bucket: bucket, Key: 'meta/single' }))).toMatchObject({
+      Metadata: meta,
+      ContentType: 'text/x-test',
+      CacheControl: 'no-cache',
+      ContentDisposition: 'attachment',
+    });
+    const { UploadId } = await admin.send(
+      new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'meta/mp', Metadata: meta, ContentType: 'text/x-mp' }),
+    );
+    const p = await admin.send(
+      new UploadPartCommand({ Bucket: bucket, Key: 'meta/mp', UploadId, PartNumber: 1, Body: 'y' }),
+    );
+    await admin.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: bucket,
+        Key: 'meta/mp',
+        UploadId,
+        MultipartUpload: { Parts: [{ PartNumber: 1, ETag: p.ETag, ChecksumCRC32: p.ChecksumCRC32 }] },
+      }),
+    );
     const got = await admin.send(new GetObjectCommand({ Bucket: bucket, Key: 'meta/mp' }));
     await got.Body?.transformToString();
     expect(got).toMatchObject({ Metadata: meta, ContentType: 'text/x-mp' });
-    expect(await errorOf(admin.send(new PutObjectCommand({ Bucket: bucket, Key: 'meta/big', Body: 'x', Metadata: { big: 'v'.repeat(2100) } })))).toMatchObject({ name: 'MetadataTooLarge', status: 400 });
+    expect(
+      await errorOf(
+        admin.send(
+          new PutObjectCommand({ Bucket: bucket, Key: 'meta/big', Body: 'x', Metadata: { big: 'v'.repeat(2100) } }),
+        ),
+      ),
+    ).toMatchObject({ name: 'MetadataTooLarge', status: 400 });
   });
 
   it('accepts x-amz-acl: private and refuses other canned ACLs clearly', async () => {
     await admin.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'acl/mp', ACL: 'private' }));
-    expect(await errorOf(admin.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'acl/mp', ACL: 'public-read-write' })))).toMatchObject({ name: 'AccessControlListNotSupported', status: 400, message: 'The bucket does not allow ACLs' });
+    expect(
+      await errorOf(
+        admin.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'acl/mp', ACL: 'public-read-write' })),
+      ),
+    ).toMatchObject({ name: 'AccessControlListNotSupported', status: 400, message: 'The bucket does not allow ACLs' });
     await admin.send(new CreateBucketCommand({ Bucket: 'acl-bucket', ACL: 'private' }));
-    expect(await errorOf(admin.send(new CreateBucketCommand({ Bucket: 'acl-bucket-2', ACL: 'public-read' })))).toMatchObject({ status: 400 });
+    expect(
+      await errorOf(admin.send(new CreateBucketCommand({ Bucket: 'acl-bucket-2', ACL: 'public-read' }))),
+    ).toMatchObject({ status: 400 });
     await admin.send(new DeleteBucketCommand({ Bucket: 'acl-bucket' }));
   });
 });
@@ -199,18 +323,41 @@ describe('ranges, metadata, ACLs', () => {
 describe('multipart paging and ?partNumber', () => {
   it('paginates ListParts with max-parts and part-number-marker', async () => {
     const { UploadId } = await admin.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'page/parts' }));
-    for (const PartNumber of [1, 2, 3, 5]) await admin.send(new UploadPartCommand({ Bucket: bucket, Key: 'page/parts', UploadId, PartNumber, Body: `p${PartNumber}` }));
+    for (const PartNumber of [1, 2, 3, 5])
+      await admin.send(
+        new UploadPartCommand({ Bucket: bucket, Key: 'page/parts', UploadId, PartNumber, Body: `p${PartNumber}` }),
+      );
     const first = await admin.send(new ListPartsCommand({ Bucket: bucket, Key: 'page/parts', UploadId, MaxParts: 2 }));
-    expect([first.Parts?.map((p) => p.PartNumber), first.IsTruncated, first.NextPartNumberMarker, first.MaxParts]).toEqual([[1, 2], true, '2', 2]);
-    const second = await admin.send(new ListPartsCommand({ Bucket: bucket, Key: 'page/parts', UploadId, MaxParts: 2, PartNumberMarker: first.NextPartNumberMarker }));
-    expect([second.Parts?.map((p) => p.PartNumber), second.IsTruncated, second.PartNumberMarker]).toEqual([[3, 5], false, '2']);
-    const none = await admin.send(new ListPartsCommand({ Bucket: bucket, Key: 'page/parts', UploadId, PartNumberMarker: '5' }));
+    expect([
+      first.Parts?.map((p) => p.PartNumber),
+      first.IsTruncated,
+      first.NextPartNumberMarker,
+      first.MaxParts,
+    ]).toEqual([[1, 2], true, '2', 2]);
+    const second = await admin.send(
+      new ListPartsCommand({
+        Bucket: bucket,
+        Key: 'page/parts',
+        UploadId,
+        MaxParts: 2,
+        PartNumberMarker: first.NextPartNumberMarker,
+      }),
+    );
+    expect([second.Parts?.map((p) => p.PartNumber), second.IsTruncated, second.PartNumberMarker]).toEqual([
+      [3, 5],
+      false,
+      '2',
+    ]);
+    const none = await admin.send(
+      new ListPartsCommand({ Bucket: bucket, Key: 'page/parts', UploadId, PartNumberMarker: '5' }),
+    );
     expect([none.Parts ?? [], none.IsTruncated]).toEqual([[], false]);
   });
 
   it('paginates ListMultipartUploads with max-uploads, key-marker and upload-id-marker', async () => {
     const ids: string[] = [];
-    for (const Key of ['mpu/a', 'mpu/a', 'mpu/b', 'mpu/c/1']) ids.push((await admin.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key }))).UploadId ?? '');
+    for (const Key of ['mpu/a', 'mpu/a', 'mpu/b', 'mpu/c/1'])
+      ids.push((await admin.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key }))).UploadId ?? '');
     const all = await admin.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: 'mpu/' }));
     const order = (all.Uploads ?? []).map((u) => [u.Key, u.UploadId]);
     expect(order.map(([k]) => k)).toEqual(['mpu/a', 'mpu/a', 'mpu/b', 'mpu/c/1']);
@@ -221,7 +368,15 @@ describe('multipart paging and ?partNumber', () => {
     let keyMarker: string | undefined;
     let idMarker: string | undefined;
     for (let page = 0; page < 10; page++) {
-      const res = await admin.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: 'mpu/', MaxUploads: 1, KeyMarker: keyMarker, UploadIdMarker: idMarker }));
+      const res = await admin.send(
+        new ListMultipartUploadsCommand({
+          Bucket: bucket,
+          Prefix: 'mpu/',
+          MaxUploads: 1,
+          KeyMarker: keyMarker,
+          UploadIdMarker: idMarker,
+        }),
+      );
       seen.push(...(res.Uploads ?? []).map((u) => [u.Key, u.UploadId]));
       expect(res.MaxUploads).toBe(1);
       if (!res.IsTruncated) break;
@@ -231,32 +386,73 @@ describe('multipart paging and ?partNumber', () => {
       idMarker = res.NextUploadIdMarker;
     }
     expect(seen).toEqual(order);
-    const grouped = await admin.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: 'mpu/', Delimiter: '/' }));
+    const grouped = await admin.send(
+      new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: 'mpu/', Delimiter: '/' }),
+    );
     expect(grouped.CommonPrefixes?.map((p) => p.Prefix)).toEqual(['mpu/c/']);
     // key-marker alone: only uploads of later keys
-    const later = await admin.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: 'mpu/', KeyMarker: 'mpu/a' }));
+    const later = await admin.send(
+      new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: 'mpu/', KeyMarker: 'mpu/a' }),
+    );
     expect(later.Uploads?.map((u) => u.Key)).toEqual(['mpu/b', 'mpu/c/1']);
   });
 
   it('serves ?partNumber=N with Content-Range and x-amz-mp-parts-count', async () => {
     const Key = 'page/pn.bin';
     const { UploadId } = await admin.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key }));
-    const p1 = await admin.send(new UploadPartCommand({ Bucket: bucket, Key, UploadId, PartNumber: 1, Body: Buffer.alloc(5 * MiB, 7) }));
-    const p2 = await admin.send(new UploadPartCommand({ Bucket: bucket, Key, UploadId, PartNumber: 2, Body: 'second' }));
-    await admin.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: p1.ETag, ChecksumCRC32: p1.ChecksumCRC32 }, { PartNumber: 2, ETag: p2.ETag, ChecksumCRC32: p2.ChecksumCRC32 }] } }));
+    const p1 = await admin.send(
+      new UploadPartCommand({ Bucket: bucket, Key, UploadId, PartNumber: 1, Body: Buffer.alloc(5 * MiB, 7) }),
+    );
+    const p2 = await admin.send(
+      new UploadPartCommand({ Bucket: bucket, Key, UploadId, PartNumber: 2, Body: 'second' }),
+    );
+    await admin.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: bucket,
+        Key,
+        UploadId,
+        MultipartUpload: {
+          Parts: [
+            { PartNumber: 1, ETag: p1.ETag, ChecksumCRC32: p1.ChecksumCRC32 },
+            { PartNumber: 2, ETag: p2.ETag, ChecksumCRC32: p2.ChecksumCRC32 },
+          ],
+        },
+      }),
+    );
     const size = 5 * MiB + 6;
     const head = await admin.send(new HeadObjectCommand({ Bucket: bucket, Key, PartNumber: 1 }));
-    expect([head.ContentLength, head.ContentRange, head.PartsCount, head.$metadata.httpStatusCode]).toEqual([5 * MiB, `bytes 0-${5 * MiB - 1}/${size}`, 2, 206]);
+    expect([head.ContentLength, head.ContentRange, head.PartsCount, head.$metadata.httpStatusCode]).toEqual([
+      5 * MiB,
+      `bytes 0-${5 * MiB - 1}/${size}`,
+      2,
+      206,
+    ]);
     const get = await admin.send(new GetObjectCommand({ Bucket: bucket, Key, PartNumber: 2 }));
-    expect([await get.Body?.transformToString(), get.ContentRange, get.PartsCount]).toEqual(['second', `bytes ${5 * MiB}-${size - 1}/${size}`, 2]);
-    expect(await errorOf(admin.send(new GetObjectCommand({ Bucket: bucket, Key, PartNumber: 3 })))).toMatchObject({ name: 'InvalidPartNumber', status: 416 });
+    expect([await get.Body?.transformToString(), get.ContentRange, get.PartsCount]).toEqual([
+      'second',
+      `bytes ${5 * MiB}-${size - 1}/${size}`,
+      2,
+    ]);
+    expect(await errorOf(admin.send(new GetObjectCommand({ Bucket: bucket, Key, PartNumber: 3 })))).toMatchObject({
+      name: 'InvalidPartNumber',
+      status: 416,
+    });
   });
 });
 
 describe('authentication on the wire', () => {
   it('refuses anonymous requests with AccessDenied (HEAD: headers, no body)', async () => {
-    for (const [method, path] of [['GET', '/'], ['GET', `/${bucket}`], ['PUT', `/${bucket}/anon`], ['DELETE', `/${bucket}/anon`]] as const) {
-      const res = await send(cloud, httpFor(cloud, method, path, method === 'PUT' ? { 'content-length': '1' } : {}), method === 'PUT' ? Buffer.from('x') : undefined);
+    for (const [method, path] of [
+      ['GET', '/'],
+      ['GET', `/${bucket}`],
+      ['PUT', `/${bucket}/anon`],
+      ['DELETE', `/${bucket}/anon`],
+    ] as const) {
+      const res = await send(
+        cloud,
+        httpFor(cloud, method, path, method === 'PUT' ? { 'content-length': '1' } : {}),
+        method === 'PUT' ? Buffer.from('x') : undefined,
+      );
       expect([method, path, res.status, codeOf(res.body)]).toEqual([method, path, 403, 'AccessDenied']);
       expectS3Headers(res);
     }
@@ -274,8 +470,17 @@ describe('authentication on the wire', () => {
   it('honours presigned URLs: expiry, the 7-day maximum and the signed headers', async () => {
     await admin.send(new PutObjectCommand({ Bucket: bucket, Key: 'pre/get.txt', Body: 'presigned body' }));
     // as @aws-sdk/s3-request-presigner does: UNSIGNED-PAYLOAD, hoisted into the query
-    const presign = async (method: string, key: string, expiresIn: number, headers: Record<string, string> = {}, signingDate = new Date()) =>
-      signer(cloud, cloud.adminCredentials).presign(httpFor(cloud, method, `/${bucket}/${key}`, { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', ...headers }), { expiresIn, signingDate });
+    const presign = async (
+      method: string,
+      key: string,
+      expiresIn: number,
+      headers: Record<string, string> = {},
+      signingDate = new Date(),
+    ) =>
+      signer(cloud, cloud.adminCredentials).presign(
+        httpFor(cloud, method, `/${bucket}/${key}`, { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', ...headers }),
+        { expiresIn, signingDate },
+      );
     const get = await send(cloud, await presign('GET', 'pre/get.txt', 60));
     expect([get.status, get.body]).toEqual([200, 'presigned body']);
     const tooLong = await presign('GET', 'pre/get.txt', 60);
@@ -287,11 +492,21 @@ describe('authentication on the wire', () => {
     expect(expired.body).toContain('<Message>Request has expired</Message>');
     // content-type is signed (not hoisted into the query): sending another one breaks the signature
     const put = await presign('PUT', 'pre/put.txt', 60, { 'content-type': 'text/plain' });
-    const wrongType = await send(cloud, { ...put, headers: { ...put.headers, 'content-type': 'text/html', 'content-length': '4' } }, Buffer.from('body'));
+    const wrongType = await send(
+      cloud,
+      { ...put, headers: { ...put.headers, 'content-type': 'text/html', 'content-length': '4' } },
+      Buffer.from('body'),
+    );
     expect([wrongType.status, codeOf(wrongType.body)]).toEqual([403, 'SignatureDoesNotMatch']);
-    const rightType = await send(cloud, { ...put, headers: { ...put.headers, 'content-length': '4' } }, Buffer.from('body'));
+    const rightType = await send(
+      cloud,
+      { ...put, headers: { ...put.headers, 'content-length': '4' } },
+      Buffer.from('body'),
+    );
     expect(rightType.status).toBe(200);
-    expect((await admin.send(new HeadObjectCommand({ Bucket: bucket, Key: 'pre/put.txt' }))).ContentType).toBe('text/plain');
+    expect((await admin.send(new HeadObjectCommand({ Bucket: bucket, Key: 'pre/put.txt' }))).ContentType).toBe(
+      'text/plain',
+    );
   });
 });
 
@@ -300,16 +515,35 @@ describe('Expect', () => {
   async function expectPut(expectValue: string, key: string): Promise<RawResponse & { continued: boolean }> {
     const data = Buffer.from('expect body');
     const req = await signer(cloud, cloud.adminCredentials).sign(
-      httpFor(cloud, 'PUT', `/${bucket}/${key}`, { 'content-length': String(data.length), 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' }),
+      httpFor(cloud, 'PUT', `/${bucket}/${key}`, {
+        'content-length': String(data.length),
+        'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',
+      }),
     );
     const url = new URL(cloud.s3Endpoint);
     return new Promise((resolve, reject) => {
       let continued = false;
-      const r = httpRequest({ host: url.hostname, port: url.port, method: 'PUT', path: req.path, headers: { ...req.headers, expect: expectValue } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), continued }));
-      });
+      const r = httpRequest(
+        {
+          host: url.hostname,
+          port: url.port,
+          method: 'PUT',
+          path: req.path,
+          headers: { ...req.headers, expect: expectValue },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              body: Buffer.concat(chunks).toString('utf8'),
+              continued,
+            }),
+          );
+        },
+      );
       r.on('continue', () => {
         continued = true;
         r.end(data);
@@ -324,11 +558,13 @@ describe('Expect', () => {
     expect([res.continued, res.status]).toEqual([true, 200]);
   });
 
-  it('refuses any other expectation with 417 and S3\'s XML error, never reading the body', async () => {
+  it("refuses any other expectation with 417 and S3's XML error, never reading the body", async () => {
     const res = await expectPut('200-ok', 'expect/refused');
     expect([res.continued, res.status, codeOf(res.body)]).toEqual([false, 417, 'ExpectationFailed']);
     expectS3Headers(res);
     expect(res.headers.connection).toBe('close');
-    expect(await errorOf(admin.send(new HeadObjectCommand({ Bucket: bucket, Key: 'expect/refused' })))).toMatchObject({ status: 404 });
+    expect(await errorOf(admin.send(new HeadObjectCommand({ Bucket: bucket, Key: 'expect/refused' })))).toMatchObject({
+      status: 404,
+    });
   });
 });

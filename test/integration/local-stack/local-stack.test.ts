@@ -24,10 +24,14 @@ interface Run {
 }
 
 function start(dataDir: string, readyFile: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}): Run {
-  const child = spawn('npm', ['run', '--silent', 'local-stack', '--', '--data', dataDir, '--port', '0', '--ready-file', readyFile, ...extra], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, ...env },
-  });
+  const child = spawn(
+    'npm',
+    ['run', '--silent', 'local-stack', '--', '--data', dataDir, '--port', '0', '--ready-file', readyFile, ...extra],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, ...env },
+    },
+  );
   children.push(child);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -44,10 +48,13 @@ async function refused(url: string): Promise<boolean> {
 }
 
 async function waitForReady(readyFile: string, child: ChildProcess, stderr: () => string): Promise<LocalStackInfo> {
-  const ready = await pollUntil(() => {
-    if (child.exitCode !== null) throw new Error(`local-stack exited with ${child.exitCode}: ${stderr()}`);
-    return existsSync(readyFile);
-  }, { timeoutMs: 100_000, intervalMs: 100 });
+  const ready = await pollUntil(
+    () => {
+      if (child.exitCode !== null) throw new Error(`local-stack exited with ${child.exitCode}: ${stderr()}`);
+      return existsSync(readyFile);
+    },
+    { timeoutMs: 100_000, intervalMs: 100 },
+  );
   if (!ready) throw new Error(`local-stack wrote no ready file in 100 s: ${stderr()}`);
   return JSON.parse(readFileSync(readyFile, 'utf8')) as LocalStackInfo;
 }
@@ -71,12 +78,26 @@ describe('npm run local-stack', () => {
     ]);
     const info = await waitForReady(readyFile, first.child, first.stderr);
     expect(Object.keys(info).sort()).toEqual(
-      ['adminCredentials', 'bucket', 'brokerUrl', 'cognitoEndpoint', 'developerProviderName', 'identityPoolId', 'oidcIssuer', 'region', 's3Endpoint'].sort(),
+      [
+        'adminCredentials',
+        'bucket',
+        'brokerUrl',
+        'cognitoEndpoint',
+        'developerProviderName',
+        'identityPoolId',
+        'oidcIssuer',
+        'region',
+        's3Endpoint',
+      ].sort(),
     );
     // The OpenID provider answers discovery at its issuer, and the broker offers it.
-    const discovery = (await (await fetch(`${info.oidcIssuer}/.well-known/openid-configuration`)).json()) as { issuer: string };
+    const discovery = (await (await fetch(`${info.oidcIssuer}/.well-known/openid-configuration`)).json()) as {
+      issuer: string;
+    };
     expect(discovery.issuer).toBe(info.oidcIssuer);
-    const methods = (await (await fetch(`${info.brokerUrl}/v1/sign-in-methods`)).json()) as { oidc?: { issuer: string } };
+    const methods = (await (await fetch(`${info.brokerUrl}/v1/sign-in-methods`)).json()) as {
+      oidc?: { issuer: string };
+    };
     expect(methods.oidc?.issuer).toBe(info.oidcIssuer);
     expect(info.brokerUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(info.s3Endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
@@ -88,7 +109,10 @@ describe('npm run local-stack', () => {
     const session = (await res.json()) as SessionBody;
     expect(session.endpoints).toEqual({ cognitoIdentity: info.cognitoEndpoint, s3: 'http://127.0.0.1:9' });
     expect(session.bucket).toBe(info.bucket);
-    const claims = JSON.parse(Buffer.from(session.token.split('.')[1] ?? '', 'base64url').toString()) as { iat: number; exp: number };
+    const claims = JSON.parse(Buffer.from(session.token.split('.')[1] ?? '', 'base64url').toString()) as {
+      iat: number;
+      exp: number;
+    };
     expect(claims.exp - claims.iat).toBe(120);
     const creds = await fromCognitoIdentity({
       identityId: session.identityId,

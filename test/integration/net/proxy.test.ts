@@ -19,7 +19,16 @@ let work: string;
 let proxy: TestProxy | undefined;
 
 /** No proxy variable from the machine running the tests leaks into a run. */
-const clean = { HTTP_PROXY: '', http_proxy: '', HTTPS_PROXY: '', https_proxy: '', NO_PROXY: '', no_proxy: '', ALL_PROXY: '', all_proxy: '' };
+const clean = {
+  HTTP_PROXY: '',
+  http_proxy: '',
+  HTTPS_PROXY: '',
+  https_proxy: '',
+  NO_PROXY: '',
+  no_proxy: '',
+  ALL_PROXY: '',
+  all_proxy: '',
+};
 
 beforeAll(async () => {
   rig = await startRig({ users: [user] });
@@ -35,7 +44,11 @@ afterEach(async () => {
 });
 
 const hostOf = (url: string): string => new URL(url).host;
-const targets = () => ({ broker: hostOf(rig.brokerUrl), cognito: hostOf(rig.cloud.cognitoEndpoint), s3: hostOf(rig.proxy.url) });
+const targets = () => ({
+  broker: hostOf(rig.brokerUrl),
+  cognito: hostOf(rig.cloud.cognitoEndpoint),
+  s3: hostOf(rig.proxy.url),
+});
 
 interface Report {
   ok: boolean;
@@ -43,16 +56,32 @@ interface Report {
 }
 
 async function files(name: string): Promise<Record<string, Buffer>> {
-  const out: Record<string, Buffer> = { [`${name}-small.txt`]: randomBytes(3000), [`${name}-big.bin`]: randomBytes(12 * 1024 * 1024 + 5) };
+  const out: Record<string, Buffer> = {
+    [`${name}-small.txt`]: randomBytes(3000),
+    [`${name}-big.bin`]: randomBytes(12 * 1024 * 1024 + 5),
+  };
   for (const [file, data] of Object.entries(out)) await writeFile(path.join(work, file), data);
   return out;
 }
 
 function upload(data: string, paths: string[], env: Record<string, string>) {
-  return hoist(['--data', path.join(work, data), '--broker', rig.brokerUrl, 'upload', ...paths.map((p) => path.join(work, p)), '--to', data, '--json'], {
-    env: { ...clean, HOIST_USERNAME: user.username, HOIST_PASSWORD: user.password, ...env },
-    timeoutMs: 120_000,
-  });
+  return hoist(
+    [
+      '--data',
+      path.join(work, data),
+      '--broker',
+      rig.brokerUrl,
+      'upload',
+      ...paths.map((p) => path.join(work, p)),
+      '--to',
+      data,
+      '--json',
+    ],
+    {
+      env: { ...clean, HOIST_USERNAME: user.username, HOIST_PASSWORD: user.password, ...env },
+      timeoutMs: 120_000,
+    },
+  );
 }
 
 async function expectUploaded(data: string, contents: Record<string, Buffer>): Promise<void> {
@@ -79,13 +108,19 @@ describe('hoist upload through a proxy', () => {
   it('goes direct for hosts NO_PROXY lists, and only for those', async () => {
     proxy = await startTestProxy();
     const direct = await files('direct');
-    const all = await upload('no-proxy-all', Object.keys(direct), { HTTP_PROXY: proxy.url, NO_PROXY: 'localhost,127.0.0.1' });
+    const all = await upload('no-proxy-all', Object.keys(direct), {
+      HTTP_PROXY: proxy.url,
+      NO_PROXY: 'localhost,127.0.0.1',
+    });
     expect(all.code, all.stderr).toBe(0);
     await expectUploaded('no-proxy-all', direct);
     expect(await proxy.connects()).toEqual([]);
 
     const { broker, cognito, s3 } = targets();
-    const some = await upload('no-proxy-broker', Object.keys(direct), { HTTP_PROXY: proxy.url, no_proxy: `example.com, ${broker}` });
+    const some = await upload('no-proxy-broker', Object.keys(direct), {
+      HTTP_PROXY: proxy.url,
+      no_proxy: `example.com, ${broker}`,
+    });
     expect(some.code, some.stderr).toBe(0);
     await expectUploaded('no-proxy-broker', direct);
     expect(new Set(await proxy.connects())).toEqual(new Set([cognito, s3]));
@@ -100,14 +135,23 @@ describe('hoist upload through a proxy', () => {
     expect(refused.code).toBe(1);
     const failed = JSON.parse(refused.stdout) as Report;
     expect(failed.ok).toBe(false);
-    for (const t of failed.transfers) expect(t.error?.message, t.destination).toMatch(new RegExp(`the proxy at 127\\.0\\.0\\.1:${proxy.port} asked for credentials \\(HTTP 407\\)`));
+    for (const t of failed.transfers)
+      expect(t.error?.message, t.destination).toMatch(
+        new RegExp(`the proxy at 127\\.0\\.0\\.1:${proxy.port} asked for credentials \\(HTTP 407\\)`),
+      );
 
-    const wrong = await upload('auth', Object.keys(contents), { HTTP_PROXY: `http://squiduser:nope@127.0.0.1:${proxy.port}` });
+    const wrong = await upload('auth', Object.keys(contents), {
+      HTTP_PROXY: `http://squiduser:nope@127.0.0.1:${proxy.port}`,
+    });
     expect(wrong.code).toBe(1);
-    expect(wrong.stderr).toMatch(new RegExp(`proxy at 127\\.0\\.0\\.1:${proxy.port} refused the user name and password`));
+    expect(wrong.stderr).toMatch(
+      new RegExp(`proxy at 127\\.0\\.0\\.1:${proxy.port} refused the user name and password`),
+    );
     expect(wrong.stderr + wrong.stdout).not.toContain('nope');
 
-    const ok = await upload('auth', Object.keys(contents), { HTTP_PROXY: `http://squiduser:s3cret-proxy@127.0.0.1:${proxy.port}` });
+    const ok = await upload('auth', Object.keys(contents), {
+      HTTP_PROXY: `http://squiduser:s3cret-proxy@127.0.0.1:${proxy.port}`,
+    });
     expect(ok.code, ok.stderr).toBe(0);
     const done = JSON.parse(ok.stdout) as Report;
     // The same journaled transfers, continued, not new ones.
@@ -121,12 +165,18 @@ describe('hoist upload through a proxy', () => {
     const contents = await files('deny');
     const denied = await upload('deny', Object.keys(contents), { HTTP_PROXY: proxy.url });
     expect(denied.code).toBe(1);
-    expect(denied.stderr).toMatch(new RegExp(`proxy at 127\\.0\\.0\\.1:${proxy.port} refused the connection to ${hostOf(rig.brokerUrl).replace(/\./g, '\\.')} \\(HTTP 403\\)`));
+    expect(denied.stderr).toMatch(
+      new RegExp(
+        `proxy at 127\\.0\\.0\\.1:${proxy.port} refused the connection to ${hostOf(rig.brokerUrl).replace(/\./g, '\\.')} \\(HTTP 403\\)`,
+      ),
+    );
 
     const closedPort = await freePort();
     const unreachable = await upload('deny', Object.keys(contents), { HTTP_PROXY: `http://127.0.0.1:${closedPort}` });
     expect(unreachable.code).toBe(1);
-    expect(unreachable.stderr).toMatch(new RegExp(`the proxy at 127\\.0\\.0\\.1:${closedPort} cannot be reached \\(ECONNREFUSED\\)`));
+    expect(unreachable.stderr).toMatch(
+      new RegExp(`the proxy at 127\\.0\\.0\\.1:${closedPort} cannot be reached \\(ECONNREFUSED\\)`),
+    );
 
     const ok = await upload('deny', Object.keys(contents), {});
     expect(ok.code, ok.stderr).toBe(0);

@@ -20,7 +20,17 @@ let work: string;
 
 beforeAll(async () => {
   // The engine reads the environment: none of the machine's proxy variables may apply here.
-  for (const name of ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'NO_PROXY', 'no_proxy', 'HOIST_CA_BUNDLE', 'AWS_CA_BUNDLE']) delete process.env[name];
+  for (const name of [
+    'HTTP_PROXY',
+    'http_proxy',
+    'HTTPS_PROXY',
+    'https_proxy',
+    'NO_PROXY',
+    'no_proxy',
+    'HOIST_CA_BUNDLE',
+    'AWS_CA_BUNDLE',
+  ])
+    delete process.env[name];
   env = await startTestStack({ users: [user] });
   proxy = await startTestProxy({ basicAuth: { user: 'corp', password: proxyPassword } });
   te = await startTestEngine({ brokerUrl: env.stack.brokerUrl });
@@ -43,7 +53,9 @@ async function everyFileUnder(dir: string): Promise<string> {
 
 describe('network settings', () => {
   it('keeps the proxy password in the keychain and uploads through the proxy', async () => {
-    const saved = await te.engine['settings.update']({ proxyUrl: `http://corp:${proxyPassword}@127.0.0.1:${proxy.port}` });
+    const saved = await te.engine['settings.update']({
+      proxyUrl: `http://corp:${proxyPassword}@127.0.0.1:${proxy.port}`,
+    });
     expect(saved.proxyUrl).toBe(`http://corp@127.0.0.1:${proxy.port}/`);
     expect(await te.secrets.store.get('proxy-password')).toBe(proxyPassword);
 
@@ -56,7 +68,9 @@ describe('network settings', () => {
     expect(done.state, JSON.stringify(done.error)).toBe('done');
     const key = (await env.listKeys('uploads/')).find((k) => k.endsWith(path.basename(file)));
     expect(await env.objectSha256(key!)).toBe(sha256(data));
-    expect(new Set(await proxy.connects())).toEqual(new Set([new URL(env.stack.brokerUrl).host, new URL(env.stack.s3Endpoint).host]));
+    expect(new Set(await proxy.connects())).toEqual(
+      new Set([new URL(env.stack.brokerUrl).host, new URL(env.stack.s3Endpoint).host]),
+    );
 
     expect(JSON.stringify(await te.engine['settings.get']({}))).not.toContain(proxyPassword);
     expect(await everyFileUnder(te.dataDir)).not.toContain(proxyPassword);
@@ -65,7 +79,9 @@ describe('network settings', () => {
 
   it('refuses a CA file that is missing or holds no certificate, and a proxy it cannot speak, changing nothing', async () => {
     const before = await te.engine['settings.get']({});
-    await expect(te.engine['settings.update']({ caFile: path.join(te.dataDir, 'missing.pem') })).rejects.toThrow(/missing\.pem, which cannot be read \(ENOENT\)/);
+    await expect(te.engine['settings.update']({ caFile: path.join(te.dataDir, 'missing.pem') })).rejects.toThrow(
+      /missing\.pem, which cannot be read \(ENOENT\)/,
+    );
     const notPem = path.join(te.dataDir, 'not-a-bundle.pem');
     await writeFile(notPem, 'hello');
     await expect(te.engine['settings.update']({ caFile: notPem })).rejects.toThrow(/holds no PEM certificate/);

@@ -18,7 +18,17 @@ import { startTestProxy } from '../../support/proxy.js';
 
 const run = promisify(execFile);
 const user = { username: 'tess', password: 'tls pass phrase 42' };
-const clean = { HTTP_PROXY: '', http_proxy: '', HTTPS_PROXY: '', https_proxy: '', NO_PROXY: '', no_proxy: '', HOIST_CA_BUNDLE: '', AWS_CA_BUNDLE: '', NODE_EXTRA_CA_CERTS: '' };
+const clean = {
+  HTTP_PROXY: '',
+  http_proxy: '',
+  HTTPS_PROXY: '',
+  https_proxy: '',
+  NO_PROXY: '',
+  no_proxy: '',
+  HOIST_CA_BUNDLE: '',
+  AWS_CA_BUNDLE: '',
+  NODE_EXTRA_CA_CERTS: '',
+};
 let work: string;
 let stackDir: string;
 let child: ChildProcess;
@@ -28,15 +38,36 @@ beforeAll(async () => {
   work = await mkdtemp(path.join(os.tmpdir(), 'hoist-tls-'));
   stackDir = path.join(work, 'stack');
   const readyFile = path.join(work, 'ready.json');
-  child = spawn('npm', ['run', '--silent', 'local-stack', '--', '--data', stackDir, '--port', '0', '--ready-file', readyFile, '--tls', '--user', `${user.username}:${user.password}`], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  child = spawn(
+    'npm',
+    [
+      'run',
+      '--silent',
+      'local-stack',
+      '--',
+      '--data',
+      stackDir,
+      '--port',
+      '0',
+      '--ready-file',
+      readyFile,
+      '--tls',
+      '--user',
+      `${user.username}:${user.password}`,
+    ],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d));
-  const ready = await pollUntil(() => {
-    if (child.exitCode !== null) throw new Error(`local-stack exited: ${stderr}`);
-    return existsSync(readyFile);
-  }, { timeoutMs: 100_000, intervalMs: 100 });
+  const ready = await pollUntil(
+    () => {
+      if (child.exitCode !== null) throw new Error(`local-stack exited: ${stderr}`);
+      return existsSync(readyFile);
+    },
+    { timeoutMs: 100_000, intervalMs: 100 },
+  );
   if (!ready) throw new Error(`no ready file: ${stderr}`);
   info = JSON.parse(readFileSync(readyFile, 'utf8')) as LocalStackInfo;
 }, 120_000);
@@ -50,28 +81,47 @@ afterAll(async () => {
 });
 
 function upload(data: string, files: string[], env: Record<string, string>) {
-  return hoist(['--data', path.join(work, data), '--broker', info.brokerUrl, 'upload', ...files, '--to', data, '--json'], {
-    env: { ...clean, HOIST_USERNAME: user.username, HOIST_PASSWORD: user.password, ...env },
-    timeoutMs: 120_000,
-  });
+  return hoist(
+    ['--data', path.join(work, data), '--broker', info.brokerUrl, 'upload', ...files, '--to', data, '--json'],
+    {
+      env: { ...clean, HOIST_USERNAME: user.username, HOIST_PASSWORD: user.password, ...env },
+      timeoutMs: 120_000,
+    },
+  );
 }
 
 function aws(args: string[], env: Record<string, string> = {}) {
   // Unset, not empty: awscli takes an empty AWS_CA_BUNDLE as "do not verify".
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !(name in clean)));
   return run('/usr/bin/aws', ['--endpoint-url', info.s3Endpoint, '--region', info.region, ...args], {
-    env: { ...inherited, AWS_ACCESS_KEY_ID: info.adminCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: info.adminCredentials.secretAccessKey, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', ...env },
+    env: {
+      ...inherited,
+      AWS_ACCESS_KEY_ID: info.adminCredentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: info.adminCredentials.secretAccessKey,
+      AWS_CONFIG_FILE: '/dev/null',
+      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      ...env,
+    },
   });
 }
 
 async function someFiles(name: string): Promise<Record<string, Buffer>> {
-  const out = { [path.join(work, `${name}.jpg`)]: randomBytes(2000), [path.join(work, `${name}.bin`)]: randomBytes(11 * 1024 * 1024) };
+  const out = {
+    [path.join(work, `${name}.jpg`)]: randomBytes(2000),
+    [path.join(work, `${name}.bin`)]: randomBytes(11 * 1024 * 1024),
+  };
   for (const [file, data] of Object.entries(out)) await writeFile(file, data);
   return out;
 }
 
 async function expectInBucket(data: string, files: Record<string, Buffer>): Promise<void> {
-  const listed = JSON.parse((await aws(['s3api', 'list-objects-v2', '--bucket', info.bucket, '--prefix', 'uploads/'], { AWS_CA_BUNDLE: info.caFile! })).stdout) as { Contents: Array<{ Key: string }> };
+  const listed = JSON.parse(
+    (
+      await aws(['s3api', 'list-objects-v2', '--bucket', info.bucket, '--prefix', 'uploads/'], {
+        AWS_CA_BUNDLE: info.caFile!,
+      })
+    ).stdout,
+  ) as { Contents: Array<{ Key: string }> };
   for (const [file, bytes] of Object.entries(files)) {
     const key = listed.Contents.map((c) => c.Key).find((k) => k.endsWith(`/${data}/${path.basename(file)}`));
     expect(key, file).toBeDefined();
@@ -88,7 +138,8 @@ describe('the local stack over TLS', () => {
     expect(info.cognitoEndpoint).toMatch(/^https:\/\//);
     expect(info.caFile).toBe(path.join(stackDir, 'tls', 'ca.pem'));
     expect(readFileSync(info.caFile!, 'utf8')).toContain('-----BEGIN CERTIFICATE-----');
-    for (const key of ['ca-key.pem', 'server-key.pem']) expect(statSync(path.join(stackDir, 'tls', key)).mode & 0o777, key).toBe(0o600);
+    for (const key of ['ca-key.pem', 'server-key.pem'])
+      expect(statSync(path.join(stackDir, 'tls', key)).mode & 0o777, key).toBe(0o600);
     // The CA's key is never handed out: the ready file names only its certificate.
     expect(JSON.stringify(info)).not.toContain('key.pem');
   });
@@ -98,7 +149,9 @@ describe('the local stack over TLS', () => {
     const refused = await upload('tls-env', Object.keys(files), {});
     expect(refused.code).toBe(1);
     const host = new URL(info.brokerUrl).host.replace(/\./g, '\\.');
-    expect(refused.stderr).toMatch(new RegExp(`the certificate of ${host} is not trusted \\([A-Z_]+\\): set HOIST_CA_BUNDLE`));
+    expect(refused.stderr).toMatch(
+      new RegExp(`the certificate of ${host} is not trusted \\([A-Z_]+\\): set HOIST_CA_BUNDLE`),
+    );
 
     const ok = await upload('tls-env', Object.keys(files), { HOIST_CA_BUNDLE: info.caFile! });
     expect(ok.code, ok.stderr).toBe(0);
@@ -119,7 +172,10 @@ describe('the local stack over TLS', () => {
     const proxy = await startTestProxy();
     try {
       const files = await someFiles('third');
-      const ok = await upload('tls-proxy', Object.keys(files), { HTTPS_PROXY: proxy.url, HOIST_CA_BUNDLE: info.caFile! });
+      const ok = await upload('tls-proxy', Object.keys(files), {
+        HTTPS_PROXY: proxy.url,
+        HOIST_CA_BUNDLE: info.caFile!,
+      });
       expect(ok.code, ok.stderr).toBe(0);
       await expectInBucket('tls-proxy', files);
       const seen = new Set(await proxy.connects());
@@ -130,6 +186,8 @@ describe('the local stack over TLS', () => {
   });
 
   it('awscli refuses it without AWS_CA_BUNDLE', async () => {
-    await expect(aws(['s3api', 'list-objects-v2', '--bucket', info.bucket])).rejects.toThrow(/certificate verify failed|SSL/i);
+    await expect(aws(['s3api', 'list-objects-v2', '--bucket', info.bucket])).rejects.toThrow(
+      /certificate verify failed|SSL/i,
+    );
   });
 });

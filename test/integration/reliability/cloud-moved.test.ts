@@ -61,7 +61,12 @@ it('finishes an upload after the local cloud comes back on other ports', async (
   const done = await waitForTransfer(engine.engine, ids[0]!, (t) => t.state === 'done' || t.state === 'failed', 90_000);
   expect(done.state, done.error?.message).toBe('done');
   const { identityId } = await engine.engine['session.get']({});
-  const admin = new S3Client({ region: stack.region, endpoint: stack.s3Endpoint, forcePathStyle: true, credentials: stack.adminCredentials });
+  const admin = new S3Client({
+    region: stack.region,
+    endpoint: stack.s3Endpoint,
+    forcePathStyle: true,
+    credentials: stack.adminCredentials,
+  });
   try {
     expect((await objectDigest(admin, stack.bucket, `uploads/${identityId}/moving.bin`))?.sha).toBe(sha256(content));
   } finally {

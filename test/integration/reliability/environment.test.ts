@@ -28,10 +28,16 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-async function setUp(rigOptions: Parameters<typeof startRig>[0] = {}, dataDir?: string): Promise<{ rig: Rig; engine: TestEngine }> {
+async function setUp(
+  rigOptions: Parameters<typeof startRig>[0] = {},
+  dataDir?: string,
+): Promise<{ rig: Rig; engine: TestEngine }> {
   const rig = await startRig({ users: [user], ...rigOptions });
   open.push(rig);
-  const engine = await startTestEngine({ brokerUrl: rig.brokerUrl, dataDir: dataDir ?? (await mkdtemp(path.join(work, 'engine-'))) });
+  const engine = await startTestEngine({
+    brokerUrl: rig.brokerUrl,
+    dataDir: dataDir ?? (await mkdtemp(path.join(work, 'engine-'))),
+  });
   open.push(engine);
   await engine.engine['session.signIn']({ username: user.username, password: user.password });
   return { rig, engine };
@@ -41,7 +47,11 @@ describe('environment faults mid-upload', () => {
   it('survives the broker restarting while tokens and credentials live 4 s', async () => {
     const { rig, engine } = await setUp({ credentialLifetimeSeconds: 4, tokenLifetimeSeconds: 4 });
     rig.proxy.setBandwidth(2 * MiB);
-    const workload = makeWorkload(await mkdtemp(path.join(work, 'files-')), 'broker-restart', { large: [13 * MiB, 6 * MiB], small: 6, watched: 3 });
+    const workload = makeWorkload(await mkdtemp(path.join(work, 'files-')), 'broker-restart', {
+      large: [13 * MiB, 6 * MiB],
+      small: 6,
+      watched: 3,
+    });
     await workload.start(engine.engine);
     await expect.poll(() => rig.proxy.forwarded(), { timeout: 30_000, interval: 20 }).toBeGreaterThan(3);
     await rig.restartBroker(4000);
@@ -55,7 +65,12 @@ describe('environment faults mid-upload', () => {
     rig.proxy.setBandwidth(3 * MiB);
     const workload = makeWorkload(await mkdtemp(path.join(work, 'files-')), 'cloud-restart');
     await workload.start(engine.engine);
-    await expect.poll(() => rig.cloud.requestLog.entries().filter((e) => e.operation === 'UploadPart').length, { timeout: 30_000, interval: 20 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => rig.cloud.requestLog.entries().filter((e) => e.operation === 'UploadPart').length, {
+        timeout: 30_000,
+        interval: 20,
+      })
+      .toBeGreaterThan(0);
     await rig.restartCloud(1500);
     await workload.verify(engine.engine, rig);
   });
@@ -68,7 +83,13 @@ describe('environment faults mid-upload', () => {
     await expect.poll(() => rig.proxy.forwarded(), { timeout: 30_000, interval: 20 }).toBeGreaterThan(2);
     const back = rig.proxy.downFor(10_000);
     await expect
-      .poll(async () => (await engine.engine['transfers.list']({ filter: 'all' })).some((t) => t.state === 'waiting' && t.waitingFor === 'network'), { timeout: 9_000, interval: 100 })
+      .poll(
+        async () =>
+          (await engine.engine['transfers.list']({ filter: 'all' })).some(
+            (t) => t.state === 'waiting' && t.waitingFor === 'network',
+          ),
+        { timeout: 9_000, interval: 100 },
+      )
       .toBe(true);
     expect((await engine.engine['transfers.list']({ filter: 'all' })).filter((t) => t.state === 'failed')).toEqual([]);
     await back;
@@ -97,74 +118,89 @@ describe('the state DB', () => {
     await again['folders.add']({ path: path.join(files, 'db-deleted-watch') });
     const { identityId } = await again['session.get']({});
     await expect
-      .poll(() => rig.objectSha256(`uploads/${identityId}/db-deleted-watch/while-stopped.bin`), { timeout: 60_000, interval: 250 })
+      .poll(() => rig.objectSha256(`uploads/${identityId}/db-deleted-watch/while-stopped.bin`), {
+        timeout: 60_000,
+        interval: 250,
+      })
       .toBe(sha256(late));
     await again.whenIdle();
-    for (const [key, sha] of workload.expected) expect(await rig.objectSha256(`uploads/${identityId}/${key}`), key).toBe(sha);
+    for (const [key, sha] of workload.expected)
+      expect(await rig.objectSha256(`uploads/${identityId}/${key}`), key).toBe(sha);
     expect(await rig.openUploads(`uploads/${identityId}/`)).toEqual([]);
   });
 
   const canMount = process.platform === 'linux' && process.getuid?.() === 0 && tryMount();
-  it.skipIf(!canMount)('on a full disk: a clear error, nothing corrupted, and it recovers when space returns', async () => {
-    const mount = path.join(work, 'tiny');
-    mkdirSync(mount);
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=3m', 'tmpfs', mount]);
-    open.push({ close: async () => void execFileSync('umount', ['-l', mount]) });
-    const dataDir = path.join(mount, 'data');
-    const { rig, engine } = await setUp({}, dataDir);
-    const files = await mkdtemp(path.join(work, 'files-'));
-    const first = path.join(files, 'before.bin');
-    writeFileSync(first, randomBytes(200_000));
-    await engine.engine['transfers.add']({ paths: [first] });
-    await engine.engine.whenIdle();
-
-    // Fill the disk to the last byte.
-    try {
-      for (let i = 0; ; i++) writeFileSync(path.join(mount, `filler-${i}`), Buffer.alloc(64 * 1024));
-    } catch (error) {
-      expect((error as NodeJS.ErrnoException).code).toBe('ENOSPC');
-    }
-    const many = Array.from({ length: 200 }, (_, i) => {
-      const p = path.join(files, `during-${i}.txt`);
-      writeFileSync(p, `file ${i} ${'x'.repeat(i)}`);
-      return p;
-    });
-    let refusal: unknown;
-    try {
-      await engine.engine['transfers.add']({ paths: many });
+  it.skipIf(!canMount)(
+    'on a full disk: a clear error, nothing corrupted, and it recovers when space returns',
+    async () => {
+      const mount = path.join(work, 'tiny');
+      mkdirSync(mount);
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=3m', 'tmpfs', mount]);
+      open.push({ close: async () => void execFileSync('umount', ['-l', mount]) });
+      const dataDir = path.join(mount, 'data');
+      const { rig, engine } = await setUp({}, dataDir);
+      const files = await mkdtemp(path.join(work, 'files-'));
+      const first = path.join(files, 'before.bin');
+      writeFileSync(first, randomBytes(200_000));
+      await engine.engine['transfers.add']({ paths: [first] });
       await engine.engine.whenIdle();
-    } catch (error) {
-      refusal = error;
-    }
-    const listed = await engine.engine['transfers.list']({ filter: 'all' });
-    const problems = [String((refusal as Error | undefined)?.message ?? ''), ...listed.map((t) => t.error?.message ?? '')].join('\n');
-    // Either refused outright or failed per transfer — but said plainly, and the engine keeps serving.
-    expect(refusal !== undefined || listed.some((t) => t.state === 'failed'), problems).toBe(true);
-    expect(problems).toMatch(/space|disk|full/i);
-    expect(await engine.engine['session.get']({})).toMatchObject({ state: 'signed-in' });
 
-    // Space returns.
-    for (const f of readdirSync(mount)) if (f.startsWith('filler')) rmSync(path.join(mount, f));
-    const { ids } = await engine.engine['transfers.add']({ paths: many });
-    for (const id of ids) {
-      const t = (await engine.engine['transfers.list']({ filter: 'all' })).find((x) => x.id === id);
-      if (t?.state === 'failed') await engine.engine['transfers.retry']({ id });
-    }
-    await engine.engine.whenIdle();
-    const { identityId } = await engine.engine['session.get']({});
-    const keys = new Set(await rig.listKeys(`uploads/${identityId}/`));
-    for (const p of [first, ...many]) expect(keys.has(`uploads/${identityId}/${path.basename(p)}`), p).toBe(true);
-    await engine.engine.stop();
-    const db = new Database(path.join(dataDir, 'state.db'), { readonly: true });
-    try {
-      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-      // And it holds what happened once space returned: every transfer added then, done.
-      const stored = new Map(db.prepare<[], { id: string; state: string }>('SELECT id, state FROM transfers').all().map((r) => [r.id, r.state]));
-      expect(ids.map((id) => stored.get(id))).toEqual(ids.map(() => 'done'));
-    } finally {
-      db.close();
-    }
-  });
+      // Fill the disk to the last byte.
+      try {
+        for (let i = 0; ; i++) writeFileSync(path.join(mount, `filler-${i}`), Buffer.alloc(64 * 1024));
+      } catch (error) {
+        expect((error as NodeJS.ErrnoException).code).toBe('ENOSPC');
+      }
+      const many = Array.from({ length: 200 }, (_, i) => {
+        const p = path.join(files, `during-${i}.txt`);
+        writeFileSync(p, `file ${i} ${'x'.repeat(i)}`);
+        return p;
+      });
+      let refusal: unknown;
+      try {
+        await engine.engine['transfers.add']({ paths: many });
+        await engine.engine.whenIdle();
+      } catch (error) {
+        refusal = error;
+      }
+      const listed = await engine.engine['transfers.list']({ filter: 'all' });
+      const problems = [
+        String((refusal as Error | undefined)?.message ?? ''),
+        ...listed.map((t) => t.error?.message ?? ''),
+      ].join('\n');
+      // Either refused outright or failed per transfer — but said plainly, and the engine keeps serving.
+      expect(refusal !== undefined || listed.some((t) => t.state === 'failed'), problems).toBe(true);
+      expect(problems).toMatch(/space|disk|full/i);
+      expect(await engine.engine['session.get']({})).toMatchObject({ state: 'signed-in' });
+
+      // Space returns.
+      for (const f of readdirSync(mount)) if (f.startsWith('filler')) rmSync(path.join(mount, f));
+      const { ids } = await engine.engine['transfers.add']({ paths: many });
+      for (const id of ids) {
+        const t = (await engine.engine['transfers.list']({ filter: 'all' })).find((x) => x.id === id);
+        if (t?.state === 'failed') await engine.engine['transfers.retry']({ id });
+      }
+      await engine.engine.whenIdle();
+      const { identityId } = await engine.engine['session.get']({});
+      const keys = new Set(await rig.listKeys(`uploads/${identityId}/`));
+      for (const p of [first, ...many]) expect(keys.has(`uploads/${identityId}/${path.basename(p)}`), p).toBe(true);
+      await engine.engine.stop();
+      const db = new Database(path.join(dataDir, 'state.db'), { readonly: true });
+      try {
+        expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+        // And it holds what happened once space returned: every transfer added then, done.
+        const stored = new Map(
+          db
+            .prepare<[], { id: string; state: string }>('SELECT id, state FROM transfers')
+            .all()
+            .map((r) => [r.id, r.state]),
+        );
+        expect(ids.map((id) => stored.get(id))).toEqual(ids.map(() => 'done'));
+      } finally {
+        db.close();
+      }
+    },
+  );
 });
 
 function tryMount(): boolean {

@@ -8,7 +8,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestEngine } from '../../support/engine.js';
-import { isCompleteMultipart, isPutObject, isS3Write, isUploadPart, type FaultProxy } from '../../support/fault-proxy.js';
+import {
+  isCompleteMultipart,
+  isPutObject,
+  isS3Write,
+  isUploadPart,
+  type FaultProxy,
+} from '../../support/fault-proxy.js';
 import { MiB, startRig, type Rig } from './rig.js';
 import { makeWorkload } from './workload.js';
 
@@ -37,7 +43,11 @@ interface FaultCase {
 
 const cases: FaultCase[] = [
   { name: 'latency 150 ms per request', arm: (p) => p.setLatency(150), fired: (p) => p.forwarded() > 0 },
-  { name: 'bandwidth capped at 4 MiB/s per connection', arm: (p) => p.setBandwidth(4 * MiB), fired: (p) => p.forwarded() > 0 },
+  {
+    name: 'bandwidth capped at 4 MiB/s per connection',
+    arm: (p) => p.setBandwidth(4 * MiB),
+    fired: (p) => p.forwarded() > 0,
+  },
   {
     name: 'connections reset mid-body (parts and single PUTs)',
     arm: (p) => {

@@ -67,13 +67,16 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
       dataDir: cloudDir,
       port: cloudPort,
       ...(options.rolePolicy !== undefined ? { rolePolicy: options.rolePolicy } : {}),
-      ...(options.credentialLifetimeSeconds !== undefined ? { credentialLifetimeSeconds: options.credentialLifetimeSeconds } : {}),
+      ...(options.credentialLifetimeSeconds !== undefined
+        ? { credentialLifetimeSeconds: options.credentialLifetimeSeconds }
+        : {}),
     });
   let cloud = await startCloud();
   const proxy = await startFaultProxy(cloud.s3Endpoint);
 
   const store = new SqliteUserStore(brokerDb);
-  for (const user of options.users ?? []) await store.addUser(user.username, await hashPassword(user.password), new Date());
+  for (const user of options.users ?? [])
+    await store.addUser(user.username, await hashPassword(user.password), new Date());
   await store.close();
 
   const startOurBroker = (): Promise<RunningBroker> =>
@@ -86,7 +89,12 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
       logger: silentLogger,
     });
   let broker = await startOurBroker();
-  const admin = createS3Client({ endpoint: cloud.s3Endpoint, region: cloud.region, credentials: cloud.adminCredentials, maxSockets: 8 });
+  const admin = createS3Client({
+    endpoint: cloud.s3Endpoint,
+    region: cloud.region,
+    credentials: cloud.adminCredentials,
+    maxSockets: 8,
+  });
 
   const rig: Rig = {
     dir,

@@ -35,9 +35,13 @@ export function makeWorkload(root: string, name: string, shape: WorkloadShape = 
   mkdirSync(path.join(drop, 'small'), { recursive: true });
   mkdirSync(path.join(watch, 'nested'), { recursive: true });
   const expected = new Map<string, string>();
-  shape.large.forEach((size, i) => write(path.join(drop, `large-${i}.bin`), size, expected, `${name}/${name}-drop/large-${i}.bin`));
-  for (let i = 0; i < shape.small; i++) write(path.join(drop, 'small', `s${i}.txt`), 1 + i * 997, expected, `${name}/${name}-drop/small/s${i}.txt`);
-  for (let i = 0; i < shape.watched; i++) write(path.join(watch, 'nested', `w${i}.dat`), 100 + i * 4096, expected, `${name}-watch/nested/w${i}.dat`);
+  shape.large.forEach((size, i) =>
+    write(path.join(drop, `large-${i}.bin`), size, expected, `${name}/${name}-drop/large-${i}.bin`),
+  );
+  for (let i = 0; i < shape.small; i++)
+    write(path.join(drop, 'small', `s${i}.txt`), 1 + i * 997, expected, `${name}/${name}-drop/small/s${i}.txt`);
+  for (let i = 0; i < shape.watched; i++)
+    write(path.join(watch, 'nested', `w${i}.dat`), 100 + i * 4096, expected, `${name}-watch/nested/w${i}.dat`);
 
   return {
     expected,
@@ -54,17 +58,29 @@ export function makeWorkload(root: string, name: string, shape: WorkloadShape = 
       const prefix = `uploads/${identityId}/`;
       const wanted = [...expected.keys()].map((k) => prefix + k).sort();
       await expect
-        .poll(async () => {
-          const keys = new Set(await rig.listKeys(prefix));
-          return wanted.filter((k) => !keys.has(k));
-        }, { timeout: timeoutMs, interval: 250 })
+        .poll(
+          async () => {
+            const keys = new Set(await rig.listKeys(prefix));
+            return wanted.filter((k) => !keys.has(k));
+          },
+          { timeout: timeoutMs, interval: 250 },
+        )
         .toEqual([]);
       await expect
-        .poll(async () => (await engine['transfers.list']({ filter: 'all' })).filter((t) => t.state !== 'done').map((t) => `${t.destination}: ${t.state}`), { timeout: timeoutMs, interval: 250 })
+        .poll(
+          async () =>
+            (await engine['transfers.list']({ filter: 'all' }))
+              .filter((t) => t.state !== 'done')
+              .map((t) => `${t.destination}: ${t.state}`),
+          { timeout: timeoutMs, interval: 250 },
+        )
         .toEqual([]);
       for (const [key, sha] of expected) expect(await rig.objectSha256(prefix + key), key).toBe(sha);
       // exactly the expected objects under this workload's names: no duplicates ("x (2).bin"), no strays
-      const ours = [...(await rig.listKeys(`${prefix}${name}/`)), ...(await rig.listKeys(`${prefix}${name}-watch/`))].sort();
+      const ours = [
+        ...(await rig.listKeys(`${prefix}${name}/`)),
+        ...(await rig.listKeys(`${prefix}${name}-watch/`)),
+      ].sort();
       expect(ours).toEqual(wanted);
       expect(await rig.openUploads(prefix)).toEqual([]);
     },

@@ -30,9 +30,17 @@ const long = 'L'.repeat(250);
 const cases: FileCase[] = [
   { name: 'spaces', make: (d) => put(d, '  spaced  out .txt', 'spaces'), key: '  spaced  out .txt' },
   { name: 'emoji', make: (d) => put(d, '🚀 launch 👩‍🚀.txt', 'emoji'), key: '🚀 launch 👩‍🚀.txt' },
-  { name: 'combining characters (NFD on disk, NFC key)', make: (d) => put(d, 'Cafe\u0301 Zoe\u0308.txt', 'nfd'), key: 'Caf\u00e9 Zo\u00eb.txt' },
+  {
+    name: 'combining characters (NFD on disk, NFC key)',
+    make: (d) => put(d, 'Cafe\u0301 Zoe\u0308.txt', 'nfd'),
+    key: 'Caf\u00e9 Zo\u00eb.txt',
+  },
   { name: 'leading dashes', make: (d) => put(d, '--rm -rf.txt', 'dash'), key: '--rm -rf.txt' },
-  { name: 'shell and URL metacharacters', make: (d) => put(d, "a&b;c|d$(e)`f`'g\"h?i#j%20k+l.txt", 'meta'), key: "a&b;c|d$(e)`f`'g\"h?i#j%20k+l.txt" },
+  {
+    name: 'shell and URL metacharacters',
+    make: (d) => put(d, 'a&b;c|d$(e)`f`\'g"h?i#j%20k+l.txt', 'meta'),
+    key: 'a&b;c|d$(e)`f`\'g"h?i#j%20k+l.txt',
+  },
   { name: 'a 250-byte name', make: (d) => put(d, `${long}.txt`, 'long'), key: `${long}.txt` },
   { name: 'a 0-byte file', make: (d) => put(d, 'empty.bin', Buffer.alloc(0)), key: 'empty.bin' },
   {
@@ -48,15 +56,31 @@ const cases: FileCase[] = [
     },
     key: 'sparse.img',
   },
-  { name: 'invalid UTF-8 bytes (reported)', make: (d) => void writeFileSync(Buffer.from(`${d}/bad-\xfe\xff.txt`, 'latin1'), 'x') },
+  {
+    name: 'invalid UTF-8 bytes (reported)',
+    make: (d) => void writeFileSync(Buffer.from(`${d}/bad-\xfe\xff.txt`, 'latin1'), 'x'),
+  },
   { name: 'a control character (reported)', make: (d) => void put(d, 'tab\u0009bell\u0007.txt', 'x') },
-  { name: 'a path over 1,024 bytes (reported)', make: (d) => void put(d, `${'deep'.repeat(60)}/${'x'.repeat(250)}/${'y'.repeat(250)}/${'z'.repeat(250)}.txt`, 'x') },
-  { name: 'a link to a file outside the folder', make: (d, out) => void symlinkSync(path.join(out, 'secret.txt'), path.join(d, 'secret-link.txt')) },
+  {
+    name: 'a path over 1,024 bytes (reported)',
+    make: (d) => void put(d, `${'deep'.repeat(60)}/${'x'.repeat(250)}/${'y'.repeat(250)}/${'z'.repeat(250)}.txt`, 'x'),
+  },
+  {
+    name: 'a link to a file outside the folder',
+    make: (d, out) => void symlinkSync(path.join(out, 'secret.txt'), path.join(d, 'secret-link.txt')),
+  },
   { name: 'a link to a folder outside', make: (d, out) => void symlinkSync(out, path.join(d, 'outside-link')) },
   { name: 'a link loop', make: (d) => void symlinkSync(d, path.join(d, 'loop')) },
   { name: 'a dangling link', make: (d) => void symlinkSync(path.join(d, 'nowhere'), path.join(d, 'dangling')) },
-  { name: 'a named pipe (would block a reader forever)', make: (d) => void execFileSync('mkfifo', [path.join(d, 'pipe')]) },
-  { name: 'a path-traversal-looking name', make: (d) => put(d, '..%2F..%2Fescape.txt', 'dots'), key: '..%2F..%2Fescape.txt' },
+  {
+    name: 'a named pipe (would block a reader forever)',
+    make: (d) => void execFileSync('mkfifo', [path.join(d, 'pipe')]),
+  },
+  {
+    name: 'a path-traversal-looking name',
+    make: (d) => put(d, '..%2F..%2Fescape.txt', 'dots'),
+    key: '..%2F..%2Fescape.txt',
+  },
 ];
 
 function put(dir: string, relative: string, content: string | Buffer): Buffer {
@@ -90,10 +114,13 @@ beforeAll(async () => {
   await engine.engine['folders.add']({ path: dir });
   const uploaded = cases.filter((c) => c.key).map((c) => `${prefix}${LABEL}/${c.key}`);
   // (expect.poll only works inside a test: wait by hand, the table then reports what is missing)
-  await pollUntil(async () => {
-    const now = new Set(await rig.listKeys(prefix));
-    return uploaded.every((k) => now.has(k));
-  }, { timeoutMs: 60_000, intervalMs: 250 });
+  await pollUntil(
+    async () => {
+      const now = new Set(await rig.listKeys(prefix));
+      return uploaded.every((k) => now.has(k));
+    },
+    { timeoutMs: 60_000, intervalMs: 250 },
+  );
   await engine.engine.whenIdle();
   keys = new Set(await rig.listKeys(prefix));
 });
@@ -113,7 +140,10 @@ describe('a watched folder full of hostile entries', () => {
   });
 
   it('uploaded exactly the good names, nothing else, nothing outside the prefix, and reported the rest', async () => {
-    const good = cases.filter((c) => c.key).map((c) => `${prefix}${LABEL}/${c.key}`).sort();
+    const good = cases
+      .filter((c) => c.key)
+      .map((c) => `${prefix}${LABEL}/${c.key}`)
+      .sort();
     expect([...keys].sort()).toEqual(good);
     expect((await rig.listKeys('')).filter((k) => !k.startsWith(prefix))).toEqual([]);
     const [folder] = await engine.engine['folders.list']({});
@@ -127,9 +157,22 @@ describe('a watched folder full of hostile entries', () => {
     const file = path.join(work, LABEL, 'vanishing.bin');
     writeFileSync(file, randomBytes(20 * MiB));
     const key = `${prefix}${LABEL}/vanishing.bin`;
-    await expect.poll(async () => (await engine.engine['transfers.list']({ filter: 'all' })).find((t) => t.name === 'vanishing.bin')?.bytesDone ?? 0, { timeout: 30_000, interval: 50 }).toBeGreaterThan(0);
+    await expect
+      .poll(
+        async () =>
+          (await engine.engine['transfers.list']({ filter: 'all' })).find((t) => t.name === 'vanishing.bin')
+            ?.bytesDone ?? 0,
+        { timeout: 30_000, interval: 50 },
+      )
+      .toBeGreaterThan(0);
     rmSync(file);
-    await expect.poll(async () => (await engine.engine['transfers.list']({ filter: 'all' })).find((t) => t.name === 'vanishing.bin')?.state, { timeout: 60_000, interval: 200 }).toMatch(/failed|cancelled|done/);
+    await expect
+      .poll(
+        async () =>
+          (await engine.engine['transfers.list']({ filter: 'all' })).find((t) => t.name === 'vanishing.bin')?.state,
+        { timeout: 60_000, interval: 200 },
+      )
+      .toMatch(/failed|cancelled|done/);
     const t = (await engine.engine['transfers.list']({ filter: 'all' })).find((x) => x.name === 'vanishing.bin')!;
     // The open file handle may still deliver the whole, consistent content (then it is complete); otherwise nothing.
     const sha = await rig.objectSha256(key);

@@ -43,7 +43,9 @@ let ws: WebSocket;
 
 function connect(): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(`ws://127.0.0.1:${daemon.port}/rpc`, { headers: { origin: `http://127.0.0.1:${daemon.port}`, cookie: `hoist-${daemon.port}=${token}` } });
+    const socket = new WebSocket(`ws://127.0.0.1:${daemon.port}/rpc`, {
+      headers: { origin: `http://127.0.0.1:${daemon.port}`, cookie: `hoist-${daemon.port}=${token}` },
+    });
     socket.on('message', (data) => received.push(data.toString()));
     socket.once('open', () => resolve(socket));
     socket.once('error', reject);
@@ -52,7 +54,11 @@ function connect(): Promise<WebSocket> {
 
 let nextId = 1;
 /** Sends a text frame; resolves with the reply carrying `id` (or the next reply at all when id is not ours). */
-function call(socket: WebSocket, frame: string, id?: number): Promise<{ id: number; result?: unknown; error?: { code: string; message: string } }> {
+function call(
+  socket: WebSocket,
+  frame: string,
+  id?: number,
+): Promise<{ id: number; result?: unknown; error?: { code: string; message: string } }> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no reply to ${frame.slice(0, 200)}`)), 20_000);
     const onMessage = (data: WebSocket.RawData) => {
@@ -85,7 +91,10 @@ function filesUnder(dir: string): string[] {
 
 function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'electron/cli/index.ts'), ...args], { cwd: root, env: { ...process.env, ...env } });
+    const p = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'electron/cli/index.ts'), ...args], {
+      cwd: root,
+      env: { ...process.env, ...env },
+    });
     let out = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
     p.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -100,7 +109,13 @@ beforeAll(async () => {
   engine = await startTestEngine({ brokerUrl: rig.brokerUrl, secrets: { store: secretStore } });
   const staging = path.join(work, 'staging');
   mkdirSync(staging);
-  daemon = await startDaemon({ engine: engine.engine, port: 0, rendererDir: path.join(root, 'renderer'), stagingDir: staging, token });
+  daemon = await startDaemon({
+    engine: engine.engine,
+    port: 0,
+    rendererDir: path.join(root, 'renderer'),
+    stagingDir: staging,
+    token,
+  });
   ws = await connect();
 });
 afterAll(async () => {
@@ -116,7 +131,9 @@ describe('secrets', () => {
     // A wrong password first (its error message is searched too), then the real sign-in, over the socket.
     const refused = await rpc('session.signIn', { username: user.username, password: wrongPassword });
     expect(refused.error?.message).toBeTruthy();
-    expect((await rpc('session.signIn', { username: user.username, password: user.password })).result).toMatchObject({ state: 'signed-in' });
+    expect((await rpc('session.signIn', { username: user.username, password: user.password })).result).toMatchObject({
+      state: 'signed-in',
+    });
 
     // Upload long enough for credentials and tokens (5 s) to be refreshed a few times.
     const src = path.join(work, 'src');
@@ -124,23 +141,37 @@ describe('secrets', () => {
     for (let i = 0; i < 3; i++) writeFileSync(path.join(src, `f${i}.bin`), randomBytes(6 * 1024 * 1024 + i));
     rig.proxy.setBandwidth(2 * 1024 * 1024);
     expect((await rpc('transfers.add', { paths: [src] })).result).toBeDefined();
-    await expect.poll(async () => ((await rpc('transfers.list', { filter: 'all' })).result as Array<{ state: string }>).map((t) => t.state), { timeout: 90_000, interval: 250 }).toEqual(['done', 'done', 'done']);
+    await expect
+      .poll(
+        async () =>
+          ((await rpc('transfers.list', { filter: 'all' })).result as Array<{ state: string }>).map((t) => t.state),
+        { timeout: 90_000, interval: 250 },
+      )
+      .toEqual(['done', 'done', 'done']);
     rig.proxy.setBandwidth(null);
     await rpc('folders.add', { path: src });
     await rpc('settings.update', { stabilityWindowMs: 1000 });
 
     // The CLI: a verbose run with the password from the environment, and one with a wrong password.
     const cliData = path.join(work, 'cli-data');
-    const ok = await runCli(['--verbose', '--data', cliData, '--broker', rig.brokerUrl, 'upload', path.join(src, 'f0.bin'), '--json'], { HOIST_USERNAME: user.username, HOIST_PASSWORD: user.password });
+    const ok = await runCli(
+      ['--verbose', '--data', cliData, '--broker', rig.brokerUrl, 'upload', path.join(src, 'f0.bin'), '--json'],
+      { HOIST_USERNAME: user.username, HOIST_PASSWORD: user.password },
+    );
     expect(ok.code, ok.out).toBe(0);
-    const bad = await runCli(['--verbose', '--data', path.join(work, 'cli-bad'), '--broker', rig.brokerUrl, 'upload', src], { HOIST_USERNAME: user.username, HOIST_PASSWORD: wrongPassword });
+    const bad = await runCli(
+      ['--verbose', '--data', path.join(work, 'cli-bad'), '--broker', rig.brokerUrl, 'upload', src],
+      { HOIST_USERNAME: user.username, HOIST_PASSWORD: wrongPassword },
+    );
     expect(bad.code).not.toBe(0);
 
     // The secrets actually issued: what was kept in the keychain (the session and its refresh token),
     // and every key and session token the cloud handed out.
     const kept = secretStore.stored.flatMap((s) => {
       try {
-        const fields = Object.entries(JSON.parse(s) as Record<string, unknown>).filter(([k, v]) => /token|secret|password|key/i.test(k) && typeof v === 'string' && v.length >= 20);
+        const fields = Object.entries(JSON.parse(s) as Record<string, unknown>).filter(
+          ([k, v]) => /token|secret|password|key/i.test(k) && typeof v === 'string' && v.length >= 20,
+        );
         return fields.map(([, v]) => v as string);
       } catch {
         return [s];
@@ -163,13 +194,17 @@ describe('secrets', () => {
       ['CLI output (wrong password)', bad.out],
       ['error message', JSON.stringify(refused)],
       ['renderer frames', received.join('\n')],
-      ...[...filesUnder(engine.dataDir), ...filesUnder(cliData)].map((f): [string, string] => [f, readFileSync(f).toString('latin1')]),
+      ...[...filesUnder(engine.dataDir), ...filesUnder(cliData)].map((f): [string, string] => [
+        f,
+        readFileSync(f).toString('latin1'),
+      ]),
     ];
     expect(places.some(([p]) => p.endsWith('state.db'))).toBe(true);
     expect(places.some(([p]) => p.endsWith('settings.json'))).toBe(true);
     expect(received.length).toBeGreaterThan(5);
     for (const [place, text] of places) {
-      for (const secret of secrets) expect(text.includes(secret), `${place} contains a secret (${secret.slice(0, 6)}…)`).toBe(false);
+      for (const secret of secrets)
+        expect(text.includes(secret), `${place} contains a secret (${secret.slice(0, 6)}…)`).toBe(false);
     }
   });
 });
@@ -188,20 +223,69 @@ describe('the headless WebSocket under fuzz', () => {
     ['command constructor', JSON.stringify({ id: 902, command: 'constructor', params: {} })],
     ['command toString', JSON.stringify({ id: 903, command: 'toString', params: {} })],
     ['command hasOwnProperty', JSON.stringify({ id: 904, command: 'hasOwnProperty', params: {} })],
-    ['params __proto__ pollution', `{"id":905,"command":"settings.update","params":{"__proto__":{"polluted":true,"filesInParallel":64}}}`],
-    ['params constructor.prototype pollution', `{"id":906,"command":"settings.update","params":{"constructor":{"prototype":{"polluted":true}}}}`],
+    [
+      'params __proto__ pollution',
+      `{"id":905,"command":"settings.update","params":{"__proto__":{"polluted":true,"filesInParallel":64}}}`,
+    ],
+    [
+      'params constructor.prototype pollution',
+      `{"id":906,"command":"settings.update","params":{"constructor":{"prototype":{"polluted":true}}}}`,
+    ],
     ['request-level __proto__', `{"id":907,"command":"session.get","params":{},"__proto__":{"polluted":true}}`],
-    ['wrong type: paths as a string', JSON.stringify({ id: 908, command: 'transfers.add', params: { paths: '/etc/passwd' } })],
+    [
+      'wrong type: paths as a string',
+      JSON.stringify({ id: 908, command: 'transfers.add', params: { paths: '/etc/passwd' } }),
+    ],
     ['wrong type: id as a number', JSON.stringify({ id: 909, command: 'transfers.pause', params: { id: 42 } })],
-    ['wrong type: settings as strings', JSON.stringify({ id: 910, command: 'settings.update', params: { filesInParallel: '64', bandwidthLimit: 'none' } })],
-    ['out of range settings', JSON.stringify({ id: 911, command: 'settings.update', params: { filesInParallel: 1e9, partsInParallel: -1 } })],
-    ['unknown fields', JSON.stringify({ id: 912, command: 'transfers.list', params: { filter: 'all', sql: 'DROP TABLE transfers' } })],
-    ['huge string (900 kB) as a label', JSON.stringify({ id: 913, command: 'folders.add', params: { path: '/tmp', label: 'x'.repeat(900_000) } })],
-    ['huge path', JSON.stringify({ id: 914, command: 'transfers.add', params: { paths: ['/' + 'a'.repeat(100_000)] } })],
-    ['too many paths', JSON.stringify({ id: 915, command: 'transfers.add', params: { paths: Array.from({ length: 20_000 }, () => '/x') } })],
+    [
+      'wrong type: settings as strings',
+      JSON.stringify({
+        id: 910,
+        command: 'settings.update',
+        params: { filesInParallel: '64', bandwidthLimit: 'none' },
+      }),
+    ],
+    [
+      'out of range settings',
+      JSON.stringify({ id: 911, command: 'settings.update', params: { filesInParallel: 1e9, partsInParallel: -1 } }),
+    ],
+    [
+      'unknown fields',
+      JSON.stringify({ id: 912, command: 'transfers.list', params: { filter: 'all', sql: 'DROP TABLE transfers' } }),
+    ],
+    [
+      'huge string (900 kB) as a label',
+      JSON.stringify({ id: 913, command: 'folders.add', params: { path: '/tmp', label: 'x'.repeat(900_000) } }),
+    ],
+    [
+      'huge path',
+      JSON.stringify({ id: 914, command: 'transfers.add', params: { paths: ['/' + 'a'.repeat(100_000)] } }),
+    ],
+    [
+      'too many paths',
+      JSON.stringify({
+        id: 915,
+        command: 'transfers.add',
+        params: { paths: Array.from({ length: 20_000 }, () => '/x') },
+      }),
+    ],
     ['NUL in a path', JSON.stringify({ id: 916, command: 'folders.add', params: { path: '/tmp/a\u0000b' } })],
-    ['a file:// broker URL', JSON.stringify({ id: 917, command: 'session.signIn', params: { brokerUrl: 'file:///etc/passwd', username: 'a', password: 'b' } })],
-    ['a javascript: broker URL', JSON.stringify({ id: 918, command: 'session.signIn', params: { brokerUrl: 'javascript:alert(1)', username: 'a', password: 'b' } })],
+    [
+      'a file:// broker URL',
+      JSON.stringify({
+        id: 917,
+        command: 'session.signIn',
+        params: { brokerUrl: 'file:///etc/passwd', username: 'a', password: 'b' },
+      }),
+    ],
+    [
+      'a javascript: broker URL',
+      JSON.stringify({
+        id: 918,
+        command: 'session.signIn',
+        params: { brokerUrl: 'javascript:alert(1)', username: 'a', password: 'b' },
+      }),
+    ],
     ['negative id', JSON.stringify({ id: -5, command: 'session.get', params: {} })],
   ];
 
@@ -214,7 +298,12 @@ describe('the headless WebSocket under fuzz', () => {
   });
 
   it('refuses folders it must not watch: the data folder, its parent, a relative path, a missing one', async () => {
-    for (const p of [engine.dataDir, path.dirname(engine.dataDir), 'relative/folder', path.join(work, 'does-not-exist')]) {
+    for (const p of [
+      engine.dataDir,
+      path.dirname(engine.dataDir),
+      'relative/folder',
+      path.join(work, 'does-not-exist'),
+    ]) {
       const reply = await rpc('folders.add', { path: p });
       expect(reply.error, p).toBeDefined();
     }
@@ -227,7 +316,9 @@ describe('the headless WebSocket under fuzz', () => {
     expect(await closed).toBe(1003); // unsupported data: the server's own refusal, not a dropped connection (1006)
     const fresh = await connect();
     try {
-      expect((await call(fresh, JSON.stringify({ id: 7000, command: 'transfers.totals', params: {} }), 7000)).result).toBeDefined();
+      expect(
+        (await call(fresh, JSON.stringify({ id: 7000, command: 'transfers.totals', params: {} }), 7000)).result,
+      ).toBeDefined();
     } finally {
       fresh.close();
     }
@@ -236,7 +327,16 @@ describe('the headless WebSocket under fuzz', () => {
   it('kept the settings valid through all of it', async () => {
     const settings = (await rpc('settings.get', {})).result as Record<string, unknown>;
     expect(settings.filesInParallel).not.toBe(64);
-    expect(Object.keys(settings).sort()).toEqual(['bandwidthLimit', 'caFile', 'filesInParallel', 'ignorePatterns', 'partsInParallel', 'proxyUrl', 'stabilityWindowMs', 'startAtLogin']);
+    expect(Object.keys(settings).sort()).toEqual([
+      'bandwidthLimit',
+      'caFile',
+      'filesInParallel',
+      'ignorePatterns',
+      'partsInParallel',
+      'proxyUrl',
+      'stabilityWindowMs',
+      'startAtLogin',
+    ]);
     expect(Object.getPrototypeOf(settings)).toBe(Object.prototype);
   });
 });

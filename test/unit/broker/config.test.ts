@@ -17,7 +17,12 @@ describe('broker configuration from the environment', () => {
       port: 8080,
       dbPath: '/tmp/b.db',
       bucket: 'bucket',
-      cognito: { region: 'eu-west-1', identityPoolId: 'eu-west-1:abc', developerProviderName: 'login.example.com', tokenDurationSeconds: 900 },
+      cognito: {
+        region: 'eu-west-1',
+        identityPoolId: 'eu-west-1:abc',
+        developerProviderName: 'login.example.com',
+        tokenDurationSeconds: 900,
+      },
       refreshTokenLifetimeSeconds: 2_592_000,
       refreshTokenMaxAgeSeconds: 7_776_000,
       rateLimit: { maxFailuresPerUsername: 5, maxFailuresPerAddress: 20, maxDelaySeconds: 300 },
@@ -33,9 +38,9 @@ describe('broker configuration from the environment', () => {
   });
 
   it('names what is missing or invalid, without values', () => {
-    expect(() => brokerOptionsFromEnv({ ...base, HOIST_BUCKET: undefined, HOIST_TOKEN_DURATION_SECONDS: '90000' })).toThrow(
-      /HOIST_BUCKET.*HOIST_TOKEN_DURATION_SECONDS|HOIST_TOKEN_DURATION_SECONDS.*HOIST_BUCKET/,
-    );
+    expect(() =>
+      brokerOptionsFromEnv({ ...base, HOIST_BUCKET: undefined, HOIST_TOKEN_DURATION_SECONDS: '90000' }),
+    ).toThrow(/HOIST_BUCKET.*HOIST_TOKEN_DURATION_SECONDS|HOIST_TOKEN_DURATION_SECONDS.*HOIST_BUCKET/);
   });
 
   it('reads the OpenID provider, its restrictions, and password sign-in turned off', () => {
@@ -48,26 +53,50 @@ describe('broker configuration from the environment', () => {
       HOIST_OIDC_ALLOWED_GROUP: 'hoist-users',
       HOIST_PASSWORD_SIGN_IN: 'false',
     });
-    expect(options.oidc).toEqual({ issuer: 'https://login.example.com', clientId: 'hoist', clientSecret: 's3cret', allowedHostedDomain: 'example.com', allowedGroup: 'hoist-users' });
+    expect(options.oidc).toEqual({
+      issuer: 'https://login.example.com',
+      clientId: 'hoist',
+      clientSecret: 's3cret',
+      allowedHostedDomain: 'example.com',
+      allowedGroup: 'hoist-users',
+    });
     expect(options.passwordSignIn).toBe(false);
   });
 
   it('refuses settings that leave nobody able to sign in, or an OpenID setting without its issuer', () => {
-    expect(() => brokerOptionsFromEnv({ ...base, HOIST_PASSWORD_SIGN_IN: 'false' })).toThrow(/HOIST_PASSWORD_SIGN_IN=false needs HOIST_OIDC_ISSUER/);
-    expect(() => brokerOptionsFromEnv({ ...base, HOIST_OIDC_CLIENT_ID: 'hoist' })).toThrow(/HOIST_OIDC_CLIENT_ID set without HOIST_OIDC_ISSUER/);
-    expect(() => brokerOptionsFromEnv({ ...base, HOIST_OIDC_ISSUER: 'https://login.example.com' })).toThrow(/HOIST_OIDC_CLIENT_ID/);
+    expect(() => brokerOptionsFromEnv({ ...base, HOIST_PASSWORD_SIGN_IN: 'false' })).toThrow(
+      /HOIST_PASSWORD_SIGN_IN=false needs HOIST_OIDC_ISSUER/,
+    );
+    expect(() => brokerOptionsFromEnv({ ...base, HOIST_OIDC_CLIENT_ID: 'hoist' })).toThrow(
+      /HOIST_OIDC_CLIENT_ID set without HOIST_OIDC_ISSUER/,
+    );
+    expect(() => brokerOptionsFromEnv({ ...base, HOIST_OIDC_ISSUER: 'https://login.example.com' })).toThrow(
+      /HOIST_OIDC_CLIENT_ID/,
+    );
   });
 
   it('selects the stateless mode with a seal key: no database, no passwords, short-lived tokens', () => {
     const { HOIST_BROKER_DB: _, ...rest } = base;
     const key = Buffer.alloc(32, 7).toString('base64url');
-    const options = brokerOptionsFromEnv({ ...rest, HOIST_BROKER_SEAL_KEY: key, HOIST_OIDC_ISSUER: 'https://login.example.com', HOIST_OIDC_CLIENT_ID: 'hoist' });
+    const options = brokerOptionsFromEnv({
+      ...rest,
+      HOIST_BROKER_SEAL_KEY: key,
+      HOIST_OIDC_ISSUER: 'https://login.example.com',
+      HOIST_OIDC_CLIENT_ID: 'hoist',
+    });
     expect(options.stateless?.sealKey).toEqual(new Uint8Array(Buffer.alloc(32, 7)));
     expect(options.dbPath).toBeUndefined();
     expect(options.passwordSignIn).toBe(false);
     expect(options.refreshTokenLifetimeSeconds).toBe(12 * 3600);
     expect(() => brokerOptionsFromEnv({ ...rest, HOIST_BROKER_SEAL_KEY: key })).toThrow(/needs HOIST_OIDC_ISSUER/);
-    expect(() => brokerOptionsFromEnv({ ...rest, HOIST_BROKER_SEAL_KEY: Buffer.from('too short').toString('base64url'), HOIST_OIDC_ISSUER: 'https://l.example', HOIST_OIDC_CLIENT_ID: 'h' })).toThrow(/must be 32 bytes/);
+    expect(() =>
+      brokerOptionsFromEnv({
+        ...rest,
+        HOIST_BROKER_SEAL_KEY: Buffer.from('too short').toString('base64url'),
+        HOIST_OIDC_ISSUER: 'https://l.example',
+        HOIST_OIDC_CLIENT_ID: 'h',
+      }),
+    ).toThrow(/must be 32 bytes/);
     expect(() => brokerOptionsFromEnv(rest)).toThrow(/HOIST_BROKER_DB/);
   });
 });

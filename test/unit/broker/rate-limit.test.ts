@@ -10,7 +10,12 @@ describe('SignInLimiter', () => {
   const at = (s: number): Date => new Date(t0.getTime() + s * 1000);
 
   it('delays a username more after each failure past the free ones, and forgives on success', async () => {
-    const limiter = new SignInLimiter(store, { maxFailuresPerUsername: 3, maxFailuresPerAddress: 100, windowSeconds: 60, maxDelaySeconds: 4 });
+    const limiter = new SignInLimiter(store, {
+      maxFailuresPerUsername: 3,
+      maxFailuresPerAddress: 100,
+      windowSeconds: 60,
+      maxDelaySeconds: 4,
+    });
     const keys = SignInLimiter.keys('Alice', '10.0.0.1');
     for (const s of [0, 0, 0]) expect((await limiter.reserve(keys, at(s))).retryAfter).toBe(0);
     expect((await limiter.reserve(keys, at(0))).retryAfter).toBe(1);
@@ -27,7 +32,12 @@ describe('SignInLimiter', () => {
   });
 
   it('limits an address across usernames within the window', async () => {
-    const limiter = new SignInLimiter(store, { maxFailuresPerUsername: 100, maxFailuresPerAddress: 2, windowSeconds: 60, maxDelaySeconds: 300 });
+    const limiter = new SignInLimiter(store, {
+      maxFailuresPerUsername: 100,
+      maxFailuresPerAddress: 2,
+      windowSeconds: 60,
+      maxDelaySeconds: 300,
+    });
     await limiter.reserve(SignInLimiter.keys('a', '10.0.0.9'), at(0));
     await limiter.reserve(SignInLimiter.keys('b', '10.0.0.9'), at(1));
     expect((await limiter.reserve(SignInLimiter.keys('c', '10.0.0.9'), at(2))).retryAfter).toBe(58);

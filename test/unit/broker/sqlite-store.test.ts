@@ -55,7 +55,10 @@ describe('SqliteUserStore', () => {
     expect(first).toMatchObject({ retryAfter: 0, ids: [expect.any(Number), expect.any(Number)] });
     expect(await store.reserveSignInAttempt(keys, later(5), () => 9)).toEqual({ retryAfter: 9, ids: [] });
     await store.reserveSignInAttempt(keys, later(30), (attempts) => (seen.push(attempts), 0));
-    expect(seen).toEqual([[[], []], [[later(0)], [later(0)]]]);
+    expect(seen).toEqual([
+      [[], []],
+      [[later(0)], [later(0)]],
+    ]);
     await store.forgetSignInAttempts(first.ids);
     await store.clearSignInFailures('user:a');
     await store.reserveSignInAttempt(keys, later(40), (attempts) => (seen.push(attempts), 1));

@@ -4,14 +4,27 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { Settings } from '../../../electron/common/contract.js';
-import { BadSettingError, findSettingKey, parseSettingValue, settingKeys, settingKeysOf } from '../../../electron/cli/config/keys.js';
+import {
+  BadSettingError,
+  findSettingKey,
+  parseSettingValue,
+  settingKeys,
+  settingKeysOf,
+} from '../../../electron/cli/config/keys.js';
 
 const parse = (key: string, text: string) => parseSettingValue(findSettingKey(key), text);
 
 describe('the settings table', () => {
   it('has one kebab-case key for every field of the contract, the window’s names first', () => {
     expect(settingKeys.map((k) => k.field).sort()).toEqual(Object.keys(Settings.shape).sort());
-    expect(settingKeys.slice(0, 6).map((k) => k.key)).toEqual(['parallel-files', 'parallel-parts', 'bandwidth-limit', 'stability-window', 'ignore-patterns', 'start-at-login']);
+    expect(settingKeys.slice(0, 6).map((k) => k.key)).toEqual([
+      'parallel-files',
+      'parallel-parts',
+      'bandwidth-limit',
+      'stability-window',
+      'ignore-patterns',
+      'start-at-login',
+    ]);
     for (const k of settingKeys) {
       expect(k.key).toMatch(/^[a-z]+(-[a-z]+)*$/);
       expect(k.description).not.toBe('');
@@ -51,7 +64,11 @@ describe('the settings table', () => {
     ['parallel-files', '2.5', /it is not a whole number/],
     ['parallel-files', '-1', /it cannot be negative/],
     ['parallel-files', '', /it is not a whole number/],
-    ['bandwidth-limit', '10X', /^bandwidth-limit '10X': 'X' is not a size suffix\. Give bytes per second as a size such as 512k, 10M or 1\.5G/],
+    [
+      'bandwidth-limit',
+      '10X',
+      /^bandwidth-limit '10X': 'X' is not a size suffix\. Give bytes per second as a size such as 512k, 10M or 1\.5G/,
+    ],
     ['bandwidth-limit', '-1M', /a size cannot be negative/],
     ['bandwidth-limit', '100B', /it must be at least 1k/],
     ['bandwidth-limit', '10P', /it is too large/],
@@ -66,16 +83,27 @@ describe('the settings table', () => {
   });
 
   it('names an unknown key and lists the known ones, escaping what was typed', () => {
-    expect(() => findSettingKey('speed')).toThrow(/^There is no setting 'speed'\. The settings are: parallel-files, parallel-parts, bandwidth-limit/);
+    expect(() => findSettingKey('speed')).toThrow(
+      /^There is no setting 'speed'\. The settings are: parallel-files, parallel-parts, bandwidth-limit/,
+    );
     expect(() => findSettingKey('bad\u001b[31m')).toThrow("There is no setting 'bad\\e[31m'");
   });
 
   it('names the option instead of the key when asked (--bwlimit, --transfers)', () => {
-    expect(() => parseSettingValue(findSettingKey('parallel-files'), '0', '--transfers')).toThrow(/^--transfers '0': it must be at least 1\./);
+    expect(() => parseSettingValue(findSettingKey('parallel-files'), '0', '--transfers')).toThrow(
+      /^--transfers '0': it must be at least 1\./,
+    );
   });
 
   it('prints every value in a form that parses back to it', () => {
-    const samples: Partial<Settings> = { filesInParallel: 7, partsInParallel: 3, bandwidthLimit: 10_000_000, stabilityWindowMs: 1_234, ignorePatterns: ['a,b', '*.tmp', '\\#x'], startAtLogin: true };
+    const samples: Partial<Settings> = {
+      filesInParallel: 7,
+      partsInParallel: 3,
+      bandwidthLimit: 10_000_000,
+      stabilityWindowMs: 1_234,
+      ignorePatterns: ['a,b', '*.tmp', '\\#x'],
+      startAtLogin: true,
+    };
     for (const k of settingKeys.filter((k) => k.field in samples)) {
       const value = samples[k.field];
       expect(parseSettingValue(k, k.format(value)), k.key).toEqual(value);
@@ -92,14 +120,24 @@ describe('the settings table', () => {
       proxyPassword: z.string(),
     });
     const table = settingKeysOf(extended);
-    expect(table.map((k) => k.key)).toEqual([...settingKeys.map((k) => k.key), 'mirror-url', 'log-file', 'retry-delay', 'mode']);
+    expect(table.map((k) => k.key)).toEqual([
+      ...settingKeys.map((k) => k.key),
+      'mirror-url',
+      'log-file',
+      'retry-delay',
+      'mode',
+    ]);
     const key = (name: string) => findSettingKey(name, table);
     expect(parseSettingValue(key('mirror-url'), 'http://mirror.example:3128')).toBe('http://mirror.example:3128');
     expect(parseSettingValue(key('mirror-url'), '')).toBeNull();
-    expect(() => parseSettingValue(key('mirror-url'), 'not a url')).toThrow(/^mirror-url 'not a url': .+\. Give text; '' for none\.$/);
+    expect(() => parseSettingValue(key('mirror-url'), 'not a url')).toThrow(
+      /^mirror-url 'not a url': .+\. Give text; '' for none\.$/,
+    );
     expect(key('log-file').description).toBe('where to copy the log');
     expect(parseSettingValue(key('retry-delay'), '1.5s')).toBe(1_500);
     expect(() => parseSettingValue(key('retry-delay'), '2m')).toThrow(/it must be at most 1m/);
-    expect(() => parseSettingValue(key('mode'), 'slow')).toThrow(/it must be one of fast, careful\. Give one of fast, careful\./);
+    expect(() => parseSettingValue(key('mode'), 'slow')).toThrow(
+      /it must be one of fast, careful\. Give one of fast, careful\./,
+    );
   });
 });

@@ -2,7 +2,13 @@
 // rclone's own size-suffix tests (fs/sizesuffix_test.go in the rclone repository), so a user's
 // `--bwlimit` means here what it means there.
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatSize, parseDuration, parseSize, UnitFormError } from '../../../electron/cli/config/units.js';
+import {
+  formatDuration,
+  formatSize,
+  parseDuration,
+  parseSize,
+  UnitFormError,
+} from '../../../electron/cli/config/units.js';
 
 const Ki = 1024;
 const Mi = Ki * Ki;
@@ -88,9 +94,12 @@ describe('formatSize', () => {
     expect(formatSize(bytes)).toBe(text);
   });
 
-  it.each([0, 1, 102, 1023, Ki, 1536, Mi - 1, Mi, Mi + 1, 10_000_000, 1.5 * Gi, 123_456_789, 7 * Gi * Ki])('%j bytes prints as a size that parses back to it', (bytes) => {
-    expect(parseSize(formatSize(bytes))).toBe(bytes);
-  });
+  it.each([0, 1, 102, 1023, Ki, 1536, Mi - 1, Mi, Mi + 1, 10_000_000, 1.5 * Gi, 123_456_789, 7 * Gi * Ki])(
+    '%j bytes prints as a size that parses back to it',
+    (bytes) => {
+      expect(parseSize(formatSize(bytes))).toBe(bytes);
+    },
+  );
 });
 
 describe('parseDuration', () => {

@@ -5,7 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 
-const lines = (file: string) => readFileSync(file, 'utf8').split('\n').filter((line) => !line.trim().startsWith('#'));
+const lines = (file: string) =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => !line.trim().startsWith('#'));
 
 it('extends the project configuration, renames the product and bakes in deployment.json', () => {
   const company = lines('build/company.example.yml');
@@ -13,6 +16,11 @@ it('extends the project configuration, renames the product and bakes in deployme
   expect(company).toContain('productName: Acme Uploads');
   expect(lines('build/electron-builder.yml')).toContain('productName: Hoist');
   const resources = company.slice(company.indexOf('extraResources:'));
-  expect(resources.slice(1, 3).map((line) => line.trim())).toEqual(['- from: build/company/deployment.json', 'to: deployment.json']);
-  expect(readFileSync('electron/main/index.ts', 'utf8')).toContain("path.join(process.resourcesPath, 'deployment.json')");
+  expect(resources.slice(1, 3).map((line) => line.trim())).toEqual([
+    '- from: build/company/deployment.json',
+    'to: deployment.json',
+  ]);
+  expect(readFileSync('electron/main/index.ts', 'utf8')).toContain(
+    "path.join(process.resourcesPath, 'deployment.json')",
+  );
 });

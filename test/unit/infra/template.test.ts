@@ -9,8 +9,13 @@ interface Resource {
   Properties: Record<string, Json>;
 }
 
-const read = (name: string): Json => JSON.parse(readFileSync(new URL(`../../../server/infra/${name}`, import.meta.url), 'utf8')) as Json;
-const template = read('template.json') as unknown as { Parameters: Record<string, Json>; Resources: Record<string, Resource>; Outputs: Record<string, Json> };
+const read = (name: string): Json =>
+  JSON.parse(readFileSync(new URL(`../../../server/infra/${name}`, import.meta.url), 'utf8')) as Json;
+const template = read('template.json') as unknown as {
+  Parameters: Record<string, Json>;
+  Resources: Record<string, Resource>;
+  Outputs: Record<string, Json>;
+};
 const resources = template.Resources;
 const resource = (name: string): Resource => {
   const found = resources[name];
@@ -32,7 +37,10 @@ function fromTemplate(value: Json): Json {
 }
 
 function rolePolicies(): Array<{ PolicyName: string; PolicyDocument: Json }> {
-  return resource('AuthenticatedRole').Properties['Policies'] as unknown as Array<{ PolicyName: string; PolicyDocument: Json }>;
+  return resource('AuthenticatedRole').Properties['Policies'] as unknown as Array<{
+    PolicyName: string;
+    PolicyDocument: Json;
+  }>;
 }
 
 describe('server/infra/template.json', () => {
@@ -44,7 +52,9 @@ describe('server/infra/template.json', () => {
   });
 
   it('would notice a role policy that differs from role-policy.json', () => {
-    const widened = JSON.parse(JSON.stringify(rolePolicies()[0]?.PolicyDocument)) as { Statement: Array<{ Action: string[] }> };
+    const widened = JSON.parse(JSON.stringify(rolePolicies()[0]?.PolicyDocument)) as {
+      Statement: Array<{ Action: string[] }>;
+    };
     widened.Statement[0]?.Action.push('cognito-identity:*');
     expect(fromTemplate(widened as unknown as Json)).not.toEqual(read('role-policy.json'));
   });
@@ -65,7 +75,9 @@ describe('server/infra/template.json', () => {
         },
       ],
     });
-    expect(resource('IdentityPoolRoles').Properties['Roles']).toEqual({ authenticated: { 'Fn::GetAtt': ['AuthenticatedRole', 'Arn'] } });
+    expect(resource('IdentityPoolRoles').Properties['Roles']).toEqual({
+      authenticated: { 'Fn::GetAtt': ['AuthenticatedRole', 'Arn'] },
+    });
   });
 
   it('has a developer-authenticated identity pool without unauthenticated identities', () => {
@@ -84,7 +96,9 @@ describe('server/infra/template.json', () => {
     });
     expect(JSON.stringify(bucket['BucketEncryption'])).toMatch(/"SSEAlgorithm":"(AES256|aws:kms)"/);
     const rules = (bucket['LifecycleConfiguration'] as { Rules: Array<Record<string, Json>> }).Rules;
-    expect(rules).toContainEqual(expect.objectContaining({ Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }));
+    expect(rules).toContainEqual(
+      expect.objectContaining({ Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }),
+    );
   });
 
   it('keeps earlier versions of every object, expiring overwritten ones after a configurable number of days', () => {
@@ -93,13 +107,23 @@ describe('server/infra/template.json', () => {
     const rules = (bucket['LifecycleConfiguration'] as { Rules: Array<Record<string, Json>> }).Rules;
     const expiring = rules.filter((rule) => rule['NoncurrentVersionExpiration'] !== undefined);
     expect(expiring).toEqual([
-      { Id: 'ExpireNoncurrentVersions', Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: { Ref: 'NoncurrentVersionExpirationDays' } } },
+      {
+        Id: 'ExpireNoncurrentVersions',
+        Status: 'Enabled',
+        NoncurrentVersionExpiration: { NoncurrentDays: { Ref: 'NoncurrentVersionExpirationDays' } },
+      },
     ]);
     // Nothing else expires current objects or removes versions sooner.
     for (const rule of rules) {
-      expect(rule['ExpirationInDays'] ?? rule['ExpirationDate'] ?? rule['NoncurrentVersionExpirationInDays']).toBeUndefined();
+      expect(
+        rule['ExpirationInDays'] ?? rule['ExpirationDate'] ?? rule['NoncurrentVersionExpirationInDays'],
+      ).toBeUndefined();
     }
-    expect(template.Parameters['NoncurrentVersionExpirationDays']).toMatchObject({ Type: 'Number', MinValue: 1, Default: 30 });
+    expect(template.Parameters['NoncurrentVersionExpirationDays']).toMatchObject({
+      Type: 'Number',
+      MinValue: 1,
+      Default: 30,
+    });
   });
 
   it('denies uploads encrypted with a customer-provided key (SSE-C), for every principal', () => {
@@ -121,13 +145,23 @@ describe('server/infra/template.json', () => {
         Sid: 'MintDeveloperTokens',
         Effect: 'Allow',
         Action: 'cognito-identity:GetOpenIdTokenForDeveloperIdentity',
-        Resource: { 'Fn::Sub': 'arn:aws:cognito-identity:${AWS::Region}:${AWS::AccountId}:identitypool/${IdentityPool}' },
+        Resource: {
+          'Fn::Sub': 'arn:aws:cognito-identity:${AWS::Region}:${AWS::AccountId}:identitypool/${IdentityPool}',
+        },
       },
     ]);
   });
 
   it('refers only to parameters and resources it defines', () => {
-    const known = new Set([...Object.keys(template.Parameters), ...Object.keys(resources), 'AWS::Region', 'AWS::AccountId', 'AWS::Partition', 'AWS::StackName', 'AWS::NoValue']);
+    const known = new Set([
+      ...Object.keys(template.Parameters),
+      ...Object.keys(resources),
+      'AWS::Region',
+      'AWS::AccountId',
+      'AWS::Partition',
+      'AWS::StackName',
+      'AWS::NoValue',
+    ]);
     const missing: string[] = [];
     const walk = (value: Json): void => {
       if (Array.isArray(value)) return value.forEach(walk);
@@ -138,7 +172,8 @@ describe('server/infra/template.json', () => {
       if (Array.isArray(getAtt) && typeof getAtt[0] === 'string' && !known.has(getAtt[0])) missing.push(getAtt[0]);
       const sub = value['Fn::Sub'];
       if (typeof sub === 'string') {
-        for (const [, name = ''] of sub.matchAll(/\$\{(?!!)([^}]+)\}/g)) if (!known.has(name.split('.')[0] ?? '')) missing.push(name);
+        for (const [, name = ''] of sub.matchAll(/\$\{(?!!)([^}]+)\}/g))
+          if (!known.has(name.split('.')[0] ?? '')) missing.push(name);
       }
       Object.values(value).forEach(walk);
     };
@@ -147,17 +182,33 @@ describe('server/infra/template.json', () => {
   });
 
   it('deploys the optional stateless broker only when asked, with a role that can mint tokens for this pool and nothing else', () => {
-    const gated = ['BrokerLogGroup', 'BrokerFunctionRole', 'BrokerFunction', 'BrokerFunctionUrl', 'BrokerFunctionUrlPermission'];
-    for (const name of gated) expect((resources[name] as unknown as { Condition?: string }).Condition, name).toBe('DeployBroker');
-    const statements = (resource('BrokerFunctionRole').Properties['Policies'] as unknown as Array<{ PolicyDocument: { Statement: Array<{ Action: Json; Resource: Json }> } }>).flatMap(
-      (p) => p.PolicyDocument.Statement,
-    );
-    expect(statements.map((s) => s.Action)).toEqual(['cognito-identity:GetOpenIdTokenForDeveloperIdentity', ['logs:CreateLogStream', 'logs:PutLogEvents']]);
-    expect(statements[0]?.Resource).toEqual({ 'Fn::Sub': 'arn:aws:cognito-identity:${AWS::Region}:${AWS::AccountId}:identitypool/${IdentityPool}' });
+    const gated = [
+      'BrokerLogGroup',
+      'BrokerFunctionRole',
+      'BrokerFunction',
+      'BrokerFunctionUrl',
+      'BrokerFunctionUrlPermission',
+    ];
+    for (const name of gated)
+      expect((resources[name] as unknown as { Condition?: string }).Condition, name).toBe('DeployBroker');
+    const statements = (
+      resource('BrokerFunctionRole').Properties['Policies'] as unknown as Array<{
+        PolicyDocument: { Statement: Array<{ Action: Json; Resource: Json }> };
+      }>
+    ).flatMap((p) => p.PolicyDocument.Statement);
+    expect(statements.map((s) => s.Action)).toEqual([
+      'cognito-identity:GetOpenIdTokenForDeveloperIdentity',
+      ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    ]);
+    expect(statements[0]?.Resource).toEqual({
+      'Fn::Sub': 'arn:aws:cognito-identity:${AWS::Region}:${AWS::AccountId}:identitypool/${IdentityPool}',
+    });
     expect(statements[1]?.Resource).toEqual({ 'Fn::Sub': '${BrokerLogGroup.Arn}' });
     const env = (resource('BrokerFunction').Properties['Environment'] as { Variables: Record<string, Json> }).Variables;
     // Stateless: a seal key and an OpenID provider, no SQLite file.
-    expect(Object.keys(env)).toEqual(expect.arrayContaining(['HOIST_BROKER_SEAL_KEY', 'HOIST_OIDC_ISSUER', 'HOIST_OIDC_CLIENT_ID']));
+    expect(Object.keys(env)).toEqual(
+      expect.arrayContaining(['HOIST_BROKER_SEAL_KEY', 'HOIST_OIDC_ISSUER', 'HOIST_OIDC_CLIENT_ID']),
+    );
     expect(env['HOIST_BROKER_DB']).toBeUndefined();
     expect(resource('BrokerFunctionUrl').Properties['AuthType']).toBe('NONE');
   });

@@ -40,7 +40,9 @@ describe('AwsChunkedDecoder', () => {
     const { data: out, events } = decodeAll(decoder, [wire]);
     expect(out.equals(data)).toBe(true);
     expect(decoder.done).toBe(true);
-    expect(events.filter((e) => e.type === 'trailer')).toEqual([{ type: 'trailer', name: 'x-amz-checksum-crc32', value: crcB64(data) }]);
+    expect(events.filter((e) => e.type === 'trailer')).toEqual([
+      { type: 'trailer', name: 'x-amz-checksum-crc32', value: crcB64(data) },
+    ]);
     expect(events.at(-1)).toEqual({ type: 'end' });
   });
 
@@ -55,7 +57,12 @@ describe('AwsChunkedDecoder', () => {
       expect(events.find((e) => e.type === 'trailer')).toMatchObject({ value: crcB64(data) });
     }
     const byteByByte = new AwsChunkedDecoder();
-    expect(decodeAll(byteByByte, [...wire].map((b) => Buffer.from([b]))).data.toString()).toBe(data.toString());
+    expect(
+      decodeAll(
+        byteByByte,
+        [...wire].map((b) => Buffer.from([b])),
+      ).data.toString(),
+    ).toBe(data.toString());
   });
 
   it('reports chunk signatures of signed chunks', () => {

@@ -24,10 +24,19 @@ interface Creds {
 }
 
 function signerFor(credentials: Creds, service = 's3'): SignatureV4 {
-  return new SignatureV4({ credentials, region: 'us-east-1', service, sha256: NodeSha256, uriEscapePath: service !== 's3' });
+  return new SignatureV4({
+    credentials,
+    region: 'us-east-1',
+    service,
+    sha256: NodeSha256,
+    uriEscapePath: service !== 's3',
+  });
 }
 
-function baseRequest(path = '/hoist-uploads/a%20b/%2B%C3%BC.txt', query: Record<string, string> = { 'x-id': 'PutObject' }): HttpRequest {
+function baseRequest(
+  path = '/hoist-uploads/a%20b/%2B%C3%BC.txt',
+  query: Record<string, string> = { 'x-id': 'PutObject' },
+): HttpRequest {
   return new HttpRequest({
     method: 'PUT',
     protocol: 'http:',
@@ -73,7 +82,10 @@ describe('verifySigV4 (Authorization header)', () => {
 
   it('accepts temporary credentials with their session token', async () => {
     const result = await verifySigV4(toVerify(await signed(temp)));
-    expect(result).toMatchObject({ ok: true, principal: { kind: 'identity', identityId: 'us-east-1:11111111-2222-3333-4444-555555555555' } });
+    expect(result).toMatchObject({
+      ok: true,
+      principal: { kind: 'identity', identityId: 'us-east-1:11111111-2222-3333-4444-555555555555' },
+    });
   });
 
   it('refuses a tampered signed header with SignatureDoesNotMatch', async () => {
@@ -93,12 +105,16 @@ describe('verifySigV4 (Authorization header)', () => {
   });
 
   it('refuses an unknown access key with InvalidAccessKeyId', async () => {
-    const result = await verifySigV4(toVerify(await signed({ accessKeyId: 'AKIAUNKNOWNUNKNOWN00', secretAccessKey: 'x' })));
+    const result = await verifySigV4(
+      toVerify(await signed({ accessKeyId: 'AKIAUNKNOWNUNKNOWN00', secretAccessKey: 'x' })),
+    );
     expect(result).toMatchObject({ ok: false, code: 'InvalidAccessKeyId', status: 403 });
   });
 
   it('refuses temporary credentials without their session token', async () => {
-    const result = await verifySigV4(toVerify(await signed({ accessKeyId: temp.accessKeyId, secretAccessKey: temp.secretAccessKey })));
+    const result = await verifySigV4(
+      toVerify(await signed({ accessKeyId: temp.accessKeyId, secretAccessKey: temp.secretAccessKey })),
+    );
     expect(result).toMatchObject({ ok: false, code: 'InvalidAccessKeyId', status: 403 });
   });
 
@@ -110,7 +126,12 @@ describe('verifySigV4 (Authorization header)', () => {
   it('refuses expired credentials with ExpiredToken in S3 wording', async () => {
     const later = new Date(NOW.getTime() + 3601 * 1000);
     const result = await verifySigV4(toVerify(await signed(temp, baseRequest(), later), { now: later }));
-    expect(result).toEqual({ ok: false, code: 'ExpiredToken', status: 400, message: 'The provided token has expired.' });
+    expect(result).toEqual({
+      ok: false,
+      code: 'ExpiredToken',
+      status: 400,
+      message: 'The provided token has expired.',
+    });
   });
 
   it('refuses a request signed more than 15 minutes off the server clock', async () => {
@@ -127,9 +148,19 @@ describe('verifySigV4 (Authorization header)', () => {
   });
 
   it('refuses a credential scoped to another region', async () => {
-    const signer = new SignatureV4({ credentials: store.admin, region: 'eu-west-1', service: 's3', sha256: NodeSha256, uriEscapePath: false });
+    const signer = new SignatureV4({
+      credentials: store.admin,
+      region: 'eu-west-1',
+      service: 's3',
+      sha256: NodeSha256,
+      uriEscapePath: false,
+    });
     const request = (await signer.sign(baseRequest(), { signingDate: NOW })) as HttpRequest;
-    expect(await verifySigV4(toVerify(request))).toMatchObject({ ok: false, code: 'AuthorizationHeaderMalformed', status: 400 });
+    expect(await verifySigV4(toVerify(request))).toMatchObject({
+      ok: false,
+      code: 'AuthorizationHeaderMalformed',
+      status: 400,
+    });
   });
 
   it('verifies other services with the double-encoded path and a given payload hash (cognito-identity)', async () => {
@@ -139,14 +170,22 @@ describe('verifySigV4 (Authorization header)', () => {
       protocol: 'http:',
       hostname: '127.0.0.1',
       path: '/',
-      headers: { host: '127.0.0.1:9000', 'x-amz-target': 'AWSCognitoIdentityService.GetOpenIdTokenForDeveloperIdentity', 'content-type': 'application/x-amz-json-1.1' },
+      headers: {
+        host: '127.0.0.1:9000',
+        'x-amz-target': 'AWSCognitoIdentityService.GetOpenIdTokenForDeveloperIdentity',
+        'content-type': 'application/x-amz-json-1.1',
+      },
       body,
     });
-    const signedRequest = (await signerFor(store.developer, 'cognito-identity').sign(request, { signingDate: NOW })) as HttpRequest;
+    const signedRequest = (await signerFor(store.developer, 'cognito-identity').sign(request, {
+      signingDate: NOW,
+    })) as HttpRequest;
     const payloadHash = sha256(body);
     const ok = await verifySigV4(toVerify(signedRequest, { service: 'cognito-identity', payloadHash }));
     expect(ok).toMatchObject({ ok: true, principal: { kind: 'developer' } });
-    const tampered = await verifySigV4(toVerify(signedRequest, { service: 'cognito-identity', payloadHash: sha256('{}') }));
+    const tampered = await verifySigV4(
+      toVerify(signedRequest, { service: 'cognito-identity', payloadHash: sha256('{}') }),
+    );
     expect(tampered).toMatchObject({ ok: false, code: 'SignatureDoesNotMatch' });
   });
 });
@@ -166,7 +205,9 @@ describe('verifySigV4 (presigned query string)', () => {
   });
 
   it('refuses an expired presigned URL with AccessDenied "Request has expired"', async () => {
-    const result = await verifySigV4(toVerify(await presigned(store.admin, 60), { now: new Date(NOW.getTime() + 61_000) }));
+    const result = await verifySigV4(
+      toVerify(await presigned(store.admin, 60), { now: new Date(NOW.getTime() + 61_000) }),
+    );
     expect(result).toMatchObject({ ok: false, code: 'AccessDenied', message: 'Request has expired', status: 403 });
   });
 
@@ -174,7 +215,11 @@ describe('verifySigV4 (presigned query string)', () => {
     const request = toVerify(await presigned(store.admin, 604_800));
     expect(await verifySigV4(request)).toMatchObject({ ok: true });
     request.rawQuery = request.rawQuery.replace('X-Amz-Expires=604800', 'X-Amz-Expires=604801');
-    expect(await verifySigV4(request)).toMatchObject({ ok: false, code: 'AuthorizationQueryParametersError', status: 400 });
+    expect(await verifySigV4(request)).toMatchObject({
+      ok: false,
+      code: 'AuthorizationQueryParametersError',
+      status: 400,
+    });
   });
 
   it('refuses a presigned URL whose query was altered', async () => {
@@ -185,7 +230,8 @@ describe('verifySigV4 (presigned query string)', () => {
 
   it('refuses both an Authorization header and query authentication', async () => {
     const request = toVerify(await presigned(store.admin, 900));
-    request.headers['authorization'] = 'AWS4-HMAC-SHA256 Credential=x/20261126/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00';
+    request.headers['authorization'] =
+      'AWS4-HMAC-SHA256 Credential=x/20261126/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00';
     expect(await verifySigV4(request)).toMatchObject({ ok: false, code: 'InvalidArgument', status: 400 });
   });
 });

@@ -12,13 +12,19 @@ beforeEach(async () => {
 });
 afterEach(async () => rm(home, { recursive: true, force: true }));
 
-const exists = (file: string) => stat(file).then(() => true, () => false);
+const exists = (file: string) =>
+  stat(file).then(
+    () => true,
+    () => false,
+  );
 
 describe('where the entry goes', () => {
   it('is under XDG_CONFIG_HOME when it is an absolute path, else under HOME/.config', () => {
     expect(autostartFile({ env: { XDG_CONFIG_HOME: '/x/conf' }, home: '/h' })).toBe('/x/conf/autostart/hoist.desktop');
     expect(autostartFile({ env: {}, home: '/h' })).toBe('/h/.config/autostart/hoist.desktop');
-    expect(autostartFile({ env: { XDG_CONFIG_HOME: 'relative/conf' }, home: '/h' })).toBe('/h/.config/autostart/hoist.desktop');
+    expect(autostartFile({ env: { XDG_CONFIG_HOME: 'relative/conf' }, home: '/h' })).toBe(
+      '/h/.config/autostart/hoist.desktop',
+    );
   });
 });
 

@@ -13,7 +13,9 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 describe('action errors', () => {
   it('shows a rejected action and its message in an alert', async () => {
     const errors = new ActionErrors();
-    errors.run('Could not pause report.pdf', () => Promise.reject(new RpcCallError({ code: 'failed', message: 'The transfer is already done.' })));
+    errors.run('Could not pause report.pdf', () =>
+      Promise.reject(new RpcCallError({ code: 'failed', message: 'The transfer is already done.' })),
+    );
     await settle();
 
     const html = renderToStaticMarkup(<ActionErrorToasts errors={errors} />);

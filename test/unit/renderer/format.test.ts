@@ -44,7 +44,9 @@ describe('format', () => {
 describe('transfer states and filters', () => {
   it('says why a transfer waits or failed', () => {
     expect(stateText(transfer('waiting', { waitingFor: 'network' }))).toBe('Waiting for the network');
-    expect(stateText(transfer('failed', { error: { code: 'gone', message: 'The file was deleted', retryable: false } }))).toBe('Failed: The file was deleted');
+    expect(
+      stateText(transfer('failed', { error: { code: 'gone', message: 'The file was deleted', retryable: false } })),
+    ).toBe('Failed: The file was deleted');
   });
   it('puts every state in the right filter', () => {
     expect(matches('active', transfer('paused'))).toBe(true);

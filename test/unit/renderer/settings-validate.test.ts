@@ -2,7 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import { validateDraft, type NumberDraft } from '../../../renderer/src/features/settings/validate.js';
 
-const good: NumberDraft = { filesInParallel: '4', partsInParallel: '4', limited: false, limitMBps: '10', stabilitySeconds: '2' };
+const good: NumberDraft = {
+  filesInParallel: '4',
+  partsInParallel: '4',
+  limited: false,
+  limitMBps: '10',
+  stabilitySeconds: '2',
+};
 
 describe('validateDraft', () => {
   it('accepts values in range', () => {

@@ -51,7 +51,8 @@ function fakeEngine(n: number) {
   };
 }
 
-const names = (pages: TransferPages, from: number, to: number) => Array.from({ length: to - from }, (_, k) => pages.at(from + k)?.createdAt);
+const names = (pages: TransferPages, from: number, to: number) =>
+  Array.from({ length: to - from }, (_, k) => pages.at(from + k)?.createdAt);
 const settle = () => vi.advanceTimersByTimeAsync(1_000);
 
 describe('RowRuns', () => {
@@ -176,7 +177,11 @@ describe('TransferPages', () => {
     pages.show('active', 100);
     await settle();
     // A new transfer, progress on a held one, and one finishing (it leaves Active).
-    pages.applyChanged([transfer(100, { state: 'queued' }), transfer(98, { state: 'uploading', bytesDone: 5 }), transfer(97, { state: 'done' })]);
+    pages.applyChanged([
+      transfer(100, { state: 'queued' }),
+      transfer(98, { state: 'uploading', bytesDone: 5 }),
+      transfer(97, { state: 'done' }),
+    ]);
     expect(names(pages, 0, 4)).toEqual([100, 99, 98, 96]);
     expect(pages.at(2)?.bytesDone).toBe(5);
     expect(pages.length).toBe(100);
@@ -218,7 +223,12 @@ describe('TransferPages', () => {
     pages.invalidate();
     pages.invalidate(); // a burst costs one read per page
     await settle();
-    expect(engine.calls.slice(2).map((c) => c.offset).sort((a, b) => a - b)).toEqual([0, 2_000]);
+    expect(
+      engine.calls
+        .slice(2)
+        .map((c) => c.offset)
+        .sort((a, b) => a - b),
+    ).toEqual([0, 2_000]);
     expect(pages.at(0)?.state).toBe('queued');
     expect(pages.at(2_010)?.state).toBe('queued');
   });
@@ -253,8 +263,23 @@ describe('TransferPages', () => {
   });
 
   it('counts each filter from totals', () => {
-    const totals = { active: 1, queued: 2, failed: 3, done: 4, all: 12, bytesDone: 0, bytesTotal: 0, rate: 0, pausedAll: false };
-    expect([countOf('all', totals), countOf('active', totals), countOf('done', totals), countOf('failed', totals)]).toEqual([12, 5, 4, 3]);
+    const totals = {
+      active: 1,
+      queued: 2,
+      failed: 3,
+      done: 4,
+      all: 12,
+      bytesDone: 0,
+      bytesTotal: 0,
+      rate: 0,
+      pausedAll: false,
+    };
+    expect([
+      countOf('all', totals),
+      countOf('active', totals),
+      countOf('done', totals),
+      countOf('failed', totals),
+    ]).toEqual([12, 5, 4, 3]);
     expect(countOf('all', undefined)).toBe(0);
   });
 });

@@ -14,7 +14,15 @@ describe('resolveStatic', () => {
     expect(resolveStatic(root, '/assets/index-abc.js')).toBe(path.join(root, 'assets/index-abc.js'));
   });
   it('refuses anything that would leave the root', () => {
-    for (const attempt of ['/../secret', '/assets/../../secret', '/%2e%2e/secret', '/..%2fsecret', '/a%00b', '/%E0%A4%A', '/..']) {
+    for (const attempt of [
+      '/../secret',
+      '/assets/../../secret',
+      '/%2e%2e/secret',
+      '/..%2fsecret',
+      '/a%00b',
+      '/%E0%A4%A',
+      '/..',
+    ]) {
       const resolved = resolveStatic(root, attempt);
       expect(resolved === undefined || resolved.startsWith(root + path.sep), attempt).toBe(true);
     }

@@ -6,8 +6,27 @@ import { commands, type CommandName, type EngineApi, type RpcResponse } from '..
 import { createDispatcher } from '../../../electron/rpc/dispatch.js';
 
 const session = { state: 'signed-out', brokerUrl: 'http://127.0.0.1:1', localMode: true, keychain: 'memory' } as const;
-const settings = { filesInParallel: 2, partsInParallel: 4, bandwidthLimit: null, stabilityWindowMs: 2000, ignorePatterns: [], startAtLogin: false, proxyUrl: null, caFile: null, };
-const totals = { active: 0, queued: 0, failed: 0, done: 0, all: 0, bytesDone: 0, bytesTotal: 0, rate: 0, pausedAll: false };
+const settings = {
+  filesInParallel: 2,
+  partsInParallel: 4,
+  bandwidthLimit: null,
+  stabilityWindowMs: 2000,
+  ignorePatterns: [],
+  startAtLogin: false,
+  proxyUrl: null,
+  caFile: null,
+};
+const totals = {
+  active: 0,
+  queued: 0,
+  failed: 0,
+  done: 0,
+  all: 0,
+  bytesDone: 0,
+  bytesTotal: 0,
+  rate: 0,
+  pausedAll: false,
+};
 const folder = { id: 'f1', path: '/tmp/x', label: 'x', state: 'watching', filesSeen: 0 } as const;
 
 /** Valid results for each command, so valid calls succeed and we can see the dispatcher still works. */
@@ -98,7 +117,11 @@ function badParams(name: CommandName): unknown[] {
     [],
     [base],
     { ...base, unexpected: 1 },
-    JSON.parse(`{${Object.entries(base).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)},`).join('')}"__proto__":{"admin":true}}`),
+    JSON.parse(
+      `{${Object.entries(base)
+        .map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)},`)
+        .join('')}"__proto__":{"admin":true}}`,
+    ),
     { ...base, constructor: { prototype: { polluted: true } } },
     { ...base, prototype: {} },
   ];
@@ -130,7 +153,11 @@ describe('dispatcher', () => {
   it.each([
     ['transfers.cancel', { id: 'x'.repeat(65) }, /^id: An id is at most 64 characters long\.$/],
     ['transfers.add', { paths: ['/' + 'a'.repeat(5000)] }, /^paths\.0: A path can be at most 4,096 characters long\.$/],
-    ['transfers.add', { paths: ['/a'], to: 't'.repeat(1025) }, /^to: The destination folder can be at most 1,024 characters long\.$/],
+    [
+      'transfers.add',
+      { paths: ['/a'], to: 't'.repeat(1025) },
+      /^to: The destination folder can be at most 1,024 characters long\.$/,
+    ],
   ] as const)('says which limit %s params broke, in words (%#)', async (command, params, message) => {
     const response = await createDispatcher(recordingEngine().engine)({ id: 1, command, params });
     expect(isError(response) && response.error.message).toMatch(message);
@@ -167,7 +194,18 @@ describe('dispatcher', () => {
   it('refuses unknown commands, including prototype keys', async () => {
     const { engine, calls } = recordingEngine();
     const dispatch = createDispatcher(engine);
-    for (const command of ['nope', '', 'constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'session', 'session.get ', 'SESSION.GET']) {
+    for (const command of [
+      'nope',
+      '',
+      'constructor',
+      '__proto__',
+      'toString',
+      'hasOwnProperty',
+      'valueOf',
+      'session',
+      'session.get ',
+      'SESSION.GET',
+    ]) {
       const response = await dispatch({ id: 3, command, params: {} });
       expect(response, command).toMatchObject({ id: 3, error: { code: 'unknown_command' } });
     }
@@ -202,7 +240,11 @@ describe('dispatcher', () => {
     const { engine } = recordingEngine();
     const dispatch = createDispatcher(engine);
     const secret = 'hunter2-'.repeat(200);
-    const response = await dispatch({ id: 1, command: 'session.signIn', params: { username: 'ada', password: secret } });
+    const response = await dispatch({
+      id: 1,
+      command: 'session.signIn',
+      params: { username: 'ada', password: secret },
+    });
     expect(response).toMatchObject({ error: { code: 'invalid_params' } });
     expect(JSON.stringify(response)).not.toContain('hunter2');
   });
@@ -218,10 +260,19 @@ describe('dispatcher', () => {
     });
     const dispatch = createDispatcher(engine);
     const signIn = await dispatch({ id: 1, command: 'session.signIn', params: { username: 'ada', password: 'pw' } });
-    expect(signIn).toEqual({ id: 1, error: { code: 'failed', message: 'Wrong username or password.', detail: 'invalid_credentials' } });
+    expect(signIn).toEqual({
+      id: 1,
+      error: { code: 'failed', message: 'Wrong username or password.', detail: 'invalid_credentials' },
+    });
     expect(JSON.stringify(signIn)).not.toContain('at ');
-    expect(await dispatch({ id: 2, command: 'transfers.pause', params: { id: 't1' } })).toEqual({ id: 2, error: { code: 'failed', message: 'The operation failed.' } });
-    expect(await dispatch({ id: 3, command: 'settings.get', params: {} })).toEqual({ id: 3, error: { code: 'failed', message: 'sync throw' } });
+    expect(await dispatch({ id: 2, command: 'transfers.pause', params: { id: 't1' } })).toEqual({
+      id: 2,
+      error: { code: 'failed', message: 'The operation failed.' },
+    });
+    expect(await dispatch({ id: 3, command: 'settings.get', params: {} })).toEqual({
+      id: 3,
+      error: { code: 'failed', message: 'sync throw' },
+    });
     expect(await dispatch({ id: 4, command: 'session.get', params: {} })).toEqual({ id: 4, result: session });
   });
 
@@ -235,7 +286,10 @@ describe('dispatcher', () => {
     const got = await dispatch({ id: 1, command: 'session.get', params: {} });
     expect(got).toEqual({ id: 1, result: session });
     expect(JSON.stringify(got)).not.toContain('secret');
-    expect(await dispatch({ id: 2, command: 'transfers.totals', params: {} })).toMatchObject({ id: 2, error: { code: 'failed' } });
+    expect(await dispatch({ id: 2, command: 'transfers.totals', params: {} })).toMatchObject({
+      id: 2,
+      error: { code: 'failed' },
+    });
     expect(violations).toEqual(['transfers.totals']);
   });
 });

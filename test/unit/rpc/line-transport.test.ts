@@ -19,7 +19,10 @@ beforeEach(async () => {
   closed = false;
   dir = await mkdtemp(path.join(tmpdir(), 'hoist-lines-'));
   server = net.createServer((socket) => {
-    lineTransport(socket, { maxLineBytes: 64 }).receive({ message: (m) => received.push(m), closed: () => (closed = true) });
+    lineTransport(socket, { maxLineBytes: 64 }).receive({
+      message: (m) => received.push(m),
+      closed: () => (closed = true),
+    });
   });
   await new Promise<void>((resolve) => server.listen(path.join(dir, 's.sock'), resolve));
 });

@@ -6,7 +6,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { events as contractEvents, type EngineApi, type EngineEventSource, type Settings } from '../../../electron/common/contract.js';
+import {
+  events as contractEvents,
+  type EngineApi,
+  type EngineEventSource,
+  type Settings,
+} from '../../../electron/common/contract.js';
 import { createRpcClient } from '../../../electron/common/rpc/client.js';
 import { RpcCallError } from '../../../electron/common/rpc/errors.js';
 import { createEventBus } from '../../../electron/engine/platform/event-bus.js';
@@ -61,7 +66,10 @@ function connect() {
 describe('the generic RPC server and client', () => {
   it('answers each call with its own result', async () => {
     const { rpc } = connect();
-    const [updated, read] = await Promise.all([rpc.call('settings.update', { filesInParallel: 9 }), rpc.call('settings.get', {})]);
+    const [updated, read] = await Promise.all([
+      rpc.call('settings.update', { filesInParallel: 9 }),
+      rpc.call('settings.get', {}),
+    ]);
     expect(updated.filesInParallel).toBe(9);
     expect(read.filesInParallel).toBe(9);
   });
@@ -79,7 +87,11 @@ describe('the generic RPC server and client', () => {
     const { rpc } = connect();
     const error = await rpc.call('transfers.pause', { id: 'nope' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RpcCallError);
-    expect(error).toMatchObject({ code: 'failed', detail: 'unknown_transfer', message: 'There is no transfer with id nope.' });
+    expect(error).toMatchObject({
+      code: 'failed',
+      detail: 'unknown_transfer',
+      message: 'There is no transfer with id nope.',
+    });
   });
 
   it('refuses bad params before the engine sees them', async () => {
@@ -92,7 +104,9 @@ describe('the generic RPC server and client', () => {
   it('answers a frame that is not JSON, and keeps serving', async () => {
     const pair = connect();
     pair.sendRawToServer('{not json');
-    await expect.poll(() => pair.sentByServer).toContainEqual({ id: -1, error: { code: 'invalid_request', message: 'Not JSON.' } });
+    await expect
+      .poll(() => pair.sentByServer)
+      .toContainEqual({ id: -1, error: { code: 'invalid_request', message: 'Not JSON.' } });
     expect((await pair.rpc.call('settings.get', {})).startAtLogin).toBe(false);
   });
 

@@ -8,7 +8,11 @@ const appUrl = 'file:///opt/Hoist/resources/app/renderer/dist/index.html';
 
 function recordingContents() {
   const handlers = new Map<string, (event: { preventDefault(): void }, ...args: unknown[]) => void>();
-  const recorded: { windowOpen?: (details: unknown) => { action: string }; permissionRequest?: (...args: unknown[]) => void; permissionCheck?: (...args: unknown[]) => boolean } = {};
+  const recorded: {
+    windowOpen?: (details: unknown) => { action: string };
+    permissionRequest?: (...args: unknown[]) => void;
+    permissionCheck?: (...args: unknown[]) => boolean;
+  } = {};
   const contents = {
     on(name: string, handler: (event: { preventDefault(): void }, ...args: unknown[]) => void) {
       handlers.set(name, handler);
@@ -40,7 +44,14 @@ describe('lockDownContents', () => {
   it('keeps the window on the app page', () => {
     const { fire } = recordingContents();
     expect(fire('will-navigate', `${appUrl}#/settings`)).toBe(false);
-    for (const url of ['https://evil.example/', 'file:///etc/passwd', `${appUrl}.evil.html`, 'file:///opt/Hoist/resources/app/renderer/dist/other.html', 'javascript:alert(1)', 'not a url']) {
+    for (const url of [
+      'https://evil.example/',
+      'file:///etc/passwd',
+      `${appUrl}.evil.html`,
+      'file:///opt/Hoist/resources/app/renderer/dist/other.html',
+      'javascript:alert(1)',
+      'not a url',
+    ]) {
       expect(fire('will-navigate', url), url).toBe(true);
       expect(fire('will-redirect', url), url).toBe(true);
     }

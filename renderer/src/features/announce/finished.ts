@@ -8,7 +8,8 @@ type Ending = 'done' | 'failed';
 const namesShown = 3;
 
 function list(names: string[]): string {
-  if (names.length <= namesShown) return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`;
+  if (names.length <= namesShown)
+    return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`;
   return `${names.slice(0, namesShown).join(', ')} and ${(names.length - namesShown).toLocaleString()} more`;
 }
 

@@ -27,7 +27,17 @@ export function AddFolder() {
   if (pickFolder) {
     return (
       <div className="add-folder">
-        <button type="button" className="button button-primary" disabled={busy} onClick={() => void pickFolder().then((p) => (p ? add(p) : undefined), (err: unknown) => setError(messageOf(err)))}>
+        <button
+          type="button"
+          className="button button-primary"
+          disabled={busy}
+          onClick={() =>
+            void pickFolder().then(
+              (p) => (p ? add(p) : undefined),
+              (err: unknown) => setError(messageOf(err)),
+            )
+          }
+        >
           <Icon name="folder" /> Add folder…
         </button>
         {error && (
@@ -47,7 +57,14 @@ export function AddFolder() {
     <form className="add-folder" onSubmit={submit}>
       <label className="field field-inline">
         <span>Folder on this computer</span>
-        <input name="folderPath" className="mono" placeholder="/home/you/Videos" spellCheck={false} value={path} onChange={(e) => setPath(e.target.value)} />
+        <input
+          name="folderPath"
+          className="mono"
+          placeholder="/home/you/Videos"
+          spellCheck={false}
+          value={path}
+          onChange={(e) => setPath(e.target.value)}
+        />
       </label>
       <button type="submit" className="button button-primary" disabled={busy || !path.trim()}>
         Add folder

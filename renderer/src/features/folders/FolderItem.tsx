@@ -70,13 +70,24 @@ export function FolderItem({ folder }: { folder: Folder }) {
           label={`${folder.state === 'paused' ? 'Resume' : 'Pause'} ${folder.label}`}
           onClick={act(folder.state === 'paused' ? 'folders.resume' : 'folders.pause')}
         />
-        <IconButton ref={bin} icon="trash" label={`Stop watching ${folder.label}`} tone="danger" onClick={() => setConfirming(true)} />
+        <IconButton
+          ref={bin}
+          icon="trash"
+          label={`Stop watching ${folder.label}`}
+          tone="danger"
+          onClick={() => setConfirming(true)}
+        />
       </div>
       {confirming && (
-        <div className="folder-confirm" role="group" aria-label={`Stop watching ${folder.label}?`} onKeyDown={onConfirmKey}>
+        <div
+          className="folder-confirm"
+          role="group"
+          aria-label={`Stop watching ${folder.label}?`}
+          onKeyDown={onConfirmKey}
+        >
           <span>
-            Stop watching <strong>{folder.label}</strong>? Its unfinished uploads are cancelled; files already uploaded stay in
-            storage.
+            Stop watching <strong>{folder.label}</strong>? Its unfinished uploads are cancelled; files already uploaded
+            stay in storage.
           </span>
           <button ref={keep} type="button" className="button" onClick={closeConfirm}>
             Keep watching

@@ -37,11 +37,20 @@ export function TotalsHeader({ session }: { session: Session }) {
           <span className="totals-summary">{summary}</span>
           {totals && totals.failed > 0 && <Badge tone="danger">{totals.failed.toLocaleString()} failed</Badge>}
         </div>
-        <ProgressBar value={totals?.bytesDone ?? 0} max={totals?.bytesTotal ?? 0} label="Overall progress" tone={totals?.pausedAll ? 'paused' : 'accent'} />
+        <ProgressBar
+          value={totals?.bytesDone ?? 0}
+          max={totals?.bytesTotal ?? 0}
+          label="Overall progress"
+          tone={totals?.pausedAll ? 'paused' : 'accent'}
+        />
         <dl className="totals-numbers">
           <div>
             <dt>Sent</dt>
-            <dd>{totals && totals.bytesTotal > 0 ? `${formatBytes(totals.bytesDone)} of ${formatBytes(totals.bytesTotal)}` : '—'}</dd>
+            <dd>
+              {totals && totals.bytesTotal > 0
+                ? `${formatBytes(totals.bytesDone)} of ${formatBytes(totals.bytesTotal)}`
+                : '—'}
+            </dd>
           </div>
           <div>
             <dt>Speed</dt>
@@ -71,7 +80,13 @@ export function TotalsHeader({ session }: { session: Session }) {
           <span className="account-name" title={session.username}>
             {session.username ?? 'Signed in'}
           </span>
-          <button type="button" className="link-button" onClick={() => run('Could not sign out', () => client.call('session.signOut', {}).then((s) => store.setSession(s)))}>
+          <button
+            type="button"
+            className="link-button"
+            onClick={() =>
+              run('Could not sign out', () => client.call('session.signOut', {}).then((s) => store.setSession(s)))
+            }
+          >
             Sign out
           </button>
         </div>

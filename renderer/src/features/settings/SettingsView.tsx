@@ -40,7 +40,10 @@ function fromDraft(d: Draft): Settings {
     partsInParallel: Number(d.partsInParallel),
     bandwidthLimit: d.limited ? Math.max(1024, Math.round(Number(d.limitMBps) * 1e6)) : null,
     stabilityWindowMs: Math.round(Number(d.stabilitySeconds) * 1000),
-    ignorePatterns: d.ignorePatterns.split('\n').map((l) => l.trim()).filter(Boolean),
+    ignorePatterns: d.ignorePatterns
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean),
     startAtLogin: d.startAtLogin,
     proxyUrl: d.proxyUrl.trim() || null,
     caFile: d.caFile.trim() || null,
@@ -121,14 +124,43 @@ export function SettingsView() {
     <form className="settings card" onSubmit={save} noValidate>
       <fieldset>
         <legend>Speed</legend>
-        <NumberField label="Files uploaded at a time" unit="files" min={1} max={64} name="filesInParallel" error={errors.filesInParallel} value={draft.filesInParallel} onChange={(v) => set({ filesInParallel: v })} />
-        <NumberField label="Parts of each file at a time" unit="parts" min={1} max={64} name="partsInParallel" error={errors.partsInParallel} value={draft.partsInParallel} onChange={(v) => set({ partsInParallel: v })} />
+        <NumberField
+          label="Files uploaded at a time"
+          unit="files"
+          min={1}
+          max={64}
+          name="filesInParallel"
+          error={errors.filesInParallel}
+          value={draft.filesInParallel}
+          onChange={(v) => set({ filesInParallel: v })}
+        />
+        <NumberField
+          label="Parts of each file at a time"
+          unit="parts"
+          min={1}
+          max={64}
+          name="partsInParallel"
+          error={errors.partsInParallel}
+          value={draft.partsInParallel}
+          onChange={(v) => set({ partsInParallel: v })}
+        />
         <div className="setting">
           <label className="check">
             <input type="checkbox" checked={draft.limited} onChange={(e) => set({ limited: e.target.checked })} />
             <span>Limit upload speed to</span>
           </label>
-          <NumberField label="Speed limit" hideLabel unit="MB/s" min={0.01} step={0.1} name="limitMBps" error={errors.limitMBps} value={draft.limitMBps} disabled={!draft.limited} onChange={(v) => set({ limitMBps: v })} />
+          <NumberField
+            label="Speed limit"
+            hideLabel
+            unit="MB/s"
+            min={0.01}
+            step={0.1}
+            name="limitMBps"
+            error={errors.limitMBps}
+            value={draft.limitMBps}
+            disabled={!draft.limited}
+            onChange={(v) => set({ limitMBps: v })}
+          />
         </div>
       </fieldset>
       <fieldset>
@@ -147,7 +179,14 @@ export function SettingsView() {
         />
         <label className="field">
           <span>Ignore files matching</span>
-          <textarea rows={4} className="mono" spellCheck={false} value={draft.ignorePatterns} onChange={(e) => set({ ignorePatterns: e.target.value })} placeholder={'*.tmp\n.DS_Store'} />
+          <textarea
+            rows={4}
+            className="mono"
+            spellCheck={false}
+            value={draft.ignorePatterns}
+            onChange={(e) => set({ ignorePatterns: e.target.value })}
+            placeholder={'*.tmp\n.DS_Store'}
+          />
           <small className="muted">One pattern per line, as in .gitignore.</small>
         </label>
       </fieldset>
@@ -155,31 +194,62 @@ export function SettingsView() {
         <legend>Network</legend>
         <label className="field">
           <span>Proxy</span>
-          <input type="url" className="mono" spellCheck={false} value={draft.proxyUrl} onChange={(e) => set({ proxyUrl: e.target.value })} placeholder="http://proxy.example.com:3128" />
+          <input
+            type="url"
+            className="mono"
+            spellCheck={false}
+            value={draft.proxyUrl}
+            onChange={(e) => set({ proxyUrl: e.target.value })}
+            placeholder="http://proxy.example.com:3128"
+          />
           <small className="muted">Leave empty to use the system's proxy settings or HTTPS_PROXY.</small>
         </label>
         <label className="field">
           <span>Proxy password</span>
-          <input type="password" autoComplete="off" value={draft.proxyPassword} disabled={draft.proxyUrl.trim() === ''} onChange={(e) => set({ proxyPassword: e.target.value })} placeholder="unchanged" />
-          <small className="muted">Put the user name in the proxy address (http://name@host:port); the password is kept in the keychain.</small>
+          <input
+            type="password"
+            autoComplete="off"
+            value={draft.proxyPassword}
+            disabled={draft.proxyUrl.trim() === ''}
+            onChange={(e) => set({ proxyPassword: e.target.value })}
+            placeholder="unchanged"
+          />
+          <small className="muted">
+            Put the user name in the proxy address (http://name@host:port); the password is kept in the keychain.
+          </small>
         </label>
         <label className="field">
           <span>Extra certificate authorities (PEM file)</span>
-          <input type="text" className="mono" spellCheck={false} value={draft.caFile} onChange={(e) => set({ caFile: e.target.value })} placeholder="/etc/company/ca-bundle.pem" />
+          <input
+            type="text"
+            className="mono"
+            spellCheck={false}
+            value={draft.caFile}
+            onChange={(e) => set({ caFile: e.target.value })}
+            placeholder="/etc/company/ca-bundle.pem"
+          />
           <small className="muted">Added to the authorities Hoist trusts anyway, for a company proxy or server.</small>
         </label>
       </fieldset>
       <fieldset>
         <legend>System</legend>
         <label className="check">
-          <input type="checkbox" checked={draft.startAtLogin} disabled={!desktop} onChange={(e) => set({ startAtLogin: e.target.checked })} />
+          <input
+            type="checkbox"
+            checked={draft.startAtLogin}
+            disabled={!desktop}
+            onChange={(e) => set({ startAtLogin: e.target.checked })}
+          />
           <span>Start Hoist when I log in</span>
         </label>
         {!desktop && <small className="muted">Only the desktop app can start at login.</small>}
       </fieldset>
       <div className="settings-footer">
         {message && (
-          <span className={message.kind === 'error' ? 'form-error' : 'saved'} role={message.kind === 'error' ? 'alert' : 'status'}>
+          <span
+            className={message.kind === 'error' ? 'form-error' : 'saved'}
+            role={message.kind === 'error' ? 'alert' : 'status'}
+          >
             {message.text}
           </span>
         )}

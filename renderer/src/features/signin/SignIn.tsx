@@ -44,7 +44,8 @@ export function SignIn({ session }: { session: Session }) {
     setBusy(true);
     setError(undefined);
     try {
-      if (!session.deployment && brokerUrl !== session.brokerUrl) store.setSession(await client.call('session.setBroker', { brokerUrl }));
+      if (!session.deployment && brokerUrl !== session.brokerUrl)
+        store.setSession(await client.call('session.setBroker', { brokerUrl }));
       const started = await client.call('session.signInWithBrowser', {});
       setBrowserUrl(started.url);
       // The desktop app opened the system browser already; in a browser tab, open another tab.
@@ -61,7 +62,8 @@ export function SignIn({ session }: { session: Session }) {
     setBusy(true);
     setError(undefined);
     try {
-      if (!session.deployment && brokerUrl !== session.brokerUrl) store.setSession(await client.call('session.setBroker', { brokerUrl }));
+      if (!session.deployment && brokerUrl !== session.brokerUrl)
+        store.setSession(await client.call('session.setBroker', { brokerUrl }));
       const next = await client.call('session.signIn', { username, password });
       setPassword('');
       store.setSession(next);
@@ -80,13 +82,22 @@ export function SignIn({ session }: { session: Session }) {
           {session.localMode && <Badge tone="accent">Local mode</Badge>}
         </div>
         <p className="muted signin-lead">
-          {session.state === 'needs-sign-in' ? 'Your session has ended. Sign in again to keep uploading.' : 'Sign in to send your files to your organisation’s storage.'}
+          {session.state === 'needs-sign-in'
+            ? 'Your session has ended. Sign in again to keep uploading.'
+            : 'Sign in to send your files to your organisation’s storage.'}
         </p>
-        {session.localMode && <p className="note">Files go to the built-in local cloud on this computer, not to AWS.</p>}
+        {session.localMode && (
+          <p className="note">Files go to the built-in local cloud on this computer, not to AWS.</p>
+        )}
 
         {methods?.browser && (
           <>
-            <button type="button" className="button button-primary button-wide" onClick={signInWithBrowser} disabled={busy}>
+            <button
+              type="button"
+              className="button button-primary button-wide"
+              onClick={signInWithBrowser}
+              disabled={busy}
+            >
               Sign in with your organisation
             </button>
             {browserUrl && (
@@ -102,30 +113,55 @@ export function SignIn({ session }: { session: Session }) {
         )}
 
         {(methods?.password ?? true) && (
-        <>
-        <label className="field">
-          <span>Username</span>
-          <input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required autoFocus />
-        </label>
-        <label className="field">
-          <span>Password</span>
-          <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
-        </label>
-        </>
+          <>
+            <label className="field">
+              <span>Username</span>
+              <input
+                name="username"
+                autoComplete="username"
+                value={username}
+                onChange={(e) => setUsername(e.target.value)}
+                required
+                autoFocus
+              />
+            </label>
+            <label className="field">
+              <span>Password</span>
+              <input
+                name="password"
+                type="password"
+                autoComplete="current-password"
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+                required
+              />
+            </label>
+          </>
         )}
 
         {session.deployment ? (
           <p className="server-line">
-            <span className="muted">Organisation</span> <span className="truncate">{session.deployment.name ?? session.brokerUrl}</span>
+            <span className="muted">Organisation</span>{' '}
+            <span className="truncate">{session.deployment.name ?? session.brokerUrl}</span>
           </p>
         ) : showServer ? (
           <label className="field">
             <span>Sign-in server</span>
-            <input name="brokerUrl" type="url" inputMode="url" spellCheck={false} value={brokerUrl} onChange={(e) => setBrokerUrl(e.target.value)} />
+            <input
+              name="brokerUrl"
+              type="url"
+              inputMode="url"
+              spellCheck={false}
+              value={brokerUrl}
+              onChange={(e) => setBrokerUrl(e.target.value)}
+            />
           </label>
         ) : (
           <p className="server-line">
-            <span className="muted">Server</span> <span className="mono truncate" title={brokerUrl}>{brokerUrl}</span>{' '}
+            <span className="muted">Server</span>{' '}
+            <span className="mono truncate" title={brokerUrl}>
+              {brokerUrl}
+            </span>{' '}
             <button type="button" className="link-button" onClick={() => setShowServer(true)}>
               Change
             </button>
@@ -140,7 +176,11 @@ export function SignIn({ session }: { session: Session }) {
         {session.notice && <p className="note">{session.notice}</p>}
 
         {(methods?.password ?? true) && (
-          <button type="submit" className={`button ${methods?.browser ? '' : 'button-primary'} button-wide`} disabled={busy || !username || !password}>
+          <button
+            type="submit"
+            className={`button ${methods?.browser ? '' : 'button-primary'} button-wide`}
+            disabled={busy || !username || !password}
+          >
             {busy ? 'Signing in…' : 'Sign in'}
           </button>
         )}

@@ -28,7 +28,8 @@ function skippedText(skipped: SkippedPath[]): string {
   return `Not added: ${name}: ${first.reason}${others}`;
 }
 
-const hasProblem = (status: DropState['status']) => status.kind === 'error' || (status.kind === 'queued' && status.skipped.length > 0);
+const hasProblem = (status: DropState['status']) =>
+  status.kind === 'error' || (status.kind === 'queued' && status.skipped.length > 0);
 
 export function DropZone({ drop }: { drop: DropState }) {
   const files = useRef<HTMLInputElement>(null);
@@ -45,7 +46,11 @@ export function DropZone({ drop }: { drop: DropState }) {
       </span>
       <div className="dropzone-text">
         <strong>Drop files or folders anywhere in this window</strong>
-        <span className={`muted dropzone-status${hasProblem(drop.status) ? ' is-error' : ''}`} role="status" aria-live="polite">
+        <span
+          className={`muted dropzone-status${hasProblem(drop.status) ? ' is-error' : ''}`}
+          role="status"
+          aria-live="polite"
+        >
           {statusText(drop.status) || 'They upload in the background; you can keep working.'}
         </span>
       </div>
@@ -57,7 +62,15 @@ export function DropZone({ drop }: { drop: DropState }) {
           Choose folder…
         </button>
       </div>
-      <input ref={files} type="file" multiple hidden aria-label="Choose files to upload" data-testid="choose-files" onChange={(e) => pick(e.currentTarget)} />
+      <input
+        ref={files}
+        type="file"
+        multiple
+        hidden
+        aria-label="Choose files to upload"
+        data-testid="choose-files"
+        onChange={(e) => pick(e.currentTarget)}
+      />
       <input
         ref={(el) => {
           folder.current = el;

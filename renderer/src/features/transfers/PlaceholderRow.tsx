@@ -2,9 +2,22 @@
 // list shows where rows will be without drawing any of them.
 import { memo } from 'react';
 
-export const PlaceholderRow = memo(function PlaceholderRow({ rowIndex, tabIndex }: { rowIndex: number; tabIndex: number }) {
+export const PlaceholderRow = memo(function PlaceholderRow({
+  rowIndex,
+  tabIndex,
+}: {
+  rowIndex: number;
+  tabIndex: number;
+}) {
   return (
-    <div className="row row-placeholder" role="row" aria-label="Loading…" aria-busy="true" aria-rowindex={rowIndex} tabIndex={tabIndex}>
+    <div
+      className="row row-placeholder"
+      role="row"
+      aria-label="Loading…"
+      aria-busy="true"
+      aria-rowindex={rowIndex}
+      tabIndex={tabIndex}
+    >
       <div className="cell cell-name" role="cell">
         <span className="skeleton skeleton-name" />
         <span className="skeleton skeleton-destination" />

@@ -49,7 +49,14 @@ export function TransferList({ id, label }: { id: string; label: string }) {
 
   const onKeyDown = (event: KeyboardEvent) => {
     if ((event.target as HTMLElement).getAttribute('role') !== 'row' || length === 0) return;
-    const moves: Record<string, number> = { ArrowDown: active + 1, ArrowUp: active - 1, PageDown: active + pageRows, PageUp: active - pageRows, Home: 0, End: length - 1 };
+    const moves: Record<string, number> = {
+      ArrowDown: active + 1,
+      ArrowUp: active - 1,
+      PageDown: active + pageRows,
+      PageUp: active - pageRows,
+      Home: 0,
+      End: length - 1,
+    };
     if (!(event.key in moves)) return;
     event.preventDefault();
     const next = Math.min(length - 1, Math.max(0, moves[event.key]!));
@@ -61,12 +68,24 @@ export function TransferList({ id, label }: { id: string; label: string }) {
   return (
     <div className="list" id={id} role="table" aria-label={label} aria-rowcount={length + 1}>
       <div className="list-head row" role="row" aria-rowindex={1}>
-        <div className="cell cell-name" role="columnheader">Name</div>
-        <div className="cell cell-size num" role="columnheader">Size</div>
-        <div className="cell cell-progress" role="columnheader">Progress</div>
-        <div className="cell cell-rate num" role="columnheader">Speed</div>
-        <div className="cell cell-eta num" role="columnheader">Time left</div>
-        <div className="cell cell-state" role="columnheader">Status</div>
+        <div className="cell cell-name" role="columnheader">
+          Name
+        </div>
+        <div className="cell cell-size num" role="columnheader">
+          Size
+        </div>
+        <div className="cell cell-progress" role="columnheader">
+          Progress
+        </div>
+        <div className="cell cell-rate num" role="columnheader">
+          Speed
+        </div>
+        <div className="cell cell-eta num" role="columnheader">
+          Time left
+        </div>
+        <div className="cell cell-state" role="columnheader">
+          Status
+        </div>
         <div className="cell cell-actions" role="columnheader">
           <span className="visually-hidden">Actions</span>
         </div>
@@ -87,7 +106,12 @@ export function TransferList({ id, label }: { id: string; label: string }) {
             const transfer = transferAt(item.index);
             const row = { rowIndex: item.index + 2, tabIndex: item.index === active ? 0 : -1 };
             return (
-              <div key={item.key} className="list-slot" style={{ transform: `translateY(${item.start}px)`, height: rowHeight }} onFocus={() => setCurrent(item.index)}>
+              <div
+                key={item.key}
+                className="list-slot"
+                style={{ transform: `translateY(${item.start}px)`, height: rowHeight }}
+                onFocus={() => setCurrent(item.index)}
+              >
                 {transfer ? <TransferRow transfer={transfer} {...row} /> : <PlaceholderRow {...row} />}
               </div>
             );

@@ -8,18 +8,37 @@ import { ProgressBar } from '../../components/ProgressBar.js';
 import { formatBytes, formatEta, formatPercent, formatRate } from '../../components/format.js';
 import { stateText, toneOf } from './state.js';
 
-const verbs = { 'transfers.pause': 'pause', 'transfers.resume': 'resume', 'transfers.cancel': 'cancel', 'transfers.retry': 'retry' } as const;
+const verbs = {
+  'transfers.pause': 'pause',
+  'transfers.resume': 'resume',
+  'transfers.cancel': 'cancel',
+  'transfers.retry': 'retry',
+} as const;
 const running = new Set<Transfer['state']>(['queued', 'uploading', 'waiting', 'verifying']);
 
 /** Pause, resume or retry: one button in one place, so focus stays on it when the state flips. */
-function toggleOf(t: Transfer): { command: 'transfers.pause' | 'transfers.resume' | 'transfers.retry'; icon: 'pause' | 'play' | 'retry'; verb: string } | undefined {
+function toggleOf(t: Transfer):
+  | {
+      command: 'transfers.pause' | 'transfers.resume' | 'transfers.retry';
+      icon: 'pause' | 'play' | 'retry';
+      verb: string;
+    }
+  | undefined {
   if (running.has(t.state)) return { command: 'transfers.pause', icon: 'pause', verb: 'Pause' };
   if (t.state === 'paused') return { command: 'transfers.resume', icon: 'play', verb: 'Resume' };
   if (t.state === 'failed') return { command: 'transfers.retry', icon: 'retry', verb: 'Retry' };
   return undefined;
 }
 
-export const TransferRow = memo(function TransferRow({ transfer: t, rowIndex, tabIndex }: { transfer: Transfer; rowIndex: number; tabIndex: number }) {
+export const TransferRow = memo(function TransferRow({
+  transfer: t,
+  rowIndex,
+  tabIndex,
+}: {
+  transfer: Transfer;
+  rowIndex: number;
+  tabIndex: number;
+}) {
   const client = useClient();
   const { showInFolder } = useConnection();
   const run = useAction();
@@ -70,11 +89,38 @@ export const TransferRow = memo(function TransferRow({ transfer: t, rowIndex, ta
         {state}
       </div>
       <div className="cell cell-actions" role="cell">
-        {toggle && <IconButton key="toggle" icon={toggle.icon} label={`${toggle.verb} ${t.name}`} onClick={act(toggle.command)} />}
-        {t.state === 'done' && t.s3Uri && <IconButton key="copy" icon="copy" label={copied ? `Copied the S3 URI of ${t.name}` : `Copy S3 URI of ${t.name}`} onClick={() => copy(t.s3Uri!)} />}
-        {t.state === 'done' && showInFolder && <IconButton key="reveal" icon="reveal" label={`Show ${t.name} in folder`} onClick={() => showInFolder(t.sourcePath)} />}
+        {toggle && (
+          <IconButton
+            key="toggle"
+            icon={toggle.icon}
+            label={`${toggle.verb} ${t.name}`}
+            onClick={act(toggle.command)}
+          />
+        )}
+        {t.state === 'done' && t.s3Uri && (
+          <IconButton
+            key="copy"
+            icon="copy"
+            label={copied ? `Copied the S3 URI of ${t.name}` : `Copy S3 URI of ${t.name}`}
+            onClick={() => copy(t.s3Uri!)}
+          />
+        )}
+        {t.state === 'done' && showInFolder && (
+          <IconButton
+            key="reveal"
+            icon="reveal"
+            label={`Show ${t.name} in folder`}
+            onClick={() => showInFolder(t.sourcePath)}
+          />
+        )}
         {t.state !== 'done' && t.state !== 'cancelled' && (
-<IconButton key="cancel" icon="cancel" label={`Cancel ${t.name}`} tone="danger" onClick={act('transfers.cancel')} />
+          <IconButton
+            key="cancel"
+            icon="cancel"
+            label={`Cancel ${t.name}`}
+            tone="danger"
+            onClick={act('transfers.cancel')}
+          />
         )}
       </div>
     </div>

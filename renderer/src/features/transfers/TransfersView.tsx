@@ -26,7 +26,8 @@ export function TransfersView({ drop }: { drop: DropState }) {
   // The last row going (cancelled) takes the focus with it: the filter tab takes it instead.
   const hadRows = useRef(false);
   useLayoutEffect(() => {
-    if (length === 0 && hadRows.current && document.activeElement === document.body) document.getElementById(`filter-tab-${filter}`)?.focus();
+    if (length === 0 && hadRows.current && document.activeElement === document.body)
+      document.getElementById(`filter-tab-${filter}`)?.focus();
     hadRows.current = length > 0;
   }, [length, filter]);
 
@@ -34,8 +35,19 @@ export function TransfersView({ drop }: { drop: DropState }) {
     <div className="transfers">
       <DropZone drop={drop} />
       <div className="toolbar">
-        <Tabs tabs={filterNames.map((f) => ({ ...f, count: countOf(f.id, totals) }))} current={filter} onChange={showFilter} label="Show transfers" idPrefix="filter-" />
-        <button type="button" className="link-button" disabled={countOf('done', totals) === 0} onClick={() => run('Could not clear finished transfers', () => client.call('transfers.clearHistory', {}))}>
+        <Tabs
+          tabs={filterNames.map((f) => ({ ...f, count: countOf(f.id, totals) }))}
+          current={filter}
+          onChange={showFilter}
+          label="Show transfers"
+          idPrefix="filter-"
+        />
+        <button
+          type="button"
+          className="link-button"
+          disabled={countOf('done', totals) === 0}
+          onClick={() => run('Could not clear finished transfers', () => client.call('transfers.clearHistory', {}))}
+        >
           Clear finished
         </button>
       </div>
@@ -45,7 +57,11 @@ export function TransfersView({ drop }: { drop: DropState }) {
           {none && <p className="muted">Drop files or folders onto this window, or choose them above.</p>}
         </div>
       ) : (
-        <TransferList key={filter} id={`filter-panel-${filter}`} label={`${filterNames.find((f) => f.id === filter)!.label} transfers`} />
+        <TransferList
+          key={filter}
+          id={`filter-panel-${filter}`}
+          label={`${filterNames.find((f) => f.id === filter)!.label} transfers`}
+        />
       )}
     </div>
   );

@@ -33,7 +33,8 @@ async function walk(entry: FileSystemEntry, prefix: string, out: PickedFile[]): 
     const file = await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject));
     out.push({ file, relativePath });
   } else if (entry.isDirectory) {
-    for (const child of await readAll((entry as FileSystemDirectoryEntry).createReader())) await walk(child, relativePath, out);
+    for (const child of await readAll((entry as FileSystemDirectoryEntry).createReader()))
+      await walk(child, relativePath, out);
   }
 }
 

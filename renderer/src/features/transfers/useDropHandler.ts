@@ -26,7 +26,8 @@ export interface DropState {
 }
 
 const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer?.types ?? []).includes('Files');
-const chunk = <T,>(items: T[], size: number) => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+const chunk = <T>(items: T[], size: number) =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
 export function useDropHandler(): DropState {
   const connection = useConnection();
@@ -99,7 +100,10 @@ export function useDropHandler(): DropState {
     },
     addFiles(files) {
       // webkitRelativePath is set when the input picked a folder.
-      void handle(async () => files.map((file) => ({ file, relativePath: file.webkitRelativePath || file.name })), files);
+      void handle(
+        async () => files.map((file) => ({ file, relativePath: file.webkitRelativePath || file.name })),
+        files,
+      );
     },
   };
 }

@@ -17,18 +17,31 @@ export function listBuckets(ctx: S3Context, deps: S3Deps): void {
 export async function createBucket(ctx: S3Context, deps: S3Deps, bucket: string): Promise<void> {
   if (!isValidBucketName(bucket)) throw errors.InvalidBucketName({ BucketName: bucket });
   const acl = ctx.header('x-amz-acl');
-  if (acl !== undefined && acl !== 'private') throw new S3Error('InvalidBucketAclWithObjectOwnership', 400, 'Bucket cannot have ACLs set with ObjectOwnership\'s BucketOwnerEnforced setting');
+  if (acl !== undefined && acl !== 'private')
+    throw new S3Error(
+      'InvalidBucketAclWithObjectOwnership',
+      400,
+      "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting",
+    );
   const body = await readSmallBody(ctx, 64 * 1024);
   if (body.length > 0) {
     const doc = parseXml(body.toString('utf8'));
     const config = doc?.['CreateBucketConfiguration'];
     if (!doc || config === undefined) throw errors.MalformedXML();
-    const location = typeof config === 'object' && config ? (config as Record<string, unknown>)['LocationConstraint'] : undefined;
+    const location =
+      typeof config === 'object' && config ? (config as Record<string, unknown>)['LocationConstraint'] : undefined;
     if (typeof location === 'string' && location !== '' && location !== deps.settings.region) {
-      throw new S3Error('IllegalLocationConstraintException', 400, `The ${location} location constraint is incompatible for the region specific endpoint this request was sent to.`);
+      throw new S3Error(
+        'IllegalLocationConstraintException',
+        400,
+        `The ${location} location constraint is incompatible for the region specific endpoint this request was sent to.`,
+      );
     }
     if (deps.settings.region === 'us-east-1' && location === 'us-east-1') {
-      throw errors.InvalidArgument('Invalid LocationConstraint value: us-east-1', { ArgumentName: 'LocationConstraint', ArgumentValue: 'us-east-1' });
+      throw errors.InvalidArgument('Invalid LocationConstraint value: us-east-1', {
+        ArgumentName: 'LocationConstraint',
+        ArgumentValue: 'us-east-1',
+      });
     }
   }
   // us-east-1 semantics: re-creating a bucket you own succeeds.
@@ -68,8 +81,20 @@ export function getBucketVersioning(ctx: S3Context): void {
 /** Keys a DeleteObjects request may act on: the caller decides per key (role policy). */
 export type KeyAuthorizer = (key: string) => boolean;
 
-export async function deleteObjects(ctx: S3Context, deps: S3Deps, bucket: string, mayDelete: KeyAuthorizer): Promise<void> {
-  if (ctx.header('content-md5') === undefined && ctx.header('x-amz-checksum-crc32') === undefined && ctx.header('x-amz-checksum-crc32c') === undefined && ctx.header('x-amz-checksum-sha256') === undefined && ctx.header('x-amz-checksum-sha1') === undefined && ctx.header('x-amz-trailer') === undefined) {
+export async function deleteObjects(
+  ctx: S3Context,
+  deps: S3Deps,
+  bucket: string,
+  mayDelete: KeyAuthorizer,
+): Promise<void> {
+  if (
+    ctx.header('content-md5') === undefined &&
+    ctx.header('x-amz-checksum-crc32') === undefined &&
+    ctx.header('x-amz-checksum-crc32c') === undefined &&
+    ctx.header('x-amz-checksum-sha256') === undefined &&
+    ctx.header('x-amz-checksum-sha1') === undefined &&
+    ctx.header('x-amz-trailer') === undefined
+  ) {
     throw errors.InvalidRequest('Missing required header for this request: Content-MD5');
   }
   const body = await readSmallBody(ctx, 2 * 1024 * 1024);
@@ -93,7 +118,12 @@ export async function deleteObjects(ctx: S3Context, deps: S3Deps, bucket: string
       if (!quiet) deleted.push({ Key: key, ...(versionId !== undefined ? { VersionId: versionId } : {}) });
     } catch (err) {
       const e = err instanceof S3Error ? err : errors.InternalError();
-      failed.push({ Key: key, ...(versionId !== undefined ? { VersionId: versionId } : {}), Code: e.code, Message: e.message });
+      failed.push({
+        Key: key,
+        ...(versionId !== undefined ? { VersionId: versionId } : {}),
+        Code: e.code,
+        Message: e.message,
+      });
     }
   }
   sendXml(ctx, 200, 'DeleteResult', { Deleted: deleted, Error: failed });

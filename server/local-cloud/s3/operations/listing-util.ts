@@ -17,13 +17,19 @@ export function listParams(ctx: S3Context, maxName: string): ListParams {
   let maxKeys = 1000;
   if (maxText !== undefined && maxText !== '') {
     if (!/^-?\d+$/.test(maxText) || Number(maxText) < 0) {
-      throw errors.InvalidArgument(`Provided ${maxName} not an integer or within integer range`, { ArgumentName: maxName, ArgumentValue: maxText });
+      throw errors.InvalidArgument(`Provided ${maxName} not an integer or within integer range`, {
+        ArgumentName: maxName,
+        ArgumentValue: maxText,
+      });
     }
     maxKeys = Math.min(Number(maxText), 1000);
   }
   const encodingText = ctx.query.get('encoding-type');
   if (encodingText !== undefined && encodingText !== '' && encodingText !== 'url') {
-    throw errors.InvalidArgument('Invalid Encoding Method specified in Request', { ArgumentName: 'encoding-type', ArgumentValue: encodingText });
+    throw errors.InvalidArgument('Invalid Encoding Method specified in Request', {
+      ArgumentName: 'encoding-type',
+      ArgumentValue: encodingText,
+    });
   }
   const encodingType = encodingText === 'url' ? 'url' : undefined;
   return {

@@ -34,7 +34,10 @@ export function listObjectsV2(ctx: S3Context, deps: S3Deps, bucket: string): voi
   let marker = ctx.query.get('start-after') ?? '';
   if (token !== undefined) {
     const decoded = Buffer.from(token, 'base64url').toString('utf8');
-    if (token === '' || !decoded.startsWith('k:')) throw errors.InvalidArgument('The continuation token provided is incorrect', { ArgumentName: 'continuation-token' });
+    if (token === '' || !decoded.startsWith('k:'))
+      throw errors.InvalidArgument('The continuation token provided is incorrect', {
+        ArgumentName: 'continuation-token',
+      });
     marker = decoded.slice(2);
   }
   const page = paginate(entries(deps, bucket), params, marker);
@@ -49,7 +52,9 @@ export function listObjectsV2(ctx: S3Context, deps: S3Deps, bucket: string): voi
     MaxKeys: params.maxKeys,
     Delimiter: params.delimiter === '' ? undefined : encode(params.delimiter),
     IsTruncated: page.truncated,
-    ...(page.truncated && page.lastKey !== undefined ? { NextContinuationToken: Buffer.from(`k:${page.lastKey}`).toString('base64url') } : {}),
+    ...(page.truncated && page.lastKey !== undefined
+      ? { NextContinuationToken: Buffer.from(`k:${page.lastKey}`).toString('base64url') }
+      : {}),
     Contents: page.items.map((o) => contents(o, encode, deps, fetchOwner)),
     CommonPrefixes: page.commonPrefixes.map((p) => ({ Prefix: encode(p) })),
     EncodingType: params.encodingType,
@@ -66,7 +71,9 @@ export function listObjectsV1(ctx: S3Context, deps: S3Deps, bucket: string): voi
     Prefix: encode(params.prefix),
     Marker: encode(marker),
     // S3 returns NextMarker only when a delimiter is given (clients use the last key otherwise).
-    ...(page.truncated && params.delimiter !== '' && page.lastKey !== undefined ? { NextMarker: encode(page.lastKey) } : {}),
+    ...(page.truncated && params.delimiter !== '' && page.lastKey !== undefined
+      ? { NextMarker: encode(page.lastKey) }
+      : {}),
     MaxKeys: params.maxKeys,
     Delimiter: params.delimiter === '' ? undefined : encode(params.delimiter),
     IsTruncated: page.truncated,
@@ -86,7 +93,9 @@ export function listObjectVersions(ctx: S3Context, deps: S3Deps, bucket: string)
     Prefix: encode(params.prefix),
     KeyMarker: encode(keyMarker),
     VersionIdMarker: ctx.query.get('version-id-marker') ?? '',
-    ...(page.truncated && page.lastKey !== undefined ? { NextKeyMarker: encode(page.lastKey), NextVersionIdMarker: 'null' } : {}),
+    ...(page.truncated && page.lastKey !== undefined
+      ? { NextKeyMarker: encode(page.lastKey), NextVersionIdMarker: 'null' }
+      : {}),
     MaxKeys: params.maxKeys,
     Delimiter: params.delimiter === '' ? undefined : encode(params.delimiter),
     IsTruncated: page.truncated,

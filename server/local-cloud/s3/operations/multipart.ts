@@ -20,18 +20,32 @@ export const MIN_PART_BYTES = 5 * 1024 * 1024;
 export const MAX_PART_BYTES = 5 * 1024 ** 3;
 export const MAX_PARTS = 10_000;
 
-export async function createMultipartUpload(ctx: S3Context, deps: S3Deps, bucket: string, key: string, initiator: string): Promise<void> {
+export async function createMultipartUpload(
+  ctx: S3Context,
+  deps: S3Deps,
+  bucket: string,
+  key: string,
+  initiator: string,
+): Promise<void> {
   const objectHeaders = objectHeadersFrom(ctx);
   const algorithmHeader = ctx.header('x-amz-checksum-algorithm');
   const algorithm = parseAlgorithm(algorithmHeader);
   if (algorithmHeader !== undefined && (!algorithm || algorithm === 'CRC64NVME')) {
-    throw errors.InvalidRequest('Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, SHA1, SHA256]');
+    throw errors.InvalidRequest(
+      'Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, SHA1, SHA256]',
+    );
   }
   const typeHeader = ctx.header('x-amz-checksum-type')?.toUpperCase();
-  if (typeHeader !== undefined && typeHeader !== 'COMPOSITE' && typeHeader !== 'FULL_OBJECT') throw errors.InvalidRequest('Value for x-amz-checksum-type header is invalid.');
-  if (typeHeader !== undefined && !algorithm) throw errors.InvalidRequest('The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.');
+  if (typeHeader !== undefined && typeHeader !== 'COMPOSITE' && typeHeader !== 'FULL_OBJECT')
+    throw errors.InvalidRequest('Value for x-amz-checksum-type header is invalid.');
+  if (typeHeader !== undefined && !algorithm)
+    throw errors.InvalidRequest(
+      'The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.',
+    );
   if (typeHeader === 'FULL_OBJECT' && algorithm && !fullObjectAlgorithms().includes(algorithm)) {
-    throw errors.InvalidRequest(`The FULL_OBJECT checksum type cannot be used with the ${algorithm.toLowerCase()} checksum algorithm.`);
+    throw errors.InvalidRequest(
+      `The FULL_OBJECT checksum type cannot be used with the ${algorithm.toLowerCase()} checksum algorithm.`,
+    );
   }
   const checksumType = typeHeader === 'FULL_OBJECT' ? ('FULL_OBJECT' as const) : ('COMPOSITE' as const);
   const upload = await deps.uploads.create({
@@ -61,7 +75,10 @@ function partNumberParam(ctx: S3Context): number {
   const text = ctx.query.get('partNumber') ?? '';
   const n = Number(text);
   if (!/^\d+$/.test(text) || n < 1 || n > MAX_PARTS) {
-    throw errors.InvalidArgument('Part number must be an integer between 1 and 10000, inclusive', { ArgumentName: 'partNumber', ArgumentValue: text });
+    throw errors.InvalidArgument('Part number must be an integer between 1 and 10000, inclusive', {
+      ArgumentName: 'partNumber',
+      ArgumentValue: text,
+    });
   }
   return n;
 }
@@ -84,7 +101,13 @@ export async function uploadPart(ctx: S3Context, deps: S3Deps, bucket: string, k
   const checksum = upload.checksumAlgorithm ? body.checksums[upload.checksumAlgorithm] : undefined;
   const stored = await deps.uploads.putPart(
     upload.uploadId,
-    { partNumber, size: body.size, md5: body.md5Hex, ...(checksum ? { checksum } : {}), lastModified: deps.now().toISOString() },
+    {
+      partNumber,
+      size: body.size,
+      md5: body.md5Hex,
+      ...(checksum ? { checksum } : {}),
+      lastModified: deps.now().toISOString(),
+    },
     tempPath,
   );
   if (!stored) throw errors.NoSuchUpload({ UploadId: upload.uploadId }); // aborted or completed meanwhile
@@ -120,7 +143,12 @@ function parseCompleteBody(body: Buffer): RequestedPart[] {
   });
 }
 
-export async function completeMultipartUpload(ctx: S3Context, deps: S3Deps, bucket: string, key: string): Promise<void> {
+export async function completeMultipartUpload(
+  ctx: S3Context,
+  deps: S3Deps,
+  bucket: string,
+  key: string,
+): Promise<void> {
   const uploadId = ctx.query.get('uploadId') ?? '';
   const body = await readSmallBody(ctx, 2 * 1024 * 1024);
   const upload = deps.uploads.get(uploadId);
@@ -136,7 +164,9 @@ export async function completeMultipartUpload(ctx: S3Context, deps: S3Deps, buck
   const requested = parseCompleteBody(body);
   const typeHeader = ctx.header('x-amz-checksum-type')?.toUpperCase();
   if (typeHeader !== undefined && typeHeader !== (upload.checksumType ?? 'COMPOSITE')) {
-    throw errors.InvalidRequest(`The upload was created using the ${upload.checksumType ?? 'COMPOSITE'} checksum mode. The complete request must use the same checksum mode.`);
+    throw errors.InvalidRequest(
+      `The upload was created using the ${upload.checksumType ?? 'COMPOSITE'} checksum mode. The complete request must use the same checksum mode.`,
+    );
   }
   const record = await deps.uploads.lock.run(uploadId, async () => {
     if (!deps.uploads.get(uploadId)) throw errors.NoSuchUpload({ UploadId: uploadId });
@@ -176,14 +206,33 @@ export async function completeMultipartUpload(ctx: S3Context, deps: S3Deps, buck
   sendComplete(ctx, deps, bucket, key, record.etag, record.checksum);
 }
 
-function objectChecksum(upload: UploadRecord, algorithm: ChecksumAlgorithm, parts: PartRecord[]): NonNullable<ObjectRecord['checksum']> {
+function objectChecksum(
+  upload: UploadRecord,
+  algorithm: ChecksumAlgorithm,
+  parts: PartRecord[],
+): NonNullable<ObjectRecord['checksum']> {
   if (upload.checksumType === 'FULL_OBJECT') {
-    return { algorithm, value: combinedCrc(algorithm, parts.map((p) => ({ checksum: p.checksum ?? '', size: p.size }))), type: 'FULL_OBJECT' };
+    return {
+      algorithm,
+      value: combinedCrc(
+        algorithm,
+        parts.map((p) => ({ checksum: p.checksum ?? '', size: p.size })),
+      ),
+      type: 'FULL_OBJECT',
+    };
   }
-  return { algorithm, value: `${digestOf(algorithm, Buffer.concat(parts.map((p) => Buffer.from(p.checksum ?? '', 'base64'))))}-${parts.length}`, type: 'COMPOSITE' };
+  return {
+    algorithm,
+    value: `${digestOf(algorithm, Buffer.concat(parts.map((p) => Buffer.from(p.checksum ?? '', 'base64'))))}-${parts.length}`,
+    type: 'COMPOSITE',
+  };
 }
 
-function validateParts(upload: UploadRecord, requested: RequestedPart[], recorded: Map<number, PartRecord>): PartRecord[] {
+function validateParts(
+  upload: UploadRecord,
+  requested: RequestedPart[],
+  recorded: Map<number, PartRecord>,
+): PartRecord[] {
   let previous = 0;
   for (const want of requested) {
     if (want.partNumber <= previous) throw errors.InvalidPartOrder({ UploadId: upload.uploadId });
@@ -204,7 +253,8 @@ function validateParts(upload: UploadRecord, requested: RequestedPart[], recorde
           `The upload was created using a ${algorithm.toLowerCase()} checksum. The complete request must include the checksum for each part. It was missing for part ${want.partNumber} in the request.`,
         );
       }
-      if (sent !== undefined && sent !== part.checksum) throw errors.InvalidPart({ UploadId: upload.uploadId, PartNumber: String(want.partNumber), ETag: want.etag });
+      if (sent !== undefined && sent !== part.checksum)
+        throw errors.InvalidPart({ UploadId: upload.uploadId, PartNumber: String(want.partNumber), ETag: want.etag });
     }
     chosen.push(part);
   }
@@ -222,7 +272,14 @@ function validateParts(upload: UploadRecord, requested: RequestedPart[], recorde
   return chosen;
 }
 
-function sendComplete(ctx: S3Context, deps: S3Deps, bucket: string, key: string, etag: string, checksum: ObjectRecord['checksum']): void {
+function sendComplete(
+  ctx: S3Context,
+  deps: S3Deps,
+  bucket: string,
+  key: string,
+  etag: string,
+  checksum: ObjectRecord['checksum'],
+): void {
   const host = ctx.header('host') ?? '127.0.0.1';
   const scheme = (ctx.req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
   const location = `${scheme}://${host}/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
@@ -278,7 +335,11 @@ export function listParts(ctx: S3Context, deps: S3Deps, bucket: string, key: str
 function intParam(ctx: S3Context, name: string, fallback: number, max: number): number {
   const text = ctx.query.get(name);
   if (text === undefined || text === '') return fallback;
-  if (!/^\d+$/.test(text)) throw errors.InvalidArgument(`Provided ${name} not an integer or within integer range`, { ArgumentName: name, ArgumentValue: text });
+  if (!/^\d+$/.test(text))
+    throw errors.InvalidArgument(`Provided ${name} not an integer or within integer range`, {
+      ArgumentName: name,
+      ArgumentValue: text,
+    });
   return Math.min(Number(text), max);
 }
 
@@ -289,7 +350,8 @@ export function listMultipartUploads(ctx: S3Context, deps: S3Deps, bucket: strin
   const listed = deps.uploads.list(bucket);
   // Uploads of one key are listed in initiation order, so "after the upload-id-marker" means after that
   // upload in this order (an unknown marker id falls back to comparing ids, as the documentation words it).
-  const markerIndex = uploadIdMarker === '' ? -1 : listed.findIndex((u) => u.key === keyMarker && u.uploadId === uploadIdMarker);
+  const markerIndex =
+    uploadIdMarker === '' ? -1 : listed.findIndex((u) => u.key === keyMarker && u.uploadId === uploadIdMarker);
   const all = listed.filter((u, index) => {
     const order = Buffer.compare(Buffer.from(u.key), Buffer.from(keyMarker));
     if (keyMarker === '') return true;

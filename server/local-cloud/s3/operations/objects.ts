@@ -26,7 +26,9 @@ export async function putObject(ctx: S3Context, deps: S3Deps, bucket: string, ke
     etag: `"${body.md5Hex}"`,
     lastModified: deps.now().toISOString(),
     ...objectHeaders,
-    ...(algorithm && checksumValue ? { checksum: { algorithm, value: checksumValue, type: 'FULL_OBJECT' as const } } : {}),
+    ...(algorithm && checksumValue
+      ? { checksum: { algorithm, value: checksumValue, type: 'FULL_OBJECT' as const } }
+      : {}),
     multipart: false,
     blobs: [{ blob, size: body.size }],
   };
@@ -42,7 +44,8 @@ export async function putObject(ctx: S3Context, deps: S3Deps, bucket: string, ke
 /** If-None-Match: * (create only) and If-Match on writes, as S3 supports them. */
 function checkWritePreconditions(ctx: S3Context, existing: ObjectRecord | undefined): void {
   const ifNoneMatch = ctx.header('if-none-match');
-  if (ifNoneMatch !== undefined && ifNoneMatch.trim() === '*' && existing) throw errors.PreconditionFailed({ Condition: 'If-None-Match' });
+  if (ifNoneMatch !== undefined && ifNoneMatch.trim() === '*' && existing)
+    throw errors.PreconditionFailed({ Condition: 'If-None-Match' });
   const ifMatch = ctx.header('if-match');
   if (ifMatch !== undefined) {
     if (!existing) throw errors.NoSuchKey();
@@ -92,7 +95,13 @@ function parseRange(header: string | undefined, size: number): Range | undefined
   const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!match || (match[1] === '' && match[2] === '')) return undefined;
   const unsatisfiable = (): S3Error =>
-    new S3Error('InvalidRange', 416, 'The requested range is not satisfiable', { RangeRequested: header, ActualObjectSize: String(size) }, { 'content-range': `bytes */${size}` });
+    new S3Error(
+      'InvalidRange',
+      416,
+      'The requested range is not satisfiable',
+      { RangeRequested: header, ActualObjectSize: String(size) },
+      { 'content-range': `bytes */${size}` },
+    );
   if (match[1] === '') {
     const suffix = Number(match[2]);
     if (suffix === 0 || size === 0) throw unsatisfiable();
@@ -105,7 +114,13 @@ function parseRange(header: string | undefined, size: number): Range | undefined
   return { start, end };
 }
 
-export async function getObject(ctx: S3Context, deps: S3Deps, bucket: string, key: string, headOnly: boolean): Promise<void> {
+export async function getObject(
+  ctx: S3Context,
+  deps: S3Deps,
+  bucket: string,
+  key: string,
+  headOnly: boolean,
+): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     const record = deps.store.get(bucket, key);
     if (!record) throw errors.NoSuchKey({ Key: key });
@@ -132,10 +147,17 @@ async function serveObject(ctx: S3Context, record: ObjectRecord, deps: S3Deps, h
   if (partNumberText !== undefined) {
     const partNumber = Number(partNumberText);
     if (!/^\d+$/.test(partNumberText) || partNumber < 1 || partNumber > 10_000) {
-      throw errors.InvalidArgument('Part number must be an integer between 1 and 10000, inclusive', { ArgumentName: 'partNumber', ArgumentValue: partNumberText });
+      throw errors.InvalidArgument('Part number must be an integer between 1 and 10000, inclusive', {
+        ArgumentName: 'partNumber',
+        ArgumentValue: partNumberText,
+      });
     }
     const parts = record.multipart ? record.blobs : [{ blob: '', size: record.size }];
-    if (partNumber > parts.length) throw new S3Error('InvalidPartNumber', 416, 'The requested partnumber is not satisfiable', { PartNumberRequested: partNumberText, ActualPartCount: String(parts.length) });
+    if (partNumber > parts.length)
+      throw new S3Error('InvalidPartNumber', 416, 'The requested partnumber is not satisfiable', {
+        PartNumberRequested: partNumberText,
+        ActualPartCount: String(parts.length),
+      });
     let start = 0;
     for (let i = 0; i < partNumber - 1; i++) start += parts[i]?.size ?? 0;
     range = { start, end: start + (parts[partNumber - 1]?.size ?? 0) - 1 };
@@ -160,7 +182,13 @@ async function serveObject(ctx: S3Context, record: ObjectRecord, deps: S3Deps, h
   }
   const handles = await openSegments(deps, record.blobs, start, end);
   ctx.log.status = status;
-  ctx.res.writeHead(status, { 'x-amz-request-id': ctx.requestId, 'x-amz-id-2': ctx.hostId, date: ctx.now.toUTCString(), server: 'AmazonS3', ...headers });
+  ctx.res.writeHead(status, {
+    'x-amz-request-id': ctx.requestId,
+    'x-amz-id-2': ctx.hostId,
+    date: ctx.now.toUTCString(),
+    server: 'AmazonS3',
+    ...headers,
+  });
   await pipeline(Readable.from(readSegments(handles)), ctx.res).catch(() => undefined); // a client that hangs up is not an error
 }
 

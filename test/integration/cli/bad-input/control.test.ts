@@ -40,12 +40,16 @@ beforeAll(async () => {
   await writeFile(path.join(data, 'settings.json'), JSON.stringify({ stabilityWindowMs: 0 }));
   await writeFile(path.join(folder, 'plain.txt'), 'finished before the cases run');
   await writeFile(path.join(folder, `${red}.txt`), 'a file name with an escape sequence');
-  sync = startHoist(['--verbose', '--data', data, '--broker', env.stack.brokerUrl, 'sync', folder], { env: signedIn, timeoutMs: 110_000 });
+  sync = startHoist(['--verbose', '--data', data, '--broker', env.stack.brokerUrl, 'sync', folder], {
+    env: signedIn,
+    timeoutMs: 110_000,
+  });
   // plain.txt uploaded; the other name is refused by the folder, which says so (a hook cannot use expect.poll).
   let uploaded: Status | undefined;
   const done = await pollUntil(
     async () => {
-      if (sync.child.exitCode !== null || sync.child.signalCode !== null) throw new Error(`hoist sync stopped: ${(await sync.result).stderr}`);
+      if (sync.child.exitCode !== null || sync.child.signalCode !== null)
+        throw new Error(`hoist sync stopped: ${(await sync.result).stderr}`);
       return (uploaded = await status())?.transfers.filter((t) => t.state === 'done').length === 1;
     },
     { timeoutMs: 100_000, intervalMs: 300 },
@@ -82,26 +86,71 @@ interface Case {
 
 // 141 = 128 + SIGPIPE: the conventional exit of a command whose reader went away.
 const cases: Case[] = [
-  { name: 'status lists folders with their names escaped', args: ['status'], code: 0, message: /folder: .*e\\e\[31mred \(watching\)/ },
+  {
+    name: 'status lists folders with their names escaped',
+    args: ['status'],
+    code: 0,
+    message: /folder: .*e\\e\[31mred \(watching\)/,
+  },
   { name: 'pause an unknown id', args: ['pause', unknownId], code: 1, message: unknown },
   { name: 'resume an unknown id', args: ['resume', unknownId], code: 1, message: unknown },
   { name: 'cancel an unknown id', args: ['cancel', unknownId], code: 1, message: unknown },
   { name: 'cancel something that is not an id', args: ['cancel', 'not an id!'], code: 1, message: notAnId },
   { name: 'cancel a finished transfer', args: ['cancel', '{done}'], code: 1, message: alreadyUploaded },
-  { name: 'pause a finished transfer', args: ['pause', '{done}'], code: 1, message: /already uploaded; there is nothing to pause/ },
-  { name: 'resume a finished transfer', args: ['resume', '{done}'], code: 1, message: /already uploaded; there is nothing to resume/ },
+  {
+    name: 'pause a finished transfer',
+    args: ['pause', '{done}'],
+    code: 1,
+    message: /already uploaded; there is nothing to pause/,
+  },
+  {
+    name: 'resume a finished transfer',
+    args: ['resume', '{done}'],
+    code: 1,
+    message: /already uploaded; there is nothing to resume/,
+  },
   { name: 'pause with no id', args: ['pause'], code: 1, message: /Say which transfer to pause .*hoist status.*--all/ },
-  { name: 'cancel with no id', args: ['cancel'], code: 1, message: /Say which transfer to cancel .*hoist status.*--all/ },
+  {
+    name: 'cancel with no id',
+    args: ['cancel'],
+    code: 1,
+    message: /Say which transfer to cancel .*hoist status.*--all/,
+  },
   { name: 'cancel --all with nothing unfinished', args: ['cancel', '--all'], code: 0, message: /^Nothing to cancel/m },
   { name: 'pause --all with nothing running', args: ['pause', '--all'], code: 0, message: /^Paused all transfers/m },
   { name: 'resume --all with nothing paused', args: ['resume', '--all'], code: 0, message: /^Resumed all transfers/m },
   { name: 'status with no Hoist running', args: ['status'], nothingRunning: true, code: 3, message: noInstance },
-  { name: 'cancel with no Hoist running', args: ['cancel', unknownId], nothingRunning: true, code: 3, message: noInstance },
-  { name: 'pause --all with no Hoist running', args: ['pause', '--all'], nothingRunning: true, code: 3, message: noInstance },
+  {
+    name: 'cancel with no Hoist running',
+    args: ['cancel', unknownId],
+    nothingRunning: true,
+    code: 3,
+    message: noInstance,
+  },
+  {
+    name: 'pause --all with no Hoist running',
+    args: ['pause', '--all'],
+    nothingRunning: true,
+    code: 3,
+    message: noInstance,
+  },
   { name: 'status into a closed stdout', args: ['status'], closeStdout: true, code: [0, 141], message: /^$/ },
-  { name: 'status --json into a closed stdout', args: ['status', '--json'], closeStdout: true, code: [0, 141], message: /^$/ },
+  {
+    name: 'status --json into a closed stdout',
+    args: ['status', '--json'],
+    closeStdout: true,
+    code: [0, 141],
+    message: /^$/,
+  },
   { name: 'help into a closed stdout', args: ['--help'], closeStdout: true, code: [0, 141], message: /^$/ },
-  { name: 'status into a closed stdout, no Hoist running', args: ['status'], nothingRunning: true, closeStdout: true, code: 3, message: noInstance },
+  {
+    name: 'status into a closed stdout, no Hoist running',
+    args: ['status'],
+    nothingRunning: true,
+    closeStdout: true,
+    code: 3,
+    message: noInstance,
+  },
 ];
 
 it.each(cases)('$name', async (c) => {

@@ -25,7 +25,9 @@ const servers: Server[] = [];
 let fullDisk: string | undefined;
 
 async function serveStatus(status: number): Promise<string> {
-  const server = createServer((_req, res) => res.writeHead(status, { 'content-type': 'text/html' }).end('<h1>not a broker</h1>'));
+  const server = createServer((_req, res) =>
+    res.writeHead(status, { 'content-type': 'text/html' }).end('<h1>not a broker</h1>'),
+  );
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -94,11 +96,41 @@ const signIn = (username: string) => ['sign-in', '--username', username];
 
 const cases: Case[] = [
   // Data folders that cannot be one: refused at once, naming --data, never a hang.
-  { name: '--data under /proc', args: () => ['--data', '/proc/hoist', 'upload', work], env: signedIn, code: 1, message: /--data \/proc\/hoist/ },
-  { name: '--data under /sys', args: () => ['--data', '/sys/hoist', 'upload', work], env: signedIn, code: 1, message: /--data \/sys\/hoist/ },
-  { name: '--data /proc itself', args: () => ['--data', '/proc', 'upload', work], env: signedIn, code: 1, message: /--data \/proc\b/ },
-  { name: '--data under a regular file', args: () => ['--data', path.join(work, 'a-file', 'state'), 'upload', work], env: signedIn, code: 1, message: /--data .*a-file\/state.*a-file is a file/ },
-  { name: '--data is a regular file', args: () => ['--data', path.join(work, 'a-file'), 'upload', work], env: signedIn, code: 1, message: /--data .*a-file.*is a file/ },
+  {
+    name: '--data under /proc',
+    args: () => ['--data', '/proc/hoist', 'upload', work],
+    env: signedIn,
+    code: 1,
+    message: /--data \/proc\/hoist/,
+  },
+  {
+    name: '--data under /sys',
+    args: () => ['--data', '/sys/hoist', 'upload', work],
+    env: signedIn,
+    code: 1,
+    message: /--data \/sys\/hoist/,
+  },
+  {
+    name: '--data /proc itself',
+    args: () => ['--data', '/proc', 'upload', work],
+    env: signedIn,
+    code: 1,
+    message: /--data \/proc\b/,
+  },
+  {
+    name: '--data under a regular file',
+    args: () => ['--data', path.join(work, 'a-file', 'state'), 'upload', work],
+    env: signedIn,
+    code: 1,
+    message: /--data .*a-file\/state.*a-file is a file/,
+  },
+  {
+    name: '--data is a regular file',
+    args: () => ['--data', path.join(work, 'a-file'), 'upload', work],
+    env: signedIn,
+    code: 1,
+    message: /--data .*a-file.*is a file/,
+  },
   {
     name: '--data on a full disk',
     args: () => ['--data', path.join(fullDisk!, 'state'), ...signIn(user.username)],
@@ -108,8 +140,19 @@ const cases: Case[] = [
     message: /disk holding .*tiny.* is full/,
   },
   // Broker URLs.
-  { name: '--broker that is not a URL', args: () => ['--data', data('b1'), '--broker', 'not a url', ...signIn('ines')], code: 1, message: /--broker .*http:\/\/ or https:\/\/ URL/, not: /Invalid URL/ },
-  { name: '--broker ftp://', args: () => ['--data', data('b2'), '--broker', 'ftp://example.com/', ...signIn('ines')], code: 1, message: /--broker .*http:\/\/ or https:\/\/ URL/ },
+  {
+    name: '--broker that is not a URL',
+    args: () => ['--data', data('b1'), '--broker', 'not a url', ...signIn('ines')],
+    code: 1,
+    message: /--broker .*http:\/\/ or https:\/\/ URL/,
+    not: /Invalid URL/,
+  },
+  {
+    name: '--broker ftp://',
+    args: () => ['--data', data('b2'), '--broker', 'ftp://example.com/', ...signIn('ines')],
+    code: 1,
+    message: /--broker .*http:\/\/ or https:\/\/ URL/,
+  },
   {
     name: '--broker of a web server answering 404',
     args: () => ['--data', data('b3'), '--broker', notBrokers[404]!, ...signIn('ines')],
@@ -127,9 +170,27 @@ const cases: Case[] = [
   { name: 'an unknown option', args: () => ['--bogus', 'status'], code: 1, message: /unknown option '--bogus'/ },
   { name: 'an unknown command', args: () => ['frobnicate'], code: 1, message: /unknown command 'frobnicate'/ },
   // Sign-in.
-  { name: 'sign-in with an empty user name', args: () => ['--data', data('s1'), '--broker', env.stack.brokerUrl, ...signIn('')], input: 'pw\n', code: 1, message: /user name is required/i },
-  { name: 'sign-in with a wrong password', args: () => ['--data', data('s2'), '--broker', env.stack.brokerUrl, ...signIn(user.username)], input: 'wrong\n', code: 1, message: /username or password is not correct/ },
-  { name: 'sign-in with no broker to reach', args: () => ['--data', data('s3'), '--broker', 'http://127.0.0.1:1', ...signIn(user.username)], input: 'pw\n', code: 1, message: /sign-in service at 127\.0\.0\.1:1 cannot be reached/ },
+  {
+    name: 'sign-in with an empty user name',
+    args: () => ['--data', data('s1'), '--broker', env.stack.brokerUrl, ...signIn('')],
+    input: 'pw\n',
+    code: 1,
+    message: /user name is required/i,
+  },
+  {
+    name: 'sign-in with a wrong password',
+    args: () => ['--data', data('s2'), '--broker', env.stack.brokerUrl, ...signIn(user.username)],
+    input: 'wrong\n',
+    code: 1,
+    message: /username or password is not correct/,
+  },
+  {
+    name: 'sign-in with no broker to reach',
+    args: () => ['--data', data('s3'), '--broker', 'http://127.0.0.1:1', ...signIn(user.username)],
+    input: 'pw\n',
+    code: 1,
+    message: /sign-in service at 127\.0\.0\.1:1 cannot be reached/,
+  },
   {
     name: 'sign-in with control characters in the user name',
     args: () => ['--data', data('s5'), '--broker', env.stack.brokerUrl, ...signIn('ada\u001b[31m')],
@@ -172,7 +233,11 @@ const cases: Case[] = [
 
 it.each(cases)('$name', async (c) => {
   if (c.skip?.()) return;
-  const r = await hoist(c.args(), { env: { HOIST_USERNAME: undefined, HOIST_PASSWORD: undefined, ...c.env }, ...(c.input ? { input: c.input } : {}), timeoutMs: 30_000 });
+  const r = await hoist(c.args(), {
+    env: { HOIST_USERNAME: undefined, HOIST_PASSWORD: undefined, ...c.env },
+    ...(c.input ? { input: c.input } : {}),
+    timeoutMs: 30_000,
+  });
   const output = r.stdout + r.stderr;
   expect(r.signal, `killed: it hung\n${output}`).toBeNull();
   expect(r.code, output).toBe(c.code);

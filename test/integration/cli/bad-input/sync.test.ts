@@ -116,7 +116,10 @@ const cases: BadInput[] = [
     name: 'a folder and its subfolder: refused, nothing watched',
     args: (c) => ['sync', c.album, `${c.album}/sub`],
     outcome: refused,
-    stderr: [/Album-\d+\/sub: This is inside \/\S+\/Album-\d+, which is also given: give only one of them/, /Nothing is watched/],
+    stderr: [
+      /Album-\d+\/sub: This is inside \/\S+\/Album-\d+, which is also given: give only one of them/,
+      /Nothing is watched/,
+    ],
     uploaded: () => [],
   },
   {
@@ -193,7 +196,11 @@ const cases: BadInput[] = [
     name: 'a refused run remembers nothing: the good folder of `sync good bad` is not watched later',
     setup: async (c) => {
       await writeFile(path.join(c.dir, c.album, 'sub', `in-${c.album}.txt`), 'sub');
-      const r = await startHoist(['--data', c.data, '--broker', env.stack.brokerUrl, 'sync', c.album, 'nowhere'], { cwd: c.dir, env: signedIn, timeoutMs: 30_000 }).result;
+      const r = await startHoist(['--data', c.data, '--broker', env.stack.brokerUrl, 'sync', c.album, 'nowhere'], {
+        cwd: c.dir,
+        env: signedIn,
+        timeoutMs: 30_000,
+      }).result;
       expect(r.code, r.stderr).toBe(1);
     },
     // Refused if Album had been remembered (a folder inside one already watched).
@@ -207,11 +214,18 @@ const signedIn = { HOIST_USERNAME: user.username, HOIST_PASSWORD: user.password 
 
 /** An earlier `hoist sync` of the case's album in its data folder, run until its file is uploaded. */
 async function watchOnce(c: CaseContext): Promise<void> {
-  const run = startHoist(['--data', c.data, '--broker', env.stack.brokerUrl, 'sync', c.album], { cwd: c.dir, env: signedIn, timeoutMs: 60_000 });
+  const run = startHoist(['--data', c.data, '--broker', env.stack.brokerUrl, 'sync', c.album], {
+    cwd: c.dir,
+    env: signedIn,
+    timeoutMs: 60_000,
+  });
   const key = `${c.album}/ok.txt`;
   let ready = false;
   run.child.stderr!.on('data', (d: Buffer) => (ready ||= d.toString().includes('Press Ctrl-C to stop')));
-  await pollUntil(async () => run.child.exitCode !== null || (ready && (await userKeys()).has(key)), { timeoutMs: 30_000, intervalMs: 300 });
+  await pollUntil(async () => run.child.exitCode !== null || (ready && (await userKeys()).has(key)), {
+    timeoutMs: 30_000,
+    intervalMs: 300,
+  });
   run.child.kill('SIGINT');
   const r = await run.result;
   expect(r.code, r.stderr).toBe(0);
@@ -289,18 +303,27 @@ describe('hoist sync: bad input', () => {
         run.child.stderr!.on('data', (d: Buffer) => (ready ||= d.toString().includes('Press Ctrl-C to stop')));
         const added = async () => [...(await userKeys())].filter((key) => !before.has(key));
         const stopped = () => run.child.exitCode !== null || run.child.signalCode !== null;
-        await pollUntil(async () => {
-          if (stopped()) return true;
-          const keys = await added();
-          return ready && expected.every((key) => keys.includes(key));
-        }, { timeoutMs: 30_000, intervalMs: 300 });
-        await pollUntil(async () => {
-          if (stopped()) return true;
-          const r = await hoist(['--data', data, 'status', '--json']);
-          if (r.code !== 0) return false;
-          const s = JSON.parse(r.stdout) as { totals: { active: number; queued: number }; folders: Array<{ state: string }> };
-          return s.totals.active === 0 && s.totals.queued === 0 && s.folders.every((f) => f.state !== 'scanning');
-        }, { timeoutMs: 30_000, intervalMs: 300 });
+        await pollUntil(
+          async () => {
+            if (stopped()) return true;
+            const keys = await added();
+            return ready && expected.every((key) => keys.includes(key));
+          },
+          { timeoutMs: 30_000, intervalMs: 300 },
+        );
+        await pollUntil(
+          async () => {
+            if (stopped()) return true;
+            const r = await hoist(['--data', data, 'status', '--json']);
+            if (r.code !== 0) return false;
+            const s = JSON.parse(r.stdout) as {
+              totals: { active: number; queued: number };
+              folders: Array<{ state: string }>;
+            };
+            return s.totals.active === 0 && s.totals.queued === 0 && s.folders.every((f) => f.state !== 'scanning');
+          },
+          { timeoutMs: 30_000, intervalMs: 300 },
+        );
         run.child.kill('SIGINT');
       }
       result = await run.result;

@@ -67,7 +67,10 @@ const cases: BadInput[] = [
     name: 'a missing path next to a good file',
     args: (c) => ['upload', c.ok, 'nowhere.txt'],
     code: 1,
-    stderr: [/not uploaded: nowhere\.txt: The file or folder does not exist/, /1 of 1 uploaded and verified; 1 not uploaded/],
+    stderr: [
+      /not uploaded: nowhere\.txt: The file or folder does not exist/,
+      /1 of 1 uploaded and verified; 1 not uploaded/,
+    ],
     uploaded: (c) => [c.ok],
   },
   {
@@ -107,7 +110,9 @@ const cases: BadInput[] = [
     args: (c) => ['upload', c.album],
     asUser: true,
     code: 1,
-    stderr: [/not uploaded: \/\S+\/Album-\d+\/locked: Hoist is not allowed to read this file or folder: check its permissions/],
+    stderr: [
+      /not uploaded: \/\S+\/Album-\d+\/locked: Hoist is not allowed to read this file or folder: check its permissions/,
+    ],
     notStderr: [/EACCES/],
     uploaded: (c) => [`${c.album}/ok.txt`],
   },
@@ -181,7 +186,12 @@ const cases: BadInput[] = [
     name: 'many problems of one kind: a count, five paths and "… and N more" (all of them in --json)',
     args: (c) => ['upload', c.ok, ...missing],
     code: 1,
-    stderr: [/not uploaded \(12\): The file or folder does not exist/, /missing-0\.txt/, /missing-4\.txt/, /… and 7 more/],
+    stderr: [
+      /not uploaded \(12\): The file or folder does not exist/,
+      /missing-0\.txt/,
+      /missing-4\.txt/,
+      /… and 7 more/,
+    ],
     stderrLinesMatching: { pattern: /missing-\d+\.txt/, count: 5 },
     uploaded: (c) => [c.ok],
   },
@@ -245,22 +255,32 @@ const cases: BadInput[] = [
     [
       ['an absolute --to', '/abs', /--to '\/abs': .*cannot start with "\/": drop the leading "\/"/],
       ['a --to with ".."', '../up', /--to '\.\.\/up': .*an empty, "\." or "\.\." part/],
-      ['a --to with a backslash', 'a\\b', /--to 'a\\\\b': Backslashes \(\\\) are not allowed in storage keys: separate folders with "\/"/],
-      ['a --to over the key limit', 'x'.repeat(1100), /--to 'x{60}…': The destination folder is 1100 bytes long; it can be at most \d+ bytes/],
-      ['a --to with control characters', 'a\u001bb', /--to 'a\\eb': The destination folder contains control characters/],
+      [
+        'a --to with a backslash',
+        'a\\b',
+        /--to 'a\\\\b': Backslashes \(\\\) are not allowed in storage keys: separate folders with "\/"/,
+      ],
+      [
+        'a --to over the key limit',
+        'x'.repeat(1100),
+        /--to 'x{60}…': The destination folder is 1100 bytes long; it can be at most \d+ bytes/,
+      ],
+      [
+        'a --to with control characters',
+        'a\u001bb',
+        /--to 'a\\eb': The destination folder contains control characters/,
+      ],
       ['an empty --to', '', /--to '': The destination folder is empty/],
     ] as const
-  ).map(
-    ([name, to, message]): BadInput => ({
-      name,
-      args: (c) => ['upload', c.album, c.ok, '--to', to],
-      code: 1,
-      stderr: [message],
-      notStderr: [/not a relative path|Too big/],
-      maxStderrLines: 1,
-      uploaded: () => [],
-    }),
-  ),
+  ).map(([name, to, message]): BadInput => ({
+    name,
+    args: (c) => ['upload', c.album, c.ok, '--to', to],
+    code: 1,
+    stderr: [message],
+    notStderr: [/not a relative path|Too big/],
+    maxStderrLines: 1,
+    uploaded: () => [],
+  })),
 
   // ---- --data
   {
@@ -286,7 +306,9 @@ const cases: BadInput[] = [
     globals: (c) => ['--data', path.join(c.dir, c.ok)],
     args: (c) => ['upload', c.ok],
     code: 1,
-    stderr: [/^hoist: Cannot use --data \/\S+\/ok-\d+\.txt as the data folder: \S+ is a file, not a folder\. Choose a folder/],
+    stderr: [
+      /^hoist: Cannot use --data \/\S+\/ok-\d+\.txt as the data folder: \S+ is a file, not a folder\. Choose a folder/,
+    ],
     notStderr: [/EEXIST/],
     maxStderrLines: 1,
     uploaded: () => [],
@@ -338,7 +360,11 @@ describe('hoist upload: bad input', () => {
       const options: CliOptions = {
         cwd: c.dir,
         // Never the real default data folder, whatever a broken case does with --data.
-        env: { HOIST_USERNAME: user.username, HOIST_PASSWORD: user.password, HOIST_DATA_DIR: path.join(work, `default-${index}`) },
+        env: {
+          HOIST_USERNAME: user.username,
+          HOIST_PASSWORD: user.password,
+          HOIST_DATA_DIR: path.join(work, `default-${index}`),
+        },
       };
       if (bad.asUser && refusedChild.kind !== 'self') {
         await mkdir(c.data, { recursive: true });
@@ -354,10 +380,14 @@ describe('hoist upload: bad input', () => {
     expect(code, stderr).toBe(bad.code);
     for (const pattern of bad.stderr ?? []) expect(stderr).toMatch(pattern);
     for (const pattern of bad.notStderr ?? []) expect(stderr).not.toMatch(pattern);
-    if (bad.maxStderrLines !== undefined) expect(stderr.trimEnd().split('\n').length, stderr).toBeLessThanOrEqual(bad.maxStderrLines);
+    if (bad.maxStderrLines !== undefined)
+      expect(stderr.trimEnd().split('\n').length, stderr).toBeLessThanOrEqual(bad.maxStderrLines);
     if (bad.stderrLinesMatching) {
       const { pattern, count } = bad.stderrLinesMatching;
-      expect(stderr.split('\n').filter((line) => pattern.test(line)), stderr).toHaveLength(count);
+      expect(
+        stderr.split('\n').filter((line) => pattern.test(line)),
+        stderr,
+      ).toHaveLength(count);
     }
     if (bad.json) bad.json(JSON.parse(stdout) as JsonReport, c);
     // Names are anybody's text: nothing but line breaks and tabs of ours reaches the terminal.

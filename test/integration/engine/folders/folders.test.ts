@@ -1,6 +1,16 @@
 // Folder sync against the real local cloud and the real queue: each rule of issue 6 on real
 // temporary folders. No timing assertions: everything waits by polling with generous timeouts.
-import { appendFileSync, chmodSync, mkdirSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  mkdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../../support/digest.js';
@@ -38,17 +48,34 @@ describe('folder sync', () => {
     writeFileSync(join(photos, 'trip 🏖️', 'Cafe\u0301 -x.txt'), 'nfd');
     writeFileSync(join(photos, '-leading.txt'), 'dash');
     writeFileSync(join(photos, 'empty.bin'), '');
-    for (const junk of ['.DS_Store', 'Thumbs.db', '~$doc.docx', 'x.tmp', 'movie.part', 'file.crdownload', '.~lock.a.odt#']) writeFileSync(join(photos, junk), 'junk');
+    for (const junk of [
+      '.DS_Store',
+      'Thumbs.db',
+      '~$doc.docx',
+      'x.tmp',
+      'movie.part',
+      'file.crdownload',
+      '.~lock.a.odt#',
+    ])
+      writeFileSync(join(photos, junk), 'junk');
     writeFileSync(Buffer.from(`${photos}/bad\xff.txt`, 'latin1'), 'bytes');
     writeFileSync(join(photos, 'bell\u0007.txt'), 'ctl');
 
     const folder = await s.sync.add(photos);
     expect(folder).toMatchObject({ label: 'Photos', path: photos });
     await s.settle();
-    expect(await s.keys()).toEqual(['Photos/-leading.txt', 'Photos/a.txt', 'Photos/empty.bin', 'Photos/trip 🏖️/Caf\u00e9 -x.txt']);
+    expect(await s.keys()).toEqual([
+      'Photos/-leading.txt',
+      'Photos/a.txt',
+      'Photos/empty.bin',
+      'Photos/trip 🏖️/Caf\u00e9 -x.txt',
+    ]);
     expect((await s.object('Photos/a.txt')).toString()).toBe('alpha');
     expect(s.folder(folder.id).state).toBe('watching');
-    const problems = s.sync.problems(folder.id).map((p) => p.relative).sort();
+    const problems = s.sync
+      .problems(folder.id)
+      .map((p) => p.relative)
+      .sort();
     expect(problems).toEqual(['bad\ufffd.txt', 'bell\u0007.txt']);
     expect(s.folder(folder.id).message).toMatch(/2 items are not uploaded/);
 
@@ -57,7 +84,9 @@ describe('folder sync', () => {
     mkdirSync(join(s.home, 'outside/inner'), { recursive: true });
     writeFileSync(join(s.home, 'outside/inner/moved.txt'), 'moved');
     renameSync(join(s.home, 'outside'), join(photos, 'arrived'));
-    await expect.poll(() => s.keys(), { timeout: 30_000 }).toEqual(expect.arrayContaining(['Photos/new.txt', 'Photos/arrived/inner/moved.txt']));
+    await expect
+      .poll(() => s.keys(), { timeout: 30_000 })
+      .toEqual(expect.arrayContaining(['Photos/new.txt', 'Photos/arrived/inner/moved.txt']));
     expect((await s.object('Photos/arrived/inner/moved.txt')).toString()).toBe('moved');
     expect(s.folderEvents.at(-1)?.find((f) => f.id === folder.id)).toBeDefined();
   });
@@ -71,7 +100,9 @@ describe('folder sync', () => {
     await expect.poll(() => s.keys(), { timeout: 30_000 }).toEqual(['Docs/notes.txt']);
     await s.settle();
     writeFileSync(join(docs, 'notes.txt'), 'version two');
-    await expect.poll(async () => (await s.object('Docs/notes.txt')).toString(), { timeout: 30_000 }).toBe('version two');
+    await expect
+      .poll(async () => (await s.object('Docs/notes.txt')).toString(), { timeout: 30_000 })
+      .toBe('version two');
     expect(s.writes('Docs/notes.txt')).toHaveLength(2);
   });
 
@@ -107,9 +138,13 @@ describe('folder sync', () => {
     await expect.poll(() => s.keys(), { timeout: 30_000 }).toEqual(['Docs/doomed.txt', 'Docs/old-name.txt']);
     renameSync(join(docs, 'old-name.txt'), join(docs, 'new-name.txt'));
     rmSync(join(docs, 'doomed.txt'));
-    await expect.poll(() => s.keys(), { timeout: 30_000 }).toEqual(['Docs/doomed.txt', 'Docs/new-name.txt', 'Docs/old-name.txt']);
+    await expect
+      .poll(() => s.keys(), { timeout: 30_000 })
+      .toEqual(['Docs/doomed.txt', 'Docs/new-name.txt', 'Docs/old-name.txt']);
     await s.settle();
-    expect(env.cloud.requestLog.entries().filter((e) => e.key?.startsWith(s.prefix) && /Delete/.test(e.operation))).toEqual([]);
+    expect(
+      env.cloud.requestLog.entries().filter((e) => e.key?.startsWith(s.prefix) && /Delete/.test(e.operation)),
+    ).toEqual([]);
   });
 
   it('never follows links: a link loop and a link out of the folder are reported, not walked', async () => {
@@ -124,7 +159,10 @@ describe('folder sync', () => {
     const folder = await s.sync.add(root);
     await s.settle();
     expect(await s.keys()).toEqual(['Linked/sub/real.txt']);
-    expect(s.folder(folder.id)).toMatchObject({ state: 'watching', message: expect.stringMatching(/2 links were not followed/) });
+    expect(s.folder(folder.id)).toMatchObject({
+      state: 'watching',
+      message: expect.stringMatching(/2 links were not followed/),
+    });
   });
 
   // The exact "listed, then gone before lstat" case is deterministic in test/unit/engine/folders/scanner.test.ts;
@@ -143,7 +181,9 @@ describe('folder sync', () => {
     const folder = await adding;
     await s.settle();
     const keys = await s.keys();
-    const expected = Array.from({ length: 9 }, (_, d) => Array.from({ length: 50 }, (_, i) => `Churn/d${d}/f${i * 2 + 1}.txt`)).flat();
+    const expected = Array.from({ length: 9 }, (_, d) =>
+      Array.from({ length: 50 }, (_, i) => `Churn/d${d}/f${i * 2 + 1}.txt`),
+    ).flat();
     expect(keys).toEqual(expect.arrayContaining(expected));
     expect(keys.every((k) => /^Churn\/d\d\/f\d+\.txt$/.test(k))).toBe(true);
     expect(s.folder(folder.id)).toMatchObject({ state: 'watching' });
@@ -161,7 +201,11 @@ describe('folder sync', () => {
     await expect.poll(() => s.folder(folder.id).state, { timeout: 30_000 }).toBe('unavailable');
     expect(s.folder(folder.id).message).toMatch(/missing or its disk is not connected/);
     // The `folders` event is throttled: it may follow the state by a few milliseconds.
-    await expect.poll(() => s.folderEvents.some((list) => list.some((f) => f.id === folder.id && f.state === 'unavailable')), { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(() => s.folderEvents.some((list) => list.some((f) => f.id === folder.id && f.state === 'unavailable')), {
+        timeout: 10_000,
+      })
+      .toBe(true);
     writeFileSync(join(s.home, 'unplugged', 'while-away.txt'), 'away');
     renameSync(join(s.home, 'unplugged'), root);
     await expect.poll(() => s.folder(folder.id).state, { timeout: 30_000 }).toBe('watching');
@@ -231,7 +275,9 @@ describe('folder sync', () => {
     // slow the queue down so that transfers are still queued when the folder goes
     s.queue.pauseAll();
     for (let i = 0; i < 5; i++) writeFileSync(join(root, `late${i}.txt`), `late ${i}`);
-    await expect.poll(() => s.queue.list('active').filter((t) => t.origin.kind === 'folder').length, { timeout: 30_000 }).toBe(5);
+    await expect
+      .poll(() => s.queue.list('active').filter((t) => t.origin.kind === 'folder').length, { timeout: 30_000 })
+      .toBe(5);
     await s.sync.remove(folder.id);
     expect(s.sync.list()).toEqual([]);
     expect(s.queue.list('active').filter((t) => t.origin.kind === 'folder')).toEqual([]);

@@ -9,7 +9,15 @@ import type { Folder, Settings, Transfer } from '../../../../electron/common/con
 import { createFolderSync, type FolderSync } from '../../../../electron/engine/folders/index.js';
 import { openStateDb, type StateDb } from '../../../../electron/engine/state/db.js';
 import { createTransferQueue, type TransferQueue } from '../../../../electron/engine/transfers/queue.js';
-import { adminClient, type Cloud, identityClient, newIdentityId, startCloud, tempDir, testSettings } from '../transfers/helpers.js';
+import {
+  adminClient,
+  type Cloud,
+  identityClient,
+  newIdentityId,
+  startCloud,
+  tempDir,
+  testSettings,
+} from '../transfers/helpers.js';
 
 export { tempDir };
 
@@ -80,11 +88,17 @@ export function makeSync(env: Env, settings: Partial<Settings> = {}): Sync {
         db: s.db,
         settings: () => s.settings,
         emit: (event, payload) => {
-          if (event === 'transfers.changed') for (const l of listeners.changed) l((payload as { transfers: Transfer[] }).transfers);
+          if (event === 'transfers.changed')
+            for (const l of listeners.changed) l((payload as { transfers: Transfer[] }).transfers);
           if (event === 'transfers.removed') for (const l of listeners.removed) l((payload as { ids: string[] }).ids);
         },
       });
-      s.queue.setTarget({ s3: identityClient(env.cloud, identityId), bucket: env.cloud.bucket, keyPrefix: prefix, identityId });
+      s.queue.setTarget({
+        s3: identityClient(env.cloud, identityId),
+        bucket: env.cloud.bucket,
+        keyPrefix: prefix,
+        identityId,
+      });
       s.queue.start();
       s.sync = createFolderSync({
         db: s.db,
@@ -107,7 +121,9 @@ export function makeSync(env: Env, settings: Partial<Settings> = {}): Sync {
       const out: string[] = [];
       let token: string | undefined;
       do {
-        const res = await env.admin.send(new ListObjectsV2Command({ Bucket: env.cloud.bucket, Prefix: prefix, ContinuationToken: token }));
+        const res = await env.admin.send(
+          new ListObjectsV2Command({ Bucket: env.cloud.bucket, Prefix: prefix, ContinuationToken: token }),
+        );
         for (const o of res.Contents ?? []) out.push(o.Key!.slice(prefix.length));
         token = res.IsTruncated ? res.NextContinuationToken : undefined;
       } while (token);
@@ -120,7 +136,12 @@ export function makeSync(env: Env, settings: Partial<Settings> = {}): Sync {
     writes(key) {
       return env.cloud.requestLog
         .entries()
-        .filter((e) => (e.operation === 'PutObject' || e.operation === 'CreateMultipartUpload') && e.status < 300 && e.key?.startsWith(prefix))
+        .filter(
+          (e) =>
+            (e.operation === 'PutObject' || e.operation === 'CreateMultipartUpload') &&
+            e.status < 300 &&
+            e.key?.startsWith(prefix),
+        )
         .map((e) => e.key!.slice(prefix.length))
         .filter((k) => key === undefined || k === key);
     },

@@ -29,7 +29,11 @@ if (how.kind === 'none') {
     const vitest = join(createRequire(import.meta.url).resolve('vitest/package.json'), '..', 'vitest.mjs');
     const childEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST')));
     const [command, args] = how.wrap(process.execPath, [vitest, 'run', '--project', 'integration', here]);
-    const child = spawn(command, args, { cwd: checkout, env: { ...childEnv, [INNER]: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: checkout,
+      env: { ...childEnv, [INNER]: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d));
     child.stderr.on('data', (d: Buffer) => (output += d));
@@ -64,7 +68,9 @@ if (how.kind === 'none') {
     const folder = await s.sync.add(root);
     await s.settle();
     expect(await s.keys()).toEqual(['Locked/ok.txt']);
-    expect(s.sync.problems(folder.id)).toEqual([expect.objectContaining({ relative: 'locked.txt', kind: 'unreadable' })]);
+    expect(s.sync.problems(folder.id)).toEqual([
+      expect.objectContaining({ relative: 'locked.txt', kind: 'unreadable' }),
+    ]);
     chmodSync(join(root, 'locked.txt'), 0o644);
     await s.sync.rescanAll();
     await expect.poll(() => s!.keys(), { timeout: 30_000 }).toEqual(['Locked/locked.txt', 'Locked/ok.txt']);

@@ -28,10 +28,16 @@ async function watch(factory: WatcherFactory) {
   const watcher: Watcher = factory(
     root,
     { ignored: (relative, isDirectory) => isDirectory !== undefined && rules.ignores(relative, isDirectory) },
-    { event: (type, relative) => events.push(`${type} ${relative}`), error: (error) => events.push(`error ${error.code}`) },
+    {
+      event: (type, relative) => events.push(`${type} ${relative}`),
+      error: (error) => events.push(`error ${error.code}`),
+    },
   );
   await watcher.start();
-  cleanups.push(() => dir.remove(), () => watcher.stop());
+  cleanups.push(
+    () => dir.remove(),
+    () => watcher.stop(),
+  );
   return { root, dir: dir.path, events, watcher };
 }
 

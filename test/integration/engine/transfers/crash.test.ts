@@ -8,7 +8,15 @@ import type { Transfer } from '../../../../electron/common/contract.js';
 import { openStateDb } from '../../../../electron/engine/state/db.js';
 import type { ChildConfig } from './fixtures/upload-child.js';
 import { objectDigest } from '../../../support/digest.js';
-import { identityCredentials, incompleteUploads, MiB, newIdentityId, tempDir, useCloud, writeRandomFile } from './helpers.js';
+import {
+  identityCredentials,
+  incompleteUploads,
+  MiB,
+  newIdentityId,
+  tempDir,
+  useCloud,
+  writeRandomFile,
+} from './helpers.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const child = join(here, 'fixtures/upload-child.ts');
@@ -31,7 +39,9 @@ interface Run {
 
 function runChild(config: ChildConfig): Run {
   // node itself (not the tsx wrapper, which would run the engine in a grandchild that SIGKILL misses)
-  const p = spawn(process.execPath, ['--import', 'tsx', child, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const p = spawn(process.execPath, ['--import', 'tsx', child, JSON.stringify(config)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -50,7 +60,11 @@ function partsUploaded(): number {
 function journaledParts(dbPath: string): Set<string> {
   const db = openStateDb(dbPath);
   try {
-    const rows = db.sqlite.prepare<[], { upload_id: string; number: number }>('SELECT t.upload_id, p.number FROM parts p JOIN transfers t ON t.id = p.transfer_id').all();
+    const rows = db.sqlite
+      .prepare<[], { upload_id: string; number: number }>(
+        'SELECT t.upload_id, p.number FROM parts p JOIN transfers t ON t.id = p.transfer_id',
+      )
+      .all();
     return new Set(rows.map((r) => `${r.upload_id}#${r.number}`));
   } finally {
     db.close();
@@ -85,7 +99,9 @@ describe('crash safety', () => {
       // Kill once this run has finished 1–2 parts, plus a random delay: mid-part, between parts, at Complete.
       const target = before + 1 + Math.floor(Math.random() * 2);
       // (or the run finished everything first: then the kill lands after Complete)
-      await expect.poll(() => partsUploaded() >= target || !run.running(), { timeout: 20_000, interval: 10 }).toBe(true);
+      await expect
+        .poll(() => partsUploaded() >= target || !run.running(), { timeout: 20_000, interval: 10 })
+        .toBe(true);
       const delay = Math.floor(Math.random() * 400);
       points.push(`round ${round}: after ${partsUploaded() - before} parts + ${delay} ms`);
       await new Promise((r) => setTimeout(r, delay));
@@ -98,12 +114,20 @@ describe('crash safety', () => {
     const transfers = JSON.parse(last.stdout.trim().split('\n').at(-1)!) as Transfer[];
     expect(transfers.map((t) => t.state)).toEqual(['done', 'done']);
     for (const [i, f] of files.entries()) {
-      expect(await objectDigest(env.admin, env.cloud.bucket, `uploads/${identityId}/${f.destination}`)).toEqual({ sha: shas[i], size: f.size });
+      expect(await objectDigest(env.admin, env.cloud.bucket, `uploads/${identityId}/${f.destination}`)).toEqual({
+        sha: shas[i],
+        size: f.size,
+      });
     }
     const log = env.cloud.requestLog.entries();
     for (const kill of kills) {
-      const resent = log.slice(kill.logIndex).filter((e) => e.operation === 'UploadPart' && kill.journaled.has(`${e.uploadId}#${e.partNumber}`));
-      expect(resent.map((e) => `${e.uploadId}#${e.partNumber}`), points.join('; ')).toEqual([]);
+      const resent = log
+        .slice(kill.logIndex)
+        .filter((e) => e.operation === 'UploadPart' && kill.journaled.has(`${e.uploadId}#${e.partNumber}`));
+      expect(
+        resent.map((e) => `${e.uploadId}#${e.partNumber}`),
+        points.join('; '),
+      ).toEqual([]);
     }
     expect(await incompleteUploads(env.admin, env.cloud.bucket, `uploads/${identityId}/`)).toEqual([]);
   });

@@ -4,11 +4,24 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Transfer } from '../../../../electron/common/contract.js';
 import { openStateDb, type StateDb } from '../../../../electron/engine/state/db.js';
-import { createTransferQueue, type TransferQueue, type UploadTarget } from '../../../../electron/engine/transfers/queue.js';
+import {
+  createTransferQueue,
+  type TransferQueue,
+  type UploadTarget,
+} from '../../../../electron/engine/transfers/queue.js';
 import { createS3Client } from '../../../../electron/engine/transfers/s3-client.js';
 import { isCompleteMultipart, isUploadPart, startFaultProxy, type FaultProxy } from '../../../support/fault-proxy.js';
 import { objectDigest } from '../../../support/digest.js';
-import { identityCredentials, incompleteUploads, MiB, newIdentityId, tempDir, testSettings, useCloud, writeRandomFile } from './helpers.js';
+import {
+  identityCredentials,
+  incompleteUploads,
+  MiB,
+  newIdentityId,
+  tempDir,
+  testSettings,
+  useCloud,
+  writeRandomFile,
+} from './helpers.js';
 
 const env = useCloud();
 let proxy: FaultProxy;
@@ -40,7 +53,12 @@ beforeEach(() => {
   });
   const identityId = newIdentityId();
   target = {
-    s3: createS3Client({ endpoint: proxy.url, region: env.cloud.region, credentials: identityCredentials(env.cloud, identityId), maxSockets: 8 }),
+    s3: createS3Client({
+      endpoint: proxy.url,
+      region: env.cloud.region,
+      credentials: identityCredentials(env.cloud, identityId),
+      maxSockets: 8,
+    }),
     bucket: env.cloud.bucket,
     keyPrefix: `uploads/${identityId}/`,
     identityId,
@@ -92,7 +110,12 @@ describe('faults', () => {
   it('cuts a stalled socket (no bytes for the stall timeout) and retries the part', async () => {
     queue.setTarget({
       ...target,
-      s3: createS3Client({ endpoint: proxy.url, region: env.cloud.region, credentials: identityCredentials(env.cloud, target.identityId), stallTimeoutMs: 1000 }),
+      s3: createS3Client({
+        endpoint: proxy.url,
+        region: env.cloud.region,
+        credentials: identityCredentials(env.cloud, target.identityId),
+        stallTimeoutMs: 1000,
+      }),
     });
     proxy.stallNext(1, isUploadPart);
     queue.start();
@@ -109,22 +132,49 @@ describe('faults', () => {
     try {
       lossy.truncateNext(1, isCompleteMultipart);
       lossy.stallNext(50, isCompleteMultipart);
-      queue.setTarget({ ...target, s3: createS3Client({ endpoint: lossy.url, region: env.cloud.region, credentials: identityCredentials(env.cloud, target.identityId), maxSockets: 8 }) });
+      queue.setTarget({
+        ...target,
+        s3: createS3Client({
+          endpoint: lossy.url,
+          region: env.cloud.region,
+          credentials: identityCredentials(env.cloud, target.identityId),
+          maxSockets: 8,
+        }),
+      });
       queue.start();
       const f = await uploadOne(12 * MiB, 'crash/after-complete.bin');
       // S3 completed it; the engine never heard.
-      await expect.poll(() => objectDigest(env.admin, env.cloud.bucket, f.key).then((o) => o?.sha, () => undefined), { timeout: 30_000, interval: 100 }).toBe(f.sha);
+      await expect
+        .poll(
+          () =>
+            objectDigest(env.admin, env.cloud.bucket, f.key).then(
+              (o) => o?.sha,
+              () => undefined,
+            ),
+          { timeout: 30_000, interval: 100 },
+        )
+        .toBe(f.sha);
       expect(queue.list().find((t) => t.id === f.id)?.state).not.toBe('done');
       await queue.stop(); // the crash, as the journal sees it: the upload id, its parts, "completing"
-      const sent = (operation: string) => env.cloud.requestLog.entries().filter((e) => e.operation === operation && e.key === f.key).length;
+      const sent = (operation: string) =>
+        env.cloud.requestLog.entries().filter((e) => e.operation === operation && e.key === f.key).length;
       const before = { parts: sent('UploadPart'), creates: sent('CreateMultipartUpload'), puts: sent('PutObject') };
 
       queue = createTransferQueue({ db, settings: () => settings, partSize: 5 * MiB, emit: () => undefined });
-      queue.setTarget({ ...target, s3: createS3Client({ endpoint: env.cloud.s3Endpoint, region: env.cloud.region, credentials: identityCredentials(env.cloud, target.identityId) }) });
+      queue.setTarget({
+        ...target,
+        s3: createS3Client({
+          endpoint: env.cloud.s3Endpoint,
+          region: env.cloud.region,
+          credentials: identityCredentials(env.cloud, target.identityId),
+        }),
+      });
       queue.start();
       await queue.whenIdle();
       expect(queue.list().find((t) => t.id === f.id)).toMatchObject({ state: 'done' });
-      expect({ parts: sent('UploadPart'), creates: sent('CreateMultipartUpload'), puts: sent('PutObject') }).toEqual(before);
+      expect({ parts: sent('UploadPart'), creates: sent('CreateMultipartUpload'), puts: sent('PutObject') }).toEqual(
+        before,
+      );
       expect(sent('CompleteMultipartUpload')).toBeGreaterThanOrEqual(2);
       expect((await objectDigest(env.admin, env.cloud.bucket, f.key))?.sha).toBe(f.sha);
       expect(await incompleteUploads(env.admin, env.cloud.bucket, target.keyPrefix)).toEqual([]);
@@ -144,7 +194,12 @@ describe('faults', () => {
         credentials: async () => {
           issued++;
           const c = env.cloud.credentials.issueTemporary(target.identityId, 3);
-          return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken, expiration: c.expiration };
+          return {
+            accessKeyId: c.accessKeyId,
+            secretAccessKey: c.secretAccessKey,
+            sessionToken: c.sessionToken,
+            expiration: c.expiration,
+          };
         },
       }),
     });
@@ -166,7 +221,12 @@ describe('faults', () => {
     queue.start();
     const f = await uploadOne(6 * MiB, 'net/a.bin');
     // The transfer must say it waits for the network (not fail) while nothing answers.
-    await expect.poll(() => changed.some((t) => t.id === f.id && t.state === 'waiting' && t.waitingFor === 'network'), { timeout: 10_000, interval: 10 }).toBe(true);
+    await expect
+      .poll(() => changed.some((t) => t.id === f.id && t.state === 'waiting' && t.waitingFor === 'network'), {
+        timeout: 10_000,
+        interval: 10,
+      })
+      .toBe(true);
     expect(queue.list()[0]!.state).not.toBe('failed');
     await proxy.up();
     await queue.whenIdle();

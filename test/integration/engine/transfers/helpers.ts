@@ -40,12 +40,22 @@ export function useCloud(): { readonly cloud: Cloud; readonly admin: S3Client } 
 }
 
 export function adminClient(cloud: Cloud): S3Client {
-  return createS3Client({ endpoint: cloud.s3Endpoint, region: cloud.region, credentials: cloud.adminCredentials, maxSockets: 8 });
+  return createS3Client({
+    endpoint: cloud.s3Endpoint,
+    region: cloud.region,
+    credentials: cloud.adminCredentials,
+    maxSockets: 8,
+  });
 }
 
 /** Temporary credentials of an identity, confined by the role policy to uploads/<identityId>/. */
 export function identityClient(cloud: Cloud, identityId: string, lifetimeSeconds = 3600): S3Client {
-  return createS3Client({ endpoint: cloud.s3Endpoint, region: cloud.region, credentials: identityCredentials(cloud, identityId, lifetimeSeconds), maxSockets: 16 });
+  return createS3Client({
+    endpoint: cloud.s3Endpoint,
+    region: cloud.region,
+    credentials: identityCredentials(cloud, identityId, lifetimeSeconds),
+    maxSockets: 16,
+  });
 }
 
 export function identityCredentials(cloud: Cloud, identityId: string, lifetimeSeconds = 3600) {
@@ -63,9 +73,18 @@ export function writeRandomFile(path: string, size: number): string {
   return sha256(data);
 }
 
-
 export { openUploads as incompleteUploads } from '../../../support/bucket.js';
 
 export function testSettings(overrides: Partial<Settings> = {}): Settings {
-  return { filesInParallel: 3, partsInParallel: 3, bandwidthLimit: null, stabilityWindowMs: 0, ignorePatterns: [], startAtLogin: false, proxyUrl: null, caFile: null, ...overrides };
+  return {
+    filesInParallel: 3,
+    partsInParallel: 3,
+    bandwidthLimit: null,
+    stabilityWindowMs: 0,
+    ignorePatterns: [],
+    startAtLogin: false,
+    proxyUrl: null,
+    caFile: null,
+    ...overrides,
+  };
 }

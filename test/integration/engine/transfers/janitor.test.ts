@@ -5,9 +5,22 @@ import { CreateMultipartUploadCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStateDb } from '../../../../electron/engine/state/db.js';
 import { createJournal } from '../../../../electron/engine/transfers/journal.js';
-import { createTransferQueue, type TransferQueue, type UploadTarget } from '../../../../electron/engine/transfers/queue.js';
+import {
+  createTransferQueue,
+  type TransferQueue,
+  type UploadTarget,
+} from '../../../../electron/engine/transfers/queue.js';
 import { objectDigest } from '../../../support/digest.js';
-import { identityClient, incompleteUploads, MiB, newIdentityId, tempDir, testSettings, useCloud, writeRandomFile } from './helpers.js';
+import {
+  identityClient,
+  incompleteUploads,
+  MiB,
+  newIdentityId,
+  tempDir,
+  testSettings,
+  useCloud,
+  writeRandomFile,
+} from './helpers.js';
 
 const env = useCloud();
 let work: ReturnType<typeof tempDir>;
@@ -49,8 +62,12 @@ describe('start-up clean-up', () => {
 
     // An unknown upload for a key the journal uploads (a crash between Create and journaling it), and
     // one for another key (perhaps another device of the same user): both are the lifecycle rule's.
-    const orphan = await env.admin.send(new CreateMultipartUploadCommand({ Bucket: env.cloud.bucket, Key: `${prefix}later.bin` }));
-    const foreign = await env.admin.send(new CreateMultipartUploadCommand({ Bucket: env.cloud.bucket, Key: `${prefix}elsewhere.bin` }));
+    const orphan = await env.admin.send(
+      new CreateMultipartUploadCommand({ Bucket: env.cloud.bucket, Key: `${prefix}later.bin` }),
+    );
+    const foreign = await env.admin.send(
+      new CreateMultipartUploadCommand({ Bucket: env.cloud.bucket, Key: `${prefix}elsewhere.bin` }),
+    );
     const laterPath = join(work.path, 'later.bin');
     const laterSha = writeRandomFile(laterPath, 1000);
 
@@ -74,7 +91,12 @@ describe('start-up clean-up', () => {
     await queue.whenIdle();
     expect(queue.list().find((t) => t.id === pausedId)).toMatchObject({ state: 'done' });
     expect((await objectDigest(env.admin, env.cloud.bucket, `${prefix}paused.bin`))?.sha).toBe(pausedSha);
-    const uploadsUsed = new Set(env.cloud.requestLog.entries().filter((e) => e.key === `${prefix}paused.bin` && e.operation === 'UploadPart').map((e) => e.uploadId));
+    const uploadsUsed = new Set(
+      env.cloud.requestLog
+        .entries()
+        .filter((e) => e.key === `${prefix}paused.bin` && e.operation === 'UploadPart')
+        .map((e) => e.uploadId),
+    );
     expect([...uploadsUsed]).toEqual([keptUploadId]);
     await queue.stop();
     db.close();
@@ -86,8 +108,18 @@ describe('start-up clean-up', () => {
     const db = openStateDb(join(work.path, 'identity.db'));
     const settings = testSettings();
     const queue = createTransferQueue({ db, settings: () => settings, emit: () => undefined, partSize: 5 * MiB });
-    const targetA: UploadTarget = { s3: identityClient(env.cloud, a), bucket: env.cloud.bucket, keyPrefix: `uploads/${a}/`, identityId: a };
-    const targetB: UploadTarget = { s3: identityClient(env.cloud, b), bucket: env.cloud.bucket, keyPrefix: `uploads/${b}/`, identityId: b };
+    const targetA: UploadTarget = {
+      s3: identityClient(env.cloud, a),
+      bucket: env.cloud.bucket,
+      keyPrefix: `uploads/${a}/`,
+      identityId: a,
+    };
+    const targetB: UploadTarget = {
+      s3: identityClient(env.cloud, b),
+      bucket: env.cloud.bucket,
+      keyPrefix: `uploads/${b}/`,
+      identityId: b,
+    };
     const path = join(work.path, 'mine.bin');
     const sha = writeRandomFile(path, 2000);
     queue.setTarget(targetA);

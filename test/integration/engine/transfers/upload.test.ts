@@ -9,9 +9,22 @@ import { openStateDb, type StateDb } from '../../../../electron/engine/state/db.
 import { createJournal } from '../../../../electron/engine/transfers/journal.js';
 import { PartBufferPool } from '../../../../electron/engine/transfers/part-buffers.js';
 import { readVersion } from '../../../../electron/engine/transfers/file-version.js';
-import { createTransferQueue, type TransferQueue, type UploadTarget } from '../../../../electron/engine/transfers/queue.js';
+import {
+  createTransferQueue,
+  type TransferQueue,
+  type UploadTarget,
+} from '../../../../electron/engine/transfers/queue.js';
 import { objectDigest, sha256 } from '../../../support/digest.js';
-import { identityClient, incompleteUploads, MiB, newIdentityId, tempDir, testSettings, useCloud, writeRandomFile } from './helpers.js';
+import {
+  identityClient,
+  incompleteUploads,
+  MiB,
+  newIdentityId,
+  tempDir,
+  testSettings,
+  useCloud,
+  writeRandomFile,
+} from './helpers.js';
 
 const env = useCloud();
 
@@ -34,7 +47,12 @@ let work: ReturnType<typeof tempDir>;
 function makeHarness(): Harness {
   const identityId = newIdentityId();
   const settings = testSettings();
-  const target: UploadTarget = { s3: identityClient(env.cloud, identityId), bucket: env.cloud.bucket, keyPrefix: `uploads/${identityId}/`, identityId };
+  const target: UploadTarget = {
+    s3: identityClient(env.cloud, identityId),
+    bucket: env.cloud.bucket,
+    keyPrefix: `uploads/${identityId}/`,
+    identityId,
+  };
   const events: Harness['events'] = [];
   const dbPath = join(work.path, 'state.db');
   const harness: Harness = {
@@ -47,7 +65,13 @@ function makeHarness(): Harness {
     events,
     reopen() {
       harness.db = openStateDb(dbPath);
-      harness.queue = createTransferQueue({ db: harness.db, settings: () => settings, emit: (event, payload) => events.push({ event, payload }), partSize: 5 * MiB, partBuffers: harness.partBuffers });
+      harness.queue = createTransferQueue({
+        db: harness.db,
+        settings: () => settings,
+        emit: (event, payload) => events.push({ event, payload }),
+        partSize: 5 * MiB,
+        partBuffers: harness.partBuffers,
+      });
       harness.queue.setTarget(target);
     },
     async waitFor(pred, what) {
@@ -88,10 +112,16 @@ describe('uploads', () => {
       const t = byId(ids[i]!);
       expect(t, f.destination).toMatchObject({ state: 'done', size: f.size, bytesDone: f.size });
       expect(t.error).toBeUndefined();
-      expect(await objectDigest(env.admin, env.cloud.bucket, h.target.keyPrefix + f.destination)).toEqual({ sha: f.sha, size: f.size });
+      expect(await objectDigest(env.admin, env.cloud.bucket, h.target.keyPrefix + f.destination)).toEqual({
+        sha: f.sha,
+        size: f.size,
+      });
     }
     const log = env.cloud.requestLog.entries().filter((e) => e.key?.startsWith(h.target.keyPrefix));
-    const ops = (size: number) => log.filter((e) => e.key === `${h.target.keyPrefix}edge/f-${size}.bin` && e.operation !== 'GetObject').map((e) => e.operation);
+    const ops = (size: number) =>
+      log
+        .filter((e) => e.key === `${h.target.keyPrefix}edge/f-${size}.bin` && e.operation !== 'GetObject')
+        .map((e) => e.operation);
     expect(ops(5 * MiB)).toEqual(['PutObject']);
     expect(ops(4096)).toEqual(['PutObject']);
     expect(ops(MiB + 1)).toEqual(['PutObject']);
@@ -103,7 +133,9 @@ describe('uploads', () => {
     expect(ops(5 * MiB + 1).filter((o) => o === 'UploadPart')).toHaveLength(2);
     expect(ops(10 * MiB + 12345).filter((o) => o === 'UploadPart')).toHaveLength(3);
     // Parts and PUTs above 1 MiB went from pooled buffers: plain bodies (no aws-chunked framing) with their CRC32.
-    const bodies = log.filter((e) => e.operation === 'UploadPart' || (e.operation === 'PutObject' && e.key?.endsWith(`f-${MiB + 1}.bin`)));
+    const bodies = log.filter(
+      (e) => e.operation === 'UploadPart' || (e.operation === 'PutObject' && e.key?.endsWith(`f-${MiB + 1}.bin`)),
+    );
     expect(bodies.length).toBeGreaterThan(0);
     for (const e of bodies) expect([5 * MiB, MiB + 1, 1, 12345]).toContain(e.bytesReceived);
     expect(await incompleteUploads(env.admin, env.cloud.bucket, h.target.keyPrefix)).toEqual([]);
@@ -111,7 +143,8 @@ describe('uploads', () => {
     expect(totals).toMatchObject({ active: 0, queued: 0, failed: 0 });
     expect(h.events.some((e) => e.event === 'transfers.changed')).toBe(true);
     // every event the queue emitted is valid under the RPC contract
-    for (const e of h.events) eventSchemas[e.event as 'transfers.changed' | 'transfers.removed' | 'totals'].parse(e.payload);
+    for (const e of h.events)
+      eventSchemas[e.event as 'transfers.changed' | 'transfers.removed' | 'totals'].parse(e.payload);
   });
 
   it('streams parts and PUTs (CRC32 trailer) when the part-buffer pool is spent, and stores the same bytes', async () => {
@@ -126,9 +159,18 @@ describe('uploads', () => {
       await h.queue.whenIdle();
       for (const [i, f] of files.entries()) {
         expect(byId(ids[i]!)).toMatchObject({ state: 'done', size: f.size, bytesDone: f.size });
-        expect(await objectDigest(env.admin, env.cloud.bucket, h.target.keyPrefix + f.destination)).toEqual({ sha: f.sha, size: f.size });
+        expect(await objectDigest(env.admin, env.cloud.bucket, h.target.keyPrefix + f.destination)).toEqual({
+          sha: f.sha,
+          size: f.size,
+        });
       }
-      const sent = env.cloud.requestLog.entries().filter((e) => e.key?.startsWith(`${h.target.keyPrefix}streamed/`) && (e.operation === 'UploadPart' || e.operation === 'PutObject'));
+      const sent = env.cloud.requestLog
+        .entries()
+        .filter(
+          (e) =>
+            e.key?.startsWith(`${h.target.keyPrefix}streamed/`) &&
+            (e.operation === 'UploadPart' || e.operation === 'PutObject'),
+        );
       expect(sent).toHaveLength(4); // one PUT, three parts
       // aws-chunked: the framing and the trailer come on top of the data
       for (const e of sent) expect(e.bytesReceived % MiB).not.toBe(0);
@@ -161,13 +203,18 @@ describe('uploads', () => {
     expect(byId(id!).state).toBe('paused');
     const logStart = env.cloud.requestLog.entries().length;
     // nothing was sent for it between the pause and the resume (requests arriving after the pause)
-    const whilePaused = env.cloud.requestLog.entries().filter((e) => e.uploadId === uploadId && Date.parse(e.time) > pausedAt);
+    const whilePaused = env.cloud.requestLog
+      .entries()
+      .filter((e) => e.uploadId === uploadId && Date.parse(e.time) > pausedAt);
     expect(whilePaused).toEqual([]);
     h.settings.bandwidthLimit = null;
     h.queue.resume(id!);
     await h.queue.whenIdle();
     expect(byId(id!).state).toBe('done');
-    expect(await objectDigest(env.admin, env.cloud.bucket, `${h.target.keyPrefix}pause/big.bin`)).toEqual({ sha, size: 15 * MiB });
+    expect(await objectDigest(env.admin, env.cloud.bucket, `${h.target.keyPrefix}pause/big.bin`)).toEqual({
+      sha,
+      size: 15 * MiB,
+    });
     const resent = env.cloud.requestLog
       .entries()
       .slice(logStart)
@@ -230,7 +277,10 @@ describe('uploads', () => {
     await h.queue.whenIdle();
     await h.queue.stop(); // waits for the janitor's aborts
     expect(byId(id!).state).toBe('done');
-    expect(await objectDigest(env.admin, env.cloud.bucket, `${h.target.keyPrefix}change/c.bin`)).toEqual({ sha: newSha, size: 12 * MiB });
+    expect(await objectDigest(env.admin, env.cloud.bucket, `${h.target.keyPrefix}change/c.bin`)).toEqual({
+      sha: newSha,
+      size: 12 * MiB,
+    });
     expect(sha256(readFileSync(path))).toBe(newSha);
     expect(await incompleteUploads(env.admin, env.cloud.bucket, h.target.keyPrefix)).toEqual([]);
   });
@@ -267,7 +317,10 @@ describe('uploads', () => {
     await h.queue.whenIdle();
     await h.queue.stop();
     expect(byId(id!).state).toBe('done');
-    expect(await objectDigest(env.admin, env.cloud.bucket, `${h.target.keyPrefix}change/in-place.bin`)).toEqual({ sha: edited, size: 16 * MiB });
+    expect(await objectDigest(env.admin, env.cloud.bucket, `${h.target.keyPrefix}change/in-place.bin`)).toEqual({
+      sha: edited,
+      size: 16 * MiB,
+    });
     expect(await incompleteUploads(env.admin, env.cloud.bucket, h.target.keyPrefix)).toEqual([]);
   });
 

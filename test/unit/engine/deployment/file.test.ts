@@ -4,7 +4,12 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DeploymentFileError, loadDeployment, parseDeployment, systemDeploymentFile } from '../../../../electron/engine/deployment/file.js';
+import {
+  DeploymentFileError,
+  loadDeployment,
+  parseDeployment,
+  systemDeploymentFile,
+} from '../../../../electron/engine/deployment/file.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'hoist-deployment-unit-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -33,7 +38,12 @@ describe('parseDeployment', () => {
   it('accepts the documented example, and the four required fields alone', () => {
     expect(parseDeployment(JSON.stringify(valid), 'f')).toEqual(valid);
     const { brokerUrl, region, identityPoolId, bucket } = valid;
-    expect(parseDeployment(JSON.stringify({ brokerUrl, region, identityPoolId, bucket }), 'f')).toEqual({ brokerUrl, region, identityPoolId, bucket });
+    expect(parseDeployment(JSON.stringify({ brokerUrl, region, identityPoolId, bucket }), 'f')).toEqual({
+      brokerUrl,
+      region,
+      identityPoolId,
+      bucket,
+    });
   });
 
   it('names the file and every missing field', () => {
@@ -46,12 +56,19 @@ describe('parseDeployment', () => {
     const { brokerUrl, ...rest } = valid;
     const message = problems({ ...rest, brokerURL: brokerUrl, limits: { maxBandwidth: 5 } });
     expect(message).toContain('- brokerUrl: is missing');
-    expect(message).toContain('- brokerURL: unknown setting (did you mean "brokerUrl"?); allowed: brokerUrl, region, identityPoolId, bucket, signIn, limits, name');
-    expect(message).toContain('- limits.maxBandwidth: unknown setting; allowed: maxBandwidthBytesPerSecond, watchedFoldersInsideHome');
+    expect(message).toContain(
+      '- brokerURL: unknown setting (did you mean "brokerUrl"?); allowed: brokerUrl, region, identityPoolId, bucket, signIn, limits, name',
+    );
+    expect(message).toContain(
+      '- limits.maxBandwidth: unknown setting; allowed: maxBandwidthBytesPerSecond, watchedFoldersInsideHome',
+    );
   });
 
   it.each([
-    [{ brokerUrl: 'http://sign-in.acme.example' }, 'brokerUrl: Hoist refuses to sign in at http://sign-in.acme.example: a sign-in service that is not on this computer must use https'],
+    [
+      { brokerUrl: 'http://sign-in.acme.example' },
+      'brokerUrl: Hoist refuses to sign in at http://sign-in.acme.example: a sign-in service that is not on this computer must use https',
+    ],
     [{ brokerUrl: 42 }, 'brokerUrl: must be the sign-in service URL, as a string'],
     [{ region: 'Europe' }, 'region: must be an AWS region such as "eu-west-1"'],
     [{ identityPoolId: 'acme' }, 'identityPoolId: must be an identity pool id'],
@@ -59,8 +76,14 @@ describe('parseDeployment', () => {
     [{ signIn: ['saml'] }, 'signIn.0: must be "oidc" or "password"'],
     [{ signIn: [] }, 'signIn: must offer at least one sign-in method'],
     [{ signIn: 'oidc' }, 'signIn: must be a list such as ["oidc"]'],
-    [{ limits: { maxBandwidthBytesPerSecond: 10 } }, 'limits.maxBandwidthBytesPerSecond: must be at least 1024 bytes per second'],
-    [{ limits: { maxBandwidthBytesPerSecond: 2048.5 } }, 'limits.maxBandwidthBytesPerSecond: must be a whole number of bytes per second'],
+    [
+      { limits: { maxBandwidthBytesPerSecond: 10 } },
+      'limits.maxBandwidthBytesPerSecond: must be at least 1024 bytes per second',
+    ],
+    [
+      { limits: { maxBandwidthBytesPerSecond: 2048.5 } },
+      'limits.maxBandwidthBytesPerSecond: must be a whole number of bytes per second',
+    ],
     [{ limits: { watchedFoldersInsideHome: 'yes' } }, 'limits.watchedFoldersInsideHome: must be true or false'],
     [{ name: '  ' }, 'name: must not be empty'],
   ])('explains %j', (change, message) => {
@@ -68,8 +91,12 @@ describe('parseDeployment', () => {
   });
 
   it('says when it is not JSON or not an object', () => {
-    expect(() => parseDeployment('{"brokerUrl":', 'f.json')).toThrow(/^The deployment file f\.json is not valid JSON \(/);
-    expect(problems([])).toContain('- the file: must be a JSON object with brokerUrl, region, identityPoolId and bucket');
+    expect(() => parseDeployment('{"brokerUrl":', 'f.json')).toThrow(
+      /^The deployment file f\.json is not valid JSON \(/,
+    );
+    expect(problems([])).toContain(
+      '- the file: must be a JSON object with brokerUrl, region, identityPoolId and bucket',
+    );
   });
 });
 
@@ -83,32 +110,48 @@ describe('loadDeployment', () => {
   it('uses HOIST_DEPLOYMENT_FILE first, and it must exist', () => {
     const explicit = write('explicit.json', JSON.stringify(valid));
     const bundled = write('bundled.json', JSON.stringify({ ...valid, name: 'Bundled' }));
-    expect(loadDeployment({ env: { HOIST_DEPLOYMENT_FILE: explicit }, bundledFile: bundled })).toEqual({ file: explicit, deployment: valid });
+    expect(loadDeployment({ env: { HOIST_DEPLOYMENT_FILE: explicit }, bundledFile: bundled })).toEqual({
+      file: explicit,
+      deployment: valid,
+    });
     expect(() => loadDeployment({ env: { HOIST_DEPLOYMENT_FILE: path.join(dir, 'absent.json') } })).toThrow(
       `The deployment file ${path.join(dir, 'absent.json')} cannot be used: it does not exist.`,
     );
-    expect(() => loadDeployment({ env: { HOIST_DEPLOYMENT_FILE: '' } })).toThrow('HOIST_DEPLOYMENT_FILE is set but empty');
+    expect(() => loadDeployment({ env: { HOIST_DEPLOYMENT_FILE: '' } })).toThrow(
+      'HOIST_DEPLOYMENT_FILE is set but empty',
+    );
   });
 
   it('falls back to the bundled file when the system path has none, and to nothing when neither has one', (ctx) => {
-    if (existsSync(systemDeploymentFile('linux'))) return ctx.skip(`${systemDeploymentFile('linux')} exists on this machine`);
+    if (existsSync(systemDeploymentFile('linux')))
+      return ctx.skip(`${systemDeploymentFile('linux')} exists on this machine`);
     const bundled = write('bundled-only.json', JSON.stringify(valid));
-    expect(loadDeployment({ env: {}, platform: 'linux', bundledFile: bundled })).toEqual({ file: bundled, deployment: valid });
-    expect(loadDeployment({ env: {}, platform: 'linux', bundledFile: path.join(dir, 'no-bundle.json') })).toBeUndefined();
+    expect(loadDeployment({ env: {}, platform: 'linux', bundledFile: bundled })).toEqual({
+      file: bundled,
+      deployment: valid,
+    });
+    expect(
+      loadDeployment({ env: {}, platform: 'linux', bundledFile: path.join(dir, 'no-bundle.json') }),
+    ).toBeUndefined();
   });
 
   it('refuses a bundled file that is wrong (never runs unpinned), or a folder in its place', (ctx) => {
-    if (existsSync(systemDeploymentFile('linux'))) return ctx.skip(`${systemDeploymentFile('linux')} exists on this machine`);
+    if (existsSync(systemDeploymentFile('linux')))
+      return ctx.skip(`${systemDeploymentFile('linux')} exists on this machine`);
     const broken = write('bundled-broken.json', JSON.stringify({ ...valid, bucket: undefined }));
     expect(() => loadDeployment({ env: {}, platform: 'linux', bundledFile: broken })).toThrow('- bucket: is missing');
     const folder = path.join(dir, 'a-folder.json');
     mkdirSync(folder);
-    expect(() => loadDeployment({ env: { HOIST_DEPLOYMENT_FILE: folder } })).toThrow(`The deployment file ${folder} cannot be used: it is a folder.`);
+    expect(() => loadDeployment({ env: { HOIST_DEPLOYMENT_FILE: folder } })).toThrow(
+      `The deployment file ${folder} cannot be used: it is a folder.`,
+    );
   });
 
   it('knows the system path of each OS', () => {
     expect(systemDeploymentFile('linux')).toBe('/etc/hoist/deployment.json');
     expect(systemDeploymentFile('darwin')).toBe('/Library/Application Support/Hoist/deployment.json');
-    expect(systemDeploymentFile('win32', { ProgramData: 'D:\\ProgramData' })).toBe('D:\\ProgramData\\Hoist\\deployment.json');
+    expect(systemDeploymentFile('win32', { ProgramData: 'D:\\ProgramData' })).toBe(
+      'D:\\ProgramData\\Hoist\\deployment.json',
+    );
   });
 });

@@ -17,8 +17,12 @@ describe('a maximum bandwidth', () => {
   it('refuses a higher or unlimited bandwidth with the reason, and keeps the setting', () => {
     const data = mkdtempSync(path.join(dir, 'bw-'));
     const settings = openSettings(data, limits);
-    expect(() => settings.update({ bandwidthLimit: 20 * MiB })).toThrow('Your organisation limits uploads to 10 MiB/s: 20 MiB/s is above that.');
-    expect(() => settings.update({ bandwidthLimit: null })).toThrow('Your organisation limits uploads to 10 MiB/s: the bandwidth cannot be unlimited.');
+    expect(() => settings.update({ bandwidthLimit: 20 * MiB })).toThrow(
+      'Your organisation limits uploads to 10 MiB/s: 20 MiB/s is above that.',
+    );
+    expect(() => settings.update({ bandwidthLimit: null })).toThrow(
+      'Your organisation limits uploads to 10 MiB/s: the bandwidth cannot be unlimited.',
+    );
     expect(() => settings.update({ bandwidthLimit: null })).toThrow(DeploymentLimitError);
     expect(settings.get().bandwidthLimit).toBe(10 * MiB);
     expect(settings.update({ bandwidthLimit: 5 * MiB }).bandwidthLimit).toBe(5 * MiB);
@@ -47,7 +51,9 @@ describe('watched folders inside home', () => {
   });
 
   it('refuses a folder outside home, also through a link inside home', () => {
-    expect(() => checkWatchedFolder(outside, limits, home)).toThrow(`Your organisation allows watching folders inside your home folder (${home}) only; ${outside} is outside it.`);
+    expect(() => checkWatchedFolder(outside, limits, home)).toThrow(
+      `Your organisation allows watching folders inside your home folder (${home}) only; ${outside} is outside it.`,
+    );
     const link = path.join(home, 'link-out');
     symlinkSync(outside, link);
     expect(() => checkWatchedFolder(link, limits, home)).toThrow(DeploymentLimitError);

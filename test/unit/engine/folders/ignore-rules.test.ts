@@ -19,9 +19,12 @@ describe('ignore rules', () => {
     expect(rules.ignores(relative, false)).toBe(true);
   });
 
-  it.each(['report.docx', 'photo.jpg', 'part', 'notes.tmp.txt', 'a~$b', 'partial/file.txt', 'tmp/file.txt'])('keeps %s', (relative) => {
-    expect(rules.ignores(relative, false)).toBe(false);
-  });
+  it.each(['report.docx', 'photo.jpg', 'part', 'notes.tmp.txt', 'a~$b', 'partial/file.txt', 'tmp/file.txt'])(
+    'keeps %s',
+    (relative) => {
+      expect(rules.ignores(relative, false)).toBe(false);
+    },
+  );
 
   it('never ignores the folder itself', () => {
     expect(rules.ignores('', true)).toBe(false);
@@ -46,7 +49,9 @@ describe('ignore rules', () => {
   });
 
   it('lists every default the issue asks for', () => {
-    expect([...defaultIgnorePatterns].sort()).toEqual(['*.crdownload', '*.part', '*.tmp', '.DS_Store', '.~lock.*', 'Thumbs.db', 'desktop.ini', '~$*'].sort());
+    expect([...defaultIgnorePatterns].sort()).toEqual(
+      ['*.crdownload', '*.part', '*.tmp', '.DS_Store', '.~lock.*', 'Thumbs.db', 'desktop.ini', '~$*'].sort(),
+    );
   });
 
   it('answers the same after many look-ups (the matcher is renewed to bound its per-path cache)', () => {

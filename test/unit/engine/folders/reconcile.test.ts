@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { decide, type StoredFile } from '../../../../electron/engine/folders/reconcile.js';
 
-const stored = (over: Partial<StoredFile> = {}): StoredFile => ({ size: 100, mtimeMs: 5_000, ctimeMs: 5_000, state: 'uploaded', hash: 'abc', transferId: 't1', ...over });
+const stored = (over: Partial<StoredFile> = {}): StoredFile => ({
+  size: 100,
+  mtimeMs: 5_000,
+  ctimeMs: 5_000,
+  state: 'uploaded',
+  hash: 'abc',
+  transferId: 't1',
+  ...over,
+});
 const same = { size: 100, mtimeMs: 5_000, ctimeMs: 5_000 };
 
 describe('reconcile decisions', () => {
@@ -49,7 +57,9 @@ describe('reconcile decisions', () => {
   it('does not repeat a cancelled or failed version, but sends a changed one', () => {
     expect(decide(stored({ state: 'cancelled' }), same, undefined)).toBe('skip');
     expect(decide(stored({ state: 'failed' }), same, 'failed')).toBe('skip');
-    expect(decide(stored({ state: 'cancelled' }), { size: 100, mtimeMs: 6_000, ctimeMs: 6_000 }, undefined)).toBe('upload');
+    expect(decide(stored({ state: 'cancelled' }), { size: 100, mtimeMs: 6_000, ctimeMs: 6_000 }, undefined)).toBe(
+      'upload',
+    );
     expect(decide(stored({ state: 'failed' }), { size: 7, mtimeMs: 5_000, ctimeMs: 5_000 }, 'failed')).toBe('upload');
   });
 });

@@ -56,7 +56,9 @@ describe('scanner', () => {
     writeFileSync(join(root, 'good.txt'), 'x');
     const { files, problems } = await scan();
     expect(files).toEqual(['good.txt']);
-    expect(problems).toEqual([{ relative: 'bad\ufffd.txt', kind: 'invalid-name', message: expect.stringMatching(/not valid Unicode/) }]);
+    expect(problems).toEqual([
+      { relative: 'bad\ufffd.txt', kind: 'invalid-name', message: expect.stringMatching(/not valid Unicode/) },
+    ]);
   });
 
   it('never follows links, so a link loop cannot hang the scan', async () => {
@@ -97,14 +99,32 @@ describe('folder store', () => {
     let db = openStateDb(path);
     let store = createFolderStore(db);
     store.addFolder({ id: 'f1', path: '/data/Photos', label: 'Photos' });
-    store.putFiles([{ folderId: 'f1', relPath: 'a.jpg', size: 3, mtimeMs: 10.5, ctimeMs: 10.5, ino: '7', hash: 'h', state: 'queued', transferId: 't1' }]);
+    store.putFiles([
+      {
+        folderId: 'f1',
+        relPath: 'a.jpg',
+        size: 3,
+        mtimeMs: 10.5,
+        ctimeMs: 10.5,
+        ino: '7',
+        hash: 'h',
+        state: 'queued',
+        transferId: 't1',
+      },
+    ]);
     // the queue read a newer version than the one hashed: the hash no longer belongs to it
     store.finishTransfer('t1', 'uploaded', { size: 4, mtimeMs: 11, ctimeMs: 12 });
     db.close();
     db = openStateDb(path);
     store = createFolderStore(db);
     expect(store.folders()).toMatchObject([{ id: 'f1', path: '/data/Photos', label: 'Photos', paused: false }]);
-    expect(store.file('f1', 'a.jpg')).toMatchObject({ size: 4, mtimeMs: 11, ctimeMs: 12, hash: null, state: 'uploaded' });
+    expect(store.file('f1', 'a.jpg')).toMatchObject({
+      size: 4,
+      mtimeMs: 11,
+      ctimeMs: 12,
+      hash: null,
+      state: 'uploaded',
+    });
     store.removeFolder('f1');
     expect(store.file('f1', 'a.jpg')).toBeUndefined();
     db.close();

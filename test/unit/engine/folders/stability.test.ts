@@ -81,7 +81,7 @@ describe('stability window', () => {
     expect(tracker.pending()).toBe(0);
   });
 
-  it('forgets a paused folder\'s files', async () => {
+  it("forgets a paused folder's files", async () => {
     const { clock, stable, tracker, write } = harness();
     tracker.observe('f1\0a', 'a', write('a', 1), true);
     tracker.observe('f2\0b', 'b', write('b', 1), true);
@@ -95,7 +95,13 @@ describe('watch event aggregator', () => {
   function agg(options: { maxPaths?: number } = {}) {
     const clock = createFakeClock();
     const batches: AggregatorBatch[] = [];
-    const aggregator = createAggregator({ clock, quietMs: 250, maxDelayMs: 10_000, ...options, onBatch: (b) => batches.push(b) });
+    const aggregator = createAggregator({
+      clock,
+      quietMs: 250,
+      maxDelayMs: 10_000,
+      ...options,
+      onBatch: (b) => batches.push(b),
+    });
     return { clock, batches, aggregator };
   }
 

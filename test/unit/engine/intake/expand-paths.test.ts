@@ -30,7 +30,11 @@ describe('expandPaths', () => {
     const inputs = [dataDir, path.join(dataDir, 'state.db'), path.join(root, 'linked-home', '.config', 'Hoist')];
     const { items, skipped } = await expandPaths(inputs, { dataDir, destinationOwner: noOwner });
     expect(items).toEqual([]);
-    expect(skipped.map((s) => s.reason)).toEqual([dataFolderReason, expect.stringMatching(/inside Hoist’s own data folder/), dataFolderReason]);
+    expect(skipped.map((s) => s.reason)).toEqual([
+      dataFolderReason,
+      expect.stringMatching(/inside Hoist’s own data folder/),
+      dataFolderReason,
+    ]);
   });
 
   it('takes a file staged from a browser drop (the staging folder), and nothing else of the data folder', async () => {
@@ -46,7 +50,10 @@ describe('expandPaths', () => {
 
   it('makes one item of a file named several ways, and of a folder given with a file inside it', async () => {
     const notes = path.join(root, 'home', 'notes.txt');
-    const { items, skipped } = await expandPaths([notes, notes, `${path.join(root, 'home')}/./notes.txt`, path.join(root, 'home')], { destinationOwner: noOwner });
+    const { items, skipped } = await expandPaths(
+      [notes, notes, `${path.join(root, 'home')}/./notes.txt`, path.join(root, 'home')],
+      { destinationOwner: noOwner },
+    );
     expect(items).toEqual([
       { path: notes, destination: 'notes.txt' },
       { path: path.join(root, 'home', '.config', 'Hoist', 'state.db'), destination: 'home/.config/Hoist/state.db' },

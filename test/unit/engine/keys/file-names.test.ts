@@ -35,7 +35,10 @@ describe('folder keys', () => {
     const long = `${'a'.repeat(200)}/`.repeat(5) + 'file.txt';
     expect(folderDestination('Docs', long)).toEqual({ ok: false, reason: expect.stringMatching(/too long/) });
     // multi-byte characters count in bytes, not characters
-    expect(folderDestination('Docs', '€'.repeat(330))).toEqual({ ok: false, reason: expect.stringMatching(/too long/) });
+    expect(folderDestination('Docs', '€'.repeat(330))).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/too long/),
+    });
     expect(folderDestination('Docs', '€'.repeat(250)).ok).toBe(true);
   });
 

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { checkDestinationFolder, checkRelativeKey, maxDestinationFolderBytes } from '../../../../electron/engine/keys/relative-key.js';
+import {
+  checkDestinationFolder,
+  checkRelativeKey,
+  maxDestinationFolderBytes,
+} from '../../../../electron/engine/keys/relative-key.js';
 
 describe('destination folders', () => {
   it.each(['2026', '2026/november', '2026/november/', 'Photos (2)/été'])('accepts %j', (folder) => {
@@ -15,7 +19,12 @@ describe('destination folders', () => {
     ['a//b', /an empty, "\." or "\.\." part/],
     ['a/./b', /an empty, "\." or "\.\." part/],
     ['a\u001bb', /control characters/],
-    ['x'.repeat(maxDestinationFolderBytes + 1), new RegExp(`is ${maxDestinationFolderBytes + 1} bytes long; it can be at most ${maxDestinationFolderBytes} bytes`)],
+    [
+      'x'.repeat(maxDestinationFolderBytes + 1),
+      new RegExp(
+        `is ${maxDestinationFolderBytes + 1} bytes long; it can be at most ${maxDestinationFolderBytes} bytes`,
+      ),
+    ],
     ['\ud800', /not valid Unicode/],
   ])('refuses %j with a reason about the folder', (folder, reason) => {
     expect(checkDestinationFolder(folder)).toMatch(reason);

@@ -32,12 +32,18 @@ describe('trusted authorities', () => {
   });
 
   it('name a bundle that is missing, not PEM, or holds a broken certificate', async () => {
-    await expect(trustedCas({ env: { HOIST_CA_BUNDLE: path.join(dir, 'nope.pem') } })).rejects.toThrow(/HOIST_CA_BUNDLE names .*nope\.pem, which cannot be read \(ENOENT\)/);
+    await expect(trustedCas({ env: { HOIST_CA_BUNDLE: path.join(dir, 'nope.pem') } })).rejects.toThrow(
+      /HOIST_CA_BUNDLE names .*nope\.pem, which cannot be read \(ENOENT\)/,
+    );
     const text = path.join(dir, 'text.pem');
     writeFileSync(text, 'not a certificate');
-    await expect(trustedCas({ env: {}, settingsFile: text })).rejects.toThrow(/the CA file in Settings names .*text\.pem, which holds no PEM certificate/);
+    await expect(trustedCas({ env: {}, settingsFile: text })).rejects.toThrow(
+      /the CA file in Settings names .*text\.pem, which holds no PEM certificate/,
+    );
     const broken = path.join(dir, 'broken.pem');
     writeFileSync(broken, '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n');
-    await expect(trustedCas({ env: { AWS_CA_BUNDLE: broken } })).rejects.toThrow(/holds a certificate that cannot be read/);
+    await expect(trustedCas({ env: { AWS_CA_BUNDLE: broken } })).rejects.toThrow(
+      /holds a certificate that cannot be read/,
+    );
   });
 });

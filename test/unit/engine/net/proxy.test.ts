@@ -43,7 +43,12 @@ describe('NO_PROXY', () => {
 
 describe('proxyFor', () => {
   it('takes https_proxy for https and http_proxy for http, lower case first, empty counting as unset', async () => {
-    const env = { https_proxy: '', HTTPS_PROXY: 'http://upper:3128', http_proxy: 'lower:8080', HTTP_PROXY: 'http://ignored:1' };
+    const env = {
+      https_proxy: '',
+      HTTPS_PROXY: 'http://upper:3128',
+      http_proxy: 'lower:8080',
+      HTTP_PROXY: 'http://ignored:1',
+    };
     expect((await proxyFor(url('https://s3.amazonaws.com/'), { env }))?.href).toBe('http://upper:3128/');
     expect((await proxyFor(url('http://127.0.0.1:9/'), { env }))?.href).toBe('http://lower:8080/');
   });
@@ -52,14 +57,18 @@ describe('proxyFor', () => {
     const system = async () => 'PROXY system:8080';
     const manual = async () => 'http://manual:3128';
     const target = url('https://broker.example.com/');
-    expect((await proxyFor(target, { env: { HTTPS_PROXY: 'http://env:1' }, manual, system }))?.host).toBe('manual:3128');
+    expect((await proxyFor(target, { env: { HTTPS_PROXY: 'http://env:1' }, manual, system }))?.host).toBe(
+      'manual:3128',
+    );
     expect((await proxyFor(target, { env: { HTTPS_PROXY: 'http://env:1' }, system }))?.host).toBe('env:1');
     expect((await proxyFor(target, { env: {}, system }))?.host).toBe('system:8080');
     expect(await proxyFor(target, { env: { NO_PROXY: '.example.com' }, manual, system })).toBeUndefined();
   });
 
   it('refuses a proxy scheme the agents cannot speak, naming where it came from', async () => {
-    await expect(proxyFor(url('https://x.com/'), { env: { HTTPS_PROXY: 'socks5://p:1080' } })).rejects.toThrow(/HTTPS_PROXY uses socks5:\/\//);
+    await expect(proxyFor(url('https://x.com/'), { env: { HTTPS_PROXY: 'socks5://p:1080' } })).rejects.toThrow(
+      /HTTPS_PROXY uses socks5:\/\//,
+    );
   });
 });
 

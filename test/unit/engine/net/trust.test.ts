@@ -1,6 +1,12 @@
 // The trust rules as pure functions of URLs (docs/ARCHITECTURE.md, Trust rules).
 import { describe, expect, it } from 'vitest';
-import { checkBrokerUrl, isLoopbackUrl, sameBroker, trustedEndpoints, UntrustedBrokerError } from '../../../../electron/engine/net/trust.js';
+import {
+  checkBrokerUrl,
+  isLoopbackUrl,
+  sameBroker,
+  trustedEndpoints,
+  UntrustedBrokerError,
+} from '../../../../electron/engine/net/trust.js';
 
 describe('isLoopbackUrl', () => {
   it.each([
@@ -29,7 +35,13 @@ describe('isLoopbackUrl', () => {
 });
 
 describe('checkBrokerUrl', () => {
-  it.each(['https://sign-in.example.com', 'https://10.0.0.5:8443/base', 'http://127.0.0.1:4000', 'http://localhost:4000/', 'http://[::1]:4000'])('accepts %s', (url) => {
+  it.each([
+    'https://sign-in.example.com',
+    'https://10.0.0.5:8443/base',
+    'http://127.0.0.1:4000',
+    'http://localhost:4000/',
+    'http://[::1]:4000',
+  ])('accepts %s', (url) => {
     expect(() => checkBrokerUrl(url)).not.toThrow();
   });
 
@@ -56,7 +68,9 @@ describe('trustedEndpoints', () => {
 
   it('honours endpoints when the broker and both endpoints are loopback', () => {
     expect(trustedEndpoints('http://127.0.0.1:5000', local)).toEqual(local);
-    expect(trustedEndpoints('https://localhost:5000', { cognitoIdentity: 'https://[::1]:1', s3: 'http://localhost:2' })).toBeDefined();
+    expect(
+      trustedEndpoints('https://localhost:5000', { cognitoIdentity: 'https://[::1]:1', s3: 'http://localhost:2' }),
+    ).toBeDefined();
   });
 
   it('drops them when the broker is not loopback', () => {

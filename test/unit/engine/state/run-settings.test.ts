@@ -14,7 +14,8 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const onDisk = (): Partial<Settings> => JSON.parse(readFileSync(path.join(dir, 'settings.json'), 'utf8')) as Partial<Settings>;
+const onDisk = (): Partial<Settings> =>
+  JSON.parse(readFileSync(path.join(dir, 'settings.json'), 'utf8')) as Partial<Settings>;
 
 it('puts the run’s values over the saved ones without writing them', () => {
   openSettings(dir).update({ filesInParallel: 6, bandwidthLimit: 4096 });

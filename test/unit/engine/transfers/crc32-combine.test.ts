@@ -6,10 +6,21 @@ import { crc32Combine, crc32OfParts } from '../../../../electron/engine/transfer
 
 describe('crc32Combine', () => {
   it('matches the CRC32 of the concatenation for parts of many sizes', () => {
-    for (const [a, b] of [[0, 0], [1, 0], [0, 1], [1, 1], [7, 13], [4096, 1], [65_537, 300_001], [5 * 1024 * 1024, 123]]) {
+    for (const [a, b] of [
+      [0, 0],
+      [1, 0],
+      [0, 1],
+      [1, 1],
+      [7, 13],
+      [4096, 1],
+      [65_537, 300_001],
+      [5 * 1024 * 1024, 123],
+    ]) {
       const left = randomBytes(a as number);
       const right = randomBytes(b as number);
-      expect(crc32Combine(crc32(left), crc32(right), right.length), `${a}+${b}`).toBe(crc32(Buffer.concat([left, right])));
+      expect(crc32Combine(crc32(left), crc32(right), right.length), `${a}+${b}`).toBe(
+        crc32(Buffer.concat([left, right])),
+      );
     }
   });
 
@@ -26,12 +37,14 @@ describe('crc32Combine', () => {
     // The CRC of `big` zero bytes, built from pieces that fit in memory.
     let zerosBig = 0;
     const chunk = 2 ** 26;
-    for (let done = 0; done < big; ) {
+    for (let done = 0; done < big;) {
       const n = Math.min(chunk, big - done);
       zerosBig = crc32Combine(zerosBig, n === chunk ? zeroChunk : zeros(n), n);
       done += n;
     }
-    expect(crc32Combine(a, zerosBig, big)).toBe(crc32Combine(crc32Combine(a, zerosBig2(), 2 ** 31), crc32Combine(zerosBig2(), zeros(3), 3), 2 ** 31 + 3));
+    expect(crc32Combine(a, zerosBig, big)).toBe(
+      crc32Combine(crc32Combine(a, zerosBig2(), 2 ** 31), crc32Combine(zerosBig2(), zeros(3), 3), 2 ** 31 + 3),
+    );
   });
 });
 

@@ -51,7 +51,17 @@ describe('journal', () => {
   it('round-trips transfers and parts across a reopen', () => {
     let t = 1000;
     const j = createJournal(db, () => t);
-    j.insertMany([{ id: 'a', sourcePath: '/x/a.bin', destination: 'A/a.bin', identityId: 'us-east-1:1', origin, state: 'queued', size: 10 }]);
+    j.insertMany([
+      {
+        id: 'a',
+        sourcePath: '/x/a.bin',
+        destination: 'A/a.bin',
+        identityId: 'us-east-1:1',
+        origin,
+        state: 'queued',
+        size: 10,
+      },
+    ]);
     j.beginVersion('a', { size: 12, mtimeMs: 123.5, ctimeMs: 123.5, ino: '99999999999999999' });
     j.setUpload('a', 'uploads/us-east-1:1/A/a.bin', 'U1', 5 * 1024 * 1024);
     j.putPart('a', { number: 2, size: 7, etag: '"e2"', checksum: 'c2' });
@@ -81,7 +91,9 @@ describe('journal', () => {
 
   it('queues the old upload id for abort when a new version starts, and never one still referenced', () => {
     const j = createJournal(db);
-    j.insertMany([{ id: 'a', sourcePath: '/a', destination: 'a', identityId: 'id1', origin, state: 'queued', size: 1 }]);
+    j.insertMany([
+      { id: 'a', sourcePath: '/a', destination: 'a', identityId: 'id1', origin, state: 'queued', size: 1 },
+    ]);
     j.beginVersion('a', { size: 1, mtimeMs: 1, ctimeMs: 1, ino: '1' });
     j.setUpload('a', 'k', 'U1', 5);
     j.putPart('a', { number: 1, size: 5, etag: 'e', checksum: 'c' });
@@ -96,19 +108,31 @@ describe('journal', () => {
   it('markDone with a version records it with the outcome in one write, and returns the row as written', () => {
     let t = 1000;
     const j = createJournal(db, () => t);
-    const [inserted] = j.insertMany([{ id: 'a', sourcePath: '/a', destination: 'a', identityId: 'id1', origin, state: 'queued', size: 1 }]);
+    const [inserted] = j.insertMany([
+      { id: 'a', sourcePath: '/a', destination: 'a', identityId: 'id1', origin, state: 'queued', size: 1 },
+    ]);
     expect(inserted).toEqual({ id: 'a', state: 'queued', size: 1, identityId: 'id1' });
     expect(j.get('a')).toMatchObject({ id: 'a', state: 'queued', size: 1, version: undefined });
     t = 2000;
     const done = j.markDone('a', { size: 4096, mtimeMs: 77.25, ctimeMs: 77.25, ino: '42' });
-    expect(done).toMatchObject({ state: 'done', size: 4096, version: { size: 4096, mtimeMs: 77.25, ctimeMs: 77.25, ino: '42' }, finishedAt: 2000 });
+    expect(done).toMatchObject({
+      state: 'done',
+      size: 4096,
+      version: { size: 4096, mtimeMs: 77.25, ctimeMs: 77.25, ino: '42' },
+      finishedAt: 2000,
+    });
     expect(j.get('a')).toEqual(done);
     expect(j.abandoned('id1')).toEqual([]);
     // An upload id the row still had is queued for abort, never left behind.
-    j.insertMany([{ id: 'b', sourcePath: '/b', destination: 'b', identityId: 'id1', origin, state: 'queued', size: 1 }]);
+    j.insertMany([
+      { id: 'b', sourcePath: '/b', destination: 'b', identityId: 'id1', origin, state: 'queued', size: 1 },
+    ]);
     j.setUpload('b', 'kb', 'UB', 5);
     j.putPart('b', { number: 1, size: 5, etag: 'e', checksum: 'c' });
-    expect(j.markDone('b', { size: 1, mtimeMs: 1, ctimeMs: 1, ino: '1' })).toMatchObject({ state: 'done', uploadId: undefined });
+    expect(j.markDone('b', { size: 1, mtimeMs: 1, ctimeMs: 1, ino: '1' })).toMatchObject({
+      state: 'done',
+      uploadId: undefined,
+    });
     expect(j.parts('b')).toEqual([]);
     expect(j.abandoned('id1')).toEqual([{ uploadId: 'UB', objectKey: 'kb', identityId: 'id1' }]);
     expect(j.setState('missing', 'queued')).toBeUndefined();
@@ -129,7 +153,9 @@ describe('journal', () => {
 
   it('remove forgets the transfer and its parts and abandons its upload', () => {
     const j = createJournal(db);
-    j.insertMany([{ id: 'a', sourcePath: '/a', destination: 'a', identityId: 'id1', origin, state: 'queued', size: 1 }]);
+    j.insertMany([
+      { id: 'a', sourcePath: '/a', destination: 'a', identityId: 'id1', origin, state: 'queued', size: 1 },
+    ]);
     j.setUpload('a', 'k', 'U2', 5);
     j.putPart('a', { number: 1, size: 5, etag: 'e', checksum: 'c' });
     j.remove('a');
@@ -144,8 +170,25 @@ describe('journal', () => {
     const j = createJournal(db);
     j.insertMany([
       { id: 'd', sourcePath: '/d', destination: 'd', identityId: undefined, origin, state: 'queued', size: 1 },
-      { id: 'q', sourcePath: '/q', destination: 'q', identityId: undefined, origin: { kind: 'folder', folderId: 'f1' }, state: 'queued', size: 1 },
-      { id: 'f', sourcePath: '/f', destination: 'f', identityId: undefined, origin, state: 'failed', size: 0, error: { code: 'file_missing', message: 'gone', retryable: false } },
+      {
+        id: 'q',
+        sourcePath: '/q',
+        destination: 'q',
+        identityId: undefined,
+        origin: { kind: 'folder', folderId: 'f1' },
+        state: 'queued',
+        size: 1,
+      },
+      {
+        id: 'f',
+        sourcePath: '/f',
+        destination: 'f',
+        identityId: undefined,
+        origin,
+        state: 'failed',
+        size: 0,
+        error: { code: 'file_missing', message: 'gone', retryable: false },
+      },
     ]);
     j.setState('d', 'done');
     expect(j.clearHistory()).toEqual(['d']);

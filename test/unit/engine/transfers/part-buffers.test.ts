@@ -92,7 +92,11 @@ describe('buffered bodies', () => {
   it('sends every byte once, counting them as the HTTP layer takes them', async () => {
     const data = Buffer.from(Array.from({ length: 600 * 1024 + 7 }, (_, i) => i % 253));
     const counted: number[] = [];
-    const body = bufferBody(data, { bucket: new TokenBucket(null), signal: new AbortController().signal, onBytes: (n) => counted.push(n) });
+    const body = bufferBody(data, {
+      bucket: new TokenBucket(null),
+      signal: new AbortController().signal,
+      onBytes: (n) => counted.push(n),
+    });
     expect((await drain(body.stream)).equals(data)).toBe(true);
     expect(counted.reduce((a, b) => a + b, 0)).toBe(data.length);
     expect(counted.length).toBeGreaterThan(1); // in slices, not all at once
@@ -118,7 +122,14 @@ describe('buffered bodies', () => {
 
     const abort = new AbortController();
     let waiting: Promise<void> | undefined;
-    const slow = new TokenBucket(1024, () => now, (_ms, signal) => (waiting = new Promise((_r, reject) => signal?.addEventListener('abort', () => reject(signal.reason as Error)))));
+    const slow = new TokenBucket(
+      1024,
+      () => now,
+      (_ms, signal) =>
+        (waiting = new Promise((_r, reject) =>
+          signal?.addEventListener('abort', () => reject(signal.reason as Error)),
+        )),
+    );
     const stuck = bufferBody(Buffer.alloc(64 * 1024), { bucket: slow, signal: abort.signal, onBytes: () => undefined });
     const errors: unknown[] = [];
     stuck.stream.on('error', (e) => errors.push(e));

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { isSinglePut, MAX_OBJECT_SIZE, MAX_PARTS, MAX_PART_SIZE, MiB, MIN_PART_SIZE, partSizeFor, planParts } from '../../../../electron/engine/transfers/plan.js';
+import {
+  isSinglePut,
+  MAX_OBJECT_SIZE,
+  MAX_PARTS,
+  MAX_PART_SIZE,
+  MiB,
+  MIN_PART_SIZE,
+  partSizeFor,
+  planParts,
+} from '../../../../electron/engine/transfers/plan.js';
 
 describe('part planning', () => {
   const five = 5 * MiB;

@@ -9,12 +9,27 @@ import { createJournal } from '../../../../electron/engine/transfers/journal.js'
 import { useQueueRig } from '../../../support/queue-rig.js';
 import type { TransferQueue } from '../../../../electron/engine/transfers/queue.js';
 
-const settings: Settings = { filesInParallel: 2, partsInParallel: 2, bandwidthLimit: null, stabilityWindowMs: 0, ignorePatterns: [], startAtLogin: false, proxyUrl: null, caFile: null, };
+const settings: Settings = {
+  filesInParallel: 2,
+  partsInParallel: 2,
+  bandwidthLimit: null,
+  stabilityWindowMs: 0,
+  ignorePatterns: [],
+  startAtLogin: false,
+  proxyUrl: null,
+  caFile: null,
+};
 
 const rig = useQueueRig('hoist-queue-window-', () => settings);
 
 /** `n` files of `size` bytes, queued in batches whose createdAt differs (the rig.clock moves between them). */
-async function queueFiles(q: TransferQueue, n: number, size: number, batch = 100, origin: { kind: 'drop' } | { kind: 'folder'; folderId: string } = { kind: 'drop' }): Promise<string[]> {
+async function queueFiles(
+  q: TransferQueue,
+  n: number,
+  size: number,
+  batch = 100,
+  origin: { kind: 'drop' } | { kind: 'folder'; folderId: string } = { kind: 'drop' },
+): Promise<string[]> {
   const ids: string[] = [];
   for (let start = 0; start < n; start += batch) {
     const items = [];
@@ -29,8 +44,14 @@ async function queueFiles(q: TransferQueue, n: number, size: number, batch = 100
   return ids;
 }
 
-const counts = (t: Totals) => ({ all: t.all, done: t.done, failed: t.failed, queued: t.queued, active: t.active, bytesTotal: t.bytesTotal });
-
+const counts = (t: Totals) => ({
+  all: t.all,
+  done: t.done,
+  failed: t.failed,
+  queued: t.queued,
+  active: t.active,
+  bytesTotal: t.bytesTotal,
+});
 
 describe('transfer queue, windowed', () => {
   it('lists pages newest first, in the order windows sort by, for every filter', async () => {
@@ -57,7 +78,9 @@ describe('transfer queue, windowed', () => {
   it('keeps counts and byte totals in step through pause, resume, failure, retry, done and cancel, and after a restart', async () => {
     const q = rig.open();
     const ids = await queueFiles(q, 10, 7, 5);
-    const [gone] = q.add([{ path: join(rig.dir, 'missing.bin'), destination: 'missing.bin', origin: { kind: 'drop' } }]);
+    const [gone] = q.add([
+      { path: join(rig.dir, 'missing.bin'), destination: 'missing.bin', origin: { kind: 'drop' } },
+    ]);
     expect(counts(q.totals())).toEqual({ all: 11, done: 0, failed: 1, queued: 10, active: 0, bytesTotal: 70 });
 
     await q.pause(ids[0]!);
@@ -96,7 +119,10 @@ describe('transfer queue, windowed', () => {
     await rig.clock.advance(1000);
     expect(rig.events.filter((e) => e.event === 'transfers.invalidated')).toHaveLength(1);
     expect(rig.events.filter((e) => e.event === 'transfers.changed')).toEqual([]);
-    expect(rig.events.filter((e) => e.event === 'totals').at(-1)?.payload).toMatchObject({ pausedAll: true, all: 3000 });
+    expect(rig.events.filter((e) => e.event === 'totals').at(-1)?.payload).toMatchObject({
+      pausedAll: true,
+      all: 3000,
+    });
     expect(q.list('all', { limit: 5 }).every((t) => t.state === 'paused')).toBe(true);
     expect(q.totals()).toMatchObject({ pausedAll: true, queued: 0, all: 3000 });
 

@@ -7,11 +7,19 @@ import type { Settings } from '../../../../electron/common/contract.js';
 import { createJournal } from '../../../../electron/engine/transfers/journal.js';
 import { useQueueRig } from '../../../support/queue-rig.js';
 
-const settings: Settings = { filesInParallel: 2, partsInParallel: 2, bandwidthLimit: null, stabilityWindowMs: 0, ignorePatterns: [], startAtLogin: false, proxyUrl: null, caFile: null, };
+const settings: Settings = {
+  filesInParallel: 2,
+  partsInParallel: 2,
+  bandwidthLimit: null,
+  stabilityWindowMs: 0,
+  ignorePatterns: [],
+  startAtLogin: false,
+  proxyUrl: null,
+  caFile: null,
+};
 const drop = { kind: 'drop' } as const;
 
 const rig = useQueueRig('hoist-queue-', () => settings);
-
 
 describe('transfer queue (no network)', () => {
   it('journals what it is given and refuses what it cannot upload, with reasons', () => {
@@ -25,16 +33,36 @@ describe('transfer queue (no network)', () => {
       { path: join(rig.dir, 'a.txt'), destination: '../../etc/a.txt', origin: { kind: 'folder', folderId: 'f1' } },
     ]);
     const byId = new Map(q.list().map((t) => [t.id, t]));
-    expect(byId.get(ids[0]!)).toMatchObject({ state: 'waiting', waitingFor: 'sign-in', size: 5, name: 'a.txt', destination: 'docs/a.txt', bytesDone: 0 });
+    expect(byId.get(ids[0]!)).toMatchObject({
+      state: 'waiting',
+      waitingFor: 'sign-in',
+      size: 5,
+      name: 'a.txt',
+      destination: 'docs/a.txt',
+      bytesDone: 0,
+    });
     expect(byId.get(ids[1]!)?.error).toMatchObject({ code: 'file_missing', retryable: false });
     expect(byId.get(ids[2]!)?.error).toMatchObject({ code: 'not_a_file' });
     expect(byId.get(ids[3]!)?.error).toMatchObject({ code: 'invalid_destination' });
     expect(byId.get(ids[3]!)?.origin).toEqual({ kind: 'folder', folderId: 'f1' });
-    expect(q.totals()).toMatchObject({ queued: 1, failed: 3, active: 0, bytesTotal: 5, bytesDone: 0, pausedAll: false });
+    expect(q.totals()).toMatchObject({
+      queued: 1,
+      failed: 3,
+      active: 0,
+      bytesTotal: 5,
+      bytesDone: 0,
+      pausedAll: false,
+    });
     expect(q.list('failed')).toHaveLength(3);
     expect(q.list('active')).toHaveLength(1);
     // journaled before add() returned: a second queue on the same database sees them
-    expect(rig.open().list().map((t) => t.id).sort()).toEqual([...ids].sort());
+    expect(
+      rig
+        .open()
+        .list()
+        .map((t) => t.id)
+        .sort(),
+    ).toEqual([...ids].sort());
   });
 
   it('is idle when signed out: nothing can make progress', async () => {
@@ -96,7 +124,14 @@ describe('transfer queue (no network)', () => {
     const count = () => rig.events.filter((e) => e.event === 'transfers.changed').length;
     q.add([{ path: join(rig.dir, 'a.txt'), destination: 'first.txt', origin: drop }]);
     expect(count()).toBe(1); // a lone change goes out at once
-    for (let i = 0; i < 2; i++) q.add(Array.from({ length: 100 }, (_, n) => ({ path: join(rig.dir, 'a.txt'), destination: `d${i}/${n}.txt`, origin: drop })));
+    for (let i = 0; i < 2; i++)
+      q.add(
+        Array.from({ length: 100 }, (_, n) => ({
+          path: join(rig.dir, 'a.txt'),
+          destination: `d${i}/${n}.txt`,
+          origin: drop,
+        })),
+      );
     expect(count()).toBe(1);
     await rig.clock.advance(100);
     expect(count()).toBe(2);
@@ -105,7 +140,14 @@ describe('transfer queue (no network)', () => {
     expect(rig.events.filter((e) => e.event === 'totals')).toHaveLength(2);
 
     // Past 200 queued transfers in one go, one invalidation instead of the rows.
-    for (let i = 2; i < 5; i++) q.add(Array.from({ length: 200 }, (_, n) => ({ path: join(rig.dir, 'a.txt'), destination: `d${i}/${n}.txt`, origin: drop })));
+    for (let i = 2; i < 5; i++)
+      q.add(
+        Array.from({ length: 200 }, (_, n) => ({
+          path: join(rig.dir, 'a.txt'),
+          destination: `d${i}/${n}.txt`,
+          origin: drop,
+        })),
+      );
     await rig.clock.advance(100);
     expect(count()).toBe(2);
     expect(rig.events.filter((e) => e.event === 'transfers.invalidated')).toHaveLength(1);

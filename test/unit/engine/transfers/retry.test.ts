@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { backoffMs, classify, THROTTLE_BACKOFF, TRANSIENT_BACKOFF } from '../../../../electron/engine/transfers/retry.js';
+import {
+  backoffMs,
+  classify,
+  THROTTLE_BACKOFF,
+  TRANSIENT_BACKOFF,
+} from '../../../../electron/engine/transfers/retry.js';
 
-const s3Error = (name: string, status: number) => Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
+const s3Error = (name: string, status: number) =>
+  Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
 
 describe('error classification', () => {
   it.each([

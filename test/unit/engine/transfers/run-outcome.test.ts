@@ -8,7 +8,8 @@ import { InvalidDestinationError, outcomeOf } from '../../../../electron/engine/
 const row = { sourcePath: '/home/a/b.bin', destination: 'b.bin' } as TransferRow;
 const live = new AbortController().signal;
 const errno = (code: string) => Object.assign(new Error(code), { code });
-const s3Error = (name: string, status: number) => Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
+const s3Error = (name: string, status: number) =>
+  Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
 
 describe('run outcomes', () => {
   it('ends quietly once the run was stopped, whatever the error', () => {
@@ -39,7 +40,11 @@ describe('run outcomes', () => {
   });
 
   it('says what to fail with once the restarts run out', () => {
-    expect(outcomeOf(new FileChangedError('changed'), row, live)).toMatchObject({ otherwise: { code: 'file_unstable', retryable: true } });
-    expect(outcomeOf(s3Error('NoSuchUpload', 404), row, live)).toMatchObject({ otherwise: { code: 'NoSuchUpload', retryable: false } });
+    expect(outcomeOf(new FileChangedError('changed'), row, live)).toMatchObject({
+      otherwise: { code: 'file_unstable', retryable: true },
+    });
+    expect(outcomeOf(s3Error('NoSuchUpload', 404), row, live)).toMatchObject({
+      otherwise: { code: 'NoSuchUpload', retryable: false },
+    });
   });
 });
