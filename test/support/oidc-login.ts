@@ -46,7 +46,15 @@ export async function browserSignIn(
   const page = await context.newPage();
   try {
     await page.goto(flow.url);
-    if (await page.getByLabel('Username').isVisible()) await fillLogin(page, user);
+    // The login form, unless the provider already knows the person and the broker answers first.
+    const form = page
+      .getByLabel('Username')
+      .waitFor({ state: 'visible', timeout: 20_000 })
+      .then(
+        () => 'form' as const,
+        () => 'none' as const,
+      );
+    if ((await Promise.race([outcome.then(() => 'done' as const), form])) === 'form') await fillLogin(page, user);
     const result = await outcome;
     if ('error' in result) throw result.error;
     return result.session;
