@@ -203,6 +203,9 @@ export async function runCrashSoak(options: SoakOptions): Promise<SoakResult> {
     const mismatched: string[] = [];
     for (const [key, sha] of expected)
       if ((await rig.objectSha256(`${identityPrefix}/${key}`)) !== sha) mismatched.push(key);
+    // One listing, split in two: "key#uploadId", journaled by some run or not.
+    const openNow = await rig.openUploads('uploads/');
+    const isJournaled = (open: string) => knownUploads.has(open.slice(open.lastIndexOf('#') + 1));
     const entries = cloudLog();
     const resent = new Set<string>();
     for (const c of checkpoints) {
@@ -221,10 +224,8 @@ export async function runCrashSoak(options: SoakOptions): Promise<SoakResult> {
       // A kill that lands while CreateMultipartUpload is on the wire leaves an upload nobody journaled:
       // the deployed role cannot list uploads to find it, so the bucket's AbortIncompleteMultipartUpload
       // rule removes it. Every upload Hoist did journal must be completed or aborted by Hoist.
-      openUploads: (await rig.openUploads('uploads/')).filter((u) => knownUploads.has(u.slice(u.lastIndexOf('#') + 1))),
-      unjournaledOpenUploads: (await rig.openUploads('uploads/')).filter(
-        (u) => !knownUploads.has(u.slice(u.lastIndexOf('#') + 1)),
-      ).length,
+      openUploads: openNow.filter((u) => isJournaled(u)),
+      unjournaledOpenUploads: openNow.filter((u) => !isJournaled(u)).length,
       resentJournaledParts: [...resent],
       uploadPartRequests: entries.filter((e) => e.operation === 'UploadPart').length,
     };
