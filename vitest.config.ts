@@ -18,6 +18,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          globalSetup: ['test/support/build-once.ts'],
           include: ['test/integration/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
@@ -27,6 +28,7 @@ export default defineConfig({
       {
         test: {
           name: 'keychain',
+          globalSetup: ['test/support/build-once.ts'],
           include: ['test/keychain/**/*.test.ts'],
           testTimeout: 60_000,
           pool: 'forks',
@@ -35,6 +37,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
+          globalSetup: ['test/support/build-once.ts'],
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,

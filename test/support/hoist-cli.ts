@@ -1,7 +1,7 @@
-// `hoist` as a real child process (the TypeScript sources through tsx), for tests of the command line.
+// `hoist` as a real child process (the built command line, as the `hoist` bin runs it; the projects that
+// use this build it first: test/support/build-once.ts), for tests of the command line.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { unprivileged } from './unprivileged.js';
 
 export interface CliResult {
@@ -30,13 +30,11 @@ export interface CliOptions {
   unprivileged?: boolean;
 }
 
-const entry = new URL('../../electron/cli/index.ts', import.meta.url).pathname;
-// By file URL, so a child started in another folder (options.cwd) still finds the TypeScript loader.
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+const entry = fileURLToPath(new URL('../../out/node/hoist.js', import.meta.url));
 
 export function startHoist(args: string[], options: CliOptions = {}): CliRun {
   let command = process.execPath;
-  let argv = ['--import', tsx, entry, ...args];
+  let argv = [entry, ...args];
   let ids: { uid?: number; gid?: number } = {};
   if (options.unprivileged) {
     const how = unprivileged();
