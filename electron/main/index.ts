@@ -55,6 +55,7 @@ async function start(): Promise<void> {
   const updater = createAutoUpdater({
     packaged: app.isPackaged,
     resourcesPath: process.resourcesPath,
+    dataDir: host.dataDir,
     deploymentUpdateUrl: host.deployment?.deployment.updateUrl,
     log: host.log,
   });

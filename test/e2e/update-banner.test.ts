@@ -3,7 +3,7 @@
 // (electron/main/update-service.ts) in front, exactly as the Electron shell does, so the banner hears
 // `update.ready` through the real RPC path (engine → RPC server → WebSocket → window). Only the updater
 // itself is a stand-in: electron-updater installs by quitting Electron, which cannot run here; its feed
-// and checksum handling are tested in test/integration/main/update-feed.test.ts. Checked: the banner is
+// and checksum handling are tested in test/integration/desktop/update-feed.test.ts. Checked: the banner is
 // a status region with a button, axe-clean in light and dark; a click while an upload runs never
 // restarts — the banner says it waits — and the restart comes once the upload has finished; a window
 // opened later shows the waiting update; a plain headless window never shows one.

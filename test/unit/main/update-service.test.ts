@@ -1,7 +1,7 @@
 // The update service on the fake clock (electron/main/update-service.ts): checks at start and daily,
 // tells windows when an update is ready, and restarts only when no upload runs. The updater is a fake
 // because electron-updater installs by quitting Electron, which cannot run here (its feed and checksum
-// handling run for real in test/integration/main/update-feed.test.ts); the engine is a stand-in that
+// handling run for real in test/integration/desktop/update-feed.test.ts); the engine is a stand-in that
 // only pushes totals, the one thing the service reads of it.
 import { describe, expect, it } from 'vitest';
 import type {
