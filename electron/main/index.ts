@@ -51,7 +51,7 @@ async function start(): Promise<void> {
     host.log.warn('start at login: the OS could not be set to match the setting', { error: String(error) }),
   );
   const stopLoginItem = () => following.stopFollowing();
-  // Updates (docs/ARCHITECTURE.md, Updates): only a packaged app with a feed has an updater.
+  // Updates (docs/ARCHITECTURE.md, Contracts: updates): only a packaged app with a feed has an updater.
   const updater = createAutoUpdater({
     packaged: app.isPackaged,
     resourcesPath: process.resourcesPath,

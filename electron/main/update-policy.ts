@@ -1,4 +1,4 @@
-// When Hoist looks for an update and when it may restart to install one (docs/ARCHITECTURE.md, Updates).
+// When Hoist looks for an update and when it may restart to install one (docs/ARCHITECTURE.md, Contracts: updates).
 // Pure decisions on the engine's totals and a clock's time, so they are unit-tested without Electron:
 // check at start and every 24 hours (an hour after a failed check), stop once an update is downloaded,
 // and never restart while uploads are running — a click on "Restart to update" then waits for them.
