@@ -3,7 +3,7 @@
 // native folder picker. The engine is plain Node (electron/engine), composed here exactly as the
 // headless daemon composes it, and reached by the window only through the IPC transport (electron/rpc/ipc).
 // May depend on electron, electron/common, electron/engine, electron/rpc; never on renderer code or ipcMain.
-import { app, dialog, session, shell, type BrowserWindow } from 'electron';
+import { app, autoUpdater as nativeUpdater, dialog, session, shell, type BrowserWindow } from 'electron';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { startHost } from '../host/index.js';
@@ -130,6 +130,11 @@ async function start(): Promise<void> {
   });
   installAppMenu({ open, quit: () => void quit() });
 
+  // Restarting to install (only ever when idle: update-policy.ts) closes the windows first: they must
+  // close for real, not hide, and the quit must not ask.
+  nativeUpdater.on('before-quit-for-update', () => {
+    quitting = true;
+  });
   app.on('second-instance', open);
   app.on('activate', open);
   // The tray keeps Hoist running with no window; only an explicit Quit ends it.
