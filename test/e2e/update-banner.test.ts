@@ -126,6 +126,8 @@ describe('the update banner', () => {
     const page = await open(plain.daemon.url);
     await page.getByText('Nothing uploaded yet.').waitFor(wait);
     expect(await page.getByText(/Restart to update|of Hoist is ready/).count()).toBe(0);
+    // The banner's (empty) status region is there all the same, and clean.
+    expect(await axeViolations(page, 'no update')).toEqual([]);
     expect(await plain.engine['update.get']({})).toBeNull();
     await expect(plain.engine['update.install']({})).rejects.toThrow(/No update is waiting/);
   });
