@@ -163,6 +163,14 @@ export const Settings = z.object({
 });
 export type Settings = z.infer<typeof Settings>;
 
+/** An update downloaded and verified, waiting for Hoist to restart (the desktop app only). */
+export const UpdateReady = z.object({
+  version: z.string().min(1).max(64),
+  /** The person asked to restart while uploads ran: Hoist restarts by itself once they finish. */
+  restartWhenIdle: z.boolean(),
+});
+export type UpdateReady = z.infer<typeof UpdateReady>;
+
 export const TransferFilter = z.enum(['all', 'active', 'done', 'failed']);
 export type TransferFilter = z.infer<typeof TransferFilter>;
 
@@ -273,6 +281,14 @@ export const commands = {
       .strict(),
     result: Settings,
   },
+
+  /** The update waiting for a restart, or null (always null outside the desktop app). */
+  'update.get': { params: none, result: UpdateReady.nullable() },
+  /**
+   * "Restart to update": restarts at once when no upload is running (`restarting: true`), otherwise
+   * once the uploads finish (`restarting: false`, and `update.ready` says so). Refused when no update waits.
+   */
+  'update.install': { params: none, result: z.object({ restarting: z.boolean() }) },
 } as const;
 
 export type CommandName = keyof typeof commands;
@@ -297,6 +313,8 @@ export const events = {
   folders: z.object({ folders: z.array(Folder) }),
   /** The settings after any change, whoever made it (a window, the command line), so every window shows them. */
   'settings.changed': Settings,
+  /** An update is downloaded and verified (desktop app only; never in headless mode or the command line). */
+  'update.ready': UpdateReady,
 } as const;
 
 export type EventName = keyof typeof events;

@@ -274,6 +274,13 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       else if (proxyPassword === null || patch.proxyUrl === null) await secrets.store.delete(PROXY_PASSWORD_ACCOUNT);
       return settings.update(patch);
     },
+
+    // Updates belong to the desktop app, which answers these itself (electron/main/update-service.ts);
+    // headless and the command line never have one to offer.
+    'update.get': async () => null,
+    'update.install': async () => {
+      throw new Error('No update is waiting to be installed: the desktop app updates itself.');
+    },
   };
   return explainStorageFull(engine, options.dataDir);
 }

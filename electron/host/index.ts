@@ -15,6 +15,7 @@ import { controlSocketPath } from '../rpc/socket/path.js';
 import type { EmbeddedStack } from '../embedded/local-stack.js';
 import { defaultDataDir, prepareDataDir } from './data-dir.js';
 import { resolveBroker } from './broker-choice.js';
+import type { LoadedDeployment } from '../engine/deployment/file.js';
 
 // Hoist supports Node 20.19+ on purpose (Electron 45 brings 22): the SDK's end-of-support notice is
 // not something a user can act on.
@@ -44,6 +45,8 @@ export interface Host {
   dataDir: string;
   engine: Engine;
   log: Logger;
+  /** The deployment file in force, if the company pinned one. */
+  deployment?: LoadedDeployment;
   /** Present when running on the embedded local stack. */
   embedded?: EmbeddedStack;
   close(): Promise<void>;
@@ -107,6 +110,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       dataDir,
       engine: running,
       log,
+      ...(broker.deployment ? { deployment: broker.deployment } : {}),
       ...(stack ? { embedded: stack } : {}),
       async close() {
         // Clients already connected get their answers first: the socket closes once they hang up.

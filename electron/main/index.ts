@@ -3,7 +3,7 @@
 // native folder picker. The engine is plain Node (electron/engine), composed here exactly as the
 // headless daemon composes it, and reached by the window only through the IPC transport (electron/rpc/ipc).
 // May depend on electron, electron/common, electron/engine, electron/rpc; never on renderer code or ipcMain.
-import { app, dialog, session, shell, type BrowserWindow } from 'electron';
+import { app, autoUpdater as nativeUpdater, dialog, session, shell, type BrowserWindow } from 'electron';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { startHost } from '../host/index.js';
@@ -14,6 +14,12 @@ import { notifyOnTransfers } from './notifications.js';
 import { createTray } from './tray.js';
 import { createMainWindow } from './main-window.js';
 import { confirmBrokerChange } from './broker-change.js';
+import { createAutoUpdater } from './auto-updater.js';
+import { createUpdateService, withUpdates } from './update-service.js';
+import { openShellMemory } from './shell-memory.js';
+import { closeToTrayNotice, confirmQuit, restartDeferredNotice, tellPerson } from './shell-notices.js';
+import { quitQuestion } from './tray-state.js';
+import { systemClock } from '../engine/platform/clock.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererIndex = path.resolve(here, '../../../renderer/dist/index.html');
@@ -41,21 +47,55 @@ async function start(): Promise<void> {
     // Leaving a session for another sign-in service is asked here, in a native dialog the window cannot answer.
     confirmBrokerChange: (change) => confirmBrokerChange(change, window),
   });
-  const engine = followLoginItem(host.engine, (error) =>
+  const following = followLoginItem(host.engine, (error) =>
     host.log.warn('start at login: the OS could not be set to match the setting', { error: String(error) }),
   );
-  const stopLoginItem = () => engine.stopFollowing();
+  const stopLoginItem = () => following.stopFollowing();
+  // Updates (docs/ARCHITECTURE.md, Contracts: updates): only a packaged app with a feed has an updater.
+  const updater = createAutoUpdater({
+    packaged: app.isPackaged,
+    resourcesPath: process.resourcesPath,
+    dataDir: host.dataDir,
+    deploymentUpdateUrl: host.deployment?.deployment.updateUrl,
+    log: host.log,
+  });
+  const updates = updater && createUpdateService({ updater, engine: following, clock: systemClock, log: host.log });
+  const engine = updates ? withUpdates(following, updates) : following;
+  const memory = openShellMemory(host.dataDir, (error) =>
+    host.log.warn('could not read or write shell.json', { error: String(error) }),
+  );
 
   const open = () => {
     if (!window || window.isDestroyed())
-      window = createMainWindow({ preloadPath, rendererIndex, shouldQuit: () => quitting });
+      window = createMainWindow({
+        preloadPath,
+        rendererIndex,
+        shouldQuit: () => quitting,
+        // The first time the window closes, say that Hoist keeps going in the tray.
+        onHidden: () => {
+          if (memory.tellOnce('close-to-tray')) tellPerson(closeToTrayNotice.title, closeToTrayNotice.body, open);
+        },
+      });
     if (window.isMinimized()) window.restore();
     window.show();
     window.focus();
   };
-  const quit = () => {
-    quitting = true;
-    app.quit();
+  // Quit asks first while uploads run (tray-state.ts decides); the update is installed on the way out
+  // only when none was running.
+  let asking = false;
+  const quit = async () => {
+    if (asking) return;
+    asking = true;
+    try {
+      const totals = await engine['transfers.totals']({}).catch(() => undefined);
+      const question = quitQuestion(totals);
+      if (question && !(await confirmQuit(question, window))) return;
+      quitting = true;
+      updates?.beforeQuit();
+      app.quit();
+    } finally {
+      asking = false;
+    }
   };
 
   const stopIpc = registerIpcTransport({
@@ -73,7 +113,13 @@ async function start(): Promise<void> {
     },
     showInFolder: (file) => shell.showItemInFolder(file),
   });
-  const stopTray = createTray({ engine, open, quit });
+  const stopTray = createTray({
+    engine,
+    open,
+    quit: () => void quit(),
+    restartDeferred: () => tellPerson(restartDeferredNotice.title, restartDeferredNotice.body, open),
+  });
+  updates?.start();
   const stopNotifications = notifyOnTransfers(engine.events, open);
   // Back from the browser: the window comes to the front once the sign-in there has finished.
   let signedIn = (await engine['session.get']({})).state === 'signed-in';
@@ -82,16 +128,23 @@ async function start(): Promise<void> {
     if ((now && !signedIn) || session.signInError) open();
     signedIn = now;
   });
-  installAppMenu({ open, quit });
+  installAppMenu({ open, quit: () => void quit() });
 
+  // Restarting to install (only ever when idle: update-policy.ts) closes the windows first: they must
+  // close for real, not hide, and the quit must not ask.
+  nativeUpdater.on('before-quit-for-update', () => {
+    quitting = true;
+  });
   app.on('second-instance', open);
   app.on('activate', open);
   // The tray keeps Hoist running with no window; only an explicit Quit ends it.
   app.on('window-all-closed', () => {});
   app.on('before-quit', (event) => {
-    quitting = true;
-    // Close the engine (journal, uploads in flight) before the process goes.
     event.preventDefault();
+    // A quit from elsewhere (the macOS app menu, the dock) asks like the tray's Quit.
+    if (!quitting) return void quit();
+    // Close the engine (journal, uploads in flight) before the process goes.
+    updates?.stop();
     stopNotifications();
     stopLoginItem();
     stopSignInFocus();

@@ -8,6 +8,8 @@ export function createMainWindow(options: {
   preloadPath: string;
   rendererIndex: string;
   shouldQuit: () => boolean;
+  /** The close button hid the window (Hoist keeps running in the tray). */
+  onHidden?: () => void;
 }): BrowserWindow {
   const window = new BrowserWindow({
     width: 1100,
@@ -25,6 +27,7 @@ export function createMainWindow(options: {
     if (options.shouldQuit()) return;
     event.preventDefault();
     window.hide();
+    options.onHidden?.();
   });
   void window.loadFile(options.rendererIndex);
   return window;

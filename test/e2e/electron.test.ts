@@ -2,7 +2,7 @@
 // package downloads on first use; machines without outside network (like this project's CI) cannot
 // fetch it, so the test is skipped there and says so.
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -68,6 +68,37 @@ it.skipIf(!binary)(
         file,
       );
       await window.getByRole('row', { name: /^from-electron\.txt,.*Done/ }).waitFor({ timeout: 60_000 });
+    } finally {
+      await app.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  },
+);
+
+it.skipIf(!binary)(
+  'keeps running in the tray when the window closes, says so once, and has no update to offer unpackaged',
+  async ({ expect }) => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'hoist-electron-'));
+    const stateDir = path.join(dataDir, 'state');
+    const app = await _electron.launch({
+      executablePath: binary!,
+      args: ['out/electron/main/index.js'],
+      env: { ...process.env, HOIST_DATA_DIR: stateDir },
+    });
+    try {
+      const window = await app.firstWindow();
+      await window.getByText('Local mode').waitFor({ timeout: 60_000 });
+      // The update banner's status region is there and empty: a development run has no feed
+      // (electron/main/update-policy.ts, updateFeed), so update.get answers null.
+      await expect.poll(() => window.getByRole('status').filter({ hasText: 'Restart to update' }).count()).toBe(0);
+      // Closing the window hides it; Hoist keeps running (tray), and remembers it said so.
+      await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.close());
+      await expect
+        .poll(() => app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().map((w) => w.isVisible())))
+        .toEqual([false]);
+      await expect
+        .poll(() => readFile(path.join(stateDir, 'shell.json'), 'utf8').catch(() => ''))
+        .toContain('close-to-tray');
     } finally {
       await app.close();
       await rm(dataDir, { recursive: true, force: true });

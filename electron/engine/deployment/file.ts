@@ -21,6 +21,26 @@ const Limits = z
   })
   .strict();
 
+const exampleUpdateUrl = '"https://updates.acme.example/hoist/"';
+
+/** The company's update feed (electron-builder's generic provider): https only, no credentials in it. */
+const UpdateUrl = z.string('must be the update feed address, as a string').superRefine((value, ctx) => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: `must be an https:// address such as ${exampleUpdateUrl}` });
+    return;
+  }
+  if (url.protocol !== 'https:')
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be an https:// address (updates are downloaded over HTTPS only), such as ${exampleUpdateUrl}`,
+    });
+  else if (url.username || url.password)
+    ctx.addIssue({ code: 'custom', message: 'must not carry a user name or password (anyone can read this file)' });
+});
+
 const Deployment = z
   .object({
     brokerUrl: z.string('must be the sign-in service URL, as a string').superRefine((value, ctx) => {
@@ -59,6 +79,8 @@ const Deployment = z
       .min(1, 'must not be empty')
       .max(100, 'must be at most 100 characters')
       .optional(),
+    /** Where the desktop app looks for updates; without it, the build's own feed if any, else none. */
+    updateUrl: UpdateUrl.optional(),
   })
   .strict();
 

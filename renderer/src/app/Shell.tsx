@@ -9,6 +9,7 @@ import { SettingsView } from '../features/settings/SettingsView.js';
 import { Tabs } from '../components/Tabs.js';
 import { useDropHandler } from '../features/transfers/useDropHandler.js';
 import { TransferAnnouncer } from '../features/announce/TransferAnnouncer.js';
+import { UpdateBanner } from '../features/update/UpdateBanner.js';
 
 const tabs = [
   { id: 'transfers', label: 'Transfers' },
@@ -27,6 +28,7 @@ export function Shell({ session }: { session: Session }) {
   }, []);
   return (
     <div className={`shell${drop.dragging ? ' is-dragging' : ''}`} {...drop.handlers}>
+      <UpdateBanner />
       <TotalsHeader session={session} />
       <Tabs tabs={tabs} current={tab} onChange={setTab} label="Sections" />
       <main className="content" id={`panel-${tab}`} role="tabpanel" aria-labelledby={`tab-${tab}`}>

@@ -9,6 +9,7 @@ import { silentLogger } from '../../../electron/engine/platform/log.js';
 import type { LoadedDeployment } from '../../../electron/engine/deployment/file.js';
 import { startDaemon, type Daemon } from '../../../electron/daemon/daemon.js';
 import { tapEvents, type EventTap } from '../../support/event-tap.js';
+import type { EngineApi, EngineEventSource } from '../../../electron/common/contract.js';
 
 export interface Headless {
   engine: Engine;
@@ -23,6 +24,8 @@ export async function startHeadless(options: {
   brokerUrl: string;
   localMode?: boolean;
   deployment?: LoadedDeployment;
+  /** What the daemon serves instead of the tapped engine (the desktop app's update commands, say). */
+  serve?: (engine: Engine) => EngineApi & { events: EngineEventSource };
 }): Promise<Headless> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'hoist-e2e-'));
   const engine = await createEngine({
@@ -35,7 +38,7 @@ export async function startHeadless(options: {
   });
   const tap = tapEvents(engine);
   const daemon = await startDaemon({
-    engine: tap.engine,
+    engine: options.serve ? options.serve(tap.engine) : tap.engine,
     port: 0,
     host: '127.0.0.1',
     rendererDir: path.resolve('renderer/dist'),

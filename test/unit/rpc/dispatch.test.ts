@@ -56,6 +56,8 @@ const results: { [C in CommandName]: unknown } = {
   'folders.remove': { ok: true },
   'settings.get': settings,
   'settings.update': settings,
+  'update.get': { version: '1.2.0', restartWhenIdle: false },
+  'update.install': { restarting: false },
 };
 
 /** Valid params for each command. */
@@ -85,6 +87,8 @@ const valid: { [C in CommandName]: unknown } = {
   'folders.remove': { id: 'f1' },
   'settings.get': {},
   'settings.update': { filesInParallel: 3 },
+  'update.get': {},
+  'update.install': {},
 };
 
 function recordingEngine(overrides: Partial<Record<CommandName, () => Promise<unknown>>> = {}) {

@@ -22,6 +22,7 @@ const valid = {
   bucket: 'acme-hoist-uploads',
   signIn: ['oidc', 'password'],
   limits: { maxBandwidthBytesPerSecond: 10 * 1024 * 1024, watchedFoldersInsideHome: true },
+  updateUrl: 'https://updates.acme.example/hoist/',
 };
 
 function problems(json: unknown): string {
@@ -57,7 +58,7 @@ describe('parseDeployment', () => {
     const message = problems({ ...rest, brokerURL: brokerUrl, limits: { maxBandwidth: 5 } });
     expect(message).toContain('- brokerUrl: is missing');
     expect(message).toContain(
-      '- brokerURL: unknown setting (did you mean "brokerUrl"?); allowed: brokerUrl, region, identityPoolId, bucket, signIn, limits, name',
+      '- brokerURL: unknown setting (did you mean "brokerUrl"?); allowed: brokerUrl, region, identityPoolId, bucket, signIn, limits, name, updateUrl',
     );
     expect(message).toContain(
       '- limits.maxBandwidth: unknown setting; allowed: maxBandwidthBytesPerSecond, watchedFoldersInsideHome',
@@ -86,6 +87,13 @@ describe('parseDeployment', () => {
     ],
     [{ limits: { watchedFoldersInsideHome: 'yes' } }, 'limits.watchedFoldersInsideHome: must be true or false'],
     [{ name: '  ' }, 'name: must not be empty'],
+    [
+      { updateUrl: 'http://updates.acme.example/hoist/' },
+      'updateUrl: must be an https:// address (updates are downloaded over HTTPS only), such as "https://updates.acme.example/hoist/"',
+    ],
+    [{ updateUrl: 'updates.acme.example' }, 'updateUrl: must be an https:// address such as'],
+    [{ updateUrl: 'https://ada:pw@updates.acme.example/' }, 'updateUrl: must not carry a user name or password'],
+    [{ updateUrl: ['https://updates.acme.example/'] }, 'updateUrl: must be the update feed address, as a string'],
   ])('explains %j', (change, message) => {
     expect(problems({ ...valid, ...change })).toContain(`- ${message}`);
   });
