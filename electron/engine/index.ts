@@ -17,8 +17,7 @@ import { checkDestinationFolder } from './keys/relative-key.js';
 import { createLogger, type Logger } from './platform/log.js';
 import { openSettings } from './state/settings.js';
 import { createNetwork } from './net/index.js';
-import { trustedCas } from './net/ca-bundle.js';
-import { parseProxyUrl } from './net/proxy.js';
+import { PROXY_PASSWORD_ACCOUNT, storableNetworkSettings } from './net/network-settings.js';
 import { withRunSettings } from './state/run-settings.js';
 import { isStorageFull, openStateDb, StorageFullError } from './state/db.js';
 import { onWakeFromSleep } from './platform/wake.js';
@@ -52,9 +51,6 @@ export interface EngineOptions {
   /** Opens an address in the system browser (the desktop app; never an embedded view). */
   openUrl?: (url: string) => Promise<void>;
 }
-
-/** The keychain account holding the manual proxy's password. */
-const PROXY_PASSWORD_ACCOUNT = 'proxy-password';
 
 export interface Engine extends EngineApi {
   events: EngineEventSource;
@@ -256,20 +252,11 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     'folders.remove': async ({ id }) => (await folders.remove(id), ok),
 
     'settings.get': async () => settings.get(),
-    'settings.update': async ({ proxyPassword, ...patch }) => {
+    'settings.update': async ({ proxyPassword, ...requested }) => {
       // A password typed into the proxy address goes to the keychain like the password field's.
-      if (patch.proxyUrl) {
-        const url = parseProxyUrl(patch.proxyUrl, 'The proxy address');
-        if (url.password) {
-          proxyPassword = decodeURIComponent(url.password);
-          url.password = '';
-          patch.proxyUrl = url.toString();
-        }
-      }
-      if (patch.caFile) {
-        patch.caFile = path.resolve(patch.caFile);
-        await trustedCas({ env: {}, settingsFile: patch.caFile }); // a missing or unreadable bundle is refused now
-      }
+      const storable = await storableNetworkSettings(requested);
+      const patch = storable.patch;
+      if (storable.proxyPassword) proxyPassword = storable.proxyPassword;
       if (proxyPassword) await secrets.store.set(PROXY_PASSWORD_ACCOUNT, proxyPassword);
       else if (proxyPassword === null || patch.proxyUrl === null) await secrets.store.delete(PROXY_PASSWORD_ACCOUNT);
       return settings.update(patch);

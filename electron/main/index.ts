@@ -35,7 +35,8 @@ async function start(): Promise<void> {
     // HOIST_DATA_DIR: a separate state folder (tests, a second profile); the command line honours it too.
     data: process.env.HOIST_DATA_DIR ?? app.getPath('userData'),
     ...(process.env.HOIST_BROKER_URL ? { broker: process.env.HOIST_BROKER_URL } : {}),
-    // The OS's proxy settings (PAC and auto-detect included), as Chromium resolves them.
+    // The OS's proxy settings (PAC and auto-detect included), as Chromium resolves them; what the
+    // answer means is decided in the engine (electron/engine/net/system-proxy.ts), tested without Electron.
     systemProxy: (url) => session.defaultSession.resolveProxy(url),
     // Sign-in with the organisation happens in the system browser, never in a view of ours.
     openUrl: async (url) => {

@@ -5,6 +5,7 @@
 // nonce — is checked by openid-client; this file only decides who may sign in and what they are called.
 import { createHash } from 'node:crypto';
 import * as oidc from 'openid-client';
+import { trustingFetch } from '../common/trusting-fetch.js';
 import { UpstreamError } from './cognito.js';
 
 export interface OidcOptions {
@@ -19,6 +20,11 @@ export interface OidcOptions {
   /** A value that must be in the `groupClaim` claim (a string or an array of strings). */
   allowedGroup?: string;
   groupClaim?: string;
+  /**
+   * Authorities (PEM) trusted for the provider besides Node's roots: a provider with a private CA (the
+   * local stack's --tls). Without it the defaults apply, NODE_EXTRA_CA_CERTS included.
+   */
+  extraCaCertificates?: string[];
 }
 
 /** What the client needs to start a browser sign-in (GET /v1/sign-in-methods). */
@@ -102,12 +108,15 @@ export function createOidcSignIn(options: OidcOptions): OidcSignIn {
     throw new Error('the OpenID issuer must be an https URL');
   const scope = options.scope ?? 'openid profile';
   let configuration: Promise<oidc.Configuration> | undefined;
+  // openid-client keeps this fetch for every later request of the configuration (tokens, keys, device).
+  const fetchWithCa = options.extraCaCertificates?.length ? trustingFetch(options.extraCaCertificates) : undefined;
 
   const config = (): Promise<oidc.Configuration> => {
     configuration ??= (async () => {
       const auth = options.clientSecret ? oidc.ClientSecretBasic(options.clientSecret) : oidc.None();
       const found = await oidc.discovery(issuerUrl, options.clientId, undefined, auth, {
         ...(issuerUrl.protocol === 'http:' ? { execute: [oidc.allowInsecureRequests] } : {}),
+        ...(fetchWithCa ? { [oidc.customFetch]: fetchWithCa } : {}),
         timeout: 10,
       });
       // Check the ID token's signature too, not only the TLS channel it came over.
@@ -115,7 +124,7 @@ export function createOidcSignIn(options: OidcOptions): OidcSignIn {
       return found;
     })().catch((error: unknown) => {
       configuration = undefined; // try discovery again on the next request
-      throw rejection(error);
+      throw rejection(error, issuerUrl);
     });
     return configuration;
   };
@@ -155,7 +164,7 @@ export function createOidcSignIn(options: OidcOptions): OidcSignIn {
           idTokenExpected: true,
         });
       } catch (error) {
-        throw rejection(error);
+        throw rejection(error, issuerUrl);
       }
       return userOf(tokens.claims());
     },
@@ -168,7 +177,7 @@ export function createOidcSignIn(options: OidcOptions): OidcSignIn {
       try {
         answer = await oidc.initiateDeviceAuthorization(c, { scope });
       } catch (error) {
-        throw rejection(error);
+        throw rejection(error, issuerUrl);
       }
       return {
         deviceCode: answer.device_code,
@@ -195,7 +204,7 @@ export function createOidcSignIn(options: OidcOptions): OidcSignIn {
           code === 'access_denied'
         )
           throw new DeviceGrantError(code);
-        throw rejection(error);
+        throw rejection(error, issuerUrl);
       }
       return userOf(tokens.claims());
     },
@@ -215,7 +224,14 @@ function checkAllowed(claims: oidc.IDToken, options: OidcOptions): void {
 }
 
 /** A refusal by the provider or by the checks; anything else (network, 5xx) stays an upstream failure. */
-function rejection(error: unknown): Error {
+function rejection(error: unknown, issuer: URL): Error {
+  // Checked first: openid-client wraps a failed connection as a ClientError, which would read as a refusal.
+  const certificate = certificateProblem(error);
+  if (certificate) {
+    return new UpstreamError(
+      `the certificate of the OpenID provider ${issuer.host} is not trusted (${certificate}): give the broker its CA (NODE_EXTRA_CA_CERTS)`,
+    );
+  }
   if (error instanceof oidc.ResponseBodyError && error.status < 500)
     return new OidcRejectedError(`the provider refused: ${error.error}`);
   if (error instanceof oidc.AuthorizationResponseError)
@@ -232,4 +248,27 @@ function rejection(error: unknown): Error {
   }
   // Unreachable provider, a 5xx, a discovery failure: nothing the user did.
   return new UpstreamError(`OpenID provider failed: ${error instanceof Error ? error.name : typeof error}`);
+}
+
+/** Node's TLS verification codes that mean "this certificate is not one we trust". */
+const CERTIFICATE_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** The certificate error code somewhere in the cause chain (node:https, or undici's `cause`). */
+function certificateProblem(error: unknown): string | undefined {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && CERTIFICATE_CODES.has(code)) return code;
+  }
+  return undefined;
 }

@@ -29,7 +29,10 @@ export interface LocalStackOptions {
   advertiseS3Endpoint?: string;
   /** The broker's and the local cloud's log (default: JSON lines on stderr). */
   logger?: Logger;
-  /** Serve everything over HTTPS with certificates from a CA kept in `<dataDir>/tls/` (ready file: caFile). */
+  /**
+   * Serve everything (the local cloud, the broker, the OpenID provider) over HTTPS with certificates from a CA
+   * kept in `<dataDir>/tls/` (ready file: caFile).
+   */
   tls?: boolean;
   /** Run the local OpenID provider and let the broker use it (default true). */
   oidc?: boolean;
@@ -105,6 +108,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         keyFile: join(options.dataDir, 'oidc-provider.json'),
         users: options.users ?? [],
         host: HOST,
+        ...(tls ? { tls } : {}),
       });
     }
     const s3Endpoint = options.advertiseS3Endpoint ?? cloud.s3Endpoint;
@@ -126,6 +130,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
               issuer: provider.issuer,
               clientId: provider.clientId,
               clientSecret: provider.clientSecret,
+              // The broker trusts the stack's CA for the provider as for the local cloud's Cognito.
+              ...(serverTls ? { extraCaCertificates: [serverTls.caCert] } : {}),
               ...options.brokerOidc,
             },
           }

@@ -1,12 +1,13 @@
 // The local stack's OpenID provider: the certified `oidc-provider` on 127.0.0.1, with the stack's own
 // `--user` accounts, a plain login page (Username, Password, Sign in, Cancel), no consent screen for the
 // first-party clients, the device grant, and native-app loopback redirects on any port. Its signing key,
-// cookie keys and client secret are kept in the data folder so a restart does not change them.
+// cookie keys and client secret are kept in the data folder so a restart does not change them. With the
+// stack's --tls it listens over HTTPS like the other servers (server/common/listen.ts), so its issuer is https.
 import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import { createWebServer, listen, type TlsOptions } from '../common/listen.js';
 import { readBounded } from '../common/read-bounded.js';
 
 /** The confidential first-party client the local broker uses (secret in the data folder). */
@@ -19,6 +20,8 @@ export interface LocalOidcProviderOptions {
   keyFile: string;
   users: Array<{ username: string; password: string }>;
   host?: string;
+  /** Serve HTTPS with this key and certificate (the local stack's --tls): the issuer is then https://. */
+  tls?: TlsOptions;
 }
 
 export interface LocalOidcProvider {
@@ -69,14 +72,12 @@ export async function startLocalOidcProvider(options: LocalOidcProviderOptions):
     return timingSafeEqual(expected ?? actual, actual) && expected !== undefined;
   };
 
-  // Listening first: the issuer URL needs the port.
-  const server = createServer();
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, host, () => resolve());
-  });
-  const issuer = `http://${host}:${(server.address() as AddressInfo).port}`;
+  // Listening first: the issuer URL needs the port (and the scheme, https with TLS).
+  let handle: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => {
+    res.writeHead(503).end();
+  };
+  const server = createWebServer(options.tls, {}, (req, res) => handle(req, res));
+  const issuer = await listen(server, 0, options.host ?? '127.0.0.1');
 
   const { default: Provider, interactionPolicy } = await import('oidc-provider');
   // Native clients are asked for consent on every sign-in by default; the first-party app is not (its
@@ -204,7 +205,7 @@ export async function startLocalOidcProvider(options: LocalOidcProviderOptions):
     sendHtml(res, 405, page('Sign-in error', '<p role="alert">Not allowed.</p>'));
   }
 
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+  handle = (req: IncomingMessage, res: ServerResponse) => {
     const match = /^\/interaction\/([\w-]+)(?:\/(login|abort))?$/.exec(new URL(req.url ?? '/', issuer).pathname);
     if (!match) return void providerCallback(req, res);
     interaction(req, res, match[1]!, match[2]).catch(() => {
@@ -219,7 +220,7 @@ export async function startLocalOidcProvider(options: LocalOidcProviderOptions):
         );
       else res.destroy();
     });
-  });
+  };
 
   return {
     issuer,

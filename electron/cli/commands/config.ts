@@ -3,13 +3,17 @@
 // once, and it saves it); otherwise they are read from, and written to, the settings file for the next
 // start, through the engine's own settings module. A bad key or value exits 2 and changes nothing.
 import type { Settings } from '../../common/contract.js';
+import { openSecretStore } from '../../engine/auth/secret-store.js';
+import { CaBundleError } from '../../engine/net/ca-bundle.js';
+import { ProxySettingError } from '../../engine/net/errors.js';
+import { PROXY_PASSWORD_ACCOUNT, storableNetworkSettings } from '../../engine/net/network-settings.js';
 import { acquireInstanceLock, InstanceLockedError } from '../../host/instance-lock.js';
 import { openSettings } from '../../engine/state/settings.js';
 import { prepareDataDir } from '../../host/data-dir.js';
 import { RpcCallError } from '../../common/rpc/errors.js';
 import { connectControlSocket } from '../../rpc/socket/client.js';
 import { controlSocketPath } from '../../rpc/socket/path.js';
-import { BadSettingError, findSettingKey, parseSettingValue, settingKeys } from '../config/keys.js';
+import { BadSettingError, findSettingKey, parseSettingValue, quotedValue, settingKeys } from '../config/keys.js';
 import { resolveDataDir, type GlobalOptions } from '../context.js';
 import { printable } from '../format.js';
 
@@ -52,7 +56,10 @@ async function openSource(dataDir: string): Promise<SettingsSource> {
     return {
       running: false,
       get: async () => openSettings(dataDir).get(),
-      async update(patch) {
+      async update(requested) {
+        // As the engine stores them: the proxy's password in the keychain, a CA file that holds certificates.
+        const { patch, proxyPassword } = await storableNetwork(requested);
+        if (proxyPassword !== undefined || patch.proxyUrl === null) await keepProxyPassword(proxyPassword);
         prepareDataDir(dataDir);
         // Held while writing, so no Hoist starts up reading a file that is being replaced.
         const lock = acquireInstanceLock(dataDir);
@@ -65,6 +72,29 @@ async function openSource(dataDir: string): Promise<SettingsSource> {
       close: () => undefined,
     };
   }
+}
+
+async function storableNetwork(requested: Partial<Settings>): ReturnType<typeof storableNetworkSettings> {
+  try {
+    return await storableNetworkSettings(requested);
+  } catch (error) {
+    if (error instanceof ProxySettingError && requested.proxyUrl)
+      throw new BadSettingError(`proxy-url ${quotedValue(requested.proxyUrl)}: ${error.message}`);
+    if (error instanceof CaBundleError && requested.caFile)
+      throw new BadSettingError(`ca-file ${quotedValue(requested.caFile)}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** The proxy's password into the keychain (or out of it with the proxy); never into a file. */
+async function keepProxyPassword(password: string | undefined): Promise<void> {
+  const { store, notice } = await openSecretStore();
+  if (password === undefined) return void (await store.delete(PROXY_PASSWORD_ACCOUNT));
+  if (notice)
+    throw new BadSettingError(
+      'proxy-url: its password can only be kept in the keychain, and no keychain is available here. Give the address without the password, or set it while Hoist runs with a keychain.',
+    );
+  await store.set(PROXY_PASSWORD_ACCOUNT, password);
 }
 
 export async function configListCommand(options: { json?: boolean }, global: GlobalOptions): Promise<number> {

@@ -219,6 +219,12 @@ function bounds(schema: z.ZodType): { min?: number; max?: number } {
   return { ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) };
 }
 
+/** A typed value as an error shows it: shortened, terminal-safe, a password in an address masked. */
+export function quotedValue(text: string): string {
+  const masked = text.replace(/(\/\/[^/@:]*:)[^/@]*@/, '$1***@');
+  return `'${printable(masked.length > 60 ? `${masked.slice(0, 60)}…` : masked)}'`;
+}
+
 export function findSettingKey(key: string, table: readonly SettingKey[] = settingKeys): SettingKey {
   const found = table.find((k) => k.key === key);
   if (!found) {
@@ -234,8 +240,9 @@ export function findSettingKey(key: string, table: readonly SettingKey[] = setti
  * (or the option, `--bwlimit`) and the accepted form named. `label` defaults to the key.
  */
 export function parseSettingValue(setting: SettingKey, text: string, label = setting.key): unknown {
-  const shown = `'${printable(text.length > 60 ? `${text.slice(0, 60)}…` : text)}'`;
-  const refuse = (reason: string) => new BadSettingError(`${label} ${shown}: ${reason}. Give ${setting.form}.`);
+  const shown = quotedValue(text);
+  const refuse = (reason: string) =>
+    new BadSettingError(`${label} ${shown}: ${reason.replace(/\.$/, '')}. Give ${setting.form}.`);
   let value: unknown;
   try {
     value = setting.parse(text);

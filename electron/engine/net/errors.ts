@@ -13,6 +13,11 @@ export class ProxyRefusedError extends Error {
   }
 }
 
+/** A proxy setting (Settings, the environment, the system's) that Hoist cannot use, in words. */
+export class ProxySettingError extends Error {
+  override name = 'ProxySettingError';
+}
+
 /** The server's certificate did not verify against the trusted authorities. */
 export class UntrustedCertificateError extends Error {
   override name = 'UntrustedCertificate';

@@ -1,19 +1,19 @@
 // Which proxy, if any, a connection goes through. In order: the manual proxy from Settings, then
 // HTTPS_PROXY / HTTP_PROXY (either case, lower case first, as curl), then the operating system's
-// choice (the desktop app passes Electron's resolver, PAC and auto-detect included). NO_PROXY (either
-// case) sends matching hosts direct whatever the source (no-proxy.ts has the matching rules).
+// choice (system-proxy.ts: the desktop app passes Electron's resolver, PAC and auto-detect included).
+// NO_PROXY (either case) sends matching hosts direct whatever the source (no-proxy.ts has the rules).
+import { ProxySettingError } from './errors.js';
 import { bypassesProxy } from './no-proxy.js';
+import { systemProxyFor, type PacResolver } from './system-proxy.js';
+
+export { ProxySettingError } from './errors.js';
 
 export interface ProxySources {
   env: Readonly<Record<string, string | undefined>>;
   /** The manual proxy URL from Settings, its password (from the keychain) already in it. */
   manual?: () => Promise<string | undefined>;
   /** The OS's answer for a URL in PAC form ("PROXY host:port; DIRECT"); Electron's session.resolveProxy. */
-  system?: (url: string) => Promise<string>;
-}
-
-export class ProxySettingError extends Error {
-  override name = 'ProxySettingError';
+  system?: PacResolver;
 }
 
 /** The proxy for `target`, or undefined for a direct connection. */
@@ -24,7 +24,7 @@ export async function proxyFor(target: URL, sources: ProxySources): Promise<URL 
   const envName = target.protocol === 'https:' ? 'https_proxy' : 'http_proxy';
   const fromEnv = envValue(sources.env, envName);
   if (fromEnv) return parseProxyUrl(fromEnv, envName.toUpperCase());
-  if (sources.system) return fromPacResult(await sources.system(target.toString()));
+  if (sources.system) return systemProxyFor(target, sources.system);
   return undefined;
 }
 
@@ -48,17 +48,4 @@ export function parseProxyUrl(text: string, source: string): URL {
     );
   }
   return url;
-}
-
-/** The first usable entry of a PAC answer: PROXY/HTTP → http://, HTTPS → https://, DIRECT → none. */
-export function fromPacResult(result: string): URL | undefined {
-  for (const entry of result.split(';')) {
-    const [kind = '', hostPort = ''] = entry.trim().split(/\s+/);
-    const upper = kind.toUpperCase();
-    if (upper === 'DIRECT') return undefined;
-    if ((upper === 'PROXY' || upper === 'HTTP') && hostPort) return new URL(`http://${hostPort}`);
-    if (upper === 'HTTPS' && hostPort) return new URL(`https://${hostPort}`);
-    // SOCKS and anything else: not something the agents speak, try the next entry.
-  }
-  return undefined;
 }

@@ -35,7 +35,14 @@ function freshData(): string {
 }
 
 function hoist(data: string, args: string[]): Promise<CliResult> {
-  return run(['--data', data, ...args], { env: { ...signedIn, HOIST_DATA_DIR: path.join(work, 'default') } });
+  // No D-Bus, so no keychain: these runs never touch one on the machine running the tests.
+  return run(['--data', data, ...args], {
+    env: {
+      ...signedIn,
+      HOIST_DATA_DIR: path.join(work, 'default'),
+      DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent',
+    },
+  });
 }
 
 async function ok(data: string, args: string[]): Promise<string> {
@@ -149,6 +156,8 @@ interface BadCase {
   args: string[];
   /** Must all match stderr: the key or option, and the accepted form. */
   says: RegExp[];
+  /** Must appear nowhere in the output (a password). */
+  never?: string;
 }
 
 const badSettings: BadCase[] = [
@@ -231,6 +240,30 @@ const badSettings: BadCase[] = [
     args: ['config', 'set', 'ignore-patterns', `*.log,${'x'.repeat(600)}`],
     says: [/ignore-patterns '\*\.log,x+…': each must be at most 512 characters long/],
   },
+  {
+    name: 'a SOCKS proxy, its password never shown',
+    args: ['config', 'set', 'proxy-url', 'socks5://bob:hunter2@127.0.0.1:1080'],
+    says: [
+      /proxy-url 'socks5:\/\/bob:\*\*\*@127\.0\.0\.1:1080': The proxy must be an http:\/\/ or https:\/\/ address\. Give/,
+    ],
+    never: 'hunter2',
+  },
+  {
+    name: 'a proxy password with no keychain to keep it in (never written to the settings file)',
+    args: ['config', 'set', 'proxy-url', 'http://bob:hunter2@127.0.0.1:3128'],
+    says: [/proxy-url: its password can only be kept in the keychain, and no keychain is available here/],
+    never: 'hunter2',
+  },
+  {
+    name: 'a CA file that does not exist',
+    args: ['config', 'set', 'ca-file', '/no/such/ca.pem'],
+    says: [/ca-file '\/no\/such\/ca\.pem': .*\/no\/such\/ca\.pem, which cannot be read \(ENOENT\)/],
+  },
+  {
+    name: 'a CA file that holds no certificate',
+    args: ['config', 'set', 'ca-file', '/etc/passwd'],
+    says: [/ca-file '\/etc\/passwd': .* holds no PEM certificate/],
+  },
 ];
 
 describe('bad values are refused with exit 2, and change nothing', () => {
@@ -242,10 +275,11 @@ describe('bad values are refused with exit 2, and change nothing', () => {
     before = await readFile(settingsFile(data));
   });
 
-  it.each(badSettings)('$name', async ({ args, says }) => {
+  it.each(badSettings)('$name', async ({ args, says, never }) => {
     const r = await hoist(data, args);
     expect(r.code, r.stdout + r.stderr).toBe(2);
     for (const pattern of says) expect(r.stderr).toMatch(pattern);
+    if (never) expect(r.stdout + r.stderr).not.toContain(never);
     expect(r.stderr).not.toMatch(stackTrace);
     expect(r.stdout).toBe('');
     expect((await readFile(settingsFile(data))).equals(before)).toBe(true);

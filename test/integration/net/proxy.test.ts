@@ -1,8 +1,9 @@
 // Every connection `hoist upload` makes (the broker, Cognito, S3) goes through a real forward proxy
 // (Debian's tinyproxy) when HTTPS_PROXY / HTTP_PROXY say so, and NO_PROXY sends hosts direct. The rig
 // puts S3 behind its own port (the fault proxy, passing everything), so the proxy's log tells the three
-// apart by port. A proxy that refuses, cannot be reached or wants credentials gives a clear error, and
-// the journaled transfers finish on the next run without it.
+// apart by port. Through the proxy the pools keep their sockets (a CONNECT per socket, not per request).
+// A proxy that refuses, cannot be reached or wants credentials gives a clear error, and the journaled
+// transfers finish on the next run without it.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -64,7 +65,7 @@ async function files(name: string): Promise<Record<string, Buffer>> {
   return out;
 }
 
-function upload(data: string, paths: string[], env: Record<string, string>) {
+function upload(data: string, paths: string[], env: Record<string, string>, options: string[] = []) {
   return hoist(
     [
       '--data',
@@ -76,6 +77,7 @@ function upload(data: string, paths: string[], env: Record<string, string>) {
       '--to',
       data,
       '--json',
+      ...options,
     ],
     {
       env: { ...clean, HOIST_USERNAME: user.username, HOIST_PASSWORD: user.password, ...env },
@@ -103,6 +105,26 @@ describe('hoist upload through a proxy', () => {
     const seen = new Set(await proxy.connects());
     const { broker, cognito, s3 } = targets();
     expect([...seen].sort()).toEqual([broker, cognito, s3].sort());
+  });
+
+  it('keeps its connections through the proxy: one CONNECT per pooled socket, not one per request', async () => {
+    proxy = await startTestProxy();
+    const many: Record<string, Buffer> = {};
+    for (let i = 0; i < 24; i++) many[`reuse-${i}.txt`] = randomBytes(1000 + i);
+    for (const [file, data] of Object.entries(many)) await writeFile(path.join(work, file), data);
+    const before = rig.cloud.requestLog.entries().length;
+    // Two files at a time: the S3 pool never needs more than a few sockets, each tunnelled once.
+    const result = await upload('reuse', Object.keys(many), { HTTP_PROXY: proxy.url }, ['--transfers', '2']);
+    expect(result.code, result.stderr).toBe(0);
+    await expectUploaded('reuse', many);
+    const s3Requests = rig.cloud.requestLog
+      .entries()
+      .slice(before)
+      .filter((entry) => entry.protocol === 's3').length;
+    const s3Connects = (await proxy.connects()).filter((host) => host === targets().s3).length;
+    expect(s3Requests).toBeGreaterThanOrEqual(24);
+    expect(s3Connects).toBeGreaterThan(0);
+    expect(s3Connects).toBeLessThanOrEqual(4);
   });
 
   it('goes direct for hosts NO_PROXY lists, and only for those', async () => {

@@ -1,8 +1,8 @@
-// Which connections go through which proxy: NO_PROXY's matching rules, the order of the sources, and
-// the PAC answers Electron's resolver gives.
+// Which connections go through which proxy: NO_PROXY's matching rules and the order of the sources
+// (the system's PAC answers: system-proxy.test.ts).
 import { describe, expect, it } from 'vitest';
 import { bypassesProxy } from '../../../../electron/engine/net/no-proxy.js';
-import { fromPacResult, proxyFor } from '../../../../electron/engine/net/proxy.js';
+import { proxyFor } from '../../../../electron/engine/net/proxy.js';
 
 const url = (u: string) => new URL(u);
 
@@ -69,17 +69,5 @@ describe('proxyFor', () => {
     await expect(proxyFor(url('https://x.com/'), { env: { HTTPS_PROXY: 'socks5://p:1080' } })).rejects.toThrow(
       /HTTPS_PROXY uses socks5:\/\//,
     );
-  });
-});
-
-describe('PAC answers from the system resolver', () => {
-  it.each([
-    ['DIRECT', undefined],
-    ['PROXY proxy.corp:3128; DIRECT', 'http://proxy.corp:3128/'],
-    ['HTTPS secure.corp:443', 'https://secure.corp/'],
-    ['SOCKS5 s:1080; PROXY p:8080', 'http://p:8080/'],
-    ['', undefined],
-  ])('%j → %s', (answer, expected) => {
-    expect(fromPacResult(answer)?.href).toBe(expected);
   });
 });
