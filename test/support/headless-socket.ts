@@ -29,6 +29,21 @@ export function openDaemonSocket(port: number, token: string): Promise<{ ws: Web
   });
 }
 
+/** 101 when the daemon accepts a WebSocket offering `protocols` with our Origin, else the refusal's status. */
+export function socketStatus(port: number, protocols: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/rpc`, protocols, {
+      headers: { origin: `http://127.0.0.1:${port}` },
+    });
+    ws.once('open', () => {
+      ws.close();
+      resolve(101);
+    });
+    ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    ws.once('error', reject);
+  });
+}
+
 /** Stages one file as the window does (POST /api/stage); resolves with the daemon's JSON answer. */
 export function stageFile(
   port: number,
