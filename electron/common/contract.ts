@@ -241,7 +241,7 @@ export const commands = {
   /**
    * Queue local files and folders. `paths` from the command line and the control socket; `handles` from
    * a window (drops, the file picker, staged drops), whose transports refuse `paths` (docs/ARCHITECTURE.md,
-   * "The renderer's reach"). What is not queued (a missing path, an unreadable folder, a name that cannot
+   * Contracts: who reaches the engine). What is not queued (a missing path, an unreadable folder, a name that cannot
    * be a key, a pipe, Hoist's own data folder) comes back in `skipped`, each with its reason: the upload is
    * complete only when that is absent.
    */

@@ -1,4 +1,4 @@
-// How the headless window carries its access token (docs/ARCHITECTURE.md, "Headless mode"): it
+// How the headless window carries its access token (docs/ARCHITECTURE.md, Contracts: who reaches the engine): it
 // arrives in the URL's fragment, which browsers never send to a server (so it is in no request, log or
 // Referer); the page keeps it in session storage, and presents it on the WebSocket as a subprotocol and
 // on staging uploads as a Bearer header. No cookie: cookies do not separate ports, so any other server

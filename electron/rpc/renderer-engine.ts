@@ -1,7 +1,7 @@
 // The engine as a window may use it (Electron IPC, the headless WebSocket): the same commands, except
 // that transfers.add takes only handles (./path-handles.ts), never a path the window names itself, so a
 // compromised window cannot queue ~/.ssh. The command line and the control socket, a local user's own
-// tools, keep passing paths (docs/ARCHITECTURE.md, "The renderer's reach").
+// tools, keep passing paths (docs/ARCHITECTURE.md, Contracts: who reaches the engine).
 import type { CommandParams, EngineApi, EngineEventSource } from '../common/contract.js';
 import type { PathHandles } from './path-handles.js';
 
