@@ -8,8 +8,12 @@ export interface HoistBridge {
   send(message: RpcRequest): void;
   /** Every message the main process sends this window (replies and events); returns a function that stops. */
   onMessage(listener: (message: unknown) => void): () => void;
-  /** The local path of a dropped or chosen File (Electron only; browsers hide it). */
-  pathForFile(file: File): string;
+  /**
+   * Handles for dropped or chosen Files, for transfers.add: the preload reads each File's path and the
+   * main process keeps it, so the window never holds (or invents) a path. Files with no local path
+   * (made by script) get none.
+   */
+  handlesForFiles(files: File[]): Promise<string[]>;
   /** The native folder picker; null when cancelled. */
   pickFolder(): Promise<string | null>;
   /** Opens the file manager with this file selected (a finished upload's source). */

@@ -21,6 +21,15 @@ const localPath = z
   .max(4096, 'A path can be at most 4,096 characters long.')
   .refine((p) => !p.includes('\0'), 'path contains a NUL byte');
 
+/**
+ * An opaque handle to a file or folder the person dropped or picked: the window's transports hand these
+ * out (the main process for Electron drops, the headless daemon for staged drops) and alone resolve them,
+ * so a window never names a path of its own invention.
+ */
+const fileHandle = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{16,64}$/, 'A file handle is what a drop or the file picker gave, not a path.');
+
 /** A path that was not uploaded, and why (in words a person can act on). */
 export const SkippedPath = z.object({ path: z.string(), reason: z.string() });
 export type SkippedPath = z.infer<typeof SkippedPath>;
@@ -238,9 +247,11 @@ export const commands = {
   },
   'transfers.totals': { params: none, result: Totals },
   /**
-   * Queue local files and folders (Electron drop, CLI, headless path field). What is not queued (a
-   * missing path, an unreadable folder, a name that cannot be a key, a pipe, Hoist's own data folder)
-   * comes back in `skipped`, each with its reason: the upload is complete only when that is absent.
+   * Queue local files and folders. `paths` from the command line and the control socket; `handles` from
+   * a window (drops, the file picker, staged drops), whose transports refuse `paths` (docs/ARCHITECTURE.md,
+   * Contracts: who reaches the engine). What is not queued (a missing path, an unreadable folder, a name that cannot
+   * be a key, a pipe, Hoist's own data folder) comes back in `skipped`, each with its reason: the upload is
+   * complete only when that is absent.
    */
   'transfers.add': {
     params: z
@@ -248,10 +259,17 @@ export const commands = {
         paths: z
           .array(localPath)
           .min(1, 'Give at least one file or folder.')
-          .max(10_000, 'At most 10,000 paths can be added at once.'),
+          .max(10_000, 'At most 10,000 paths can be added at once.')
+          .optional(),
+        handles: z
+          .array(fileHandle)
+          .min(1, 'Give at least one file or folder.')
+          .max(10_000, 'At most 10,000 files can be added at once.')
+          .optional(),
         to: z.string().max(1024, 'The destination folder can be at most 1,024 characters long.').optional(),
       })
-      .strict(),
+      .strict()
+      .refine((p) => (p.paths === undefined) !== (p.handles === undefined), 'Give either paths or handles.'),
     result: z.object({ ids: z.array(id), skipped: z.array(SkippedPath).optional() }),
   },
   'transfers.pause': { params: byId, result: ok },

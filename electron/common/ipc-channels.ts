@@ -8,6 +8,8 @@ export const ipcChannels = {
   message: 'hoist:message',
   /** invoke: () → string | null, the native folder picker */
   pickFolder: 'hoist:pick-folder',
+  /** invoke (the preload only): (paths: string[]) → string[], handles for the paths of dropped or chosen files */
+  registerFiles: 'hoist:register-files',
   /** invoke: (path: string) → void, the file manager showing a local file */
   showInFolder: 'hoist:show-in-folder',
 } as const;

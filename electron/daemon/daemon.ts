@@ -1,7 +1,8 @@
 // The headless daemon's core: one node:http server on 127.0.0.1 that serves the built renderer, the
 // staging endpoint and a WebSocket speaking the same RPC contract (same RPC server) as Electron IPC.
-// Every request needs the token and a Host of 127.0.0.1:<port> or localhost:<port>; the WebSocket and
-// POSTs also need our own Origin. Refusals are bare 400/403s. See README "Headless mode security".
+// Every request needs a Host of 127.0.0.1:<port> or localhost:<port>; the WebSocket (token as a
+// subprotocol) and staging POSTs (token as a Bearer header) also need the token and our own Origin.
+// The window's static files need no token. Refusals are bare 400/403s. See README "Headless mode security".
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -10,7 +11,19 @@ import type { CommandParams, EngineApi, EngineEventSource } from '../common/cont
 import { createJsonEncoder } from '../common/rpc/transport.js';
 import { stderrLog, type RpcLog } from '../rpc/log.js';
 import { createRpcServer } from '../rpc/server.js';
-import { authorised, hostAllowed, newToken, originAllowed, securityHeaders, tokenCookie } from './security.js';
+import { PathHandles } from '../rpc/path-handles.js';
+import { rendererEngine } from '../rpc/renderer-engine.js';
+import { headlessUrl, rpcSubprotocol } from '../common/headless-token.js';
+import {
+  bearerAuthorised,
+  hostAllowed,
+  newToken,
+  originAllowed,
+  queryCarriesToken,
+  queryTokenMessage,
+  securityHeaders,
+  socketAuthorised,
+} from './security.js';
 import { serveStatic } from './static.js';
 import { StageError, StageTooLargeError, StagingBudget, stageUpload } from './stage.js';
 import { cleanStagedCopies } from './stage-cleanup.js';
@@ -38,7 +51,7 @@ export interface DaemonOptions {
 }
 
 export interface Daemon {
-  /** http://127.0.0.1:<port>/?token=… — open it once; the page then authenticates with a cookie. */
+  /** http://127.0.0.1:<port>/#token=… — the page keeps the token from the fragment in session storage. */
   url: string;
   port: number;
   close(): Promise<void>;
@@ -46,10 +59,10 @@ export interface Daemon {
 
 const DEFAULT_MAX_BATCH_BYTES = 32 * 1024 ** 3;
 
-function refuse(res: ServerResponse, status: 400 | 403 | 404 | 405 | 409 | 500): void {
+function refuse(res: ServerResponse, status: 400 | 403 | 404 | 405 | 409 | 500, message?: string): void {
   res
-    .writeHead(status, { ...securityHeaders, 'Content-Type': 'text/plain' })
-    .end(status === 403 ? 'Forbidden' : 'Refused');
+    .writeHead(status, { ...securityHeaders, 'Content-Type': 'text/plain; charset=utf-8' })
+    .end(message ?? (status === 403 ? 'Forbidden' : 'Refused'));
 }
 
 function refuseUpgrade(socket: Duplex, status: 400 | 403): void {
@@ -70,6 +83,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         (options.log ?? stderrLog).error(`staging sweep failed: ${err instanceof Error ? err.message : String(err)}`),
     );
   // Clear finished also clears out abandoned staged copies.
+  // The window queues staged drops by handle, never by path (electron/rpc/renderer-engine.ts).
+  const handles = new PathHandles();
   const engineApi: EngineApi = Object.assign(Object.create(options.engine) as EngineApi, {
     'transfers.clearHistory': async (params: CommandParams<'transfers.clearHistory'>) => {
       const result = await options.engine['transfers.clearHistory'](params);
@@ -77,33 +92,35 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       return result;
     },
   });
-  const rpc = createRpcServer(Object.assign(engineApi, { events: options.engine.events }), { log: options.log });
+  const rpc = createRpcServer(rendererEngine(Object.assign(engineApi, { events: options.engine.events }), handles), {
+    log: options.log,
+  });
   const encode = createJsonEncoder(); // shared: an event is encoded once for every window
   let port = 0;
 
-  /** The URL as the request named it, or undefined (with the response sent) when refused. */
+  /** The URL as the request named it when its Host is ours; undefined otherwise. */
   function admit(req: IncomingMessage): URL | undefined {
     if (!hostAllowed(req, port)) return undefined;
-    let url: URL;
     try {
-      url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+      return new URL(req.url ?? '/', `http://${req.headers.host}`);
     } catch {
       return undefined;
     }
-    return authorised(req, url, port, token) ? url : undefined;
   }
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = admit(req);
     if (!url) return refuse(res, 403);
+    if (queryCarriesToken(url)) return refuse(res, 400, queryTokenMessage);
 
     if (url.pathname === '/api/stage') {
       if (req.method !== 'POST') return refuse(res, 405);
-      // SameSite=Strict already keeps other sites' forms out; the Origin check makes that explicit.
-      if (!originAllowed(req, port)) return refuse(res, 403);
+      // A form or fetch from another page can send neither our Origin nor the token's header.
+      if (!originAllowed(req, port) || !bearerAuthorised(req, token)) return refuse(res, 403);
       try {
         const staged = await stageUpload(options.stagingDir, url, req, budget);
-        res.writeHead(201, { ...securityHeaders, 'Content-Type': 'application/json' }).end(JSON.stringify(staged));
+        const reply = { ...staged, handle: handles.register(staged.root) };
+        res.writeHead(201, { ...securityHeaders, 'Content-Type': 'application/json' }).end(JSON.stringify(reply));
       } catch (err) {
         if (res.headersSent) return;
         if (err instanceof StageTooLargeError) {
@@ -120,11 +137,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
 
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405);
     for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value);
-    if (url.searchParams.has('token')) {
-      // Swap the token in the address bar for a cookie, then drop it from the URL (history, screen).
-      res.writeHead(303, { 'Set-Cookie': tokenCookie(port, token), Location: url.pathname }).end();
-      return;
-    }
+    // The window's own files hold no secret: served without the token (it is in the page's fragment).
     await serveStatic(options.rendererDir, url.pathname, req, res);
   }
 
@@ -137,13 +150,18 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   server.headersTimeout = 20_000;
   server.requestTimeout = 0; // staging streams may take as long as the disk needs
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? 1024 * 1024 });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: options.maxPayload ?? 1024 * 1024,
+    // Answer with our protocol only: the token's subprotocol is never echoed back.
+    handleProtocols: (offered) => (offered.has(rpcSubprotocol) ? rpcSubprotocol : false),
+  });
 
   server.on('upgrade', (req, socket, head) => {
     socket.on('error', () => socket.destroy());
     const url = admit(req);
-    if (!url) return refuseUpgrade(socket, 403);
-    if (url.pathname !== '/rpc' || !originAllowed(req, port)) return refuseUpgrade(socket, 403);
+    if (!url || url.pathname !== '/rpc' || queryCarriesToken(url)) return refuseUpgrade(socket, 403);
+    if (!originAllowed(req, port) || !socketAuthorised(req, token)) return refuseUpgrade(socket, 403);
     wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws));
   });
 
@@ -165,7 +183,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   port = (server.address() as AddressInfo).port;
 
   return {
-    url: `http://${host}:${port}/?token=${token}`,
+    url: headlessUrl(`http://${host}:${port}`, token),
     port,
     async close() {
       rpc.close();

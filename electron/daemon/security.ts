@@ -1,8 +1,11 @@
 // The headless daemon's gatekeeping (docs/ARCHITECTURE.md, style rule 11), as small pure functions: the
 // access token, the Host check against DNS rebinding, the Origin check against cross-site pages, and the
-// response headers.
+// response headers. The token never travels in a cookie or a query (electron/common/headless-token.ts):
+// the WebSocket presents it as a subprotocol, staging uploads as a Bearer header; the static files of
+// the window need none (they hold no secret) but still pass the Host check.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { rpcSubprotocol, tokenFragmentKey, tokenSubprotocolPrefix } from '../common/headless-token.js';
 
 /** The policy of the meta tag in renderer/index.html (an e2e test keeps the two equal). */
 export const pagePolicy =
@@ -24,15 +27,6 @@ export const securityHeaders: Readonly<Record<string, string>> = {
 /** A fresh 32-byte token, URL-safe. */
 export function newToken(): string {
   return randomBytes(32).toString('base64url');
-}
-
-/** The cookie name carries the port: cookies are shared by every port of a host, daemons must not clash. */
-export function cookieName(port: number): string {
-  return `hoist-${port}`;
-}
-
-export function tokenCookie(port: number, token: string): string {
-  return `${cookieName(port)}=${token}; Path=/; HttpOnly; SameSite=Strict`;
 }
 
 /** Constant-time comparison, so the token cannot be guessed a byte at a time. */
@@ -65,25 +59,40 @@ export function originAllowed(req: IncomingMessage, port: number): boolean {
   );
 }
 
-/** Every token a request carries, in order: the ?token= query, a Bearer header, our cookie. */
-export function presentedTokens(req: IncomingMessage, url: URL, port: number): string[] {
-  const found: string[] = [];
-  const query = url.searchParams.get('token');
-  if (query !== null) found.push(query);
+/** The subprotocols a WebSocket upgrade offers, in order. */
+function offeredSubprotocols(req: IncomingMessage): string[] {
+  const header = req.headers['sec-websocket-protocol'];
+  if (typeof header !== 'string') return [];
+  return header
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+}
+
+/** A WebSocket upgrade is ours when it offers our subprotocol and the token's, exactly once. */
+export function socketAuthorised(req: IncomingMessage, token: string): boolean {
+  const offered = offeredSubprotocols(req);
+  const tokens = offered.filter((p) => p.startsWith(tokenSubprotocolPrefix));
+  return (
+    offered.includes(rpcSubprotocol) &&
+    tokens.length === 1 &&
+    tokenMatches(tokens[0]!.slice(tokenSubprotocolPrefix.length), token)
+  );
+}
+
+/** A staging upload is ours when its Authorization header is `Bearer <token>`. */
+export function bearerAuthorised(req: IncomingMessage, token: string): boolean {
   const auth = req.headers.authorization;
-  if (auth?.startsWith('Bearer ')) found.push(auth.slice(7));
-  const wanted = cookieName(port);
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === wanted) found.push(part.slice(eq + 1).trim());
-  }
-  return found;
+  return typeof auth === 'string' && auth.startsWith('Bearer ') && tokenMatches(auth.slice(7), token);
 }
 
 /**
- * The first token presented, in order query, Bearer, cookie, must match. The query comes first so a
- * fresh URL wins over a stale cookie left by an earlier daemon on the same port (and then replaces it).
+ * A token in the query is refused outright: a query reaches the server, its logs and the browser's
+ * history, which is what the fragment avoids. Whoever sends one holds an old address or a wrong link.
  */
-export function authorised(req: IncomingMessage, url: URL, port: number, token: string): boolean {
-  return tokenMatches(presentedTokens(req, url, port)[0], token);
+export function queryCarriesToken(url: URL): boolean {
+  return url.searchParams.has(tokenFragmentKey);
 }
+
+export const queryTokenMessage =
+  "This address carries Hoist's access token in its query, where servers and logs can see it. Open the address Hoist printed: its token comes after '#'.";

@@ -1,8 +1,8 @@
 // Staging for files dropped into a plain browser, which never reveals a dropped file's path: the page
 // streams each file to POST /api/stage?name=<relative path>[&batch=<id>], we write it under
-// <stagingDir>/<batch>/<relative path> and answer {batch, path, root}. The page then passes each distinct
-// `root` (a loose file, or the top folder of a dropped folder) to transfers.add, so a dropped folder
-// keeps its shape. A batch holds at most `budget.maxBatchBytes` (a page cannot fill the disk through us;
+// <stagingDir>/<batch>/<relative path> and answer {batch, path, root, handle}. The page then passes the
+// handle of each distinct `root` (a loose file, or the top folder of a dropped folder) to transfers.add,
+// so a dropped folder keeps its shape. A batch holds at most `budget.maxBatchBytes` (a page cannot fill the disk through us;
 // past it: StageTooLargeError, answered 413); names are sanitised segment by segment.
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';

@@ -203,7 +203,15 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
 
     'transfers.list': async ({ filter, offset, limit }) => queue.list(filter, { offset, limit }),
     'transfers.totals': async () => queue.totals(),
-    'transfers.add': async ({ paths, to }) => {
+    'transfers.add': async ({ paths, handles, to }) => {
+      // Handles are resolved by the window's transport (electron/rpc); one that reaches here came another way.
+      if (handles !== undefined || paths === undefined)
+        throw Object.assign(
+          new Error('File handles mean something only to the window they were given to: give paths.'),
+          {
+            code: 'handles_not_accepted',
+          },
+        );
       // A bad destination folder is one problem of the whole request, not one per file under it.
       const toProblem = to === undefined ? undefined : checkDestinationFolder(to);
       if (toProblem) throw new Error(toProblem);

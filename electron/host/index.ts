@@ -11,7 +11,6 @@ import { acquireInstanceLock } from './instance-lock.js';
 import { createLogger, type Logger } from '../engine/platform/log.js';
 import { createRpcServer } from '../rpc/server.js';
 import { serveControlSocket } from '../rpc/socket/server.js';
-import { controlSocketPath } from '../rpc/socket/path.js';
 import type { EmbeddedStack } from '../embedded/local-stack.js';
 import { defaultDataDir, prepareDataDir } from './data-dir.js';
 import { resolveBroker } from './broker-choice.js';
@@ -104,7 +103,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     else if (stack && (await engine['session.get']({})).state !== 'signed-in')
       await engine['session.signIn'](stack.localAccount);
     const rpc = createRpcServer(engine, { log });
-    const control = await serveControlSocket(controlSocketPath(dataDir), rpc);
+    const control = await serveControlSocket(dataDir, rpc);
     const running = engine;
     return {
       dataDir,

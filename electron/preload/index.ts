@@ -14,7 +14,13 @@ const bridge: HoistBridge = {
     ipcRenderer.on(ipcChannels.message, forward);
     return () => void ipcRenderer.removeListener(ipcChannels.message, forward);
   },
-  pathForFile: (file) => webUtils.getPathForFile(file),
+  handlesForFiles(files) {
+    // webUtils gives a path only for a File the person dropped or chose; one made by script has ''.
+    const paths = Array.from(files, (file) => webUtils.getPathForFile(file)).filter((p) => p !== '');
+    return paths.length === 0
+      ? Promise.resolve([])
+      : (ipcRenderer.invoke(ipcChannels.registerFiles, paths) as Promise<string[]>);
+  },
   pickFolder: () => ipcRenderer.invoke(ipcChannels.pickFolder) as Promise<string | null>,
   showInFolder: (path) => void ipcRenderer.invoke(ipcChannels.showInFolder, path),
 };

@@ -50,23 +50,25 @@ it.skipIf(!binary)(
       expect(nodeInRenderer).toBe('undefinedundefined');
       // With nothing configured the app signs in to the built-in local cloud by itself.
       await window.getByText('Local mode').waitFor({ timeout: 60_000 });
-      // What a drop does in Electron: a request through the preload's bridge queues the dropped file's path.
-      await window.evaluate(
+      // A path the window names itself is refused: files reach the engine only as handles.
+      const refused = await window.evaluate(
         (p) =>
-          new Promise<void>((resolve, reject) => {
+          new Promise<string | undefined>((resolve) => {
             const hoist = (globalThis as unknown as { hoist: HoistBridge }).hoist;
             const id = 900_001; // far above the window's own client's ids
             const stop = hoist.onMessage((message) => {
-              const reply = message as { id?: number; error?: { message: string } };
+              const reply = message as { id?: number; error?: { detail?: string } };
               if (reply.id !== id) return;
               stop();
-              if (reply.error) reject(new Error(reply.error.message));
-              else resolve();
+              resolve(reply.error?.detail);
             });
             hoist.send({ id, command: 'transfers.add', params: { paths: [p] } });
           }),
         file,
       );
+      expect(refused).toBe('paths_not_accepted');
+      // What choosing a file does: the preload hands its path to the main process, the window gets a handle.
+      await window.getByLabel('Choose files to upload').setInputFiles(file);
       await window.getByRole('row', { name: /^from-electron\.txt,.*Done/ }).waitFor({ timeout: 60_000 });
     } finally {
       await app.close();

@@ -9,9 +9,10 @@ export interface HeadlessRun {
   exited: Promise<number | null>;
 }
 
-export function startHeadlessCommand(args: string[]): HeadlessRun {
+export function startHeadlessCommand(args: string[], env: NodeJS.ProcessEnv = process.env): HeadlessRun {
   const child = spawn(process.execPath, ['--import', 'tsx', 'electron/daemon/index.ts', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env,
   });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d));

@@ -11,8 +11,7 @@ import { acquireInstanceLock, InstanceLockedError } from '../../host/instance-lo
 import { openSettings } from '../../engine/state/settings.js';
 import { prepareDataDir } from '../../host/data-dir.js';
 import { RpcCallError } from '../../common/rpc/errors.js';
-import { connectControlSocket } from '../../rpc/socket/client.js';
-import { controlSocketPath } from '../../rpc/socket/path.js';
+import { connectControlSocket, RunningRefusedError } from '../../rpc/socket/client.js';
 import { BadSettingError, findSettingKey, parseSettingValue, quotedValue, settingKeys } from '../config/keys.js';
 import { resolveDataDir, type GlobalOptions } from '../context.js';
 import { printable } from '../format.js';
@@ -36,7 +35,11 @@ interface SettingsSource {
 
 async function openSource(dataDir: string): Promise<SettingsSource> {
   try {
-    const client = await connectControlSocket(controlSocketPath(dataDir));
+    const client = await connectControlSocket(dataDir).catch((error: unknown) => {
+      // Refused by a running Hoist: the settings file is its to write, not ours.
+      if (error instanceof RpcCallError && error.code === 'unauthorized') throw new RunningRefusedError(dataDir);
+      throw error;
+    });
     return {
       running: true,
       get: () => client.call('settings.get', {}),
@@ -52,7 +55,8 @@ async function openSource(dataDir: string): Promise<SettingsSource> {
       },
       close: () => client.close(),
     };
-  } catch {
+  } catch (error) {
+    if (error instanceof RunningRefusedError) throw error;
     return {
       running: false,
       get: async () => openSettings(dataDir).get(),

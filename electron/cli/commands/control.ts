@@ -1,8 +1,7 @@
 // `hoist status|pause|resume|cancel`: steer the Hoist that is running on this data folder (the
 // desktop app, the headless mode, `hoist sync` or another `hoist upload`) over its control socket.
 import { RpcCallError } from '../../common/rpc/errors.js';
-import { connectControlSocket, type ControlClient } from '../../rpc/socket/client.js';
-import { controlSocketPath } from '../../rpc/socket/path.js';
+import { connectControlSocket, RunningRefusedError, type ControlClient } from '../../rpc/socket/client.js';
 import { resolveDataDir, type GlobalOptions } from '../context.js';
 import { formatBytes, formatDuration, printable } from '../format.js';
 
@@ -13,8 +12,9 @@ export class NotRunningError extends Error {
 async function connect(global: GlobalOptions): Promise<ControlClient> {
   const dataDir = resolveDataDir(global);
   try {
-    return await connectControlSocket(controlSocketPath(dataDir));
-  } catch {
+    return await connectControlSocket(dataDir);
+  } catch (error) {
+    if (error instanceof RpcCallError && error.code === 'unauthorized') throw new RunningRefusedError(dataDir);
     throw new NotRunningError(
       `No Hoist is running on ${dataDir}. Start one with \`hoist sync\`, \`npm start\` or \`npm run headless\`.`,
     );

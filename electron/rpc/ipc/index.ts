@@ -1,6 +1,7 @@
 // electron/rpc/ipc: the Electron IPC transport, the only module that may import ipcMain (lint enforces
 // it). Our window sends requests on one channel and hears replies and events on another; only our own
-// window's main frame is heard, and every request goes to the generic RPC server (electron/rpc/server.ts).
+// window's main frame is heard, and every request goes to the generic RPC server (electron/rpc/server.ts)
+// over the window's view of the engine (../renderer-engine.ts: files by handle, never by path).
 // Depends on electron (main process), electron/common and electron/rpc.
 import { ipcMain, type BrowserWindow, type IpcMainEvent, type IpcMainInvokeEvent } from 'electron';
 import { isAbsolute } from 'node:path';
@@ -8,6 +9,8 @@ import type { EngineApi, EngineEventSource, RpcResponse } from '../../common/con
 import type { MessageTransport } from '../../common/rpc/transport.js';
 import type { RpcLog } from '../log.js';
 import { createRpcServer } from '../server.js';
+import { PathHandles } from '../path-handles.js';
+import { rendererEngine } from '../renderer-engine.js';
 import { ipcChannels } from '../../common/ipc-channels.js';
 import { isTrustedSender } from './trust.js';
 
@@ -26,6 +29,13 @@ export interface IpcTransportOptions {
   pickFolder?: () => Promise<string | null>;
   /** Shows a local file in the file manager (a shell capability, like pickFolder). */
   showInFolder?: (path: string) => void;
+}
+
+/** At most 10,000 absolute paths (no NUL, at most 4,096 characters each), as transfers.add takes; else none. */
+function registrablePaths(raw: unknown): string[] | undefined {
+  if (!Array.isArray(raw) || raw.length > 10_000) return undefined;
+  const ok = raw.every((p) => typeof p === 'string' && isAbsolute(p) && !p.includes('\0') && p.length <= 4096);
+  return ok ? (raw as string[]) : undefined;
 }
 
 const refused: RpcResponse = { id: -1, error: { code: 'unauthorized', message: 'Not allowed.' } };
@@ -59,7 +69,14 @@ export function registerIpcTransport(options: IpcTransportOptions): () => void {
     );
   };
 
-  const rpc = createRpcServer(options.engine, { log: options.log });
+  // The window queues files by handle only; the paths behind them stay here (electron/rpc/renderer-engine.ts).
+  const handles = new PathHandles();
+  const rpc = createRpcServer(rendererEngine(options.engine, handles), { log: options.log });
+  ipcMain.handle(ipcChannels.registerFiles, (event, raw: unknown) => {
+    if (!trusted(event)) return [];
+    const paths = registrablePaths(raw);
+    return paths ? paths.map((p) => handles.register(p)) : [];
+  });
   rpc.serve(windowTransport(options, trusted));
   ipcMain.handle(ipcChannels.pickFolder, async (event) => {
     if (!trusted(event) || !options.pickFolder) return null;
@@ -83,5 +100,6 @@ export function registerIpcTransport(options: IpcTransportOptions): () => void {
     rpc.close();
     ipcMain.removeHandler(ipcChannels.pickFolder);
     ipcMain.removeHandler(ipcChannels.showInFolder);
+    ipcMain.removeHandler(ipcChannels.registerFiles);
   };
 }

@@ -23,7 +23,7 @@ export function createBridgeConnection(bridge: HoistBridge): Connection {
     client,
     status: () => 'open',
     onStatus: () => () => {},
-    drop: { kind: 'path', pathForFile: (file) => bridge.pathForFile(file) },
+    drop: { kind: 'handles', handlesFor: (files) => bridge.handlesForFiles(files) },
     pickFolder: () => bridge.pickFolder(),
     showInFolder: (path) => bridge.showInFolder(path),
     desktop: true,

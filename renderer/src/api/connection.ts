@@ -3,12 +3,12 @@ import type { EngineClient } from '../../../electron/common/contract.js';
 
 export type ConnectionStatus = 'connecting' | 'open' | 'reconnecting' | 'lost';
 
-/** How dropped or chosen files become paths the engine can read. */
+/** How dropped or chosen files become handles for transfers.add (the window never names a path). */
 export type DropTarget =
-  /** Electron: the File already has a local path. */
-  | { kind: 'path'; pathForFile(file: File): string }
-  /** A plain browser: the bytes are staged on the daemon first (POST /api/stage). */
-  | { kind: 'stage' };
+  /** Electron: the main process keeps each File's path and hands back a handle. */
+  | { kind: 'handles'; handlesFor(files: File[]): Promise<string[]> }
+  /** A plain browser: the bytes are staged on the daemon first (POST /api/stage, with the token). */
+  | { kind: 'stage'; token: string };
 
 export interface Connection {
   client: EngineClient;

@@ -3,6 +3,7 @@
 // browser. The rest of the UI only sees `Connection`. Depends on electron/common and the DOM only.
 import { createBridgeConnection, hoistBridge } from './bridge.js';
 import { createSocketConnection } from './socket.js';
+import { takeToken } from './token.js';
 import type { Connection } from './connection.js';
 
 export type { Connection, ConnectionStatus, DropTarget } from './connection.js';
@@ -13,8 +14,7 @@ export { messageOf } from './errors.js';
 export function connect(): Connection {
   const bridge = hoistBridge();
   if (bridge) return createBridgeConnection(bridge);
-  // The daemon authenticated this page with an HttpOnly cookie, which the same-origin WebSocket
-  // upgrade carries; the page itself never handles the token.
+  // The token from the address's fragment goes on the WebSocket as a subprotocol (no cookie).
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return createSocketConnection(`${scheme}//${location.host}/rpc`);
+  return createSocketConnection(`${scheme}//${location.host}/rpc`, takeToken());
 }

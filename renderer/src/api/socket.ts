@@ -9,12 +9,15 @@ import {
   type MessageTransport,
   type TransportReceiver,
 } from '../../../electron/common/rpc/transport.js';
+import { rpcSubprotocol, tokenSubprotocolPrefix } from '../../../electron/common/headless-token.js';
 import type { Connection, ConnectionStatus } from './connection.js';
 
 /** After this many failed attempts in a row the UI says the daemon is gone (it keeps trying). */
 const attemptsBeforeLost = 4;
 
-export function createSocketConnection(url: string): Connection {
+/** `token`: the daemon's access token, offered as a subprotocol (electron/common/headless-token.ts). */
+export function createSocketConnection(url: string, token: string | undefined): Connection {
+  const protocols = [rpcSubprotocol, ...(token ? [`${tokenSubprotocolPrefix}${token}`] : [])];
   const statusListeners = new Set<(status: ConnectionStatus) => void>();
   let status: ConnectionStatus = 'connecting';
   let receiver: TransportReceiver | undefined;
@@ -31,7 +34,7 @@ export function createSocketConnection(url: string): Connection {
   }
 
   function open() {
-    const ws = new WebSocket(url);
+    const ws = new WebSocket(url, protocols);
     socket = ws;
     let opened = false;
     ws.onopen = () => {
@@ -84,7 +87,7 @@ export function createSocketConnection(url: string): Connection {
       statusListeners.add(listener);
       return () => void statusListeners.delete(listener);
     },
-    drop: { kind: 'stage' },
+    drop: { kind: 'stage', token: token ?? '' },
     desktop: false,
     close: () => client.close(),
   };

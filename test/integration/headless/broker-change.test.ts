@@ -6,6 +6,7 @@
 // chosen for this run, and a refresh answer that disagrees with the deployment stops the session.
 import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
+import { socketProtocols } from '../../support/headless-socket.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDaemon, type Daemon } from '../../../electron/daemon/daemon.js';
 import { MemorySecretStore } from '../../../electron/engine/auth/secret-store.js';
@@ -69,8 +70,8 @@ describe('over the headless daemon', () => {
       token,
     });
     ws = await new Promise<WebSocket>((resolve, reject) => {
-      const socket = new WebSocket(`ws://127.0.0.1:${daemon.port}/rpc`, {
-        headers: { origin: `http://127.0.0.1:${daemon.port}`, cookie: `hoist-${daemon.port}=${token}` },
+      const socket = new WebSocket(`ws://127.0.0.1:${daemon.port}/rpc`, socketProtocols(token), {
+        headers: { origin: `http://127.0.0.1:${daemon.port}` },
       });
       socket.once('open', () => resolve(socket));
       socket.once('error', reject);

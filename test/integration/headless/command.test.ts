@@ -1,12 +1,14 @@
 // The headless command's contract (docs/ARCHITECTURE.md, Contracts: headless command):
 // `npm run headless -- --data DIR --port 0 --ready-file FILE` with no --broker runs the built-in local
-// stack, writes {url} when listening, serves the window behind its token, and stops cleanly on SIGTERM.
+// stack, writes {url} (the token in its fragment) when listening, serves the engine behind that token, and
+// stops cleanly on SIGTERM.
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startHeadlessCommand } from '../../support/headless-command.js';
+import { socketProtocols, socketStatus, tokenOf } from '../../support/headless-socket.js';
 
 let work: string;
 beforeAll(async () => {
@@ -14,7 +16,7 @@ beforeAll(async () => {
 });
 afterAll(async () => rm(work, { recursive: true, force: true }));
 
-it('writes the ready file, serves the window only with its token, and stops on SIGTERM', async () => {
+it('writes the ready file, serves the engine only with its token, and stops on SIGTERM', async () => {
   const readyFile = path.join(work, 'ready.json');
   const { child, output, exited } = startHeadlessCommand([
     '--data',
@@ -29,12 +31,13 @@ it('writes the ready file, serves the window only with its token, and stops on S
     const { url } = JSON.parse(readFileSync(readyFile, 'utf8')) as { url: string };
     const withToken = new URL(url);
     expect(withToken.hostname).toBe('127.0.0.1');
-    expect(withToken.searchParams.get('token')).toMatch(/^[\w-]{40,}$/);
+    expect(withToken.search).toBe('');
+    expect(tokenOf(withToken)).toMatch(/^[\w-]{40,}$/);
 
-    const refused = await fetch(new URL('/', withToken.origin));
-    expect(refused.status).toBe(403);
-    const page = await fetch(url, { redirect: 'manual' });
-    expect([200, 302, 303]).toContain(page.status);
+    // The window's files need no token (it stays in the fragment; 503 when the window is not built); its socket does.
+    expect([200, 503]).toContain((await fetch(url)).status);
+    expect(await socketStatus(Number(withToken.port), [])).toBe(403);
+    expect(await socketStatus(Number(withToken.port), socketProtocols(tokenOf(withToken)))).toBe(101);
     expect(output()).toMatch(/built-in local cloud/);
   } finally {
     child.kill('SIGTERM');

@@ -1,16 +1,15 @@
 // Settings are one place, whoever changes them: a change made over the control socket (as `hoist` would)
 // reaches every client as a settings.changed event, here the headless daemon's WebSocket (what its
 // window hears) and the control socket client itself. Real transports end to end: the headless
-// command as a child process, its WebSocket behind the token, its control socket in the data folder.
+// command as a child process, its WebSocket behind the token, its control socket behind its secret.
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import WebSocket from 'ws';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { connectControlSocket } from '../../../electron/rpc/socket/client.js';
-import { controlSocketPath } from '../../../electron/rpc/socket/path.js';
 import { startHeadlessCommand } from '../../support/headless-command.js';
+import { openDaemonSocket, tokenOf } from '../../support/headless-socket.js';
 
 let work: string;
 beforeAll(async () => {
@@ -18,29 +17,15 @@ beforeAll(async () => {
 });
 afterAll(async () => rm(work, { recursive: true, force: true }));
 
-function openWebSocket(url: URL): Promise<{ ws: WebSocket; frames: unknown[] }> {
-  const port = url.port;
-  const frames: unknown[] = [];
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/rpc`, {
-    headers: { origin: `http://127.0.0.1:${port}`, cookie: `hoist-${port}=${url.searchParams.get('token')}` },
-  });
-  ws.on('message', (data) => frames.push(JSON.parse(data.toString())));
-  return new Promise((resolve, reject) => {
-    ws.once('open', () => resolve({ ws, frames }));
-    ws.once('error', reject);
-  });
-}
-
 it('a settings change over the control socket reaches the headless window and every other client as settings.changed', async () => {
   const data = path.join(work, 'data');
   const readyFile = path.join(work, 'ready.json');
   const { child, output, exited } = startHeadlessCommand(['--data', data, '--port', '0', '--ready-file', readyFile]);
   try {
     await expect.poll(() => existsSync(readyFile), { timeout: 60_000, interval: 200 }).toBe(true);
-    const { ws, frames } = await openWebSocket(
-      new URL((JSON.parse(readFileSync(readyFile, 'utf8')) as { url: string }).url),
-    );
-    const control = await connectControlSocket(controlSocketPath(data));
+    const url = new URL((JSON.parse(readFileSync(readyFile, 'utf8')) as { url: string }).url);
+    const { ws, frames } = await openDaemonSocket(Number(url.port), tokenOf(url));
+    const control = await connectControlSocket(data);
     const heardByControl: unknown[] = [];
     control.on('settings.changed', (settings) => heardByControl.push(settings));
 

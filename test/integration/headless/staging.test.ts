@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { socketProtocols } from '../../support/headless-socket.js';
 import { startDaemon, type Daemon } from '../../../electron/daemon/daemon.js';
 import { stagingDirOf } from '../../../electron/engine/intake/expand-paths.js';
 import { startTestEngine, type TestEngine } from '../../support/engine.js';
@@ -61,8 +62,8 @@ function post(query: string, body: Buffer, chunked = false): Promise<{ status: n
 
 function rpc(command: string, params: unknown = {}): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${daemon.port}/rpc`, {
-      headers: { authorization: `Bearer ${token}`, origin: `http://127.0.0.1:${daemon.port}` },
+    const ws = new WebSocket(`ws://127.0.0.1:${daemon.port}/rpc`, socketProtocols(token), {
+      headers: { origin: `http://127.0.0.1:${daemon.port}` },
     });
     ws.once('error', reject);
     ws.once('open', () => ws.send(JSON.stringify({ id: 1, command, params })));

@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
+import { socketProtocols, stageFile } from '../../support/headless-socket.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDaemon, type Daemon } from '../../../electron/daemon/daemon.js';
 import { MemorySecretStore } from '../../../electron/engine/auth/secret-store.js';
@@ -43,8 +44,8 @@ let ws: WebSocket;
 
 function connect(): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(`ws://127.0.0.1:${daemon.port}/rpc`, {
-      headers: { origin: `http://127.0.0.1:${daemon.port}`, cookie: `hoist-${daemon.port}=${token}` },
+    const socket = new WebSocket(`ws://127.0.0.1:${daemon.port}/rpc`, socketProtocols(token), {
+      headers: { origin: `http://127.0.0.1:${daemon.port}` },
     });
     socket.on('message', (data) => received.push(data.toString()));
     socket.once('open', () => resolve(socket));
@@ -140,7 +141,21 @@ describe('secrets', () => {
     mkdirSync(src);
     for (let i = 0; i < 3; i++) writeFileSync(path.join(src, `f${i}.bin`), randomBytes(6 * 1024 * 1024 + i));
     rig.proxy.setBandwidth(2 * 1024 * 1024);
-    expect((await rpc('transfers.add', { paths: [src] })).result).toBeDefined();
+    // As the window does it: the folder is staged through the daemon and queued by its handle.
+    let batch: string | undefined;
+    let handle = '';
+    for (let i = 0; i < 3; i++) {
+      const { staged } = await stageFile(
+        daemon.port,
+        token,
+        `src/f${i}.bin`,
+        readFileSync(path.join(src, `f${i}.bin`)),
+        batch,
+      );
+      batch = staged!.batch;
+      handle = staged!.handle;
+    }
+    expect((await rpc('transfers.add', { handles: [handle] })).result).toBeDefined();
     await expect
       .poll(
         async () =>
@@ -287,6 +302,10 @@ describe('the headless WebSocket under fuzz', () => {
       }),
     ],
     ['negative id', JSON.stringify({ id: -5, command: 'session.get', params: {} })],
+    [
+      'a path the window names (only handles from drops are taken)',
+      JSON.stringify({ id: 919, command: 'transfers.add', params: { paths: ['/etc/passwd'] } }),
+    ],
   ];
 
   it.each(frames)('answers %s with an error and keeps serving', async (_name, frame) => {

@@ -1,5 +1,6 @@
-// Drops and chosen files become transfers. In Electron each File has a local path (pathForFile); in a
-// plain browser the bytes are staged on the daemon first (api/staging.ts), then queued from there.
+// Drops and chosen files become transfers, always by handle: in Electron the main process keeps each
+// File's path and hands back a handle; in a plain browser the bytes are staged on the daemon first
+// (api/staging.ts), which answers with a handle of the staged copy.
 import { useCallback, useRef, useState, type DragEvent } from 'react';
 import type { SkippedPath } from '../../../../electron/common/contract.js';
 import { messageOf } from '../../api/index.js';
@@ -36,12 +37,12 @@ export function useDropHandler(): DropState {
   const depth = useRef(0);
 
   const queue = useCallback(
-    async (paths: string[]) => {
+    async (handles: string[]) => {
       let count = 0;
       const skipped: SkippedPath[] = [];
-      // The contract takes at most 10,000 paths a call.
-      for (const part of chunk(paths, 10_000)) {
-        const added = await connection.client.call('transfers.add', { paths: part });
+      // The contract takes at most 10,000 handles a call.
+      for (const part of chunk(handles, 10_000)) {
+        const added = await connection.client.call('transfers.add', { handles: part });
         count += added.ids.length;
         skipped.push(...(added.skipped ?? []));
       }
@@ -53,16 +54,18 @@ export function useDropHandler(): DropState {
   const handle = useCallback(
     async (pick: () => Promise<PickedFile[]>, direct: File[]) => {
       try {
-        if (connection.drop.kind === 'path') {
-          const { pathForFile } = connection.drop;
-          const paths = direct.map((f) => pathForFile(f)).filter((p) => p !== '');
-          if (paths.length > 0) await queue(paths);
+        const drop = connection.drop;
+        if (drop.kind === 'handles') {
+          const handles = direct.length > 0 ? await drop.handlesFor(direct) : [];
+          if (handles.length > 0) await queue(handles);
           return;
         }
         const files = await pick();
         if (files.length === 0) return;
         setStatus({ kind: 'staging', done: 0, total: files.length });
-        const roots = await stageFiles(files, (done) => setStatus({ kind: 'staging', done, total: files.length }));
+        const roots = await stageFiles(files, drop.token, (done) =>
+          setStatus({ kind: 'staging', done, total: files.length }),
+        );
         await queue(roots);
       } catch (err) {
         setStatus({ kind: 'error', message: messageOf(err) });
