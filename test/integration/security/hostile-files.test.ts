@@ -323,6 +323,35 @@ describe('files swapped after they were queued', () => {
     expect(stored).toEqual([...good.keys()].map((n) => `${prefix}${TO}/batch/${n}`).sort());
   });
 
+  it('in a watched folder, reports an entry swapped for a link after it was queued, and uploads the rest', async () => {
+    const dir = path.join(work, 'Watched swap');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'kept.txt'), 'kept');
+    writeFileSync(path.join(dir, 'swapped.txt'), 'queued as a file');
+    await engine.engine['transfers.pauseAll']({});
+    const folder = await engine.engine['folders.add']({ path: dir });
+    const queued = async () =>
+      (await engine.engine['transfers.list']({ filter: 'all' })).filter(
+        (t) => t.origin.kind === 'folder' && t.origin.folderId === folder.id,
+      );
+    await expect.poll(async () => (await queued()).length, { timeout: 30_000, interval: 100 }).toBe(2);
+    rmSync(path.join(dir, 'swapped.txt'));
+    symlinkSync(path.join(work, 'outside', 'secret.txt'), path.join(dir, 'swapped.txt'));
+    await engine.engine['transfers.resumeAll']({});
+    await expect
+      .poll(async () => Object.fromEntries((await queued()).map((t) => [t.name, t.state])), { timeout: 30_000 })
+      .toEqual({ 'kept.txt': 'done', 'swapped.txt': 'failed' });
+    expect((await queued()).find((t) => t.name === 'swapped.txt')?.error?.code).toBe('not_a_file');
+    await expect
+      .poll(async () => (await engine.engine['folders.list']({})).find((f) => f.id === folder.id)?.message, {
+        timeout: 10_000,
+      })
+      .toMatch(/1 item is not uploaded: "swapped\.txt": .*swapped\.txt is a link; links are never followed/);
+    const label = (await engine.engine['folders.list']({})).find((f) => f.id === folder.id)!.label;
+    expect(await rig.listKeys(`${prefix}${label}/`)).toEqual([`${prefix}${label}/kept.txt`]);
+    await engine.engine['folders.remove']({ id: folder.id });
+  });
+
   it('refuses a link swapped in while the file is being uploaded, instead of uploading its target', async () => {
     // One part at a time: parts after the swap are read after it.
     await engine.engine['settings.update']({ bandwidthLimit: 2 * MiB, partsInParallel: 1 });

@@ -13,7 +13,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import {
   createExclusive,
   temporaryNameFor,
@@ -55,10 +55,16 @@ describe('temporary files', () => {
     const target = join(dir, 'ready.json');
     const victim = join(dir, 'victim-2');
     writeFileSync(victim, 'precious');
-    // Links where a name made of the process id and the clock would put the temporary file, from now to
-    // half a second ahead: a predictable name would write the victim through one of them.
-    for (let t = Date.now(); t < Date.now() + 500; t++) symlinkSync(victim, `${target}.${process.pid}.${t}.tmp`);
-    writeFileAtomic(target, '{"url":"http://127.0.0.1:1/#secret"}');
+    // The clock held still: a name made of the process id and the clock would be exactly this one, and
+    // a write through the link planted there would reach the victim.
+    const at = Date.UTC(2026, 0, 1);
+    vi.useFakeTimers({ toFake: ['Date'], now: at });
+    symlinkSync(victim, `${target}.${process.pid}.${at}.tmp`);
+    try {
+      writeFileAtomic(target, '{"url":"http://127.0.0.1:1/#secret"}');
+    } finally {
+      vi.useRealTimers();
+    }
     expect(readFileSync(victim, 'utf8')).toBe('precious');
     expect(readFileSync(target, 'utf8')).toBe('{"url":"http://127.0.0.1:1/#secret"}');
     expect(statSync(target).mode & 0o777).toBe(0o600);
