@@ -352,6 +352,29 @@ describe('files swapped after they were queued', () => {
     await engine.engine['folders.remove']({ id: folder.id });
   });
 
+  it('in a watched folder, a file an editor saves by renaming a new one over it is queued again and uploaded', async () => {
+    const dir = path.join(work, 'Watched save');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'notes.txt'), 'first draft');
+    await engine.engine['transfers.pauseAll']({});
+    const folder = await engine.engine['folders.add']({ path: dir });
+    const mine = async () =>
+      (await engine.engine['transfers.list']({ filter: 'all' })).filter(
+        (t) => t.origin.kind === 'folder' && t.origin.folderId === folder.id,
+      );
+    await expect.poll(async () => (await mine()).length, { timeout: 30_000, interval: 100 }).toBe(1);
+    writeFileSync(path.join(dir, '.notes.txt.swp'), 'second draft, saved');
+    renameSync(path.join(dir, '.notes.txt.swp'), path.join(dir, 'notes.txt'));
+    await engine.engine['transfers.resumeAll']({});
+    const label = (await engine.engine['folders.list']({})).find((f) => f.id === folder.id)!.label;
+    // The queued transfer is refused (another inode); the folder looks at the new file and queues it.
+    await expect
+      .poll(async () => (await mine()).map((t) => `${t.state}:${t.error?.code ?? ''}`).sort(), { timeout: 30_000 })
+      .toEqual(['done:', 'failed:file_replaced']);
+    expect(await rig.objectSha256(`${prefix}${label}/notes.txt`)).toBe(sha256(Buffer.from('second draft, saved')));
+    await engine.engine['folders.remove']({ id: folder.id });
+  });
+
   it('refuses a link swapped in while the file is being uploaded, instead of uploading its target', async () => {
     // One part at a time: parts after the swap are read after it.
     await engine.engine['settings.update']({ bandwidthLimit: 2 * MiB, partsInParallel: 1 });
