@@ -5,9 +5,9 @@
 // so a dropped folder keeps its shape. A batch holds at most `budget.maxBatchBytes` (a page cannot fill the disk through us;
 // past it: StageTooLargeError, answered 413); names are sanitised segment by segment.
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, open, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { EXCLUSIVE_FLAGS } from '../engine/platform/atomic-file.js';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { IncomingMessage } from 'node:http';
@@ -102,9 +102,13 @@ export async function stageUpload(
   // A declared length past the cap is refused before anything is written.
   const declared = Number(body.headers['content-length'] ?? 0);
   if (Number.isFinite(declared) && !budget.fits(batch, declared)) throw new StageTooLargeError(budget.maxBatchBytes);
-  await mkdir(path.dirname(target), { recursive: true });
-  // 'wx': never overwrite; two files with one name in one batch is a client error.
-  const out = createWriteStream(target, { flags: 'wx' });
+  await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
+  // Exclusive, never through a link, readable by the user only: never overwrite (two files with one name
+  // in one batch is a client error), and a link planted in the staging folder is never written through.
+  const handle = await open(target, EXCLUSIVE_FLAGS, 0o600).catch((err: NodeJS.ErrnoException) => {
+    throw err.code === 'EEXIST' ? new StageError('exists') : err;
+  });
+  const out = handle.createWriteStream();
   let counted = 0;
   const capped = new Transform({
     transform(chunk: Buffer, _encoding, done) {
@@ -125,8 +129,8 @@ export async function stageUpload(
     body.unpipe(capped);
     budget.release(batch, counted);
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new StageError('exists');
-    // 'wx' opened nothing that was already there: whatever is at target now is our partial file (its
-    // open may finish after the failure, so wait for the stream to close first).
+    // The exclusive open created the file: whatever is at target now is our partial file (wait for the
+    // stream to close first).
     if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
     await rm(target, { force: true });
     throw err;

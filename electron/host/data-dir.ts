@@ -1,7 +1,10 @@
 // The data folder made ready before anything opens it: created one level at a time (Node's recursive
-// mkdir spins forever under /proc), then written to once, so a place that cannot be a data folder
-// (/proc, /sys, a path under a regular file, a read-only disk) is refused at once with the reason.
-import { mkdirSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
+// mkdir spins forever under /proc), 0700, then written to once, so a place that cannot be a data folder
+// (/proc, /sys, a path under a regular file, a read-only disk) is refused at once with the reason. It
+// holds the state database, the control socket and the headless ready file: it must be the user's own
+// and closed to everyone else (checked at every start, since it may have been made by something else).
+import { chmodSync, closeSync, mkdirSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
+import { createExclusive, temporaryNameFor } from '../engine/platform/atomic-file.js';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -54,15 +57,41 @@ export function prepareDataDir(dataDir: string): void {
       throw new DataDirError(dataDir, `no folder can be created in ${path.dirname(dir)} (${codeOf(error)})`);
     }
   }
-  const probe = path.join(dataDir, `.hoist-write-check-${process.pid}`);
+  checkOwnerAndMode(dataDir);
+  const probe = temporaryNameFor(path.join(dataDir, '.hoist-write-check'));
   try {
-    writeFileSync(probe, 'ok');
+    const fd = createExclusive(probe);
+    try {
+      writeSync(fd, 'ok');
+    } finally {
+      closeSync(fd);
+    }
   } catch (error) {
     if (codeOf(error) === 'ENOSPC') throw error; // a full disk is its own message
     throw new DataDirError(dataDir, `it cannot be written to (${codeOf(error)})`);
   } finally {
     rmSync(probe, { force: true });
   }
+}
+
+/**
+ * The folder must belong to the user running Hoist (root included: a folder another user owns is theirs
+ * to change under us) and be closed to group and others: a folder we own that is wider is narrowed to
+ * 0700; one someone else owns is refused, naming the fix. Windows has no owner and mode bits to check
+ * here (the folder under %APPDATA% inherits the user's own access rules).
+ */
+function checkOwnerAndMode(dataDir: string): void {
+  const uid = process.getuid?.();
+  if (uid === undefined || process.platform === 'win32') return;
+  const st = statSync(dataDir);
+  if (st.uid !== uid)
+    throw new DataDirError(
+      dataDir,
+      `it belongs to another user (uid ${st.uid}, not ${uid}), who could read or change Hoist's state there. ` +
+        `Use a folder of your own (--data or HOIST_DATA_DIR), or, if the folder is meant to be yours, ` +
+        `make it yours: chown -R ${uid} '${dataDir}' && chmod 700 '${dataDir}'`,
+    );
+  if ((st.mode & 0o077) !== 0) chmodSync(dataDir, 0o700);
 }
 
 /** undefined when nothing is there, including "a parent is a file" (ENOTDIR): the walk finds that file. */

@@ -4,6 +4,7 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
+import { EXCLUSIVE_FLAGS, temporaryNameFor } from '../engine/platform/atomic-file.js';
 
 export interface AutostartPlace {
   /** XDG_CONFIG_HOME when set (an absolute path), else HOME/.config. */
@@ -66,9 +67,10 @@ export async function setXdgAutostart(
   }
   const text = desktopEntry(command);
   await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-  const temporary = `${file}.${process.pid}.tmp`;
+  // A random name created exclusively, never through a link planted beside the target.
+  const temporary = temporaryNameFor(file);
   try {
-    await writeFile(temporary, text, { mode: 0o644 });
+    await writeFile(temporary, text, { mode: 0o644, flag: EXCLUSIVE_FLAGS });
     await rename(temporary, file);
   } finally {
     await rm(temporary, { force: true });

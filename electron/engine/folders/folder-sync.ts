@@ -2,7 +2,7 @@
 // shared pipeline into the transfer queue, and the `folders` event. createEngine builds one with
 // createFolderSync and calls start()/stop() with the engine.
 import { randomUUID } from 'node:crypto';
-import { access, constants, realpath, stat } from 'node:fs/promises';
+import { access, constants, lstat, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Folder, Settings, Transfer } from '../../common/contract.js';
 import { dataFolderReason, describeFsError } from '../intake/expand-paths.js';
@@ -129,18 +129,27 @@ export function createFolderSync(deps: FolderSyncDeps): FolderSync {
 
   const onTransfers = (transfers: Transfer[]) => {
     for (const t of pipeline.transfersChanged(transfers)) {
-      if (t.state !== 'done' || t.origin.kind !== 'folder') continue;
-      // Changed after the queue's last look at it? Then that newer version goes too.
+      if (t.origin.kind !== 'folder') continue;
+      // Changed after the queue's last look at it? Then that newer version goes too. Refused because another
+      // file took its place (an editor saving by rename does that too): the new file is looked at afresh,
+      // with the scan's checks, and queued as a transfer of its own.
+      const refused = t.state === 'failed' && (t.error?.code === 'file_replaced' || t.error?.code === 'not_a_file');
+      if (t.state !== 'done' && !refused) continue;
       const folder = folders.get(t.origin.folderId);
       const relative = folder && path.relative(folder.root, t.sourcePath).split(path.sep).join('/');
-      if (folder && relative && !relative.startsWith('..')) void recheck(folder, relative, t.sourcePath);
+      if (!folder || !relative || relative.startsWith('..')) continue;
+      // A link, pipe or device swapped in after the scan is reported on the folder (and never read).
+      if (refused) folder.report({ relative, kind: 'unreadable', message: t.error!.message });
+      void recheck(folder, relative, t.sourcePath);
     }
   };
 
   const recheck = async (folder: WatchedFolder, relative: string, absolute: string) => {
     try {
-      const s = await stat(absolute);
-      if (s.isFile())
+      // Not followed: a link there now is the scan's to report. And the path must still lead to a file
+      // inside the folder (a folder on the way may have been swapped for a link).
+      const s = await lstat(absolute);
+      if (s.isFile() && contains(folder.root, await realpath(absolute)))
         await pipeline.consider(
           folder,
           { relative, absolute, size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, ino: String(s.ino) },

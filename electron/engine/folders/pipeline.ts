@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { Transfer, TransferState } from '../../common/contract.js';
 import { describeFsError } from '../intake/expand-paths.js';
 import type { Logger } from '../platform/log.js';
+import { UnsafeFileError } from '../platform/safe-open.js';
 import type { Clock } from '../platform/clock.js';
 import { folderDestination, keyPath } from '../keys/file-names.js';
 import { maxHashedBytes, sha256File, sha256SmallFile, smallFileBytes } from './hash.js';
@@ -26,6 +27,8 @@ export interface FolderQueueItem {
   /** Key relative to the user's prefix; the queue prepends uploads/<identityId>/. */
   destination: string;
   origin: { kind: 'folder'; folderId: string };
+  /** The inode the scan found: the queue reads no other file at this path. */
+  ino?: string;
 }
 
 export interface FolderQueue {
@@ -113,6 +116,7 @@ export function createPipeline(options: PipelineOptions) {
           path: i.file.absolute,
           destination: i.destination,
           origin: { kind: 'folder' as const, folderId: i.folder.id },
+          ino: i.file.ino,
         })),
       );
     } catch (error) {
@@ -157,8 +161,8 @@ export function createPipeline(options: PipelineOptions) {
       if (decision === 'compare-hash' || observation.size <= maxHashedBytes) {
         hash =
           observation.size <= smallFileBytes
-            ? await smallHashLimit(() => sha256SmallFile(file.absolute))
-            : await hashLimit(() => sha256File(file.absolute));
+            ? await smallHashLimit(() => sha256SmallFile(file.absolute, { ino: file.ino }))
+            : await hashLimit(() => sha256File(file.absolute, { ino: file.ino }));
         // Changed while we read it: the window starts over.
         const after = await stat(file.absolute);
         if (!after) return void release(item.key);
@@ -181,8 +185,10 @@ export function createPipeline(options: PipelineOptions) {
     } catch (error) {
       release(item.key);
       if (isGone(error)) return;
-      // Reported on the folder and retried on the next scan.
-      folder.report({ relative: file.relative, kind: 'unreadable', message: describeFsError(error) });
+      // Reported on the folder and retried on the next scan. A link or another file swapped in since the
+      // scan was refused before a byte was read (platform/safe-open.ts).
+      const kind = error instanceof UnsafeFileError && error.reason === 'link' ? 'link' : 'unreadable';
+      folder.report({ relative: file.relative, kind, message: describeFsError(error) });
     }
   };
 

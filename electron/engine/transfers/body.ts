@@ -4,13 +4,13 @@
 // slices through the token bucket. The caller sends their CRC32 as a header; the SDK adds no checksum
 // pass or aws-chunked framing of its own.
 //
-// Streamed: the file piped through the token bucket and a CRC32 meter; the SDK sends it aws-chunked with
+// Streamed: the open file (source-file.ts) piped through the token bucket and a CRC32 meter; the SDK sends it aws-chunked with
 // its own CRC32 trailer. Memory stays bounded by stream buffers, never the part or file size.
 //
 // Either way the stream handed to the SDK never emits 'error': the SDK pipes it into the socket without
 // an error listener, so an error there would crash the process. A read error aborts the request instead
 // (onError), and the caller rethrows it from error().
-import { createReadStream } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import { throttle, type TokenBucket } from './token-bucket.js';
@@ -26,7 +26,7 @@ export interface PartBody {
   bytesRead(): number;
   /** The read error that aborted the request, if any. */
   error(): unknown;
-  /** Closes the file (always call, success or not: an aborted request leaves the stream half read). */
+  /** Stops reading (always call, success or not: an aborted request leaves the stream half read). */
   close(): void;
 }
 
@@ -38,8 +38,8 @@ export interface PartBodyOptions {
   beforeChunk?: () => void;
 }
 
-/** A streamed body: the file range piped through the token bucket and a CRC32 meter. */
-export function partBody(path: string, offset: number, size: number, opts: PartBodyOptions): PartBody {
+/** A streamed body: the byte range of the open file piped through the token bucket and a CRC32 meter. */
+export function partBody(handle: FileHandle, offset: number, size: number, opts: PartBodyOptions): PartBody {
   let crc = 0;
   let read = 0;
   let failure: unknown;
@@ -51,7 +51,7 @@ export function partBody(path: string, offset: number, size: number, opts: PartB
       done(null, chunk);
     },
   });
-  const file = createReadStream(path, { start: offset, end: offset + size - 1, highWaterMark: READ_CHUNK });
+  const file = rangeStream(handle, offset, size);
   const limiter = throttle(opts.bucket, opts.signal, opts.beforeChunk);
   const fail = (error: unknown): void => {
     if (failure !== undefined) return;
@@ -72,6 +72,29 @@ export function partBody(path: string, offset: number, size: number, opts: PartB
       limiter.destroy();
     },
   };
+}
+
+/**
+ * The range read through the descriptor with positional reads, so that the parts of one file can be read
+ * at once. (fs.createReadStream over a FileHandle listens to the handle's close: one listener per part.)
+ * Ends early if the file shrank; the caller compares the count.
+ */
+function rangeStream(handle: FileHandle, offset: number, size: number): Readable {
+  let at = 0;
+  return new Readable({
+    highWaterMark: READ_CHUNK,
+    read() {
+      const n = Math.min(READ_CHUNK, size - at);
+      if (n <= 0) return void this.push(null);
+      handle.read(Buffer.allocUnsafe(n), 0, n, offset + at).then(
+        ({ bytesRead, buffer }) => {
+          at += bytesRead;
+          this.push(bytesRead === 0 ? null : buffer.subarray(0, bytesRead));
+        },
+        (error: unknown) => this.destroy(error as Error),
+      );
+    },
+  });
 }
 
 export function crc32Base64(value: number): string {

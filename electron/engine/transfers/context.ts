@@ -7,6 +7,7 @@ import type { TokenBucket } from './token-bucket.js';
 import type { PartBufferPool } from './part-buffers.js';
 import type { PutRoutes } from './s3-client.js';
 import type { SmallFileReader } from './small-file-reader.js';
+import type { SourceFile } from './source-file.js';
 
 export interface UploadContext {
   id: string;
@@ -26,6 +27,8 @@ export interface UploadContext {
   smallFiles: SmallFileReader;
   putRoutes: PutRoutes;
   partSize: number;
+  /** The file opened for this attempt, read only through its descriptor (absent for small files). */
+  source?: SourceFile;
   /** The whole file, already read as `version` (small files): not read again. */
   contents?: Buffer;
   partsInParallel: () => number;

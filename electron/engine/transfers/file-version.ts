@@ -1,7 +1,8 @@
 // One consistent version of a source file, recorded when an upload starts and checked around every part
 // and before Complete. Size, mtime and inode alone miss a file rewritten in place with its mtime put back
 // (rsync, editors, restore tools); the change time cannot be set back by a user, so it is compared too.
-import { stat } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
+import { NotAFileError, UnsafeFileError } from '../platform/safe-open.js';
 import type { FileVersion } from './journal.js';
 
 export class FileChangedError extends Error {
@@ -10,13 +11,13 @@ export class FileChangedError extends Error {
 export class FileMissingError extends Error {
   override name = 'FileMissingError';
 }
-export class NotAFileError extends Error {
-  override name = 'NotAFileError';
-}
+export { NotAFileError };
 
+/** The version at `path` now, by name: a link there is refused, never followed (nothing is opened). */
 export async function readVersion(path: string): Promise<FileVersion> {
   try {
-    const s = await stat(path, { bigint: true });
+    const s = await lstat(path, { bigint: true });
+    if (s.isSymbolicLink()) throw new UnsafeFileError(path, 'link');
     if (!s.isFile()) throw new NotAFileError(`${path} is not a regular file`);
     return versionOf(s);
   } catch (error) {

@@ -26,6 +26,11 @@ export interface TransferRow {
   state: JournalState;
   /** The version being uploaded (size 0 and mtime undefined before the first stat). */
   version: FileVersion | undefined;
+  /**
+   * The inode queued (lstat when added, or the folder scan's): only that file is ever read for this
+   * transfer (platform/safe-open.ts). Undefined when unknown (journaled by an older Hoist).
+   */
+  plannedIno: string | undefined;
   size: number;
   objectKey: string | undefined;
   uploadId: string | undefined;
@@ -58,6 +63,8 @@ export interface NewTransfer {
   origin: Transfer['origin'];
   state: JournalState;
   size: number;
+  /** The inode found when it was queued (TransferRow.plannedIno). */
+  ino?: string;
   error?: TransferError;
 }
 
@@ -113,8 +120,8 @@ function returning<P>(statement: Database.Statement<[P], RawTransfer>, params: P
 export function createJournal(db: StateDb, now: () => number = Date.now) {
   const s = db.sqlite;
   const insert = s.prepare<[Record<string, unknown>]>(
-    `INSERT INTO transfers (id, source_path, destination, identity_id, origin, state, size, error_code, error_message, error_retryable, created_at, updated_at, finished_at)
-     VALUES (@id, @sourcePath, @destination, @identityId, @origin, @state, @size, @errorCode, @errorMessage, @errorRetryable, @now, @now, @finishedAt)`,
+    `INSERT INTO transfers (id, source_path, destination, identity_id, origin, state, size, ino, error_code, error_message, error_retryable, created_at, updated_at, finished_at)
+     VALUES (@id, @sourcePath, @destination, @identityId, @origin, @state, @size, @ino, @errorCode, @errorMessage, @errorRetryable, @now, @now, @finishedAt)`,
   );
   const all = s.prepare<[], RawTransfer>('SELECT * FROM transfers ORDER BY seq');
   const indexRows = s.prepare<[], { id: string; state: JournalState; size: number; identity_id: string | null }>(
@@ -262,6 +269,7 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
           origin,
           state: r.state,
           size: r.size,
+          ino: r.ino ?? null,
           errorCode: r.error?.code ?? null,
           errorMessage: r.error?.message ?? null,
           errorRetryable: r.error ? Number(r.error.retryable) : null,
@@ -412,6 +420,7 @@ function toRow(r: RawTransfer, origin: Transfer['origin'], identityId: string | 
       r.mtime_ms === null
         ? undefined
         : { size: r.size, mtimeMs: r.mtime_ms, ctimeMs: r.ctime_ms ?? Number.NaN, ino: r.ino ?? '' },
+    plannedIno: r.ino ?? undefined,
     size: r.size,
     objectKey: r.object_key ?? undefined,
     uploadId: r.upload_id ?? undefined,

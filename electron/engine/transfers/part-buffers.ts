@@ -1,8 +1,8 @@
 // Part-sized buffers lent to uploads, and the read that fills one with a byte range of a file. A part
 // read into a reused buffer costs no allocation and no GC; the pool's limit bounds that memory whatever
 // the settings, and past it the caller streams instead.
-import { close, open, read } from 'node:fs';
 import { FileChangedError } from './file-version.js';
+import type { SourceFile } from './source-file.js';
 
 const MiB = 1024 * 1024;
 
@@ -102,22 +102,15 @@ export class PartBufferPool {
 }
 
 /**
- * Reads exactly `size` bytes at `offset` into `into` (one read call for a cached file). Fewer bytes
- * (the file shrank) is a FileChangedError; the caller checks the version around the read.
+ * Reads exactly `size` bytes at `offset` of the open file into `into` (one read call for a cached file).
+ * Fewer bytes (the file shrank) is a FileChangedError; the caller checks the version around the read.
  */
-export async function readRange(path: string, offset: number, size: number, into: Buffer): Promise<Buffer> {
-  const fd = await new Promise<number>((resolve, reject) => open(path, 'r', (e, fd) => (e ? reject(e) : resolve(fd))));
-  try {
-    let got = 0;
-    while (got < size) {
-      const n = await new Promise<number>((resolve, reject) =>
-        read(fd, into, got, size - got, offset + got, (e, n) => (e ? reject(e) : resolve(n))),
-      );
-      if (n === 0) throw new FileChangedError(`${path} changed while it was being uploaded`);
-      got += n;
-    }
-    return into.subarray(0, size);
-  } finally {
-    close(fd, () => undefined);
+export async function readRange(file: SourceFile, offset: number, size: number, into: Buffer): Promise<Buffer> {
+  let got = 0;
+  while (got < size) {
+    const { bytesRead } = await file.handle.read(into, got, size - got, offset + got);
+    if (bytesRead === 0) throw new FileChangedError(`${file.path} changed while it was being uploaded`);
+    got += bytesRead;
   }
+  return into.subarray(0, size);
 }

@@ -46,7 +46,8 @@ export interface TransferQueueDeps {
 
 export interface TransferQueue {
   setTarget(target: UploadTarget | undefined): void;
-  add(items: Array<{ path: string; destination: string; origin: Transfer['origin'] }>): string[];
+  /** `ino`: the inode a scan found there; another file at the path then is refused (platform/safe-open.ts). */
+  add(items: Array<{ path: string; destination: string; origin: Transfer['origin']; ino?: string }>): string[];
   pause(id: string): Promise<void>;
   resume(id: string): void;
   /** Cancels an unfinished transfer; a finished one is refused (AlreadyUploadedError). */

@@ -3,7 +3,8 @@
 // Depends on the state journal and the AWS SDK; nothing here knows about windows or RPC. This file is
 // the command surface; the state, the scheduler, the runs and the views live in their own modules.
 import { randomUUID } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
+import { knownIno, sameIno, UnsafeFileError } from '../platform/safe-open.js';
 import { isStorageFull } from '../state/db.js';
 import type { NewTransfer } from './journal.js';
 import { AlreadyUploadedError } from './control-errors.js';
@@ -35,20 +36,30 @@ function newTransfer(item: Parameters<TransferQueue['add']>[0][number], target: 
       state: 'failed',
       error: { code: 'invalid_destination', message: `${item.destination}: ${key.reason}`, retryable: false },
     };
-  const st = statSync(item.path, { throwIfNoEntry: false });
+  // lstat: a link is refused here, never followed; the inode found is the only file this transfer reads.
+  const st = lstatSync(item.path, { throwIfNoEntry: false, bigint: true });
   if (!st)
     return {
       ...base,
       state: 'failed',
       error: { code: 'file_missing', message: `${item.path} does not exist`, retryable: false },
     };
+  const refused = (error: UnsafeFileError, code: string): NewTransfer => ({
+    ...base,
+    state: 'failed',
+    error: { code, message: error.message, retryable: false },
+  });
+  if (st.isSymbolicLink()) return refused(new UnsafeFileError(item.path, 'link'), 'not_a_file');
   if (!st.isFile())
     return {
       ...base,
       state: 'failed',
       error: { code: 'not_a_file', message: `${item.path} is not a regular file`, retryable: false },
     };
-  return { ...base, size: st.size };
+  const ino = String(st.ino);
+  if (knownIno(item.ino) && !sameIno(item.ino, st.ino))
+    return refused(new UnsafeFileError(item.path, 'replaced'), 'file_replaced');
+  return { ...base, size: Number(st.size), ino };
 }
 
 export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {

@@ -3,7 +3,9 @@
 // the strategy that fits (docs/ARCHITECTURE.md, Data safety: one consistent file version).
 import type { FileVersion, TransferRow } from './journal.js';
 import type { UploadContext } from './context.js';
-import { readVersion, sameVersion } from './file-version.js';
+import { sameVersion } from './file-version.js';
+import { knownIno, sameIno, UnsafeFileError } from '../platform/safe-open.js';
+import { openSource, type SourceFile } from './source-file.js';
 import { objectKeyFor } from '../keys/object-key.js';
 import { uploadMultipart } from './multipart.js';
 import { isSinglePut, MAX_OBJECT_SIZE, ObjectTooLargeError, partSizeFor } from './plan.js';
@@ -24,30 +26,41 @@ export async function runAttempt(
 ): Promise<FileVersion | undefined> {
   const key = objectKeyFor(t.keyPrefix, row.destination);
   if (!key.ok) throw new InvalidDestinationError(`${row.destination}: ${key.reason}`);
-  // A small file is stat'ed, read and stat'ed again in one trip to the reader thread.
+  // A small file is opened, read and fstat'ed in one trip to the reader thread; any other is opened here
+  // once, and every part of this attempt is read through that descriptor.
   const small =
     row.size <= BUFFERED_PUT_MAX && !row.uploadId
       ? await q.smallFiles.read(row.sourcePath, BUFFERED_PUT_MAX, signal)
       : undefined;
-  const version = small?.version ?? (await readVersion(row.sourcePath));
-  if (version.size > MAX_OBJECT_SIZE)
-    throw new ObjectTooLargeError(`${row.sourcePath} is larger than S3's 48.8 TiB object limit`);
-  signal.throwIfAborted();
-  const { current, unjournaled } = reconcile(q, row.id, version, key.key);
-  const partSize = current.partSize ?? partSizeFor(version.size, q.configuredPartSize);
-  const ctx = uploadContext(q, current, t, signal, {
-    version,
-    key: key.key,
-    partSize,
-    ...(small?.data ? { contents: small.data } : {}),
-  });
-  if (isSinglePut(version.size, partSize) && !current.uploadId) {
-    await uploadSingle(ctx);
-    return unjournaled;
+  let source: SourceFile | undefined;
+  try {
+    if (!small || small.version.size > BUFFERED_PUT_MAX) source = await openSource(row.sourcePath, row.plannedIno);
+    const version = source?.version ?? small!.version;
+    // Another file where the queued one was (renamed over it, or a folder on its path swapped): never sent.
+    if (knownIno(row.plannedIno) && !sameIno(row.plannedIno, version.ino))
+      throw new UnsafeFileError(row.sourcePath, 'replaced');
+    if (version.size > MAX_OBJECT_SIZE)
+      throw new ObjectTooLargeError(`${row.sourcePath} is larger than S3's 48.8 TiB object limit`);
+    signal.throwIfAborted();
+    const { current, unjournaled } = reconcile(q, row.id, version, key.key);
+    const partSize = current.partSize ?? partSizeFor(version.size, q.configuredPartSize);
+    const ctx = uploadContext(q, current, t, signal, {
+      version,
+      key: key.key,
+      partSize,
+      ...(source ? { source } : {}),
+      ...(small?.data ? { contents: small.data } : {}),
+    });
+    if (isSinglePut(version.size, partSize) && !current.uploadId) {
+      await uploadSingle(ctx);
+      return unjournaled;
+    }
+    if (unjournaled) throw new Error('a multipart upload must journal its version first');
+    await uploadMultipart(ctx);
+    return undefined;
+  } finally {
+    await source?.close();
   }
-  if (unjournaled) throw new Error('a multipart upload must journal its version first');
-  await uploadMultipart(ctx);
-  return undefined;
 }
 
 /**
@@ -107,7 +120,7 @@ function uploadContext(
   row: TransferRow,
   t: UploadTarget,
   signal: AbortSignal,
-  file: { version: FileVersion; key: string; partSize: number; contents?: Buffer },
+  file: { version: FileVersion; key: string; partSize: number; source?: SourceFile; contents?: Buffer },
 ): UploadContext {
   const r = runtimeOf(q, row.id);
   return {

@@ -2,6 +2,7 @@
 // start a new multipart upload, wait for sign-in, wait for disk space, stop (paused, cancelled,
 // stopped), or fail with a code. Pure: the run loop applies the outcome and counts the restarts.
 import type { TransferError } from '../../common/contract.js';
+import { UnsafeFileError } from '../platform/safe-open.js';
 import { isStorageFull } from '../state/db.js';
 import type { TransferRow } from './journal.js';
 import { FileChangedError, FileMissingError, NotAFileError } from './file-version.js';
@@ -50,6 +51,9 @@ export function outcomeOf(error: unknown, row: TransferRow, signal: AbortSignal)
     return fail('file_missing', `${row.sourcePath} no longer exists`, false);
   if (errno === 'EACCES' || errno === 'EPERM' || errno === 'EISDIR')
     return fail('file_unreadable', `${row.sourcePath} cannot be read (${errno})`, true);
+  // A link, a pipe or device, or another file where the queued one was: refused for good, never read.
+  if (error instanceof UnsafeFileError && error.reason === 'replaced')
+    return fail('file_replaced', error.message, false);
   if (error instanceof NotAFileError) return fail('not_a_file', error.message, false);
   if (error instanceof VerificationError) return fail('verification_failed', error.message, true);
   if (error instanceof InvalidDestinationError) return fail('invalid_destination', error.message, false);

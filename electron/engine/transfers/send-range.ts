@@ -16,6 +16,7 @@ import { bufferBody, crc32Base64, partBody } from './body.js';
 import type { UploadContext } from './context.js';
 import { assertVersion, FileChangedError } from './file-version.js';
 import { readRange, type PartBuffer } from './part-buffers.js';
+import type { SourceFile } from './source-file.js';
 import { assertStoredCrc32 } from './verify.js';
 
 export interface ByteRange {
@@ -55,6 +56,12 @@ export function sendRange<T extends StoredRange>(
   return lease ? sendBuffered(ctx, range, what, lease, send) : sendStreamed(ctx, range, what, send);
 }
 
+/** The attempt's open file: every range is read through it, never by name (source-file.ts). */
+function openFile(ctx: UploadContext): SourceFile {
+  if (!ctx.source) throw new Error(`${ctx.sourcePath} was not opened for this upload`);
+  return ctx.source;
+}
+
 async function sendBuffered<T extends StoredRange>(
   ctx: UploadContext,
   range: ByteRange,
@@ -64,7 +71,7 @@ async function sendBuffered<T extends StoredRange>(
 ): Promise<SentRange<T>> {
   let sent = false;
   try {
-    const data = await readRange(ctx.sourcePath, range.offset, range.size, lease.buffer);
+    const data = await readRange(openFile(ctx), range.offset, range.size, lease.buffer);
     // The bytes are only as good as the version they came from: check again after reading them.
     await assertVersion(ctx.sourcePath, ctx.version);
     ctx.signal.throwIfAborted();
@@ -98,7 +105,7 @@ async function sendStreamed<T extends StoredRange>(
 ): Promise<SentRange<T>> {
   const request = new AbortController();
   const signal = AbortSignal.any([ctx.signal, request.signal]);
-  const body = partBody(ctx.sourcePath, range.offset, range.size, {
+  const body = partBody(openFile(ctx).handle, range.offset, range.size, {
     bucket: ctx.bandwidth,
     signal,
     onBytes: ctx.onBytes,

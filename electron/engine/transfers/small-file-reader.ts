@@ -1,12 +1,13 @@
 // Small files read whole on a worker thread (see SmallFileReader for why).
 import type { Worker } from 'node:worker_threads';
+import { UnsafeFileError, type UnsafeReason } from '../platform/safe-open.js';
 import { startWorker } from '../platform/worker.js';
 import type { FileVersion } from './journal.js';
 import { FileMissingError, NotAFileError, sameVersion, versionOf } from './file-version.js';
 
 /** A small file's version, and its bytes when they could be read as that version. */
 export interface SmallFileRead {
-  /** The version before the read (stat by path), as readVersion gives it. */
+  /** The version before the read (fstat of the descriptor it was read through). */
   version: FileVersion;
   /** The whole file: present when it is at most `limit` bytes and the same version after the read. */
   data?: Buffer;
@@ -41,6 +42,8 @@ export interface ReadReply {
     errno?: number | undefined;
     syscall?: string | undefined;
     path?: string | undefined;
+    /** Refused by platform/safe-open.ts (a link, a special file). */
+    unsafe?: UnsafeReason | undefined;
   };
 }
 
@@ -48,13 +51,14 @@ export interface ReadReply {
 const SMALL_READER_IDLE_MS = 10_000;
 
 /**
- * Reads small files for uploads, one engine service (created and stopped by createEngine). read() stats a
- * file, reads it whole if it is at most `limit` bytes, and stats it again: on a worker thread
- * with synchronous calls, so stat, open, read, close and stat cost one round trip to that thread instead
- * of five trips through libuv's pool, each of which wakes a pool thread and the event loop again (on a
- * busy 2-core machine, most of a 4 KiB file's time). A slow or hung disk blocks that thread and the small
- * files queued behind it, never the event loop; anything but a regular file is never opened (a FIFO
- * would block the thread). Errors are the ones readVersion and the async fs calls would give.
+ * Reads small files for uploads, one engine service (created and stopped by createEngine). read() opens a
+ * file (platform/safe-open.ts: no link followed, a FIFO never waited on, anything but a regular file
+ * refused), fstats it, reads it whole through that descriptor if it is at most `limit` bytes, and fstats
+ * it again: on a worker thread with synchronous calls, so open, fstat, read, fstat and close cost one
+ * round trip to that thread instead of five trips through libuv's pool, each of which wakes a pool thread
+ * and the event loop again (on a busy 2-core machine, most of a 4 KiB file's time). A slow or hung disk
+ * blocks that thread and the small files queued behind it, never the event loop. Errors are the ones
+ * readVersion and the async fs calls would give.
  */
 export class SmallFileReader {
   private worker: Worker | undefined;
@@ -165,6 +169,7 @@ const versionOfReply = (stat: StatReply): FileVersion =>
   });
 
 function fsError(e: NonNullable<ReadReply['error']>, path: string): Error {
+  if (e.unsafe) return new UnsafeFileError(path, e.unsafe);
   // Gone before the stat, or between it and the open: either way the file vanished.
   if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return new FileMissingError(`${path} no longer exists`);
   return Object.assign(new Error(e.message), {

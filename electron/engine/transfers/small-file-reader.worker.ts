@@ -1,8 +1,10 @@
-// The small-file reader's thread (small-file-reader.ts says why it exists): stat, read whole, stat again,
-// all synchronous, one message in and one out per file. Anything but a regular file is never opened (a FIFO
-// would block the thread). Replies carry the stats as decimal strings (bigints do not cross threads as such).
-import { closeSync, openSync, readSync, statSync, type BigIntStats } from 'node:fs';
+// The small-file reader's thread (small-file-reader.ts says why it exists): open safely, fstat, read whole,
+// fstat again, all synchronous, one message in and one out per file. The file is opened without following
+// a link and without waiting for a FIFO's writer (platform/safe-open.ts), and only read through that one
+// descriptor. Replies carry the stats as decimal strings (bigints do not cross threads as such).
+import { closeSync, fstatSync, readSync, type BigIntStats } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
+import { openRegularFileSync, UnsafeFileError } from '../platform/safe-open.js';
 import type { ReadReply, ReadRequest, StatReply } from './small-file-reader.js';
 
 const port = parentPort!;
@@ -18,11 +20,15 @@ const statOf = (s: BigIntStats): StatReply => ({
 function read({ id, path, limit }: ReadRequest): void {
   let fd: number | undefined;
   try {
-    const before = statSync(path, { bigint: true });
-    if (!before.isFile() || before.size > BigInt(limit))
+    const opened = openRegularFileSync(path);
+    fd = opened.fd;
+    const before = opened.stat;
+    if (before.size > BigInt(limit)) {
+      closeSync(fd);
+      fd = undefined;
       return port.postMessage({ id, before: statOf(before) } satisfies ReadReply);
+    }
     const size = Number(before.size);
-    fd = openSync(path, 'r');
     const buffer = new ArrayBuffer(size + 1); // one byte more than expected says the file grew
     const view = Buffer.from(buffer);
     let got = 0;
@@ -31,9 +37,9 @@ function read({ id, path, limit }: ReadRequest): void {
       got += n;
       if (n === 0 || got >= size) break; // one read of size + 1 finds both the end and growth
     }
+    const after = fstatSync(fd, { bigint: true });
     closeSync(fd);
     fd = undefined;
-    const after = statSync(path, { bigint: true });
     port.postMessage({ id, before: statOf(before), after: statOf(after), buffer, got } satisfies ReadReply, [buffer]);
   } catch (e) {
     if (fd !== undefined) {
@@ -52,6 +58,7 @@ function read({ id, path, limit }: ReadRequest): void {
         errno: error?.errno,
         syscall: error?.syscall,
         path: error?.path,
+        ...(e instanceof UnsafeFileError ? { unsafe: e.reason } : {}),
       },
     } satisfies ReadReply);
   }

@@ -2,11 +2,23 @@
 // folders.add, the real watcher, queue and local cloud): odd names upload under their NFC name, names that
 // cannot be keys are reported and never mangled, links are never followed, special files never block,
 // sparse and empty files arrive intact, a file vanishing mid-upload leaves no torn object, and nothing ever
-// lands outside the user's prefix. Unreadable files cannot be tested as root (root reads mode 000): the
+// lands outside the user's prefix. Then the same entries swapped in after the files were queued (a FIFO, a
+// link out of the folder, a link to a device, another file renamed over one), before and during the
+// upload: each is refused with its reason, never read, while the rest of the batch uploads. Unreadable files cannot be tested as root (root reads mode 000): the
 // folder-sync unit tests cover the reporting path.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, openSync, closeSync, ftruncateSync, writeSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  openSync,
+  closeSync,
+  ftruncateSync,
+  renameSync,
+  writeSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -185,5 +197,213 @@ describe('a watched folder full of hostile entries', () => {
   // leaving its parts stored until the bucket's lifecycle rule.
   it('a vanished file’s multipart upload is aborted', async () => {
     await expect.poll(() => rig.openUploads(prefix), { timeout: 10_000 }).toEqual([]);
+  });
+});
+
+// Queued as regular files, then swapped before a byte is read: the queue reads only the inode it was
+// given, through one descriptor opened without following a link or waiting for a FIFO's writer.
+describe('files swapped after they were queued', () => {
+  const TO = 'Swapped';
+  const small = (name: string) => randomBytes(1000 + name.length);
+  interface Swap {
+    name: string;
+    size: number;
+    /** Replaces the queued file; `outside` holds the secret a link points to. */
+    swap(file: string, outside: string): void;
+    code: string;
+    message: RegExp;
+  }
+  const swaps: Swap[] = [
+    {
+      name: 'fifo.txt',
+      size: 1000,
+      swap: (f) => {
+        rmSync(f);
+        execFileSync('mkfifo', [f]);
+      },
+      code: 'not_a_file',
+      message: /fifo\.txt is not a regular file/,
+    },
+    {
+      name: 'link-out.txt',
+      size: 1000,
+      swap: (f, out) => {
+        rmSync(f);
+        symlinkSync(path.join(out, 'secret.txt'), f);
+      },
+      code: 'not_a_file',
+      message: /link-out\.txt is a link; links are never followed/,
+    },
+    {
+      name: 'device.bin',
+      size: 1000,
+      swap: (f) => {
+        rmSync(f);
+        symlinkSync('/dev/zero', f);
+      },
+      code: 'not_a_file',
+      message: /device\.bin is a link/,
+    },
+    {
+      name: 'renamed-over.txt',
+      size: 1000,
+      swap: (f, out) => {
+        const other = path.join(out, 'moved-in.txt');
+        writeFileSync(other, 'a file moved in after the scan');
+        renameSync(other, f);
+      },
+      code: 'file_replaced',
+      message: /renamed-over\.txt was replaced by another file after it was queued/,
+    },
+    {
+      // Bigger than the small-file path: read part by part through the opened descriptor.
+      name: 'renamed-over-big.bin',
+      size: 6 * MiB,
+      swap: (f, out) => {
+        const other = path.join(out, 'moved-in-big.bin');
+        writeFileSync(other, randomBytes(6 * MiB));
+        renameSync(other, f);
+      },
+      code: 'file_replaced',
+      message: /renamed-over-big\.bin was replaced/,
+    },
+    {
+      name: 'big-link-out.bin',
+      size: 12 * MiB,
+      swap: (f, out) => {
+        rmSync(f);
+        symlinkSync(path.join(out, 'secret.txt'), f);
+      },
+      code: 'not_a_file',
+      message: /big-link-out\.bin is a link/,
+    },
+  ];
+
+  it('refuses each swapped entry with its reason and uploads the rest of the batch', async () => {
+    const dir = path.join(work, 'batch');
+    const outside = path.join(work, 'outside');
+    mkdirSync(dir);
+    const good = new Map<string, Buffer>([
+      ['good-small.txt', small('good-small.txt')],
+      ['good-big.bin', randomBytes(12 * MiB)],
+    ]);
+    for (const [name, data] of good) writeFileSync(path.join(dir, name), data);
+    for (const s of swaps) writeFileSync(path.join(dir, s.name), s.size <= 1000 ? small(s.name) : randomBytes(s.size));
+
+    await engine.engine['transfers.pauseAll']({});
+    const { ids, skipped } = await engine.engine['transfers.add']({ paths: [dir], to: TO });
+    expect(skipped ?? []).toEqual([]);
+    expect(ids).toHaveLength(good.size + swaps.length);
+    for (const s of swaps) s.swap(path.join(dir, s.name), outside);
+    await engine.engine['transfers.resumeAll']({});
+
+    const mine = async () =>
+      (await engine.engine['transfers.list']({ filter: 'all' })).filter((t) => ids.includes(t.id));
+    await expect
+      .poll(async () => (await mine()).every((t) => t.state === 'done' || t.state === 'failed'), {
+        timeout: 60_000,
+        interval: 200,
+      })
+      .toBe(true);
+    const byName = new Map((await mine()).map((t) => [t.name, t]));
+    for (const [name, data] of good) {
+      expect(byName.get(name)?.state, name).toBe('done');
+      expect(await rig.objectSha256(`${prefix}${TO}/batch/${name}`)).toBe(sha256(data));
+    }
+    for (const s of swaps) {
+      const t = byName.get(s.name);
+      expect({ name: s.name, state: t?.state, code: t?.error?.code }).toEqual({
+        name: s.name,
+        state: 'failed',
+        code: s.code,
+      });
+      expect(t?.error?.message).toMatch(s.message);
+    }
+    const stored = (await rig.listKeys(`${prefix}${TO}/`)).sort();
+    expect(stored).toEqual([...good.keys()].map((n) => `${prefix}${TO}/batch/${n}`).sort());
+  });
+
+  it('in a watched folder, reports an entry swapped for a link after it was queued, and uploads the rest', async () => {
+    const dir = path.join(work, 'Watched swap');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'kept.txt'), 'kept');
+    writeFileSync(path.join(dir, 'swapped.txt'), 'queued as a file');
+    await engine.engine['transfers.pauseAll']({});
+    const folder = await engine.engine['folders.add']({ path: dir });
+    const queued = async () =>
+      (await engine.engine['transfers.list']({ filter: 'all' })).filter(
+        (t) => t.origin.kind === 'folder' && t.origin.folderId === folder.id,
+      );
+    await expect.poll(async () => (await queued()).length, { timeout: 30_000, interval: 100 }).toBe(2);
+    rmSync(path.join(dir, 'swapped.txt'));
+    symlinkSync(path.join(work, 'outside', 'secret.txt'), path.join(dir, 'swapped.txt'));
+    await engine.engine['transfers.resumeAll']({});
+    await expect
+      .poll(async () => Object.fromEntries((await queued()).map((t) => [t.name, t.state])), { timeout: 30_000 })
+      .toEqual({ 'kept.txt': 'done', 'swapped.txt': 'failed' });
+    expect((await queued()).find((t) => t.name === 'swapped.txt')?.error?.code).toBe('not_a_file');
+    await expect
+      .poll(async () => (await engine.engine['folders.list']({})).find((f) => f.id === folder.id)?.message, {
+        timeout: 10_000,
+      })
+      .toMatch(/1 item is not uploaded: "swapped\.txt": .*swapped\.txt is a link; links are never followed/);
+    const label = (await engine.engine['folders.list']({})).find((f) => f.id === folder.id)!.label;
+    expect(await rig.listKeys(`${prefix}${label}/`)).toEqual([`${prefix}${label}/kept.txt`]);
+    await engine.engine['folders.remove']({ id: folder.id });
+  });
+
+  it('in a watched folder, a file an editor saves by renaming a new one over it is queued again and uploaded', async () => {
+    const dir = path.join(work, 'Watched save');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'notes.txt'), 'first draft');
+    await engine.engine['transfers.pauseAll']({});
+    const folder = await engine.engine['folders.add']({ path: dir });
+    const mine = async () =>
+      (await engine.engine['transfers.list']({ filter: 'all' })).filter(
+        (t) => t.origin.kind === 'folder' && t.origin.folderId === folder.id,
+      );
+    await expect.poll(async () => (await mine()).length, { timeout: 30_000, interval: 100 }).toBe(1);
+    writeFileSync(path.join(dir, '.notes.txt.swp'), 'second draft, saved');
+    renameSync(path.join(dir, '.notes.txt.swp'), path.join(dir, 'notes.txt'));
+    await engine.engine['transfers.resumeAll']({});
+    const label = (await engine.engine['folders.list']({})).find((f) => f.id === folder.id)!.label;
+    // The queued transfer is refused (another inode); the folder looks at the new file and queues it.
+    await expect
+      .poll(async () => (await mine()).map((t) => `${t.state}:${t.error?.code ?? ''}`).sort(), { timeout: 30_000 })
+      .toEqual(['done:', 'failed:file_replaced']);
+    expect(await rig.objectSha256(`${prefix}${label}/notes.txt`)).toBe(sha256(Buffer.from('second draft, saved')));
+    await engine.engine['folders.remove']({ id: folder.id });
+  });
+
+  it('refuses a link swapped in while the file is being uploaded, instead of uploading its target', async () => {
+    // One part at a time: parts after the swap are read after it.
+    await engine.engine['settings.update']({ bandwidthLimit: 2 * MiB, partsInParallel: 1 });
+    const dir = path.join(work, 'during');
+    mkdirSync(dir);
+    const file = path.join(dir, 'becomes-a-link.bin');
+    writeFileSync(file, randomBytes(24 * MiB));
+    const { ids } = await engine.engine['transfers.add']({ paths: [file], to: TO });
+    const id = ids[0]!;
+    const now = async () => (await engine.engine['transfers.list']({ filter: 'all' })).find((t) => t.id === id);
+    await expect.poll(async () => (await now())?.bytesDone ?? 0, { timeout: 30_000, interval: 50 }).toBeGreaterThan(0);
+    // A changed file is normally uploaded again as its new version; a link's target never is.
+    rmSync(file);
+    symlinkSync(path.join(work, 'outside', 'secret.txt'), file);
+    await expect.poll(async () => (await now())?.state, { timeout: 60_000, interval: 200 }).toMatch(/failed|done/);
+    expect((await now())?.error).toMatchObject({ code: 'not_a_file' });
+    expect(await rig.objectSha256(`${prefix}${TO}/becomes-a-link.bin`)).toBeUndefined();
+    await engine.engine['settings.update']({ bandwidthLimit: null, partsInParallel: 4 });
+    // The engine keeps working: the next file uploads.
+    const after = path.join(dir, 'after.txt');
+    writeFileSync(after, 'still working');
+    const next = await engine.engine['transfers.add']({ paths: [after], to: TO });
+    await expect
+      .poll(
+        async () => (await engine.engine['transfers.list']({ filter: 'all' })).find((t) => t.id === next.ids[0])?.state,
+        {
+          timeout: 30_000,
+        },
+      )
+      .toBe('done');
   });
 });

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { bufferBody } from '../../../../electron/engine/transfers/body.js';
 import { PartBufferPool, readRange } from '../../../../electron/engine/transfers/part-buffers.js';
 import { FileChangedError } from '../../../../electron/engine/transfers/file-version.js';
+import { openSource } from '../../../../electron/engine/transfers/source-file.js';
 import { TokenBucket } from '../../../../electron/engine/transfers/token-bucket.js';
 
 const MiB = 1024 * 1024;
@@ -85,8 +86,13 @@ describe('buffered bodies', () => {
     const data = Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 251));
     writeFileSync(file, data);
     const into = Buffer.alloc(600);
-    expect((await readRange(file, 100, 500, into)).equals(data.subarray(100, 600))).toBe(true);
-    await expect(readRange(file, 900, 200, into)).rejects.toBeInstanceOf(FileChangedError);
+    const source = await openSource(file, undefined);
+    try {
+      expect((await readRange(source, 100, 500, into)).equals(data.subarray(100, 600))).toBe(true);
+      await expect(readRange(source, 900, 200, into)).rejects.toBeInstanceOf(FileChangedError);
+    } finally {
+      await source.close();
+    }
   });
 
   it('sends every byte once, counting them as the HTTP layer takes them', async () => {

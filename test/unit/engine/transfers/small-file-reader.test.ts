@@ -1,6 +1,6 @@
 // The small-file reader thread: what it reads and the version it reports, errors, and many reads at once.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -37,10 +37,14 @@ describe('small files read on the reader thread', () => {
     const sub = join(dir, 'sub');
     mkdirSync(sub);
     await expect(reader.read(sub, 1024)).rejects.toBeInstanceOf(NotAFileError);
-    // Opening a FIFO would block the reader thread until a writer came; it is refused after the stat.
+    // A plain open of a FIFO would block the reader thread until a writer came; it is opened without
+    // waiting and refused after the fstat.
     const fifo = join(dir, 'pipe');
     execFileSync('mkfifo', [fifo]);
     await expect(reader.read(fifo, 1024)).rejects.toBeInstanceOf(NotAFileError);
+    // A link is never followed, even to a readable regular file.
+    symlinkSync(join(dir, 'a.bin'), join(dir, 'link.bin'));
+    await expect(reader.read(join(dir, 'link.bin'), 1024)).rejects.toThrow(/is a link/);
     expect((await reader.read(join(dir, 'a.bin'), 1024)).data?.toString()).toBe('some small file');
   });
 
