@@ -11,6 +11,7 @@ import { checkWatchedFolder } from './deployment/limits.js';
 import { openSecretStore, type OpenedSecretStore } from './auth/secret-store.js';
 import { SessionManager, type BrokerChange, type Identity } from './auth/session.js';
 import { createEventBus } from './platform/event-bus.js';
+import { runDiagnostics, s3ForClock } from './diagnostics/index.js';
 import { createFolderSync } from './folders/index.js';
 import { expandPaths, stagingDirOf } from './intake/expand-paths.js';
 import { checkDestinationFolder } from './keys/relative-key.js';
@@ -46,6 +47,8 @@ export interface EngineOptions {
   confirmBrokerChange?: (change: BrokerChange) => Promise<boolean>;
   /** Defaults to the OS keychain, or memory when there is none. */
   secrets?: OpenedSecretStore;
+  /** The session comes from HOIST_USERNAME / HOIST_PASSWORD for this run: memory by choice, not for want of a keychain. */
+  secretsFromEnv?: boolean;
   log?: Logger;
   /** The operating system's proxy for a URL in PAC form (the desktop app passes Electron's session.resolveProxy). */
   systemProxy?: (url: string) => Promise<string>;
@@ -54,7 +57,7 @@ export interface EngineOptions {
 }
 
 /** The keychain account holding the manual proxy's password. */
-const PROXY_PASSWORD_ACCOUNT = 'proxy-password';
+export const PROXY_PASSWORD_ACCOUNT = 'proxy-password';
 
 export interface Engine extends EngineApi {
   events: EngineEventSource;
@@ -254,6 +257,29 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     'folders.pause': async ({ id }) => (await folders.pause(id), ok),
     'folders.resume': async ({ id }) => (await folders.resume(id), ok),
     'folders.remove': async ({ id }) => (await folders.remove(id), ok),
+
+    'diagnostics.check': async () => {
+      const view = session.view();
+      const current = settings.get();
+      const checks = await runDiagnostics({
+        dataDir: options.dataDir,
+        secrets,
+        ...(options.secretsFromEnv ? { secretsFromEnv: true } : {}),
+        brokerUrl: view.brokerUrl,
+        s3: s3ForClock({
+          identity: session.identity(),
+          region: options.deployment?.deployment.region,
+          brokerUrl: view.brokerUrl,
+          unknownBecause: 'Sign in first: the storage to compare clocks with is known once you are signed in.',
+        }),
+        fetch: network.fetch,
+        settings: { proxyUrl: current.proxyUrl, caFile: current.caFile },
+        env: process.env,
+        ...(options.systemProxy ? { systemProxy: options.systemProxy } : {}),
+        stateDb: db.sqlite,
+      });
+      return { checks };
+    },
 
     'settings.get': async () => settings.get(),
     'settings.update': async ({ proxyPassword, ...patch }) => {

@@ -54,6 +54,7 @@ const results: { [C in CommandName]: unknown } = {
   'folders.pause': { ok: true },
   'folders.resume': { ok: true },
   'folders.remove': { ok: true },
+  'diagnostics.check': { checks: [{ id: 'clock', name: 'Clock', status: 'ok', detail: 'agrees', offsetSeconds: 0 }] },
   'settings.get': settings,
   'settings.update': settings,
 };
@@ -78,6 +79,7 @@ const valid: { [C in CommandName]: unknown } = {
   'transfers.cancelAll': {},
   'transfers.resumeAll': {},
   'transfers.clearHistory': {},
+  'diagnostics.check': {},
   'folders.list': {},
   'folders.add': { path: '/tmp/x' },
   'folders.pause': { id: 'f1' },
