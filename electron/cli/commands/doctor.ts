@@ -1,5 +1,5 @@
 // `hoist doctor [--json]`: the set-up check, one line per check with ok / problem and what to do
-// (docs/ARCHITECTURE.md, The set-up check). When a Hoist runs on the data folder, it is asked over its
+// (docs/ARCHITECTURE.md, When something goes wrong: the set-up check). When a Hoist runs on the data folder, it is asked over its
 // control socket (it knows the keychain it opened, the storage it uploads to, the proxy it uses);
 // otherwise the checks run here, reading only: the state database is opened read-only, nobody signs in,
 // nothing is written. Exits 0 when no check found a problem, 1 otherwise.

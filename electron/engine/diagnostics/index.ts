@@ -1,5 +1,5 @@
 // electron/engine/diagnostics: when something goes wrong. The set-up check behind `hoist doctor` and the
-// window's Help → Check setup (docs/ARCHITECTURE.md, The set-up check), and the plain words failed
+// window's Help → Check setup (docs/ARCHITECTURE.md, When something goes wrong: the set-up check), and the plain words failed
 // transfers and actions are reported in (plain-words.ts). Reads only: it never signs in, writes or uploads.
 // Depends on the engine's auth, net and state modules and Node; never on a host.
 import type Database from 'better-sqlite3';

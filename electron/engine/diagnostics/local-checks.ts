@@ -1,6 +1,6 @@
 // The set-up checks that look only at this computer: the keychain, the state database, the data folder,
 // the watcher backend, and which proxy and certificate authorities connections use. Each returns one line
-// (docs/ARCHITECTURE.md, The set-up check); none changes anything.
+// (docs/ARCHITECTURE.md, When something goes wrong: the set-up check); none changes anything.
 import Database from 'better-sqlite3';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
