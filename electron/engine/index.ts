@@ -277,6 +277,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         env: process.env,
         ...(options.systemProxy ? { systemProxy: options.systemProxy } : {}),
         stateDb: db.sqlite,
+        ...(options.localMode ? { directToLoopback: true } : {}),
       });
       return { checks };
     },

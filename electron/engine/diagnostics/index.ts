@@ -24,6 +24,8 @@ export interface DiagnosticsInput {
   settings: { proxyUrl: string | null; caFile: string | null };
   env: Readonly<Record<string, string | undefined>>;
   systemProxy?: (url: string) => Promise<string>;
+  /** Loopback targets go direct whatever the proxy (the built-in local cloud runs in the same process). */
+  directToLoopback?: boolean;
   /** The running engine's state database connection; without it the file is opened read-only. */
   stateDb?: Database.Database;
 }
@@ -63,6 +65,7 @@ export async function runDiagnostics(input: DiagnosticsInput): Promise<Diagnosti
       proxyUrl: input.settings.proxyUrl,
       caFile: input.settings.caFile,
       ...(input.systemProxy ? { systemProxy: input.systemProxy } : {}),
+      ...(input.directToLoopback ? { directToLoopback: true } : {}),
       targets,
     }),
   };

@@ -8,6 +8,7 @@ import type { DiagnosticCheck } from '../../common/contract.js';
 import type { SecretStore } from '../auth/secret-store.js';
 import { extraBundle, trustedCas } from '../net/ca-bundle.js';
 import { proxyFor } from '../net/proxy.js';
+import { isLoopbackUrl } from '../net/trust.js';
 
 type Line = Omit<DiagnosticCheck, 'id' | 'name'>;
 
@@ -164,6 +165,8 @@ export interface NetworkFacts {
   systemProxy?: (url: string) => Promise<string>;
   /** What connections go to: the sign-in service, and S3 when known. */
   targets: URL[];
+  /** Loopback targets go direct whatever the proxy (the built-in local cloud). */
+  directToLoopback?: boolean;
 }
 
 /** The proxy each target goes through and the extra certificate authorities, passwords left out. */
@@ -172,11 +175,14 @@ export async function checkNetwork(facts: NetworkFacts): Promise<Line> {
   try {
     const routes = new Map<string, string[]>();
     for (const target of facts.targets) {
-      const proxy = await proxyFor(target, {
-        env: facts.env,
-        manual: async () => facts.proxyUrl ?? undefined,
-        ...(facts.systemProxy ? { system: facts.systemProxy } : {}),
-      });
+      const direct = facts.directToLoopback === true && isLoopbackUrl(target);
+      const proxy = direct
+        ? undefined
+        : await proxyFor(target, {
+            env: facts.env,
+            manual: async () => facts.proxyUrl ?? undefined,
+            ...(facts.systemProxy ? { system: facts.systemProxy } : {}),
+          });
       const how = proxy ? `through the proxy ${withoutPassword(proxy)} (${proxySource(facts, target)})` : 'direct';
       routes.set(how, [...(routes.get(how) ?? []), target.host]);
     }
