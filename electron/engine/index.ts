@@ -12,6 +12,7 @@ import { openSecretStore, type OpenedSecretStore } from './auth/secret-store.js'
 import { SessionManager, type BrokerChange, type Identity } from './auth/session.js';
 import { createEventBus } from './platform/event-bus.js';
 import { runDiagnostics, s3ForClock } from './diagnostics/index.js';
+import { withActionAdvice } from './diagnostics/plain-words.js';
 import { createFolderSync } from './folders/index.js';
 import { expandPaths, stagingDirOf } from './intake/expand-paths.js';
 import { checkDestinationFolder } from './keys/relative-key.js';
@@ -305,7 +306,10 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   return explainStorageFull(engine, options.dataDir);
 }
 
-/** Every command that hits a full disk under the data folder says so in words, naming the folder. */
+/**
+ * Every command that hits a full disk under the data folder says so in words, naming the folder; other
+ * failures get what to do after their words (engine/diagnostics/plain-words.ts).
+ */
 function explainStorageFull(engine: Engine, dataDir: string): Engine {
   const commands = engine as unknown as Record<string, unknown>;
   for (const [name, command] of Object.entries(commands)) {
@@ -314,7 +318,9 @@ function explainStorageFull(engine: Engine, dataDir: string): Engine {
       try {
         return await (command as (p: unknown) => Promise<unknown>)(params);
       } catch (error) {
-        throw isStorageFull(error) && !(error instanceof StorageFullError) ? new StorageFullError(dataDir) : error;
+        throw isStorageFull(error) && !(error instanceof StorageFullError)
+          ? new StorageFullError(dataDir)
+          : withActionAdvice(error);
       }
     };
   }

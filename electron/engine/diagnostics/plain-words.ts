@@ -200,3 +200,27 @@ function parseAwsTime(text: string | undefined): number | undefined {
     : Date.parse(text);
   return Number.isNaN(ms) ? undefined : ms;
 }
+
+/** What a failed action (a command from a window or the command line) adds to its error: what to do. */
+export const ACTION_ADVICE: ReadonlyArray<{ what: string; name: string; advice: string }> = [
+  {
+    what: 'the sign-in service cannot be reached',
+    name: 'NetworkUnavailableError',
+    advice:
+      'Check the network connection and the proxy (Settings → Network); if other sites work, the service may be down. Try again in a moment.',
+  },
+  {
+    what: 'the sign-in has expired',
+    name: 'SignInRequiredError',
+    advice: 'Your uploads wait and continue once you have signed in again.',
+  },
+];
+
+/** The error with what to do after its own words, when the table has advice for it (the same error, kept whole). */
+export function withActionAdvice(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const row = ACTION_ADVICE.find((r) => r.name === error.name);
+  if (!row || error.message.includes(row.advice)) return error;
+  error.message = `${error.message.replace(/\s+$/, '')} ${row.advice}`;
+  return error;
+}

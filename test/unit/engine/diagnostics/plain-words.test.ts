@@ -2,7 +2,9 @@
 // to do, never a code alone.
 import { describe, expect, it } from 'vitest';
 import {
+  ACTION_ADVICE,
   describeTransferFailure,
+  withActionAdvice,
   skewSeconds,
   TRANSFER_FAILURES,
   type Failure,
@@ -186,5 +188,28 @@ describe('clock offsets in words', () => {
     expect(skewSeconds({ RequestTime: '2026-12-02T14:20:00Z', ServerTime: '20261202T142000Z' })).toBe(0);
     expect(skewSeconds({ RequestTime: 'yesterday', ServerTime: '2026-12-02T14:50:00Z' })).toBeUndefined();
     expect(skewSeconds({})).toBeUndefined();
+  });
+});
+
+describe('failed actions in words', () => {
+  it.each(ACTION_ADVICE.map((row) => [row.what, row] as const))(
+    '%s: what to do follows the error’s words',
+    (_, row) => {
+      const error = Object.assign(new Error('The sign-in service at 127.0.0.1:9 cannot be reached (ECONNREFUSED).'), {
+        name: row.name,
+      });
+      const advised = withActionAdvice(error);
+      expect(advised).toBe(error);
+      expect((advised as Error).message).toBe(
+        `The sign-in service at 127.0.0.1:9 cannot be reached (ECONNREFUSED). ${row.advice}`,
+      );
+      // Said once, however many layers pass it on.
+      expect((withActionAdvice(advised) as Error).message).toBe((advised as Error).message);
+    },
+  );
+
+  it('leaves other errors as they are', () => {
+    const error = new Error('The username or password is not correct.');
+    expect((withActionAdvice(error) as Error).message).toBe('The username or password is not correct.');
   });
 });
