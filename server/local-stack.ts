@@ -1,5 +1,5 @@
 // `npm run local-stack -- --data DIR --port 0 --ready-file FILE [--user NAME:PASSWORD]… [--credential-lifetime S]
-// [--token-lifetime S] [--advertise-s3-endpoint URL] [--tls]`: the local cloud, the broker and the local
+// [--token-lifetime S] [--advertise-s3-endpoint URL] [--tls] [--clock-offset S]`: the local cloud, the broker and the local
 // OpenID provider until SIGTERM/SIGINT
 // (docs/ARCHITECTURE.md, Contracts: local stack command and ready file). The work is in
 // server/local-stack/; this file only parses options and handles signals.
@@ -15,6 +15,13 @@ function seconds(value: string): number {
 function tokenSeconds(value: string): number {
   const n = seconds(value);
   if (n > 86_400) throw new InvalidArgumentError('Cognito tokens last at most 86400 seconds');
+  return n;
+}
+
+function signedSeconds(value: string): number {
+  const n = Number(value);
+  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n))
+    throw new InvalidArgumentError('a whole number of seconds is expected (negative: behind)');
   return n;
 }
 
@@ -54,6 +61,11 @@ const program = new Command('local-stack')
     '--tls',
     'serve HTTPS with certificates from a CA made in DIR/tls (its certificate: caFile in the ready file)',
   )
+  .option(
+    '--clock-offset <seconds>',
+    "run the local cloud's clock this far ahead of the computer's (negative: behind): its Date and signature checks",
+    signedSeconds,
+  )
   .parse();
 
 const opts = program.opts<{
@@ -65,6 +77,7 @@ const opts = program.opts<{
   tokenLifetime?: number;
   advertiseS3Endpoint?: string;
   tls?: boolean;
+  clockOffset?: number;
 }>();
 
 try {
@@ -76,6 +89,7 @@ try {
     ...(opts.tokenLifetime !== undefined ? { tokenLifetimeSeconds: opts.tokenLifetime } : {}),
     ...(opts.advertiseS3Endpoint !== undefined ? { advertiseS3Endpoint: opts.advertiseS3Endpoint } : {}),
     ...(opts.tls ? { tls: true } : {}),
+    ...(opts.clockOffset ? { clockOffsetSeconds: opts.clockOffset } : {}),
   });
   let stopping = false;
   const stop = (signal: string): void => {

@@ -5,6 +5,7 @@ import { Command, Option } from 'commander';
 import { endQuietlyWhenOutputCloses } from './closed-output.js';
 import { configGetCommand, configHelp, configListCommand, configSetCommand } from './commands/config.js';
 import { statusCommand, transferCommand } from './commands/control.js';
+import { doctorCommand } from './commands/doctor.js';
 import { browserSignInCommand, deviceSignInCommand, signInCommand, signOutCommand } from './commands/session.js';
 import { syncCommand } from './commands/sync.js';
 import { uploadCommand, type UploadOptions } from './commands/upload.js';
@@ -108,6 +109,14 @@ program
           : signInCommand(options, globals()),
     )(),
   );
+
+program
+  .command('doctor')
+  .description(
+    'check the set-up: keychain, sign-in service, clock, state database, data folder, watcher, proxy; exits 1 on a problem',
+  )
+  .option('--json', 'print the checks as a JSON array')
+  .action((options: { json?: boolean }) => run(() => doctorCommand(options, globals()))());
 
 program
   .command('sign-out')

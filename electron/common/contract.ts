@@ -180,6 +180,22 @@ export const UpdateReady = z.object({
 });
 export type UpdateReady = z.infer<typeof UpdateReady>;
 
+/** One line of the set-up check (`hoist doctor`, Help → Check setup): what was checked and, when wrong, what to do. */
+export const DiagnosticCheck = z.object({
+  id: z.enum(['keychain', 'broker', 'clock', 'state-db', 'data-folder', 'watcher', 'network']),
+  /** What was checked, in a few words ("Keychain", "Clock"). */
+  name: z.string(),
+  /** `problem`: Hoist cannot work right until it is fixed; `warning`: it works, but worse; `skipped`: not checkable now. */
+  status: z.enum(['ok', 'warning', 'problem', 'skipped']),
+  /** What was found, in words (never a secret). */
+  detail: z.string(),
+  /** What to do about it, when the status is not ok. */
+  fix: z.string().optional(),
+  /** The clock check: seconds S3's clock is ahead of this computer's (negative: behind). */
+  offsetSeconds: z.number().optional(),
+});
+export type DiagnosticCheck = z.infer<typeof DiagnosticCheck>;
+
 export const TransferFilter = z.enum(['all', 'active', 'done', 'failed']);
 export type TransferFilter = z.infer<typeof TransferFilter>;
 
@@ -290,6 +306,12 @@ export const commands = {
   'folders.pause': { params: byId, result: ok },
   'folders.resume': { params: byId, result: ok },
   'folders.remove': { params: byId, result: ok },
+
+  /**
+   * The set-up check: keychain, sign-in service, clock against S3, state database, data folder, watcher,
+   * proxy and certificate authorities. Reads only; a few seconds at most (every network check has a timeout).
+   */
+  'diagnostics.check': { params: none, result: z.object({ checks: z.array(DiagnosticCheck) }) },
 
   'settings.get': { params: none, result: Settings },
   /** `proxyPassword` goes to the keychain, never to settings or back to a window; null forgets it. */

@@ -11,6 +11,8 @@ import { checkWatchedFolder } from './deployment/limits.js';
 import { openSecretStore, type OpenedSecretStore } from './auth/secret-store.js';
 import { SessionManager, type BrokerChange, type Identity } from './auth/session.js';
 import { createEventBus } from './platform/event-bus.js';
+import { runDiagnostics, s3ForClock } from './diagnostics/index.js';
+import { withActionAdvice } from './diagnostics/plain-words.js';
 import { createFolderSync } from './folders/index.js';
 import { expandPaths, stagingDirOf } from './intake/expand-paths.js';
 import { checkDestinationFolder } from './keys/relative-key.js';
@@ -45,12 +47,16 @@ export interface EngineOptions {
   confirmBrokerChange?: (change: BrokerChange) => Promise<boolean>;
   /** Defaults to the OS keychain, or memory when there is none. */
   secrets?: OpenedSecretStore;
+  /** The session comes from HOIST_USERNAME / HOIST_PASSWORD for this run: memory by choice, not for want of a keychain. */
+  secretsFromEnv?: boolean;
   log?: Logger;
   /** The operating system's proxy for a URL in PAC form (the desktop app passes Electron's session.resolveProxy). */
   systemProxy?: (url: string) => Promise<string>;
   /** Opens an address in the system browser (the desktop app; never an embedded view). */
   openUrl?: (url: string) => Promise<void>;
 }
+
+export { PROXY_PASSWORD_ACCOUNT };
 
 export interface Engine extends EngineApi {
   events: EngineEventSource;
@@ -259,6 +265,30 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     'folders.resume': async ({ id }) => (await folders.resume(id), ok),
     'folders.remove': async ({ id }) => (await folders.remove(id), ok),
 
+    'diagnostics.check': async () => {
+      const view = session.view();
+      const current = settings.get();
+      const checks = await runDiagnostics({
+        dataDir: options.dataDir,
+        secrets,
+        ...(options.secretsFromEnv ? { secretsFromEnv: true } : {}),
+        brokerUrl: view.brokerUrl,
+        s3: s3ForClock({
+          identity: session.identity(),
+          region: options.deployment?.deployment.region,
+          brokerUrl: view.brokerUrl,
+          unknownBecause: 'Sign in first: the storage to compare clocks with is known once you are signed in.',
+        }),
+        fetch: network.fetch,
+        settings: { proxyUrl: current.proxyUrl, caFile: current.caFile },
+        env: process.env,
+        ...(options.systemProxy ? { systemProxy: options.systemProxy } : {}),
+        stateDb: db.sqlite,
+        ...(options.localMode ? { directToLoopback: true } : {}),
+      });
+      return { checks };
+    },
+
     'settings.get': async () => settings.get(),
     'settings.update': async ({ proxyPassword, ...requested }) => {
       // A password typed into the proxy address goes to the keychain like the password field's.
@@ -280,7 +310,10 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   return explainStorageFull(engine, options.dataDir);
 }
 
-/** Every command that hits a full disk under the data folder says so in words, naming the folder. */
+/**
+ * Every command that hits a full disk under the data folder says so in words, naming the folder; other
+ * failures get what to do after their words (engine/diagnostics/plain-words.ts).
+ */
 function explainStorageFull(engine: Engine, dataDir: string): Engine {
   const commands = engine as unknown as Record<string, unknown>;
   for (const [name, command] of Object.entries(commands)) {
@@ -289,7 +322,9 @@ function explainStorageFull(engine: Engine, dataDir: string): Engine {
       try {
         return await (command as (p: unknown) => Promise<unknown>)(params);
       } catch (error) {
-        throw isStorageFull(error) && !(error instanceof StorageFullError) ? new StorageFullError(dataDir) : error;
+        throw isStorageFull(error) && !(error instanceof StorageFullError)
+          ? new StorageFullError(dataDir)
+          : withActionAdvice(error);
       }
     };
   }

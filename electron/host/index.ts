@@ -94,6 +94,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       ...(broker.deployment ? { deployment: broker.deployment } : {}),
       ...(options.confirmBrokerChange ? { confirmBrokerChange: options.confirmBrokerChange } : {}),
       secrets,
+      ...(useEnv ? { secretsFromEnv: true } : {}),
       log,
       ...(options.systemProxy ? { systemProxy: options.systemProxy } : {}),
       ...(options.openUrl ? { openUrl: options.openUrl } : {}),

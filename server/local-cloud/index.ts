@@ -46,6 +46,11 @@ export interface LocalCloudOptions {
   logRequestsToFile?: boolean;
   /** Injectable clock (tests). */
   now?: () => Date;
+  /**
+   * Seconds this cloud's clock is ahead of the computer's (negative: behind), for trying what a wrong
+   * clock does: shifts the Date it answers with and the time it checks signatures against.
+   */
+  clockOffsetSeconds?: number;
   /** Where internal errors are reported (default: JSON lines on stderr). */
   logger?: Logger;
   /** Replaces the Cognito handler (tests of the S3 half alone). */
@@ -78,7 +83,9 @@ export interface LocalCloud {
 }
 
 export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
-  const now = options.now ?? (() => new Date());
+  const offsetMs = (options.clockOffsetSeconds ?? 0) * 1000;
+  const baseNow = options.now ?? (() => new Date());
+  const now = offsetMs === 0 ? baseNow : () => new Date(baseNow().getTime() + offsetMs);
   const region = options.region ?? 'us-east-1';
   const bucket = options.bucket ?? 'hoist-uploads';
   if (!isValidBucketName(bucket)) throw new Error(`invalid bucket name: ${bucket}`);
@@ -147,7 +154,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       : 'An error occurred when parsing the HTTP request.';
     const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${requestId}</RequestId><HostId>${hostId}</HostId></Error>`;
     socket.end(
-      `HTTP/1.1 ${status}\r\nx-amz-request-id: ${requestId}\r\nx-amz-id-2: ${hostId}\r\nDate: ${new Date().toUTCString()}\r\n` +
+      `HTTP/1.1 ${status}\r\nx-amz-request-id: ${requestId}\r\nx-amz-id-2: ${hostId}\r\nDate: ${now().toUTCString()}\r\n` +
         `Content-Type: application/xml\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
     );
   });

@@ -38,6 +38,8 @@ export interface LocalStackOptions {
   oidc?: boolean;
   /** Changes to the broker's OpenID settings (tests: a claim restriction, the public client). */
   brokerOidc?: Partial<OidcOptions>;
+  /** Seconds the local cloud's clock is ahead of the computer's (negative: behind); see LocalCloudOptions. */
+  clockOffsetSeconds?: number;
   /** Username and password sign-in at the broker (default on). */
   passwordSignIn?: boolean;
 }
@@ -97,6 +99,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ? { credentialLifetimeSeconds: options.credentialLifetimeSeconds }
       : {}),
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.clockOffsetSeconds ? { clockOffsetSeconds: options.clockOffsetSeconds } : {}),
   });
   let store: UserStore | undefined;
   let provider: LocalOidcProvider | undefined;

@@ -7,7 +7,8 @@ import { isStorageFull } from '../state/db.js';
 import type { TransferRow } from './journal.js';
 import { FileChangedError, FileMissingError, NotAFileError } from './file-version.js';
 import { ObjectTooLargeError } from './plan.js';
-import { classify, errorCode } from './retry.js';
+import { classify } from './retry.js';
+import { describeTransferFailure } from '../diagnostics/plain-words.js';
 import { VerificationError } from './verify.js';
 
 /** The destination cannot be a key under the identity's prefix. */
@@ -41,19 +42,17 @@ export function outcomeOf(error: unknown, row: TransferRow, signal: AbortSignal)
       kind: 'retry-on-new-version',
       otherwise: {
         code: 'file_unstable',
-        message: `${row.sourcePath} kept changing while it was being uploaded`,
+        message: `${row.sourcePath} kept changing while it was being uploaded. Retry once the program writing it has finished.`,
         retryable: true,
       },
     };
   }
   const errno = (error as NodeJS.ErrnoException).code;
-  if (error instanceof FileMissingError || errno === 'ENOENT')
-    return fail('file_missing', `${row.sourcePath} no longer exists`, false);
-  if (errno === 'EACCES' || errno === 'EPERM' || errno === 'EISDIR')
-    return fail('file_unreadable', `${row.sourcePath} cannot be read (${errno})`, true);
   // A link, a pipe or device, or another file where the queued one was: refused for good, never read.
   if (error instanceof UnsafeFileError && error.reason === 'replaced')
     return fail('file_replaced', error.message, false);
+  if (error instanceof FileMissingError || ['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'EIO'].includes(errno ?? ''))
+    return { kind: 'fail', error: describe(error, 'permanent', row) };
   if (error instanceof NotAFileError) return fail('not_a_file', error.message, false);
   if (error instanceof VerificationError) return fail('verification_failed', error.message, true);
   if (error instanceof InvalidDestinationError) return fail('invalid_destination', error.message, false);
@@ -64,16 +63,7 @@ export function outcomeOf(error: unknown, row: TransferRow, signal: AbortSignal)
   return { kind: 'fail', error: describe(error, kind, row) };
 }
 
+/** In words (engine/diagnostics/plain-words.ts): what happened and what to do. */
 function describe(error: unknown, kind: ReturnType<typeof classify>, row: TransferRow): TransferError {
-  const code = errorCode(error);
-  const message = (error as { message?: string }).message ?? String(error);
-  if (code === 'AccessDenied') {
-    return {
-      code: 'access_denied',
-      message: `S3 refused to store ${row.destination} (AccessDenied): ${message}`,
-      retryable: false,
-    };
-  }
-  const retryable = kind === 'transient' || kind === 'throttled' || kind === 'credentials' || kind === 'network';
-  return { code, message: `${code}: ${message}`, retryable };
+  return describeTransferFailure({ error, kind, sourcePath: row.sourcePath, destination: row.destination });
 }

@@ -193,12 +193,18 @@ export async function putBuffer(
   }
   const error = errorDocument(body);
   const code = error.Code ?? statusCodeName(response.statusCode);
-  throw new S3ResponseError(
+  const thrown = new S3ResponseError(
     code,
     error.Message ?? '',
     response.statusCode,
     header('x-amz-request-id') ?? error.RequestId,
     header('x-amz-id-2') ?? error.HostId,
+  );
+  // As the SDK's errors carry them: RequestTimeTooSkewed's times say how far off the clock is.
+  throw Object.assign(
+    thrown,
+    error.ServerTime ? { ServerTime: error.ServerTime } : {},
+    error.RequestTime ? { RequestTime: error.RequestTime } : {},
   );
 }
 
@@ -207,6 +213,8 @@ interface ErrorDocument {
   Message?: string;
   RequestId?: string;
   HostId?: string;
+  RequestTime?: string;
+  ServerTime?: string;
 }
 
 // Values kept as text (a Code of "404" stays a string), entities decoded.
@@ -218,7 +226,7 @@ function errorDocument(body: Buffer): ErrorDocument {
     const doc = errorXml.parse(body.toString('utf8')) as { Error?: unknown };
     if (typeof doc.Error !== 'object' || doc.Error === null) return {};
     const fields: ErrorDocument = {};
-    for (const name of ['Code', 'Message', 'RequestId', 'HostId'] as const) {
+    for (const name of ['Code', 'Message', 'RequestId', 'HostId', 'RequestTime', 'ServerTime'] as const) {
       const value = (doc.Error as Record<string, unknown>)[name];
       if (typeof value === 'string' && value !== '') fields[name] = value;
     }

@@ -6,6 +6,7 @@ import { TotalsHeader } from '../features/header/TotalsHeader.js';
 import { TransfersView } from '../features/transfers/TransfersView.js';
 import { FoldersView } from '../features/folders/FoldersView.js';
 import { SettingsView } from '../features/settings/SettingsView.js';
+import { HelpView } from '../features/help/HelpView.js';
 import { Tabs } from '../components/Tabs.js';
 import { useDropHandler } from '../features/transfers/useDropHandler.js';
 import { TransferAnnouncer } from '../features/announce/TransferAnnouncer.js';
@@ -15,6 +16,7 @@ const tabs = [
   { id: 'transfers', label: 'Transfers' },
   { id: 'folders', label: 'Folders' },
   { id: 'settings', label: 'Settings' },
+  { id: 'help', label: 'Help' },
 ] as const;
 type TabId = (typeof tabs)[number]['id'];
 
@@ -35,6 +37,7 @@ export function Shell({ session }: { session: Session }) {
         {tab === 'transfers' && <TransfersView drop={drop} />}
         {tab === 'folders' && <FoldersView />}
         {tab === 'settings' && <SettingsView />}
+        {tab === 'help' && <HelpView />}
       </main>
       <TransferAnnouncer />
       {drop.dragging && (

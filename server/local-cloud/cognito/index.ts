@@ -88,6 +88,8 @@ export function createCognitoHandler(deps: CognitoDeps): ProtocolHandler {
   }
 
   return (req, res) => {
+    // This cloud's time, as S3's handler gives it too: a client corrects its clock offset from it.
+    res.setHeader('date', now().toUTCString());
     if (deps.log) {
       const log = deps.log;
       const time = new Date().toISOString();
