@@ -11,7 +11,7 @@ import { createJsonEncoder } from '../common/rpc/transport.js';
 import { stderrLog, type RpcLog } from '../rpc/log.js';
 import { createRpcServer } from '../rpc/server.js';
 import { authorised, hostAllowed, newToken, originAllowed, securityHeaders, tokenCookie } from './security.js';
-import { serveStatic } from './static.js';
+import { serveDownload, serveStatic } from './static.js';
 import { StageError, StageTooLargeError, StagingBudget, stageUpload } from './stage.js';
 import { cleanStagedCopies } from './stage-cleanup.js';
 import { sweepStaging } from './stage-sweep.js';
@@ -35,6 +35,8 @@ export interface DaemonOptions {
   token?: string;
   /** Most bytes one drop (staging batch) may hold; more is refused with 413 (default 32 GiB). */
   maxBatchBytes?: number;
+  /** Where a diagnostics zip the engine wrote lives, from its name (undefined for any other name). */
+  diagnosticsFile?: (name: string) => string | undefined;
 }
 
 export interface Daemon {
@@ -120,6 +122,11 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
 
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405);
     for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value);
+    if (url.pathname.startsWith('/api/diagnostics/')) {
+      // "Save diagnostics" in a browser: the zip diagnostics.create just wrote, as a download.
+      const name = url.pathname.slice('/api/diagnostics/'.length);
+      return serveDownload(options.diagnosticsFile?.(name), name, req, res);
+    }
     if (url.searchParams.has('token')) {
       // Swap the token in the address bar for a cookie, then drop it from the URL (history, screen).
       res.writeHead(303, { 'Set-Cookie': tokenCookie(port, token), Location: url.pathname }).end();

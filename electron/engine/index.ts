@@ -15,6 +15,9 @@ import { createFolderSync } from './folders/index.js';
 import { expandPaths, stagingDirOf } from './intake/expand-paths.js';
 import { checkDestinationFolder } from './keys/relative-key.js';
 import { createLogger, type Logger } from './platform/log.js';
+import { logsDirOf } from './platform/log-file.js';
+import { writeDiagnosticsZip } from './diagnostics/bundle.js';
+import { settingsReport, statusReport, versionsReport } from './diagnostics/report.js';
 import { openSettings } from './state/settings.js';
 import { createNetwork } from './net/index.js';
 import { trustedCas } from './net/ca-bundle.js';
@@ -47,6 +50,8 @@ export interface EngineOptions {
   /** Defaults to the OS keychain, or memory when there is none. */
   secrets?: OpenedSecretStore;
   log?: Logger;
+  /** The app's version, for the diagnostics zip. */
+  appVersion?: string;
   /** The operating system's proxy for a URL in PAC form (the desktop app passes Electron's session.resolveProxy). */
   systemProxy?: (url: string) => Promise<string>;
   /** Opens an address in the system browser (the desktop app; never an embedded view). */
@@ -274,6 +279,24 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       else if (proxyPassword === null || patch.proxyUrl === null) await secrets.store.delete(PROXY_PASSWORD_ACCOUNT);
       return settings.update(patch);
     },
+
+    'diagnostics.info': async () => ({ logsFolder: logsDirOf(options.dataDir) }),
+    'diagnostics.create': async () =>
+      writeDiagnosticsZip({
+        dataDir: options.dataDir,
+        logsDir: logsDirOf(options.dataDir),
+        reports: {
+          'versions.json': versionsReport(options.appVersion ?? 'unknown'),
+          'settings.json': settingsReport(settings.get()),
+          'status.json': statusReport({
+            session: session.view(),
+            totals: queue.totals(),
+            folders: folders.list(),
+            pinned: options.deployment !== undefined,
+            createdAt: new Date(),
+          }),
+        },
+      }),
   };
   return explainStorageFull(engine, options.dataDir);
 }

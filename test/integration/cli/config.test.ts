@@ -108,6 +108,7 @@ describe('with no Hoist running', () => {
       'start-at-login': 'on',
       'proxy-url': '',
       'ca-file': '',
+      notifications: 'on',
     });
     expect(JSON.parse(await readFile(settingsFile(data), 'utf8'))).toEqual({
       filesInParallel: 6,
@@ -118,6 +119,7 @@ describe('with no Hoist running', () => {
       startAtLogin: true,
       proxyUrl: null,
       caFile: null,
+      notifications: true,
     });
 
     // A new engine starts with them: what `upload --json` reports it runs with.

@@ -15,6 +15,7 @@ const settings = {
   startAtLogin: false,
   proxyUrl: null,
   caFile: null,
+  notifications: true,
 };
 const totals = {
   active: 0,
@@ -56,6 +57,12 @@ const results: { [C in CommandName]: unknown } = {
   'folders.remove': { ok: true },
   'settings.get': settings,
   'settings.update': settings,
+  'diagnostics.info': { logsFolder: '/tmp/hoist/logs' },
+  'diagnostics.create': {
+    name: 'hoist-diagnostics-2026-12-02T14-07-52-123Z.zip',
+    path: '/tmp/hoist/diagnostics/hoist-diagnostics-2026-12-02T14-07-52-123Z.zip',
+    bytes: 1234,
+  },
 };
 
 /** Valid params for each command. */
@@ -85,6 +92,8 @@ const valid: { [C in CommandName]: unknown } = {
   'folders.remove': { id: 'f1' },
   'settings.get': {},
   'settings.update': { filesInParallel: 3 },
+  'diagnostics.info': {},
+  'diagnostics.create': {},
 };
 
 function recordingEngine(overrides: Partial<Record<CommandName, () => Promise<unknown>>> = {}) {
