@@ -130,6 +130,7 @@ export default tseslint.config(
           {
             group: [
               '../auth/**',
+              '../diagnostics/**',
               '../folders/**',
               '../intake/**',
               '../keys/**',

@@ -49,10 +49,19 @@ export function openContext(
     signInFromEnv = true,
     openUrl,
     runSettings = {} as Partial<Settings>,
-  }: { signInFromEnv?: boolean; openUrl?: (url: string) => Promise<void>; runSettings?: Partial<Settings> } = {},
+    logToFile,
+  }: {
+    signInFromEnv?: boolean;
+    openUrl?: (url: string) => Promise<void>;
+    runSettings?: Partial<Settings>;
+    /** The long-running commands (`upload`, `sync`) also log to the data folder's logs/, named so. */
+    logToFile?: string;
+  } = {},
 ): Promise<Host> {
   checkGlobalOptions(options);
   return startHost({
+    logToFile: logToFile !== undefined,
+    ...(logToFile !== undefined ? { kind: logToFile } : {}),
     ...(openUrl ? { openUrl } : {}),
     ...(options.data !== undefined ? { data: options.data } : {}),
     ...(options.broker ? { broker: options.broker } : {}),

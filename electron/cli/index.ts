@@ -8,6 +8,7 @@ import { statusCommand, transferCommand } from './commands/control.js';
 import { doctorCommand } from './commands/doctor.js';
 import { browserSignInCommand, deviceSignInCommand, signInCommand, signOutCommand } from './commands/session.js';
 import { syncCommand } from './commands/sync.js';
+import { diagnosticsCommand } from './commands/diagnostics.js';
 import { uploadCommand, type UploadOptions } from './commands/upload.js';
 import { runLimitOptions, type RunLimitOptions } from './config/run-options.js';
 import { parseBrokerUrl, type GlobalOptions } from './context.js';
@@ -86,6 +87,12 @@ for (const action of ['pause', 'resume', 'cancel'] as const) {
       run(() => transferCommand(action, id, options, globals()))(),
     );
 }
+
+program
+  .command('diagnostics')
+  .description('save a zip of recent logs, versions, settings and counts for support (never a secret)')
+  .option('--output <file>', 'where to write it (default: hoist-diagnostics-<time>.zip here)')
+  .action((options: { output?: string }) => run(() => diagnosticsCommand(options, globals()))());
 
 program
   .command('sign-in')

@@ -18,4 +18,11 @@ export interface HoistBridge {
   pickFolder(): Promise<string | null>;
   /** Opens the file manager with this file selected (a finished upload's source). */
   showInFolder(path: string): void;
+  /** Opens the file manager at Hoist's logs folder. */
+  openLogsFolder(): void;
+  /**
+   * Asks where to save the diagnostics zip `name` (from diagnostics.create) in a native dialog and copies
+   * it there; resolves to the saved path, or null when cancelled.
+   */
+  saveDiagnostics(name: string): Promise<string | null>;
 }

@@ -169,6 +169,8 @@ export const Settings = z.object({
     .nullable(),
   /** A PEM bundle of extra certificate authorities, added to the ones Hoist trusts anyway. */
   caFile: z.string().min(1).max(4096).nullable(),
+  /** Desktop notifications: one per finished batch, and for what needs the user (docs/ARCHITECTURE.md, Notifications). */
+  notifications: z.boolean(),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -195,6 +197,9 @@ export const DiagnosticCheck = z.object({
   offsetSeconds: z.number().optional(),
 });
 export type DiagnosticCheck = z.infer<typeof DiagnosticCheck>;
+
+/** The name of a diagnostics zip the engine wrote (a name, never a path: shells look it up in the data folder). */
+export const diagnosticsZipName = /^hoist-diagnostics-[0-9TZ-]+\.zip$/;
 
 export const TransferFilter = z.enum(['all', 'active', 'done', 'failed']);
 export type TransferFilter = z.infer<typeof TransferFilter>;
@@ -314,6 +319,21 @@ export const commands = {
   'diagnostics.check': { params: none, result: z.object({ checks: z.array(DiagnosticCheck) }) },
 
   'settings.get': { params: none, result: Settings },
+  /** Where the logs are (the desktop app opens the folder; the headless window shows the path to copy). */
+  'diagnostics.info': { params: none, result: z.object({ logsFolder: z.string() }) },
+  /**
+   * Writes a diagnostics zip (recent logs, versions, settings, counts; never a secret) into the data
+   * folder's diagnostics/ and names it; the desktop app saves it where the user chooses, the headless
+   * window downloads it, `hoist diagnostics` copies it to --output.
+   */
+  'diagnostics.create': {
+    params: none,
+    result: z.object({
+      name: z.string().regex(diagnosticsZipName),
+      path: z.string(),
+      bytes: z.number().int().nonnegative(),
+    }),
+  },
   /** `proxyPassword` goes to the keychain, never to settings or back to a window; null forgets it. */
   'settings.update': {
     params: Settings.partial()

@@ -12,4 +12,8 @@ export const ipcChannels = {
   registerFiles: 'hoist:register-files',
   /** invoke: (path: string) → void, the file manager showing a local file */
   showInFolder: 'hoist:show-in-folder',
+  /** invoke: () → void, the file manager at the logs folder */
+  openLogsFolder: 'hoist:open-logs-folder',
+  /** invoke: (name: string) → string | null, the native save dialog for a diagnostics zip */
+  saveDiagnostics: 'hoist:save-diagnostics',
 } as const;

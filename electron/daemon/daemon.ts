@@ -24,7 +24,7 @@ import {
   securityHeaders,
   socketAuthorised,
 } from './security.js';
-import { serveStatic } from './static.js';
+import { serveDownload, serveStatic } from './static.js';
 import { StageError, StageTooLargeError, StagingBudget, stageUpload } from './stage.js';
 import { cleanStagedCopies } from './stage-cleanup.js';
 import { sweepStaging } from './stage-sweep.js';
@@ -48,6 +48,8 @@ export interface DaemonOptions {
   token?: string;
   /** Most bytes one drop (staging batch) may hold; more is refused with 413 (default 32 GiB). */
   maxBatchBytes?: number;
+  /** Where a diagnostics zip the engine wrote lives, from its name (undefined for any other name). */
+  diagnosticsFile?: (name: string) => string | undefined;
 }
 
 export interface Daemon {
@@ -137,6 +139,13 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
 
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405);
     for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value);
+    if (url.pathname.startsWith('/api/diagnostics/')) {
+      // "Save diagnostics" in a browser: the zip diagnostics.create just wrote. The page fetches it with its
+      // token as a Bearer header (which another page cannot send without a CORS preflight we never answer).
+      if (!bearerAuthorised(req, token)) return refuse(res, 403);
+      const name = url.pathname.slice('/api/diagnostics/'.length);
+      return serveDownload(options.diagnosticsFile?.(name), name, req, res);
+    }
     // The window's own files hold no secret: served without the token (it is in the page's fragment).
     await serveStatic(options.rendererDir, url.pathname, req, res);
   }

@@ -32,6 +32,7 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port must be 0..65535');
   // No --broker: the local stack runs in-process with its local account (electron/host).
   const host = await startHost({
+    kind: 'headless',
     ...(values.data ? { data: values.data } : {}),
     ...(values.broker ? { broker: values.broker } : {}),
   });
@@ -42,7 +43,15 @@ async function main(): Promise<void> {
   const rendererDir = fileURLToPath(new URL('../../renderer/dist', import.meta.url));
   // `npm run headless` builds it first; started some other way, say so before anyone opens the page.
   if (!existsSync(path.join(rendererDir, 'index.html'))) console.error(`headless: ${notBuiltMessage}`);
-  const daemon = await startDaemon({ engine, port, host: '127.0.0.1', rendererDir, stagingDir, log: host.log });
+  const daemon = await startDaemon({
+    engine,
+    port,
+    host: '127.0.0.1',
+    rendererDir,
+    stagingDir,
+    log: host.log,
+    diagnosticsFile: host.diagnosticsFile,
+  });
   if (values['ready-file']) writeFileAtomic(values['ready-file'], JSON.stringify({ url: daemon.url }));
   console.log(`Hoist is running headless${host.embedded ? ' on the built-in local cloud' : ''}. Open: ${daemon.url}`);
 

@@ -14,6 +14,7 @@ const types: Record<string, string> = {
   '.png': 'image/png',
   '.ico': 'image/x-icon',
   '.woff2': 'font/woff2',
+  '.zip': 'application/zip',
 };
 
 /** The file under root that a URL path names, or undefined when it would leave root. */
@@ -54,6 +55,32 @@ export async function serveStatic(
   res.writeHead(200, {
     'Content-Type': types[path.extname(file)] ?? 'application/octet-stream',
     'Content-Length': info.size,
+  });
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  createReadStream(file)
+    .on('error', () => res.destroy())
+    .pipe(res);
+}
+
+/** One file as a download (`Content-Disposition: attachment`), or a plain 404 when there is none. */
+export async function serveDownload(
+  file: string | undefined,
+  name: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const info = file ? await stat(file).catch(() => undefined) : undefined;
+  if (!file || !info?.isFile()) {
+    res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
+    return;
+  }
+  res.writeHead(200, {
+    'Content-Type': types[path.extname(file)] ?? 'application/octet-stream',
+    'Content-Length': info.size,
+    'Content-Disposition': `attachment; filename="${name.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
   });
   if (req.method === 'HEAD') {
     res.end();

@@ -17,6 +17,9 @@ import { createFolderSync } from './folders/index.js';
 import { expandPaths, stagingDirOf } from './intake/expand-paths.js';
 import { checkDestinationFolder } from './keys/relative-key.js';
 import { createLogger, type Logger } from './platform/log.js';
+import { logsDirOf } from './platform/log-file.js';
+import { writeDiagnosticsZip } from './diagnostics/bundle.js';
+import { settingsReport, statusReport, versionsReport } from './diagnostics/report.js';
 import { openSettings } from './state/settings.js';
 import { createNetwork } from './net/index.js';
 import { PROXY_PASSWORD_ACCOUNT, storableNetworkSettings } from './net/network-settings.js';
@@ -50,6 +53,8 @@ export interface EngineOptions {
   /** The session comes from HOIST_USERNAME / HOIST_PASSWORD for this run: memory by choice, not for want of a keychain. */
   secretsFromEnv?: boolean;
   log?: Logger;
+  /** The app's version, for the diagnostics zip. */
+  appVersion?: string;
   /** The operating system's proxy for a URL in PAC form (the desktop app passes Electron's session.resolveProxy). */
   systemProxy?: (url: string) => Promise<string>;
   /** Opens an address in the system browser (the desktop app; never an embedded view). */
@@ -306,6 +311,23 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     'update.install': async () => {
       throw new Error('No update is waiting to be installed: the desktop app updates itself.');
     },
+    'diagnostics.info': async () => ({ logsFolder: logsDirOf(options.dataDir) }),
+    'diagnostics.create': async () =>
+      writeDiagnosticsZip({
+        dataDir: options.dataDir,
+        logsDir: logsDirOf(options.dataDir),
+        reports: {
+          'versions.json': versionsReport(options.appVersion ?? 'unknown'),
+          'settings.json': settingsReport(settings.get()),
+          'status.json': statusReport({
+            session: session.view(),
+            totals: queue.totals(),
+            folders: folders.list(),
+            pinned: options.deployment !== undefined,
+            createdAt: new Date(),
+          }),
+        },
+      }),
   };
   return explainStorageFull(engine, options.dataDir);
 }

@@ -8,13 +8,16 @@ import type { Settings } from '../common/contract.js';
 import { MemorySecretStore, openSecretStore, type OpenedSecretStore } from '../engine/auth/secret-store.js';
 import { createEngine, type Engine, type EngineOptions } from '../engine/index.js';
 import { acquireInstanceLock } from './instance-lock.js';
-import { createLogger, type Logger } from '../engine/platform/log.js';
+import { createLogger, teeLogger, type Logger } from '../engine/platform/log.js';
+import { logsDirOf, openRotatingLogFile, type RotatingLogFile } from '../engine/platform/log-file.js';
 import { createRpcServer } from '../rpc/server.js';
 import { serveControlSocket } from '../rpc/socket/server.js';
 import type { EmbeddedStack } from '../embedded/local-stack.js';
 import { defaultDataDir, prepareDataDir } from './data-dir.js';
 import { resolveBroker } from './broker-choice.js';
 import type { LoadedDeployment } from '../engine/deployment/file.js';
+import { packageVersion } from './version.js';
+import { diagnosticsZipPath } from '../engine/diagnostics/bundle.js';
 
 // Hoist supports Node 20.19+ on purpose (Electron 45 brings 22): the SDK's end-of-support notice is
 // not something a user can act on.
@@ -34,6 +37,15 @@ export interface HostOptions {
   /** Settings for this run only (`--bwlimit`, `--transfers`): never written to the settings file. */
   runSettings?: Partial<Settings>;
   log?: Logger;
+  /**
+   * Also write the log to `<data folder>/logs/` (rotated; docs/ARCHITECTURE.md, Logs and diagnostics): the
+   * desktop app, the headless daemon and the command line's long-running commands. Default true.
+   */
+  logToFile?: boolean;
+  /** Which program runs the engine, written at the top of each run's log ("desktop", "headless", "hoist upload"). */
+  kind?: string;
+  /** The app's version (default: package.json's). */
+  appVersion?: string;
   /** The OS's proxy for a URL in PAC form (the desktop app: Electron's session.resolveProxy). */
   systemProxy?: (url: string) => Promise<string>;
   /** Opens an address in the system browser, for sign-in with the organisation. */
@@ -48,6 +60,10 @@ export interface Host {
   deployment?: LoadedDeployment;
   /** Present when running on the embedded local stack. */
   embedded?: EmbeddedStack;
+  /** `<data folder>/logs/` ("Open logs folder"). */
+  logsDir: string;
+  /** A diagnostics zip the engine wrote, from its name alone; undefined for any other name. */
+  diagnosticsFile(name: string): string | undefined;
   close(): Promise<void>;
 }
 
@@ -67,7 +83,21 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const dataDir = resolveDataDir(options.data);
   prepareDataDir(dataDir);
   const lock = acquireInstanceLock(dataDir);
-  const log = options.log ?? createLogger();
+  // The log file is written only while holding the lock: one writer per data folder.
+  let logFile: RotatingLogFile | undefined;
+  const stderrLog = options.log ?? createLogger();
+  if (options.logToFile ?? true) {
+    try {
+      logFile = openRotatingLogFile(logsDirOf(dataDir), {
+        onError: (error) => stderrLog.warn('the log file cannot be written', { error: String(error) }),
+      });
+    } catch (error) {
+      stderrLog.warn('the log file cannot be opened', { folder: logsDirOf(dataDir), error: String(error) });
+    }
+  }
+  const log = logFile ? teeLogger(stderrLog, createLogger({ sink: logFile.write, level: 'info' })) : stderrLog;
+  const appVersion = options.appVersion ?? packageVersion();
+  if (logFile) log.info('Hoist started', { kind: options.kind ?? 'hoist', version: appVersion, pid: process.pid });
   let stack: EmbeddedStack | undefined;
   let engine: Engine | undefined;
   try {
@@ -96,6 +126,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       secrets,
       ...(useEnv ? { secretsFromEnv: true } : {}),
       log,
+      appVersion,
       ...(options.systemProxy ? { systemProxy: options.systemProxy } : {}),
       ...(options.openUrl ? { openUrl: options.openUrl } : {}),
       ...(options.runSettings ? { runSettings: options.runSettings } : {}),
@@ -111,6 +142,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
       engine: running,
       log,
       ...(broker.deployment ? { deployment: broker.deployment } : {}),
+      logsDir: logsDirOf(dataDir),
+      diagnosticsFile: (name) => diagnosticsZipPath(dataDir, name),
       ...(stack ? { embedded: stack } : {}),
       async close() {
         // Clients already connected get their answers first: the socket closes once they hang up.
@@ -118,12 +151,14 @@ export async function startHost(options: HostOptions): Promise<Host> {
         rpc.close();
         await running.stop();
         await stack?.close();
+        logFile?.close();
         lock.release();
       },
     };
   } catch (error) {
     await engine?.stop();
     await stack?.close();
+    logFile?.close();
     lock.release();
     throw error;
   }

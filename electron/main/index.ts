@@ -20,6 +20,7 @@ import { openShellMemory } from './shell-memory.js';
 import { closeToTrayNotice, confirmQuit, restartDeferredNotice, tellPerson } from './shell-notices.js';
 import { quitQuestion } from './tray-state.js';
 import { systemClock } from '../engine/platform/clock.js';
+import { openLogsFolder, saveDiagnostics } from './diagnostics.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererIndex = path.resolve(here, '../../../renderer/dist/index.html');
@@ -32,6 +33,8 @@ async function start(): Promise<void> {
   // The broker: HOIST_BROKER_URL when configured, otherwise the in-process local stack. The data
   // folder is the one the command line uses by default, so both share one journal and session.
   const host = await startHost({
+    kind: 'desktop',
+    appVersion: app.getVersion(),
     // HOIST_DATA_DIR: a separate state folder (tests, a second profile); the command line honours it too.
     data: process.env.HOIST_DATA_DIR ?? app.getPath('userData'),
     ...(process.env.HOIST_BROKER_URL ? { broker: process.env.HOIST_BROKER_URL } : {}),
@@ -113,6 +116,8 @@ async function start(): Promise<void> {
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
     showInFolder: (file) => shell.showItemInFolder(file),
+    openLogsFolder: () => openLogsFolder(host),
+    saveDiagnostics: (name) => saveDiagnostics(host, window, name),
   });
   const stopTray = createTray({
     engine,
@@ -121,7 +126,7 @@ async function start(): Promise<void> {
     restartDeferred: () => tellPerson(restartDeferredNotice.title, restartDeferredNotice.body, open),
   });
   updates?.start();
-  const stopNotifications = notifyOnTransfers(engine.events, open);
+  const stopNotifications = notifyOnTransfers(engine, open);
   // Back from the browser: the window comes to the front once the sign-in there has finished.
   let signedIn = (await engine['session.get']({})).state === 'signed-in';
   const stopSignInFocus = engine.events.on('session', (session) => {
@@ -129,7 +134,15 @@ async function start(): Promise<void> {
     if ((now && !signedIn) || session.signInError) open();
     signedIn = now;
   });
-  installAppMenu({ open, quit: () => void quit() });
+  installAppMenu({
+    open,
+    quit: () => void quit(),
+    openLogsFolder: () => openLogsFolder(host),
+    saveDiagnostics: () =>
+      void saveDiagnostics(host, window).catch((error: unknown) =>
+        dialog.showErrorBox('Diagnostics could not be saved', error instanceof Error ? error.message : String(error)),
+      ),
+  });
 
   // Restarting to install (only ever when idle: update-policy.ts) closes the windows first: they must
   // close for real, not hide, and the quit must not ask.

@@ -1,7 +1,7 @@
 // electron/preload: exposes ONE frozen, typed bridge as `window.hoist` through contextBridge and nothing
 // else (docs/ARCHITECTURE.md, style rule 4). It is a thin pipe: for RPC a message transport (the main
 // process validates every request against the contract; the window's generic RPC client correlates
-// replies), plus the two shell capabilities a browser lacks. Bundled to CommonJS (sandboxed preloads
+// replies), plus the shell capabilities a browser lacks. Bundled to CommonJS (sandboxed preloads
 // cannot be ES modules). Depends on electron (renderer side) and electron/common (types, channel names) only.
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { HoistBridge } from '../common/bridge.js';
@@ -23,6 +23,8 @@ const bridge: HoistBridge = {
   },
   pickFolder: () => ipcRenderer.invoke(ipcChannels.pickFolder) as Promise<string | null>,
   showInFolder: (path) => void ipcRenderer.invoke(ipcChannels.showInFolder, path),
+  openLogsFolder: () => void ipcRenderer.invoke(ipcChannels.openLogsFolder),
+  saveDiagnostics: (name) => ipcRenderer.invoke(ipcChannels.saveDiagnostics, name) as Promise<string | null>,
 };
 
 contextBridge.exposeInMainWorld('hoist', Object.freeze(bridge));

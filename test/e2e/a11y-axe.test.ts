@@ -230,7 +230,7 @@ describe('signed in', () => {
     await tab('Settings').click();
     const files = page.getByLabel('Files uploaded at a time');
     await files.fill('0');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     const problem = page.getByText('Files uploaded at a time must be a whole number from 1 to 64.');
     await problem.waitFor();
     expect(await files.getAttribute('aria-invalid')).toBe('true');

@@ -45,7 +45,7 @@ describe('Settings → Network', () => {
   it('refuses a CA file that cannot be read, naming it, and saves nothing', async () => {
     await page.getByRole('tab', { name: 'Settings' }).click();
     await page.getByLabel('Extra certificate authorities (PEM file)').fill('/nonexistent/company-ca.pem');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/company-ca\.pem, which cannot be read/);
     expect((await headless.engine['settings.get']({})).caFile).toBeNull();
     await page.getByRole('button', { name: 'Revert' }).click();
@@ -54,7 +54,7 @@ describe('Settings → Network', () => {
   it('keeps the proxy password out of the settings and the page', async () => {
     await page.getByLabel(/^Proxy(?! password)/).fill('http://corp@127.0.0.1:3128');
     await page.getByLabel('Proxy password').fill(secret);
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText('Saved.').waitFor();
     expect((await headless.engine['settings.get']({})).proxyUrl).toBe('http://corp@127.0.0.1:3128');
     expect(await page.getByLabel('Proxy password').inputValue()).toBe('');

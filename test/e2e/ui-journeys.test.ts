@@ -168,7 +168,7 @@ describe('signed-in journeys', () => {
     await page.getByRole('tab', { name: 'Settings' }).click();
     const files = page.getByLabel('Files uploaded at a time');
     await files.fill('5');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText('Saved.').waitFor();
     expect((await headless.engine['settings.get']({})).filesInParallel).toBe(5);
   });

@@ -12,7 +12,7 @@ import { createProgressView } from '../progress.js';
 
 export async function syncCommand(dirs: string[], options: RunLimitOptions, global: GlobalOptions): Promise<number> {
   const runSettings = runSettingsOf(options);
-  const context = await openContext(global, { runSettings });
+  const context = await openContext(global, { runSettings, logToFile: 'hoist sync' });
   const progress = createProgressView();
   try {
     const { engine } = context;

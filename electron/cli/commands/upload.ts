@@ -24,7 +24,7 @@ export async function uploadCommand(paths: string[], options: UploadOptions, glo
     if (problem) throw new Error(`--to ${shortened(options.to)}: ${problem}`);
   }
   const runSettings = runSettingsOf(options);
-  const context = await openContext(global, { runSettings });
+  const context = await openContext(global, { runSettings, logToFile: 'hoist upload' });
   const progress = options.json ? undefined : createProgressView();
   try {
     const { engine } = context;

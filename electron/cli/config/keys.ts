@@ -154,6 +154,11 @@ const named: Partial<Record<Field, { key: string; description: string; kind: Kin
     description: "extra certificate authorities to trust (a PEM file); '' for none",
     kind: 'text',
   },
+  notifications: {
+    key: 'notifications',
+    description: 'desktop notifications: finished batches, and what needs you (sign-in, a folder, a file)',
+    kind: 'switch',
+  },
 };
 
 /** Never offered on the command line, whatever the schema holds: secrets live in the keychain. */

@@ -69,3 +69,13 @@ export function createLogger(
 
 /** A logger that drops everything (for short-lived commands that print their own output). */
 export const silentLogger: Logger = createLogger({ sink: () => {} });
+
+/** One logger that hands every line to each of `loggers` (the terminal's and the log file's, each with its own level). */
+export function teeLogger(...loggers: Logger[]): Logger {
+  return {
+    debug: (m, f) => loggers.forEach((l) => l.debug(m, f)),
+    info: (m, f) => loggers.forEach((l) => l.info(m, f)),
+    warn: (m, f) => loggers.forEach((l) => l.warn(m, f)),
+    error: (m, f) => loggers.forEach((l) => l.error(m, f)),
+  };
+}

@@ -16,6 +16,7 @@ export const defaultSettings: Settings = {
   startAtLogin: false,
   proxyUrl: null,
   caFile: null,
+  notifications: true,
 };
 
 export interface SettingsStore {

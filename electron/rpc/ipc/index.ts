@@ -5,7 +5,7 @@
 // Depends on electron (main process), electron/common and electron/rpc.
 import { ipcMain, type BrowserWindow, type IpcMainEvent, type IpcMainInvokeEvent } from 'electron';
 import { isAbsolute } from 'node:path';
-import type { EngineApi, EngineEventSource, RpcResponse } from '../../common/contract.js';
+import { diagnosticsZipName, type EngineApi, type EngineEventSource, type RpcResponse } from '../../common/contract.js';
 import type { MessageTransport } from '../../common/rpc/transport.js';
 import type { RpcLog } from '../log.js';
 import { createRpcServer } from '../server.js';
@@ -29,6 +29,10 @@ export interface IpcTransportOptions {
   pickFolder?: () => Promise<string | null>;
   /** Shows a local file in the file manager (a shell capability, like pickFolder). */
   showInFolder?: (path: string) => void;
+  /** Opens the file manager at the logs folder (a shell capability). */
+  openLogsFolder?: () => void;
+  /** Saves the diagnostics zip of this name where the user chooses; the saved path, or null. */
+  saveDiagnostics?: (name: string) => Promise<string | null>;
 }
 
 /** At most 10,000 absolute paths (no NUL, at most 4,096 characters each), as transfers.add takes; else none. */
@@ -95,11 +99,22 @@ export function registerIpcTransport(options: IpcTransportOptions): () => void {
       return;
     options.showInFolder(raw);
   });
+  ipcMain.handle(ipcChannels.openLogsFolder, (event) => {
+    if (trusted(event)) options.openLogsFolder?.();
+  });
+  ipcMain.handle(ipcChannels.saveDiagnostics, async (event, raw: unknown) => {
+    // A zip name, never a path: the main process finds it in the data folder itself.
+    if (!trusted(event) || !options.saveDiagnostics || typeof raw !== 'string' || !diagnosticsZipName.test(raw))
+      return null;
+    return options.saveDiagnostics(raw);
+  });
 
   return () => {
     rpc.close();
     ipcMain.removeHandler(ipcChannels.pickFolder);
     ipcMain.removeHandler(ipcChannels.showInFolder);
     ipcMain.removeHandler(ipcChannels.registerFiles);
+    ipcMain.removeHandler(ipcChannels.openLogsFolder);
+    ipcMain.removeHandler(ipcChannels.saveDiagnostics);
   };
 }

@@ -26,6 +26,8 @@ export function createBridgeConnection(bridge: HoistBridge): Connection {
     drop: { kind: 'handles', handlesFor: (files) => bridge.handlesForFiles(files) },
     pickFolder: () => bridge.pickFolder(),
     showInFolder: (path) => bridge.showInFolder(path),
+    openLogsFolder: () => bridge.openLogsFolder(),
+    saveDiagnostics: (name) => bridge.saveDiagnostics(name),
     desktop: true,
     close: () => client.close(),
   };

@@ -19,6 +19,10 @@ export interface Connection {
   pickFolder?: () => Promise<string | null>;
   /** Opens the file manager at a local file, when the shell can (Electron). */
   showInFolder?: (path: string) => void;
+  /** Opens the file manager at the logs folder, when the shell can (Electron). */
+  openLogsFolder?: () => void;
+  /** Saves a diagnostics zip through the native save dialog (Electron); the saved path, or null when cancelled. */
+  saveDiagnostics?: (name: string) => Promise<string | null>;
   /** True in the desktop app (start-at-login means something there). */
   desktop: boolean;
   close(): void;

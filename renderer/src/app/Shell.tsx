@@ -7,6 +7,7 @@ import { TransfersView } from '../features/transfers/TransfersView.js';
 import { FoldersView } from '../features/folders/FoldersView.js';
 import { SettingsView } from '../features/settings/SettingsView.js';
 import { HelpView } from '../features/help/HelpView.js';
+import { DiagnosticsPanel } from '../features/settings/DiagnosticsPanel.js';
 import { Tabs } from '../components/Tabs.js';
 import { useDropHandler } from '../features/transfers/useDropHandler.js';
 import { TransferAnnouncer } from '../features/announce/TransferAnnouncer.js';
@@ -36,7 +37,12 @@ export function Shell({ session }: { session: Session }) {
       <main className="content" id={`panel-${tab}`} role="tabpanel" aria-labelledby={`tab-${tab}`}>
         {tab === 'transfers' && <TransfersView drop={drop} />}
         {tab === 'folders' && <FoldersView />}
-        {tab === 'settings' && <SettingsView />}
+        {tab === 'settings' && (
+          <>
+            <SettingsView />
+            <DiagnosticsPanel />
+          </>
+        )}
         {tab === 'help' && <HelpView />}
       </main>
       <TransferAnnouncer />

@@ -8,6 +8,7 @@ import { MemorySecretStore } from '../../../electron/engine/auth/secret-store.js
 import { silentLogger } from '../../../electron/engine/platform/log.js';
 import type { LoadedDeployment } from '../../../electron/engine/deployment/file.js';
 import { startDaemon, type Daemon } from '../../../electron/daemon/daemon.js';
+import { diagnosticsZipPath } from '../../../electron/engine/diagnostics/bundle.js';
 import { tapEvents, type EventTap } from '../../support/event-tap.js';
 import type { EngineApi, EngineEventSource } from '../../../electron/common/contract.js';
 
@@ -43,6 +44,7 @@ export async function startHeadless(options: {
     host: '127.0.0.1',
     rendererDir: path.resolve('renderer/dist'),
     stagingDir: path.join(dataDir, 'staging'),
+    diagnosticsFile: (name) => diagnosticsZipPath(dataDir, name),
   });
   return {
     engine,

@@ -115,6 +115,7 @@ describe('with no Hoist running', () => {
       'start-at-login': 'on',
       'proxy-url': '',
       'ca-file': '',
+      notifications: 'on',
     });
     expect(JSON.parse(await readFile(settingsFile(data), 'utf8'))).toEqual({
       filesInParallel: 6,
@@ -125,6 +126,7 @@ describe('with no Hoist running', () => {
       startAtLogin: true,
       proxyUrl: null,
       caFile: null,
+      notifications: true,
     });
 
     // A new engine starts with them: what `upload --json` reports it runs with.

@@ -15,6 +15,7 @@ const settings = {
   startAtLogin: false,
   proxyUrl: null,
   caFile: null,
+  notifications: true,
 };
 const totals = {
   active: 0,
@@ -59,6 +60,12 @@ const results: { [C in CommandName]: unknown } = {
   'settings.update': settings,
   'update.get': { version: '1.2.0', restartWhenIdle: false },
   'update.install': { restarting: false },
+  'diagnostics.info': { logsFolder: '/tmp/hoist/logs' },
+  'diagnostics.create': {
+    name: 'hoist-diagnostics-2026-12-02T14-07-52-123Z.zip',
+    path: '/tmp/hoist/diagnostics/hoist-diagnostics-2026-12-02T14-07-52-123Z.zip',
+    bytes: 1234,
+  },
 };
 
 /** Valid params for each command. */
@@ -91,6 +98,8 @@ const valid: { [C in CommandName]: unknown } = {
   'settings.update': { filesInParallel: 3 },
   'update.get': {},
   'update.install': {},
+  'diagnostics.info': {},
+  'diagnostics.create': {},
 };
 
 function recordingEngine(overrides: Partial<Record<CommandName, () => Promise<unknown>>> = {}) {

@@ -16,6 +16,7 @@ interface Draft {
   stabilitySeconds: string;
   ignorePatterns: string;
   startAtLogin: boolean;
+  notifications: boolean;
   proxyUrl: string;
   proxyPassword: string;
   caFile: string;
@@ -29,6 +30,7 @@ const toDraft = (s: Settings): Draft => ({
   stabilitySeconds: String(s.stabilityWindowMs / 1000),
   ignorePatterns: s.ignorePatterns.join('\n'),
   startAtLogin: s.startAtLogin,
+  notifications: s.notifications,
   proxyUrl: s.proxyUrl ?? '',
   proxyPassword: '',
   caFile: s.caFile ?? '',
@@ -45,6 +47,7 @@ function fromDraft(d: Draft): Settings {
       .map((l) => l.trim())
       .filter(Boolean),
     startAtLogin: d.startAtLogin,
+    notifications: d.notifications,
     proxyUrl: d.proxyUrl.trim() || null,
     caFile: d.caFile.trim() || null,
   };
@@ -243,6 +246,18 @@ export function SettingsView() {
           <span>Start Hoist when I log in</span>
         </label>
         {!desktop && <small className="muted">Only the desktop app can start at login.</small>}
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={draft.notifications}
+            onChange={(e) => set({ notifications: e.target.checked })}
+          />
+          <span>Notify me when uploads finish or need me</span>
+        </label>
+        <small className="muted">
+          One notification per finished batch, and when you need to sign in again, a folder is unavailable or a file
+          cannot be uploaded{desktop ? '' : ' (shown by the desktop app)'}.
+        </small>
       </fieldset>
       <div className="settings-footer">
         {message && (

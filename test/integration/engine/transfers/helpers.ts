@@ -85,6 +85,7 @@ export function testSettings(overrides: Partial<Settings> = {}): Settings {
     startAtLogin: false,
     proxyUrl: null,
     caFile: null,
+    notifications: true,
     ...overrides,
   };
 }

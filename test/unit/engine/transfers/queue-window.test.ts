@@ -18,6 +18,7 @@ const settings: Settings = {
   startAtLogin: false,
   proxyUrl: null,
   caFile: null,
+  notifications: true,
 };
 
 const rig = useQueueRig('hoist-queue-window-', () => settings);

@@ -16,6 +16,7 @@ const settings: Settings = {
   startAtLogin: false,
   proxyUrl: null,
   caFile: null,
+  notifications: true,
 };
 const drop = { kind: 'drop' } as const;
 
