@@ -1,7 +1,7 @@
 // Group commit: writes asked for in the same turn of the event loop go to SQLite in one transaction.
 // Each commit appends to the WAL and updates its index; many small files finishing together would
 // otherwise pay that once per file. Callers still learn the outcome only after their write is
-// committed, so "journaled before it is reported" holds (docs/ARCHITECTURE.md, Journal before report).
+// committed, so "journaled before it is reported" holds (docs/ARCHITECTURE.md, Data safety: Journal before report).
 import type Database from 'better-sqlite3';
 
 interface Waiting<A, R> {
