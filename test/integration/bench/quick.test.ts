@@ -68,7 +68,7 @@ beforeAll(async () => {
   report = JSON.parse(await readFile(json, 'utf8')) as Report;
   markdown = await readFile(out, 'utf8');
   chart = await readFile(path.join(work, 'report.svg'), 'utf8');
-}, 300_000);
+}, 600_000);
 afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
