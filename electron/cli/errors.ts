@@ -7,7 +7,8 @@ import { RpcCallError } from '../common/rpc/errors.js';
 import { NotRunningError } from './commands/control.js';
 import { BadSettingError } from './config/keys.js';
 import { resolveDataDir, type GlobalOptions } from './context.js';
-import { printable } from './format.js';
+
+export { printableLines } from './format.js';
 
 export interface Failure {
   message: string;
@@ -43,15 +44,6 @@ export function describeFailure(error: unknown, global: GlobalOptions): Failure 
   // The running instance's own words (its machine code stays in `detail`).
   if (error instanceof RpcCallError) return { message: error.message, exitCode: 1 };
   return { message: error instanceof Error ? error.message : String(error), exitCode: 1 };
-}
-
-/**
- * Made safe for the terminal: control characters escaped as printable() does, but the line breaks and
- * backslashes a message means to have are kept (the paths inside were escaped where they were quoted).
- */
-export function printableLines(message: string): string {
-  // eslint-disable-next-line no-control-regex
-  return message.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, printable);
 }
 
 /** A full disk under the data folder, met here or by the running instance (its RPC error keeps the code). */

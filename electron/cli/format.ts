@@ -1,5 +1,7 @@
 // Human-readable sizes and durations for the terminal, and text made safe to print there.
-export { printable } from '../common/printable.js';
+import { printable } from '../common/printable.js';
+
+export { printable };
 
 const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
 
@@ -19,4 +21,13 @@ export function formatDuration(seconds: number): string {
   if (s < 60) return `${s}s`;
   if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/**
+ * Made safe for the terminal: control characters escaped as printable() does, but the line breaks and
+ * backslashes a message means to have are kept (the paths inside were escaped where they were quoted).
+ */
+export function printableLines(message: string): string {
+  // eslint-disable-next-line no-control-regex
+  return message.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, printable);
 }

@@ -2,19 +2,34 @@
 // Contracts: command line).
 // Depends on the engine, the RPC socket transport and the embedded local stack; never on Electron.
 import { Command, Option } from 'commander';
+import { parseBrokerUrl } from './broker-url.js';
 import { endQuietlyWhenOutputCloses } from './closed-output.js';
-import { configGetCommand, configHelp, configListCommand, configSetCommand } from './commands/config.js';
-import { statusCommand, transferCommand } from './commands/control.js';
-import { doctorCommand } from './commands/doctor.js';
-import { browserSignInCommand, deviceSignInCommand, signInCommand, signOutCommand } from './commands/session.js';
-import { syncCommand } from './commands/sync.js';
-import { diagnosticsCommand } from './commands/diagnostics.js';
-import { uploadCommand, type UploadOptions } from './commands/upload.js';
-import { runLimitOptions, type RunLimitOptions } from './config/run-options.js';
-import { parseBrokerUrl, type GlobalOptions } from './context.js';
-import { describeFailure, printableLines } from './errors.js';
+import { runLimitFlags } from './config/run-limit-flags.js';
+import type { RunLimitOptions } from './config/run-options.js';
+import type { UploadOptions } from './commands/upload.js';
+import type { GlobalOptions } from './context.js';
+import { printableLines } from './format.js';
+
+// Each command's code (and the engine, the SDK, SQLite behind it) is loaded only when that command runs:
+// `hoist --help` and a mistyped option pay for parsing the command line and nothing more.
+const commands = {
+  upload: () => import('./commands/upload.js'),
+  sync: () => import('./commands/sync.js'),
+  config: () => import('./commands/config.js'),
+  control: () => import('./commands/control.js'),
+  session: () => import('./commands/session.js'),
+  doctor: () => import('./commands/doctor.js'),
+  diagnostics: () => import('./commands/diagnostics.js'),
+};
 
 endQuietlyWhenOutputCloses();
+
+// The setting keys (and the schemas behind them: most of what parsing costs) are loaded only when a
+// command that takes them may run or show its help; the command names are always typed out in full.
+const settingsCli = process.argv.slice(2).some((a) => ['upload', 'sync', 'config', 'help'].includes(a))
+  ? await import('./config/settings-cli.js')
+  : undefined;
+const runLimitOptions = () => settingsCli?.runLimitOptions() ?? runLimitFlags();
 
 const program = new Command()
   .name('hoist')
@@ -39,29 +54,35 @@ const upload = program
   .option('--to <subpath>', 'folder under your prefix to upload into')
   .option('--json', 'print the result as JSON');
 for (const option of runLimitOptions()) upload.addOption(option);
-upload.action((paths: string[], options: UploadOptions) => run(() => uploadCommand(paths, options, globals()))());
+upload.action((paths: string[], options: UploadOptions) =>
+  run(async () => (await commands.upload()).uploadCommand(paths, options, globals()))(),
+);
 
 const sync = program
   .command('sync')
   .description('watch folders and upload every new or changed file until stopped')
   .argument('<dir...>', 'folders to watch');
 for (const option of runLimitOptions()) sync.addOption(option);
-sync.action((dirs: string[], options: RunLimitOptions) => run(() => syncCommand(dirs, options, globals()))());
+sync.action((dirs: string[], options: RunLimitOptions) =>
+  run(async () => (await commands.sync()).syncCommand(dirs, options, globals()))(),
+);
 
 const config = program
   .command('config')
   .description('show or change the settings (those of the window): live in a running Hoist, or for the next start')
-  .addHelpText('after', configHelp());
+  .addHelpText('after', settingsCli?.configHelp() ?? '');
 config
   .command('list')
   .description('every setting and its value')
   .option('--json', 'print as JSON')
-  .action((options: { json?: boolean }) => run(() => configListCommand(options, globals()))());
+  .action((options: { json?: boolean }) =>
+    run(async () => (await commands.config()).configListCommand(options, globals()))(),
+  );
 config
   .command('get')
   .description('one setting’s value, as `set` takes it')
   .argument('<key>', 'setting (see `hoist config --help`)')
-  .action((key: string) => run(() => configGetCommand(key, globals()))());
+  .action((key: string) => run(async () => (await commands.config()).configGetCommand(key, globals()))());
 config
   .command('set')
   .description('change one setting')
@@ -69,13 +90,17 @@ config
   .allowUnknownOption()
   .argument('<key>', 'setting (see `hoist config --help`)')
   .argument('<value>', 'its new value')
-  .action((key: string, value: string) => run(() => configSetCommand(key, value, globals()))());
+  .action((key: string, value: string) =>
+    run(async () => (await commands.config()).configSetCommand(key, value, globals()))(),
+  );
 
 program
   .command('status')
   .description('show the running instance: session, transfers, folders')
   .option('--json', 'print as JSON')
-  .action((options: { json?: boolean }) => run(() => statusCommand(options, globals()))());
+  .action((options: { json?: boolean }) =>
+    run(async () => (await commands.control()).statusCommand(options, globals()))(),
+  );
 
 for (const action of ['pause', 'resume', 'cancel'] as const) {
   program
@@ -84,7 +109,7 @@ for (const action of ['pause', 'resume', 'cancel'] as const) {
     .argument('[id]', 'transfer id (from `hoist status`)')
     .addOption(new Option('--all', `${action} every transfer`))
     .action((id: string | undefined, options: { all?: boolean }) =>
-      run(() => transferCommand(action, id, options, globals()))(),
+      run(async () => (await commands.control()).transferCommand(action, id, options, globals()))(),
     );
 }
 
@@ -92,7 +117,9 @@ program
   .command('diagnostics')
   .description('save a zip of recent logs, versions, settings and counts for support (never a secret)')
   .option('--output <file>', 'where to write it (default: hoist-diagnostics-<time>.zip here)')
-  .action((options: { output?: string }) => run(() => diagnosticsCommand(options, globals()))());
+  .action((options: { output?: string }) =>
+    run(async () => (await commands.diagnostics()).diagnosticsCommand(options, globals()))(),
+  );
 
 program
   .command('sign-in')
@@ -108,13 +135,14 @@ program
     new Option('--device', 'sign in with your organisation on another device, with a code').conflicts(['username']),
   )
   .action((options: { username?: string; browser?: boolean; device?: boolean }) =>
-    run(() =>
-      options.browser
+    run(async () => {
+      const { browserSignInCommand, deviceSignInCommand, signInCommand } = await commands.session();
+      return options.browser
         ? browserSignInCommand(globals())
         : options.device
           ? deviceSignInCommand(globals())
-          : signInCommand(options, globals()),
-    )(),
+          : signInCommand(options, globals());
+    })(),
   );
 
 program
@@ -123,17 +151,20 @@ program
     'check the set-up: keychain, sign-in service, clock, state database, data folder, watcher, proxy; exits 1 on a problem',
   )
   .option('--json', 'print the checks as a JSON array')
-  .action((options: { json?: boolean }) => run(() => doctorCommand(options, globals()))());
+  .action((options: { json?: boolean }) =>
+    run(async () => (await commands.doctor()).doctorCommand(options, globals()))(),
+  );
 
 program
   .command('sign-out')
   .description('sign out: revoke the session and remove it from the keychain')
-  .action(() => run(() => signOutCommand(globals()))());
+  .action(() => run(async () => (await commands.session()).signOutCommand(globals()))());
 
 try {
   await program.parseAsync(process.argv);
   process.exitCode = exitCode;
 } catch (error) {
+  const { describeFailure } = await import('./errors.js');
   const failure = describeFailure(error, globals());
   process.stderr.write(`hoist: ${printableLines(failure.message)}\n`);
   process.exitCode = failure.exitCode;

@@ -6,10 +6,11 @@ import { mkdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ProbeConfig, ProbeMessage } from './probe.js';
-import { percentile, processCpuSeconds, processRss, timed } from './measure.js';
+import { median, percentile, processCpuSeconds, processRss, timed } from './measure.js';
 import { MiB, PART, CONCURRENCY, repo, USER, type Profile } from './options.js';
 import { SETTLE_MS, describeFolderRun, type EngineFigures, type FolderRun } from './report.js';
 import { hoistArgs, hoistCli, hoistDataDir, hoistEnv, type Ctx } from './rig.js';
+import { stateDbBytes } from './scaling.js';
 import type { TimedEntry } from './stack-child.js';
 
 export function startProbe(
@@ -115,11 +116,12 @@ export async function measureFolder(
   env: NodeJS.ProcessEnv,
 ): Promise<FolderRun> {
   const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const dataDir = await hoistDataDir(ctx);
   const probe = startProbe(
     ctx,
     {
       mode: 'folder',
-      dataDir: await hoistDataDir(ctx),
+      dataDir,
       brokerUrl: ctx.stack.info.brokerUrl,
       ...USER,
       settings: {},
@@ -137,6 +139,7 @@ export async function measureFolder(
     await wait(profile.idleSeconds * 1000);
     const idleCpuS = processCpuSeconds(probe.child.pid!) - cpu0;
     return {
+      stateDbBytes: stateDbBytes(dataDir),
       watcher: reconciled.watcher,
       files: profile.folderFiles,
       reconciledS: reconciled.ms / 1000,
@@ -159,9 +162,29 @@ export async function engineOnly(
   const { brokerUrl } = ctx.stack.info;
   const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-  // What every `hoist` command pays before any work: node starting, loading the CLI and the SDK.
-  const startup = await timed(process.execPath, [hoistCli, '--help'], { env: hoistEnv(), cwd: repo });
-  log(`  start-up: ${startup.wallS.toFixed(2)} s wall, ${startup.cpuS.toFixed(2)} s CPU`);
+  // What every `hoist` command pays before any work (node starting, parsing the command line), and the
+  // whole of a `hoist upload` of one small file (loading the engine and the SDK, signing in, one PUT).
+  const helps = [];
+  const ones = [];
+  const oneFile = path.join(dataDir, 'one', 'f0.bin');
+  for (let run = 0; run < profile.runs; run++) {
+    helps.push(await timed(process.execPath, [hoistCli, '--help'], { env: hoistEnv(), cwd: repo }));
+    const one = await timed(process.execPath, hoistArgs(await hoistDataDir(ctx), brokerUrl, oneFile, 'bench-one'), {
+      env: hoistEnv(),
+      cwd: repo,
+    });
+    if (one.exitCode !== 0) throw new Error(`hoist failed on one small file: ${one.stderr.slice(-2000)}`);
+    ones.push(one);
+  }
+  const startup = {
+    wallS: median(helps.map((m) => m.wallS)),
+    cpuS: median(helps.map((m) => m.cpuS)),
+    peakRssMiB: median(helps.map((m) => m.peakRssMiB)),
+    oneFile: { wallS: median(ones.map((m) => m.wallS)), cpuS: median(ones.map((m) => m.cpuS)) },
+  };
+  log(
+    `  start-up: ${startup.wallS.toFixed(2)} s wall, ${startup.cpuS.toFixed(2)} s CPU; one 4 KiB file: ${startup.oneFile.wallS.toFixed(2)} s wall`,
+  );
 
   // Peak RSS while uploading one big file.
   const rssFile = path.join(dataDir, 'rss', 'f0.bin');
@@ -287,7 +310,7 @@ export async function engineOnly(
   }
   log(`  events: ${events.perSecond.toFixed(1)}/s with ${events.queued} queued`);
   return {
-    startup: { wallS: startup.wallS, cpuS: startup.cpuS, peakRssMiB: startup.peakRssMiB },
+    startup,
     rss: { fileBytes: profile.rssFile, peakRssMiB: rssRun.peakRssMiB, wallS: rssRun.wallS },
     kill,
     folder,

@@ -21,11 +21,17 @@ export interface Profile {
   latencySamples: number;
   stabilityWindowMs: number;
   idleSeconds: number;
+  /** How cost grows (test/bench/scaling.ts): file counts of 4 KiB, single-file sizes, watched-folder sizes. */
+  scaleFiles: number[];
+  scaleSizes: number[];
+  scaleFolders: number[];
+  /** Runs per scaling point (median taken). */
+  scaleRuns: number;
 }
 
 export const profiles: Record<Mode, Profile> = {
   full: {
-    runs: 3,
+    runs: 5,
     workloads: [
       { id: 'big', label: '1 × 1 GiB', files: 1, size: GiB },
       { id: 'medium', label: '100 × 20 MiB', files: 100, size: 20 * MiB },
@@ -39,6 +45,10 @@ export const profiles: Record<Mode, Profile> = {
     latencySamples: 20,
     stabilityWindowMs: 2000,
     idleSeconds: 10,
+    scaleFiles: [1000, 10_000, 100_000],
+    scaleSizes: [256 * MiB, GiB, 4 * GiB],
+    scaleFolders: [10_000, 100_000, 1_000_000],
+    scaleRuns: 1,
   },
   quick: {
     runs: 2,
@@ -55,6 +65,10 @@ export const profiles: Record<Mode, Profile> = {
     latencySamples: 5,
     stabilityWindowMs: 2000,
     idleSeconds: 5,
+    scaleFiles: [100, 1000],
+    scaleSizes: [64 * MiB, 256 * MiB],
+    scaleFolders: [1000, 10_000],
+    scaleRuns: 1,
   },
   smoke: {
     runs: 1,
@@ -71,6 +85,10 @@ export const profiles: Record<Mode, Profile> = {
     latencySamples: 2,
     stabilityWindowMs: 300,
     idleSeconds: 1,
+    scaleFiles: [10, 40],
+    scaleSizes: [8 * MiB, 16 * MiB],
+    scaleFolders: [50, 100],
+    scaleRuns: 1,
   },
 };
 
@@ -79,8 +97,16 @@ export const profiles: Record<Mode, Profile> = {
 export type Part = 'folder';
 export const parts: Part[] = ['folder'];
 
-export function parseArgs(argv: string[]): { mode: Mode; only?: Part; out?: string; json?: string; keep: boolean } {
+export function parseArgs(argv: string[]): {
+  mode: Mode;
+  only?: Part;
+  out?: string;
+  json?: string;
+  keep: boolean;
+  runs?: number;
+} {
   let mode: Mode = 'full';
+  let runs: number | undefined;
   let only: Part | undefined;
   let out: string | undefined;
   let json: string | undefined;
@@ -97,9 +123,13 @@ export function parseArgs(argv: string[]): { mode: Mode; only?: Part; out?: stri
     } else if (a === '--out') out = argv[++i];
     else if (a === '--json') json = argv[++i];
     else if (a === '--keep') keep = true;
-    else
+    else if (a === '--runs') {
+      const n = Number(argv[++i]);
+      if (!Number.isInteger(n) || n < 1) throw new Error(`--runs: expected a whole number of runs, 1 or more`);
+      runs = n;
+    } else
       throw new Error(
-        `unknown option ${a} (expected --quick, --smoke, --only folder, --out FILE, --json FILE, --keep)`,
+        `unknown option ${a} (expected --quick, --smoke, --runs N, --only folder, --out FILE, --json FILE, --keep)`,
       );
   }
   if (!out && mode !== 'smoke' && !only)
@@ -108,7 +138,14 @@ export function parseArgs(argv: string[]): { mode: Mode; only?: Part; out?: stri
       'test/bench/results',
       `${new Date().toISOString().slice(0, 10)}${mode === 'quick' ? '-quick' : ''}.md`,
     );
-  return { mode, keep, ...(only ? { only } : {}), ...(out ? { out } : {}), ...(json ? { json } : {}) };
+  return {
+    mode,
+    keep,
+    ...(runs ? { runs } : {}),
+    ...(only ? { only } : {}),
+    ...(out ? { out } : {}),
+    ...(json ? { json } : {}),
+  };
 }
 
 export type Tool = 'hoist' | 'rclone' | 'awscli';

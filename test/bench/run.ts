@@ -1,6 +1,8 @@
-// `npm run bench [-- --quick | --smoke] [--only folder] [--out FILE] [--json FILE] [--keep]`: Hoist (the
-// `hoist upload` command line) against rclone and awscli on the same local cloud, then engine-only and
-// local-cloud figures (issue 8). Writes a markdown report (default test/bench/results/<date>[-quick].md).
+// `npm run bench [-- --quick | --smoke] [--runs N] [--only folder] [--out FILE] [--json FILE] [--keep]`: Hoist
+// (the `hoist upload` command line) against rclone and awscli on the same local cloud, then engine-only and
+// local-cloud figures, then how cost grows with files, size and folder (test/bench/scaling.ts). Writes a
+// markdown report (default test/bench/results/<date>[-quick].md) that opens with the targets, and beside it
+// an SVG chart of the scaling figures (same name, .svg). --runs overrides the profile's runs per figure.
 // `--only folder` runs only the watched-folder figures (the bare engine's idle RSS, then time to
 // reconciled and idle RSS/CPU with the profile's folder: 100,000 files in the full profile, 10,000 with
 // --quick, 100 with --smoke) and prints them; it writes a file only when given --out / --json.
@@ -12,11 +14,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { buildBenchTools } from './build.js';
+import { scalingChart } from './chart.js';
 import { engineOnly, folderFigures } from './engine-figures.js';
 import { TIME, timed } from './measure.js';
 import { parseArgs, profiles, repo, tools, type Profile } from './options.js';
 import { buildReport, f, folderRows, machine, SETTLE_MS, type ToolRun, type WorkloadResult } from './report.js';
 import { makeFiles, peerEnvironment, runTool, startStack, type Ctx, type StackHandle } from './rig.js';
+import { scalingFigures } from './scaling.js';
 
 // ---------- side by side ----------
 
@@ -136,7 +140,7 @@ async function onlyFolder(
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
-  const profile = profiles[options.mode];
+  const profile = { ...profiles[options.mode], ...(options.runs ? { runs: options.runs } : {}) };
   const log = (s: string) => process.stderr.write(`${s}\n`);
   if (options.only === 'folder') return onlyFolder(options, profile, log);
   for (const bin of [TIME, '/usr/bin/rclone', '/usr/bin/aws'])
@@ -153,6 +157,7 @@ async function main(): Promise<void> {
     const dataDir = path.join(work, 'data');
     for (const w of profile.workloads) makeFiles(path.join(dataDir, w.id), w.files, w.size);
     makeFiles(path.join(dataDir, 'rss'), 1, profile.rssFile);
+    makeFiles(path.join(dataDir, 'one'), 1, 4096);
     makeFiles(path.join(dataDir, 'kill'), 1, profile.killFile);
     makeFiles(path.join(dataDir, 'folder'), profile.folderFiles, 64);
     makeFiles(path.join(dataDir, 'events'), profile.eventFiles, 64);
@@ -162,13 +167,25 @@ async function main(): Promise<void> {
     const workloads = await sideBySide(ctx, profile, dataDir, log);
     log('engine only:');
     const engine = await engineOnly(ctx, profile, dataDir, log);
-    const report = buildReport(options.mode, profile, workloads, engine);
+    log('how cost grows:');
+    const scaling = await scalingFigures(ctx, profile, dataDir, log);
+    // The chart sits beside the report, named after it, and the report links it.
+    const chart = options.out ? options.out.replace(/\.md$/, '') + '.svg' : undefined;
+    const report = buildReport(
+      options.mode,
+      profile,
+      workloads,
+      engine,
+      scaling,
+      chart ? path.basename(chart) : undefined,
+    );
     report.markdown += `\nTotal benchmark time: ${f((performance.now() - started) / 60_000, 1)} min.\n`;
     process.stdout.write(`${report.markdown}\n`);
     if (options.out) {
       mkdirSync(path.dirname(options.out), { recursive: true });
       await writeFile(options.out, report.markdown);
-      log(`written to ${options.out}`);
+      await writeFile(chart!, scalingChart(scaling));
+      log(`written to ${options.out} and ${chart}`);
     }
     if (options.json) await writeFile(options.json, JSON.stringify(report, null, 2));
   } finally {

@@ -1,8 +1,9 @@
 // `--bwlimit SIZE` and `--transfers N` on `upload` and `sync`: settings for that run only, spelled as in
 // rclone and checked like `hoist config set` checks them (a bad value exits 2 before anything starts).
-import { Option } from 'commander';
+import type { Option } from 'commander';
 import type { Settings } from '../../common/contract.js';
 import { findSettingKey, parseSettingValue } from './keys.js';
+import { runLimitFlags } from './run-limit-flags.js';
 
 export interface RunLimitOptions {
   bwlimit?: number | null;
@@ -13,15 +14,10 @@ const bandwidth = findSettingKey('bandwidth-limit');
 const files = findSettingKey('parallel-files');
 
 export function runLimitOptions(): Option[] {
-  return [
-    new Option(
-      '--bwlimit <size>',
-      'upload speed limit for this run, bytes per second: 512k, 10M, 1.5G (KiB, MiB, GiB), or off',
-    ).argParser((text) => parseSettingValue(bandwidth, text, '--bwlimit') as number | null),
-    new Option('--transfers <n>', 'files uploaded at a time for this run (1 to 64)').argParser(
-      (text) => parseSettingValue(files, text, '--transfers') as number,
-    ),
-  ];
+  return runLimitFlags({
+    bwlimit: (text) => parseSettingValue(bandwidth, text, '--bwlimit') as number | null,
+    transfers: (text) => parseSettingValue(files, text, '--transfers') as number,
+  });
 }
 
 /** The settings the options change for this run; nothing when neither was given. */

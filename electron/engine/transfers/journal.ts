@@ -1,216 +1,69 @@
 // The transfer journal: every transfer and every finished part, written before it is reported.
-// Only the queue writes here; rows are plain data, the queue decides what they mean.
+// Only the queue writes here; rows are plain data, the queue decides what they mean. The rows and their
+// conversion are in journal-rows.ts, the SQL in journal-statements.ts, the grouped done writes in
+// journal-group-commit.ts.
 import type { Transfer, TransferError, TransferFilter } from '../../common/contract.js';
-import type Database from 'better-sqlite3';
 import type { StateDb } from '../state/db.js';
+import { groupCommit } from './journal-group-commit.js';
+import {
+  createRowReader,
+  filterStates,
+  type FileVersion,
+  type IndexRow,
+  type JournalState,
+  type NewTransfer,
+  type PartRow,
+  type RawTransfer,
+  type TransferRow,
+  type AbandonedUpload,
+} from './journal-rows.js';
+import { prepareStatements, returning } from './journal-statements.js';
 
-/** What the journal stores; "waiting" is never stored, it is derived while running. */
-export type JournalState = 'queued' | 'uploading' | 'verifying' | 'paused' | 'done' | 'failed';
-
-export interface FileVersion {
-  size: number;
-  mtimeMs: number;
-  /** Change time (any write, chmod or rename moves it; nobody can set it back). NaN when unknown. */
-  ctimeMs: number;
-  /** Inode as a decimal string (bigint-safe); empty where the OS has none. */
-  ino: string;
-}
-
-export interface TransferRow {
-  seq: number;
-  id: string;
-  sourcePath: string;
-  destination: string;
-  identityId: string | undefined;
-  origin: Transfer['origin'];
-  state: JournalState;
-  /** The version being uploaded (size 0 and mtime undefined before the first stat). */
-  version: FileVersion | undefined;
-  /**
-   * The inode queued (lstat when added, or the folder scan's): only that file is ever read for this
-   * transfer (platform/safe-open.ts). Undefined when unknown (journaled by an older Hoist).
-   */
-  plannedIno: string | undefined;
-  size: number;
-  objectKey: string | undefined;
-  uploadId: string | undefined;
-  partSize: number | undefined;
-  /** Complete was sent: after a crash we cannot tell whether it landed. */
-  completing: boolean;
-  error: TransferError | undefined;
-  createdAt: number;
-  finishedAt: number | undefined;
-}
-
-export interface PartRow {
-  number: number;
-  size: number;
-  etag: string;
-  checksum: string;
-}
-
-export interface AbandonedUpload {
-  uploadId: string;
-  objectKey: string;
-  identityId: string;
-}
-
-export interface NewTransfer {
-  id: string;
-  sourcePath: string;
-  destination: string;
-  identityId: string | undefined;
-  origin: Transfer['origin'];
-  state: JournalState;
-  size: number;
-  /** The inode found when it was queued (TransferRow.plannedIno). */
-  ino?: string;
-  error?: TransferError;
-}
-
-interface RawTransfer {
-  seq: number;
-  id: string;
-  source_path: string;
-  destination: string;
-  identity_id: string | null;
-  origin: string;
-  state: JournalState;
-  size: number;
-  mtime_ms: number | null;
-  ctime_ms: number | null;
-  ino: string | null;
-  object_key: string | null;
-  upload_id: string | null;
-  part_size: number | null;
-  completing: number;
-  error_code: string | null;
-  error_message: string | null;
-  error_retryable: number | null;
-  created_at: number;
-  finished_at: number | null;
-}
-
-/** What the queue keeps in memory of a transfer that is not running: enough to schedule and count it. */
-export interface IndexRow {
-  id: string;
-  state: JournalState;
-  size: number;
-  identityId: string | undefined;
-}
-
-/** Journal states a list filter shows ("active" = not finished, whatever the live state). */
-export const filterStates: Record<Exclude<TransferFilter, 'all'>, readonly JournalState[]> = {
-  active: ['queued', 'uploading', 'verifying', 'paused'],
-  done: ['done'],
-  failed: ['failed'],
-};
+export {
+  filterStates,
+  type AbandonedUpload,
+  type FileVersion,
+  type IndexRow,
+  type JournalState,
+  type NewTransfer,
+  type PartRow,
+  type TransferRow,
+} from './journal-rows.js';
 
 export type Journal = ReturnType<typeof createJournal>;
 
-/**
- * Runs a write with RETURNING and gives its first row. Never `.get()` for these: better-sqlite3 then
- * resets the statement before it finishes, and an error at commit (SQLITE_FULL on a full disk) is lost:
- * the row comes back as written although nothing was stored. `.all()` steps to the end and throws it.
- */
-function returning<P>(statement: Database.Statement<[P], RawTransfer>, params: P): RawTransfer | undefined {
-  return statement.all(params)[0];
-}
-
 export function createJournal(db: StateDb, now: () => number = Date.now) {
   const s = db.sqlite;
-  const insert = s.prepare<[Record<string, unknown>]>(
-    `INSERT INTO transfers (id, source_path, destination, identity_id, origin, state, size, ino, error_code, error_message, error_retryable, created_at, updated_at, finished_at)
-     VALUES (@id, @sourcePath, @destination, @identityId, @origin, @state, @size, @ino, @errorCode, @errorMessage, @errorRetryable, @now, @now, @finishedAt)`,
-  );
-  const all = s.prepare<[], RawTransfer>('SELECT * FROM transfers ORDER BY seq');
-  const indexRows = s.prepare<[], { id: string; state: JournalState; size: number; identity_id: string | null }>(
-    'SELECT id, state, size, identity_id FROM transfers ORDER BY seq',
-  );
-  // Newest first, in the order windows sort by (createdAt, then id, descending). LIMIT -1 = no limit.
-  const pageAll = s.prepare<[number, number], RawTransfer>(
-    'SELECT * FROM transfers ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?',
-  );
-  const pageIn = s.prepare<[string, number, number], RawTransfer>(
-    'SELECT * FROM transfers WHERE state IN (SELECT value FROM json_each(?)) ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?',
-  );
-  const byDestination = s.prepare<[string], RawTransfer>(
-    'SELECT * FROM transfers WHERE destination = ? ORDER BY seq DESC',
-  );
-  const stateOf = s.prepare<[string], { state: JournalState }>('SELECT state FROM transfers WHERE id = ?');
-  const unfinishedOfFolder = s.prepare<[string], { id: string }>(
-    `SELECT id FROM transfers WHERE state IN ('queued', 'uploading', 'verifying', 'paused') AND json_extract(origin, '$.kind') = 'folder'
-       AND json_extract(origin, '$.folderId') = ? ORDER BY seq`,
-  );
-  const one = s.prepare<[string], RawTransfer>('SELECT * FROM transfers WHERE id = ?');
-  const partBytes = s.prepare<[], { id: string; bytes: number }>(
-    'SELECT transfer_id AS id, sum(size) AS bytes FROM parts GROUP BY transfer_id',
-  );
-  const setStateStmt = s.prepare<[Record<string, unknown>], RawTransfer>(
-    `UPDATE transfers SET state = @state, error_code = @errorCode, error_message = @errorMessage, error_retryable = @errorRetryable,
-       finished_at = @finishedAt, updated_at = @now WHERE id = @id RETURNING *`,
-  );
-  // Done on a version never journaled before (a small file sent in one PUT): the version and the
-  // outcome go in the same write.
-  const doneVersionStmt = s.prepare<[Record<string, unknown>], RawTransfer>(
-    `UPDATE transfers SET state = 'done', size = @size, mtime_ms = @mtimeMs, ctime_ms = @ctimeMs, ino = @ino, object_key = NULL, upload_id = NULL,
-       part_size = NULL, completing = 0, error_code = NULL, error_message = NULL, error_retryable = NULL,
-       finished_at = @now, updated_at = @now WHERE id = @id RETURNING *`,
-  );
-  // Its common case in one statement: no upload id to abandon, no parts to delete.
-  const doneVersionBareStmt = s.prepare<[Record<string, unknown>], RawTransfer>(
-    `UPDATE transfers SET state = 'done', size = @size, mtime_ms = @mtimeMs, ctime_ms = @ctimeMs, ino = @ino, object_key = NULL, part_size = NULL,
-       completing = 0, error_code = NULL, error_message = NULL, error_retryable = NULL, finished_at = @now, updated_at = @now
-     WHERE id = @id AND upload_id IS NULL AND NOT EXISTS (SELECT 1 FROM parts WHERE transfer_id = @id) RETURNING *`,
-  );
-  const setIdentityStmt = s.prepare('UPDATE transfers SET identity_id = ?, updated_at = ? WHERE id = ?');
-  const beginVersion = s.prepare(
-    `UPDATE transfers SET size = @size, mtime_ms = @mtimeMs, ctime_ms = @ctimeMs, ino = @ino, object_key = NULL, upload_id = NULL, part_size = NULL,
-       completing = 0, updated_at = @now WHERE id = @id`,
-  );
-  const setUpload = s.prepare(
-    'UPDATE transfers SET object_key = ?, upload_id = ?, part_size = ?, completing = 0, updated_at = ? WHERE id = ?',
-  );
-  const clearUpload = s.prepare(
-    'UPDATE transfers SET upload_id = NULL, object_key = NULL, part_size = NULL, completing = 0, updated_at = ? WHERE id = ?',
-  );
-  const setCompleting = s.prepare('UPDATE transfers SET completing = ?, updated_at = ? WHERE id = ?');
-  const delParts = s.prepare('DELETE FROM parts WHERE transfer_id = ?');
-  const putPart = s.prepare(
-    'INSERT OR REPLACE INTO parts (transfer_id, number, size, etag, checksum) VALUES (@transferId, @number, @size, @etag, @checksum)',
-  );
-  const getParts = s.prepare<[string], PartRow>(
-    'SELECT number, size, etag, checksum FROM parts WHERE transfer_id = ? ORDER BY number',
-  );
-  const delTransfer = s.prepare('DELETE FROM transfers WHERE id = ?');
-  const delHistory = s.prepare<[], { id: string }>(`DELETE FROM transfers WHERE state = 'done' RETURNING id`);
-  const addAbandoned = s.prepare(
-    'INSERT OR IGNORE INTO abandoned_uploads (upload_id, object_key, identity_id, created_at) VALUES (?, ?, ?, ?)',
-  );
-  const listAbandoned = s.prepare<[string], { upload_id: string; object_key: string; identity_id: string }>(
-    'SELECT upload_id, object_key, identity_id FROM abandoned_uploads WHERE identity_id = ? ORDER BY created_at',
-  );
-  const delAbandoned = s.prepare('DELETE FROM abandoned_uploads WHERE upload_id = ?');
-  const referenced = s.prepare<[string], { n: number }>('SELECT count(*) AS n FROM transfers WHERE upload_id = ?');
-
-  // Every row of a folder shares its origin and every row of a user its identity id: one copy each,
-  // not one per row (100,000 queued transfers stay in memory).
-  const intern = new Map<string, string>();
-  const origins = new Map<string, Transfer['origin']>();
-  const rowOf = (r: RawTransfer): TransferRow => {
-    let origin = origins.get(r.origin);
-    if (!origin) {
-      origin = Object.freeze(JSON.parse(r.origin) as Transfer['origin']);
-      if (origins.size < 10_000) origins.set(r.origin, origin);
-    }
-    let identityId = r.identity_id ?? undefined;
-    if (identityId !== undefined) {
-      const known = intern.get(identityId);
-      if (known !== undefined) identityId = known;
-      else if (intern.size < 1_000) intern.set(identityId, identityId);
-    }
-    return toRow(r, origin, identityId);
-  };
+  const {
+    insert,
+    all,
+    indexRows,
+    pageAll,
+    pageIn,
+    byDestination,
+    stateOf,
+    unfinishedOfFolder,
+    one,
+    partBytes,
+    setStateStmt,
+    doneVersionStmt,
+    doneVersionBareStmt,
+    setIdentityStmt,
+    beginVersion,
+    setUpload,
+    clearUpload,
+    setCompleting,
+    delParts,
+    putPart,
+    getParts,
+    delTransfer,
+    delHistory,
+    addAbandoned,
+    listAbandoned,
+    delAbandoned,
+    referenced,
+  } = prepareStatements(s);
+  const rowOf = createRowReader();
 
   /** Moves the current upload id (if any) to abandoned_uploads, in the caller's transaction. */
   let abandons = 0;
@@ -249,6 +102,26 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
     }
     return raw && rowOf(raw);
   });
+
+  /**
+   * Done: the parts are no longer needed (history keeps the transfer row only). With `version`, the
+   * transfer was sent whole from a version not journaled before: it is recorded here, and an upload
+   * id the row still had (none is expected) is queued for abort. Returns the row as written.
+   */
+  const markDone = (id: string, version?: FileVersion): TransferRow | undefined => {
+    if (version) {
+      const raw = returning(doneVersionBareStmt, {
+        id,
+        size: version.size,
+        mtimeMs: version.mtimeMs,
+        ctimeMs: version.ctimeMs,
+        ino: version.ino,
+        now: now(),
+      });
+      if (raw) return rowOf(raw);
+    }
+    return markDoneTx(id, version);
+  };
 
   return {
     /**
@@ -339,25 +212,12 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
       }
       return out;
     }),
+    markDone,
     /**
-     * Done: the parts are no longer needed (history keeps the transfer row only). With `version`, the
-     * transfer was sent whole from a version not journaled before: it is recorded here, and an upload
-     * id the row still had (none is expected) is queued for abort. Returns the row as written.
+     * markDone, grouped with the other done writes of this turn of the event loop in one transaction
+     * (journal-group-commit.ts). Resolves once committed, with the row as written.
      */
-    markDone: (id: string, version?: FileVersion): TransferRow | undefined => {
-      if (version) {
-        const raw = returning(doneVersionBareStmt, {
-          id,
-          size: version.size,
-          mtimeMs: version.mtimeMs,
-          ctimeMs: version.ctimeMs,
-          ino: version.ino,
-          now: now(),
-        });
-        if (raw) return rowOf(raw);
-      }
-      return markDoneTx(id, version);
-    },
+    markDoneGrouped: groupCommit(s, markDone),
     setIdentity: (id: string, identityId: string) => void setIdentityStmt.run(identityId, now(), id),
     /** Starts over on a (new) version of the file: the old upload id, if any, is queued for abort. */
     beginVersion: s.transaction((id: string, v: FileVersion) => {
@@ -404,33 +264,5 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
     abandonCount: (): number => abandons,
     /** Whether any transfer still needs this upload id: such an upload must never be aborted. */
     isReferenced: (uploadId: string): boolean => (referenced.get(uploadId)?.n ?? 0) > 0,
-  };
-}
-
-function toRow(r: RawTransfer, origin: Transfer['origin'], identityId: string | undefined): TransferRow {
-  return {
-    seq: r.seq,
-    id: r.id,
-    sourcePath: r.source_path,
-    destination: r.destination,
-    identityId,
-    origin,
-    state: r.state,
-    version:
-      r.mtime_ms === null
-        ? undefined
-        : { size: r.size, mtimeMs: r.mtime_ms, ctimeMs: r.ctime_ms ?? Number.NaN, ino: r.ino ?? '' },
-    plannedIno: r.ino ?? undefined,
-    size: r.size,
-    objectKey: r.object_key ?? undefined,
-    uploadId: r.upload_id ?? undefined,
-    partSize: r.part_size ?? undefined,
-    completing: r.completing === 1,
-    error:
-      r.error_code === null
-        ? undefined
-        : { code: r.error_code, message: r.error_message ?? '', retryable: r.error_retryable === 1 },
-    createdAt: r.created_at,
-    finishedAt: r.finished_at ?? undefined,
   };
 }

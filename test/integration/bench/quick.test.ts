@@ -22,7 +22,7 @@ interface Report {
     floor: { catS: number; md5S: number };
   }>;
   engine: {
-    startup: { wallS: number };
+    startup: { wallS: number; oneFile: { wallS: number } };
     rss: { peakRssMiB: number };
     kill: {
       resentBytes: number;
@@ -36,13 +36,19 @@ interface Report {
     events: { queued: number; perSecond: number };
   };
   cloud: { cpuSPerGiB: number; completeMs: number };
-  targets: Array<{ target: string; measured: string; met: boolean }>;
+  targets: Array<{ figure: string; target: string; measured: string; met: boolean; status: string }>;
+  scaling: {
+    files: Array<{ files: number; wallS: number; cpuMsPerFile: number; peakRssMiB: number; requests: number }>;
+    sizes: Array<{ bytes: number; wallS: number; cpuSPerGiB: number; peakRssMiB: number }>;
+    folders: Array<{ files: number; skipped?: string; reconciledS: number; idleRssMiB: number; stateDbMiB: number }>;
+  };
   markdown: string;
 }
 
 let work: string;
 let report: Report;
 let markdown: string;
+let chart: string;
 
 beforeAll(async () => {
   work = await mkdtemp(path.join(os.tmpdir(), 'hoist-bench-smoke-'));
@@ -61,7 +67,8 @@ beforeAll(async () => {
   expect(result.code, result.stderr).toBe(0);
   report = JSON.parse(await readFile(json, 'utf8')) as Report;
   markdown = await readFile(out, 'utf8');
-}, 300_000);
+  chart = await readFile(path.join(work, 'report.svg'), 'utf8');
+}, 600_000);
 afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
@@ -94,6 +101,7 @@ describe('npm run bench -- --smoke', () => {
   it('reports the engine-only and local-cloud figures', () => {
     const e = report.engine;
     expect(positive(e.startup.wallS)).toBe(true);
+    expect(positive(e.startup.oneFile.wallS)).toBe(true);
     expect(e.rss.peakRssMiB).toBeGreaterThan(5);
     expect(e.kill.partsBeforeKill).toBeGreaterThan(0);
     // Only parts in flight at the kill are sent again: what was stored and journaled is not.
@@ -121,6 +129,7 @@ describe('npm run bench -- --smoke', () => {
       '## Engine only',
       '## Local cloud',
       '## Targets',
+      '## How cost grows',
       '## Methods',
     ])
       expect(markdown).toContain(heading);
@@ -129,6 +138,7 @@ describe('npm run bench -- --smoke', () => {
         expect(markdown).toContain(`| ${w.label} | ${figure} |`);
     for (const row of [
       'CLI start-up',
+      'of one 4 KiB file',
       'Peak RSS uploading',
       'Re-sent after kill -9',
       'time to reconciled',
@@ -140,12 +150,36 @@ describe('npm run bench -- --smoke', () => {
       'CompleteMultipartUpload',
     ])
       expect(markdown).toContain(row);
-    expect(report.targets).toHaveLength(7);
-    for (const t of report.targets)
-      expect(markdown).toMatch(
-        new RegExp(`\\| ${t.measured.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\| (met|\\*\\*missed\\*\\*) \\|`),
-      );
+    // Every target of the issue (the 1,000,000-file folder's only in the full profile).
+    expect(report.targets.length).toBeGreaterThanOrEqual(14);
+    for (const t of report.targets) {
+      expect(['met', 'missed', 'not measured']).toContain(t.status);
+      const result = t.status === 'missed' ? '\\*\\*missed\\*\\*' : t.status;
+      const escaped = [t.figure, t.target, t.measured].map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+      expect(markdown).toMatch(new RegExp(`\\| ${escaped.join(' \\| ')} \\| ${result} \\|`));
+    }
     expect(markdown).toMatch(/Machine: .+ cores, .+ RAM/);
     expect(markdown).toMatch(/Concurrency: 4 upload requests in flight/);
+  });
+
+  it('measures how cost grows, and charts it from the same numbers', () => {
+    const { files, sizes, folders } = report.scaling;
+    expect(files.map((p) => p.files)).toEqual([10, 40]);
+    for (const p of files) {
+      expect(positive(p.cpuMsPerFile)).toBe(true);
+      expect(p.requests).toBeGreaterThanOrEqual(p.files);
+    }
+    expect(sizes.map((p) => p.bytes)).toEqual([8 * MiB, 16 * MiB]);
+    for (const p of sizes) expect(positive(p.cpuSPerGiB) && p.peakRssMiB > 5).toBe(true);
+    expect(folders.map((p) => p.files)).toEqual([50, 100]);
+    for (const p of folders) {
+      expect(p.skipped).toBeUndefined();
+      expect(positive(p.reconciledS) && p.idleRssMiB > 5 && p.stateDbMiB > 0).toBe(true);
+    }
+    expect(markdown).toContain('![Client CPU per file and per GiB as the workload grows](report.svg)');
+    expect(chart).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    // One point per measured figure, labelled with its value as the report prints it.
+    expect(chart.match(/<circle /g)).toHaveLength(files.length + sizes.length);
+    expect(chart).toContain(`>${files[0]!.cpuMsPerFile.toPrecision(3)}<`);
   });
 });
