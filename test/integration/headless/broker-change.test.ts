@@ -9,7 +9,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDaemon, type Daemon } from '../../../electron/daemon/daemon.js';
 import { MemorySecretStore } from '../../../electron/engine/auth/secret-store.js';
-import type { BrokerChange } from '../../../electron/engine/auth/session.js';
+import type { BrokerChange } from '../../../electron/engine/auth/broker-choice.js';
 import type { LoadedDeployment } from '../../../electron/engine/deployment/file.js';
 import { startTestEngine, waitForSession, type TestEngine } from '../../support/engine.js';
 import { startTestStack, type TestStack } from '../../support/stack.js';
