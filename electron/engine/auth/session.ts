@@ -369,8 +369,21 @@ export class SessionManager {
     this.#retryTimer.unref();
   }
 
+  /**
+   * The engine's session service: restores the kept session; when the engine stops (`signal`), background
+   * retries and a browser or device sign-in under way end.
+   */
+  async start(signal: AbortSignal): Promise<void> {
+    signal.addEventListener('abort', () => this.#halt(), { once: true });
+    await this.restore();
+  }
+
   /** Stops background retries (the engine is closing). */
-  stop(): void {
+  async stop(): Promise<void> {
+    this.#halt();
+  }
+
+  #halt(): void {
     clearTimeout(this.#retryTimer);
     this.#external.cancel();
   }
