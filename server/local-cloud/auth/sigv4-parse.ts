@@ -57,7 +57,8 @@ export function parseAuth(header: (name: string) => string | undefined, pairs: A
       failure: fail(
         400,
         'InvalidArgument',
-        'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified',
+        'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header ' +
+          'should be specified',
       ),
     };
   }

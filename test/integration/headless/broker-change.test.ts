@@ -94,7 +94,8 @@ describe('over the headless daemon', () => {
   it('refuses session.setBroker while signed in, and stays signed in where it was', async () => {
     const reply = await rpc('session.setBroker', { brokerUrl: b.stack.brokerUrl });
     expect(reply.error?.message).toBe(
-      `Hoist is signed in as ${user.username} at ${a.stack.brokerUrl}; the sign-in service cannot be changed from here while signed in. Sign out first, or restart Hoist with --broker ${b.stack.brokerUrl}.`,
+      `Hoist is signed in as ${user.username} at ${a.stack.brokerUrl}; the sign-in service cannot be changed from here while signed in. Sign out ` +
+        `first, or restart Hoist with --broker ${b.stack.brokerUrl}.`,
     );
     expect((await rpc('session.get', {})).result).toMatchObject({ state: 'signed-in', brokerUrl: a.stack.brokerUrl });
   });
