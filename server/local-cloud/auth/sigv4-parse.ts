@@ -124,7 +124,8 @@ export function parseAuth(header: (name: string) => string | undefined, pairs: A
     const expiresRaw = query.get('X-Amz-Expires');
     if (!credential || !signature || !signedHeaders || !amzDate || expiresRaw === undefined) {
       return bad(
-        'Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.',
+        'Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, ' +
+          'X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.',
       );
     }
     if (!/^\d+$/.test(expiresRaw)) return bad('X-Amz-Expires should be a number');
