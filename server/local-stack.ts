@@ -108,7 +108,8 @@ try {
   process.on('SIGINT', () => stop('SIGINT'));
   if (opts.readyFile) await writeReadyFile(opts.readyFile, stack.info());
   console.error(
-    `local-stack: broker ${stack.brokerUrl}, S3 ${stack.s3Endpoint}, Cognito ${stack.cognitoEndpoint}, bucket ${stack.bucket}, OpenID provider ${stack.oidcIssuer}`,
+    `local-stack: broker ${stack.brokerUrl}, S3 ${stack.s3Endpoint}, Cognito ${stack.cognitoEndpoint}, bucket ${stack.bucket}, OpenID provider ` +
+      `${stack.oidcIssuer}`,
   );
 } catch (error) {
   console.error(`local-stack: ${error instanceof Error ? error.message : String(error)}`);

@@ -37,7 +37,9 @@ export function describeFailure(error: unknown, global: GlobalOptions): Failure 
   }
   if (isDiskFull(error)) {
     return {
-      message: `The disk holding ${resolveDataDir(global)} is full. Free some space on it (or keep Hoist's state on another disk with --data), then run the command again.`,
+      message:
+        `The disk holding ${resolveDataDir(global)} is full. Free some space on it ` +
+        "(or keep Hoist's state on another disk with --data), then run the command again.",
       exitCode: 1,
     };
   }

@@ -9,7 +9,8 @@ import { createCognitoCredentials } from './auth/credentials.js';
 import type { LoadedDeployment } from './deployment/file.js';
 import { checkWatchedFolder } from './deployment/limits.js';
 import { openSecretStore, type OpenedSecretStore } from './auth/secret-store.js';
-import { SessionManager, type BrokerChange, type Identity } from './auth/session.js';
+import type { BrokerChange } from './auth/broker-choice.js';
+import { SessionManager, type Identity } from './auth/session.js';
 import { createEventBus } from './platform/event-bus.js';
 import { runDiagnostics, s3ForClock } from './diagnostics/index.js';
 import { withActionAdvice } from './diagnostics/plain-words.js';
@@ -25,7 +26,8 @@ import { createNetwork } from './net/index.js';
 import { PROXY_PASSWORD_ACCOUNT, storableNetworkSettings } from './net/network-settings.js';
 import { withRunSettings } from './state/run-settings.js';
 import { isStorageFull, openStateDb, StorageFullError } from './state/db.js';
-import { onWakeFromSleep } from './platform/wake.js';
+import { ServiceGroup } from './platform/service.js';
+import { wakeWatch } from './platform/wake.js';
 import { createS3Client } from './transfers/s3-client.js';
 import { AlreadyUploadedError, UnknownTransferError } from './transfers/control-errors.js';
 import { PartBufferPool } from './transfers/part-buffers.js';
@@ -103,11 +105,13 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     log,
     brokerClient: (url) => createBrokerClient(url, { fetch: network.fetch }),
   });
-  // Services the uploads share, made here so that their lives are the engine's (docs/ARCHITECTURE.md,
-  // style rule 9): pooled part buffers, the small-file reader's thread, the signed PUT routes.
-  const partBuffers = new PartBufferPool();
-  const smallFiles = new SmallFileReader();
-  const putRoutes = new PutRoutes();
+  // Every long-lived part is started and stopped by this group (docs/ARCHITECTURE.md, style rule 9). The
+  // resources the uploads share come first: pooled part buffers, the small-file reader's thread, the
+  // signed PUT routes; they are stopped after the services that use them.
+  const services = new ServiceGroup();
+  const smallFiles = services.hold(new SmallFileReader());
+  const partBuffers = services.hold(new PartBufferPool());
+  const putRoutes = services.hold(new PutRoutes());
   const queue = createTransferQueue({
     db,
     settings: settings.get,
@@ -166,15 +170,19 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     }
   });
 
-  await session.restore();
-  queue.start();
-  await folders.start();
+  await services.start(session); // restores the kept session
+  await services.start(queue);
+  await services.start(folders);
   // After sleep, files may have changed while no watcher ran: scan again (and the queue's sockets were
   // cut by the stall timeout already).
-  const stopWakeWatch = onWakeFromSleep(() => {
-    log.info('woke from sleep: rescanning watched folders');
-    void folders.rescanAll().catch((error: unknown) => log.warn('rescan after wake failed', { error: String(error) }));
-  });
+  await services.start(
+    wakeWatch(() => {
+      log.info('woke from sleep: rescanning watched folders');
+      void folders
+        .rescanAll()
+        .catch((error: unknown) => log.warn('rescan after wake failed', { error: String(error) }));
+    }),
+  );
 
   const ok = { ok: true } as const;
   // Steering an id that does not exist (a typo, or cancelled meanwhile) is said, not silently ignored.
@@ -191,13 +199,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     whenIdle: () => queue.whenIdle(),
     rescanFolders: () => folders.rescanAll(),
     async stop() {
-      session.stop();
-      stopWakeWatch();
-      await folders.stop();
-      await queue.stop();
-      await smallFiles.stop();
-      partBuffers.stop();
-      putRoutes.stop();
+      await services.stop();
       db.close();
     },
 

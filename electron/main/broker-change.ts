@@ -2,7 +2,7 @@
 // sign-in service. Asked in a native dialog of the main process, with "Cancel" the default, so a
 // compromised renderer calling session.setBroker cannot move a signed-in app elsewhere.
 import { dialog, type BrowserWindow } from 'electron';
-import type { BrokerChange } from '../engine/auth/session.js';
+import type { BrokerChange } from '../engine/auth/broker-choice.js';
 
 export async function confirmBrokerChange(change: BrokerChange, window: BrowserWindow | undefined): Promise<boolean> {
   const options = {

@@ -184,7 +184,8 @@ export async function runCrashSoak(options: SoakOptions): Promise<SoakResult> {
       checkpoints.push({ logIndex: cloudLog().length, journaled });
       kills.push({ afterMs, journaledParts: journaled.size, exitedBeforeKill });
       log(
-        `kill ${k + 1}/${options.kills}: ${afterMs} ms after first S3 request, ${journaled.size} parts journaled${exitedBeforeKill ? ' (had already finished)' : ''}`,
+        `kill ${k + 1}/${options.kills}: ${afterMs} ms after first S3 request, ${journaled.size} parts ` +
+          `journaled${exitedBeforeKill ? ' (had already finished)' : ''}`,
       );
     }
 

@@ -7,13 +7,17 @@ import type { BrokerClient, BrokerSession } from './broker-client.js';
 import { BrowserSignInError } from './errors.js';
 import { startLoopbackListener } from './loopback-listener.js';
 
-export interface BrowserSignIn {
-  /** The authorization address to open in the browser. */
-  url: string;
-  /** The broker's session once the browser came back and the broker accepted the code. */
+/** A sign-in finished outside this process (a browser, another device): what the session waits on. */
+export interface PendingSignIn {
+  /** The broker's session once the person finished and the broker accepted the proof. */
   done: Promise<BrokerSession>;
   /** Stops waiting (another sign-in started, or the engine is closing). */
   cancel(): void;
+}
+
+export interface BrowserSignIn extends PendingSignIn {
+  /** The authorization address to open in the browser. */
+  url: string;
 }
 
 /** How long a browser sign-in may take before the loopback listener gives up. */

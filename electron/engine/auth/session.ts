@@ -3,33 +3,27 @@
 // and sign out. Holds the only copy of secrets outside the keychain; exposes none of them.
 import type { Session, SignInMethods } from '../../common/contract.js';
 import { createBrokerClient, type BrokerClient, type BrokerSession } from './broker-client.js';
-import { startBrowserSignIn } from './browser-sign-in.js';
 import {
-  BrokerChangeError,
-  BrowserSignInError,
-  DeploymentMismatchError,
-  NetworkUnavailableError,
-  SignInMethodError,
-  SignInRequiredError,
-} from './errors.js';
+  checkMethodOffered,
+  checkPinnedAnswer,
+  deploymentView,
+  offers,
+  withTrustedEndpoints,
+  type SignInMethod,
+} from './answer-checks.js';
+import { approveBrokerChange, type BrokerChange } from './broker-choice.js';
+import { ExternalSignIns, type DeviceCode } from './external-sign-in.js';
+import { DeploymentMismatchError, NetworkUnavailableError, SignInRequiredError } from './errors.js';
+import { forgetKeptSession, keepSession, mayRestore, readKeptSession } from './kept-session.js';
 import type { SecretStore } from './secret-store.js';
 import type { Logger } from '../platform/log.js';
 import type { LoadedDeployment } from '../deployment/file.js';
-import { checkBrokerUrl, sameBroker, trustedEndpoints } from '../net/trust.js';
+import { checkBrokerUrl } from '../net/trust.js';
 
-/** What the keychain holds: enough to restore the session with no prompt. */
-interface StoredSession {
-  brokerUrl: string;
-  username: string;
-  identityId: string;
-  refreshToken: string;
-}
-const sessionAccount = 'session';
-
-/** Where and as whom uploads go: everything the upload side needs, nothing secret. */
 /** How often storage that stopped answering may make us ask the broker where it is now. */
 const RECHECK_MS = 15_000;
 
+/** Where and as whom uploads go: everything the upload side needs, nothing secret. */
 export interface Identity {
   identityId: string;
   region: string;
@@ -67,12 +61,6 @@ export interface SessionManagerOptions {
 
 type State = Session['state'];
 
-export interface BrokerChange {
-  from: string;
-  to: string;
-  username?: string;
-}
-
 export class SessionManager {
   #state: State = 'signed-out';
   #brokerUrl: string;
@@ -86,8 +74,7 @@ export class SessionManager {
   #retryTimer: NodeJS.Timeout | undefined;
   #retryDelayMs = 0;
   /** The browser or device sign-in under way, if any: one at a time. */
-  #pending: { cancel(): void } | undefined;
-  #signInError: string | undefined;
+  readonly #external: ExternalSignIns;
   /** Why the last broker answer was refused, shown until the next sign-in. */
   #problem: string | undefined;
   #warnedEndpoints = false;
@@ -100,6 +87,14 @@ export class SessionManager {
     this.#brokerUrl = options.deployment?.deployment.brokerUrl ?? options.defaultBrokerUrl;
     this.#now = options.now ?? Date.now;
     this.#client = options.brokerClient ?? ((url) => createBrokerClient(url));
+    this.#external = new ExternalSignIns({
+      brokerUrl: () => this.#brokerUrl,
+      client: (url) => this.#client(url),
+      adopt: async (answer) => void (await this.signInWith('oidc', () => Promise.resolve(answer))),
+      changed: () => this.#emitView(),
+      log: options.log,
+      now: this.#now,
+    });
   }
 
   /** The session as the UI may see it: no token, no key. */
@@ -112,14 +107,9 @@ export class SessionManager {
       localMode: this.options.localMode && this.#brokerUrl === this.options.defaultBrokerUrl,
       keychain: this.options.secrets.kind,
       ...(this.#problem || this.options.secretsNotice ? { notice: this.#problem ?? this.options.secretsNotice } : {}),
-      ...(this.#signInError ? { signInError: this.#signInError } : {}),
-      ...(this.options.deployment ? { deployment: this.#deploymentView(this.options.deployment) } : {}),
+      ...(this.#external.error ? { signInError: this.#external.error } : {}),
+      ...(this.options.deployment ? { deployment: deploymentView(this.options.deployment) } : {}),
     };
-  }
-
-  /** What the window may know of the pinned configuration: what to show, never where or what to trust. */
-  #deploymentView({ deployment }: LoadedDeployment): NonNullable<Session['deployment']> {
-    return { ...(deployment.name ? { name: deployment.name } : {}), signIn: deployment.signIn ?? ['password'] };
   }
 
   identity(): Identity | undefined {
@@ -141,36 +131,10 @@ export class SessionManager {
 
   /** Start signed in from the keychain, with no prompt, when a session was kept there. */
   async restore(): Promise<void> {
-    const raw = await this.options.secrets.get(sessionAccount).catch((error: unknown) => {
-      this.options.log.warn('keychain read failed', { error: String(error) });
-      return null;
-    });
-    if (!raw) return;
-    let stored: StoredSession;
-    try {
-      stored = JSON.parse(raw) as StoredSession;
-    } catch {
-      this.options.log.warn('keychain entry unreadable; signing out');
-      await this.options.secrets.delete(sessionAccount);
-      return;
-    }
-    // A session kept for another broker is not sent anywhere when this run's broker was chosen on
-    // purpose or is pinned: its refresh token belongs to that other service.
-    if (!sameBroker(stored.brokerUrl, this.#brokerUrl) && (this.options.deployment || this.options.explicitBroker)) {
-      this.options.log.info('the kept session belongs to another sign-in service; not using it', {
-        kept: stored.brokerUrl,
-        configured: this.#brokerUrl,
-      });
-      return;
-    }
-    try {
-      checkBrokerUrl(stored.brokerUrl);
-    } catch (error) {
-      this.options.log.warn('the kept session names a sign-in service Hoist no longer trusts; sign in again', {
-        error: String(error),
-      });
-      return;
-    }
+    const stored = await readKeptSession(this.options.secrets, this.options.log);
+    if (!stored) return;
+    const chosen = Boolean(this.options.deployment || this.options.explicitBroker);
+    if (!mayRestore(stored, { brokerUrl: this.#brokerUrl, chosen }, this.options.log)) return;
     this.#brokerUrl = stored.brokerUrl;
     this.#username = stored.username;
     this.#identityId = stored.identityId;
@@ -190,13 +154,14 @@ export class SessionManager {
   /**
    * Every way of signing in ends here: the method must be offered, the answer is checked against the
    * deployment and the trust rules before it is kept, and the broker is always the configured one.
+   * Without a `username` the one the provider gave is shown.
    */
   async signInWith(
-    method: 'password' | 'oidc',
+    method: SignInMethod,
     obtain: (client: BrokerClient) => Promise<BrokerSession>,
-    username: string,
+    username?: string,
   ): Promise<Session> {
-    this.#checkMethod(method);
+    checkMethodOffered(this.options.deployment, method);
     const client = this.#client(this.#brokerUrl);
     const answer = await obtain(client);
     let session: BrokerSession;
@@ -210,7 +175,7 @@ export class SessionManager {
     if (this.#identityId && this.#identityId !== session.identityId) {
       this.options.log.info('signed in as a different identity; earlier uploads stay with their own identity');
     }
-    this.#username = username;
+    this.#username = username ?? session.username ?? 'organisation account';
     await this.#accept(session);
     return this.view();
   }
@@ -219,8 +184,7 @@ export class SessionManager {
   async signInMethods(brokerUrl = this.#brokerUrl): Promise<SignInMethods> {
     checkBrokerUrl(brokerUrl);
     const methods = await this.#client(brokerUrl).signInMethods();
-    const offered = this.options.deployment?.deployment.signIn;
-    const allows = (method: 'password' | 'oidc'): boolean => !offered || offered.includes(method);
+    const allows = (method: SignInMethod): boolean => offers(this.options.deployment, method);
     const oidc = allows('oidc') ? methods.oidc : undefined;
     return {
       password: methods.password && allows('password'),
@@ -234,119 +198,14 @@ export class SessionManager {
    * has one). The outcome is a `session` change: signed in, or `signInError` saying why not.
    */
   async signInWithBrowser(openUrl?: (url: string) => Promise<void>): Promise<{ url: string; opened: boolean }> {
-    this.#checkMethod('oidc');
-    this.#cancelPending();
-    const brokerUrl = this.#brokerUrl;
-    const flow = await startBrowserSignIn(this.#client(brokerUrl));
-    this.#pending = flow;
-    this.#setSignInError(undefined);
-    flow.done.then(
-      (session) => this.#finishExternal(flow, brokerUrl, session),
-      (error: unknown) => this.#externalFailed(flow, error),
-    );
-    let opened = false;
-    if (openUrl) {
-      opened = await openUrl(flow.url).then(
-        () => true,
-        (error: unknown) => (this.options.log.warn('could not open the browser', { error: String(error) }), false),
-      );
-    }
-    return { url: flow.url, opened };
+    checkMethodOffered(this.options.deployment, 'oidc');
+    return this.#external.browser(openUrl);
   }
 
   /** Starts a device-grant sign-in: the user confirms the code elsewhere while this polls the broker. */
-  async signInWithDevice(): Promise<{
-    verificationUri: string;
-    verificationUriComplete?: string;
-    userCode: string;
-    expiresIn: number;
-  }> {
-    this.#checkMethod('oidc');
-    this.#cancelPending();
-    const brokerUrl = this.#brokerUrl;
-    const client = this.#client(brokerUrl);
-    const start = await client.startDevice();
-    let timer: NodeJS.Timeout | undefined;
-    let stopped = false;
-    const flow = {
-      cancel() {
-        stopped = true;
-        clearTimeout(timer);
-      },
-    };
-    this.#pending = flow;
-    this.#setSignInError(undefined);
-    const deadline = this.#now() + start.expiresIn * 1000;
-    let intervalMs = start.interval * 1000;
-    const poll = async (): Promise<void> => {
-      if (stopped) return;
-      if (this.#now() >= deadline)
-        return this.#externalFailed(
-          flow,
-          new BrowserSignInError('The code expired before the sign-in was confirmed. Start again.'),
-        );
-      try {
-        const answer = await client.pollDevice(start.deviceCode);
-        if (stopped) return;
-        if (answer.status === 'done') return await this.#finishExternal(flow, brokerUrl, answer.session);
-        if (answer.status === 'slow_down') intervalMs += 5000; // as RFC 8628 asks
-      } catch (error) {
-        if (!(error instanceof NetworkUnavailableError)) return this.#externalFailed(flow, error);
-      }
-      timer = setTimeout(() => void poll(), intervalMs);
-    };
-    timer = setTimeout(() => void poll(), intervalMs);
-    return {
-      verificationUri: start.verificationUri,
-      ...(start.verificationUriComplete ? { verificationUriComplete: start.verificationUriComplete } : {}),
-      userCode: start.userCode,
-      expiresIn: start.expiresIn,
-    };
-  }
-
-  async #finishExternal(flow: { cancel(): void }, brokerUrl: string, answer: BrokerSession): Promise<void> {
-    if (this.#pending !== flow) return;
-    let session: BrokerSession;
-    try {
-      if (!sameBroker(brokerUrl, this.#brokerUrl))
-        throw new BrokerChangeError('The sign-in service changed while signing in. Start again.');
-      session = this.#checked(answer);
-    } catch (error) {
-      // A session this client will not use: give it back (best effort).
-      void this.#client(brokerUrl)
-        .signOut(answer.refreshToken)
-        .catch(() => undefined);
-      return this.#externalFailed(flow, error);
-    }
-    this.#pending = undefined;
-    if (this.#identityId && this.#identityId !== session.identityId) {
-      this.options.log.info('signed in as a different identity; earlier uploads stay with their own identity');
-    }
-    this.#username = session.username ?? 'organisation account';
-    this.#signInError = undefined;
-    await this.#accept(session);
-    // Said even when the state stays "signed-in" (signing in again): whoever started the sign-in waits for it.
-    for (const listener of this.#listeners) listener(this.view());
-  }
-
-  #externalFailed(flow: { cancel(): void }, error: unknown): void {
-    if (this.#pending !== flow) return;
-    this.#pending = undefined;
-    flow.cancel();
-    const message = error instanceof Error ? error.message : String(error);
-    this.options.log.info('browser or device sign-in did not finish', { error: message });
-    this.#setSignInError(message);
-  }
-
-  #cancelPending(): void {
-    this.#pending?.cancel();
-    this.#pending = undefined;
-  }
-
-  #setSignInError(message: string | undefined): void {
-    if (this.#signInError === message) return;
-    this.#signInError = message;
-    for (const listener of this.#listeners) listener(this.view());
+  async signInWithDevice(): Promise<DeviceCode> {
+    checkMethodOffered(this.options.deployment, 'oidc');
+    return this.#external.device();
   }
 
   /**
@@ -354,32 +213,17 @@ export class SessionManager {
    * person must confirm outside the window (confirmBrokerChange), and the session is signed out first.
    */
   async setBroker(brokerUrl: string): Promise<Session> {
-    const pinned = this.options.deployment;
-    if (pinned) {
-      if (sameBroker(brokerUrl, this.#brokerUrl)) return this.view();
-      throw new BrokerChangeError(
-        `The sign-in service is set by your organisation (${pinned.file}) and cannot be changed.`,
-      );
-    }
-    checkBrokerUrl(brokerUrl);
-    if (sameBroker(brokerUrl, this.#brokerUrl)) return this.view();
-    if (this.#state !== 'signed-out') {
-      const confirm = this.options.confirmBrokerChange;
-      const who = this.#username ? ` as ${this.#username}` : '';
-      if (!confirm) {
-        throw new BrokerChangeError(
-          `Hoist is signed in${who} at ${this.#brokerUrl}; the sign-in service cannot be changed from here while signed in. Sign out first, or restart Hoist with --broker ${brokerUrl}.`,
-        );
-      }
-      const change: BrokerChange = {
-        from: this.#brokerUrl,
-        to: brokerUrl,
-        ...(this.#username ? { username: this.#username } : {}),
-      };
-      if (!(await confirm(change)))
-        throw new BrokerChangeError(`The change was not confirmed: Hoist stays signed in${who} at ${this.#brokerUrl}.`);
-      await this.signOut();
-    }
+    const hasSession = this.#state !== 'signed-out';
+    const verdict = await approveBrokerChange({
+      from: this.#brokerUrl,
+      to: brokerUrl,
+      ...(this.#username ? { username: this.#username } : {}),
+      hasSession,
+      deployment: this.options.deployment,
+      confirm: this.options.confirmBrokerChange,
+    });
+    if (verdict === 'unchanged') return this.view();
+    if (hasSession) await this.signOut();
     this.options.log.info('sign-in service changed', { from: this.#brokerUrl, to: brokerUrl });
     this.#brokerUrl = brokerUrl;
     this.#problem = undefined;
@@ -387,48 +231,26 @@ export class SessionManager {
     return this.view();
   }
 
-  #checkMethod(method: 'password' | 'oidc'): void {
-    const offered = this.options.deployment?.deployment.signIn;
-    if (offered && !offered.includes(method)) {
-      throw new SignInMethodError(
-        method === 'password'
-          ? 'Your organisation signs in through its own identity provider: use "Sign in with your organisation" instead of a password.'
-          : 'Your organisation signs in with a user name and password here, not through an identity provider.',
-      );
-    }
-  }
-
   /**
    * A broker answer as this client may use it: refused when it disagrees with the pinned deployment
    * (before any credentials are asked for), and with endpoints only where the trust rules allow them.
    */
-  #checked(session: BrokerSession): BrokerSession {
-    const pinned = this.options.deployment;
-    if (pinned) {
-      const fields = ['region', 'identityPoolId', 'bucket'] as const;
-      const wrong = fields.filter((field) => session[field] !== pinned.deployment[field]);
-      if (wrong.length > 0) {
-        const said = wrong
-          .map((field) => `${field} "${session[field]}" where ${pinned.file} pins "${pinned.deployment[field]}"`)
-          .join(', ');
-        const message = `The sign-in service answered with ${said}. Hoist refused the session, so nothing is uploaded: ask your IT department to check the deployment.`;
-        this.#problem = message;
-        throw new DeploymentMismatchError(message);
-      }
+  #checked(answer: BrokerSession): BrokerSession {
+    try {
+      checkPinnedAnswer(this.options.deployment, answer);
+    } catch (error) {
+      if (error instanceof DeploymentMismatchError) this.#problem = error.message;
+      throw error;
     }
-    const endpoints = trustedEndpoints(this.#brokerUrl, session.endpoints);
-    if (session.endpoints && !endpoints && !this.#warnedEndpoints) {
+    const { session, dropped } = withTrustedEndpoints(this.#brokerUrl, answer);
+    if (dropped && answer.endpoints && !this.#warnedEndpoints) {
       this.#warnedEndpoints = true;
       this.options.log.warn(
-        `the sign-in service named storage endpoints that are not all on this computer; using AWS's own endpoints for ${session.region}`,
-        {
-          s3: session.endpoints.s3,
-          cognitoIdentity: session.endpoints.cognitoIdentity,
-        },
+        `the sign-in service named storage endpoints that are not all on this computer; using AWS's own endpoints for ${answer.region}`,
+        { s3: answer.endpoints.s3, cognitoIdentity: answer.endpoints.cognitoIdentity },
       );
     }
-    const { endpoints: _named, ...rest } = session;
-    return endpoints ? { ...rest, endpoints } : rest;
+    return session;
   }
 
   async signOut(): Promise<Session> {
@@ -440,9 +262,7 @@ export class SessionManager {
     this.#username = undefined;
     this.#setState('signed-out');
     this.#emitIdentity(); // the queue stops sending; transfers stay journaled for this identity
-    await this.options.secrets
-      .delete(sessionAccount)
-      .catch((error: unknown) => this.options.log.warn('keychain delete failed', { error: String(error) }));
+    await forgetKeptSession(this.options.secrets, this.options.log);
     if (refreshToken) {
       // Revoking is best effort: the keychain entry is already gone, so this device is signed out either way.
       await this.#client(this.#brokerUrl)
@@ -513,14 +333,11 @@ export class SessionManager {
     this.#identityId = session.identityId;
     this.#problem = undefined;
     // The rotated refresh token is saved before anything else can need it.
-    const stored: StoredSession = {
+    await keepSession(this.options.secrets, this.options.log, {
       brokerUrl: this.#brokerUrl,
       username: this.#username ?? '',
       identityId: session.identityId,
       refreshToken: session.refreshToken,
-    };
-    await this.options.secrets.set(sessionAccount, JSON.stringify(stored)).catch((error: unknown) => {
-      this.options.log.warn('keychain write failed; the session lasts until Hoist quits', { error: String(error) });
     });
     const wasSignedIn = this.#state === 'signed-in';
     this.#setState('signed-in');
@@ -552,10 +369,23 @@ export class SessionManager {
     this.#retryTimer.unref();
   }
 
+  /**
+   * The engine's session service: restores the kept session; when the engine stops (`signal`), background
+   * retries and a browser or device sign-in under way end.
+   */
+  async start(signal: AbortSignal): Promise<void> {
+    signal.addEventListener('abort', () => this.#halt(), { once: true });
+    await this.restore();
+  }
+
   /** Stops background retries (the engine is closing). */
-  stop(): void {
+  async stop(): Promise<void> {
+    this.#halt();
+  }
+
+  #halt(): void {
     clearTimeout(this.#retryTimer);
-    this.#cancelPending();
+    this.#external.cancel();
   }
 
   #setState(state: State): void {

@@ -45,7 +45,11 @@ export interface FolderSyncDeps {
 }
 
 export interface FolderSync {
-  start(): Promise<void>;
+  /**
+   * Watches the stored folders. Once `signal` aborts (the engine is stopping) no folder is added or
+   * rescanned; stop() takes the watchers down. Tests that drive folder sync alone may leave it out.
+   */
+  start(signal?: AbortSignal): Promise<void>;
   stop(): Promise<void>;
   add(path: string, label?: string): Promise<Folder>;
   pause(id: string): Promise<void>;
@@ -75,6 +79,8 @@ export function createFolderSync(deps: FolderSyncDeps): FolderSync {
   let unsubscribe: Array<() => void> = [];
   let emitTimer: unknown;
   let started = false;
+  /** The engine is stopping: no new folder, no new scan. */
+  let closing = false;
 
   const ignoreRules = () => {
     const patterns = deps.settings().ignorePatterns;
@@ -176,9 +182,11 @@ export function createFolderSync(deps: FolderSyncDeps): FolderSync {
 
   const list_ = list;
   return {
-    async start() {
+    async start(signal) {
       if (started) return;
       started = true;
+      closing = false;
+      signal?.addEventListener('abort', () => (closing = true), { once: true });
       unsubscribe = [
         deps.onTransferChanged(onTransfers),
         ...(deps.onTransfersRemoved ? [deps.onTransfersRemoved((ids) => pipeline.transfersRemoved(ids))] : []),
@@ -202,7 +210,7 @@ export function createFolderSync(deps: FolderSyncDeps): FolderSync {
       pipeline.stop();
     },
     async add(input, label) {
-      if (!started) throw new Error('Folder sync is not running.');
+      if (!started || closing) throw new Error('Folder sync is not running.');
       const real = await validate(input);
       let wanted = label?.normalize('NFC') ?? defaultLabel(real);
       const problem = checkLabel(wanted);
@@ -246,6 +254,7 @@ export function createFolderSync(deps: FolderSyncDeps): FolderSync {
     },
     list: list_,
     async rescanAll() {
+      if (closing) return;
       await Promise.all([...folders.values()].map((f) => f.rescan()));
     },
     settingsChanged() {

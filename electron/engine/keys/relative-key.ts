@@ -50,7 +50,10 @@ export function checkDestinationFolder(folder: string): string | undefined {
   }
   const bytes = Buffer.byteLength(trimmed, 'utf8');
   if (bytes > maxDestinationFolderBytes) {
-    return `The destination folder is ${bytes} bytes long; it can be at most ${maxDestinationFolderBytes} bytes, so that file names still fit in a ${maxKeyBytes}-byte storage key.`;
+    return (
+      `The destination folder is ${bytes} bytes long; it can be at most ${maxDestinationFolderBytes} bytes, ` +
+      `so that file names still fit in a ${maxKeyBytes}-byte storage key.`
+    );
   }
   const other = checkRelativeKey(trimmed);
   return other && other.replace(/^The name/, 'The destination folder');

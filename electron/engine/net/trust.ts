@@ -47,7 +47,8 @@ export function checkBrokerUrl(brokerUrl: string): URL {
   }
   if (url.protocol === 'http:' && !isLoopbackUrl(url)) {
     throw new UntrustedBrokerError(
-      `Hoist refuses to sign in at ${url.origin}: a sign-in service that is not on this computer must use https, because over http your password and session would cross the network unencrypted. Use https://${url.host}${url.pathname === '/' ? '' : url.pathname}.`,
+      `Hoist refuses to sign in at ${url.origin}: a sign-in service that is not on this computer must use https, because over http your password ` +
+        `and session would cross the network unencrypted. Use https://${url.host}${url.pathname === '/' ? '' : url.pathname}.`,
     );
   }
   return url;

@@ -1,6 +1,8 @@
 // Notices that the computer slept: a timer that fires much later than asked means the process was
 // frozen. Works the same in the desktop app, the headless mode and the command line (Electron's
 // powerMonitor exists only in the first).
+import type { Service } from './service.js';
+
 export function onWakeFromSleep(
   listener: () => void,
   options: { intervalMs?: number; now?: () => number } = {},
@@ -16,4 +18,20 @@ export function onWakeFromSleep(
   }, intervalMs);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/** onWakeFromSleep as an engine service: watching from start until the engine stops. */
+export function wakeWatch(listener: () => void, options: { intervalMs?: number; now?: () => number } = {}): Service {
+  let off: (() => void) | undefined;
+  const end = (): void => {
+    off?.();
+    off = undefined;
+  };
+  return {
+    start(signal) {
+      off = onWakeFromSleep(listener, options);
+      signal.addEventListener('abort', end, { once: true });
+    },
+    stop: async () => end(),
+  };
 }

@@ -104,7 +104,8 @@ export class StorageFullError extends Error {
   override readonly name = 'StorageFullError';
   constructor(readonly dataDir: string) {
     super(
-      `The disk holding Hoist's data folder (${dataDir}) is full: Hoist cannot record its progress. Free some space on it; the uploads then continue where they were.`,
+      `The disk holding Hoist's data folder (${dataDir}) is full: Hoist cannot record its progress. Free some space on it; the uploads then ` +
+        `continue where they were.`,
     );
   }
 }

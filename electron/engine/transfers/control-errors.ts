@@ -18,7 +18,8 @@ export class AlreadyUploadedError extends Error {
   constructor(subject: string, action: 'pause' | 'resume' | 'cancel') {
     super(
       action === 'cancel'
-        ? `${subject} is already uploaded; cancelling cannot take it out of the bucket (Hoist never deletes), and its history entry stays until finished transfers are cleared.`
+        ? `${subject} is already uploaded; cancelling cannot take it out of the bucket (Hoist never deletes), ` +
+            'and its history entry stays until finished transfers are cleared.'
         : `${subject} is already uploaded; there is nothing to ${action}.`,
     );
   }

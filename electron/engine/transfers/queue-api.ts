@@ -77,6 +77,10 @@ export interface TransferQueue {
   whenIdle(): Promise<void>;
   /** Settings changed (filesInParallel may have grown): start what now fits. */
   settingsChanged(): void;
-  start(): void;
+  /**
+   * Starts scheduling. Once `signal` aborts (the engine is stopping) nothing new starts; stop() ends the
+   * runs. Tests that drive a queue alone may leave the signal out.
+   */
+  start(signal?: AbortSignal): void;
   stop(): Promise<void>;
 }

@@ -227,9 +227,10 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
       pump(q);
     },
 
-    start() {
+    start(signal) {
       q.started = true;
       q.stopped = false;
+      signal?.addEventListener('abort', () => (q.stopped = true), { once: true });
       void q.janitor.pass(); // in the background: nothing waits for it
       pump(q);
     },

@@ -46,7 +46,8 @@ export const errors = {
   InvalidPart: e(
     'InvalidPart',
     400,
-    "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
+    'One or more of the specified parts could not be found.  The part may not have been uploaded, ' +
+      "or the specified entity tag may not match the part's entity tag.",
   ),
   InvalidPartOrder: e(
     'InvalidPartOrder',

@@ -92,7 +92,8 @@ export async function ingestBody(ctx: S3Context, options: IngestOptions): Promis
   const hexSha = /^[0-9a-f]{64}$/i.test(contentSha) ? contentSha.toLowerCase() : undefined;
   if (!streaming && !hexSha && contentSha !== 'UNSIGNED-PAYLOAD') {
     throw errors.InvalidArgument(
-      'x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER or a valid sha256 value.',
+      'x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, ' +
+        'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER or a valid sha256 value.',
       {
         ArgumentName: 'x-amz-content-sha256',
       },

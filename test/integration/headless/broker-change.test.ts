@@ -10,7 +10,7 @@ import { socketProtocols } from '../../support/headless-socket.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDaemon, type Daemon } from '../../../electron/daemon/daemon.js';
 import { MemorySecretStore } from '../../../electron/engine/auth/secret-store.js';
-import type { BrokerChange } from '../../../electron/engine/auth/session.js';
+import type { BrokerChange } from '../../../electron/engine/auth/broker-choice.js';
 import type { LoadedDeployment } from '../../../electron/engine/deployment/file.js';
 import { startTestEngine, waitForSession, type TestEngine } from '../../support/engine.js';
 import { startTestStack, type TestStack } from '../../support/stack.js';
@@ -95,7 +95,8 @@ describe('over the headless daemon', () => {
   it('refuses session.setBroker while signed in, and stays signed in where it was', async () => {
     const reply = await rpc('session.setBroker', { brokerUrl: b.stack.brokerUrl });
     expect(reply.error?.message).toBe(
-      `Hoist is signed in as ${user.username} at ${a.stack.brokerUrl}; the sign-in service cannot be changed from here while signed in. Sign out first, or restart Hoist with --broker ${b.stack.brokerUrl}.`,
+      `Hoist is signed in as ${user.username} at ${a.stack.brokerUrl}; the sign-in service cannot be changed from here while signed in. Sign out ` +
+        `first, or restart Hoist with --broker ${b.stack.brokerUrl}.`,
     );
     expect((await rpc('session.get', {})).result).toMatchObject({ state: 'signed-in', brokerUrl: a.stack.brokerUrl });
   });

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll } from 'vitest';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../../../server/local-cloud/index.js';
 
 export const MiB = 1024 * 1024;
@@ -16,6 +17,30 @@ export function tempDir(prefix = 'local-cloud-'): { path: string; remove: () => 
 
 export function startCloud(dataDir: string, options: Partial<LocalCloudOptions> = {}): Promise<LocalCloud> {
   return startLocalCloud({ dataDir, port: 0, ...options });
+}
+
+export interface StartedCloud {
+  cloud: LocalCloud;
+  /** A client signed with the admin credentials. */
+  admin: S3Client;
+  bucket: string;
+}
+
+/**
+ * One local cloud for the whole test file, in a temp folder: started before its tests (and handed to
+ * `started`), closed and removed after them.
+ */
+export function useCloud(started: (cloud: StartedCloud) => void, options: Partial<LocalCloudOptions> = {}): void {
+  const dir = tempDir();
+  let cloud: LocalCloud | undefined;
+  beforeAll(async () => {
+    cloud = await startCloud(dir.path, options);
+    started({ cloud, admin: client(cloud, cloud.adminCredentials), bucket: cloud.bucket });
+  });
+  afterAll(async () => {
+    await cloud?.close();
+    dir.remove();
+  });
 }
 
 export interface Creds {

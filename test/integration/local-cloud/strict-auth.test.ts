@@ -10,25 +10,15 @@ import {
   UploadPartCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../../server/local-cloud/index.js';
-import { client, identityCreds, newIdentityId, startCloud, tempDir } from './helpers.js';
+import { client, identityCreds, newIdentityId, startCloud, tempDir, useCloud } from './helpers.js';
 import { codeOf, httpFor, send, signer } from './raw.js';
 
-const dir = tempDir();
 let cloud: LocalCloud;
 let admin: S3Client;
 let bucket: string;
-
-beforeAll(async () => {
-  cloud = await startCloud(dir.path);
-  admin = client(cloud, cloud.adminCredentials);
-  bucket = cloud.bucket;
-});
-afterAll(async () => {
-  await cloud.close();
-  dir.remove();
-});
+useCloud((started) => ({ cloud, admin, bucket } = started));
 
 const sha256 = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
 const md5 = (data: Buffer | string): string => createHash('md5').update(data).digest('base64');

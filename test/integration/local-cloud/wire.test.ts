@@ -24,25 +24,15 @@ import {
   UploadPartCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../../server/local-cloud/index.js';
-import { MiB, client, errorOf, startCloud, tempDir } from './helpers.js';
+import { MiB, errorOf, useCloud } from './helpers.js';
 import { codeOf, httpFor, send, signer, type RawResponse } from './raw.js';
 
-const dir = tempDir();
 let cloud: LocalCloud;
 let admin: S3Client;
 let bucket: string;
-
-beforeAll(async () => {
-  cloud = await startCloud(dir.path);
-  admin = client(cloud, cloud.adminCredentials);
-  bucket = cloud.bucket;
-});
-afterAll(async () => {
-  await cloud.close();
-  dir.remove();
-});
+useCloud((started) => ({ cloud, admin, bucket } = started));
 
 const signed = async (
   method: string,

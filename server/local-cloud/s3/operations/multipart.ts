@@ -89,7 +89,8 @@ export async function uploadPart(ctx: S3Context, deps: S3Deps, bucket: string, k
   const declared = declaredChecksum(ctx);
   if (upload.checksumAlgorithm && declared && declared.algorithm !== upload.checksumAlgorithm) {
     throw errors.InvalidRequest(
-      `Checksum Type mismatch occurred, expected checksum Type: ${upload.checksumAlgorithm.toLowerCase()}, actual checksum Type: ${declared.algorithm.toLowerCase()}`,
+      `Checksum Type mismatch occurred, expected checksum Type: ${upload.checksumAlgorithm.toLowerCase()}, actual checksum Type: ` +
+        `${declared.algorithm.toLowerCase()}`,
     );
   }
   const tempPath = deps.store.tempPath();

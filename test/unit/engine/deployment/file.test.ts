@@ -49,7 +49,8 @@ describe('parseDeployment', () => {
 
   it('names the file and every missing field', () => {
     expect(problems({})).toBe(
-      'The deployment file /etc/hoist/deployment.json is not valid:\n- brokerUrl: is missing\n- region: is missing\n- identityPoolId: is missing\n- bucket: is missing',
+      'The deployment file /etc/hoist/deployment.json is not valid:\n- brokerUrl: is missing\n- region: is missing\n- identityPoolId: is ' +
+        'missing\n- bucket: is missing',
     );
   });
 

@@ -47,7 +47,8 @@ describe('checkBrokerUrl', () => {
 
   it('refuses http off this computer, saying why and what to use', () => {
     expect(() => checkBrokerUrl('http://10.255.255.1:9/')).toThrow(
-      'Hoist refuses to sign in at http://10.255.255.1:9: a sign-in service that is not on this computer must use https, because over http your password and session would cross the network unencrypted. Use https://10.255.255.1:9.',
+      'Hoist refuses to sign in at http://10.255.255.1:9: a sign-in service that is not on this computer must use https, because over http your ' +
+        'password and session would cross the network unencrypted. Use https://10.255.255.1:9.',
     );
     expect(() => checkBrokerUrl('http://sign-in.example.com/hoist')).toThrow('Use https://sign-in.example.com/hoist.');
   });
