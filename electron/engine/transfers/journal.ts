@@ -34,42 +34,15 @@ export type Journal = ReturnType<typeof createJournal>;
 
 export function createJournal(db: StateDb, now: () => number = Date.now) {
   const s = db.sqlite;
-  const {
-    insert,
-    all,
-    indexRows,
-    pageAll,
-    pageIn,
-    byDestination,
-    stateOf,
-    unfinishedOfFolder,
-    one,
-    partBytes,
-    setStateStmt,
-    doneVersionStmt,
-    doneVersionBareStmt,
-    setIdentityStmt,
-    beginVersion,
-    setUpload,
-    clearUpload,
-    setCompleting,
-    delParts,
-    putPart,
-    getParts,
-    delTransfer,
-    delHistory,
-    addAbandoned,
-    listAbandoned,
-    delAbandoned,
-    referenced,
-  } = prepareStatements(s);
+  // The journal's SQL, prepared once (journal-statements.ts).
+  const sql = prepareStatements(s);
   const rowOf = createRowReader();
 
   /** Moves the current upload id (if any) to abandoned_uploads, in the caller's transaction. */
   let abandons = 0;
   const abandonCurrent = (row: RawTransfer | undefined): void => {
     if (row?.upload_id && row.object_key && row.identity_id) {
-      addAbandoned.run(row.upload_id, row.object_key, row.identity_id, now());
+      sql.addAbandoned.run(row.upload_id, row.object_key, row.identity_id, now());
       abandons++;
     }
   };
@@ -78,9 +51,9 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
     const t = now();
     let raw: RawTransfer | undefined;
     if (version) {
-      abandonCurrent(one.get(id));
-      delParts.run(id);
-      raw = returning(doneVersionStmt, {
+      abandonCurrent(sql.one.get(id));
+      sql.delParts.run(id);
+      raw = returning(sql.doneVersionStmt, {
         id,
         size: version.size,
         mtimeMs: version.mtimeMs,
@@ -89,8 +62,8 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
         now: t,
       });
     } else {
-      delParts.run(id);
-      raw = returning(setStateStmt, {
+      sql.delParts.run(id);
+      raw = returning(sql.setStateStmt, {
         id,
         state: 'done',
         errorCode: null,
@@ -110,7 +83,7 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
    */
   const markDone = (id: string, version?: FileVersion): TransferRow | undefined => {
     if (version) {
-      const raw = returning(doneVersionBareStmt, {
+      const raw = returning(sql.doneVersionBareStmt, {
         id,
         size: version.size,
         mtimeMs: version.mtimeMs,
@@ -134,7 +107,7 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
       for (const r of rows) {
         let origin = origins.get(r.origin);
         if (origin === undefined) origins.set(r.origin, (origin = JSON.stringify(r.origin)));
-        insert.run({
+        sql.insert.run({
           id: r.id,
           sourcePath: r.sourcePath,
           destination: r.destination,
@@ -152,28 +125,30 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
       }
       return rows.map((r) => ({ id: r.id, state: r.state, size: r.size, identityId: r.identityId }));
     }),
-    all: (): TransferRow[] => all.all().map(rowOf),
+    all: (): TransferRow[] => sql.all.all().map(rowOf),
     /** Every transfer, oldest first, as the queue indexes it (no paths: those stay on disk). */
     *indexRows(): Generator<IndexRow> {
-      for (const r of indexRows.iterate())
+      for (const r of sql.indexRows.iterate())
         yield { id: r.id, state: r.state, size: r.size, identityId: r.identity_id ?? undefined };
     },
     /** Bytes of journaled parts, per transfer that has any (what a resumed transfer has sent already). */
-    partBytesByTransfer: (): Array<{ id: string; bytes: number }> => partBytes.all(),
+    partBytesByTransfer: (): Array<{ id: string; bytes: number }> => sql.partBytes.all(),
     /** Newest first; `limit` undefined = every one. */
     page(filter: TransferFilter, offset = 0, limit?: number): TransferRow[] {
       const n = limit ?? -1;
       const raws =
-        filter === 'all' ? pageAll.all(n, offset) : pageIn.all(JSON.stringify(filterStates[filter]), n, offset);
+        filter === 'all'
+          ? sql.pageAll.all(n, offset)
+          : sql.pageIn.all(JSON.stringify(filterStates[filter]), n, offset);
       return raws.map(rowOf);
     },
     /** Transfers that write `destination`, newest first. */
-    byDestination: (destination: string): TransferRow[] => byDestination.all(destination).map(rowOf),
-    stateOf: (id: string): JournalState | undefined => stateOf.get(id)?.state,
+    byDestination: (destination: string): TransferRow[] => sql.byDestination.all(destination).map(rowOf),
+    stateOf: (id: string): JournalState | undefined => sql.stateOf.get(id)?.state,
     /** Unfinished transfers queued by a watched folder. */
-    unfinishedOfFolder: (folderId: string): string[] => unfinishedOfFolder.all(folderId).map((r) => r.id),
+    unfinishedOfFolder: (folderId: string): string[] => sql.unfinishedOfFolder.all(folderId).map((r) => r.id),
     get: (id: string): TransferRow | undefined => {
-      const r = one.get(id);
+      const r = sql.one.get(id);
       return r && rowOf(r);
     },
     /** Returns the row as written (undefined if the transfer is gone). */
@@ -182,7 +157,7 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
       // A pause is the user's decision: it must survive a power cut, not only a crash.
       const write = state === 'paused' ? db.durably : <T>(fn: () => T): T => fn();
       const raw = write(() =>
-        returning(setStateStmt, {
+        returning(sql.setStateStmt, {
           id,
           state,
           errorCode: error?.code ?? null,
@@ -199,7 +174,7 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
       const t = now();
       const out: TransferRow[] = [];
       for (const id of ids) {
-        const raw = returning(setStateStmt, {
+        const raw = returning(sql.setStateStmt, {
           id,
           state,
           errorCode: null,
@@ -218,30 +193,30 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
      * (journal-group-commit.ts). Resolves once committed, with the row as written.
      */
     markDoneGrouped: groupCommit(s, markDone),
-    setIdentity: (id: string, identityId: string) => void setIdentityStmt.run(identityId, now(), id),
+    setIdentity: (id: string, identityId: string) => void sql.setIdentityStmt.run(identityId, now(), id),
     /** Starts over on a (new) version of the file: the old upload id, if any, is queued for abort. */
     beginVersion: s.transaction((id: string, v: FileVersion) => {
-      abandonCurrent(one.get(id));
-      delParts.run(id);
-      beginVersion.run({ id, size: v.size, mtimeMs: v.mtimeMs, ctimeMs: v.ctimeMs, ino: v.ino, now: now() });
+      abandonCurrent(sql.one.get(id));
+      sql.delParts.run(id);
+      sql.beginVersion.run({ id, size: v.size, mtimeMs: v.mtimeMs, ctimeMs: v.ctimeMs, ino: v.ino, now: now() });
     }),
     setUpload: (id: string, objectKey: string, uploadId: string, partSize: number) =>
-      void setUpload.run(objectKey, uploadId, partSize, now(), id),
+      void sql.setUpload.run(objectKey, uploadId, partSize, now(), id),
     /** Drops the upload id (gone, or for another key) so the next attempt creates a new one; it is queued for abort. */
     forgetUpload: s.transaction((id: string) => {
-      abandonCurrent(one.get(id));
-      delParts.run(id);
-      clearUpload.run(now(), id);
+      abandonCurrent(sql.one.get(id));
+      sql.delParts.run(id);
+      sql.clearUpload.run(now(), id);
     }),
-    setCompleting: (id: string, on: boolean) => void setCompleting.run(Number(on), now(), id),
-    putPart: (transferId: string, p: PartRow) => void putPart.run({ transferId, ...p }),
-    parts: (id: string): PartRow[] => getParts.all(id),
+    setCompleting: (id: string, on: boolean) => void sql.setCompleting.run(Number(on), now(), id),
+    putPart: (transferId: string, p: PartRow) => void sql.putPart.run({ transferId, ...p }),
+    parts: (id: string): PartRow[] => sql.getParts.all(id),
     /** Forgets a transfer (cancel: durably); its upload id (if any) is queued for abort in the same transaction. */
     remove: (id: string): void =>
       db.durably(() =>
         s.transaction(() => {
-          abandonCurrent(one.get(id));
-          delTransfer.run(id);
+          abandonCurrent(sql.one.get(id));
+          sql.delTransfer.run(id);
         })(),
       ),
     /** remove() for many transfers in one durable transaction (cancel all). */
@@ -249,20 +224,20 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
       db.durably(() =>
         s.transaction(() => {
           for (const id of ids) {
-            abandonCurrent(one.get(id));
-            delTransfer.run(id);
+            abandonCurrent(sql.one.get(id));
+            sql.delTransfer.run(id);
           }
         })(),
       ),
-    clearHistory: (): string[] => db.durably(() => delHistory.all().map((r) => r.id)),
+    clearHistory: (): string[] => db.durably(() => sql.delHistory.all().map((r) => r.id)),
     abandoned: (identityId: string): AbandonedUpload[] =>
-      listAbandoned
+      sql.listAbandoned
         .all(identityId)
         .map((r) => ({ uploadId: r.upload_id, objectKey: r.object_key, identityId: r.identity_id })),
-    abandonedDone: (uploadId: string) => void delAbandoned.run(uploadId),
+    abandonedDone: (uploadId: string) => void sql.delAbandoned.run(uploadId),
     /** How many uploads this journal object has abandoned so far (the janitor skips a pass when nothing changed). */
     abandonCount: (): number => abandons,
     /** Whether any transfer still needs this upload id: such an upload must never be aborted. */
-    isReferenced: (uploadId: string): boolean => (referenced.get(uploadId)?.n ?? 0) > 0,
+    isReferenced: (uploadId: string): boolean => (sql.referenced.get(uploadId)?.n ?? 0) > 0,
   };
 }
