@@ -9,47 +9,25 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import type { LocalStack } from '../../server/local-stack/index.js';
+import type { Headless } from './helpers/headless.js';
+import { useWindow } from './helpers/window.js';
 import type { Folder } from '../../electron/common/contract.js';
-import { startLocalStack, type LocalStack } from '../../server/local-stack/index.js';
-import { silentLogger } from '../../server/broker/logger.js';
-import { launchChromium } from '../support/browser.js';
 import { waitForTransfer } from '../support/engine.js';
-import { startHeadless, type Headless } from './helpers/headless.js';
 import { axeViolations, focusInfo, movingElements, recordTexts, saveScreenshot } from './helpers/a11y.js';
 
-const wait = { timeout: 60_000 };
+const ui = useWindow({ user: { username: 'ada', password: 'correct horse' }, consoleErrors: true });
 let stack: LocalStack;
-let stackDir: string;
-let filesDir: string;
 let headless: Headless;
-let browser: Browser;
 let page: Page;
-const errors: string[] = [];
+const errors = ui.errors;
+beforeAll(() => void ({ stack, headless, page } = ui));
+let filesDir: string;
+beforeAll(async () => void (filesDir = await mkdtemp(path.join(tmpdir(), 'hoist-a11y-'))));
+afterAll(async () => filesDir && (await rm(filesDir, { recursive: true, force: true })));
 
-beforeAll(async () => {
-  stackDir = await mkdtemp(path.join(tmpdir(), 'hoist-stack-'));
-  filesDir = await mkdtemp(path.join(tmpdir(), 'hoist-a11y-'));
-  stack = await startLocalStack({
-    dataDir: stackDir,
-    users: [{ username: 'ada', password: 'correct horse' }],
-    logger: silentLogger,
-  });
-  headless = await startHeadless({ brokerUrl: stack.brokerUrl });
-  browser = await launchChromium();
-  // axe runs in a page of its own context.
-  page = await (await browser.newContext({ viewport: { width: 1200, height: 760 } })).newPage();
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  await page.goto(headless.daemon.url);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await headless?.stop();
-  await stack?.close();
-  for (const dir of [stackDir, filesDir]) if (dir) await rm(dir, { recursive: true, force: true });
-});
+const wait = { timeout: 60_000 };
 
 async function file(name: string, bytes: number | string): Promise<string> {
   const p = path.join(filesDir, name);

@@ -6,48 +6,25 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startLocalStack, type LocalStack } from '../../server/local-stack/index.js';
-import { silentLogger } from '../../server/broker/logger.js';
-import { launchChromium } from '../support/browser.js';
-import { startHeadless, type Headless } from './helpers/headless.js';
+import { beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { LocalStack } from '../../server/local-stack/index.js';
+import type { Headless } from './helpers/headless.js';
+import { useWindow } from './helpers/window.js';
 import { focusInfo, type FocusInfo } from './helpers/a11y.js';
 
-const wait = { timeout: 60_000 };
+const ui = useWindow({
+  user: { username: 'ada', password: 'correct horse' },
+  permissions: ['clipboard-read', 'clipboard-write'],
+  consoleErrors: true,
+});
 let stack: LocalStack;
-let stackDir: string;
 let headless: Headless;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
-const errors: string[] = [];
+const errors = ui.errors;
+beforeAll(() => void ({ stack, headless, page } = ui));
 
-beforeAll(async () => {
-  stackDir = await mkdtemp(path.join(tmpdir(), 'hoist-stack-'));
-  stack = await startLocalStack({
-    dataDir: stackDir,
-    users: [{ username: 'ada', password: 'correct horse' }],
-    logger: silentLogger,
-  });
-  headless = await startHeadless({ brokerUrl: stack.brokerUrl });
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1200, height: 760 } });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], {
-    origin: new URL(headless.daemon.url).origin,
-  });
-  page = await context.newPage();
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  await page.goto(headless.daemon.url);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await headless?.stop();
-  await stack?.close();
-  if (stackDir) await rm(stackDir, { recursive: true, force: true });
-});
+const wait = { timeout: 60_000 };
 
 /** The focus after the last key: on something (never the body), visibly, and matching `expected`. */
 async function focused(expected: { name?: string | RegExp; role?: string; tag?: string }): Promise<FocusInfo> {

@@ -1,45 +1,24 @@
 // Settings → Network in Chromium against the headless daemon and the real engine: a proxy address with a
 // password is saved without it (the password goes to the keychain and never comes back to the page), the
 // password field is write-only, and a CA file that cannot be read is refused with its name.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startLocalStack, type LocalStack } from '../../server/local-stack/index.js';
-import { silentLogger } from '../../server/broker/logger.js';
-import { launchChromium } from '../support/browser.js';
-import { startHeadless, type Headless } from './helpers/headless.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { Headless } from './helpers/headless.js';
+import { useWindow } from './helpers/window.js';
+
+const ui = useWindow({
+  user: { username: 'nina', password: 'network pass phrase' },
+  signedIn: true,
+  localMode: true,
+  viewport: { width: 1200, height: 900 },
+  onPage: (p) => p.on('websocket', (ws) => ws.on('framereceived', ({ payload }) => frames.push(String(payload)))),
+});
+let headless: Headless;
+let page: Page;
+beforeAll(() => void ({ headless, page } = ui));
 
 const secret = 'never-shown-to-the-window-5';
-let stackDir: string;
-let stack: LocalStack;
-let headless: Headless;
-let browser: Browser;
-let page: Page;
 const frames: string[] = [];
-
-beforeAll(async () => {
-  stackDir = await mkdtemp(path.join(tmpdir(), 'hoist-stack-'));
-  stack = await startLocalStack({
-    dataDir: stackDir,
-    users: [{ username: 'nina', password: 'network pass phrase' }],
-    logger: silentLogger,
-  });
-  headless = await startHeadless({ brokerUrl: stack.brokerUrl, localMode: true });
-  await headless.engine['session.signIn']({ username: 'nina', password: 'network pass phrase' });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  page.on('websocket', (ws) => ws.on('framereceived', ({ payload }) => frames.push(String(payload))));
-  await page.goto(headless.daemon.url);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await headless?.stop();
-  await stack?.close();
-  if (stackDir) await rm(stackDir, { recursive: true, force: true });
-});
 
 describe('Settings → Network', () => {
   it('refuses a CA file that cannot be read, naming it, and saves nothing', async () => {

@@ -6,40 +6,18 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startLocalStack, type LocalStack } from '../../server/local-stack/index.js';
-import { silentLogger } from '../../server/broker/logger.js';
-import { launchChromium } from '../support/browser.js';
-import { startHeadless, type Headless } from './helpers/headless.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { LocalStack } from '../../server/local-stack/index.js';
+import type { Headless } from './helpers/headless.js';
+import { useWindow } from './helpers/window.js';
 
+const ui = useWindow({ user: { username: 'ada', password: 'correct horse' }, localMode: true });
 let stack: LocalStack;
-let stackDir: string;
 let headless: Headless;
-let browser: Browser;
 let page: Page;
-const errors: string[] = [];
-
-beforeAll(async () => {
-  stackDir = await mkdtemp(path.join(tmpdir(), 'hoist-stack-'));
-  stack = await startLocalStack({
-    dataDir: stackDir,
-    users: [{ username: 'ada', password: 'correct horse' }],
-    logger: silentLogger,
-  });
-  headless = await startHeadless({ brokerUrl: stack.brokerUrl, localMode: true });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(headless.daemon.url);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await headless?.stop();
-  await stack?.close();
-  if (stackDir) await rm(stackDir, { recursive: true, force: true });
-});
+const errors = ui.errors;
+beforeAll(() => void ({ stack, headless, page } = ui));
 
 const shot = (name: string, target: Page = page) => target.screenshot({ path: `test/e2e/artifacts/${name}.png` });
 const row = (name: string) => page.getByRole('row', { name: new RegExp(`^${name.replace('.', '\\.')},`) });
