@@ -250,7 +250,10 @@ function rejection(error: unknown, issuer: URL): Error {
   return new UpstreamError(`OpenID provider failed: ${error instanceof Error ? error.name : typeof error}`);
 }
 
-/** Node's TLS verification codes that mean "this certificate is not one we trust". */
+/**
+ * Node's TLS verification codes that mean "this certificate is not one we trust" (the app keeps the same
+ * list in electron/engine/net/errors.ts; the broker is deployed without the app's code).
+ */
 const CERTIFICATE_CODES = new Set([
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
   'UNABLE_TO_GET_ISSUER_CERT',

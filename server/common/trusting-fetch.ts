@@ -2,7 +2,8 @@
 // another over HTTPS with a private CA (the broker calling the local stack's OpenID provider with
 // --tls). Node 20's global fetch cannot take a CA without undici's dispatcher API, which is not a
 // dependency of ours, so this speaks node:https with one keep-alive agent. Redirects are not followed
-// (callers such as openid-client ask for `redirect: 'manual'`); answers are small JSON documents.
+// (callers such as openid-client ask for `redirect: 'manual'`); answers are small JSON documents. The
+// app's fetch (electron/engine/net/http-fetch.ts) is alike, but the broker is deployed without the app.
 import http from 'node:http';
 import https from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';

@@ -1,6 +1,8 @@
 // The CRC32 of a whole file from the CRC32s and sizes of its parts, without reading it again: zlib's
 // crc32_combine (multiplying by x^(8·len) in GF(2), by repeated squaring). S3 computes a multipart
 // upload's full-object checksum the same way, so the client can check S3's answer against its own.
+// The local cloud has its own copy on purpose (server/local-cloud/s3/crc-combine.ts): a stand-in for S3
+// that ran the client's code would agree with the client's mistakes instead of catching them.
 
 /** CRC-32 (IEEE, reflected), as zlib and S3's CRC32. */
 export const CRC32_POLYNOMIAL = 0xedb88320;

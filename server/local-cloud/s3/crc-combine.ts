@@ -1,6 +1,7 @@
 // Full-object CRC checksums of multipart uploads, as S3 makes them: the CRC of the whole object from
 // the part CRCs and part sizes (zlib's crc32_combine: multiply by x^(8·len) in GF(2) by repeated
-// squaring), so Complete never reads object data.
+// squaring), so Complete never reads object data. Written apart from the client's own combine on purpose:
+// a stand-in for S3 that ran the client's code would agree with the client's mistakes instead of catching them.
 import type { ChecksumAlgorithm } from './checksums.js';
 
 /** Reflected polynomials of the CRCs S3 allows as FULL_OBJECT here. */
