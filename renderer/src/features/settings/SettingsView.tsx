@@ -5,6 +5,7 @@ import type { Settings } from '../../../../electron/common/contract.js';
 import { messageOf } from '../../api/index.js';
 import { useClient, useConnection } from '../../app/hooks.js';
 import { NumberField } from './NumberField.js';
+import { TextField } from './TextField.js';
 import { validateDraft, type DraftErrors } from './validate.js';
 
 /** The form's own state: numbers as typed, the limit in MB/s, patterns one per line. */
@@ -195,44 +196,36 @@ export function SettingsView() {
       </fieldset>
       <fieldset>
         <legend>Network</legend>
-        <label className="field">
-          <span>Proxy</span>
-          <input
-            type="url"
-            className="mono"
-            spellCheck={false}
-            value={draft.proxyUrl}
-            onChange={(e) => set({ proxyUrl: e.target.value })}
-            placeholder="http://proxy.example.com:3128"
-          />
-          <small className="muted">Leave empty to use the system's proxy settings or HTTPS_PROXY.</small>
-        </label>
-        <label className="field">
-          <span>Proxy password</span>
-          <input
-            type="password"
-            autoComplete="off"
-            value={draft.proxyPassword}
-            disabled={draft.proxyUrl.trim() === ''}
-            onChange={(e) => set({ proxyPassword: e.target.value })}
-            placeholder="unchanged"
-          />
-          <small className="muted">
-            Put the user name in the proxy address (http://name@host:port); the password is kept in the keychain.
-          </small>
-        </label>
-        <label className="field">
-          <span>Extra certificate authorities (PEM file)</span>
-          <input
-            type="text"
-            className="mono"
-            spellCheck={false}
-            value={draft.caFile}
-            onChange={(e) => set({ caFile: e.target.value })}
-            placeholder="/etc/company/ca-bundle.pem"
-          />
-          <small className="muted">Added to the authorities Hoist trusts anyway, for a company proxy or server.</small>
-        </label>
+        <TextField
+          label="Proxy"
+          type="url"
+          className="mono"
+          spellCheck={false}
+          value={draft.proxyUrl}
+          onChange={(v) => set({ proxyUrl: v })}
+          placeholder="http://proxy.example.com:3128"
+          hint="Leave empty to use the system's proxy settings or HTTPS_PROXY."
+        />
+        <TextField
+          label="Proxy password"
+          type="password"
+          autoComplete="off"
+          value={draft.proxyPassword}
+          disabled={draft.proxyUrl.trim() === ''}
+          onChange={(v) => set({ proxyPassword: v })}
+          placeholder="unchanged"
+          hint="Put the user name in the proxy address (http://name@host:port); the password is kept in the keychain."
+        />
+        <TextField
+          label="Extra certificate authorities (PEM file)"
+          type="text"
+          className="mono"
+          spellCheck={false}
+          value={draft.caFile}
+          onChange={(v) => set({ caFile: v })}
+          placeholder="/etc/company/ca-bundle.pem"
+          hint="Added to the authorities Hoist trusts anyway, for a company proxy or server."
+        />
       </fieldset>
       <fieldset>
         <legend>System</legend>
