@@ -4,33 +4,19 @@
 // its files are in the bucket, and must exit 0). Either way: what was said, that no control character
 // and no stack trace reached the terminal, and exactly which objects landed in the bucket.
 // Add a row when you find a new bad input.
-import { chmod, chown, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { chmod, chown, mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { hoist, startHoist, type CliOptions, type CliResult } from '../../../support/hoist-cli.js';
-import { startTestStack, type TestStack } from '../../../support/stack.js';
-import { unprivileged } from '../../../support/unprivileged.js';
+import { eachCase, refusedChild, useCaseTable, type CaseContext } from './case-table.js';
 import { pollUntil } from '../../../support/poll.js';
 
 const user = { username: 'sina', password: 'bad input to sync' };
-// Root reads mode-000 folders: an unreadable folder needs a child the kernel refuses them (see unprivileged.ts).
-const refusedChild = unprivileged();
+const table = useCaseTable(user, { tempPrefix: 'hoist-bad-sync-', emptySubfolder: true });
+const { newCase, userKeys } = table;
 const stackTrace = /\n\s+at /;
 /** A name that would turn the terminal red if it were printed raw. */
 const red = 'e\u001b[31mred';
-
-/** One case's own folder and names, so no two cases upload to the same key. */
-interface CaseContext {
-  /** The case's folder (the child's working folder): holds `ok` and `album`. */
-  dir: string;
-  /** A state folder of its own, passed as --data unless the case passes its own. */
-  data: string;
-  /** A small file in `dir` ("ok-3.txt"). */
-  ok: string;
-  /** A folder in `dir` ("Album-3") holding one file, ok.txt, and an empty subfolder `sub`. */
-  album: string;
-}
 
 interface BadInput {
   name: string;
@@ -196,11 +182,14 @@ const cases: BadInput[] = [
     name: 'a refused run remembers nothing: the good folder of `sync good bad` is not watched later',
     setup: async (c) => {
       await writeFile(path.join(c.dir, c.album, 'sub', `in-${c.album}.txt`), 'sub');
-      const r = await startHoist(['--data', c.data, '--broker', env.stack.brokerUrl, 'sync', c.album, 'nowhere'], {
-        cwd: c.dir,
-        env: signedIn,
-        timeoutMs: 30_000,
-      }).result;
+      const r = await startHoist(
+        ['--data', c.data, '--broker', table.env.stack.brokerUrl, 'sync', c.album, 'nowhere'],
+        {
+          cwd: c.dir,
+          env: signedIn,
+          timeoutMs: 30_000,
+        },
+      ).result;
       expect(r.code, r.stderr).toBe(1);
     },
     // Refused if Album had been remembered (a folder inside one already watched).
@@ -214,7 +203,7 @@ const signedIn = { HOIST_USERNAME: user.username, HOIST_PASSWORD: user.password 
 
 /** An earlier `hoist sync` of the case's album in its data folder, run until its file is uploaded. */
 async function watchOnce(c: CaseContext): Promise<void> {
-  const run = startHoist(['--data', c.data, '--broker', env.stack.brokerUrl, 'sync', c.album], {
+  const run = startHoist(['--data', c.data, '--broker', table.env.stack.brokerUrl, 'sync', c.album], {
     cwd: c.dir,
     env: signedIn,
     timeoutMs: 60_000,
@@ -232,43 +221,8 @@ async function watchOnce(c: CaseContext): Promise<void> {
   expect(await userKeys()).toContain(key);
 }
 
-let env: TestStack;
-let work: string;
-let index = 0;
-
-beforeAll(async () => {
-  env = await startTestStack({ users: [user] });
-  work = await mkdtemp(path.join(os.tmpdir(), 'hoist-bad-sync-'));
-  await chmod(work, 0o755); // the unprivileged user's child must reach its case folder
-});
-afterAll(async () => {
-  await env?.close();
-  await rm(work, { recursive: true, force: true });
-});
-
-async function newCase(): Promise<CaseContext> {
-  const n = ++index;
-  const dir = path.join(work, `case-${n}`);
-  const c: CaseContext = { dir, data: path.join(work, `state-${n}`), ok: `ok-${n}.txt`, album: `Album-${n}` };
-  await mkdir(path.join(dir, c.album, 'sub'), { recursive: true });
-  await writeFile(path.join(dir, c.ok), `ok ${n}\n`);
-  await writeFile(path.join(dir, c.album, 'ok.txt'), `album ${n}\n`);
-  return c;
-}
-
-/** Keys under the user's prefix ("uploads/<identity>/"), relative to it. */
-async function userKeys(): Promise<Set<string>> {
-  return new Set((await env.listKeys('uploads/')).map((key) => key.split('/').slice(2).join('/')));
-}
-
 describe('hoist sync: bad input', () => {
-  // Only when no arrangement can refuse a mode-000 folder to the child: skipped, with the reason in its name.
-  const impossible = refusedChild.kind === 'none' ? refusedChild.reason : undefined;
-  for (const bad of cases.filter((c) => c.asUser && impossible)) {
-    console.warn(`skipping "${bad.name}": ${impossible}`);
-    it.skip(`${bad.name} (skipped: ${impossible})`, () => {});
-  }
-  it.each(cases.filter((c) => !(c.asUser && impossible)).map((c) => [c.name, c] as const))('%s', async (_name, bad) => {
+  eachCase(cases, async (bad) => {
     const c = await newCase();
     const data = bad.data?.(c) ?? c.data;
     // Files upload as soon as they are seen: the stability window would only slow the table down.
@@ -282,7 +236,7 @@ describe('hoist sync: bad input', () => {
       const options: CliOptions = {
         cwd: c.dir,
         // Never the real default data folder, whatever a broken case does.
-        env: { ...signedIn, HOIST_DATA_DIR: path.join(work, `default-${index}`) },
+        env: { ...signedIn, HOIST_DATA_DIR: path.join(table.work, `default-${table.index}`) },
         // A refused case must stop by itself; a hang is killed and fails (signal SIGKILL).
         timeoutMs: bad.outcome === 'watches' ? 60_000 : 30_000,
       };
@@ -293,7 +247,7 @@ describe('hoist sync: bad input', () => {
         }
         options.unprivileged = true;
       }
-      const run = startHoist(['--data', data, '--broker', env.stack.brokerUrl, ...bad.args(c)], options);
+      const run = startHoist(['--data', data, '--broker', table.env.stack.brokerUrl, ...bad.args(c)], options);
       if (bad.outcome === 'watches') {
         // Watching: wait for its files (or for it to stop, which the checks below then report), then for
         // its own word that it has done all it will (scan over, nothing queued or uploading: anything

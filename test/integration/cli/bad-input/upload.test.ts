@@ -2,30 +2,16 @@
 // shared local stack, and checks the exit code, what was said (and that no control character reached
 // the terminal) and exactly which objects landed in the bucket. Add a row when you find a new bad input.
 import { execFileSync } from 'node:child_process';
-import { chmod, chown, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, symlink, writeFile } from 'node:fs/promises';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { hoist, type CliOptions, type CliResult } from '../../../support/hoist-cli.js';
-import { startTestStack, type TestStack } from '../../../support/stack.js';
-import { unprivileged } from '../../../support/unprivileged.js';
+import { eachCase, refusedChild, useCaseTable, type CaseContext } from './case-table.js';
 
 const user = { username: 'dora', password: 'bad input passphrase' };
-// Root reads mode-000 folders: an unreadable folder needs a child the kernel refuses them (see unprivileged.ts).
-const refusedChild = unprivileged();
-
-/** One case's own folder and names, so no two cases upload to the same key. */
-interface CaseContext {
-  /** The case's folder (the child's working folder): holds `ok` and `album`. */
-  dir: string;
-  /** A state folder of its own, passed as --data unless the case passes its own. */
-  data: string;
-  /** A small file in `dir`, named after the case ("ok-3.txt"). */
-  ok: string;
-  /** A folder in `dir` ("Album-3") holding one file, ok.txt. */
-  album: string;
-}
+const table = useCaseTable(user, { tempPrefix: 'hoist-bad-input-' });
+const { newCase, userKeys } = table;
 
 interface JsonReport {
   ok: boolean;
@@ -315,43 +301,8 @@ const cases: BadInput[] = [
   },
 ];
 
-let env: TestStack;
-let work: string;
-let index = 0;
-
-beforeAll(async () => {
-  env = await startTestStack({ users: [user] });
-  work = await mkdtemp(path.join(os.tmpdir(), 'hoist-bad-input-'));
-  await chmod(work, 0o755); // the unprivileged user's child must reach its case folder
-});
-afterAll(async () => {
-  await env?.close();
-  await rm(work, { recursive: true, force: true });
-});
-
-async function newCase(): Promise<CaseContext> {
-  const n = ++index;
-  const dir = path.join(work, `case-${n}`);
-  const c: CaseContext = { dir, data: path.join(work, `state-${n}`), ok: `ok-${n}.txt`, album: `Album-${n}` };
-  await mkdir(path.join(dir, c.album), { recursive: true });
-  await writeFile(path.join(dir, c.ok), `ok ${n}\n`);
-  await writeFile(path.join(dir, c.album, 'ok.txt'), `album ${n}\n`);
-  return c;
-}
-
-/** Keys under the user's prefix ("uploads/<identity>/"), relative to it. */
-async function userKeys(): Promise<Set<string>> {
-  return new Set((await env.listKeys('uploads/')).map((key) => key.split('/').slice(2).join('/')));
-}
-
 describe('hoist upload: bad input', () => {
-  // Only when no arrangement can refuse a mode-000 folder to the child: skipped, with the reason in its name.
-  const impossible = refusedChild.kind === 'none' ? refusedChild.reason : undefined;
-  for (const bad of cases.filter((c) => c.asUser && impossible)) {
-    console.warn(`skipping "${bad.name}": ${impossible}`);
-    it.skip(`${bad.name} (skipped: ${impossible})`, () => {});
-  }
-  it.each(cases.filter((c) => !(c.asUser && impossible)).map((c) => [c.name, c] as const))('%s', async (_name, bad) => {
+  eachCase(cases, async (bad) => {
     const c = await newCase();
     const cleanup = await bad.setup?.(c);
     let result: CliResult;
@@ -363,7 +314,7 @@ describe('hoist upload: bad input', () => {
         env: {
           HOIST_USERNAME: user.username,
           HOIST_PASSWORD: user.password,
-          HOIST_DATA_DIR: path.join(work, `default-${index}`),
+          HOIST_DATA_DIR: path.join(table.work, `default-${table.index}`),
         },
       };
       if (bad.asUser && refusedChild.kind !== 'self') {
@@ -372,7 +323,7 @@ describe('hoist upload: bad input', () => {
         options.unprivileged = true;
       }
       const globals = bad.globals?.(c) ?? ['--data', c.data];
-      result = await hoist([...globals, '--broker', env.stack.brokerUrl, ...bad.args(c)], options);
+      result = await hoist([...globals, '--broker', table.env.stack.brokerUrl, ...bad.args(c)], options);
     } finally {
       if (cleanup) await cleanup();
     }
