@@ -351,6 +351,7 @@ describe('the headless WebSocket under fuzz', () => {
       'caFile',
       'filesInParallel',
       'ignorePatterns',
+      'notifications',
       'partsInParallel',
       'proxyUrl',
       'stabilityWindowMs',
