@@ -351,7 +351,7 @@ describe('uploads', () => {
     for (const t of [deniedT!, smallT!]) {
       expect(t.state).toBe('failed');
       expect(t.error).toMatchObject({ code: 'access_denied', retryable: false });
-      expect(t.error!.message).toMatch(/AccessDenied/);
+      expect(t.error!.message).toMatch(/access denied\. Your account is not allowed to write there/);
     }
     expect(escapeT!.error).toMatchObject({ code: 'invalid_destination' });
     expect(missingT!.error).toMatchObject({ code: 'file_missing' });
