@@ -3,6 +3,7 @@
 // When something goes wrong). run-outcome.ts decides what happens to the transfer; this says it.
 import type { TransferError } from '../../common/contract.js';
 import { ProxyRefusedError, UntrustedCertificateError } from '../net/errors.js';
+import { CREDENTIAL_CODES, NETWORK_CODES } from '../transfers/retry.js';
 import { clockOffsetWords, SET_THE_CLOCK } from './clock-offset.js';
 
 /** What the table looks at: the error as thrown, and which file was going where. */
@@ -39,25 +40,8 @@ const errno = (e: ErrorLike): string | undefined => e.code;
 const said = (e: ErrorLike): string => String(e.message ?? '').replace(/[.\s]+$/, '');
 const retryHelps = (f: Failure): boolean => ['transient', 'throttled', 'credentials', 'network'].includes(f.kind);
 
-const CREDENTIAL_CODES = new Set([
-  'ExpiredToken',
-  'InvalidToken',
-  'TokenRefreshRequired',
-  'ExpiredTokenException',
-  'RequestExpired',
-  'InvalidAccessKeyId',
-  'SignatureDoesNotMatch',
-]);
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EAI_AGAIN',
-  'ENOTFOUND',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'ENETDOWN',
-]);
+// Beyond the ones a refresh fixes, these also mean S3 no longer takes our credentials.
+const REFUSED_CREDENTIAL_CODES = new Set([...CREDENTIAL_CODES, 'InvalidAccessKeyId', 'SignatureDoesNotMatch']);
 
 /** The table, first match wins. */
 export const TRANSFER_FAILURES: readonly Rule[] = [
@@ -115,7 +99,7 @@ export const TRANSFER_FAILURES: readonly Rule[] = [
   },
   {
     what: 'the sign-in is no longer accepted by S3',
-    when: (f, e) => CREDENTIAL_CODES.has(s3Code(e)),
+    when: (f, e) => REFUSED_CREDENTIAL_CODES.has(s3Code(e)),
     code: (e) => s3Code(e),
     message: (f, e) =>
       `S3 no longer accepts this sign-in (${s3Code(e)}). Sign out and sign in again, then retry; if it keeps happening, check the computer's clock.`,

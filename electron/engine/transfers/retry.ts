@@ -9,7 +9,8 @@ export type ErrorKind =
   | 'no-such-upload' // the upload id is gone: start a new one
   | 'permanent'; // access denied and the like: fail with the reason
 
-const NETWORK_CODES = new Set([
+/** Node's codes for a network that failed under a request (the connection, the name, the route). */
+export const NETWORK_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
   'ETIMEDOUT',
@@ -21,7 +22,8 @@ const NETWORK_CODES = new Set([
   'EPIPE',
   'ECONNABORTED',
 ]);
-const CREDENTIAL_CODES = new Set([
+/** S3's codes for credentials it no longer accepts: a refresh helps. */
+export const CREDENTIAL_CODES = new Set([
   'ExpiredToken',
   'InvalidToken',
   'TokenRefreshRequired',
