@@ -18,11 +18,19 @@ export function followStartAtLogin<E extends EngineApi & { events: EngineEventSo
   let applied: boolean | undefined;
   let setting: boolean | undefined;
   let last: Promise<void> = Promise.resolve();
+  /** The value the setting was put back to after the OS refused a change (the OS never left it). */
+  let putBack: boolean | undefined;
 
   /** Makes the OS match `on` once per change; callers asking for the same value share the outcome. */
   const follow = (on: boolean): Promise<void> => {
     const previous = setting;
     setting = on;
+    if (on === putBack) {
+      // Our own undo, heard back: applying it again could fail again and undo the undo, for ever.
+      putBack = undefined;
+      applied = on;
+      return last;
+    }
     if (on === applied) return last;
     const before = applied;
     applied = on;
@@ -33,8 +41,10 @@ export function followStartAtLogin<E extends EngineApi & { events: EngineEventSo
       .catch(async (error: unknown) => {
         applied = before;
         // The OS refused: the setting goes back to what it was, so it never claims what is not so.
-        if (previous !== undefined && previous !== on)
-          await engine['settings.update']({ startAtLogin: previous }).catch(() => undefined);
+        if (previous !== undefined && previous !== on) {
+          putBack = previous;
+          await engine['settings.update']({ startAtLogin: previous }).catch(() => (putBack = undefined));
+        }
         throw error;
       });
     last.catch(onError);

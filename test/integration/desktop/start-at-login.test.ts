@@ -71,4 +71,12 @@ it('keeps the setting off and says why when the entry cannot be written', async 
     /^Could not turn on start at login: .*(EEXIST|ENOTDIR)/,
   );
   expect((await engine.engine['settings.get']({})).startAtLogin).toBe(false);
+  // Putting the setting back is not taken for a new change: nothing more is written (the old code wrote
+  // the setting back and forth about a hundred times in this window, so the window is long enough).
+  const writes: boolean[] = [];
+  const stop = engine.engine.events.on('settings.changed', (s) => writes.push(s.startAtLogin));
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  stop();
+  desktop.stopFollowing();
+  expect(writes).toEqual([]);
 });
