@@ -137,9 +137,7 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
     page(filter: TransferFilter, offset = 0, limit?: number): TransferRow[] {
       const n = limit ?? -1;
       const raws =
-        filter === 'all'
-          ? sql.pageAll.all(n, offset)
-          : sql.pageIn.all(JSON.stringify(filterStates[filter]), n, offset);
+        filter === 'all' ? sql.pageAll.all(n, offset) : sql.pageIn.all(JSON.stringify(filterStates[filter]), n, offset);
       return raws.map(rowOf);
     },
     /** Transfers that write `destination`, newest first. */
