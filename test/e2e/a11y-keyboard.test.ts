@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { FileChooser, Page } from 'playwright-core';
 import type { LocalStack } from '../../server/local-stack/index.js';
 import type { Headless } from './helpers/headless.js';
 import { useWindow } from './helpers/window.js';
@@ -65,6 +65,13 @@ const stateOf = async (name: string) =>
   )?.split(', ')[1];
 
 it('signs in, uploads, steers transfers and folders and changes a setting with the keyboard alone', async () => {
+  // File choosers are intercepted from the start, so the one Enter opens is caught however soon it opens.
+  const choosers: FileChooser[] = [];
+  page.on('filechooser', (c) => choosers.push(c));
+  const nextChooser = async () => {
+    await expect.poll(() => choosers.length, wait).toBeGreaterThan(0);
+    return choosers.shift()!;
+  };
   // Sign in: the username field has the focus when the page opens.
   await focused({ name: 'Username' });
   await page.keyboard.type('ada');
@@ -77,24 +84,22 @@ it('signs in, uploads, steers transfers and folders and changes a setting with t
 
   // A small file first, through "Choose files…" and the browser's file chooser.
   await tabTo('Choose files…');
-  let chooser = page.waitForEvent('filechooser');
   await page.keyboard.press('Enter');
   await (
-    await chooser
+    await nextChooser()
   ).setFiles([{ name: 'done.txt', mimeType: 'text/plain', buffer: Buffer.from('done by keyboard') }]);
   await focused({ name: 'Choose files…' });
   await expect.poll(() => stateOf('done.txt'), wait).toBe('Done');
 
   // Then three on a slow link, one at a time, to steer while they wait or upload.
   await headless.engine['settings.update']({ filesInParallel: 1, bandwidthLimit: 16 * 1024 });
-  chooser = page.waitForEvent('filechooser');
   await page.keyboard.press('Enter');
   const big = (name: string) => ({
     name,
     mimeType: 'application/octet-stream',
     buffer: Buffer.alloc(1024 * 1024, name),
   });
-  await (await chooser).setFiles([big('one.bin'), big('two.bin'), big('three.bin')]);
+  await (await nextChooser()).setFiles([big('one.bin'), big('two.bin'), big('three.bin')]);
   for (const name of ['one.bin', 'two.bin', 'three.bin'])
     await expect.poll(() => stateOf(name), wait).toMatch(/Uploading|Queued|Waiting/);
 
