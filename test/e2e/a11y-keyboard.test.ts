@@ -97,7 +97,9 @@ it('signs in, uploads, steers transfers and folders and changes a setting with t
   const big = (name: string) => ({
     name,
     mimeType: 'application/octet-stream',
-    buffer: Buffer.alloc(1024 * 1024, name),
+    // Over the size sent from memory in one go (which pays the bandwidth limit after it is sent), so
+    // each is streamed through the limit and is still uploading while it is steered.
+    buffer: Buffer.alloc(2 * 1024 * 1024, name),
   });
   await (await nextChooser()).setFiles([big('one.bin'), big('two.bin'), big('three.bin')]);
   for (const name of ['one.bin', 'two.bin', 'three.bin'])
