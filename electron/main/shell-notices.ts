@@ -2,6 +2,7 @@
 // them, else a small dialog. Used for what the window cannot say because it is closed — that Hoist keeps
 // uploading in the tray, that a restart to update waits for the uploads — and the question Quit asks.
 import { Notification, dialog, type BrowserWindow } from 'electron';
+import { confirm } from './confirm.js';
 
 export function tellPerson(title: string, body: string, onClick?: () => void): void {
   if (Notification.isSupported()) {
@@ -28,19 +29,15 @@ export async function confirmQuit(
   question: { message: string; detail: string },
   window: BrowserWindow | undefined,
 ): Promise<boolean> {
-  const options = {
-    type: 'question' as const,
-    title: 'Quit Hoist',
-    message: question.message,
-    detail: question.detail,
-    buttons: ['Keep uploading', 'Quit'],
-    defaultId: 0,
-    cancelId: 0,
-    noLink: true,
-  };
-  const result =
-    window && !window.isDestroyed()
-      ? await dialog.showMessageBox(window, options)
-      : await dialog.showMessageBox(options);
-  return result.response === 1;
+  return confirm(
+    {
+      type: 'question',
+      title: 'Quit Hoist',
+      message: question.message,
+      detail: question.detail,
+      safe: 'Keep uploading',
+      risky: 'Quit',
+    },
+    window,
+  );
 }
