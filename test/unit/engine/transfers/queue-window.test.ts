@@ -8,18 +8,9 @@ import type { Settings, Totals } from '../../../../electron/common/contract.js';
 import { createJournal } from '../../../../electron/engine/transfers/journal.js';
 import { useQueueRig } from '../../../support/queue-rig.js';
 import type { TransferQueue } from '../../../../electron/engine/transfers/queue.js';
+import { defaultSettings } from '../../../../electron/engine/state/settings.js';
 
-const settings: Settings = {
-  filesInParallel: 2,
-  partsInParallel: 2,
-  bandwidthLimit: null,
-  stabilityWindowMs: 0,
-  ignorePatterns: [],
-  startAtLogin: false,
-  proxyUrl: null,
-  caFile: null,
-  notifications: true,
-};
+const settings: Settings = { ...defaultSettings, filesInParallel: 2, partsInParallel: 2, stabilityWindowMs: 0 };
 
 const rig = useQueueRig('hoist-queue-window-', () => settings);
 

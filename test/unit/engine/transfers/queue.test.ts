@@ -6,18 +6,9 @@ import { describe, expect, it } from 'vitest';
 import type { Settings } from '../../../../electron/common/contract.js';
 import { createJournal } from '../../../../electron/engine/transfers/journal.js';
 import { useQueueRig } from '../../../support/queue-rig.js';
+import { defaultSettings } from '../../../../electron/engine/state/settings.js';
 
-const settings: Settings = {
-  filesInParallel: 2,
-  partsInParallel: 2,
-  bandwidthLimit: null,
-  stabilityWindowMs: 0,
-  ignorePatterns: [],
-  startAtLogin: false,
-  proxyUrl: null,
-  caFile: null,
-  notifications: true,
-};
+const settings: Settings = { ...defaultSettings, filesInParallel: 2, partsInParallel: 2, stabilityWindowMs: 0 };
 const drop = { kind: 'drop' } as const;
 
 const rig = useQueueRig('hoist-queue-', () => settings);
