@@ -127,6 +127,22 @@ export function createRowReader(): (r: RawTransfer) => TransferRow {
   };
 }
 
+/** `row` as the done statement for a new version leaves it (journal-statements.ts doneVersionBareStmt). */
+export function doneRowOf(row: TransferRow, version: FileVersion, finishedAt: number): TransferRow {
+  return {
+    ...row,
+    state: 'done',
+    version,
+    plannedIno: version.ino,
+    size: version.size,
+    objectKey: undefined,
+    partSize: undefined,
+    completing: false,
+    error: undefined,
+    finishedAt,
+  };
+}
+
 function toRow(r: RawTransfer, origin: Transfer['origin'], identityId: string | undefined): TransferRow {
   return {
     seq: r.seq,

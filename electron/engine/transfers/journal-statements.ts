@@ -53,10 +53,10 @@ export function prepareStatements(s: Database.Database) {
        finished_at = @now, updated_at = @now WHERE id = @id RETURNING *`,
   );
   // Its common case in one statement: no upload id to abandon, no parts to delete.
-  const doneVersionBareStmt = s.prepare<[Record<string, unknown>], RawTransfer>(
+  const doneVersionBareStmt = s.prepare<[Record<string, unknown>]>(
     `UPDATE transfers SET state = 'done', size = @size, mtime_ms = @mtimeMs, ctime_ms = @ctimeMs, ino = @ino, object_key = NULL, part_size = NULL,
        completing = 0, error_code = NULL, error_message = NULL, error_retryable = NULL, finished_at = @now, updated_at = @now
-     WHERE id = @id AND upload_id IS NULL AND NOT EXISTS (SELECT 1 FROM parts WHERE transfer_id = @id) RETURNING *`,
+     WHERE id = @id AND upload_id IS NULL AND NOT EXISTS (SELECT 1 FROM parts WHERE transfer_id = @id)`,
   );
   const setIdentityStmt = s.prepare('UPDATE transfers SET identity_id = ?, updated_at = ? WHERE id = ?');
   const beginVersion = s.prepare(

@@ -7,6 +7,7 @@ import type { StateDb } from '../state/db.js';
 import { groupCommit } from './journal-group-commit.js';
 import {
   createRowReader,
+  doneRowOf,
   filterStates,
   type FileVersion,
   type IndexRow,
@@ -79,21 +80,28 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
   /**
    * Done: the parts are no longer needed (history keeps the transfer row only). With `version`, the
    * transfer was sent whole from a version not journaled before: it is recorded here, and an upload
-   * id the row still had (none is expected) is queued for abort. Returns the row as written.
+   * id the row still had (none is expected) is queued for abort. `known` is the row as the queue holds
+   * it (the journal's but for the version). Returns the row as written.
    */
-  const markDone = (id: string, version?: FileVersion): TransferRow | undefined => {
+  const markDone = (id: string, version?: FileVersion, known?: TransferRow): TransferRow | undefined => {
     if (version) {
-      const raw = returning(sql.doneVersionBareStmt, {
+      const t = now();
+      const { changes } = sql.doneVersionBareStmt.run({
         id,
         size: version.size,
         mtimeMs: version.mtimeMs,
         ctimeMs: version.ctimeMs,
         ino: version.ino,
-        now: now(),
+        now: t,
       });
-      if (raw) return rowOf(raw);
+      // Not read back: what the statement wrote is known (a RETURNING doubles the cost of the write).
+      if (changes === 1) return known ? doneRowOf(known, version, t) : readRow(id);
     }
     return markDoneTx(id, version);
+  };
+  const readRow = (id: string): TransferRow | undefined => {
+    const raw = sql.one.get(id);
+    return raw && rowOf(raw);
   };
 
   return {
@@ -145,10 +153,7 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
     stateOf: (id: string): JournalState | undefined => sql.stateOf.get(id)?.state,
     /** Unfinished transfers queued by a watched folder. */
     unfinishedOfFolder: (folderId: string): string[] => sql.unfinishedOfFolder.all(folderId).map((r) => r.id),
-    get: (id: string): TransferRow | undefined => {
-      const r = sql.one.get(id);
-      return r && rowOf(r);
-    },
+    get: readRow,
     /** Returns the row as written (undefined if the transfer is gone). */
     setState(id: string, state: JournalState, error?: TransferError): TransferRow | undefined {
       const t = now();

@@ -24,6 +24,7 @@ export function publishChanges(q: QueueState, ids: string[]): void {
     const row = id && !(invalidate && quiet(id)) ? rowOf(q, id) : undefined;
     return row ? [viewOf(q, row)] : [];
   });
+  q.written.clear();
   if (transfers.length > 0) q.emit('transfers.changed', { transfers });
   q.emit('totals', totalsOf(q));
   q.budget.pump();

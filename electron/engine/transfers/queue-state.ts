@@ -32,6 +32,8 @@ export interface QueueState {
   // (`live`), what the scheduler needs of the others (`index`, kept in step by setRow/dropRow), and
   // the runtimes of transfers that ran or have journaled parts. `active` = running now.
   readonly live: Map<string, TransferRow>;
+  /** Rows written since the last publish, as the write returned them: published without reading them back. */
+  readonly written: Map<string, TransferRow>;
   readonly index: QueueIndex;
   readonly runtimes: Map<string, Runtime>;
   readonly active: Set<string>;
@@ -80,6 +82,7 @@ export function createQueueState(deps: TransferQueueDeps, publish: (q: QueueStat
     log,
     configuredPartSize: deps.partSize ?? DEFAULT_PART_SIZE,
     live: new Map(),
+    written: new Map(),
     index: new QueueIndex(),
     runtimes: new Map(),
     active: new Set(),
@@ -120,25 +123,28 @@ export function runtimeOf(q: QueueState, id: string): Runtime {
   return r;
 }
 
-/** A running transfer's row as the run sees it, else the journal's. */
+/** A running transfer's row as the run sees it, else the one just written, else the journal's. */
 export function rowOf(q: QueueState, id: string): TransferRow | undefined {
-  return q.live.get(id) ?? q.journal.get(id);
+  return q.live.get(id) ?? q.written.get(id) ?? q.journal.get(id);
 }
 
 /** A known transfer's row changed: index it (and keep it, while it runs). */
 export function setRow(q: QueueState, row: TransferRow): void {
   if (q.live.has(row.id)) q.live.set(row.id, row);
+  if (q.written.has(row.id)) q.written.set(row.id, row);
   q.index.update(row);
 }
 
 export function dropRow(q: QueueState, id: string, wasDone: boolean): void {
   q.index.remove(id, wasDone);
   q.live.delete(id);
+  q.written.delete(id);
   q.runtimes.delete(id);
 }
 
 /** Takes the journal's row (re-read unless the write returned it) and publishes the change. */
 export function refresh(q: QueueState, id: string, written?: TransferRow): void {
+  if (written) q.written.set(id, written);
   const row = written ?? q.journal.get(id);
   if (row) setRow(q, row);
   else dropRow(q, id, false);

@@ -10,7 +10,7 @@ import { objectKeyFor } from '../keys/object-key.js';
 import { uploadMultipart } from './multipart.js';
 import { isSinglePut, MAX_OBJECT_SIZE, ObjectTooLargeError, partSizeFor } from './plan.js';
 import type { UploadTarget } from './queue-api.js';
-import { refresh, runtimeOf, setRow, type QueueState } from './queue-state.js';
+import { refresh, rowOf, runtimeOf, setRow, type QueueState } from './queue-state.js';
 import { InvalidDestinationError } from './run-outcome.js';
 import { BUFFERED_PUT_MAX, uploadSingle } from './single-put.js';
 
@@ -74,7 +74,8 @@ function reconcile(
   key: string,
 ): { current: TransferRow; unjournaled?: FileVersion } {
   const r = runtimeOf(q, id);
-  let current = q.journal.get(id);
+  // The run's row is kept in step with every write (setRow), so the journal is not read again.
+  let current = rowOf(q, id);
   if (!current) throw new Error('the transfer left the journal');
   let unjournaled: FileVersion | undefined;
   if (!current.version || !sameVersion(current.version, version)) {

@@ -107,7 +107,7 @@ async function runLoop(q: QueueState, id: string, t: UploadTarget, signal: Abort
       // Completed, even if a pause raced with the last request: the object is there, say so.
       // Journaled before it is reported (refresh publishes it), in one commit with the other files
       // finishing in this turn of the event loop.
-      const written = await q.journal.markDoneGrouped(id, sentWhole);
+      const written = await q.journal.markDoneGrouped(id, sentWhole, q.live.get(id));
       r.fileRestarts = 0;
       r.uploadRestarts = 0;
       refresh(q, id, written);

@@ -70,6 +70,20 @@ describe('putBuffer', () => {
     }
   });
 
+  it('sends the payload unsigned, so the CRC32 is what protects it: bytes that do not match it are refused', async () => {
+    const identityId = newIdentityId();
+    const s3 = identityClient(env.cloud, identityId);
+    const key = `uploads/${identityId}/torn.bin`;
+    const sent = Buffer.from('the bytes that were read');
+    const torn = { ...input(env.cloud.bucket, key, sent), Body: Buffer.from('the bytes that were sent') };
+    const refused = await putBuffer(routes, s3, torn, new AbortController().signal).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(S3ResponseError);
+    expect((refused as S3ResponseError).Code).toBe('BadDigest');
+    await expect(env.admin.send(new HeadObjectCommand({ Bucket: env.cloud.bucket, Key: key }))).rejects.toMatchObject({
+      name: 'NotFound',
+    });
+  });
+
   it("answers S3's errors as the SDK names them, which the queue classifies the same way", async () => {
     const identityId = newIdentityId();
     const s3 = identityClient(env.cloud, identityId);

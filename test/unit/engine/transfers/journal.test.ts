@@ -138,6 +138,22 @@ describe('journal', () => {
     expect(j.setState('missing', 'queued')).toBeUndefined();
   });
 
+  it('markDone given the row the queue holds returns exactly the row it wrote, without reading it back', () => {
+    let t = 1000;
+    const j = createJournal(db, () => t);
+    j.insertMany([
+      { id: 'a', sourcePath: '/a', destination: 'a', identityId: 'id1', origin, state: 'queued', size: 1, ino: '7' },
+    ]);
+    j.setState('a', 'failed', { code: 'network', message: 'offline', retryable: true });
+    j.setState('a', 'running');
+    const held = j.get('a')!;
+    t = 3000;
+    const version = { size: 4096, mtimeMs: 77.25, ctimeMs: 78.5, ino: '42' };
+    const done = j.markDone('a', version, { ...held, version, size: version.size });
+    expect(done).toEqual(j.get('a'));
+    expect(done).toMatchObject({ state: 'done', plannedIno: '42', error: undefined, finishedAt: 3000 });
+  });
+
   it('shares one origin object between rows of the same origin', () => {
     const j = createJournal(db);
     const folder = { kind: 'folder', folderId: 'f1' } as const;
