@@ -63,6 +63,7 @@ const SMALL_READER_IDLE_MS = 10_000;
 export class SmallFileReader {
   private worker: Worker | undefined;
   private nextId = 0;
+  private batch: ReadRequest[] = [];
   private idleTimer: NodeJS.Timeout | undefined;
   private readonly pending = new Map<
     number,
@@ -94,8 +95,20 @@ export class SmallFileReader {
       clearTimeout(this.idleTimer);
       const worker = this.thread();
       if (this.pending.size === 1) worker.ref(); // keeps the process alive only while a read is pending
-      worker.postMessage({ id, path, limit } satisfies ReadRequest);
+      this.batch.push({ id, path, limit });
+      if (this.batch.length === 1) setImmediate(() => this.send());
     });
+  }
+
+  /**
+   * Reads asked for in the same turn of the event loop (the queue starts several files at once) go to
+   * the thread in one message and come back in one: a message wakes the other thread, which on a busy
+   * machine costs more than the read itself.
+   */
+  private send(): void {
+    const batch = this.batch.filter((r) => this.pending.has(r.id));
+    this.batch = [];
+    if (batch.length > 0 && this.worker) this.worker.postMessage(batch);
   }
 
   /** Ends the thread; reads still pending fail. A read after stop() starts a new thread. */
@@ -128,7 +141,9 @@ export class SmallFileReader {
     if (this.worker) return this.worker;
     const worker = startWorker(import.meta.url, 'small-file-reader.worker');
     worker.unref();
-    worker.on('message', (reply: ReadReply) => this.settle(reply));
+    worker.on('message', (replies: ReadReply[]) => {
+      for (const reply of replies) this.settle(reply);
+    });
     // The worker died (should never happen): fail what it held, start a new one for the next read.
     const fail = (error: unknown): void => {
       if (this.worker !== worker) return;

@@ -1,5 +1,5 @@
 // The small-file reader's thread (small-file-reader.ts says why it exists): open safely, fstat, read whole,
-// fstat again, all synchronous, one message in and one out per file. The file is opened without following
+// fstat again, all synchronous, one message in and one out per batch of files. The file is opened without following
 // a link and without waiting for a FIFO's writer (platform/safe-open.ts), and only read through that one
 // descriptor. Replies carry the stats as decimal strings (bigints do not cross threads as such).
 import { closeSync, fstatSync, readSync, type BigIntStats } from 'node:fs';
@@ -17,7 +17,7 @@ const statOf = (s: BigIntStats): StatReply => ({
   isFile: s.isFile(),
 });
 
-function read({ id, path, limit }: ReadRequest): void {
+function read({ id, path, limit }: ReadRequest): ReadReply {
   let fd: number | undefined;
   try {
     const opened = openRegularFileSync(path);
@@ -26,7 +26,7 @@ function read({ id, path, limit }: ReadRequest): void {
     if (before.size > BigInt(limit)) {
       closeSync(fd);
       fd = undefined;
-      return port.postMessage({ id, before: statOf(before) } satisfies ReadReply);
+      return { id, before: statOf(before) };
     }
     const size = Number(before.size);
     const buffer = new ArrayBuffer(size + 1); // one byte more than expected says the file grew
@@ -40,7 +40,7 @@ function read({ id, path, limit }: ReadRequest): void {
     const after = fstatSync(fd, { bigint: true });
     closeSync(fd);
     fd = undefined;
-    port.postMessage({ id, before: statOf(before), after: statOf(after), buffer, got } satisfies ReadReply, [buffer]);
+    return { id, before: statOf(before), after: statOf(after), buffer, got };
   } catch (e) {
     if (fd !== undefined) {
       try {
@@ -50,7 +50,7 @@ function read({ id, path, limit }: ReadRequest): void {
       }
     }
     const error = e as NodeJS.ErrnoException;
-    port.postMessage({
+    return {
       id,
       error: {
         message: String(error?.message),
@@ -60,8 +60,14 @@ function read({ id, path, limit }: ReadRequest): void {
         path: error?.path,
         ...(e instanceof UnsafeFileError ? { unsafe: e.reason } : {}),
       },
-    } satisfies ReadReply);
+    };
   }
 }
 
-port.on('message', read);
+port.on('message', (batch: ReadRequest[]) => {
+  const replies = batch.map(read);
+  port.postMessage(
+    replies,
+    replies.flatMap((r) => (r.buffer ? [r.buffer] : [])),
+  );
+});
