@@ -39,6 +39,7 @@ export function createRpcServer(
       for (const transport of connections) deliver(transport, message);
     },
     log,
+    () => connections.size > 0,
   );
 
   return {

@@ -43,14 +43,23 @@ export async function uploadCommand(paths: string[], options: UploadOptions, glo
     // every transfer on each event.
     const mine = new Set(ids);
     const ours = new Map<string, Transfer>();
-    for (const t of await engine['transfers.list']({ filter: 'all' })) if (mine.has(t.id)) ours.set(t.id, t);
+    // Ours not finished yet, kept as events arrive: each event costs what it carries, not a pass over every id.
+    const unfinished = new Set(ids);
+    const seen = (t: Transfer) => {
+      ours.set(t.id, t);
+      if (finished.has(t.state)) unfinished.delete(t.id);
+      else unfinished.add(t.id);
+    };
+    const listed = new Set<string>();
+    for (const t of await engine['transfers.list']({ filter: 'all' }))
+      if (mine.has(t.id)) {
+        seen(t);
+        listed.add(t.id);
+      }
+    for (const id of ids) if (!listed.has(id)) unfinished.delete(id); // gone from the list: cancelled elsewhere
     const outcome = await new Promise<{ transfers: Transfer[]; signInNeeded: boolean; diskFull?: string }>(
       (resolve) => {
-        const allFinished = () =>
-          ids.every((id) => {
-            const t = ours.get(id);
-            return t === undefined || finished.has(t.state); // gone from the list: cancelled elsewhere
-          });
+        const allFinished = () => unfinished.size === 0;
         const done = (signInNeeded: boolean, diskFull?: string) => {
           stopTransfers();
           stopRemoved();
@@ -65,12 +74,15 @@ export async function uploadCommand(paths: string[], options: UploadOptions, glo
         const stopTransfers = engine.events.on('transfers.changed', ({ transfers }) => {
           const relevant = transfers.filter((t) => mine.has(t.id));
           if (relevant.length === 0) return;
-          for (const t of relevant) ours.set(t.id, t);
+          for (const t of relevant) seen(t);
           progress?.update(relevant);
           if (allFinished()) done(false);
         });
         const stopRemoved = engine.events.on('transfers.removed', ({ ids: removed }) => {
-          for (const id of removed) ours.delete(id);
+          for (const id of removed) {
+            ours.delete(id);
+            unfinished.delete(id);
+          }
           if (allFinished()) done(false);
         });
         const stopSession = engine.events.on('session', (view) => {

@@ -15,8 +15,9 @@ import {
 import { createRpcClient } from '../../../electron/common/rpc/client.js';
 import { RpcCallError } from '../../../electron/common/rpc/errors.js';
 import { createEventBus } from '../../../electron/engine/platform/event-bus.js';
-import { openSettings } from '../../../electron/engine/state/settings.js';
+import { defaultSettings, openSettings } from '../../../electron/engine/state/settings.js';
 import { UnknownTransferError } from '../../../electron/engine/transfers/control-errors.js';
+import { fanOutEvents } from '../../../electron/rpc/events.js';
 import { createRpcServer, type RpcServer } from '../../../electron/rpc/server.js';
 import { transportPair } from '../../support/transport-pair.js';
 
@@ -125,5 +126,29 @@ describe('the generic RPC server and client', () => {
     expect(subscribed()).toBe(once);
     server.close();
     expect(subscribed()).toBe(0);
+  });
+});
+
+describe('event fan-out', () => {
+  it('parses no event while no one would receive it, and every event once someone would', () => {
+    const bus = createEventBus();
+    const errors: string[] = [];
+    const sent: unknown[] = [];
+    let connected = false;
+    const stop = fanOutEvents(
+      bus,
+      (m) => sent.push(m),
+      { error: (m) => errors.push(m) },
+      () => connected,
+    );
+    const notTotals = { nonsense: true } as never;
+    bus.emit('totals', notTotals);
+    expect(errors).toEqual([]);
+    connected = true;
+    bus.emit('totals', notTotals);
+    expect(errors).toEqual(['rpc: engine event totals does not match the contract; dropped']);
+    bus.emit('settings.changed', defaultSettings);
+    expect(sent).toHaveLength(1);
+    stop();
   });
 });
