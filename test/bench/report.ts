@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { median, TIME, type RunMeasure } from './measure.js';
 import { CONCURRENCY, GiB, MiB, PART, repo, tools, type Mode, type Profile, type Tool } from './options.js';
+import { profileSection, type WorkloadProfile } from './profile.js';
 import { scalingSection, type Scaling } from './scaling.js';
 import { targetsOf, type Target } from './targets.js';
 
@@ -127,6 +128,7 @@ export function buildReport(
   engine: EngineFigures,
   scaling: Scaling,
   chart?: string,
+  profiles: WorkloadProfile[] = [],
 ): BenchReport {
   const withMedians = workloads.map((w) => {
     const medians = {} as Record<Tool, { wallS: number; cpuS: number; peakRssMiB: number; cloudCpuS: number }>;
@@ -236,6 +238,7 @@ export function buildReport(
     `| CompleteMultipartUpload, ${big.label} | ${f(cloud.completeMs, 0)} ms | ${cloud.completeParts} parts; arrival to response end, Hoist's runs (median) |`,
   );
   lines.push('', ...scalingSection(scaling, chart));
+  lines.push(...profileSection(profiles));
   lines.push(
     '## Every run',
     '',

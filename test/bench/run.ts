@@ -19,6 +19,7 @@ import { engineOnly, folderFigures } from './engine-figures.js';
 import { TIME, timed } from './measure.js';
 import { parseArgs, profiles, repo, tools, type Profile } from './options.js';
 import { buildReport, f, folderRows, machine, SETTLE_MS, type ToolRun, type WorkloadResult } from './report.js';
+import { profileUpload } from './profile.js';
 import { makeFiles, peerEnvironment, runTool, startStack, type Ctx, type StackHandle } from './rig.js';
 import { scalingFigures } from './scaling.js';
 
@@ -165,6 +166,12 @@ async function main(): Promise<void> {
     const ctx: Ctx = { work, probe, stack, peerEnv: await peerEnvironment(work, stack), runId: 0 };
     log('side by side:');
     const workloads = await sideBySide(ctx, profile, dataDir, log);
+    log('where the time goes (one profiled run per workload):');
+    const profiles = [];
+    for (const w of profile.workloads) {
+      const source = w.files === 1 ? path.join(dataDir, w.id, 'f0.bin') : path.join(dataDir, w.id);
+      profiles.push(await profileUpload(ctx, w, source));
+    }
     log('engine only:');
     const engine = await engineOnly(ctx, profile, dataDir, log);
     log('how cost grows:');
@@ -178,6 +185,7 @@ async function main(): Promise<void> {
       engine,
       scaling,
       chart ? path.basename(chart) : undefined,
+      profiles,
     );
     report.markdown += `\nTotal benchmark time: ${f((performance.now() - started) / 60_000, 1)} min.\n`;
     process.stdout.write(`${report.markdown}\n`);

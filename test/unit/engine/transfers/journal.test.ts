@@ -145,7 +145,7 @@ describe('journal', () => {
       { id: 'a', sourcePath: '/a', destination: 'a', identityId: 'id1', origin, state: 'queued', size: 1, ino: '7' },
     ]);
     j.setState('a', 'failed', { code: 'network', message: 'offline', retryable: true });
-    j.setState('a', 'running');
+    j.setState('a', 'queued');
     const held = j.get('a')!;
     t = 3000;
     const version = { size: 4096, mtimeMs: 77.25, ctimeMs: 78.5, ino: '42' };
