@@ -123,6 +123,9 @@ function outside(frame: { functionName: string; url: string }): string {
   if (frame.functionName === '(program)') return '(V8 and native code, no JavaScript frame)';
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(frame.url);
   if (pkg) return `${pkg[1]} (start-up or callbacks)`;
+  if (/^node:internal\/(modules|deps\/cjs-module-lexer|bootstrap)/.test(frame.url)) return 'loading modules (Node)';
+  if (/^node:(_http|net|internal\/(streams|stream_base|http|net))/.test(frame.url))
+    return "Node's HTTP and sockets (callbacks with no Hoist frame)";
   if (frame.url.startsWith('node:')) return `${frame.url} (no Hoist frame)`;
   return frame.functionName ? `${frame.functionName} (native)` : '(unattributed)';
 }
