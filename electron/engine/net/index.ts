@@ -60,7 +60,10 @@ export function createNetwork(options: NetworkOptions = {}): Network {
   async function route(target: URL, pool: PoolOptions): Promise<Route> {
     const direct = options.directToLoopback === true && LOOPBACK.test(target.hostname);
     const proxy = direct ? undefined : await proxyFor(target, sources());
-    const ca = await trustedCas({ env, settingsFile: options.settings?.().caFile ?? null });
+    // Authorities matter only to a pool that speaks TLS (to the target or to its proxy): plain http on
+    // this computer neither reads nor parses the bundle.
+    const speaksTls = target.protocol === 'https:' || proxy?.protocol === 'https:';
+    const ca = speaksTls ? await trustedCas({ env, settingsFile: options.settings?.().caFile ?? null }) : undefined;
     return { agent: createAgent(target, proxy, ca, pool), proxy };
   }
 
