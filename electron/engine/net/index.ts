@@ -14,7 +14,7 @@ import { fetchWith, type Fetch, type FetchInit } from './http-fetch.js';
 import { proxyFor, type ProxySources } from './proxy.js';
 
 export { ProxyRefusedError, UntrustedCertificateError } from './errors.js';
-export type { Fetch, FetchInit } from './http-fetch.js';
+export type { Fetch, FetchAnswer, FetchInit } from './http-fetch.js';
 
 export interface NetworkOptions {
   env?: Readonly<Record<string, string | undefined>>;
