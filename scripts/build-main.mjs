@@ -2,8 +2,11 @@
 // Builds into out/: the Electron main process (ES module), the preload (CommonJS: sandboxed preloads
 // cannot be ES modules), and the command line and headless daemon as plain JavaScript for Node 20+
 // (no TypeScript loader at run time: the `hoist` bin starts in a fraction of the time).
-// Dependencies stay external so native modules load from node_modules. Worker programs are entry points
-// of their own, written beside the bundles and chunks that start them (one flat folder per target).
+// The Electron bundles leave dependencies in node_modules. The command line and the daemon take theirs
+// into their chunks, in their ES module form (tree-shaken), so that a command resolves, reads and
+// compiles a few files instead of hundreds of the SDK's CommonJS ones; only native addons (and the
+// local stack's OpenID provider) are loaded from node_modules. Worker programs are entry points of their
+// own, written beside the bundles and chunks that start them (one flat folder per target).
 import { build } from 'esbuild';
 import { workerEntries } from './worker-entries.mjs';
 
@@ -12,11 +15,17 @@ const common = {
   platform: 'node',
   target: 'node22',
   sourcemap: true,
-  packages: 'external',
   logLevel: 'warning',
 };
+const electronTools = { ...common, packages: 'external' };
 const nodeTools = {
   ...common,
+  external: ['better-sqlite3', 'keytar', '@parcel/watcher', 'oidc-provider', 'electron'],
+  mainFields: ['module', 'main'],
+  // CommonJS code taken into an ES module still calls require (Node's built-in modules, optional peers).
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
   target: 'node20',
   format: 'esm',
   splitting: true,
@@ -27,14 +36,14 @@ const nodeTools = {
 
 await Promise.all([
   build({
-    ...common,
+    ...electronTools,
     entryPoints: { index: 'electron/main/index.ts', ...workerEntries },
     outdir: 'out/electron/main',
     entryNames: '[name]',
     format: 'esm',
   }),
   build({
-    ...common,
+    ...electronTools,
     entryPoints: ['electron/preload/index.ts'],
     outfile: 'out/electron/preload/index.cjs',
     format: 'cjs',

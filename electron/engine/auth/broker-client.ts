@@ -1,7 +1,7 @@
 // The identity broker's HTTP API (docs/ARCHITECTURE.md, Contracts: broker HTTP API), as the client sees
 // it. Every answer is validated: a broker that sends something else is a protocol error, not a crash.
 import { z } from 'zod';
-import { ProxyRefusedError, UntrustedCertificateError, type Fetch } from '../net/index.js';
+import { ProxyRefusedError, UntrustedCertificateError, type Fetch, type FetchAnswer } from '../net/index.js';
 import { checkBrokerUrl } from '../net/trust.js';
 import {
   BrokerProtocolError,
@@ -97,7 +97,11 @@ export function createBrokerClient(
   const timeoutMs = options.timeoutMs ?? 15_000;
   const send = options.fetch ?? plainFetch;
 
-  async function request(method: string, path: string, init: { body?: unknown; bearer?: string }): Promise<Response> {
+  async function request(
+    method: string,
+    path: string,
+    init: { body?: unknown; bearer?: string },
+  ): Promise<FetchAnswer> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (init.body !== undefined) headers['content-type'] = 'application/json';
     if (init.bearer) headers.authorization = `Bearer ${init.bearer}`;
@@ -124,13 +128,13 @@ export function createBrokerClient(
     }
   }
 
-  async function sessionFrom(response: Response): Promise<BrokerSession> {
+  async function sessionFrom(response: FetchAnswer): Promise<BrokerSession> {
     const parsed = BrokerSession.safeParse(await response.json().catch(() => undefined));
     if (!parsed.success) throw new BrokerProtocolError('The sign-in service sent an answer Hoist does not understand.');
     return parsed.data;
   }
 
-  function unexpected(response: Response): Error {
+  function unexpected(response: FetchAnswer): Error {
     if (response.status >= 500)
       return new NetworkUnavailableError(`The sign-in service is unavailable (HTTP ${response.status}).`);
     // No such route or method: a web server, S3 or a mistyped URL, not a broker.
@@ -216,7 +220,7 @@ export function createBrokerClient(
   };
 }
 
-async function errorOf(response: Response): Promise<{ error?: string; message?: string }> {
+async function errorOf(response: FetchAnswer): Promise<{ error?: string; message?: string }> {
   const body = (await response.json().catch(() => undefined)) as unknown;
   const parsed = z
     .object({ error: z.string().max(64).optional(), message: z.string().max(512).optional() })
@@ -225,7 +229,7 @@ async function errorOf(response: Response): Promise<{ error?: string; message?: 
 }
 
 /** The broker's refusals of an OpenID sign-in, in words. */
-async function refusal(response: Response): Promise<void> {
+async function refusal(response: FetchAnswer): Promise<void> {
   if (response.status === 401) {
     const { message } = await errorOf(response);
     throw new BrowserSignInError(message ?? 'Your organisation’s sign-in was not accepted.');
@@ -236,7 +240,7 @@ async function refusal(response: Response): Promise<void> {
     );
 }
 
-function retryAfter(response: Response): number | undefined {
+function retryAfter(response: FetchAnswer): number | undefined {
   const value = Number(response.headers.get('retry-after'));
   return Number.isFinite(value) && value > 0 ? Math.ceil(value) : undefined;
 }

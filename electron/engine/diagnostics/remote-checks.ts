@@ -1,7 +1,7 @@
 // The set-up checks that ask a server: is the sign-in service up (its GET /healthz), and how far is this
 // computer's clock from S3's (the Date of an unsigned request's answer). Both go through the same proxy
 // and certificate authorities as uploads (engine/net), and give up after a few seconds.
-import type { Fetch } from '../net/http-fetch.js';
+import type { Fetch, FetchAnswer } from '../net/http-fetch.js';
 import { CLOCK_WARNING_SECONDS, clockOffsetWords, S3_MAX_SKEW_SECONDS, SET_THE_CLOCK } from './clock-offset.js';
 import type { DiagnosticCheck } from '../../common/contract.js';
 
@@ -20,7 +20,7 @@ function reason(error: unknown): string {
 export async function checkBroker(brokerUrl: string, fetch: Fetch): Promise<Line> {
   const url = new URL('healthz', brokerUrl.endsWith('/') ? brokerUrl : `${brokerUrl}/`);
   const fix = `Check your network connection (and proxy). If other sites work, the sign-in service at ${url.host} may be down: ask whoever runs it. Uploads wait and continue once it is back.`;
-  let response: Response;
+  let response: FetchAnswer;
   try {
     response = await fetch(url, {
       method: 'GET',
@@ -43,7 +43,7 @@ export async function checkBroker(brokerUrl: string, fetch: Fetch): Promise<Line
 /** Asks S3 the time: any answer carries a Date, so an unsigned HEAD is enough (S3 answers it 403 or 400). */
 export async function checkClock(endpoint: URL, fetch: Fetch, now: () => number = Date.now): Promise<Line> {
   const sent = now();
-  let response: Response;
+  let response: FetchAnswer;
   try {
     response = await fetch(endpoint, { method: 'HEAD', headers: {}, signal: AbortSignal.timeout(TIMEOUT_MS) });
   } catch (error) {

@@ -5,7 +5,7 @@
 // verification off.
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import tls from 'node:tls';
 
 export class CaBundleError extends Error {
@@ -56,9 +56,17 @@ function systemCas(): string[] {
   }
 }
 
+/** Bundles already checked, by file: every TLS pool reads the same one, parsed again only once it changes. */
+const checkedBundles = new Map<string, { stamp: string; blocks: string[] }>();
+
 async function readBundle(file: string, source: string): Promise<string[]> {
   let text: string;
+  let stamp: string;
   try {
+    const info = await stat(file);
+    stamp = `${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}:${info.ctimeMs}`;
+    const checked = checkedBundles.get(file);
+    if (checked?.stamp === stamp) return checked.blocks;
     text = await readFile(file, 'utf8');
   } catch (error) {
     throw new CaBundleError(
@@ -75,6 +83,7 @@ async function readBundle(file: string, source: string): Promise<string[]> {
       throw new CaBundleError(`${source} names ${file}, which holds a certificate that cannot be read.`);
     }
   }
+  checkedBundles.set(file, { stamp, blocks });
   return blocks;
 }
 

@@ -14,7 +14,7 @@ import { fetchWith, type Fetch, type FetchInit } from './http-fetch.js';
 import { proxyFor, type ProxySources } from './proxy.js';
 
 export { ProxyRefusedError, UntrustedCertificateError } from './errors.js';
-export type { Fetch, FetchInit } from './http-fetch.js';
+export type { Fetch, FetchAnswer, FetchInit } from './http-fetch.js';
 
 export interface NetworkOptions {
   env?: Readonly<Record<string, string | undefined>>;
@@ -60,7 +60,10 @@ export function createNetwork(options: NetworkOptions = {}): Network {
   async function route(target: URL, pool: PoolOptions): Promise<Route> {
     const direct = options.directToLoopback === true && LOOPBACK.test(target.hostname);
     const proxy = direct ? undefined : await proxyFor(target, sources());
-    const ca = await trustedCas({ env, settingsFile: options.settings?.().caFile ?? null });
+    // Authorities matter only to a pool that speaks TLS (to the target or to its proxy): plain http on
+    // this computer neither reads nor parses the bundle.
+    const speaksTls = target.protocol === 'https:' || proxy?.protocol === 'https:';
+    const ca = speaksTls ? await trustedCas({ env, settingsFile: options.settings?.().caFile ?? null }) : undefined;
     return { agent: createAgent(target, proxy, ca, pool), proxy };
   }
 
