@@ -1,6 +1,7 @@
 // Where the time goes: one extra `hoist upload` per side-by-side workload under `node --cpu-prof`, its
 // samples summed by the part of Hoist that caused them. A sample is charged to the nearest Hoist module on
-// its stack (the built chunks keep esbuild's `// electron/...` markers, which name each module's source), so
+// its stack (the built chunks keep esbuild's `// electron/...` and `// node_modules/...` markers, which name each
+// part's source), so
 // time in Node's HTTP client or in SQLite counts for the module that asked for it; samples with no Hoist
 // frame (start-up, the event loop's own work, garbage collection) are grouped by where they ran. The runs
 // are not timed: profiling slows the process down, so only the shares mean something.
@@ -80,7 +81,7 @@ export function sharesOf(profile: CpuProfile, top: number): { busyMs: number; sh
     for (let id: number | undefined = sample; id !== undefined && !where; id = parent.get(id)) {
       where = hoistModule(byId.get(id)!.callFrame, markers);
     }
-    where ??= outside(leaf.callFrame);
+    where ??= outside(leaf.callFrame, sourceOf(leaf.callFrame, markers));
     totals.set(where, (totals.get(where) ?? 0) + us);
   });
   const sorted = [...totals].sort((a, b) => b[1] - a[1]);
@@ -93,8 +94,11 @@ export function sharesOf(profile: CpuProfile, top: number): { busyMs: number; sh
   };
 }
 
-/** The Hoist source module a frame of the built command line belongs to, from esbuild's markers. */
-function hoistModule(
+/**
+ * The source a frame of the built command line comes from, from esbuild's markers: a Hoist module
+ * (`electron/…`, `server/…`) or a bundled dependency (`node_modules/…`). Undefined outside the build.
+ */
+function sourceOf(
   frame: { url: string; lineNumber: number },
   markers: Map<string, Array<[number, string]>>,
 ): string | undefined {
@@ -104,7 +108,7 @@ function hoistModule(
     marks = [];
     const lines = readFileSync(fileURLToPath(frame.url), 'utf8').split('\n');
     lines.forEach((line, i) => {
-      const m = /^\/\/ ((?:electron|server)\/\S+\.tsx?)$/.exec(line);
+      const m = /^\/\/ ((?:electron|server|node_modules)\/\S+)$/.exec(line);
       if (m) marks!.push([i, m[1]!]);
     });
     markers.set(frame.url, marks);
@@ -117,11 +121,19 @@ function hoistModule(
   return found ?? path.basename(frame.url);
 }
 
+function hoistModule(
+  frame: { url: string; lineNumber: number },
+  markers: Map<string, Array<[number, string]>>,
+): string | undefined {
+  const source = sourceOf(frame, markers);
+  return source === undefined || source.startsWith('node_modules/') ? undefined : source;
+}
+
 /** Time with no Hoist frame on the stack, named by where it ran. */
-function outside(frame: { functionName: string; url: string }): string {
+function outside(frame: { functionName: string; url: string }, bundled: string | undefined): string {
   if (frame.functionName === '(garbage collector)') return '(garbage collection)';
   if (frame.functionName === '(program)') return '(V8 and native code, no JavaScript frame)';
-  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(frame.url);
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(bundled ?? frame.url);
   if (pkg) return `${pkg[1]} (start-up or callbacks)`;
   if (/^node:internal\/(modules|deps\/cjs-module-lexer|bootstrap)/.test(frame.url)) return 'loading modules (Node)';
   if (/^node:(_http|net|internal\/(streams|stream_base|http|net))/.test(frame.url))
