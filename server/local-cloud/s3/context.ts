@@ -1,6 +1,6 @@
 // One S3 request in flight: the parsed request line, the authenticated principal, and the response helpers
 // that put S3's common headers (request ids, a correct Date) on every answer.
-import { randomBytes } from 'node:crypto';
+import { randomBase64, randomHex } from '../storage/random-names.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SigV4Success } from '../auth/sigv4.js';
 import type { Principal } from '../auth/types.js';
@@ -32,7 +32,7 @@ export interface S3Context {
 }
 
 export function newRequestIds(): { requestId: string; hostId: string } {
-  return { requestId: randomBytes(8).toString('hex').toUpperCase(), hostId: randomBytes(48).toString('base64') };
+  return { requestId: randomHex(8).toUpperCase(), hostId: randomBase64(48) };
 }
 
 export function commonHeaders(ctx: S3Context): Record<string, string> {

@@ -37,7 +37,8 @@ export interface IngestResult {
 }
 
 export interface IngestOptions {
-  tempPath: string;
+  /** Where the body is written (a new file); deleted again when the body is refused. */
+  path: string;
   maxSize: number;
   /** Algorithms to compute even when the client sends none (a multipart upload's algorithm). */
   alsoCompute?: ChecksumAlgorithm[];
@@ -129,7 +130,7 @@ export async function ingestBody(ctx: S3Context, options: IngestOptions): Promis
   let job: HashJob | undefined = expected >= DIRECT_MIN_BYTES ? startHashJob([...needed]) : undefined;
   let file: BodyWriter | undefined;
   try {
-    file = await openBodyWriter(options.tempPath, expected, job ? (block) => job!.update(block) : undefined);
+    file = await openBodyWriter(options.path, expected, job ? (block) => job!.update(block) : undefined);
   } catch (err) {
     job?.drop();
     throw err;
@@ -233,7 +234,7 @@ export async function ingestBody(ctx: S3Context, options: IngestOptions): Promis
   } catch (err) {
     await file?.abort().catch(() => undefined);
     job?.drop();
-    await unlink(options.tempPath).catch(() => undefined);
+    await unlink(options.path).catch(() => undefined);
     throw err;
   }
 }

@@ -6,11 +6,12 @@
 // own blobs so they never mix. A multipart object is a manifest of its part files, which were moved (renamed,
 // not copied) into blobs/ at Complete: nothing is re-read or re-hashed. All metadata is also held in memory
 // (loaded at start) so listing and HEAD cost no disk reads.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic, writeFileAtomicSync } from '../storage/atomic.js';
+import { writeFileAtomicSync } from '../storage/atomic.js';
+import { randomHex } from '../storage/random-names.js';
 import { KeyedLock } from '../storage/keyed-lock.js';
 import type { ChecksumAlgorithm } from './checksums.js';
 
@@ -103,16 +104,25 @@ export class ObjectStore {
 
   /** A fresh temp file path for an incoming body (same file system as blobs/, so adopting it is a rename). */
   tempPath(): string {
-    return join(this.tmpDir, randomBytes(12).toString('hex'));
+    return join(this.tmpDir, randomHex(12));
   }
 
   blobPath(blob: string): string {
     return join(this.blobsDir, blob);
   }
 
+  /**
+   * A new blob's name and path, for a body written straight into blobs/ (no rename after): until an object
+   * refers to it nothing reads it, and one left by a crash is collected at the next start.
+   */
+  newBlob(): { blob: string; path: string } {
+    const blob = randomHex(16);
+    return { blob, path: this.blobPath(blob) };
+  }
+
   /** Moves a finished data file into blobs/ under a new random name. */
   async adopt(path: string): Promise<string> {
-    const blob = randomBytes(16).toString('hex');
+    const blob = randomHex(16);
     await rename(path, this.blobPath(blob));
     return blob;
   }
@@ -177,7 +187,7 @@ export class ObjectStore {
         await mkdir(dir, { recursive: true });
         this.metaDirs.add(dir); // at most 256 per bucket; never removed while the bucket exists
       }
-      await writeFileAtomic(path, JSON.stringify(record));
+      writeFileAtomicSync(path, JSON.stringify(record), { durable: false });
       const previous = bucket.objects.get(record.key);
       bucket.objects.set(record.key, record);
       if (!previous) bucket.sorted = undefined;

@@ -3,11 +3,11 @@
 // own data file, so a re-sent part replaces the old one cleanly. The per-part MD5s and checksums recorded
 // here are all CompleteMultipartUpload needs: the ETag and composite checksum come from them, and the part
 // files are then moved (renamed) into the object store, never read again.
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../storage/atomic.js';
+import { writeFileAtomicSync } from '../storage/atomic.js';
+import { randomHex } from '../storage/random-names.js';
 import { KeyedLock } from '../storage/keyed-lock.js';
 import type { ChecksumAlgorithm } from './checksums.js';
 
@@ -82,10 +82,10 @@ export class UploadStore {
 
   async create(record: Omit<UploadRecord, 'uploadId'>): Promise<UploadRecord> {
     // Hex, not base64url: an id starting with '-' reads as an option to command lines (aws --upload-id -x…).
-    const uploadId = randomBytes(32).toString('hex');
+    const uploadId = randomHex(32);
     const full: UploadRecord = { uploadId, ...record };
     await mkdir(join(this.dir, uploadId), { recursive: true });
-    await writeFileAtomic(join(this.dir, uploadId, 'upload.json'), JSON.stringify(full));
+    writeFileAtomicSync(join(this.dir, uploadId, 'upload.json'), JSON.stringify(full), { durable: false });
     this.uploads.set(uploadId, { record: full, parts: new Map() });
     return full;
   }
@@ -120,10 +120,12 @@ export class UploadStore {
     return this.lock.run(uploadId, async () => {
       const upload = this.uploads.get(uploadId);
       if (!upload) return false;
-      const file = `part-${part.partNumber}-${randomBytes(8).toString('hex')}.bin`;
+      const file = `part-${part.partNumber}-${randomHex(8)}.bin`;
       await rename(tempPath, join(this.dir, uploadId, file));
       const record: PartRecord = { ...part, file };
-      await writeFileAtomic(join(this.dir, uploadId, `part-${part.partNumber}.json`), JSON.stringify(record));
+      writeFileAtomicSync(join(this.dir, uploadId, `part-${part.partNumber}.json`), JSON.stringify(record), {
+        durable: false,
+      });
       const previous = upload.parts.get(part.partNumber);
       upload.parts.set(part.partNumber, record);
       if (previous) await unlink(join(this.dir, uploadId, previous.file)).catch(() => undefined);

@@ -5,7 +5,7 @@
 // GiB of kernel time, more than the MD5 of the ETag). Two staging buffers per body: one fills while the
 // other is being written. Where O_DIRECT is refused (tmpfs, some file systems) or the body is small, plain
 // buffered writes in batches of up to FLUSH_BYTES are used instead.
-import { constants } from 'node:fs';
+import { closeSync, constants, openSync, writevSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 
 /** Below this a body is written buffered: small files gain nothing from direct I/O and would wait on the disk. */
@@ -51,15 +51,21 @@ export async function openBodyWriter(path: string, expectedBytes: number, onBloc
       await handle?.close().catch(() => undefined);
     }
   }
-  return new BufferedWriter(await open(path, 'wx', 0o600));
+  return new BufferedWriter(path);
 }
 
+/**
+ * Buffered writes. The file is opened on the first flush; a body that never reaches FLUSH_BYTES is written
+ * whole at finish() with synchronous calls: for a small body, a thread-pool round trip per open, write
+ * and close costs more CPU than the system calls themselves.
+ */
 class BufferedWriter implements BodyWriter {
   readonly blocksHandled = false;
   private pending: Buffer[] = [];
   private pendingBytes = 0;
+  private handle: FileHandle | undefined;
 
-  constructor(private readonly handle: FileHandle) {}
+  constructor(private readonly path: string) {}
 
   write(data: Buffer): Promise<void> | undefined {
     this.pending.push(data);
@@ -68,6 +74,7 @@ class BufferedWriter implements BodyWriter {
   }
 
   private async flush(): Promise<void> {
+    this.handle ??= await open(this.path, 'wx', 0o600);
     if (this.pendingBytes === 0) return;
     const buffers = this.pending;
     this.pending = [];
@@ -76,12 +83,21 @@ class BufferedWriter implements BodyWriter {
   }
 
   async finish(): Promise<void> {
-    await this.flush();
-    await this.handle.close();
+    if (this.handle) {
+      await this.flush();
+      await this.handle.close();
+      return;
+    }
+    const fd = openSync(this.path, 'wx', 0o600);
+    try {
+      writeAllSync(fd, this.pending);
+    } finally {
+      closeSync(fd);
+    }
   }
 
-  abort(): Promise<void> {
-    return this.handle.close();
+  async abort(): Promise<void> {
+    await this.handle?.close();
   }
 }
 
@@ -176,6 +192,20 @@ class DirectWriter implements BodyWriter {
     this.released = true;
     stagingPool.give(this.current);
     stagingPool.give(this.spare);
+  }
+}
+
+/** writev until every byte is written (a regular file may take fewer in one call). */
+function writeAllSync(fd: number, buffers: Buffer[]): void {
+  let position = 0;
+  let rest = buffers;
+  while (rest.length > 0) {
+    let written = writevSync(fd, rest, position);
+    position += written;
+    let i = 0;
+    while (i < rest.length && written >= rest[i]!.length) written -= rest[i++]!.length;
+    rest = rest.slice(i);
+    if (written > 0) rest[0] = rest[0]!.subarray(written);
   }
 }
 

@@ -4,6 +4,7 @@
 // ?partNumber ranges, anonymous requests, presigned URLs, Expect, and error headers on HEAD.
 import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
+import { crc32 } from 'node:zlib';
 import {
   CompleteMultipartUploadCommand,
   CreateBucketCommand,
@@ -226,6 +227,42 @@ describe('conditional requests', () => {
       new PutObjectCommand({ Bucket: bucket, Key: 'cond/obj', Body: 'replaced', IfMatch: etag }),
     );
     expect(replaced.ETag).not.toBe(etag);
+  });
+});
+
+describe('unsigned payloads', () => {
+  // What the SDK sends for a stream body without trailers, and Hoist for small files: the payload is not
+  // signed, the CRC32 header is what protects the bytes.
+  it('accepts a small PutObject with UNSIGNED-PAYLOAD and x-amz-checksum-crc32, and still checks the CRC32', async () => {
+    const data = Buffer.from('small body, checked by its CRC32 alone');
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(data) >>> 0);
+    const put = (key: string, checksum: string): Promise<RawResponse> =>
+      signed(
+        'PUT',
+        `/${bucket}/${key}`,
+        {
+          'content-length': String(data.length),
+          'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',
+          'x-amz-checksum-crc32': checksum,
+        },
+        {},
+        data,
+      );
+    const ok = await put('unsigned/ok', crc.toString('base64'));
+    expect(ok.status).toBe(200);
+    expect(ok.headers.etag).toBe(`"${createHash('md5').update(data).digest('hex')}"`);
+    expect(ok.headers['x-amz-checksum-crc32']).toBe(crc.toString('base64'));
+    const stored = await admin.send(new GetObjectCommand({ Bucket: bucket, Key: 'unsigned/ok' }));
+    expect(Buffer.from((await stored.Body?.transformToByteArray()) ?? []).equals(data)).toBe(true);
+
+    const wrong = Buffer.from(crc);
+    wrong[0] = (wrong[0] ?? 0) ^ 0xff;
+    const refused = await put('unsigned/bad', wrong.toString('base64'));
+    expect([refused.status, codeOf(refused.body)]).toEqual([400, 'BadDigest']);
+    expect(await errorOf(admin.send(new HeadObjectCommand({ Bucket: bucket, Key: 'unsigned/bad' })))).toMatchObject({
+      status: 404,
+    });
   });
 });
 

@@ -95,7 +95,7 @@ export async function uploadPart(ctx: S3Context, deps: S3Deps, bucket: string, k
   }
   const tempPath = deps.store.tempPath();
   const body = await ingestBody(ctx, {
-    tempPath,
+    path: tempPath,
     maxSize: MAX_PART_BYTES,
     ...(upload.checksumAlgorithm ? { alsoCompute: [upload.checksumAlgorithm] } : {}),
   });

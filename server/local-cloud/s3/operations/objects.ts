@@ -1,5 +1,5 @@
 // PutObject, GetObject, HeadObject, DeleteObject (and the conditional / Range / ?partNumber behaviours).
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { checksumHeader } from '../checksums.js';
@@ -15,9 +15,8 @@ export const MAX_PUT_BYTES = 5 * 1024 ** 3;
 export async function putObject(ctx: S3Context, deps: S3Deps, bucket: string, key: string): Promise<void> {
   const objectHeaders = objectHeadersFrom(ctx);
   checkWritePreconditions(ctx, deps.store.get(bucket, key));
-  const tempPath = deps.store.tempPath();
-  const body = await ingestBody(ctx, { tempPath, maxSize: MAX_PUT_BYTES });
-  const blob = await deps.store.adopt(tempPath);
+  const { blob, path } = deps.store.newBlob();
+  const body = await ingestBody(ctx, { path, maxSize: MAX_PUT_BYTES });
   const algorithm = body.declaredAlgorithm;
   const checksumValue = algorithm ? body.checksums[algorithm] : undefined;
   const record: ObjectRecord = {
@@ -32,7 +31,12 @@ export async function putObject(ctx: S3Context, deps: S3Deps, bucket: string, ke
     multipart: false,
     blobs: [{ blob, size: body.size }],
   };
-  await deps.store.put(bucket, record);
+  try {
+    await deps.store.put(bucket, record);
+  } catch (err) {
+    await unlink(path).catch(() => undefined); // not committed: nothing refers to the blob
+    throw err;
+  }
   const headers: Record<string, string> = { etag: record.etag };
   if (algorithm && checksumValue) {
     headers[checksumHeader(algorithm)] = checksumValue;
