@@ -18,7 +18,8 @@ import { objectMetadata } from './object-metadata.js';
 import { assertVersion } from './file-version.js';
 import { planParts, type PlannedPart } from './plan.js';
 import { withRetries } from './request.js';
-import { sendRange } from './send-range.js';
+import { uploadChunkedPart } from './part-request.js';
+import { sendRange, sendRangeChunked } from './send-range.js';
 import { multipartEtag, unquote, VerificationError } from './verify.js';
 
 const PART_SIGNAL_LISTENERS = 256;
@@ -145,23 +146,24 @@ async function uploadPart(ctx: UploadContext, uploadId: string, part: PlannedPar
   try {
     await withRetries(ctx, async () => {
       await assertVersion(ctx.sourcePath, ctx.version);
-      const { response, checksum } = await sendRange(
+      // With a signed route the part streams from the file in a request of our own; otherwise through the SDK.
+      const route = await ctx.putRoutes.for(ctx.s3, ctx.bucketName);
+      const { response, checksum } = await (route ? sendRangeChunked : sendRange)(
         ctx,
         part,
         `part ${part.number}`,
         async ({ body, checksum, signal }) => {
-          const res = await ctx.s3.send(
-            new UploadPartCommand({
-              Bucket: ctx.bucketName,
-              Key: ctx.key,
-              UploadId: uploadId,
-              PartNumber: part.number,
-              Body: body,
-              ContentLength: part.size,
-              ...checksum,
-            }),
-            { abortSignal: signal },
-          );
+          const input = {
+            Bucket: ctx.bucketName,
+            Key: ctx.key,
+            UploadId: uploadId,
+            PartNumber: part.number,
+            Body: body,
+            ContentLength: part.size,
+          };
+          const res = route
+            ? await uploadChunkedPart(route, ctx.s3, input, signal)
+            : await ctx.s3.send(new UploadPartCommand({ ...input, ...checksum }), { abortSignal: signal });
           if (!res.ETag) throw new Error(`UploadPart ${part.number} returned no ETag`);
           return { ChecksumCRC32: res.ChecksumCRC32, etag: res.ETag };
         },

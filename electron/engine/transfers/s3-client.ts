@@ -224,7 +224,7 @@ interface ErrorDocument {
 const errorXml = new XMLParser({ parseTagValue: false, ignoreDeclaration: true });
 
 /** S3's <Error> document; anything else (an empty body, a proxy's HTML) gives no fields. */
-function errorDocument(body: Buffer): ErrorDocument {
+export function errorDocument(body: Buffer): ErrorDocument {
   try {
     const doc = errorXml.parse(body.toString('utf8')) as { Error?: unknown };
     if (typeof doc.Error !== 'object' || doc.Error === null) return {};
@@ -239,16 +239,16 @@ function errorDocument(body: Buffer): ErrorDocument {
   }
 }
 
-const USER_AGENT = 'hoist aws-sdk-js-parts';
+export const USER_AGENT = 'hoist aws-sdk-js-parts';
 const CLOCK_SKEW_MS = 5 * 60_000;
 
-function updatedClockOffset(date: string, offset: number): number {
+export function updatedClockOffset(date: string, offset: number): number {
   const server = Date.parse(date);
   if (Number.isNaN(server)) return offset;
   return Math.abs(Date.now() + offset - server) >= CLOCK_SKEW_MS ? server - Date.now() : offset;
 }
 
-function statusCodeName(status: number): string {
+export function statusCodeName(status: number): string {
   return status === 404
     ? 'NotFound'
     : status === 403
@@ -261,7 +261,7 @@ function statusCodeName(status: number): string {
 }
 
 /** A response body of at most 64 KiB (PutObject answers with nothing, errors with a short XML). */
-async function readSmall(body: Readable | undefined): Promise<Buffer> {
+export async function readSmall(body: Readable | undefined): Promise<Buffer> {
   if (!body) return Buffer.alloc(0);
   const chunks: Buffer[] = [];
   let total = 0;
@@ -272,7 +272,7 @@ async function readSmall(body: Readable | undefined): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-interface Route {
+export interface Route {
   protocol: string;
   hostname: string;
   port: number | undefined;

@@ -8,11 +8,15 @@
 // Streamed (the pool lends no buffer): the SDK sends the file aws-chunked with its own CRC32 trailer,
 // and the version is checked once the bytes are out.
 //
+// Chunked (sendRangeChunked, for a request built by hand): the file streamed aws-chunked through a small
+// pooled buffer, with our CRC32 trailer (chunked-body.ts); the version is checked once the bytes are out.
+//
 // Either way S3 must echo the CRC32 of the bytes we read, and a failed attempt takes its bytes back
 // from the progress.
 import type { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import { bufferBody, crc32Base64, partBody } from './body.js';
+import { chunkedBody, chunkedBufferSize } from './chunked-body.js';
 import type { UploadContext } from './context.js';
 import { assertVersion, FileChangedError } from './file-version.js';
 import { readRange, type PartBuffer } from './part-buffers.js';
@@ -97,15 +101,42 @@ async function sendBuffered<T extends StoredRange>(
   }
 }
 
-async function sendStreamed<T extends StoredRange>(
+/**
+ * Sends `range` as an aws-chunked body with its CRC32 in the trailer (chunked-body.ts): no part-sized
+ * buffer. For a request built by hand (part-request.ts): the SDK would frame the body again.
+ */
+export async function sendRangeChunked<T extends StoredRange>(
   ctx: UploadContext,
   range: ByteRange,
   what: string,
   send: (request: RangeRequest) => Promise<T>,
 ): Promise<SentRange<T>> {
+  const size = chunkedBufferSize(range.size);
+  // Past the pool's limit a buffer of its own (small: a few chunks).
+  const lease = ctx.partBuffers.take(size);
+  let sent = false;
+  try {
+    const result = await sendStreamed(ctx, range, what, send, (handle, offset, length, opts) =>
+      chunkedBody(handle, ctx.sourcePath, offset, length, lease?.buffer ?? Buffer.allocUnsafe(size), opts),
+    );
+    sent = true;
+    return result;
+  } finally {
+    // As for buffered ranges: after a failure a socket may still hold a chunk, so the buffer is dropped.
+    lease?.release(sent);
+  }
+}
+
+async function sendStreamed<T extends StoredRange>(
+  ctx: UploadContext,
+  range: ByteRange,
+  what: string,
+  send: (request: RangeRequest) => Promise<T>,
+  makeBody: typeof partBody = partBody,
+): Promise<SentRange<T>> {
   const request = new AbortController();
   const signal = AbortSignal.any([ctx.signal, request.signal]);
-  const body = partBody(openFile(ctx).handle, range.offset, range.size, {
+  const body = makeBody(openFile(ctx).handle, range.offset, range.size, {
     bucket: ctx.bandwidth,
     signal,
     onBytes: ctx.onBytes,

@@ -1,0 +1,96 @@
+// UploadPart built from the SDK's own parts, as putBuffer does for small PutObjects (s3-client.ts): the
+// bucket's route (endpoint rules and SigV4 signer), the client's credentials, clock-skew correction and
+// HTTP handler (same sockets, timeouts, abort), without the per-request middleware stack. The body is
+// what the SDK sends for a stream with a checksum: aws-chunked (chunked-body.ts), unsigned, ending with
+// the part's CRC32 in a trailer that S3 checks. The caller sends through the SDK where there is no route.
+import type { S3Client } from '@aws-sdk/client-s3';
+import { extendedEncodeURIComponent } from '@smithy/core/protocols';
+import { HttpRequest } from '@smithy/protocol-http';
+import type { Readable } from 'node:stream';
+import { CHECKSUM_TRAILER } from './chunked-body.js';
+import {
+  errorDocument,
+  readSmall,
+  S3ResponseError,
+  statusCodeName,
+  updatedClockOffset,
+  USER_AGENT,
+  type Route,
+} from './s3-client.js';
+
+export interface UploadPartInput {
+  Bucket: string;
+  Key: string;
+  UploadId: string;
+  PartNumber: number;
+  /** aws-chunked, with the CRC32 trailer (chunked-body.ts). */
+  Body: Readable;
+  /** Bytes of the part (before the aws-chunked framing). */
+  ContentLength: number;
+}
+
+export interface UploadPartOutput {
+  ETag?: string;
+  /** The CRC32 S3 stored (absent if it does not say). */
+  ChecksumCRC32?: string;
+}
+
+export async function uploadChunkedPart(
+  route: Route,
+  s3: S3Client,
+  input: UploadPartInput,
+  signal: AbortSignal,
+): Promise<UploadPartOutput> {
+  signal.throwIfAborted();
+  const request = new HttpRequest({
+    method: 'PUT',
+    protocol: route.protocol,
+    hostname: route.hostname,
+    ...(route.port !== undefined ? { port: route.port } : {}),
+    path: `${route.basePath}/${input.Key.split('/').map(extendedEncodeURIComponent).join('/')}`,
+    query: { 'x-id': 'UploadPart', partNumber: String(input.PartNumber), uploadId: input.UploadId },
+    headers: {
+      host: route.host,
+      // As the SDK sends a stream with a checksum trailer: HTTP-chunked, so no length up front.
+      'content-encoding': 'aws-chunked',
+      'transfer-encoding': 'chunked',
+      'x-amz-decoded-content-length': String(input.ContentLength),
+      'x-amz-trailer': CHECKSUM_TRAILER,
+      'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
+      'user-agent': USER_AGENT,
+    },
+    body: input.Body,
+  });
+  const config = s3.config as unknown as { systemClockOffset?: number };
+  const signed = await route.signer.sign(request, {
+    signingDate: new Date(Date.now() + (config.systemClockOffset ?? 0)),
+  });
+  const { response } = await s3.config.requestHandler.handle(signed as HttpRequest, { abortSignal: signal });
+  const body = await readSmall(response.body as Readable | undefined);
+  const header = (name: string): string | undefined => {
+    const v = response.headers[name];
+    return v === undefined || v === '' ? undefined : v;
+  };
+  // As the SDK does with every response: a server clock 5 minutes or more away from ours resets the offset.
+  const date = header('date');
+  if (date) config.systemClockOffset = updatedClockOffset(date, config.systemClockOffset ?? 0);
+  if (response.statusCode >= 200 && response.statusCode < 300) {
+    const etag = header('etag');
+    const checksum = header('x-amz-checksum-crc32');
+    return { ...(etag ? { ETag: etag } : {}), ...(checksum ? { ChecksumCRC32: checksum } : {}) };
+  }
+  const error = errorDocument(body);
+  const thrown = new S3ResponseError(
+    error.Code ?? statusCodeName(response.statusCode),
+    error.Message ?? '',
+    response.statusCode,
+    header('x-amz-request-id') ?? error.RequestId,
+    header('x-amz-id-2') ?? error.HostId,
+  );
+  // As the SDK's errors carry them: RequestTimeTooSkewed's times say how far off the clock is.
+  throw Object.assign(
+    thrown,
+    error.ServerTime ? { ServerTime: error.ServerTime } : {},
+    error.RequestTime ? { RequestTime: error.RequestTime } : {},
+  );
+}
