@@ -28,29 +28,5 @@ export async function sha256File(path: string, planned: Planned = {}, signal?: A
   }
 }
 
-/** Files up to this size are hashed from one whole read (no stream set-up per file). */
+/** Files up to this size are hashed from one whole read, on the small-file hasher's thread (small-hasher.ts). */
 export const smallFileBytes = 1024 * 1024;
-
-/**
- * sha256 of a small file, read in one go into a buffer sized from the descriptor's stat, plus one byte: a
- * file that grew since shows it in that read and is then read to its end (the caller re-checks its version).
- */
-export async function sha256SmallFile(path: string, planned: Planned = {}): Promise<string> {
-  const { handle, stat } = await openRegularFile(path, planned);
-  try {
-    const hash = createHash('sha256');
-    const buffer = Buffer.allocUnsafe(Number(stat.size) + 1);
-    let position = 0;
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
-      if (bytesRead === 0) break;
-      hash.update(buffer.subarray(0, bytesRead));
-      position += bytesRead;
-      // A short read of a regular file is its end.
-      if (bytesRead < buffer.length) break;
-    }
-    return hash.digest('hex');
-  } finally {
-    await handle.close();
-  }
-}
