@@ -2,5 +2,6 @@
 // where startWorker (electron/engine/platform/worker.ts, server/common/worker.ts) looks for <name>.js.
 export const workerEntries = {
   'small-file-reader.worker': 'electron/engine/transfers/small-file-reader.worker.ts',
+  'small-hasher.worker': 'electron/engine/folders/small-hasher.worker.ts',
   'hasher.worker': 'server/local-cloud/storage/hasher.worker.ts',
 };

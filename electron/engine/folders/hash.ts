@@ -28,17 +28,5 @@ export async function sha256File(path: string, planned: Planned = {}, signal?: A
   }
 }
 
-/** Files up to this size are hashed from one whole read (no stream set-up per file). */
+/** Files up to this size are hashed from one whole read, on the small-file hasher's thread (small-hasher.ts). */
 export const smallFileBytes = 1024 * 1024;
-
-/** sha256 of a small file, read in one go; a file that grew meanwhile is still hashed whole (the caller re-checks its version). */
-export async function sha256SmallFile(path: string, planned: Planned = {}): Promise<string> {
-  const { handle } = await openRegularFile(path, planned);
-  try {
-    return createHash('sha256')
-      .update(await handle.readFile())
-      .digest('hex');
-  } finally {
-    await handle.close();
-  }
-}

@@ -13,11 +13,12 @@ import type { Logger } from '../platform/log.js';
 import { UnsafeFileError } from '../platform/safe-open.js';
 import type { Clock } from '../platform/clock.js';
 import { folderDestination, keyPath } from '../keys/file-names.js';
-import { maxHashedBytes, sha256File, sha256SmallFile, smallFileBytes } from './hash.js';
+import { maxHashedBytes, sha256File, smallFileBytes } from './hash.js';
 import { createLimiter } from '../platform/limiter.js';
 import { decide } from './reconcile.js';
 import type { ScannedFile, ScanProblem } from './scanner.js';
 import { isGone } from './scanner.js';
+import { SmallHasher } from './small-hasher.js';
 import { createStabilityTracker, sameObservation, type Observation } from './stability.js';
 import type { FileRecord, FolderStore, UploadedVersion } from './store.js';
 
@@ -77,9 +78,9 @@ export type Pipeline = ReturnType<typeof createPipeline>;
 export function createPipeline(options: PipelineOptions) {
   const { store, queue, clock, log } = options;
   const inflight = new Set<string>();
-  // Small files are read whole (one read each, several at once); big ones are streamed, two at a time.
+  // Small files are read whole on a thread of their own (small-hasher.ts); big ones are streamed, two at a time.
   const hashLimit = createLimiter(2);
-  const smallHashLimit = createLimiter(8);
+  const smallHasher = new SmallHasher();
   // Measured at 100,000 files (test/bench/folder-memory.ts): with 2,048 in flight and batches of 500 the
   // scan's short-lived objects lived long enough to be promoted, and the idle engine kept ~60 MiB more
   // heap; 512 and 128 reconcile as fast (a batch is queued long before the scan waits for room).
@@ -159,12 +160,13 @@ export function createPipeline(options: PipelineOptions) {
       let hash: string | null = null;
       const decision = decide(item.stored, observation, stateOf(item.stored?.transferId));
       if (decision === 'compare-hash' || observation.size <= maxHashedBytes) {
-        hash =
-          observation.size <= smallFileBytes
-            ? await smallHashLimit(() => sha256SmallFile(file.absolute, { ino: file.ino }))
-            : await hashLimit(() => sha256File(file.absolute, { ino: file.ino }));
+        let after: Observation | undefined;
+        if (observation.size <= smallFileBytes) ({ hash, after } = await smallHasher.hash(file.absolute, file.ino));
+        else {
+          hash = await hashLimit(() => sha256File(file.absolute, { ino: file.ino }));
+          after = await stat(file.absolute);
+        }
         // Changed while we read it: the window starts over.
-        const after = await stat(file.absolute);
         if (!after) return void release(item.key);
         if (!sameObservation(after, observation)) {
           release(item.key);
@@ -278,6 +280,7 @@ export function createPipeline(options: PipelineOptions) {
     stop(): void {
       stopped = true;
       tracker.stop();
+      void smallHasher.stop();
       if (batchTimer !== undefined) clock.clearTimeout(batchTimer);
       batch = [];
       inflight.clear();

@@ -2,7 +2,6 @@
 // the strategy that fits (single PUT or multipart), and published as throttled contract events.
 // Depends on the state journal and the AWS SDK; nothing here knows about windows or RPC. This file is
 // the command surface; the state, the scheduler, the runs and the views live in their own modules.
-import { randomUUID } from 'node:crypto';
 import { lstatSync } from 'node:fs';
 import { knownIno, sameIno, UnsafeFileError } from '../platform/safe-open.js';
 import { isStorageFull } from '../state/db.js';
@@ -15,13 +14,14 @@ import type { TransferQueue, TransferQueueDeps, UploadTarget } from './queue-api
 import { dropRow, PAUSED_ALL, refresh, runtimeOf, setRow, totalsOf, viewOf, createQueueState } from './queue-state.js';
 import { halt, landsAtOnce, pump } from './runs.js';
 import { checkIdle } from './scheduler.js';
+import { newTransferId } from './transfer-id.js';
 
 export type { QueueEmit, QueueEventName, TransferQueue, TransferQueueDeps, UploadTarget } from './queue-api.js';
 
 /** The journal row for a path to upload: failed at once when its key or file is unusable. */
 function newTransfer(item: Parameters<TransferQueue['add']>[0][number], target: UploadTarget | undefined): NewTransfer {
   const base: NewTransfer = {
-    id: randomUUID(),
+    id: newTransferId(),
     sourcePath: item.path,
     destination: item.destination,
     identityId: target?.identityId,
