@@ -8,15 +8,7 @@ import { extendedEncodeURIComponent } from '@smithy/core/protocols';
 import { HttpRequest } from '@smithy/protocol-http';
 import type { Readable } from 'node:stream';
 import { CHECKSUM_TRAILER } from './chunked-body.js';
-import {
-  errorDocument,
-  readSmall,
-  S3ResponseError,
-  statusCodeName,
-  updatedClockOffset,
-  USER_AGENT,
-  type Route,
-} from './s3-client.js';
+import { sendSigned, USER_AGENT, type Route } from './s3-client.js';
 
 export interface UploadPartInput {
   Bucket: string;
@@ -61,36 +53,8 @@ export async function uploadChunkedPart(
     },
     body: input.Body,
   });
-  const config = s3.config as unknown as { systemClockOffset?: number };
-  const signed = await route.signer.sign(request, {
-    signingDate: new Date(Date.now() + (config.systemClockOffset ?? 0)),
-  });
-  const { response } = await s3.config.requestHandler.handle(signed as HttpRequest, { abortSignal: signal });
-  const body = await readSmall(response.body as Readable | undefined);
-  const header = (name: string): string | undefined => {
-    const v = response.headers[name];
-    return v === undefined || v === '' ? undefined : v;
-  };
-  // As the SDK does with every response: a server clock 5 minutes or more away from ours resets the offset.
-  const date = header('date');
-  if (date) config.systemClockOffset = updatedClockOffset(date, config.systemClockOffset ?? 0);
-  if (response.statusCode >= 200 && response.statusCode < 300) {
-    const etag = header('etag');
-    const checksum = header('x-amz-checksum-crc32');
-    return { ...(etag ? { ETag: etag } : {}), ...(checksum ? { ChecksumCRC32: checksum } : {}) };
-  }
-  const error = errorDocument(body);
-  const thrown = new S3ResponseError(
-    error.Code ?? statusCodeName(response.statusCode),
-    error.Message ?? '',
-    response.statusCode,
-    header('x-amz-request-id') ?? error.RequestId,
-    header('x-amz-id-2') ?? error.HostId,
-  );
-  // As the SDK's errors carry them: RequestTimeTooSkewed's times say how far off the clock is.
-  throw Object.assign(
-    thrown,
-    error.ServerTime ? { ServerTime: error.ServerTime } : {},
-    error.RequestTime ? { RequestTime: error.RequestTime } : {},
-  );
+  const header = await sendSigned(route, s3, request, signal);
+  const etag = header('etag');
+  const checksum = header('x-amz-checksum-crc32');
+  return { ...(etag ? { ETag: etag } : {}), ...(checksum ? { ChecksumCRC32: checksum } : {}) };
 }

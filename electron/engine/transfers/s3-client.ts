@@ -171,6 +171,28 @@ export async function putBuffer(
     },
     body: input.Body,
   });
+  const header = await sendSigned(route, s3, request, signal);
+  const etag = header('etag');
+  const checksum = header('x-amz-checksum-crc32');
+  const version = header('x-amz-version-id');
+  return {
+    ...(etag ? { ETag: etag } : {}),
+    ...(checksum ? { ChecksumCRC32: checksum } : {}),
+    ...(version ? { VersionId: version } : {}),
+  };
+}
+
+/**
+ * Signs `request` with the route's signer at the client's corrected clock, sends it through the client's
+ * request handler and reads the answer: its headers on success (a getter; empty values count as absent),
+ * else S3's error, shaped as the SDK's. Every answer's Date corrects the clock, as the SDK does.
+ */
+export async function sendSigned(
+  route: Route,
+  s3: S3Client,
+  request: HttpRequest,
+  signal: AbortSignal,
+): Promise<(name: string) => string | undefined> {
   const config = s3.config as unknown as { systemClockOffset?: number };
   const signed = await route.signer.sign(request, {
     signingDate: new Date(Date.now() + (config.systemClockOffset ?? 0)),
@@ -181,23 +203,13 @@ export async function putBuffer(
     const v = response.headers[name];
     return v === undefined || v === '' ? undefined : v;
   };
-  // As the SDK does with every response: a server clock 5 minutes or more away from ours resets the offset.
+  // A server clock 5 minutes or more away from ours resets the offset.
   const date = header('date');
   if (date) config.systemClockOffset = updatedClockOffset(date, config.systemClockOffset ?? 0);
-  if (response.statusCode >= 200 && response.statusCode < 300) {
-    const etag = header('etag');
-    const checksum = header('x-amz-checksum-crc32');
-    const version = header('x-amz-version-id');
-    return {
-      ...(etag ? { ETag: etag } : {}),
-      ...(checksum ? { ChecksumCRC32: checksum } : {}),
-      ...(version ? { VersionId: version } : {}),
-    };
-  }
+  if (response.statusCode >= 200 && response.statusCode < 300) return header;
   const error = errorDocument(body);
-  const code = error.Code ?? statusCodeName(response.statusCode);
   const thrown = new S3ResponseError(
-    code,
+    error.Code ?? statusCodeName(response.statusCode),
     error.Message ?? '',
     response.statusCode,
     header('x-amz-request-id') ?? error.RequestId,
@@ -224,7 +236,7 @@ interface ErrorDocument {
 const errorXml = new XMLParser({ parseTagValue: false, ignoreDeclaration: true });
 
 /** S3's <Error> document; anything else (an empty body, a proxy's HTML) gives no fields. */
-export function errorDocument(body: Buffer): ErrorDocument {
+function errorDocument(body: Buffer): ErrorDocument {
   try {
     const doc = errorXml.parse(body.toString('utf8')) as { Error?: unknown };
     if (typeof doc.Error !== 'object' || doc.Error === null) return {};
@@ -242,13 +254,13 @@ export function errorDocument(body: Buffer): ErrorDocument {
 export const USER_AGENT = 'hoist aws-sdk-js-parts';
 const CLOCK_SKEW_MS = 5 * 60_000;
 
-export function updatedClockOffset(date: string, offset: number): number {
+function updatedClockOffset(date: string, offset: number): number {
   const server = Date.parse(date);
   if (Number.isNaN(server)) return offset;
   return Math.abs(Date.now() + offset - server) >= CLOCK_SKEW_MS ? server - Date.now() : offset;
 }
 
-export function statusCodeName(status: number): string {
+function statusCodeName(status: number): string {
   return status === 404
     ? 'NotFound'
     : status === 403
@@ -261,7 +273,7 @@ export function statusCodeName(status: number): string {
 }
 
 /** A response body of at most 64 KiB (PutObject answers with nothing, errors with a short XML). */
-export async function readSmall(body: Readable | undefined): Promise<Buffer> {
+async function readSmall(body: Readable | undefined): Promise<Buffer> {
   if (!body) return Buffer.alloc(0);
   const chunks: Buffer[] = [];
   let total = 0;
