@@ -237,12 +237,16 @@ export async function engineOnly(
     if (e.uploadId === completed?.uploadId && e.status === 200 && e.partNumber !== undefined) kept.set(e.partNumber, e);
   const keptSet = new Set(kept.values());
   const resent = partEntries.filter((e) => !keptSet.has(e));
+  const keptWireBytes = [...keptSet].reduce((s, e) => s + e.bytesReceived, 0);
+  // Parts travel aws-chunked: what arrived is file bytes plus chunk framing. The re-sent figure is file
+  // bytes, so the framing is taken out at the ratio measured on the kept parts.
+  const fileBytesPerWireByte = keptWireBytes > 0 ? profile.killFile / keptWireBytes : 1;
   const kill = {
     fileBytes: profile.killFile,
     partsBeforeKill,
-    resentBytes: resent.reduce((s, e) => s + e.bytesReceived, 0),
+    resentBytes: Math.round(resent.reduce((s, e) => s + e.bytesReceived, 0) * fileBytesPerWireByte),
     resentParts: new Set(resent.map((e) => `${e.uploadId}/${e.partNumber}`)).size,
-    overheadBytes: [...keptSet].reduce((s, e) => s + e.bytesReceived, 0) - profile.killFile,
+    overheadBytes: keptWireBytes - profile.killFile,
     inFlightBound: CONCURRENCY * PART,
     uploadIds: new Set(partEntries.map((e) => e.uploadId)).size,
   };

@@ -221,7 +221,7 @@ export function buildReport(
     `| Peak RSS uploading ${f(e.rss.fileBytes / MiB, 0)} MiB | ${f(e.rss.peakRssMiB, 0)} MiB | \`hoist upload\`, GNU time max RSS; took ${f(e.rss.wallS, 1)} s |`,
   );
   lines.push(
-    `| Re-sent after kill -9 mid-upload | ${f(e.kill.resentBytes / MiB, 1)} MiB | ${f(e.kill.fileBytes / MiB, 0)} MiB file killed after ${e.kill.partsBeforeKill} parts were stored; every UploadPart attempt except the one kept per part in the completed upload (${e.kill.resentParts} parts; attempts cut off by the kill count with the bytes that arrived); ${e.kill.uploadIds} multipart upload id(s); body framing on the kept parts ${f(e.kill.overheadBytes / 1024, 0)} KiB, not counted; bound ${CONCURRENCY} × ${PART / MiB} MiB |`,
+    `| Re-sent after kill -9 mid-upload | ${f(e.kill.resentBytes / MiB, 1)} MiB | ${f(e.kill.fileBytes / MiB, 0)} MiB file killed after ${e.kill.partsBeforeKill} parts were stored; every UploadPart attempt except the one kept per part in the completed upload (${e.kill.resentParts} parts; attempts cut off by the kill count with the bytes that arrived); ${e.kill.uploadIds} multipart upload id(s); body framing (${f(e.kill.overheadBytes / 1024, 0)} KiB on the kept parts) not counted; bound ${CONCURRENCY} × ${PART / MiB} MiB |`,
   );
   lines.push(...folderRows(e.folder));
   lines.push(
@@ -257,7 +257,7 @@ export function buildReport(
     `- Client figures: each command runs under \`${TIME} -f '%e %U %S %M'\` (GNU time: user+sys CPU and max RSS from the child's rusage, which includes waited-for descendants); wall time is measured around the spawn. Hoist runs as \`node out/node/hoist.js upload\` (the built command line the \`hoist\` bin runs; built at the start of the benchmark), so its figures include node's start-up and loading the SDK.`,
     "- Engine-only figures other than the command line's (folder, latency, events) come from test/bench/probe.ts, built like the `hoist` bin (esbuild: ES module, Node 20, dependencies external; test/bench/build.ts) and run with plain `node`: no TypeScript loader in the process measured. RSS and CPU are read from /proc/<pid>/status and /proc/<pid>/stat of that process.",
     '- Local cloud: its own process (test/bench/stack-child.ts); CPU seconds are utime+stime from /proc/<pid>/stat read before and after each run; request durations from the time each request arrived to the end of its response.',
-    '- Kill -9: SIGKILL to the `hoist upload` process once a third of the parts are stored, then the same command on the same state folder; the figure sums the bytes the local cloud received for every UploadPart attempt of that key other than the one kept per part in the completed upload (attempts cut off by the kill count with what arrived).',
+    '- Kill -9: SIGKILL to the `hoist upload` process once a third of the parts are stored, then the same command on the same state folder; the figure sums the bytes the local cloud received for every UploadPart attempt of that key other than the one kept per part in the completed upload (attempts cut off by the kill count with what arrived), less the aws-chunked framing at the ratio of framing to file bytes on the kept parts.',
     '- Floor: `find … | xargs cat > /dev/null` and `xargs md5sum`, wall time, on the same (cached) files.',
     '- Caveat: a 2-core machine; other engineers may run tests in the same machine during the run, which shows up as spread between runs (see "Every run").',
     '',
