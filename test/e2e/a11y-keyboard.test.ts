@@ -195,6 +195,9 @@ it('signs in, uploads, steers transfers and folders and changes a setting with t
   await tabTo('Folders', { back: true });
   await page.keyboard.press('ArrowRight');
   await focused({ name: 'Settings', role: 'tab' });
+  // The form appears once the engine has answered settings.get ("Loading settings…" until then); tabbing
+  // before it is there walks past where it will be, to the end of the page.
+  await page.getByRole('spinbutton', { name: 'Files uploaded at a time' }).waitFor();
   await tabTo('Files uploaded at a time');
   await page.keyboard.press('Control+A');
   await page.keyboard.type('3');
