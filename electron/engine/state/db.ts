@@ -174,17 +174,32 @@ export function openStateDb(path: string): StateDb {
 const SPACE_PROBE = 'space-probe';
 const WAL_SIZE_LIMIT = 4 * 1024 * 1024;
 const CHECKPOINT_EVERY_MS = 2_000;
+/** Rows changed since the last checkpoint that make the next tick copy the log into the database. */
+const CHECKPOINT_AFTER_CHANGES = 1_000;
+/** Fewer changes are checkpointed once they are this old. */
+const CHECKPOINT_AT_MOST_EVERY_MS = 30_000;
 
 /**
- * Copies the write-ahead log into the database every few seconds. SQLite's own automatic checkpoint
- * did not keep up with the engine's many small commits (the log reached 18 MB for 2,000 small files and
- * was checkpointed only at exit), which also makes a nearly full disk fill up sooner. A failed
- * checkpoint (disk full) is harmless: the log keeps the pages, and the next one tries again.
+ * Copies the write-ahead log into the database every few seconds when many rows changed (small files
+ * make many small commits; a log that only grows also fills a nearly full disk sooner), and at least
+ * every half minute when few did. A checkpoint fsyncs the log and the database on the event loop, and
+ * on a busy disk an fsync can block for a good part of a second: a big upload's few part rows wait
+ * for the half-minute tick or the close instead of stalling its sends every two seconds. A
+ * failed checkpoint (disk full) is harmless: the log keeps the pages, and the next one tries again.
  */
 function startCheckpoints(sqlite: Database.Database): NodeJS.Timeout {
+  const changes = sqlite.prepare<[], number>('SELECT total_changes()').pluck();
+  let checkpointedAt = { changes: changes.get() ?? 0, time: Date.now() };
   const timer = setInterval(() => {
+    const now = { changes: changes.get() ?? 0, time: Date.now() };
+    const pending = now.changes - checkpointedAt.changes;
+    const due =
+      pending >= CHECKPOINT_AFTER_CHANGES ||
+      (pending > 0 && now.time - checkpointedAt.time >= CHECKPOINT_AT_MOST_EVERY_MS);
+    if (!due || sqlite.inTransaction) return;
     try {
-      if (!sqlite.inTransaction) sqlite.pragma('wal_checkpoint(PASSIVE)');
+      sqlite.pragma('wal_checkpoint(PASSIVE)');
+      checkpointedAt = now;
     } catch {
       // Retried at the next tick.
     }
