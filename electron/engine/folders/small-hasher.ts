@@ -4,8 +4,8 @@
 // turn of the event loop go to the thread as one message and come back as one. A slow or hung disk blocks
 // that thread, never the event loop. The thread ends soon after the last request (it holds a V8 heap of
 // its own), and starts again for the next.
-import type { Worker } from 'node:worker_threads';
-import { UnsafeFileError, type UnsafeReason } from '../platform/safe-open.js';
+import { OnDemandThread } from '../platform/on-demand-thread.js';
+import { errorFromThread, type ThreadFsError } from '../platform/thread-fs-error.js';
 import { startWorker } from '../platform/worker.js';
 import type { Observation } from './stability.js';
 
@@ -21,14 +21,7 @@ export interface HashReply {
   results: Array<{
     hash?: string;
     after?: Observation;
-    error?: {
-      message: string;
-      code?: string | undefined;
-      errno?: number | undefined;
-      syscall?: string | undefined;
-      path?: string | undefined;
-      unsafe?: UnsafeReason | undefined;
-    };
+    error?: ThreadFsError;
   }>;
 }
 
@@ -48,12 +41,17 @@ interface Waiting {
 }
 
 export class SmallHasher {
-  private worker: Worker | undefined;
   private nextId = 0;
-  private idleTimer: NodeJS.Timeout | undefined;
   /** Requests of this turn of the event loop, not yet sent. */
   private batch: Array<{ file: HashRequest['files'][number]; waiting: Waiting }> = [];
   private readonly sent = new Map<number, Waiting[]>();
+  private readonly thread = new OnDemandThread<HashRequest, HashReply>({
+    start: () => startWorker(import.meta.url, 'small-hasher.worker'),
+    idleMs: IDLE_MS,
+    label: 'small-file hasher',
+    onReply: (reply) => this.settle(reply),
+    onDeath: (error) => this.failAll(error),
+  });
 
   /** sha256 of a file of at most a few MiB, read through one safely opened descriptor of inode `ino`. */
   hash(path: string, ino: string): Promise<SmallHash> {
@@ -65,11 +63,8 @@ export class SmallHasher {
 
   /** Ends the thread; hashes still pending fail. A hash after stop() starts a new thread. */
   async stop(): Promise<void> {
-    clearTimeout(this.idleTimer);
-    const worker = this.worker;
-    this.worker = undefined;
     this.failAll(new Error('the small-file hasher was stopped'));
-    await worker?.terminate();
+    await this.thread.stop();
   }
 
   private send(): void {
@@ -77,31 +72,11 @@ export class SmallHasher {
     this.batch = [];
     if (batch.length === 0) return;
     const id = this.nextId++;
-    clearTimeout(this.idleTimer);
-    const worker = this.thread();
-    if (this.sent.size === 0) worker.ref(); // keeps the process alive only while a batch is out
     this.sent.set(
       id,
       batch.map((b) => b.waiting),
     );
-    worker.postMessage({ id, files: batch.map((b) => b.file) } satisfies HashRequest);
-  }
-
-  private thread(): Worker {
-    if (this.worker) return this.worker;
-    const worker = startWorker(import.meta.url, 'small-hasher.worker');
-    worker.unref();
-    worker.on('message', (reply: HashReply) => this.settle(reply));
-    // The thread died (should never happen): fail what it held; the next hash starts a new one.
-    const fail = (error: unknown): void => {
-      if (this.worker !== worker) return;
-      this.worker = undefined;
-      this.failAll(error instanceof Error ? error : new Error(`the small-file hasher stopped: ${String(error)}`));
-    };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`the small-file hasher exited (${code})`)));
-    this.worker = worker;
-    return worker;
+    this.thread.post({ id, files: batch.map((b) => b.file) });
   }
 
   private failAll(error: Error): void {
@@ -114,36 +89,11 @@ export class SmallHasher {
     const waiting = this.sent.get(reply.id);
     if (!waiting) return;
     this.sent.delete(reply.id);
-    this.idle();
+    if (this.sent.size === 0) this.thread.idle();
     reply.results.forEach((r, i) => {
       const w = waiting[i]!;
-      if (r.error) w.reject(fsError(r.error, w.path));
+      if (r.error) w.reject(errorFromThread(r.error, w.path));
       else w.resolve({ hash: r.hash!, after: r.after });
     });
   }
-
-  /** Nothing out: let the process exit, and end the thread if it stays unused. */
-  private idle(): void {
-    if (this.sent.size > 0 || !this.worker) return;
-    const worker = this.worker;
-    worker.unref();
-    clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => {
-      if (this.worker !== worker || this.sent.size > 0) return;
-      this.worker = undefined;
-      void worker.terminate();
-    }, IDLE_MS);
-    this.idleTimer.unref();
-  }
-}
-
-/** The error the async fs calls would have given (the pipeline tells "gone" and "unsafe" apart by it). */
-function fsError(e: NonNullable<HashReply['results'][number]['error']>, path: string): Error {
-  if (e.unsafe) return new UnsafeFileError(path, e.unsafe);
-  return Object.assign(new Error(e.message), {
-    ...(e.code !== undefined ? { code: e.code } : {}),
-    ...(e.errno !== undefined ? { errno: e.errno } : {}),
-    ...(e.syscall !== undefined ? { syscall: e.syscall } : {}),
-    ...(e.path !== undefined ? { path: e.path } : {}),
-  });
 }

@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import { closeSync, lstatSync, readSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
-import { openRegularFileSync, UnsafeFileError } from '../platform/safe-open.js';
+import { openRegularFileSync } from '../platform/safe-open.js';
+import { closeAfterFailure, threadFsError } from '../platform/thread-fs-error.js';
 import type { HashReply, HashRequest } from './small-hasher.js';
 
 const port = parentPort!;
@@ -34,24 +35,8 @@ function hashOne({ path, ino }: HashRequest['files'][number]): HashReply['result
       after: after.isFile() ? { size: after.size, mtimeMs: after.mtimeMs, ctimeMs: after.ctimeMs } : undefined,
     };
   } catch (e) {
-    if (fd !== undefined) {
-      try {
-        closeSync(fd);
-      } catch {
-        // the read's own error is the one to report
-      }
-    }
-    const error = e as NodeJS.ErrnoException;
-    return {
-      error: {
-        message: String(error?.message),
-        code: error?.code,
-        errno: error?.errno,
-        syscall: error?.syscall,
-        path: error?.path,
-        ...(e instanceof UnsafeFileError ? { unsafe: e.reason } : {}),
-      },
-    };
+    closeAfterFailure(fd);
+    return { error: threadFsError(e) };
   }
 }
 

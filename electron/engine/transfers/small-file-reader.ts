@@ -1,6 +1,6 @@
 // Small files read whole on a worker thread (see SmallFileReader for why).
-import type { Worker } from 'node:worker_threads';
-import { UnsafeFileError, type UnsafeReason } from '../platform/safe-open.js';
+import { OnDemandThread } from '../platform/on-demand-thread.js';
+import { errorFromThread, type ThreadFsError } from '../platform/thread-fs-error.js';
 import { startWorker } from '../platform/worker.js';
 import type { FileVersion } from './journal.js';
 import { FileMissingError, NotAFileError, sameVersion, versionOf } from './file-version.js';
@@ -36,15 +36,7 @@ export interface ReadReply {
   after?: StatReply;
   buffer?: ArrayBuffer;
   got?: number;
-  error?: {
-    message: string;
-    code?: string | undefined;
-    errno?: number | undefined;
-    syscall?: string | undefined;
-    path?: string | undefined;
-    /** Refused by platform/safe-open.ts (a link, a special file). */
-    unsafe?: UnsafeReason | undefined;
-  };
+  error?: ThreadFsError;
 }
 
 /** An idle reader thread is stopped after this long (it holds a V8 heap of its own, ~10 MiB). */
@@ -61,14 +53,21 @@ const SMALL_READER_IDLE_MS = 10_000;
  * readVersion and the async fs calls would give.
  */
 export class SmallFileReader {
-  private worker: Worker | undefined;
   private nextId = 0;
   private batch: ReadRequest[] = [];
-  private idleTimer: NodeJS.Timeout | undefined;
   private readonly pending = new Map<
     number,
     { path: string; resolve: (r: SmallFileRead) => void; reject: (e: unknown) => void }
   >();
+  private readonly thread = new OnDemandThread<ReadRequest[], ReadReply[]>({
+    start: () => startWorker(import.meta.url, 'small-file-reader.worker'),
+    idleMs: SMALL_READER_IDLE_MS,
+    label: 'small-file reader',
+    onReply: (replies) => {
+      for (const reply of replies) this.settle(reply);
+    },
+    onDeath: (error) => this.failAll(error),
+  });
 
   read(path: string, limit: number, signal?: AbortSignal): Promise<SmallFileRead> {
     return new Promise((resolve, reject) => {
@@ -76,7 +75,7 @@ export class SmallFileReader {
       const id = this.nextId++;
       // A pause does not wait for a slow disk: the read is dropped here (its reply is ignored when it comes).
       const onAbort = (): void => {
-        if (this.pending.delete(id)) this.idle();
+        if (this.pending.delete(id) && this.pending.size === 0) this.thread.idle();
         reject(signal?.reason as Error);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -92,9 +91,6 @@ export class SmallFileReader {
           reject(e);
         },
       });
-      clearTimeout(this.idleTimer);
-      const worker = this.thread();
-      if (this.pending.size === 1) worker.ref(); // keeps the process alive only while a read is pending
       this.batch.push({ id, path, limit });
       if (this.batch.length === 1) setImmediate(() => this.send());
     });
@@ -108,62 +104,26 @@ export class SmallFileReader {
   private send(): void {
     const batch = this.batch.filter((r) => this.pending.has(r.id));
     this.batch = [];
-    if (batch.length > 0 && this.worker) this.worker.postMessage(batch);
+    if (batch.length > 0) this.thread.post(batch);
   }
 
   /** Ends the thread; reads still pending fail. A read after stop() starts a new thread. */
   async stop(): Promise<void> {
-    clearTimeout(this.idleTimer);
-    const worker = this.worker;
-    if (!worker) return;
-    this.worker = undefined;
+    this.failAll(new Error('the small-file reader was stopped'));
+    await this.thread.stop();
+  }
+
+  private failAll(error: Error): void {
     const waiting = [...this.pending.values()];
     this.pending.clear();
-    for (const p of waiting) p.reject(new Error('the small-file reader was stopped'));
-    await worker.terminate();
-  }
-
-  /** Nothing pending: let the process exit, and stop the thread if it stays unused. */
-  private idle(): void {
-    if (this.pending.size > 0 || !this.worker) return;
-    const worker = this.worker;
-    worker.unref();
-    clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => {
-      if (this.worker !== worker || this.pending.size > 0) return;
-      this.worker = undefined;
-      void worker.terminate();
-    }, SMALL_READER_IDLE_MS);
-    this.idleTimer.unref();
-  }
-
-  private thread(): Worker {
-    if (this.worker) return this.worker;
-    const worker = startWorker(import.meta.url, 'small-file-reader.worker');
-    worker.unref();
-    worker.on('message', (replies: ReadReply[]) => {
-      for (const reply of replies) this.settle(reply);
-    });
-    // The worker died (should never happen): fail what it held, start a new one for the next read.
-    const fail = (error: unknown): void => {
-      if (this.worker !== worker) return;
-      this.worker = undefined;
-      const waiting = [...this.pending.values()];
-      this.pending.clear();
-      for (const p of waiting)
-        p.reject(error instanceof Error ? error : new Error(`the small-file reader stopped: ${String(error)}`));
-    };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`the small-file reader exited (${code})`)));
-    this.worker = worker;
-    return worker;
+    for (const p of waiting) p.reject(error);
   }
 
   private settle(reply: ReadReply): void {
     const p = this.pending.get(reply.id);
     if (!p) return;
     this.pending.delete(reply.id);
-    this.idle();
+    if (this.pending.size === 0) this.thread.idle();
     if (reply.error) return p.reject(fsError(reply.error, p.path));
     const before = reply.before!;
     if (!before.isFile) return p.reject(new NotAFileError(`${p.path} is not a regular file`));
@@ -183,14 +143,9 @@ const versionOfReply = (stat: StatReply): FileVersion =>
     ino: BigInt(stat.ino),
   });
 
-function fsError(e: NonNullable<ReadReply['error']>, path: string): Error {
-  if (e.unsafe) return new UnsafeFileError(path, e.unsafe);
+function fsError(e: ThreadFsError, path: string): Error {
   // Gone before the stat, or between it and the open: either way the file vanished.
-  if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return new FileMissingError(`${path} no longer exists`);
-  return Object.assign(new Error(e.message), {
-    ...(e.code !== undefined ? { code: e.code } : {}),
-    ...(e.errno !== undefined ? { errno: e.errno } : {}),
-    ...(e.syscall !== undefined ? { syscall: e.syscall } : {}),
-    ...(e.path !== undefined ? { path: e.path } : {}),
-  });
+  if (!e.unsafe && (e.code === 'ENOENT' || e.code === 'ENOTDIR'))
+    return new FileMissingError(`${path} no longer exists`);
+  return errorFromThread(e, path);
 }

@@ -4,7 +4,8 @@
 // descriptor. Replies carry the stats as decimal strings (bigints do not cross threads as such).
 import { closeSync, fstatSync, readSync, type BigIntStats } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
-import { openRegularFileSync, UnsafeFileError } from '../platform/safe-open.js';
+import { openRegularFileSync } from '../platform/safe-open.js';
+import { closeAfterFailure, threadFsError } from '../platform/thread-fs-error.js';
 import type { ReadReply, ReadRequest, StatReply } from './small-file-reader.js';
 
 const port = parentPort!;
@@ -42,25 +43,8 @@ function read({ id, path, limit }: ReadRequest): ReadReply {
     fd = undefined;
     return { id, before: statOf(before), after: statOf(after), buffer, got };
   } catch (e) {
-    if (fd !== undefined) {
-      try {
-        closeSync(fd);
-      } catch {
-        // the read's own error is the one to report
-      }
-    }
-    const error = e as NodeJS.ErrnoException;
-    return {
-      id,
-      error: {
-        message: String(error?.message),
-        code: error?.code,
-        errno: error?.errno,
-        syscall: error?.syscall,
-        path: error?.path,
-        ...(e instanceof UnsafeFileError ? { unsafe: e.reason } : {}),
-      },
-    };
+    closeAfterFailure(fd);
+    return { id, error: threadFsError(e) };
   }
 }
 
