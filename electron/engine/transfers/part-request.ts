@@ -4,11 +4,9 @@
 // what the SDK sends for a stream with a checksum: aws-chunked (chunked-body.ts), unsigned, ending with
 // the part's CRC32 in a trailer that S3 checks. The caller sends through the SDK where there is no route.
 import type { S3Client } from '@aws-sdk/client-s3';
-import { extendedEncodeURIComponent } from '@smithy/core/protocols';
-import { HttpRequest } from '@smithy/protocol-http';
 import type { Readable } from 'node:stream';
 import { CHECKSUM_TRAILER } from './chunked-body.js';
-import { sendSigned, USER_AGENT, type Route } from './s3-client.js';
+import { putRequest, sendSigned, type Route } from './s3-client.js';
 
 export interface UploadPartInput {
   Bucket: string;
@@ -34,24 +32,14 @@ export async function uploadChunkedPart(
   signal: AbortSignal,
 ): Promise<UploadPartOutput> {
   signal.throwIfAborted();
-  const request = new HttpRequest({
-    method: 'PUT',
-    protocol: route.protocol,
-    hostname: route.hostname,
-    ...(route.port !== undefined ? { port: route.port } : {}),
-    path: `${route.basePath}/${input.Key.split('/').map(extendedEncodeURIComponent).join('/')}`,
-    query: { 'x-id': 'UploadPart', partNumber: String(input.PartNumber), uploadId: input.UploadId },
-    headers: {
-      host: route.host,
-      // As the SDK sends a stream with a checksum trailer: HTTP-chunked, so no length up front.
-      'content-encoding': 'aws-chunked',
-      'transfer-encoding': 'chunked',
-      'x-amz-decoded-content-length': String(input.ContentLength),
-      'x-amz-trailer': CHECKSUM_TRAILER,
-      'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
-      'user-agent': USER_AGENT,
-    },
-    body: input.Body,
+  const query = { 'x-id': 'UploadPart', partNumber: String(input.PartNumber), uploadId: input.UploadId };
+  const request = putRequest(route, input.Key, query, input.Body, {
+    // As the SDK sends a stream with a checksum trailer: HTTP-chunked, so no length up front.
+    'content-encoding': 'aws-chunked',
+    'transfer-encoding': 'chunked',
+    'x-amz-decoded-content-length': String(input.ContentLength),
+    'x-amz-trailer': CHECKSUM_TRAILER,
+    'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
   });
   const header = await sendSigned(route, s3, request, signal);
   const etag = header('etag');

@@ -149,27 +149,16 @@ export async function putBuffer(
     };
   }
   signal.throwIfAborted();
-  const request = new HttpRequest({
-    method: 'PUT',
-    protocol: route.protocol,
-    hostname: route.hostname,
-    ...(route.port !== undefined ? { port: route.port } : {}),
-    path: `${route.basePath}/${input.Key.split('/').map(extendedEncodeURIComponent).join('/')}`,
-    query: { 'x-id': 'PutObject' },
-    headers: {
-      host: route.host,
-      'content-type': input.ContentType ?? 'application/octet-stream',
-      ...Object.fromEntries(
-        Object.entries(input.Metadata ?? {}).map(([name, value]) => [`x-amz-meta-${name.toLowerCase()}`, value]),
-      ),
-      'content-length': String(input.Body.length),
-      'x-amz-checksum-crc32': input.ChecksumCRC32,
-      // S3 verifies the bytes against the CRC32 above: a SHA-256 of the payload would only cost a
-      // second pass over it here and in S3 (what the SDK itself sends for bodies it does not hash).
-      'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',
-      'user-agent': USER_AGENT,
-    },
-    body: input.Body,
+  const request = putRequest(route, input.Key, { 'x-id': 'PutObject' }, input.Body, {
+    'content-type': input.ContentType ?? 'application/octet-stream',
+    ...Object.fromEntries(
+      Object.entries(input.Metadata ?? {}).map(([name, value]) => [`x-amz-meta-${name.toLowerCase()}`, value]),
+    ),
+    'content-length': String(input.Body.length),
+    'x-amz-checksum-crc32': input.ChecksumCRC32,
+    // S3 verifies the bytes against the CRC32 above: a SHA-256 of the payload would only cost a
+    // second pass over it here and in S3 (what the SDK itself sends for bodies it does not hash).
+    'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',
   });
   const header = await sendSigned(route, s3, request, signal);
   const etag = header('etag');
@@ -180,6 +169,26 @@ export async function putBuffer(
     ...(checksum ? { ChecksumCRC32: checksum } : {}),
     ...(version ? { VersionId: version } : {}),
   };
+}
+
+/** A PUT of `key` in the route's bucket: the request an object write and a part both start from. */
+export function putRequest(
+  route: Route,
+  key: string,
+  query: Record<string, string>,
+  body: Buffer | Readable,
+  headers: Record<string, string>,
+): HttpRequest {
+  return new HttpRequest({
+    method: 'PUT',
+    protocol: route.protocol,
+    hostname: route.hostname,
+    ...(route.port !== undefined ? { port: route.port } : {}),
+    path: `${route.basePath}/${key.split('/').map(extendedEncodeURIComponent).join('/')}`,
+    query,
+    headers: { host: route.host, ...headers, 'user-agent': USER_AGENT },
+    body,
+  });
 }
 
 /**
