@@ -122,8 +122,16 @@ async function signInThrough(harness: Harness, how: Tamper = (claims) => ({ clai
   const page = await context.newPage();
   try {
     await page.goto(flow.url);
-    // The first sign-in meets the login page; later ones ride on the provider's session.
-    if (await page.getByLabel('Username').isVisible()) await loginAtProvider(page, flow.url, user);
+    // The first sign-in meets the login page; later ones ride on the provider's session and end without
+    // it. Whichever comes first decides (a look right after goto could come before the page shows).
+    const loginPage = page
+      .getByLabel('Username')
+      .waitFor({ timeout: 30_000 })
+      .then(
+        () => true,
+        () => false,
+      );
+    if (await Promise.race([outcome.then(() => false), loginPage])) await loginAtProvider(page, flow.url, user);
     const result = await outcome;
     if ('error' in result) throw result.error;
     return result.session;
