@@ -44,12 +44,24 @@ export async function browserSignIn(
     (error: unknown) => ({ error }),
   );
   const page = await context.newPage();
+  // On a loaded machine a page can take long to show: if the sign-in has not ended after a minute, say
+  // where the page is, so a test that then times out shows why.
+  const stalled = setTimeout(() => {
+    void page.innerText('body').then(
+      (text) =>
+        process.stderr.write(
+          `browser sign-in still waiting after 60 s at ${page.url()}: ${text.replace(/\s+/g, ' ').slice(0, 300)}\n`,
+        ),
+      () => undefined,
+    );
+  }, 60_000);
   try {
     await page.goto(flow.url);
-    // The login form, unless the provider already knows the person and the broker answers first.
+    // The login form, unless the provider already knows the person and the broker answers first. No
+    // limit on the form's own wait: giving up on it while the sign-in is pending would wait forever.
     const form = page
       .getByLabel('Username')
-      .waitFor({ state: 'visible', timeout: 20_000 })
+      .waitFor({ state: 'visible', timeout: 0 })
       .then(
         () => 'form' as const,
         () => 'none' as const,
@@ -59,6 +71,7 @@ export async function browserSignIn(
     if ('error' in result) throw result.error;
     return result.session;
   } finally {
+    clearTimeout(stalled);
     await page.close();
   }
 }

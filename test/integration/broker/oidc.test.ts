@@ -10,11 +10,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, decodeJwt, generateKeyPair, importJWK, type JWK, type JWTPayload } from 'jose';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { createBrokerClient } from '../../../electron/engine/auth/broker-client.js';
-import { startBrowserSignIn } from '../../../electron/engine/auth/browser-sign-in.js';
 import { startLocalOidcProvider, type LocalOidcProvider } from '../../../server/local-stack/oidc-provider.js';
 import { launchChromium } from '../../support/browser.js';
-import { loginAtProvider } from '../../support/oidc-login.js';
+import { browserSignIn } from '../../support/oidc-login.js';
 import { tempDir } from '../cognito/cloud.js';
 import { post, startHarness, type Harness } from './harness.js';
 
@@ -113,31 +111,7 @@ afterAll(async () => {
 /** One browser sign-in through the engine's own code (loopback listener, PKCE, state, nonce). */
 async function signInThrough(harness: Harness, how: Tamper = (claims) => ({ claims })) {
   tamper = how;
-  const flow = await startBrowserSignIn(createBrokerClient(harness.url));
-  // Settled as soon as the broker answers, which can be before the page has finished loading.
-  const outcome = flow.done.then(
-    (session) => ({ session }),
-    (error: unknown) => ({ error }),
-  );
-  const page = await context.newPage();
-  try {
-    await page.goto(flow.url);
-    // The first sign-in meets the login page; later ones ride on the provider's session and end without
-    // it. Whichever comes first decides (a look right after goto could come before the page shows).
-    const loginPage = page
-      .getByLabel('Username')
-      .waitFor({ timeout: 30_000 })
-      .then(
-        () => true,
-        () => false,
-      );
-    if (await Promise.race([outcome.then(() => false), loginPage])) await loginAtProvider(page, flow.url, user);
-    const result = await outcome;
-    if ('error' in result) throw result.error;
-    return result.session;
-  } finally {
-    await page.close();
-  }
+  return browserSignIn(context, harness.url, user);
 }
 
 const now = () => Math.floor(Date.now() / 1000);
