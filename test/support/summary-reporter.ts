@@ -1,21 +1,30 @@
-// Prints one plain closing line ("tests: N passed, N failed, N skipped") that CI reads the same way
-// whatever runner produced it.
+// Prints plain closing lines that CI reads the same way whatever runner produced them: one line per failed
+// test ("failed: <file> > <test>"), then "tests: N passed, N failed, N skipped". The failures come last
+// because a CI log is often read from its tail.
 import type { Reporter, TestModule } from 'vitest/node';
 
 export default class SummaryReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
     let passed = 0;
-    let failed = 0;
     let skipped = 0;
+    const failures: string[] = [];
     for (const module of testModules) {
       for (const test of module.children.allTests()) {
         const state = test.result().state;
         if (state === 'passed') passed++;
-        else if (state === 'failed') failed++;
+        else if (state === 'failed') failures.push(`${module.relativeModuleId} > ${test.fullName}`);
         else skipped++;
       }
-      if (module.state() === 'failed' && module.children.size === 0) failed++;
+      // A file that failed outside its tests (an import, a hook, leftover files) is one failure too.
+      if (module.state() === 'failed' && !failures.some((line) => line.startsWith(`${module.relativeModuleId} >`)))
+        failures.push(`${module.relativeModuleId} (the file itself: ${firstError(module)})`);
     }
-    console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+    for (const line of failures) console.log(`failed: ${line}`);
+    console.log(`tests: ${passed} passed, ${failures.length} failed, ${skipped} skipped`);
   }
+}
+
+function firstError(module: TestModule): string {
+  const error = module.errors()[0];
+  return error ? (error.message ?? String(error)).split('\n')[0].slice(0, 200) : 'no error recorded';
 }
