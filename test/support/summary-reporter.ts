@@ -26,5 +26,5 @@ export default class SummaryReporter implements Reporter {
 
 function firstError(module: TestModule): string {
   const error = module.errors()[0];
-  return error ? (error.message ?? String(error)).split('\n')[0].slice(0, 200) : 'no error recorded';
+  return error ? (error.message ?? String(error)).split('\n', 1)[0]!.slice(0, 200) : 'no error recorded';
 }

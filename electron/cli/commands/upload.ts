@@ -2,15 +2,14 @@
 // only when every one is verified in the bucket: a path that is skipped (missing, unreadable, a name
 // that cannot be a key, a pipe, Hoist's own data folder) makes it exit 1 and is listed with its
 // reason. Killed and run again with the same --data, the journaled transfers continue where they were.
-import type { SkippedPath, Transfer } from '../../common/contract.js';
+import type { SkippedPath } from '../../common/contract.js';
 import { checkDestinationFolder } from '../../engine/keys/relative-key.js';
 import { describeRunLimits, runSettingsOf, type RunLimitOptions } from '../config/run-options.js';
 import { openContext, type GlobalOptions } from '../context.js';
 import { printable } from '../format.js';
 import { createProgressView } from '../progress.js';
 import { summariseSkipped } from '../skipped-summary.js';
-
-const finished = new Set<Transfer['state']>(['done', 'failed', 'cancelled']);
+import { trackTransfers } from '../transfer-tracker.js';
 
 export interface UploadOptions extends RunLimitOptions {
   to?: string;
@@ -36,75 +35,24 @@ export async function uploadCommand(paths: string[], options: UploadOptions, glo
     const { bandwidthLimit, filesInParallel, partsInParallel } = await engine['settings.get']({});
     const limits = { bandwidthLimit, filesInParallel, partsInParallel };
     if (!options.json && Object.keys(runSettings).length > 0) process.stderr.write(`${describeRunLimits(limits)}\n`);
-    const added = await engine['transfers.add']({ paths, ...(options.to !== undefined ? { to: options.to } : {}) });
+    const tracker = trackTransfers(engine, progress && ((transfers) => progress.update(transfers)));
+    let added;
+    try {
+      added = await engine['transfers.add']({ paths, ...(options.to !== undefined ? { to: options.to } : {}) });
+    } catch (error) {
+      tracker.stop();
+      throw error;
+    }
     const { ids } = added;
     const skipped: SkippedPath[] = added.skipped ?? [];
-    // Our transfers' latest views, kept up to date from the pushed events alone: no re-listing of
-    // every transfer on each event.
-    const mine = new Set(ids);
-    const ours = new Map<string, Transfer>();
-    // Ours not finished yet, kept as events arrive: each event costs what it carries, not a pass over every id.
-    const unfinished = new Set(ids);
-    const seen = (t: Transfer) => {
-      ours.set(t.id, t);
-      if (finished.has(t.state)) unfinished.delete(t.id);
-      else unfinished.add(t.id);
-    };
-    const listed = new Set<string>();
-    for (const t of await engine['transfers.list']({ filter: 'all' }))
-      if (mine.has(t.id)) {
-        seen(t);
-        listed.add(t.id);
-      }
-    for (const id of ids) if (!listed.has(id)) unfinished.delete(id); // gone from the list: cancelled elsewhere
-    const outcome = await new Promise<{ transfers: Transfer[]; signInNeeded: boolean; diskFull?: string }>(
-      (resolve) => {
-        const allFinished = () => unfinished.size === 0;
-        const done = (signInNeeded: boolean, diskFull?: string) => {
-          stopTransfers();
-          stopRemoved();
-          stopSession();
-          stopTotals();
-          resolve({
-            transfers: ids.map((id) => ours.get(id)).filter((t): t is Transfer => t !== undefined),
-            signInNeeded,
-            ...(diskFull ? { diskFull } : {}),
-          });
-        };
-        const stopTransfers = engine.events.on('transfers.changed', ({ transfers }) => {
-          const relevant = transfers.filter((t) => mine.has(t.id));
-          if (relevant.length === 0) return;
-          for (const t of relevant) seen(t);
-          progress?.update(relevant);
-          if (allFinished()) done(false);
-        });
-        const stopRemoved = engine.events.on('transfers.removed', ({ ids: removed }) => {
-          for (const id of removed) {
-            ours.delete(id);
-            unfinished.delete(id);
-          }
-          if (allFinished()) done(false);
-        });
-        const stopSession = engine.events.on('session', (view) => {
-          // Without a window there is no one to sign in: stop, keeping everything journaled.
-          if (view.state === 'needs-sign-in' || view.state === 'signed-out') done(true);
-        });
-        // Nothing can be recorded while the data folder's disk is full: stop, keeping what is journaled.
-        const stopTotals = engine.events.on('totals', (totals) => {
-          if (totals.diskFull) done(false, totals.diskFull);
-        });
-        progress?.update([...ours.values()]);
-        if (allFinished()) done(false);
-        else void engine['transfers.totals']({}).then((totals) => totals.diskFull && done(false, totals.diskFull));
-      },
-    );
+    const { transfers, ...outcome } = await tracker.follow(ids);
     progress?.stop();
-    const failed = outcome.transfers.filter((t) => t.state !== 'done');
+    const failed = transfers.filter((t) => t.state !== 'done');
     const stopped = outcome.signInNeeded || outcome.diskFull !== undefined;
-    const cancelled = ids.length - outcome.transfers.length;
+    const cancelled = ids.length - transfers.length;
     const ok = failed.length === 0 && cancelled === 0 && skipped.length === 0 && !stopped;
     if (options.json) {
-      const report = outcome.transfers.map((t) => ({
+      const report = transfers.map((t) => ({
         id: t.id,
         source: t.sourcePath,
         destination: t.destination,
@@ -128,9 +76,7 @@ export async function uploadCommand(paths: string[], options: UploadOptions, glo
       if (outcome.diskFull) process.stderr.write(`${outcome.diskFull} Run \`hoist upload\` again then to continue.\n`);
       if (cancelled > 0) process.stderr.write(`${cancelled} cancelled.\n`);
       const notes = skipped.length > 0 ? `; ${skipped.length.toLocaleString('en-US')} not uploaded (listed above)` : '';
-      process.stderr.write(
-        `${outcome.transfers.length - failed.length} of ${ids.length} uploaded and verified${notes}.\n`,
-      );
+      process.stderr.write(`${transfers.length - failed.length} of ${ids.length} uploaded and verified${notes}.\n`);
     }
     return ok ? 0 : 1;
   } finally {
