@@ -43,6 +43,7 @@ export async function syncCommand(dirs: string[], options: RunLimitOptions, glob
       }
     });
     const stopTransfers = engine.events.on('transfers.changed', ({ transfers }) => progress.update(transfers));
+    const stopTotals = engine.events.on('totals', (totals) => progress.totals(totals));
     process.stderr.write('Deletions and renames are not mirrored: Hoist only uploads. Press Ctrl-C to stop.\n');
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
@@ -50,6 +51,7 @@ export async function syncCommand(dirs: string[], options: RunLimitOptions, glob
     });
     stopFolders();
     stopTransfers();
+    stopTotals();
     return 0;
   } finally {
     progress.stop();

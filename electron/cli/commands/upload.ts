@@ -36,16 +36,19 @@ export async function uploadCommand(paths: string[], options: UploadOptions, glo
     const limits = { bandwidthLimit, filesInParallel, partsInParallel };
     if (!options.json && Object.keys(runSettings).length > 0) process.stderr.write(`${describeRunLimits(limits)}\n`);
     const tracker = trackTransfers(engine, progress && ((transfers) => progress.update(transfers)));
+    const stopTotals = progress && engine.events.on('totals', (totals) => progress.totals(totals));
     let added;
     try {
       added = await engine['transfers.add']({ paths, ...(options.to !== undefined ? { to: options.to } : {}) });
     } catch (error) {
       tracker.stop();
+      stopTotals?.();
       throw error;
     }
     const { ids } = added;
     const skipped: SkippedPath[] = added.skipped ?? [];
     const { transfers, ...outcome } = await tracker.follow(ids);
+    stopTotals?.();
     progress?.stop();
     const failed = transfers.filter((t) => t.state !== 'done');
     const stopped = outcome.signInNeeded || outcome.diskFull !== undefined;
