@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { createProgressView, describeTotals } from '../../../electron/cli/progress.js';
 import type { Totals, Transfer } from '../../../electron/common/contract.js';
 
+const ESC = '\u001b';
+
 function terminal() {
   let written = '';
   const stream = {
@@ -69,7 +71,7 @@ describe('the progress bars (a terminal)', () => {
     expect(output).toContain('1,202 files to go');
     expect(output).not.toMatch(/\bINF\b|\bNULL\b/);
     // Each frame ends by moving the cursor back up over what it drew: the summary and file-3's bar.
-    const linesUp = [...output.matchAll(/\u001b\[(\d+)A/g)].map((m) => Number(m[1]));
+    const linesUp = [...output.matchAll(new RegExp(`${ESC}\\[(\\d+)A`, 'g'))].map((m) => Number(m[1]));
     expect(Math.max(...linesUp)).toBeGreaterThanOrEqual(50);
     expect(linesUp.at(-1)).toBe(1);
   });
