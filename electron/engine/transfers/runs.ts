@@ -8,7 +8,7 @@ import type { UploadTarget } from './queue-api.js';
 import { refresh, runtimeOf, type QueueState } from './queue-state.js';
 import { runAttempt } from './run-attempt.js';
 import { outcomeOf } from './run-outcome.js';
-import { checkIdle, nextToStart } from './scheduler.js';
+import { checkIdle, isIdle, nextToStart } from './scheduler.js';
 import { BUFFERED_PUT_MAX } from './single-put.js';
 
 /** A file rewritten this often during its upload is treated as still being written. */
@@ -93,6 +93,9 @@ function startRun(q: QueueState, id: string, t: UploadTarget): void {
       q.publisher.changed(id);
       void q.janitor.pass();
       pump(q);
+      // The last run has ended: say so now rather than at the next throttled publish, since whoever
+      // waits for the queue (the command line's exit, a notification) waits for exactly this.
+      if (isIdle(q)) q.publisher.drain();
     });
   q.publisher.changed(id);
 }

@@ -1,9 +1,10 @@
 // The queue's bookkeeping without S3: what add() journals, pause-all across a restart, history,
 // cancel of a waiting transfer, and event coalescing. Uploads themselves are integration tests.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { S3Client } from '@aws-sdk/client-s3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Settings } from '../../../../electron/common/contract.js';
+import type { Settings, Transfer } from '../../../../electron/common/contract.js';
 import { createJournal } from '../../../../electron/engine/transfers/journal.js';
 import { useQueueRig } from '../../../support/queue-rig.js';
 import { defaultSettings } from '../../../../electron/engine/state/settings.js';
@@ -108,6 +109,32 @@ describe('transfer queue (no network)', () => {
     q.clearHistory();
     expect(q.list().map((t) => t.id)).toEqual([queued]);
     expect(rig.events).toContainEqual({ event: 'transfers.removed', payload: { ids: [done] } });
+  });
+
+  it('publishes the end of the last run at once, not at the next 100 ms', async () => {
+    const file = join(rig.dir, 'a.txt');
+    writeFileSync(file, 'hello');
+    const q = rig.open();
+    q.start();
+    // Never reached: the run ends on reading the file, which is gone by then.
+    const s3 = new S3Client({
+      region: 'us-east-1',
+      endpoint: 'http://127.0.0.1:9',
+      credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' },
+    });
+    q.setTarget({ s3, bucket: 'b', keyPrefix: 'uploads/me/', identityId: 'me' });
+    const [id] = q.add([{ path: file, destination: 'a.txt', origin: drop }]);
+    rmSync(file);
+    await q.whenIdle();
+    const published = rig.events
+      .filter((e) => e.event === 'transfers.changed')
+      .flatMap((e) => (e.payload as { transfers: Transfer[] }).transfers);
+    // The fake clock never moved: a throttled publish would still be waiting.
+    expect(published.filter((t) => t.id === id).at(-1)).toMatchObject({
+      state: 'failed',
+      error: { code: 'file_missing' },
+    });
+    await q.stop();
   });
 
   it('coalesces changes of any number of transfers into at most one event per 100 ms', async () => {
