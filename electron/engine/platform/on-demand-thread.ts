@@ -21,6 +21,11 @@ export class OnDemandThread<Request, Reply> {
 
   constructor(private readonly options: OnDemandThreadOptions<Reply>) {}
 
+  /** Whether the thread is up now (started and not yet ended). */
+  get running(): boolean {
+    return this.worker !== undefined;
+  }
+
   /** Sends work to the thread (started if need be), which keeps the process alive until idle(). */
   post(request: Request): void {
     clearTimeout(this.idleTimer);

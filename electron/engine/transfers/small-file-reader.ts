@@ -1,6 +1,8 @@
 // Small files read whole on a worker thread (see SmallFileReader for why).
 import { OnDemandThread } from '../platform/on-demand-thread.js';
-import { errorFromThread, type ThreadFsError } from '../platform/thread-fs-error.js';
+import { openRegularFile } from '../platform/safe-open.js';
+import { errorFromThread, threadFsError, type ThreadFsError } from '../platform/thread-fs-error.js';
+import { statReply, type ReadReply, type ReadRequest, type StatReply } from './small-file-protocol.js';
 import { startWorker } from '../platform/worker.js';
 import type { FileVersion } from './journal.js';
 import { FileMissingError, NotAFileError, sameVersion, versionOf } from './file-version.js';
@@ -11,32 +13,6 @@ export interface SmallFileRead {
   version: FileVersion;
   /** The whole file: present when it is at most `limit` bytes and the same version after the read. */
   data?: Buffer;
-}
-
-/** A stat as the worker sends it: bigints as decimal strings. */
-export interface StatReply {
-  size: string;
-  mtimeNs: string;
-  ctimeNs: string;
-  ino: string;
-  isFile: boolean;
-}
-
-/** One file to read (small-file-reader.worker.ts). */
-export interface ReadRequest {
-  id: number;
-  path: string;
-  limit: number;
-}
-
-/** What the worker answers: the stats around the read and the bytes, or the fs error. */
-export interface ReadReply {
-  id: number;
-  before?: StatReply;
-  after?: StatReply;
-  buffer?: ArrayBuffer;
-  got?: number;
-  error?: ThreadFsError;
 }
 
 /** An idle reader thread is stopped after this long (it holds a V8 heap of its own, ~10 MiB). */
@@ -51,8 +27,14 @@ const SMALL_READER_IDLE_MS = 10_000;
  * and the event loop again (on a busy 2-core machine, most of a 4 KiB file's time). A slow or hung disk
  * blocks that thread and the small files queued behind it, never the event loop. Errors are the ones
  * readVersion and the async fs calls would give.
+ *
+ * A lone read while the thread is down (one file dropped, a watched folder's occasional new file) is done
+ * here with the async fs calls instead: starting a thread costs more than five trips through the pool.
+ * A second read while it is out starts the thread.
  */
 export class SmallFileReader {
+  constructor(private readonly options: { loneReadsHere?: boolean } = {}) {}
+
   private nextId = 0;
   private batch: ReadRequest[] = [];
   private readonly pending = new Map<
@@ -104,7 +86,10 @@ export class SmallFileReader {
   private send(): void {
     const batch = this.batch.filter((r) => this.pending.has(r.id));
     this.batch = [];
-    if (batch.length > 0) this.thread.post(batch);
+    if (batch.length === 0) return;
+    if (batch.length === 1 && this.pending.size === 1 && !this.thread.running && this.options.loneReadsHere !== false)
+      void readHere(batch[0]!).then((reply) => this.settle(reply));
+    else this.thread.post(batch);
   }
 
   /** Ends the thread; reads still pending fail. A read after stop() starts a new thread. */
@@ -131,6 +116,31 @@ export class SmallFileReader {
     const unchanged =
       reply.after !== undefined && sameVersion(versionOfReply(reply.after), version) && reply.got === version.size;
     p.resolve(unchanged ? { version, data: Buffer.from(reply.buffer!, 0, reply.got) } : { version });
+  }
+}
+
+/** What the thread would answer for `request`, read on this thread with the async fs calls. */
+async function readHere({ id, path, limit }: ReadRequest): Promise<ReadReply> {
+  let opened: Awaited<ReturnType<typeof openRegularFile>> | undefined;
+  try {
+    opened = await openRegularFile(path);
+    const { handle, stat: before } = opened;
+    if (before.size > BigInt(limit)) return { id, before: statReply(before) };
+    const size = Number(before.size);
+    const buffer = new ArrayBuffer(size + 1); // one byte more than expected says the file grew
+    const view = Buffer.from(buffer);
+    let got = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(view, got, view.length - got, got);
+      got += bytesRead;
+      if (bytesRead === 0 || got >= size) break;
+    }
+    const after = await handle.stat({ bigint: true });
+    return { id, before: statReply(before), after: statReply(after), buffer, got };
+  } catch (e) {
+    return { id, error: threadFsError(e) };
+  } finally {
+    await opened?.handle.close().catch(() => undefined);
   }
 }
 

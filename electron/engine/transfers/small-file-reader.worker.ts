@@ -2,21 +2,13 @@
 // fstat again, all synchronous, one message in and one out per batch of files. The file is opened without following
 // a link and without waiting for a FIFO's writer (platform/safe-open.ts), and only read through that one
 // descriptor. Replies carry the stats as decimal strings (bigints do not cross threads as such).
-import { closeSync, fstatSync, readSync, type BigIntStats } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { openRegularFileSync } from '../platform/safe-open.js';
 import { closeAfterFailure, threadFsError } from '../platform/thread-fs-error.js';
-import type { ReadReply, ReadRequest, StatReply } from './small-file-reader.js';
+import { statReply as statOf, type ReadReply, type ReadRequest } from './small-file-protocol.js';
 
 const port = parentPort!;
-
-const statOf = (s: BigIntStats): StatReply => ({
-  size: String(s.size),
-  mtimeNs: String(s.mtimeNs),
-  ctimeNs: String(s.ctimeNs),
-  ino: String(s.ino),
-  isFile: s.isFile(),
-});
 
 function read({ id, path, limit }: ReadRequest): ReadReply {
   let fd: number | undefined;

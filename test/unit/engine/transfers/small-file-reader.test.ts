@@ -1,4 +1,5 @@
-// The small-file reader thread: what it reads and the version it reports, errors, and many reads at once.
+// The small-file reader: what it reads and the version it reports, errors, and many reads at once, the same
+// whether a lone read is done on this thread (the thread being down) or every read on the reader thread.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,9 +8,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SmallFileReader } from '../../../../electron/engine/transfers/small-file-reader.js';
 import { FileMissingError, NotAFileError, readVersion } from '../../../../electron/engine/transfers/file-version.js';
 
-describe('small files read on the reader thread', () => {
+describe.each([
+  ['a lone read on this thread', true],
+  ['every read on the reader thread', false],
+])('small files read: %s', (_, loneReadsHere) => {
   const dir = mkdtempSync(join(tmpdir(), 'hoist-small-'));
-  const reader = new SmallFileReader();
+  const reader = new SmallFileReader({ loneReadsHere });
   afterAll(async () => {
     await reader.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -56,6 +60,19 @@ describe('small files read on the reader thread', () => {
     });
     const reads = await Promise.all(files.map((f) => reader.read(f, 1024)));
     reads.forEach((r, i) => expect(r.data?.toString()).toBe(`file number ${i}`));
+  });
+
+  it('starts its thread for reads that come together, and none for one read at a time', async () => {
+    const fresh = new SmallFileReader({ loneReadsHere });
+    try {
+      const started = () => (fresh as unknown as { thread: { running: boolean } }).thread.running;
+      await fresh.read(join(dir, 'a.bin'), 1024);
+      expect(started()).toBe(!loneReadsHere);
+      await Promise.all([fresh.read(join(dir, 'a.bin'), 1024), fresh.read(join(dir, 'a.bin'), 1024)]);
+      expect(started()).toBe(true);
+    } finally {
+      await fresh.stop();
+    }
   });
 
   it('gives up at once when its signal aborts', async () => {
