@@ -1,7 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 // One project per runtime (docs/ARCHITECTURE.md, style rule 12). Integration and e2e talk to real servers over
-// loopback, so they get generous timeouts; none of them asserts on time.
+// loopback, so they get generous timeouts; none of them asserts on time. A test there that fails is run once
+// more: the closing lines name each one that needed it ("flaky: …", test/support/summary-reporter.ts), so an
+// intermittent failure is seen and can be chased, without a loaded machine's one slow child turning a whole
+// run red. Unit tests get no second try.
 export default defineConfig({
   test: {
     // Hoist supports Node 20.19+ on purpose; the SDK's end-of-support notice is noise in test output.
@@ -18,6 +21,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          retry: 1,
           globalSetup: ['test/support/build-once.ts'],
           include: ['test/integration/**/*.test.ts'],
           testTimeout: 120_000,
@@ -28,6 +32,7 @@ export default defineConfig({
       {
         test: {
           name: 'keychain',
+          retry: 1,
           globalSetup: ['test/support/build-once.ts'],
           include: ['test/keychain/**/*.test.ts'],
           testTimeout: 60_000,
@@ -37,6 +42,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
+          retry: 1,
           globalSetup: ['test/support/build-once.ts'],
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 180_000,

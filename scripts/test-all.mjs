@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: every check, in order of cost. Each step runs even if an earlier one failed, so one run
-// shows every problem; the exit code is non-zero if any failed. The last lines name each failed test (CI shows a
-// log's tail) and total the counts.
+// shows every problem; the exit code is non-zero if any failed. The last lines name each failed test and each
+// that passed only when run again (CI shows a log's tail), and total the counts.
 import { spawn } from 'node:child_process';
 
 const steps = [
@@ -32,7 +32,7 @@ for (const name of [
 const only = process.argv.slice(2);
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const failedSteps = [];
-const failedTests = [];
+const notedTests = [];
 
 function run(name, cmd, args) {
   return new Promise((resolve) => {
@@ -45,7 +45,8 @@ function run(name, cmd, args) {
     });
     child.on('close', (code) => {
       const summary = [...tail.matchAll(/^tests: (\d+) passed, (\d+) failed, (\d+) skipped$/gm)].at(-1);
-      for (const [, test] of tail.matchAll(/^failed: (.+)$/gm)) failedTests.push(`${name}: ${test}`);
+      for (const [, kind, test] of tail.matchAll(/^(failed|flaky): (.+)$/gm))
+        notedTests.push(`${kind} ${name}: ${test}`);
       if (summary) {
         totals.passed += Number(summary[1]);
         totals.failed += Number(summary[2]);
@@ -65,7 +66,7 @@ for (const [name, cmd, args] of steps) {
 }
 
 console.log('');
-for (const test of failedTests) console.log(`failed ${test}`);
+for (const line of notedTests) console.log(line);
 if (failedSteps.length > 0) console.log(`failed steps: ${failedSteps.join(', ')}`);
 console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(failedSteps.length > 0 ? 1 : 0);

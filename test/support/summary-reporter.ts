@@ -1,6 +1,6 @@
-// Prints plain closing lines that CI reads the same way whatever runner produced them: one line per failed
-// test ("failed: <file> > <test>"), then "tests: N passed, N failed, N skipped". The failures come last
-// because a CI log is often read from its tail.
+// Prints plain closing lines that CI reads the same way whatever runner produced them: one line per test
+// that passed only on a second try ("flaky: <file> > <test>"), one per failed test ("failed: …"), then
+// "tests: N passed, N failed, N skipped". They come last because a CI log is often read from its tail.
 import type { Reporter, TestModule } from 'vitest/node';
 
 export default class SummaryReporter implements Reporter {
@@ -8,17 +8,22 @@ export default class SummaryReporter implements Reporter {
     let passed = 0;
     let skipped = 0;
     const failures: string[] = [];
+    const flaky: string[] = [];
     for (const module of testModules) {
       for (const test of module.children.allTests()) {
         const state = test.result().state;
-        if (state === 'passed') passed++;
-        else if (state === 'failed') failures.push(`${module.relativeModuleId} > ${test.fullName}`);
+        if (state === 'passed') {
+          passed++;
+          const retries = test.diagnostic()?.retryCount ?? 0;
+          if (retries > 0) flaky.push(`${module.relativeModuleId} > ${test.fullName} (failed ${retries}× first)`);
+        } else if (state === 'failed') failures.push(`${module.relativeModuleId} > ${test.fullName}`);
         else skipped++;
       }
       // A file that failed outside its tests (an import, a hook, leftover files) is one failure too.
       if (module.state() === 'failed' && !failures.some((line) => line.startsWith(`${module.relativeModuleId} >`)))
         failures.push(`${module.relativeModuleId} (the file itself: ${firstError(module)})`);
     }
+    for (const line of flaky) console.log(`flaky: ${line}`);
     for (const line of failures) console.log(`failed: ${line}`);
     console.log(`tests: ${passed} passed, ${failures.length} failed, ${skipped} skipped`);
   }
