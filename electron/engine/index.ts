@@ -251,7 +251,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
           if (existing.state === 'failed') await queue.retry(existing.id);
         }
       }
-      ids.push(...queue.add(fresh.map((item) => ({ ...item, origin: { kind: 'drop' as const } }))));
+      const drop = { kind: 'drop' as const };
+      ids.push(...queue.add(fresh.map((item) => ({ ...item, origin: drop }))));
       return skipped.length > 0 ? { ids, skipped } : { ids };
     },
     'transfers.pause': async ({ id }) => (await queue.pause(steerable(id, 'pause')), ok),
