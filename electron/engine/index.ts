@@ -244,7 +244,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       for (const item of items) {
         const existing = queue
           .byDestination(item.destination)
-          .find((t) => t.sourcePath === item.path && t.state !== 'done' && t.state !== 'cancelled');
+          .find((t) => t.sourcePath === item.path && t.state !== 'done');
         if (!existing) fresh.push(item);
         else {
           ids.push(existing.id);

@@ -15,7 +15,10 @@ export default class SummaryReporter implements Reporter {
         if (state === 'passed') {
           passed++;
           const retries = test.diagnostic()?.retryCount ?? 0;
-          if (retries > 0) flaky.push(`${module.relativeModuleId} > ${test.fullName} (failed ${retries}× first)`);
+          if (retries > 0)
+            flaky.push(
+              `${module.relativeModuleId} > ${test.fullName} (failed ${retries}× first: ${lastLines(test.result().errors?.[0]?.message)})`,
+            );
         } else if (state === 'failed') failures.push(`${module.relativeModuleId} > ${test.fullName}`);
         else skipped++;
       }
@@ -32,4 +35,10 @@ export default class SummaryReporter implements Reporter {
 function firstError(module: TestModule): string {
   const error = module.errors()[0];
   return error ? (error.message ?? String(error)).split('\n', 1)[0]!.slice(0, 200) : 'no error recorded';
+}
+
+/** The end of a failed attempt's message (where an assertion says what it expected), on one line. */
+function lastLines(message: string | undefined): string {
+  if (!message) return 'no error recorded';
+  return message.trim().split('\n').slice(-3).join(' ⏎ ').slice(-400);
 }

@@ -29,8 +29,8 @@ export function prepareStatements(s: Database.Database) {
   const pageIn = s.prepare<[string, number, number], RawTransfer>(
     'SELECT * FROM transfers WHERE state IN (SELECT value FROM json_each(?)) ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?',
   );
-  const byDestination = s.prepare<[string], RawTransfer>(
-    'SELECT * FROM transfers WHERE destination = ? ORDER BY seq DESC',
+  const byDestination = s.prepare<[string], { id: string; sourcePath: string; state: JournalState }>(
+    'SELECT id, source_path AS sourcePath, state FROM transfers WHERE destination = ? ORDER BY seq DESC',
   );
   const stateOf = s.prepare<[string], { state: JournalState }>('SELECT state FROM transfers WHERE id = ?');
   const unfinishedOfFolder = s.prepare<[string], { id: string }>(

@@ -149,7 +149,7 @@ export function createJournal(db: StateDb, now: () => number = Date.now) {
       return raws.map(rowOf);
     },
     /** Transfers that write `destination`, newest first. */
-    byDestination: (destination: string): TransferRow[] => sql.byDestination.all(destination).map(rowOf),
+    byDestination: (destination: string) => sql.byDestination.all(destination),
     stateOf: (id: string): JournalState | undefined => sql.stateOf.get(id)?.state,
     /** Unfinished transfers queued by a watched folder. */
     unfinishedOfFolder: (folderId: string): string[] => sql.unfinishedOfFolder.all(folderId).map((r) => r.id),

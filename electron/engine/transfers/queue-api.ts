@@ -65,8 +65,8 @@ export interface TransferQueue {
   list(filter?: TransferFilter, page?: { offset?: number; limit?: number }): Transfer[];
   /** The journal's state of a transfer ("queued" for any unfinished one not paused), or undefined once it is gone. */
   stateOf(id: string): Extract<Transfer['state'], JournalState> | undefined;
-  /** Transfers that write `destination`, newest first. */
-  byDestination(destination: string): Transfer[];
+  /** Transfers that write `destination`, newest first: who they are, not their views (checked once per file queued). */
+  byDestination(destination: string): Array<{ id: string; sourcePath: string; state: JournalState }>;
   /** Unfinished transfers a watched folder queued. */
   unfinishedOfFolder(folderId: string): string[];
   totals(): Totals;

@@ -215,9 +215,7 @@ export function createTransferQueue(deps: TransferQueueDeps): TransferQueue {
       return journal.stateOf(id) === 'done' ? 'done' : undefined;
     },
 
-    byDestination(destination) {
-      return journal.byDestination(destination).map((row) => viewOf(q, q.live.get(row.id) ?? row));
-    },
+    byDestination: (destination) => journal.byDestination(destination),
 
     unfinishedOfFolder: (folderId) => journal.unfinishedOfFolder(folderId),
 
