@@ -1,6 +1,7 @@
 // Prints plain closing lines that CI reads the same way whatever runner produced them: one line per test
-// that passed only on a second try ("flaky: <file> > <test>"), one per failed test ("failed: …"), then
-// "tests: N passed, N failed, N skipped". They come last because a CI log is often read from its tail.
+// that passed only on a second try ("flaky: <file> > <test> (…)"), one per failed test with the end of its
+// message ("failed: <file> > <test>: …"), then "tests: N passed, N failed, N skipped". They come last
+// because a CI log is often read from its tail.
 import type { Reporter, TestModule } from 'vitest/node';
 
 export default class SummaryReporter implements Reporter {
@@ -19,7 +20,10 @@ export default class SummaryReporter implements Reporter {
             flaky.push(
               `${module.relativeModuleId} > ${test.fullName} (failed ${retries}× first: ${lastLines(test.result().errors?.[0]?.message)})`,
             );
-        } else if (state === 'failed') failures.push(`${module.relativeModuleId} > ${test.fullName}`);
+        } else if (state === 'failed')
+          failures.push(
+            `${module.relativeModuleId} > ${test.fullName}: ${lastLines(test.result().errors?.[0]?.message)}`,
+          );
         else skipped++;
       }
       // A file that failed outside its tests (an import, a hook, leftover files) is one failure too.
@@ -37,7 +41,7 @@ function firstError(module: TestModule): string {
   return error ? (error.message ?? String(error)).split('\n', 1)[0]!.slice(0, 200) : 'no error recorded';
 }
 
-/** The end of a failed attempt's message (where an assertion says what it expected), on one line. */
+/** The end of a failure's message (where an assertion says what it expected), on one line. */
 function lastLines(message: string | undefined): string {
   if (!message) return 'no error recorded';
   return message.trim().split('\n').slice(-3).join(' ⏎ ').slice(-400);
